@@ -1,0 +1,83 @@
+//! Actors: the parties, mediators and observers of a negotiation.
+
+use crate::preferences::Preferences;
+
+/// What an actor does in the negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// Offers, votes and must be satisfied if its acceptance is required.
+    #[default]
+    Party,
+    /// Proposes texts in mediated protocols; may have interests of its own (a biased mediator).
+    Mediator,
+    /// Neither offers nor votes; its utility is reported.
+    Observer,
+}
+
+impl Role {
+    /// The name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Party => "party",
+            Role::Mediator => "mediator",
+            Role::Observer => "observer",
+        }
+    }
+
+    /// Parses `party`, `mediator`, `observer`.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "party" => Some(Role::Party),
+            "mediator" => Some(Role::Mediator),
+            "observer" => Some(Role::Observer),
+            _ => None,
+        }
+    }
+}
+
+/// One actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    /// Stable id (`russia`).
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Whether an agreement needs this actor's acceptance.
+    pub required: bool,
+    /// Relative power in the talks (≥ 0), used by spatial forecasts.
+    pub capability: f64,
+    /// Preferences.
+    pub preferences: Preferences,
+    /// Default negotiation strategy, by name (the simulate lens gives names meaning).
+    pub strategy: Option<String>,
+    /// Free-text description or source note.
+    pub description: Option<String>,
+}
+
+impl Actor {
+    /// A required party with capability 1.
+    pub fn party(id: impl Into<String>, preferences: Preferences) -> Self {
+        Actor {
+            id: id.into(),
+            name: None,
+            role: Role::Party,
+            required: true,
+            capability: 1.0,
+            preferences,
+            strategy: None,
+            description: None,
+        }
+    }
+
+    /// The display name.
+    pub fn display(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Whether the actor has a stake that analysis counts (parties and mediators, not observers).
+    pub fn is_stakeholder(&self) -> bool {
+        self.role != Role::Observer
+    }
+}

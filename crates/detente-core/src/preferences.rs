@@ -1,0 +1,502 @@
+//! Preferences: utility functions over outcomes, discounting, and the value of walking away.
+//!
+//! The closed set a scenario file can describe is the enum [`Utility`]; anything else can
+//! implement the open trait [`UtilityFunction`]. Every built-in utility is *additive over issues*
+//! except [`TableUtility`]; [`UtilityFunction::additive_tables`] exposes that decomposition so
+//! that analysis can evaluate millions of outcomes from per-issue lookup tables.
+
+use crate::issue::{Issue, IssueKind, Value};
+use crate::outcome::{Outcome, OutcomeSpace};
+
+/// Anything that assigns a utility to a complete outcome.
+pub trait UtilityFunction: Send + Sync {
+    /// The utility of a complete outcome of `space`.
+    fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64;
+
+    /// The per-issue decomposition `u(ω) = clamp(bias + Σ_i table_i[ω_i])` over value indices,
+    /// when the function is additive and the space enumerable.
+    fn additive_tables(&self, _space: &OutcomeSpace) -> Option<AdditiveTables> {
+        None
+    }
+}
+
+/// `u(ω) = clamp(bias + Σ_i tables[i][ω_i], lo, hi)` over value indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditiveTables {
+    /// Constant term.
+    pub bias: f64,
+    /// One table per issue, indexed by value index, weights already applied.
+    pub tables: Vec<Vec<f64>>,
+    /// Optional clamp of the total (GENIUS clamps at 1 from above only).
+    pub clamp: Option<(f64, f64)>,
+}
+
+impl AdditiveTables {
+    /// Evaluates at value indices.
+    #[inline]
+    pub fn eval(&self, idx: &[u32]) -> f64 {
+        let mut u = self.bias;
+        for (t, &v) in self.tables.iter().zip(idx) {
+            u += t[v as usize];
+        }
+        match self.clamp {
+            Some((lo, hi)) => u.clamp(lo, hi),
+            None => u,
+        }
+    }
+}
+
+/// How one issue's value maps to a number (before weighting).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueFunction {
+    /// A table by value index (discrete options; or every grid value of a numeric issue).
+    Table(Vec<f64>),
+    /// `offset + slope·(x − origin)`, optionally clamped to [0, 1] (GENIUS integer and real
+    /// `linear` evaluators; NegMAS affine functions).
+    Affine {
+        /// Slope.
+        slope: f64,
+        /// Value at `origin`.
+        offset: f64,
+        /// Where `offset` applies (GENIUS integer: the lower bound; GENIUS real: 0).
+        origin: f64,
+        /// Clamp the result to [0, 1] (GENIUS semantics).
+        clamp01: bool,
+    },
+    /// Linear interpolation between `(low_value, low_utility)` and `(high_value, high_utility)`,
+    /// zero outside the interval (GeniusWeb `NumberValueSetUtilities`).
+    Interpolate {
+        /// Lower end of the interval.
+        low_value: f64,
+        /// Utility there.
+        low_utility: f64,
+        /// Upper end.
+        high_value: f64,
+        /// Utility there.
+        high_utility: f64,
+    },
+    /// GENIUS `triangular`: 0 outside `[lower, upper]`, rising to `height` at `top`.
+    Triangular {
+        /// Left foot.
+        lower: f64,
+        /// Right foot.
+        upper: f64,
+        /// Peak position.
+        top: f64,
+        /// Peak height (1 in GENIUS's `triangular`).
+        height: f64,
+    },
+}
+
+impl ValueFunction {
+    /// Evaluates on a value of `issue`.
+    pub fn eval(&self, issue: &Issue, value: &Value) -> f64 {
+        match self {
+            ValueFunction::Table(t) => issue.index_of(value).and_then(|i| t.get(i as usize).copied()).unwrap_or(0.0),
+            _ => {
+                let x = match value {
+                    Value::Int(v) => *v as f64,
+                    Value::Real(x) => *x,
+                    Value::Option(i) => f64::from(*i),
+                };
+                self.eval_number(x)
+            }
+        }
+    }
+
+    /// Evaluates a numeric function at `x` (a table is read at index `x`).
+    pub fn eval_number(&self, x: f64) -> f64 {
+        match *self {
+            ValueFunction::Table(ref t) => t.get(x as usize).copied().unwrap_or(0.0),
+            ValueFunction::Affine { slope, offset, origin, clamp01 } => {
+                let y = offset + slope * (x - origin);
+                if clamp01 {
+                    y.clamp(0.0, 1.0)
+                } else {
+                    y
+                }
+            }
+            ValueFunction::Interpolate { low_value, low_utility, high_value, high_utility } => {
+                if x < low_value || x > high_value {
+                    0.0
+                } else if high_value == low_value {
+                    low_utility
+                } else {
+                    low_utility + (high_utility - low_utility) * (x - low_value) / (high_value - low_value)
+                }
+            }
+            ValueFunction::Triangular { lower, upper, top, height } => {
+                if x < lower || x > upper {
+                    0.0
+                } else if x < top {
+                    if top == lower {
+                        height
+                    } else {
+                        height * (x - lower) / (top - lower)
+                    }
+                } else if upper == top {
+                    height
+                } else {
+                    height * (upper - x) / (upper - top)
+                }
+            }
+        }
+    }
+}
+
+/// Linear additive utility: `u(ω) = bias + Σ_i w_i · v_i(ω_i)`, optionally clamped.
+///
+/// GENIUS files load with the discrete evaluations already divided by their issue maximum and
+/// `clamp = Some((f64::NEG_INFINITY, 1.0))`; NegMAS files load raw, unclamped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearAdditive {
+    /// Constant term.
+    pub bias: f64,
+    /// One weight per issue, in issue order (taken as written, not renormalised).
+    pub weights: Vec<f64>,
+    /// One value function per issue.
+    pub values: Vec<ValueFunction>,
+    /// Optional clamp of the total.
+    pub clamp: Option<(f64, f64)>,
+}
+
+impl LinearAdditive {
+    /// Checks dimensions and numbers against the space.
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+        let n = space.issues().len();
+        if self.weights.len() != n || self.values.len() != n {
+            return Err(format!("has {} weights and {} value functions for {n} issues", self.weights.len(), self.values.len()));
+        }
+        for ((w, f), issue) in self.weights.iter().zip(&self.values).zip(space.issues()) {
+            if !w.is_finite() || *w < 0.0 {
+                return Err(format!("weight {w} on issue `{}` is not a finite number ≥ 0", issue.id));
+            }
+            if let ValueFunction::Table(t) = f {
+                if let Some(k) = issue.cardinality() {
+                    if t.len() as u64 != k {
+                        return Err(format!("value table for issue `{}` has {} entries, expected {k}", issue.id, t.len()));
+                    }
+                }
+                if let Some(x) = t.iter().find(|x| !x.is_finite()) {
+                    return Err(format!("value table for issue `{}` holds {x}", issue.id));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl UtilityFunction for LinearAdditive {
+    fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64 {
+        let mut u = self.bias;
+        for (((w, f), issue), v) in self.weights.iter().zip(&self.values).zip(space.issues()).zip(&outcome.0) {
+            u += w * f.eval(issue, v);
+        }
+        match self.clamp {
+            Some((lo, hi)) => u.clamp(lo, hi),
+            None => u,
+        }
+    }
+
+    fn additive_tables(&self, space: &OutcomeSpace) -> Option<AdditiveTables> {
+        let tables = space
+            .issues()
+            .iter()
+            .zip(self.weights.iter().zip(&self.values))
+            .map(|(issue, (w, f))| {
+                let k = issue.cardinality()? as u32;
+                (0..k).map(|i| Some(w * f.eval(issue, &issue.value_at(i)?))).collect::<Option<Vec<f64>>>()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(AdditiveTables { bias: self.bias, tables, clamp: self.clamp })
+    }
+}
+
+/// How distance from the ideal point turns into loss on a spatial utility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Loss {
+    /// `|x − ideal| / 100`.
+    #[default]
+    Linear,
+    /// `((x − ideal) / 100)²`.
+    Quadratic,
+}
+
+/// Spatial preferences: an ideal point and a salience per issue on the 0–100 scale.
+///
+/// `u(ω) = 1 − Σ_i s_i · loss(x_i(ω) − p_i) / Σ_i s_i`, so utilities lie in [0, 1], the ideal
+/// outcome is worth 1, and an issue's salience is its share of what is at stake. A categorical
+/// issue (no scale) contributes loss 0 when the outcome takes the `ideal_option`, 1 otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spatial {
+    /// Per issue: the ideal position on 0–100 (`None`: the actor takes no position).
+    pub positions: Vec<Option<Position>>,
+    /// Loss shape.
+    pub loss: Loss,
+}
+
+/// An actor's stance on one issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    /// Ideal point on the 0–100 scale (for categorical issues: the preferred option index).
+    pub ideal: f64,
+    /// Salience in [0, 1]: how much the issue matters to the actor.
+    pub salience: f64,
+}
+
+impl Spatial {
+    fn total_salience(&self) -> f64 {
+        self.positions.iter().flatten().map(|p| p.salience).sum()
+    }
+
+    fn issue_loss(&self, issue: &Issue, p: &Position, value: &Value) -> f64 {
+        match issue.kind {
+            IssueKind::Categorical { .. } => match value {
+                Value::Option(i) if f64::from(*i) == p.ideal => 0.0,
+                _ => 1.0,
+            },
+            _ => {
+                let x = issue.scale_of(value).unwrap_or(p.ideal);
+                let d = (x - p.ideal).abs() / 100.0;
+                match self.loss {
+                    Loss::Linear => d,
+                    Loss::Quadratic => d * d,
+                }
+            }
+        }
+    }
+
+    /// Checks dimensions and ranges against the space.
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+        if self.positions.len() != space.issues().len() {
+            return Err(format!("has {} positions for {} issues", self.positions.len(), space.issues().len()));
+        }
+        for (p, issue) in self.positions.iter().zip(space.issues()) {
+            let Some(p) = p else { continue };
+            if !(0.0..=1.0).contains(&p.salience) {
+                return Err(format!("salience {} on issue `{}` is out of range, expected a number in [0, 1]", p.salience, issue.id));
+            }
+            let ok = match issue.kind {
+                IssueKind::Categorical { .. } => {
+                    p.ideal.fract() == 0.0 && p.ideal >= 0.0 && (p.ideal as u64) < issue.cardinality().unwrap_or(0)
+                }
+                _ => (0.0..=100.0).contains(&p.ideal),
+            };
+            if !ok {
+                return Err(format!("position {} on issue `{}` is outside the 0–100 scale", p.ideal, issue.id));
+            }
+        }
+        if self.total_salience() <= 0.0 {
+            return Err("has zero total salience: at least one issue must matter".into());
+        }
+        Ok(())
+    }
+}
+
+impl UtilityFunction for Spatial {
+    fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64 {
+        let total = self.total_salience();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let mut loss = 0.0;
+        for ((p, issue), v) in self.positions.iter().zip(space.issues()).zip(&outcome.0) {
+            if let Some(p) = p {
+                loss += p.salience * self.issue_loss(issue, p, v);
+            }
+        }
+        1.0 - loss / total
+    }
+
+    fn additive_tables(&self, space: &OutcomeSpace) -> Option<AdditiveTables> {
+        let total = self.total_salience();
+        if total <= 0.0 {
+            return None;
+        }
+        let tables = space
+            .issues()
+            .iter()
+            .zip(&self.positions)
+            .map(|(issue, p)| {
+                let k = issue.cardinality()? as u32;
+                (0..k)
+                    .map(|i| {
+                        let v = issue.value_at(i)?;
+                        Some(p.as_ref().map_or(0.0, |p| -p.salience * self.issue_loss(issue, p, &v) / total))
+                    })
+                    .collect::<Option<Vec<f64>>>()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(AdditiveTables { bias: 1.0, tables, clamp: None })
+    }
+}
+
+/// An explicit table: outcome index → utility, with a default for outcomes not listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableUtility {
+    /// `(outcome index, utility)`, sorted by index, no duplicates.
+    pub entries: Vec<(u64, f64)>,
+    /// Utility of outcomes not listed.
+    pub default: f64,
+}
+
+impl TableUtility {
+    /// Looks up an outcome index.
+    pub fn get(&self, index: u64) -> f64 {
+        match self.entries.binary_search_by_key(&index, |e| e.0) {
+            Ok(i) => self.entries[i].1,
+            Err(_) => self.default,
+        }
+    }
+}
+
+impl UtilityFunction for TableUtility {
+    fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64 {
+        space.index_of(outcome).map_or(self.default, |i| self.get(i))
+    }
+}
+
+/// The closed set of utility functions a scenario file describes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Utility {
+    /// Weights × per-issue value functions.
+    LinearAdditive(LinearAdditive),
+    /// Ideal point and salience on the 0–100 scale.
+    Spatial(Spatial),
+    /// Outcome → utility.
+    Table(TableUtility),
+}
+
+impl UtilityFunction for Utility {
+    fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64 {
+        match self {
+            Utility::LinearAdditive(u) => u.utility(space, outcome),
+            Utility::Spatial(u) => u.utility(space, outcome),
+            Utility::Table(u) => u.utility(space, outcome),
+        }
+    }
+
+    fn additive_tables(&self, space: &OutcomeSpace) -> Option<AdditiveTables> {
+        match self {
+            Utility::LinearAdditive(u) => u.additive_tables(space),
+            Utility::Spatial(u) => u.additive_tables(space),
+            Utility::Table(_) => None,
+        }
+    }
+}
+
+/// Time discounting of utilities.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Discount {
+    /// No discounting.
+    #[default]
+    None,
+    /// GENIUS: `u · d^t` on normalised time `t ∈ [0, 1]`.
+    Time {
+        /// The factor `d ∈ (0, 1]`.
+        factor: f64,
+    },
+    /// NegMAS `discount_per_round`: `u · d^round`.
+    PerRound {
+        /// The factor `d ∈ (0, 1]`.
+        factor: f64,
+    },
+}
+
+impl Discount {
+    /// GENIUS's `validateDiscount`: a factor outside `(0, 1]` means no discount.
+    pub fn genius(factor: f64) -> Self {
+        if factor > 0.0 && factor < 1.0 {
+            Discount::Time { factor }
+        } else {
+            Discount::None
+        }
+    }
+
+    /// Applies the discount to a utility at normalised time `t` (clamped to [0, 1]) and round.
+    pub fn apply(self, u: f64, t: f64, round: u64) -> f64 {
+        match self {
+            Discount::None => u,
+            Discount::Time { factor } => u * factor.powf(t.clamp(0.0, 1.0)),
+            Discount::PerRound { factor } => u * factor.powf(round as f64),
+        }
+    }
+}
+
+/// What an actor gets when there is no agreement.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Reservation {
+    /// Nothing stated: walking away is worth 0 (GENIUS's default) — reported as "none".
+    #[default]
+    None,
+    /// A utility value.
+    Value(f64),
+    /// An outcome whose utility is the walk-away value (GeniusWeb `reservationBid`).
+    Outcome(Outcome),
+}
+
+/// An actor's preferences: a utility function, its discounting and its reservation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    /// The utility function.
+    pub utility: Utility,
+    /// Discounting over time.
+    pub discount: Discount,
+    /// The value of walking away.
+    pub reservation: Reservation,
+}
+
+impl Preferences {
+    /// Preferences with no discount and no reservation.
+    pub fn new(utility: Utility) -> Self {
+        Preferences { utility, discount: Discount::None, reservation: Reservation::None }
+    }
+
+    /// The undiscounted utility of an outcome.
+    pub fn utility(&self, space: &OutcomeSpace, outcome: &Outcome) -> f64 {
+        self.utility.utility(space, outcome)
+    }
+
+    /// The reservation value (0 when none is stated; the utility of the reservation outcome).
+    pub fn reservation_value(&self, space: &OutcomeSpace) -> f64 {
+        match &self.reservation {
+            Reservation::None => 0.0,
+            Reservation::Value(v) => *v,
+            Reservation::Outcome(o) => self.utility(space, o),
+        }
+    }
+
+    /// Checks the utility function and numbers against the space.
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+        match &self.utility {
+            Utility::LinearAdditive(u) => u.validate(space)?,
+            Utility::Spatial(u) => u.validate(space)?,
+            Utility::Table(t) => {
+                if let Some(w) = t.entries.windows(2).find(|w| w[0].0 >= w[1].0) {
+                    return Err(format!("table lists outcome {} twice or out of order", w[1].0));
+                }
+                if let Some(n) = space.cardinality().as_u64() {
+                    if let Some(e) = t.entries.iter().find(|e| e.0 >= n) {
+                        return Err(format!("table names outcome index {}, but the space has {n} outcomes", e.0));
+                    }
+                }
+            }
+        }
+        match self.discount {
+            Discount::None => {}
+            Discount::Time { factor } | Discount::PerRound { factor } => {
+                if !(factor > 0.0 && factor <= 1.0) {
+                    return Err(format!("discount factor {factor} is out of range, expected a number in (0, 1]"));
+                }
+            }
+        }
+        match &self.reservation {
+            Reservation::Value(v) if !v.is_finite() => return Err(format!("reservation value {v} is not a finite number")),
+            Reservation::Outcome(o) if o.0.len() != space.issues().len() || !o.0.iter().zip(space.issues()).all(|(v, i)| i.admits(v)) => {
+                return Err("reservation outcome is not an outcome of the space".into())
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,462 @@
+//! Scenarios: metadata, the outcome space, the actors, protocol defaults and named variants.
+
+use crate::actor::{Actor, Role};
+use crate::error::ModelError;
+use crate::issue::{is_identifier, IssueKind, Value};
+use crate::outcome::{Outcome, OutcomeSpace};
+use crate::preferences::{Position, Reservation, Utility, ValueFunction};
+
+/// Where a scenario's facts come from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Source {
+    /// Short id used in citations (`seed`).
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Path or address.
+    pub location: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// Descriptive metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metadata {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// A statement of what is assumed (numbers are illustrative, …).
+    pub assumptions: Option<String>,
+    /// Sources.
+    pub sources: Vec<Source>,
+}
+
+/// How a mediator chooses among texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediatorRule {
+    /// The mediator's own utility among texts every required party accepts.
+    Biased,
+    /// The Nash product of required parties' gains over reservation.
+    Neutral,
+    /// The sum of required parties' utilities.
+    Welfare,
+}
+
+impl MediatorRule {
+    /// The name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediatorRule::Biased => "biased",
+            MediatorRule::Neutral => "neutral",
+            MediatorRule::Welfare => "welfare",
+        }
+    }
+
+    /// Parses `biased`, `neutral`, `welfare`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "biased" => Some(MediatorRule::Biased),
+            "neutral" => Some(MediatorRule::Neutral),
+            "welfare" => Some(MediatorRule::Welfare),
+            _ => None,
+        }
+    }
+}
+
+/// Protocol defaults stated by the scenario.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtocolDefaults {
+    /// Default protocol name (`sao`, `single_text`, `shuttle`).
+    pub protocol: Option<String>,
+    /// Default deadline in rounds.
+    pub rounds: Option<u32>,
+    /// The mediating actor, by id.
+    pub mediator: Option<String>,
+    /// The mediator's rule.
+    pub mediator_rule: Option<MediatorRule>,
+}
+
+/// An actor's opening concession: its first offer or vote fixes `issue` at `value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    /// Actor id.
+    pub actor: String,
+    /// Issue id.
+    pub issue: String,
+    /// The conceded value.
+    pub value: Value,
+}
+
+/// One typed change a variant makes to the base scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch {
+    /// Change an actor's role.
+    Role {
+        /// Actor id.
+        actor: String,
+        /// New role.
+        role: Role,
+    },
+    /// Make an actor's acceptance required or not.
+    Required {
+        /// Actor id.
+        actor: String,
+        /// Required?
+        required: bool,
+    },
+    /// Replace an actor's reservation.
+    Reservation {
+        /// Actor id.
+        actor: String,
+        /// New reservation.
+        reservation: Reservation,
+    },
+    /// Change an actor's spatial position and/or salience on an issue.
+    Position {
+        /// Actor id.
+        actor: String,
+        /// Issue id.
+        issue: String,
+        /// New ideal point on 0–100 (kept if `None`).
+        ideal: Option<f64>,
+        /// New salience (kept if `None`).
+        salience: Option<f64>,
+    },
+    /// Change an actor's capability.
+    Capability {
+        /// Actor id.
+        actor: String,
+        /// New capability.
+        capability: f64,
+    },
+    /// Change an actor's default strategy.
+    Strategy {
+        /// Actor id.
+        actor: String,
+        /// Strategy name.
+        strategy: String,
+    },
+    /// Change the mediator's rule.
+    MediatorRule(MediatorRule),
+    /// Add an opening concession.
+    Opening(Opening),
+    /// Remove options from a categorical or ordinal issue (e.g. the US leaves the guarantee).
+    ExcludeOptions {
+        /// Issue id.
+        issue: String,
+        /// Option ids to remove.
+        options: Vec<String>,
+    },
+}
+
+/// A named what-if: typed patches over the base scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Stable id (`europe_at_the_table`).
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// What the variant asks.
+    pub description: Option<String>,
+    /// The patches, applied in order.
+    pub patches: Vec<Patch>,
+}
+
+/// A complete negotiation scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Metadata.
+    pub meta: Metadata,
+    /// The issues and their product.
+    pub space: OutcomeSpace,
+    /// The actors.
+    pub actors: Vec<Actor>,
+    /// Protocol defaults.
+    pub protocol: ProtocolDefaults,
+    /// Opening concessions in force.
+    pub openings: Vec<Opening>,
+    /// Named what-ifs.
+    pub variants: Vec<Variant>,
+}
+
+impl Scenario {
+    /// Index of the actor with this id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    /// The actor with this id, or an `UnknownId` error listing the actors.
+    pub fn actor(&self, id: &str) -> Result<&Actor, ModelError> {
+        self.actor_index(id).map(|i| &self.actors[i]).ok_or_else(|| self.unknown_actor(id))
+    }
+
+    fn unknown_actor(&self, id: &str) -> ModelError {
+        ModelError::UnknownId {
+            what: "actor",
+            id: id.to_string(),
+            known: self.actors.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "),
+        }
+    }
+
+    fn unknown_issue(&self, id: &str) -> ModelError {
+        ModelError::UnknownId { what: "issue", id: id.to_string(), known: self.space.issue_ids() }
+    }
+
+    /// The variant with this id.
+    pub fn variant(&self, id: &str) -> Result<&Variant, ModelError> {
+        self.variants.iter().find(|v| v.id == id).ok_or_else(|| ModelError::UnknownId {
+            what: "variant",
+            id: id.to_string(),
+            known: if self.variants.is_empty() {
+                "(the scenario has no variants)".into()
+            } else {
+                self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+            },
+        })
+    }
+
+    /// Actors whose acceptance makes an agreement.
+    pub fn required_actors(&self) -> impl Iterator<Item = (usize, &Actor)> {
+        self.actors.iter().enumerate().filter(|(_, a)| a.required)
+    }
+
+    /// Each actor's utility of an outcome, in actor order.
+    pub fn utilities(&self, outcome: &Outcome) -> Vec<f64> {
+        self.actors.iter().map(|a| a.preferences.utility(&self.space, outcome)).collect()
+    }
+
+    /// The base scenario with variant `id` applied and validated. The result has no variants
+    /// of its own and its metadata id is `base-id/variant-id`.
+    pub fn with_variant(&self, id: &str) -> Result<Scenario, ModelError> {
+        let variant = self.variant(id)?;
+        let wrap = |e: ModelError| ModelError::InVariant { variant: id.to_string(), source: Box::new(e) };
+        let mut s = self.clone();
+        s.variants.clear();
+        s.meta.id = format!("{}/{}", self.meta.id, id);
+        for patch in &variant.patches {
+            s.apply(patch).map_err(wrap)?;
+        }
+        s.validate().map_err(wrap)?;
+        Ok(s)
+    }
+
+    fn actor_mut(&mut self, id: &str) -> Result<&mut Actor, ModelError> {
+        match self.actor_index(id) {
+            Some(i) => Ok(&mut self.actors[i]),
+            None => Err(self.unknown_actor(id)),
+        }
+    }
+
+    /// Applies one patch in place (validation is the caller's next step).
+    pub fn apply(&mut self, patch: &Patch) -> Result<(), ModelError> {
+        match patch {
+            Patch::Role { actor, role } => self.actor_mut(actor)?.role = *role,
+            Patch::Required { actor, required } => self.actor_mut(actor)?.required = *required,
+            Patch::Reservation { actor, reservation } => self.actor_mut(actor)?.preferences.reservation = reservation.clone(),
+            Patch::Capability { actor, capability } => self.actor_mut(actor)?.capability = *capability,
+            Patch::Strategy { actor, strategy } => self.actor_mut(actor)?.strategy = Some(strategy.clone()),
+            Patch::MediatorRule(rule) => self.protocol.mediator_rule = Some(*rule),
+            Patch::Position { actor, issue, ideal, salience } => {
+                let k = self.space.issue_index(issue).ok_or_else(|| self.unknown_issue(issue))?;
+                let a = self.actor_mut(actor)?;
+                let Utility::Spatial(sp) = &mut a.preferences.utility else {
+                    return Err(ModelError::InvalidActor {
+                        actor: actor.clone(),
+                        reason: "a position patch needs spatial preferences (ideal point and salience)".into(),
+                    });
+                };
+                let slot = &mut sp.positions[k];
+                match slot {
+                    Some(p) => {
+                        if let Some(x) = ideal {
+                            p.ideal = *x;
+                        }
+                        if let Some(s) = salience {
+                            p.salience = *s;
+                        }
+                    }
+                    None => match ideal {
+                        Some(x) => *slot = Some(Position { ideal: *x, salience: salience.unwrap_or(0.0) }),
+                        None => {
+                            return Err(ModelError::InvalidActor {
+                                actor: actor.clone(),
+                                reason: format!("has no position on issue `{issue}`, so the patch must give one"),
+                            })
+                        }
+                    },
+                }
+            }
+            Patch::Opening(o) => {
+                self.actor(&o.actor)?;
+                let k = self.space.issue_index(&o.issue).ok_or_else(|| self.unknown_issue(&o.issue))?;
+                if !self.space.issues()[k].admits(&o.value) {
+                    return Err(bad_opening(&self.space.issues()[k], &o.value));
+                }
+                self.openings.retain(|p| !(p.actor == o.actor && p.issue == o.issue));
+                self.openings.push(o.clone());
+            }
+            Patch::ExcludeOptions { issue, options } => self.exclude_options(issue, options)?,
+        }
+        Ok(())
+    }
+
+    /// Removes options from an issue and rewrites every preference that refers to them.
+    fn exclude_options(&mut self, issue: &str, remove: &[String]) -> Result<(), ModelError> {
+        let k = self.space.issue_index(issue).ok_or_else(|| self.unknown_issue(issue))?;
+        let old = self.space.issues()[k].clone();
+        let Some(options) = old.options() else {
+            return Err(ModelError::InvalidIssue { issue: issue.to_string(), reason: "has no named options to exclude".into() });
+        };
+        for r in remove {
+            if old.option_index(r).is_none() {
+                return Err(ModelError::UnknownId {
+                    what: "option",
+                    id: r.clone(),
+                    known: options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
+                });
+            }
+        }
+        let keep: Vec<usize> = (0..options.len()).filter(|&i| !remove.contains(&options[i].id)).collect();
+        if keep.is_empty() {
+            return Err(ModelError::InvalidIssue { issue: issue.to_string(), reason: "would have no options left".into() });
+        }
+        let remap = |v: &Value| match v {
+            Value::Option(i) => keep.iter().position(|&j| j == *i as usize).map(|p| Value::Option(p as u32)),
+            other => Some(other.clone()),
+        };
+        // Reject references to removed options before changing anything.
+        for a in &self.actors {
+            if let Reservation::Outcome(o) = &a.preferences.reservation {
+                if remap(&o.0[k]).is_none() {
+                    return Err(ModelError::InvalidActor {
+                        actor: a.id.clone(),
+                        reason: format!("its reservation outcome uses an option removed from `{issue}`"),
+                    });
+                }
+            }
+            if let Utility::Table(_) = a.preferences.utility {
+                return Err(ModelError::InvalidActor {
+                    actor: a.id.clone(),
+                    reason: "has an explicit outcome table, which cannot be re-indexed when options are removed".into(),
+                });
+            }
+        }
+        for o in &self.openings {
+            if o.issue == issue && remap(&o.value).is_none() {
+                return Err(ModelError::InvalidScenario(format!("the opening of `{}` uses an option removed from `{issue}`", o.actor)));
+            }
+        }
+        for a in &mut self.actors {
+            match &mut a.preferences.utility {
+                Utility::LinearAdditive(la) => {
+                    if let ValueFunction::Table(t) = &mut la.values[k] {
+                        *t = keep.iter().map(|&i| t[i]).collect();
+                    }
+                }
+                Utility::Spatial(sp) => {
+                    if let (IssueKind::Categorical { .. }, Some(p)) = (&old.kind, &mut sp.positions[k]) {
+                        match keep.iter().position(|&j| j as f64 == p.ideal) {
+                            Some(n) => p.ideal = n as f64,
+                            None => {
+                                return Err(ModelError::InvalidActor {
+                                    actor: a.id.clone(),
+                                    reason: format!("its ideal option on `{issue}` was removed"),
+                                });
+                            }
+                        }
+                    }
+                }
+                Utility::Table(_) => unreachable!("rejected above"),
+            }
+            if let Reservation::Outcome(o) = &mut a.preferences.reservation {
+                o.0[k] = remap(&o.0[k]).expect("invariant: checked above");
+            }
+        }
+        for o in &mut self.openings {
+            if o.issue == issue {
+                o.value = remap(&o.value).expect("invariant: checked above");
+            }
+        }
+        let issue_mut = &mut self.space.issues_mut()[k];
+        if let IssueKind::Categorical { options } | IssueKind::Ordinal { options } = &mut issue_mut.kind {
+            *options = keep.iter().map(|&i| options[i].clone()).collect();
+        }
+        Ok(())
+    }
+
+    /// Checks every invariant of the scenario, including that every variant applies cleanly.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.validate_base()?;
+        for (i, v) in self.variants.iter().enumerate() {
+            if !is_identifier(&v.id) {
+                return Err(ModelError::BadId { what: "variant", id: v.id.clone() });
+            }
+            if self.variants[..i].iter().any(|w| w.id == v.id) {
+                return Err(ModelError::Duplicate { what: "variant", id: v.id.clone(), within: "the scenario".into() });
+            }
+            self.with_variant(&v.id)?;
+        }
+        Ok(())
+    }
+
+    fn validate_base(&self) -> Result<(), ModelError> {
+        let issues = self.space.issues();
+        if issues.is_empty() {
+            return Err(ModelError::InvalidScenario("has no issues; expected at least one".into()));
+        }
+        for (i, issue) in issues.iter().enumerate() {
+            if issues[..i].iter().any(|j| j.id == issue.id) {
+                return Err(ModelError::Duplicate { what: "issue", id: issue.id.clone(), within: "the scenario".into() });
+            }
+            issue.validate()?;
+        }
+        if self.actors.is_empty() {
+            return Err(ModelError::InvalidScenario("has no actors; expected at least one".into()));
+        }
+        for (i, a) in self.actors.iter().enumerate() {
+            if !is_identifier(&a.id) {
+                return Err(ModelError::BadId { what: "actor", id: a.id.clone() });
+            }
+            if self.actors[..i].iter().any(|b| b.id == a.id) {
+                return Err(ModelError::Duplicate { what: "actor", id: a.id.clone(), within: "the scenario".into() });
+            }
+            if !a.capability.is_finite() || a.capability < 0.0 {
+                return Err(ModelError::InvalidActor {
+                    actor: a.id.clone(),
+                    reason: format!("capability {} is out of range, expected a finite number ≥ 0", a.capability),
+                });
+            }
+            a.preferences.validate(&self.space).map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
+        }
+        if let Some(m) = &self.protocol.mediator {
+            let actor = self.actor(m)?;
+            if actor.role == Role::Observer {
+                return Err(ModelError::InvalidActor { actor: m.clone(), reason: "is named as mediator but is an observer".into() });
+            }
+        }
+        if let Some(r) = self.protocol.rounds {
+            if r == 0 {
+                return Err(ModelError::InvalidScenario("protocol rounds is 0, expected at least 1".into()));
+            }
+        }
+        for o in &self.openings {
+            self.actor(&o.actor)?;
+            let k = self.space.issue_index(&o.issue).ok_or_else(|| self.unknown_issue(&o.issue))?;
+            if !issues[k].admits(&o.value) {
+                return Err(bad_opening(&issues[k], &o.value));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn bad_opening(issue: &crate::Issue, value: &Value) -> ModelError {
+    ModelError::BadValue {
+        issue: issue.id.clone(),
+        value: issue.format_value(value),
+        expected: "a value of the issue for the opening concession".into(),
+    }
+}

@@ -1,0 +1,124 @@
+//! Proptest strategies that generate only valid model objects (nalgebra's `proptest-support`
+//! model): downstream property tests draw issues, spaces and scenarios from here.
+
+use crate::{
+    Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, Metadata, OutcomeSpace, Position, Preferences, ProtocolDefaults,
+    Reservation, Scenario, Spatial, Utility, ValueFunction,
+};
+use proptest::prelude::*;
+
+/// A valid issue of any kind with at most `max_values` values.
+pub fn issue(id: String, max_values: u32) -> impl Strategy<Value = Issue> {
+    let max = max_values.max(2);
+    prop_oneof![
+        (1..=max).prop_map(|n| (0..n).map(|i| format!("c{i}")).collect::<Vec<_>>()).prop_map({
+            let id = id.clone();
+            move |opts| Issue {
+                id: id.clone(),
+                name: None,
+                description: None,
+                kind: IssueKind::Categorical { options: opts.into_iter().map(IssueOption::new).collect() },
+            }
+        }),
+        (1..=max).prop_map({
+            let id = id.clone();
+            move |n| Issue {
+                id: id.clone(),
+                name: None,
+                description: None,
+                kind: IssueKind::Ordinal {
+                    options: (0..n)
+                        .map(|i| IssueOption::at(format!("o{i}"), if n == 1 { 50.0 } else { 100.0 * f64::from(i) / f64::from(n - 1) }))
+                        .collect(),
+                },
+            }
+        }),
+        (-20i64..20, 1..=max as i64, 1i64..4).prop_map({
+            let id = id.clone();
+            move |(min, n, step)| Issue::integer(id.clone(), min, min + (n - 1) * step, step)
+        }),
+        (-10.0f64..10.0, 0.5f64..20.0, 2..=max).prop_map(move |(min, w, g)| Issue::real(id.clone(), min, min + w, Some(g))),
+    ]
+}
+
+/// A space of 1..=`max_issues` issues with at most `max_values` values each.
+pub fn space(max_issues: usize, max_values: u32) -> impl Strategy<Value = OutcomeSpace> {
+    (1..=max_issues)
+        .prop_flat_map(move |n| (0..n).map(|i| issue(format!("i{i}"), max_values)).collect::<Vec<_>>())
+        .prop_map(OutcomeSpace::new)
+}
+
+/// Normalised linear additive preferences over `space`: weights sum to 1, every table and
+/// numeric evaluator lies in [0, 1], clamped at 1 as GENIUS does.
+pub fn linear_additive(space: &OutcomeSpace) -> impl Strategy<Value = LinearAdditive> {
+    let per_issue: Vec<_> = space
+        .issues()
+        .iter()
+        .map(|issue| {
+            let k = issue.cardinality().expect("strategies build enumerable spaces") as usize;
+            let (lo, hi) = match issue.kind {
+                IssueKind::Integer { min, max, .. } => (min as f64, max as f64),
+                IssueKind::Real { min, max, .. } => (min, max),
+                _ => (0.0, 0.0),
+            };
+            let numeric = !matches!(issue.kind, IssueKind::Categorical { .. } | IssueKind::Ordinal { .. });
+            prop_oneof![
+                proptest::collection::vec(0.0f64..=1.0, k).prop_map(ValueFunction::Table),
+                any::<bool>().prop_map(move |up| if numeric && hi > lo {
+                    let slope = if up { 1.0 / (hi - lo) } else { -1.0 / (hi - lo) };
+                    ValueFunction::Affine { slope, offset: if up { 0.0 } else { 1.0 }, origin: lo, clamp01: true }
+                } else {
+                    ValueFunction::Table(vec![1.0; k])
+                }),
+            ]
+            .boxed()
+        })
+        .collect();
+    let n = space.issues().len();
+    (proptest::collection::vec(0.01f64..1.0, n), per_issue).prop_map(|(w, values)| {
+        let s: f64 = w.iter().sum();
+        LinearAdditive { bias: 0.0, weights: w.iter().map(|x| x / s).collect(), values, clamp: Some((f64::NEG_INFINITY, 1.0)) }
+    })
+}
+
+/// Spatial preferences over `space` (every issue gets a position).
+pub fn spatial(space: &OutcomeSpace) -> impl Strategy<Value = Spatial> {
+    let per_issue: Vec<_> = space
+        .issues()
+        .iter()
+        .map(|issue| {
+            let k = issue.cardinality().unwrap_or(1).max(1);
+            let categorical = matches!(issue.kind, IssueKind::Categorical { .. });
+            (0.0f64..=100.0, 0u64..k, 0.05f64..=1.0)
+                .prop_map(move |(x, c, s)| Some(Position { ideal: if categorical { c as f64 } else { x }, salience: s }))
+        })
+        .collect();
+    (per_issue, any::<bool>()).prop_map(|(positions, q)| Spatial { positions, loss: if q { Loss::Quadratic } else { Loss::Linear } })
+}
+
+/// A valid scenario with 2..=`max_actors` actors over a random space.
+pub fn scenario(max_actors: usize, max_issues: usize, max_values: u32) -> impl Strategy<Value = Scenario> {
+    space(max_issues, max_values).prop_flat_map(move |space| {
+        let utility = prop_oneof![linear_additive(&space).prop_map(Utility::LinearAdditive), spatial(&space).prop_map(Utility::Spatial)];
+        let actor = (utility, proptest::option::of(0.0f64..0.8), 0.0f64..100.0, any::<bool>());
+        (Just(space), proptest::collection::vec(actor, 2..=max_actors.max(2))).prop_map(|(space, actors)| Scenario {
+            meta: Metadata { id: "generated".into(), title: "generated".into(), ..Metadata::default() },
+            space,
+            actors: actors
+                .into_iter()
+                .enumerate()
+                .map(|(i, (u, r, cap, req))| Actor {
+                    capability: cap,
+                    required: req || i < 2,
+                    ..Actor::party(
+                        format!("a{i}"),
+                        Preferences { utility: u, discount: Discount::None, reservation: r.map_or(Reservation::None, Reservation::Value) },
+                    )
+                })
+                .collect(),
+            protocol: ProtocolDefaults::default(),
+            openings: vec![],
+            variants: vec![],
+        })
+    })
+}

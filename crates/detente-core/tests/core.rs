@@ -1,0 +1,208 @@
+//! Integration tests of the domain model: indexing, utilities, variants.
+
+use detente_core::strategies;
+use detente_core::*;
+use proptest::prelude::*;
+
+fn small_space() -> OutcomeSpace {
+    OutcomeSpace::new(vec![Issue::categorical("a", &["x", "y", "z"]), Issue::integer("b", 0, 10, 5), Issue::real("c", 0.0, 1.0, Some(2))])
+}
+
+#[test]
+fn first_issue_is_slowest() {
+    let s = small_space();
+    assert_eq!(s.cardinality(), Cardinality::Finite(18));
+    let o = s.outcome_at(1).unwrap();
+    assert_eq!(s.format(&o), "a=x, b=0, c=1");
+    let o = s.outcome_at(6).unwrap();
+    assert_eq!(s.format(&o), "a=y, b=0, c=0");
+    assert_eq!(s.iter().count(), 18);
+    assert_eq!(s.iter().map(|o| s.index_of(&o).unwrap()).collect::<Vec<_>>(), (0..18).collect::<Vec<_>>());
+    assert!(s.outcome_at(18).is_none());
+}
+
+#[test]
+fn cardinality_never_overflows() {
+    let issues = (0..40).map(|i| Issue::integer(format!("i{i}"), 0, 999, 1)).collect();
+    let s = OutcomeSpace::new(issues);
+    match s.cardinality() {
+        Cardinality::Huge { log10 } => assert!((log10 - 120.0).abs() < 1e-9),
+        other => panic!("expected Huge, got {other:?}"),
+    }
+    let err = s.enumerable("enumerate", 1_000_000).unwrap_err();
+    assert_eq!(err.to_string(), "the outcome space has about 10^120.0 outcomes, too many to enumerate (limit 1000000)");
+    let s = OutcomeSpace::new(vec![Issue::real("x", 0.0, 1.0, None)]);
+    assert_eq!(s.cardinality(), Cardinality::Infinite);
+    assert_eq!(s.iter().count(), 0);
+}
+
+#[test]
+fn partial_outcomes_are_named() {
+    let s = small_space();
+    let err = s.parse("a=y").unwrap_err();
+    assert_eq!(err.to_string(), "the outcome is partial: no value for b, c; every issue needs a value");
+    let err = s.parse("a=w, b=0, c=0").unwrap_err();
+    assert_eq!(err.to_string(), "value `w` is not valid for issue `a`: expected one of x, y, z");
+    let err = s.parse("a=x, b=3, c=0").unwrap_err();
+    assert_eq!(err.to_string(), "value `3` is not valid for issue `b`: expected an integer in 0..=10 in steps of 5 from 0");
+    let err = s.parse("q=1").unwrap_err();
+    assert_eq!(err.to_string(), "unknown issue `q`; expected one of: a, b, c");
+}
+
+#[test]
+fn spatial_utility_by_hand() {
+    let s = OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::integer("f", 0, 100, 50)]);
+    let sp = Spatial {
+        positions: vec![Some(Position { ideal: 100.0, salience: 0.75 }), Some(Position { ideal: 0.0, salience: 0.25 })],
+        loss: Loss::Linear,
+    };
+    let o = s.parse("t=mid, f=100").unwrap();
+    // loss = 0.75 * 0.5 + 0.25 * 1.0 = 0.625 of total salience 1
+    assert!((sp.utility(&s, &o) - 0.375).abs() < 1e-12);
+    let tables = sp.additive_tables(&s).unwrap();
+    let idx = s.value_indices(&o).unwrap();
+    assert!((tables.eval(&idx) - 0.375).abs() < 1e-12);
+}
+
+fn two_party() -> Scenario {
+    let space =
+        OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::categorical("c", &["p", "q"])]);
+    let sp = |x: f64, c: f64| {
+        Preferences::new(Utility::Spatial(Spatial {
+            positions: vec![Some(Position { ideal: x, salience: 0.5 }), Some(Position { ideal: c, salience: 0.5 })],
+            loss: Loss::Linear,
+        }))
+    };
+    Scenario {
+        meta: Metadata { id: "t".into(), title: "t".into(), ..Default::default() },
+        space,
+        actors: vec![Actor::party("a", sp(0.0, 0.0)), Actor::party("b", sp(100.0, 1.0))],
+        protocol: ProtocolDefaults::default(),
+        openings: vec![],
+        variants: vec![],
+    }
+}
+
+#[test]
+fn variants_apply_and_validate() {
+    let mut s = two_party();
+    s.variants.push(Variant {
+        id: "drop_lo".into(),
+        title: None,
+        description: None,
+        patches: vec![
+            Patch::Opening(Opening { actor: "a".into(), issue: "t".into(), value: Value::Option(2) }),
+            Patch::ExcludeOptions { issue: "t".into(), options: vec!["lo".into()] },
+            Patch::Required { actor: "b".into(), required: false },
+        ],
+    });
+    s.validate().unwrap();
+    let v = s.with_variant("drop_lo").unwrap();
+    assert_eq!(v.space.cardinality(), Cardinality::Finite(4));
+    assert!(!v.actors[1].required);
+    assert_eq!(v.openings[0].value, Value::Option(1), "opening re-indexed after the removal");
+    assert_eq!(v.meta.id, "t/drop_lo");
+
+    s.variants.push(Variant {
+        id: "bad".into(),
+        title: None,
+        description: None,
+        patches: vec![Patch::Capability { actor: "zz".into(), capability: 1.0 }],
+    });
+    assert_eq!(s.validate().unwrap_err().to_string(), "variant `bad`: unknown actor `zz`; expected one of: a, b");
+    s.variants.pop();
+    s.variants.push(Variant {
+        id: "bad2".into(),
+        title: None,
+        description: None,
+        patches: vec![Patch::Position { actor: "a".into(), issue: "t".into(), ideal: None, salience: Some(1.5) }],
+    });
+    assert_eq!(
+        s.validate().unwrap_err().to_string(),
+        "variant `bad2`: actor `a`: salience 1.5 on issue `t` is out of range, expected a number in [0, 1]"
+    );
+    s.variants.pop();
+    s.variants.push(Variant {
+        id: "bad3".into(),
+        title: None,
+        description: None,
+        patches: vec![Patch::ExcludeOptions { issue: "c".into(), options: vec!["p".into()] }],
+    });
+    assert_eq!(s.validate().unwrap_err().to_string(), "variant `bad3`: actor `a`: its ideal option on `c` was removed");
+    assert_eq!(s.variant("nope").unwrap_err().to_string(), "unknown variant `nope`; expected one of: drop_lo, bad3");
+}
+
+#[test]
+fn genius_discount_semantics() {
+    assert_eq!(Discount::genius(0.0), Discount::None);
+    assert_eq!(Discount::genius(1.0), Discount::None);
+    assert_eq!(Discount::genius(1.5), Discount::None);
+    let d = Discount::genius(0.9);
+    assert!((d.apply(0.545, 0.5, 0) - 0.51703).abs() < 1e-5, "worked example of the GENIUS notes");
+    assert!((d.apply(1.0, 2.0, 0) - 0.9).abs() < 1e-12, "time is clamped to 1");
+    assert!((Discount::PerRound { factor: 0.5 }.apply(1.0, 0.0, 3) - 0.125).abs() < 1e-12);
+}
+
+proptest! {
+    #[test]
+    fn index_outcome_bijection(space in strategies::space(5, 6)) {
+        let n = space.cardinality().as_u64().unwrap();
+        let mut idx = vec![0u32; space.issues().len()];
+        for i in 0..n {
+            let o = space.outcome_at(i).unwrap();
+            prop_assert_eq!(space.index_of(&o), Some(i));
+            prop_assert!(space.value_indices_at(i, &mut idx));
+            prop_assert_eq!(space.value_indices(&o).unwrap(), idx.clone());
+        }
+        prop_assert!(space.outcome_at(n).is_none());
+        prop_assert_eq!(space.iter().count() as u64, n);
+    }
+
+    #[test]
+    fn normalised_linear_additive_in_unit_interval((space, la) in strategies::space(4, 5).prop_flat_map(|s| { let la = strategies::linear_additive(&s); (Just(s), la) })) {
+        let tables = la.additive_tables(&space).unwrap();
+        for (i, o) in space.iter().enumerate() {
+            let u = la.utility(&space, &o);
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&u), "u = {u}");
+            let mut idx = vec![0u32; space.issues().len()];
+            space.value_indices_at(i as u64, &mut idx);
+            prop_assert!((tables.eval(&idx) - u).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn spatial_utility_in_unit_interval_and_tables_agree((space, sp) in strategies::space(4, 5).prop_flat_map(|s| { let sp = strategies::spatial(&s); (Just(s), sp) })) {
+        let tables = sp.additive_tables(&space).unwrap();
+        for (i, o) in space.iter().enumerate() {
+            let u = sp.utility(&space, &o);
+            prop_assert!((-1e-12..=1.0 + 1e-12).contains(&u));
+            let mut idx = vec![0u32; space.issues().len()];
+            space.value_indices_at(i as u64, &mut idx);
+            prop_assert!((tables.eval(&idx) - u).abs() < 1e-12);
+        }
+    }
+
+    /// Any patch either yields a valid scenario or an error; never an invalid scenario.
+    #[test]
+    fn variants_never_produce_invalid_scenarios(
+        scenario in strategies::scenario(4, 3, 4),
+        actor in 0usize..6, issue in 0usize..4,
+        ideal in -50.0f64..150.0, salience in -0.5f64..1.5, cap in -10.0f64..10.0, res in -1.0f64..2.0,
+        which in 0u8..5,
+    ) {
+        let mut s = scenario;
+        let a = s.actors.get(actor).map_or("ghost".to_string(), |a| a.id.clone());
+        let i = s.space.issues().get(issue).map_or("ghost".to_string(), |i| i.id.clone());
+        let patch = match which {
+            0 => Patch::Position { actor: a, issue: i, ideal: Some(ideal), salience: Some(salience) },
+            1 => Patch::Capability { actor: a, capability: cap },
+            2 => Patch::Reservation { actor: a, reservation: Reservation::Value(res) },
+            3 => Patch::Required { actor: a, required: false },
+            _ => Patch::ExcludeOptions { issue: i, options: vec!["c0".into(), "o0".into()] },
+        };
+        s.variants.push(Variant { id: "v".into(), title: None, description: None, patches: vec![patch] });
+        if let Ok(v) = s.with_variant("v") {
+            prop_assert!(v.validate().is_ok());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The one error type of every format reader and writer.
+
+use detente_core::ModelError;
+use std::fmt;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// A place in an input file. Lines and columns are 1-based; column counts characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (or `<built-in>`, `<string>`).
+    pub file: String,
+    /// Line, 1-based (0 when the format gives no position).
+    pub line: usize,
+    /// Column, 1-based (0 when the format gives no position).
+    pub column: usize,
+}
+
+impl Location {
+    /// A location from a byte offset into `text`.
+    pub fn from_offset(file: &str, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..text.floor_char_boundary_compat(offset)];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location { file: file.to_string(), line, column }
+    }
+
+    /// A location without a position (the file as a whole).
+    pub fn file(file: &str) -> Location {
+        Location { file: file.to_string(), line: 0, column: 0 }
+    }
+}
+
+trait FloorCharBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+}
+
+impl FloorCharBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        while i > 0 && !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+}
+
+/// Why a file could not be read or written.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// The file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not well-formed in its format (TOML, JSON or XML syntax), or has the wrong
+    /// shape (a missing field, a value of the wrong type).
+    #[error("{location}: {message}")]
+    Syntax {
+        /// Where.
+        location: Location,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// The file parsed, but what it says is inconsistent (an unknown id, a number out of range).
+    #[error("{location}: {message}")]
+    Invalid {
+        /// Where (the offending key or value when the format gives positions).
+        location: Location,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// The model rejected what the file describes, at no more precise place than the file.
+    #[error("{file}: {source}")]
+    Model {
+        /// The file.
+        file: String,
+        /// The model's error.
+        #[source]
+        source: ModelError,
+    },
+    /// A path that is not a scenario in any format detente reads.
+    #[error("{}: {reason}", path.display())]
+    UnknownFormat {
+        /// The path.
+        path: PathBuf,
+        /// What was found and what is accepted.
+        reason: String,
+    },
+    /// The model cannot be written in the requested format.
+    #[error("cannot export to {format}: {reason}")]
+    Unsupported {
+        /// The target format.
+        format: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl FormatError {
+    /// The location, when the error has one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            FormatError::Syntax { location, .. } | FormatError::Invalid { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+}

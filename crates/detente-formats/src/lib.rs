@@ -1,0 +1,57 @@
+//! File formats at the edge of detente. Only this crate knows TOML, JSON and XML.
+//!
+//! - [`native`]: detente's own scenario format, TOML (`format = 1`) with a JSON twin.
+//! - [`genius`]: GENIUS XML domains and profiles (import with GENIUS or NegMAS semantics, export).
+//! - [`geniusweb`]: GeniusWeb JSON domains and linear additive profiles.
+//!
+//! [`load_path`] reads any of them from a file or folder, deciding by extension and content.
+#![deny(missing_docs)]
+
+mod error;
+pub mod genius;
+pub mod geniusweb;
+pub mod native;
+
+pub use error::{FormatError, Location};
+
+use detente_core::Scenario;
+use std::path::Path;
+
+/// Reads a scenario from a path:
+/// - `*.toml` — detente TOML; `*.json` — detente JSON, or a GeniusWeb profile/domain;
+/// - `*.xml` — a GENIUS domain (its profiles are found beside it) or profile;
+/// - a folder — a GENIUS folder (one domain XML plus profiles) or a GeniusWeb folder.
+///
+/// GENIUS files are read with GENIUS semantics ([`genius::Semantics::Genius`]).
+pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
+    let io = |source| FormatError::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        if geniusweb::is_geniusweb_folder(path) {
+            return geniusweb::load_folder(path);
+        }
+        return genius::load_folder(path, genius::Semantics::Genius);
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let file = path.display().to_string();
+    match ext.as_deref() {
+        Some("toml") => {
+            let text = std::fs::read_to_string(path).map_err(io)?;
+            native::from_toml_str(&text, &file)
+        }
+        Some("json") => {
+            let text = std::fs::read_to_string(path).map_err(io)?;
+            if geniusweb::looks_like_geniusweb(&text) {
+                geniusweb::load_file(path)
+            } else {
+                native::from_json_str(&text, &file)
+            }
+        }
+        Some("xml") => genius::load_file(path, genius::Semantics::Genius),
+        _ => Err(FormatError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "expected a .toml or .json detente scenario, a GENIUS .xml domain or folder, or a GeniusWeb .json profile or folder"
+                .into(),
+        }),
+    }
+}
