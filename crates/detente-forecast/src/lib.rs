@@ -1,0 +1,10 @@
+//! Spatial bargaining forecasts for detente.
+#![deny(missing_docs)]
+
+pub mod baseline;
+pub mod error;
+pub mod eu;
+pub mod input;
+
+pub use error::ForecastError;
+pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
