@@ -5,6 +5,9 @@ pub mod baseline;
 pub mod error;
 pub mod eu;
 pub mod input;
+pub mod model;
+pub mod smp;
 
 pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
+pub use model::{forecast_table, IssueForecast, Model, SpatialModel, TableForecast, Trajectory};

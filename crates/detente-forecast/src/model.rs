@@ -1,0 +1,232 @@
+//! One trait over the one-dimensional models, the closed set of models the CLI names, and the
+//! table-level forecast (every issue of a scenario).
+
+use serde::Serialize;
+
+use crate::baseline::{weighted_mean, weighted_median, weighted_plurality};
+use crate::error::ForecastError;
+use crate::eu::{run_eu, EuParams, EuPreset};
+use crate::input::{ForecastTable, IssueInput, IssueShape};
+use crate::smp::{run_smp, SmpInput, SmpParams};
+
+/// The positions of every actor, round by round (round 0 = the inputs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trajectory {
+    /// Actor names, in the order of each round's positions.
+    pub actors: Vec<String>,
+    /// `rounds[t][k]`: actor k's position after round t.
+    pub rounds: Vec<Vec<f64>>,
+}
+
+/// What a model says about one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueRun {
+    /// The point forecast on the issue's scale.
+    pub value: f64,
+    /// The c·s weighted mean of the final positions, for dynamic models (Scholz: report the mean
+    /// beside the median).
+    pub final_mean: Option<f64>,
+    /// The round-by-round positions, for dynamic models.
+    pub trajectory: Option<Trajectory>,
+}
+
+/// A one-dimensional spatial model: one issue's actors in, a forecast out.
+pub trait SpatialModel: Sync {
+    /// Short name (`mean`, `median`, `eu`, `smp`).
+    fn name(&self) -> &'static str;
+    /// Forecasts one issue. Errors on invalid input (see [`IssueInput::validate`]).
+    fn forecast_issue(&self, input: &IssueInput) -> Result<IssueRun, ForecastError>;
+}
+
+/// The capability × salience weighted mean (the "compromise model"). O(n log n).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WeightedMean;
+
+/// The capability × salience weighted (lower) median (the Condorcet winner among positions).
+/// O(n log n).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WeightedMedian;
+
+/// The expected-utility challenge model ([`crate::eu`]). O(rounds · n³).
+#[derive(Debug, Clone, Default)]
+pub struct ExpectedUtility(pub EuParams);
+
+impl SpatialModel for WeightedMean {
+    fn name(&self) -> &'static str {
+        "mean"
+    }
+    fn forecast_issue(&self, input: &IssueInput) -> Result<IssueRun, ForecastError> {
+        input.validate()?;
+        let value =
+            weighted_mean(&input.positions(), &input.weights()).ok_or_else(|| ForecastError::NoPower { issue: input.issue.clone() })?;
+        Ok(IssueRun { value, final_mean: None, trajectory: None })
+    }
+}
+
+impl SpatialModel for WeightedMedian {
+    fn name(&self) -> &'static str {
+        "median"
+    }
+    fn forecast_issue(&self, input: &IssueInput) -> Result<IssueRun, ForecastError> {
+        input.validate()?;
+        let value =
+            weighted_median(&input.positions(), &input.weights()).ok_or_else(|| ForecastError::NoPower { issue: input.issue.clone() })?;
+        Ok(IssueRun { value, final_mean: None, trajectory: None })
+    }
+}
+
+impl SpatialModel for ExpectedUtility {
+    fn name(&self) -> &'static str {
+        "eu"
+    }
+    fn forecast_issue(&self, input: &IssueInput) -> Result<IssueRun, ForecastError> {
+        let run = run_eu(input, &self.0)?;
+        let mut rounds = vec![run.initial.clone()];
+        rounds.extend(run.rounds.iter().map(|r| r.positions.clone()));
+        Ok(IssueRun {
+            value: run.forecast(),
+            final_mean: Some(run.final_mean()),
+            trajectory: Some(Trajectory { actors: input.actors.iter().map(|a| a.name.clone()).collect(), rounds }),
+        })
+    }
+}
+
+/// The models the CLI and `detente study` offer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Model {
+    /// Weighted mean baseline.
+    Mean,
+    /// Weighted median baseline.
+    Median,
+    /// Expected-utility model with its parameters.
+    Eu(EuParams),
+    /// KTAB's Spatial Model of Politics, run jointly over all issues.
+    Smp(SmpParams),
+}
+
+impl Model {
+    /// Names accepted by [`Model::parse`].
+    pub const NAMES: [&'static str; 4] = ["mean", "median", "eu", "smp"];
+
+    /// `mean`, `median`, `eu`, `smp`; `variant` selects an EU preset (default `scholz_code`).
+    pub fn parse(name: &str, eu_preset: Option<&str>) -> Result<Model, ForecastError> {
+        let preset = eu_preset.map(EuPreset::parse).transpose()?;
+        match name {
+            "mean" => Ok(Model::Mean),
+            "median" => Ok(Model::Median),
+            "eu" => Ok(Model::Eu(preset.unwrap_or(EuPreset::ScholzCode).params())),
+            "smp" => Ok(Model::Smp(SmpParams::default())),
+            _ => Err(ForecastError::Unknown { what: "model", id: name.to_string(), known: Model::NAMES.join(", ") }),
+        }
+    }
+
+    /// The short name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Model::Mean => "mean",
+            Model::Median => "median",
+            Model::Eu(_) => "eu",
+            Model::Smp(_) => "smp",
+        }
+    }
+}
+
+/// One issue's forecast in a table forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueForecast {
+    /// Issue id.
+    pub issue: String,
+    /// Point forecast on the issue's scale (for categorical issues: the option index).
+    pub value: f64,
+    /// The nearest option (ordinal: by scale; categorical: the forecast option), if the issue has
+    /// options.
+    pub option: Option<String>,
+    /// Index of that option.
+    pub option_index: Option<usize>,
+    /// Final weighted mean, for dynamic models.
+    pub final_mean: Option<f64>,
+    /// Round-by-round positions, for dynamic models.
+    pub trajectory: Option<Trajectory>,
+}
+
+/// A model's forecast of every issue of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableForecast {
+    /// Model name.
+    pub model: String,
+    /// Per issue, in table order (skipped issues left out).
+    pub issues: Vec<IssueForecast>,
+    /// Issues nobody takes a position on (or where nobody exercises power), with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Forecasts every issue of the table with one model.
+///
+/// Categorical issues have no order, so every model forecasts them by weighted plurality (the
+/// option with the most exercised power c·s; ties: lowest index). SMP runs jointly over the
+/// non-categorical issues (see [`crate::smp`]); the others run issue by issue. An issue on which no
+/// actor takes a position, or where every actor has c·s = 0, is skipped with a note.
+pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForecast, ForecastError> {
+    let mut issues = Vec::new();
+    let mut skipped = Vec::new();
+    let mut spatial = Vec::new();
+    for (k, issue) in table.issues.iter().enumerate() {
+        let input = table.issue_input(k);
+        if input.actors.is_empty() {
+            skipped.push((issue.id.clone(), "no actor takes a position on it".to_string()));
+            continue;
+        }
+        if !input.actors.iter().any(|a| a.weight() > 0.0) {
+            skipped.push((issue.id.clone(), "every actor has capability × salience 0".to_string()));
+            continue;
+        }
+        if let IssueShape::Categorical { options } = &issue.shape {
+            input.validate()?;
+            let i = weighted_plurality(&input.positions(), &input.weights(), options.len())
+                .ok_or(ForecastError::NoPower { issue: issue.id.clone() })?;
+            issues.push(IssueForecast {
+                issue: issue.id.clone(),
+                value: i as f64,
+                option: Some(options[i].clone()),
+                option_index: Some(i),
+                final_mean: None,
+                trajectory: None,
+            });
+            continue;
+        }
+        spatial.push((k, issues.len()));
+        let run = match model {
+            Model::Mean => WeightedMean.forecast_issue(&input)?,
+            Model::Median => WeightedMedian.forecast_issue(&input)?,
+            Model::Eu(p) => ExpectedUtility(p.clone()).forecast_issue(&input)?,
+            Model::Smp(_) => IssueRun { value: f64::NAN, final_mean: None, trajectory: None }, // filled below
+        };
+        let option_index = issue.shape.nearest_option(run.value);
+        issues.push(IssueForecast {
+            issue: issue.id.clone(),
+            value: run.value,
+            option: option_index.and_then(|i| issue.shape.options().map(|o| o[i].clone())),
+            option_index,
+            final_mean: run.final_mean,
+            trajectory: run.trajectory,
+        });
+    }
+    if let Model::Smp(params) = model {
+        if !spatial.is_empty() {
+            let dims: Vec<usize> = spatial.iter().map(|&(k, _)| k).collect();
+            let (input, members) = SmpInput::from_table(table, &dims);
+            let run = run_smp(&input, params)?;
+            for (d, &(k, slot)) in spatial.iter().enumerate() {
+                let issue = &table.issues[k];
+                let (value, trajectory) = run.issue_summary(d, &members[d]);
+                let option_index = issue.shape.nearest_option(value);
+                let f = &mut issues[slot];
+                f.value = value;
+                f.option_index = option_index;
+                f.option = option_index.and_then(|i| issue.shape.options().map(|o| o[i].clone()));
+                f.trajectory = Some(trajectory);
+            }
+        }
+    }
+    Ok(TableForecast { model: model.name().to_string(), issues, skipped })
+}
