@@ -91,6 +91,9 @@ impl IssueInput {
     }
 }
 
+/// Integer issues with at most this many values report the nearest value as an option.
+pub const MAX_INTEGER_OPTIONS: u64 = 101;
+
 /// What kind of values an issue of a forecast table takes, for reporting the nearest option.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IssueShape {
@@ -197,6 +200,14 @@ impl ForecastTable {
                         options: options.iter().map(|o| o.id.clone()).collect(),
                         scale: options.iter().map(|o| o.scale.unwrap_or(f64::NAN)).collect(),
                     },
+                    // A small integer issue reports its nearest value like an option.
+                    IssueKind::Integer { .. } if issue.cardinality().is_some_and(|c| c <= MAX_INTEGER_OPTIONS) => {
+                        let values: Vec<_> = (0..issue.cardinality().unwrap_or(0) as u32).filter_map(|i| issue.value_at(i)).collect();
+                        IssueShape::Ordinal {
+                            options: values.iter().map(|v| issue.format_value(v)).collect(),
+                            scale: values.iter().map(|v| issue.scale_of(v).unwrap_or(f64::NAN)).collect(),
+                        }
+                    }
                     IssueKind::Integer { .. } | IssueKind::Real { .. } => IssueShape::Continuous,
                 };
                 TableIssue { id: issue.id.clone(), shape }

@@ -7,6 +7,7 @@ pub mod eu;
 pub mod input;
 pub mod model;
 pub mod smp;
+pub mod uncertainty;
 
 pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};

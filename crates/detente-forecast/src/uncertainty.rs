@@ -1,0 +1,364 @@
+//! Uncertain inputs and the Monte Carlo over them.
+//!
+//! Every position, salience and capability of a [`ForecastTable`] may carry a [`Spread`]. A
+//! Monte Carlo run draws one value for every uncertain input, forecasts the sampled table with the
+//! chosen model, and the runs are summarised per issue (median, quantiles, option probabilities).
+//!
+//! Reproducibility: run `k` draws from `ChaCha8Rng::seed_from_u64(seed)` switched to stream `k`,
+//! so its inputs depend only on `(seed, k)`; runs execute in parallel (rayon) and are collected in
+//! index order, so the report is the same byte for byte whatever the thread count. Within a run the
+//! draws happen in a fixed order: for each actor (table order) its capability, then for each issue
+//! its position and its salience; `Fixed` inputs draw nothing.
+//!
+//! Sampled values are clipped to their valid range (positions to 0–100, salience to [0, 1],
+//! capability to ≥ 0); clipping, not rejection, so a normal spread piles mass at the bounds.
+//! Quantiles use linear interpolation between order statistics (Hyndman & Fan type 7, the default
+//! of R and NumPy). Cost: `runs ×` the model's cost, divided over the cores.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal, Triangular};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::ForecastError;
+use crate::input::{ForecastTable, IssueShape};
+use crate::model::{forecast_table, Model};
+
+/// The uncertainty of one input.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Spread {
+    /// Certain: the table's value.
+    Fixed,
+    /// Uniform on `[lo, hi]`.
+    Uniform {
+        /// Lower end.
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+    },
+    /// Triangular on `[lo, hi]` with the given mode.
+    Triangular {
+        /// Lower end.
+        lo: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper end.
+        hi: f64,
+    },
+    /// Normal with the given mean and standard deviation, clipped to the valid range.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (≥ 0).
+        sd: f64,
+    },
+}
+
+impl Spread {
+    /// Checks the parameters against the input's valid range `[min, max]`.
+    pub fn check(&self, min: f64, max: f64) -> Result<(), String> {
+        let inside = |x: f64| x.is_finite() && x >= min && x <= max;
+        match *self {
+            Spread::Fixed => Ok(()),
+            Spread::Uniform { lo, hi } => {
+                if !(inside(lo) && inside(hi) && lo <= hi) {
+                    return Err(format!("range [{lo}, {hi}] must satisfy {min} ≤ lo ≤ hi ≤ {max}"));
+                }
+                Ok(())
+            }
+            Spread::Triangular { lo, mode, hi } => {
+                if !(inside(lo) && inside(hi) && inside(mode) && lo <= mode && mode <= hi) {
+                    return Err(format!("triangular ({lo}, {mode}, {hi}) must satisfy {min} ≤ lo ≤ mode ≤ hi ≤ {max}"));
+                }
+                Ok(())
+            }
+            Spread::Normal { mean, sd } => {
+                if !(inside(mean) && sd.is_finite() && sd >= 0.0) {
+                    return Err(format!("normal (mean {mean}, sd {sd}) needs a mean in [{min}, {max}] and sd ≥ 0"));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// One draw (the base value for `Fixed`), clipped to `[min, max]`.
+    pub fn sample(&self, base: f64, min: f64, max: f64, rng: &mut ChaCha8Rng) -> f64 {
+        let x = match *self {
+            Spread::Fixed => return base,
+            Spread::Uniform { lo, hi } => {
+                if lo < hi {
+                    rng.gen_range(lo..=hi)
+                } else {
+                    lo
+                }
+            }
+            Spread::Triangular { lo, mode, hi } => {
+                if lo < hi {
+                    Triangular::new(lo, hi, mode).expect("invariant: checked lo ≤ mode ≤ hi").sample(rng)
+                } else {
+                    lo
+                }
+            }
+            Spread::Normal { mean, sd } => {
+                if sd > 0.0 {
+                    Normal::new(mean, sd).expect("invariant: checked sd ≥ 0").sample(rng)
+                } else {
+                    mean
+                }
+            }
+        };
+        x.clamp(min, max)
+    }
+
+    /// Whether the spread is certain (`Fixed`, or a zero-width range).
+    pub fn is_degenerate(&self) -> bool {
+        match *self {
+            Spread::Fixed => true,
+            Spread::Uniform { lo, hi } | Spread::Triangular { lo, hi, .. } => lo == hi,
+            Spread::Normal { sd, .. } => sd == 0.0,
+        }
+    }
+}
+
+/// The uncertainty of every input of a table (same actor and issue order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    /// `positions[actor][issue]`.
+    pub positions: Vec<Vec<Spread>>,
+    /// `saliences[actor][issue]`.
+    pub saliences: Vec<Vec<Spread>>,
+    /// `capabilities[actor]`.
+    pub capabilities: Vec<Spread>,
+}
+
+impl Uncertainty {
+    /// Everything certain.
+    pub fn none(table: &ForecastTable) -> Self {
+        let (na, ni) = (table.actors.len(), table.issues.len());
+        Uncertainty {
+            positions: vec![vec![Spread::Fixed; ni]; na],
+            saliences: vec![vec![Spread::Fixed; ni]; na],
+            capabilities: vec![Spread::Fixed; na],
+        }
+    }
+
+    fn locate(table: &ForecastTable, actor: &str, issue: Option<&str>) -> Result<(usize, usize), ForecastError> {
+        let a = table.actor_index(actor).ok_or_else(|| ForecastError::Unknown {
+            what: "actor",
+            id: actor.to_string(),
+            known: table.actors.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "),
+        })?;
+        let Some(issue) = issue else { return Ok((a, 0)) };
+        let k = table.issue_index(issue).ok_or_else(|| ForecastError::Unknown {
+            what: "issue",
+            id: issue.to_string(),
+            known: table.issues.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", "),
+        })?;
+        if table.actors[a].cells[k].is_none() {
+            return Err(ForecastError::BadSpread {
+                actor: actor.to_string(),
+                what: format!("issue `{issue}`"),
+                reason: "the actor takes no position on this issue".into(),
+            });
+        }
+        Ok((a, k))
+    }
+
+    /// Sets the spread of an actor's position on an issue (0–100; categorical issues cannot vary).
+    pub fn set_position(&mut self, table: &ForecastTable, actor: &str, issue: &str, spread: Spread) -> Result<(), ForecastError> {
+        let (a, k) = Self::locate(table, actor, Some(issue))?;
+        if matches!(table.issues[k].shape, IssueShape::Categorical { .. }) && spread != Spread::Fixed {
+            return Err(ForecastError::BadSpread {
+                actor: actor.into(),
+                what: format!("position on `{issue}`"),
+                reason: "a categorical issue has no scale to vary a position on".into(),
+            });
+        }
+        spread.check(0.0, 100.0).map_err(|reason| ForecastError::BadSpread {
+            actor: actor.into(),
+            what: format!("position on `{issue}`"),
+            reason,
+        })?;
+        self.positions[a][k] = spread;
+        Ok(())
+    }
+
+    /// Sets the spread of an actor's salience on an issue.
+    pub fn set_salience(&mut self, table: &ForecastTable, actor: &str, issue: &str, spread: Spread) -> Result<(), ForecastError> {
+        let (a, k) = Self::locate(table, actor, Some(issue))?;
+        spread.check(0.0, 1.0).map_err(|reason| ForecastError::BadSpread {
+            actor: actor.into(),
+            what: format!("salience on `{issue}`"),
+            reason,
+        })?;
+        self.saliences[a][k] = spread;
+        Ok(())
+    }
+
+    /// Sets the spread of an actor's capability.
+    pub fn set_capability(&mut self, table: &ForecastTable, actor: &str, spread: Spread) -> Result<(), ForecastError> {
+        let (a, _) = Self::locate(table, actor, None)?;
+        spread.check(0.0, f64::MAX).map_err(|reason| ForecastError::BadSpread {
+            actor: actor.into(),
+            what: "capability".into(),
+            reason,
+        })?;
+        self.capabilities[a] = spread;
+        Ok(())
+    }
+
+    /// Whether any input is uncertain.
+    pub fn is_uncertain(&self) -> bool {
+        self.capabilities.iter().chain(self.positions.iter().flatten()).chain(self.saliences.iter().flatten()).any(|s| *s != Spread::Fixed)
+    }
+
+    /// One sampled table.
+    pub fn sample(&self, table: &ForecastTable, rng: &mut ChaCha8Rng) -> ForecastTable {
+        let mut out = table.clone();
+        for (a, actor) in out.actors.iter_mut().enumerate() {
+            actor.capability = self.capabilities[a].sample(actor.capability, 0.0, f64::MAX, rng);
+            for (k, cell) in actor.cells.iter_mut().enumerate() {
+                if let Some((x, s)) = cell {
+                    *x = self.positions[a][k].sample(*x, 0.0, 100.0, rng);
+                    *s = self.saliences[a][k].sample(*s, 0.0, 1.0, rng);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Probability of one option in the Monte Carlo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionProbability {
+    /// Option id.
+    pub option: String,
+    /// Share of runs whose forecast is (nearest to) this option.
+    pub probability: f64,
+}
+
+/// The Monte Carlo summary of one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueDistribution {
+    /// Issue id.
+    pub issue: String,
+    /// The forecast from the unperturbed inputs.
+    pub deterministic: f64,
+    /// Runs that produced a forecast for the issue (a run skips an issue when every sampled c·s is 0).
+    pub runs: usize,
+    /// Mean of the runs' forecasts.
+    pub mean: f64,
+    /// Median of the runs' forecasts.
+    pub median: f64,
+    /// `(p, quantile)` for p in [`QUANTILES`].
+    pub quantiles: Vec<(f64, f64)>,
+    /// Smallest forecast.
+    pub min: f64,
+    /// Largest forecast.
+    pub max: f64,
+    /// For issues with options: the share of runs per option (every option listed, file order).
+    pub options: Vec<OptionProbability>,
+}
+
+/// The quantiles every Monte Carlo report gives.
+pub const QUANTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// A Monte Carlo report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarlo {
+    /// Model name.
+    pub model: String,
+    /// Number of runs.
+    pub runs: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Per issue.
+    pub issues: Vec<IssueDistribution>,
+}
+
+/// Linear-interpolation quantile of sorted data (type 7).
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The forecast of every issue for run `k`: `(value, option index)` per table issue, `None` where
+/// the sampled issue was skipped.
+fn one_run(
+    table: &ForecastTable,
+    model: &Model,
+    uncertainty: &Uncertainty,
+    seed: u64,
+    k: usize,
+) -> Result<Vec<Option<(f64, Option<usize>)>>, ForecastError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(k as u64);
+    let sampled = uncertainty.sample(table, &mut rng);
+    let f = forecast_table(&sampled, model)?;
+    let mut out = vec![None; table.issues.len()];
+    for issue in f.issues {
+        let idx = table.issue_index(&issue.issue).expect("invariant: forecast issues come from the table");
+        out[idx] = Some((issue.value, issue.option_index));
+    }
+    Ok(out)
+}
+
+/// Runs `runs` seeded Monte Carlo forecasts in parallel and summarises them per issue.
+pub fn monte_carlo(
+    table: &ForecastTable,
+    model: &Model,
+    uncertainty: &Uncertainty,
+    runs: usize,
+    seed: u64,
+) -> Result<MonteCarlo, ForecastError> {
+    if runs == 0 {
+        return Err(ForecastError::BadParameter { name: "runs", value: "0".into(), expected: "at least 1".into() });
+    }
+    if uncertainty.positions.len() != table.actors.len() || uncertainty.capabilities.len() != table.actors.len() {
+        return Err(ForecastError::BadParameter {
+            name: "uncertainty",
+            value: format!("{} actors", uncertainty.capabilities.len()),
+            expected: format!("{} actors, as in the table", table.actors.len()),
+        });
+    }
+    let base = forecast_table(table, model)?;
+    let results: Vec<Vec<Option<(f64, Option<usize>)>>> =
+        (0..runs).into_par_iter().map(|k| one_run(table, model, uncertainty, seed, k)).collect::<Result<_, _>>()?;
+    let mut issues = Vec::new();
+    for f in &base.issues {
+        let k = table.issue_index(&f.issue).expect("invariant: forecast issues come from the table");
+        let mut values: Vec<f64> = results.iter().filter_map(|r| r[k].map(|(v, _)| v)).collect();
+        let n = values.len();
+        values.sort_by(f64::total_cmp);
+        let mean = if n > 0 { values.iter().sum::<f64>() / n as f64 } else { f64::NAN };
+        let options = match table.issues[k].shape.options() {
+            None => Vec::new(),
+            Some(opts) => {
+                let mut counts = vec![0usize; opts.len()];
+                for r in &results {
+                    if let Some((_, Some(o))) = r[k] {
+                        counts[o] += 1;
+                    }
+                }
+                opts.iter().zip(counts).map(|(o, c)| OptionProbability { option: o.clone(), probability: c as f64 / runs as f64 }).collect()
+            }
+        };
+        issues.push(IssueDistribution {
+            issue: f.issue.clone(),
+            deterministic: f.value,
+            runs: n,
+            mean,
+            median: quantile_sorted(&values, 0.5),
+            quantiles: QUANTILES.iter().map(|&p| (p, quantile_sorted(&values, p))).collect(),
+            min: values.first().copied().unwrap_or(f64::NAN),
+            max: values.last().copied().unwrap_or(f64::NAN),
+            options,
+        });
+    }
+    Ok(MonteCarlo { model: model.name().to_string(), runs, seed, issues })
+}

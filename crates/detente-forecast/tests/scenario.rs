@@ -1,0 +1,159 @@
+//! Forecasts of the reference scenario, input validation, and the Monte Carlo's reproducibility.
+
+mod common;
+
+use detente_core::{Role, Utility};
+use detente_forecast::eu::EuPreset;
+use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
+use detente_forecast::{forecast_table, ForecastError, ForecastTable, Model};
+
+fn table() -> ForecastTable {
+    ForecastTable::from_scenario(&common::reference_scenario()).unwrap()
+}
+
+fn models() -> Vec<Model> {
+    vec![Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params()), Model::Smp(Default::default())]
+}
+
+#[test]
+fn every_model_forecasts_every_issue_within_the_actors_range() {
+    let t = table();
+    for m in models() {
+        let f = forecast_table(&t, &m).unwrap();
+        assert_eq!(f.issues.len(), 10, "{}", m.name());
+        for (k, issue) in f.issues.iter().enumerate() {
+            let xs: Vec<f64> = common::TABLE.iter().map(|a| a.2[k].0).collect();
+            let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+            assert!(issue.value >= lo - 1e-9 && issue.value <= hi + 1e-9, "{} {}: {}", m.name(), issue.issue, issue.value);
+            assert!(issue.option.is_some(), "ordinal and integer-with-options issues report the nearest option");
+        }
+    }
+}
+
+#[test]
+fn baselines_by_hand_on_territory() {
+    // c·s: usa 20, russia 72, ukraine 36, europe 30 → mean (20·67 + 72·100 + 36·10 + 30·20)/158
+    let f = forecast_table(&table(), &Model::Mean).unwrap();
+    let want = (20.0 * 67.0 + 72.0 * 100.0 + 36.0 * 10.0 + 30.0 * 20.0) / 158.0;
+    assert!((f.issues[0].value - want).abs() < 1e-9);
+    assert_eq!(f.issues[0].option.as_deref(), Some("current_line"));
+    // sorted: ukraine 10 (36), europe 20 (66), usa 67 (86 ≥ 79) → 67
+    let f = forecast_table(&table(), &Model::Median).unwrap();
+    assert_eq!(f.issues[0].value, 67.0);
+}
+
+#[test]
+fn observers_and_non_spatial_actors_are_left_out() {
+    let mut s = common::reference_scenario();
+    s.actors[3].role = Role::Observer;
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    assert_eq!(t.actors.len(), 3);
+    assert!(t.actor_index("europe").is_none());
+    s.actors[2].preferences.utility = Utility::Table(detente_core::TableUtility { entries: vec![], default: 0.0 });
+    assert_eq!(ForecastTable::from_scenario(&s).unwrap().actors.len(), 2);
+}
+
+#[test]
+fn an_issue_nobody_takes_a_position_on_is_skipped_with_a_note() {
+    let mut s = common::reference_scenario();
+    for a in &mut s.actors {
+        if let Utility::Spatial(sp) = &mut a.preferences.utility {
+            sp.positions[9] = None;
+        }
+    }
+    let f = forecast_table(&ForecastTable::from_scenario(&s).unwrap(), &Model::Mean).unwrap();
+    assert_eq!(f.issues.len(), 9);
+    assert_eq!(f.skipped[0].0, "prisoners");
+}
+
+#[test]
+fn bad_inputs_get_clear_errors() {
+    let mut s = common::reference_scenario();
+    if let Utility::Spatial(sp) = &mut s.actors[1].preferences.utility {
+        sp.positions[0].as_mut().unwrap().ideal = 120.0;
+    }
+    let e = ForecastTable::from_scenario(&s).unwrap_err();
+    assert!(matches!(e, ForecastError::PositionOutOfRange { .. }));
+    assert!(e.to_string().contains("russia") && e.to_string().contains("territory") && e.to_string().contains("120"), "{e}");
+
+    let mut s = common::reference_scenario();
+    s.actors[0].capability = -1.0;
+    let e = ForecastTable::from_scenario(&s).unwrap_err();
+    assert!(e.to_string().contains("usa") && e.to_string().contains("capability -1"), "{e}");
+
+    let mut s = common::reference_scenario();
+    s.actors.clear();
+    assert_eq!(ForecastTable::from_scenario(&s).unwrap_err(), ForecastError::NoSpatialIssues);
+
+    let input = detente_forecast::IssueInput::new("x", vec![]);
+    let e = detente_forecast::eu::run_eu(&input, &EuPreset::ScholzCode.params()).unwrap_err();
+    assert!(e.to_string().contains("no actors"), "{e}");
+}
+
+#[test]
+fn bad_spreads_are_rejected() {
+    let t = table();
+    let mut u = Uncertainty::none(&t);
+    assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 110.0 }).is_err());
+    assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 80.0 }).is_err());
+    assert!(u.set_salience(&t, "russia", "territory", Spread::Normal { mean: 0.5, sd: -1.0 }).is_err());
+    assert!(u.set_capability(&t, "nobody", Spread::Fixed).is_err());
+    assert!(u.set_position(&t, "russia", "territory", Spread::Triangular { lo: 80.0, mode: 100.0, hi: 100.0 }).is_ok());
+}
+
+fn uncertain(t: &ForecastTable) -> Uncertainty {
+    let mut u = Uncertainty::none(t);
+    u.set_position(t, "russia", "territory", Spread::Triangular { lo: 67.0, mode: 100.0, hi: 100.0 }).unwrap();
+    u.set_position(t, "usa", "territory", Spread::Uniform { lo: 33.0, hi: 80.0 }).unwrap();
+    u.set_salience(t, "usa", "nato", Spread::Normal { mean: 0.5, sd: 0.2 }).unwrap();
+    u.set_capability(t, "europe", Spread::Uniform { lo: 20.0, hi: 80.0 }).unwrap();
+    u
+}
+
+#[test]
+fn monte_carlo_is_reproducible_for_a_seed_whatever_the_thread_count() {
+    let t = table();
+    let u = uncertain(&t);
+    let m = Model::Eu(EuPreset::ScholzCode.params());
+    let a = monte_carlo(&t, &m, &u, 300, 42).unwrap();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let b = one.install(|| monte_carlo(&t, &m, &u, 300, 42).unwrap());
+    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let c = three.install(|| monte_carlo(&t, &m, &u, 300, 42).unwrap());
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&c).unwrap());
+    let d = monte_carlo(&t, &m, &u, 300, 43).unwrap();
+    assert_ne!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&d).unwrap(), "another seed gives other draws");
+}
+
+#[test]
+fn monte_carlo_reports_spread_and_option_probabilities() {
+    let t = table();
+    let u = uncertain(&t);
+    let mc = monte_carlo(&t, &Model::Mean, &u, 2000, 7).unwrap();
+    let territory = &mc.issues[0];
+    assert_eq!(territory.runs, 2000);
+    assert!(territory.min < territory.median && territory.median < territory.max, "the territory forecast varies");
+    let qs: Vec<f64> = territory.quantiles.iter().map(|q| q.1).collect();
+    assert!(qs.windows(2).all(|w| w[0] <= w[1]), "quantiles are ordered");
+    let total: f64 = territory.options.iter().map(|o| o.probability).sum();
+    assert!((total - 1.0).abs() < 1e-12);
+    // with only a position uncertain, the other issues have zero spread
+    let mut u = Uncertainty::none(&t);
+    u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 50.0, hi: 100.0 }).unwrap();
+    let mc = monte_carlo(&t, &Model::Mean, &u, 100, 7).unwrap();
+    assert!(mc.issues[0].min < mc.issues[0].max);
+    let resources = &mc.issues[6];
+    assert_eq!(resources.min, resources.max);
+    assert_eq!(resources.median, resources.deterministic);
+}
+
+#[test]
+fn smp_forecasts_the_reference_scenario_jointly() {
+    let f = forecast_table(&table(), &Model::Smp(Default::default())).unwrap();
+    for i in &f.issues {
+        let tr = i.trajectory.as_ref().unwrap();
+        assert_eq!(tr.actors.len(), 4);
+        assert!(tr.rounds.len() >= 2);
+    }
+}
