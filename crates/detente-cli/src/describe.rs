@@ -152,10 +152,7 @@ pub(crate) fn actors_text(s: &Scenario) -> String {
             ]
         })
         .collect();
-    table(
-        &["actor", "name", "role", "required", "capability", "reservation", "strategy", "preferences"].map(String::from),
-        &rows,
-    )
+    table(&["actor", "name", "role", "required", "capability", "reservation", "strategy", "preferences"].map(String::from), &rows)
 }
 
 /// The positions / salience table (spatial actors only); `None` if no actor is spatial.
@@ -183,7 +180,9 @@ pub(crate) fn positions_text(s: &Scenario) -> Option<String> {
             for (_, sp) in &spatial {
                 row.push(match &sp.positions[k] {
                     Some(p) => match issue.kind {
-                        IssueKind::Categorical { .. } => format!("{} / {}", issue.format_value(&detente_core::Value::Option(p.ideal as u32)), format_real(p.salience)),
+                        IssueKind::Categorical { .. } => {
+                            format!("{} / {}", issue.format_value(&detente_core::Value::Option(p.ideal as u32)), format_real(p.salience))
+                        }
                         _ => format!("{} / {}", format_real(p.ideal), format_real(p.salience)),
                     },
                     None => "-".into(),
@@ -216,7 +215,12 @@ pub(crate) fn header_text(s: &Scenario, source: &str) -> String {
     }
     for o in &s.openings {
         if let Some(k) = s.space.issue_index(&o.issue) {
-            out.push_str(&format!("Opening concession: {} offers {} = {} from the start.\n", o.actor, o.issue, s.space.issues()[k].format_value(&o.value)));
+            out.push_str(&format!(
+                "Opening concession: {} offers {} = {} from the start.\n",
+                o.actor,
+                o.issue,
+                s.space.issues()[k].format_value(&o.value)
+            ));
         }
     }
     out

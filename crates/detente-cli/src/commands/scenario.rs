@@ -112,7 +112,9 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         }
     };
     if opts.json {
-        print_json(&json!({ "input": input.display().to_string(), "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>() }));
+        print_json(
+            &json!({ "input": input.display().to_string(), "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>() }),
+        );
     } else {
         for p in &written {
             println!("wrote {}", p.display());
