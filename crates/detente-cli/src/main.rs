@@ -37,6 +37,26 @@ enum Command {
         /// Scenario file or GENIUS/GeniusWeb folder (default: the built-in reference scenario).
         file: Option<PathBuf>,
     },
+    /// Where each issue settles under a spatial bargaining model, beside the c·s baselines.
+    Forecast {
+        /// Scenario file (default: built-in).
+        file: Option<PathBuf>,
+        /// The model.
+        #[arg(long, value_enum, default_value = "eu")]
+        model: commands::forecast::ModelArg,
+        /// Expected-utility preset: scholz_code (default), scholz_paper, dmasad, no_move_conflict.
+        #[arg(long, value_name = "PRESET")]
+        preset: Option<String>,
+        /// Run a Monte Carlo of this many runs over the scenario's uncertain inputs.
+        #[arg(long, value_name = "N")]
+        runs: Option<usize>,
+        /// Seed of the Monte Carlo (same seed, same report, whatever the thread count).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Show every actor's position round by round (expected-utility and SMP models).
+        #[arg(long)]
+        rounds: bool,
+    },
     /// Read, check and convert scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -99,6 +119,10 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
+        Command::Forecast { file, model, preset, runs, seed, rounds } => {
+            let req = commands::forecast::Request { model: *model, preset: preset.as_deref(), runs: *runs, seed: *seed, rounds: *rounds };
+            commands::forecast::run(file.as_deref(), &req, &opts)
+        }
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
     }
 }

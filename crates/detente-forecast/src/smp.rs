@@ -204,7 +204,7 @@ impl SmpInput {
         let mut members = vec![Vec::new(); dims.len()];
         for a in &table.actors {
             let saliences: Vec<f64> = dims.iter().map(|&k| a.cells[k].map_or(0.0, |(_, s)| s) / nd).collect();
-            if !(a.capability > 0.0) || saliences.iter().sum::<f64>() <= 0.0 {
+            if a.capability.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || saliences.iter().sum::<f64>() <= 0.0 {
                 continue;
             }
             for (d, &k) in dims.iter().enumerate() {
@@ -410,6 +410,7 @@ fn assess(pos: &[Vec<f64>], sal: &[Vec<f64>], cap: &[f64], params: &SmpParams) -
 
 /// KTAB `probEduChlg(h, k, i, j)`: h's estimate of the probability that i beats j, and of the
 /// expected gain to k of i challenging j.
+#[allow(clippy::too_many_arguments)] // mirrors KTAB's signature (h, k, i, j) plus the state
 fn prob_edu_chlg(a: &Assessment, cap: &[f64], stot: &[f64], tpc: ThirdPartyCommit, h: usize, k: usize, i: usize, j: usize) -> (f64, f64) {
     let (uii, uij, uji, ujj) = (a.u(h, i, i), a.u(h, i, j), a.u(h, j, i), a.u(h, j, j));
     let eu_sq = a.u(h, k, i) + a.u(h, k, j);
@@ -597,7 +598,7 @@ fn turn(pos: &[Vec<f64>], sal: &[Vec<f64>], cap: &[f64], stot: &[f64], a: &Asses
 /// Runs the SMP (deterministic mode) to its stopping rule.
 pub fn run_smp(input: &SmpInput, params: &SmpParams) -> Result<SmpRun, ForecastError> {
     input.validate()?;
-    if params.max_turns == 0 || !(params.min_delta_ratio >= 0.0) {
+    if params.max_turns == 0 || params.min_delta_ratio.is_nan() || params.min_delta_ratio < 0.0 {
         return Err(ForecastError::BadParameter {
             name: "max_turns/min_delta_ratio",
             value: format!("{}/{}", params.max_turns, params.min_delta_ratio),

@@ -121,6 +121,28 @@ impl Spread {
     }
 }
 
+/// Which input of an actor a spread applies to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum UncertainInput {
+    /// The position on an issue (by id).
+    Position(String),
+    /// The salience on an issue (by id).
+    Salience(String),
+    /// The capability.
+    Capability,
+}
+
+/// One uncertain input as a scenario file states it: the neutral form a format reader produces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputSpread {
+    /// Actor id.
+    pub actor: String,
+    /// Which input.
+    pub input: UncertainInput,
+    /// Its spread.
+    pub spread: Spread,
+}
+
 /// The uncertainty of every input of a table (same actor and issue order).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Uncertainty {
@@ -163,6 +185,20 @@ impl Uncertainty {
             });
         }
         Ok((a, k))
+    }
+
+    /// Builds the uncertainty from a list of spreads (later entries win). Spreads naming actors
+    /// left out of the table (observers, non-spatial actors) are errors, as are unknown ids.
+    pub fn from_spreads(table: &ForecastTable, spreads: &[InputSpread]) -> Result<Self, ForecastError> {
+        let mut u = Uncertainty::none(table);
+        for s in spreads {
+            match &s.input {
+                UncertainInput::Position(issue) => u.set_position(table, &s.actor, issue, s.spread)?,
+                UncertainInput::Salience(issue) => u.set_salience(table, &s.actor, issue, s.spread)?,
+                UncertainInput::Capability => u.set_capability(table, &s.actor, s.spread)?,
+            }
+        }
+        Ok(u)
     }
 
     /// Sets the spread of an actor's position on an issue (0–100; categorical issues cannot vary).
@@ -287,15 +323,12 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Per table issue: the run's `(value, option index)`, `None` where the issue was skipped.
+type RunForecasts = Vec<Option<(f64, Option<usize>)>>;
+
 /// The forecast of every issue for run `k`: `(value, option index)` per table issue, `None` where
 /// the sampled issue was skipped.
-fn one_run(
-    table: &ForecastTable,
-    model: &Model,
-    uncertainty: &Uncertainty,
-    seed: u64,
-    k: usize,
-) -> Result<Vec<Option<(f64, Option<usize>)>>, ForecastError> {
+fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed: u64, k: usize) -> Result<RunForecasts, ForecastError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(k as u64);
     let sampled = uncertainty.sample(table, &mut rng);
@@ -327,7 +360,7 @@ pub fn monte_carlo(
         });
     }
     let base = forecast_table(table, model)?;
-    let results: Vec<Vec<Option<(f64, Option<usize>)>>> =
+    let results: Vec<RunForecasts> =
         (0..runs).into_par_iter().map(|k| one_run(table, model, uncertainty, seed, k)).collect::<Result<_, _>>()?;
     let mut issues = Vec::new();
     for f in &base.issues {

@@ -21,8 +21,11 @@ pub const ISSUES: [&str; 10] = [
     "prisoners",
 ];
 
-/// `(actor, capability, [(ideal, salience); 10])` in issue order.
-pub const TABLE: [(&str, f64, [(f64, f64); 10]); 4] = [
+/// One actor row: `(actor, capability, [(ideal, salience); 10])` in issue order.
+pub type Row = (&'static str, f64, [(f64, f64); 10]);
+
+/// The seed table.
+pub const TABLE: [Row; 4] = [
     (
         "usa",
         100.0,

@@ -1,0 +1,106 @@
+//! Report-level entry points for the CLI and `detente study`: one model beside the baselines,
+//! every model side by side, and the Monte Carlo, all serialisable.
+
+use detente_core::Scenario;
+use serde::Serialize;
+
+use crate::error::ForecastError;
+use crate::eu::EuPreset;
+use crate::input::ForecastTable;
+use crate::model::{forecast_table, Model, TableForecast};
+use crate::smp::SmpParams;
+use crate::uncertainty::{monte_carlo, InputSpread, MonteCarlo, Uncertainty};
+
+/// What `detente forecast` computes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastReport {
+    /// The model run.
+    pub model: Model,
+    /// Its forecast (with trajectories for dynamic models).
+    pub forecast: TableForecast,
+    /// The weighted-mean baseline, always shown beside the model.
+    pub mean: TableForecast,
+    /// The weighted-median baseline.
+    pub median: TableForecast,
+    /// The Monte Carlo, when runs were asked for.
+    pub monte_carlo: Option<MonteCarlo>,
+}
+
+/// Forecasts a scenario with one model, beside both baselines; with `runs`, also the Monte Carlo
+/// over `spreads` (seeded by `seed`).
+pub fn forecast_scenario(
+    scenario: &Scenario,
+    model: &Model,
+    spreads: &[InputSpread],
+    runs: Option<usize>,
+    seed: u64,
+) -> Result<ForecastReport, ForecastError> {
+    let table = ForecastTable::from_scenario(scenario)?;
+    let uncertainty = Uncertainty::from_spreads(&table, spreads)?;
+    Ok(ForecastReport {
+        model: model.clone(),
+        forecast: forecast_table(&table, model)?,
+        mean: forecast_table(&table, &Model::Mean)?,
+        median: forecast_table(&table, &Model::Median)?,
+        monte_carlo: runs.map(|n| monte_carlo(&table, model, &uncertainty, n, seed)).transpose()?,
+    })
+}
+
+/// One issue's forecast by every model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    /// Issue id.
+    pub issue: String,
+    /// Weighted mean.
+    pub mean: f64,
+    /// Weighted median.
+    pub median: f64,
+    /// Expected-utility model (`scholz_code` preset): the final median.
+    pub eu: f64,
+    /// Expected-utility model: the final weighted mean.
+    pub eu_mean: Option<f64>,
+    /// KTAB SMP (deterministic).
+    pub smp: f64,
+    /// Nearest option per model, in the order mean, median, eu, smp (issues with options).
+    pub options: Option<[String; 4]>,
+}
+
+/// Every model side by side on one scenario: the `detente study` forecast section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelComparison {
+    /// One row per forecast issue.
+    pub rows: Vec<ComparisonRow>,
+    /// Issues skipped, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Runs the baselines, the expected-utility model (`scholz_code`) and the SMP on a scenario.
+pub fn compare_models(scenario: &Scenario) -> Result<ModelComparison, ForecastError> {
+    let table = ForecastTable::from_scenario(scenario)?;
+    let runs = [Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params()), Model::Smp(SmpParams::default())]
+        .iter()
+        .map(|m| forecast_table(&table, m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rows = runs[0]
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let at = |m: usize| &runs[m].issues[k];
+            let options = (0..4)
+                .map(|m| at(m).option.clone())
+                .collect::<Option<Vec<String>>>()
+                .map(|o| [o[0].clone(), o[1].clone(), o[2].clone(), o[3].clone()]);
+            ComparisonRow {
+                issue: f.issue.clone(),
+                mean: at(0).value,
+                median: at(1).value,
+                eu: at(2).value,
+                eu_mean: at(2).final_mean,
+                smp: at(3).value,
+                options,
+            }
+        })
+        .collect();
+    Ok(ModelComparison { rows, skipped: runs[0].skipped.clone() })
+}
