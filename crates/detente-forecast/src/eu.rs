@@ -314,16 +314,31 @@ pub fn run_eu(input: &IssueInput, params: &EuParams) -> Result<EuRun, ForecastEr
     params.validate()?;
     let w = input.weights();
     let s: Vec<f64> = input.actors.iter().map(|a| a.salience).collect();
-    let mut x = input.positions();
+    let x = input.positions();
+    let mut rounds = Vec::new();
+    let (initial_median, initial_mean) = stats(&x, &w);
+    simulate(&x, &w, &s, params, Some(&mut rounds));
+    Ok(EuRun { initial: x, initial_median, initial_mean, rounds })
+}
+
+/// The forecast (final weighted median) only, without recording rounds: the Monte Carlo's hot
+/// path. Inputs must be valid (finite positions, salience in [0, 1], weights ≥ 0 with a positive
+/// total); gives exactly [`EuRun::forecast`] of [`run_eu`] on the same inputs.
+pub fn eu_forecast(x: &[f64], w: &[f64], s: &[f64], params: &EuParams) -> f64 {
+    simulate(x, w, s, params, None).0
+}
+
+fn stats(x: &[f64], w: &[f64]) -> (f64, f64) {
+    (
+        weighted_median(x, w).expect("invariant: validated total weight > 0"),
+        weighted_mean(x, w).expect("invariant: validated total weight > 0"),
+    )
+}
+
+/// Plays the rounds; returns the final (median, mean) and records rounds if asked.
+fn simulate(x0: &[f64], w: &[f64], s: &[f64], params: &EuParams, mut record: Option<&mut Vec<EuRound>>) -> (f64, f64) {
+    let mut x = x0.to_vec();
     let n = x.len();
-    let stats = |x: &[f64]| {
-        (
-            weighted_median(x, &w).expect("invariant: validated total weight > 0"),
-            weighted_mean(x, &w).expect("invariant: validated total weight > 0"),
-        )
-    };
-    let (initial_median, initial_mean) = stats(&x);
-    let mut run = EuRun { initial: x.clone(), initial_median, initial_mean, rounds: Vec::new() };
     let range0 = spread(&x);
     let mut ws = Workspace::new(n);
     for round in 1..=params.max_rounds {
@@ -334,16 +349,18 @@ pub fn run_eu(input: &IssueInput, params: &EuParams) -> Result<EuRun, ForecastEr
         if range <= 0.0 {
             break; // everyone agrees: nothing left to challenge
         }
-        let (new, risk) = step(&x, &w, &s, range, params, &mut ws);
+        let (new, risk) = step(&x, w, s, range, params, &mut ws);
         let moved = x.iter().zip(&new).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         x = new;
-        let (median, mean) = stats(&x);
-        run.rounds.push(EuRound { round, positions: x.clone(), risk, median, mean });
+        if let Some(rounds) = record.as_deref_mut() {
+            let (median, mean) = stats(&x, w);
+            rounds.push(EuRound { round, positions: x.clone(), risk, median, mean });
+        }
         if params.stop_tolerance.is_some_and(|t| moved <= t) {
             break;
         }
     }
-    Ok(run)
+    stats(&x, w)
 }
 
 fn spread(x: &[f64]) -> f64 {
@@ -371,24 +388,41 @@ struct Ctx<'a> {
     mu: f64,
 }
 
+/// `base^r`, exact and cheap for the first pass's `r = 1`.
+fn powr(base: f64, r: f64) -> f64 {
+    if r == 1.0 {
+        base
+    } else {
+        base.powf(r)
+    }
+}
+
+/// The utilities of one dyad at normalised distance `d` for exponent `r`: `(U_s, U_f, U_sq)`.
+fn terms(d: f64, r: f64) -> (f64, f64, f64) {
+    let u = |base: f64| 2.0 - 4.0 * powr(base, r);
+    (u(0.5 - 0.5 * d), u(0.5 + 0.5 * d), u(0.5))
+}
+
 impl Ctx<'_> {
     /// `E(U_ij)`: i challenges j, j resists with probability `resist`, evaluated with exponent `r`
-    /// and success probability `p`.
-    fn eu(&self, i: usize, j: usize, r: f64, resist: f64, p: f64) -> f64 {
-        let d = (self.x[i] - self.x[j]).abs() / self.range;
-        let u = |base: f64| 2.0 - 4.0 * base.powf(r);
-        let us = u(0.5 - 0.5 * d);
-        let uf = u(0.5 + 0.5 * d);
-        let usq = u(0.5);
+    /// and success probability `p`; `t = terms(d_ij, r)`.
+    fn eu(&self, i: usize, j: usize, r: f64, resist: f64, p: f64, t: (f64, f64, f64)) -> f64 {
+        let (us, uf, usq) = t;
         let challenge = resist * (p * us + (1.0 - p) * uf) + (1.0 - resist) * us;
         if self.q >= 1.0 {
             return challenge - usq;
         }
+        let d = (self.x[i] - self.x[j]).abs() / self.range;
         let dm = (self.x[i] - self.mu).abs() / self.range;
+        let u = |base: f64| 2.0 - 4.0 * powr(base, r);
         let ub = u(0.5 - 0.25 * (dm + d));
         let uw = u(0.5 + 0.25 * (dm + d));
-        let t = if dm < d { ub } else { uw };
-        challenge - self.q * usq - (1.0 - self.q) * t
+        let tb = if dm < d { ub } else { uw };
+        challenge - self.q * usq - (1.0 - self.q) * tb
+    }
+
+    fn d(&self, i: usize, j: usize) -> f64 {
+        (self.x[i] - self.x[j]).abs() / self.range
     }
 }
 
@@ -415,7 +449,7 @@ fn fill_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: Probabi
             let mut curved = vec![0.0; n * n];
             for k in 0..n {
                 for a in 0..n {
-                    curved[k * n + a] = ((x[k] - x[a]).abs() / range).powf(r[k]);
+                    curved[k * n + a] = powr((x[k] - x[a]).abs() / range, r[k]);
                 }
             }
             let mut total = 0.0;
@@ -465,6 +499,9 @@ fn median_of(x: &[f64], w: &[f64], rule: MedianRule) -> f64 {
     }
 }
 
+/// Positions closer than this fraction of the range are the same position (no challenge).
+const SAME_POSITION: f64 = 1e-9;
+
 /// One round: returns the new positions and the risk exponents used.
 fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut Workspace) -> (Vec<f64>, Vec<f64>) {
     let n = x.len();
@@ -484,7 +521,7 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
                         SecurityRule::Challengers => ones[j],
                         SecurityRule::Target => ones[i],
                     };
-                    ctx.eu(j, i, r, s[i], ws.p[j * n + i])
+                    ctx.eu(j, i, r, s[i], ws.p[j * n + i], terms(ctx.d(j, i), r))
                 })
                 .sum()
         })
@@ -514,7 +551,12 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
             }
         };
         for i in 0..n {
-            if i == j {
+            // Actors on the same position have nothing to challenge: E(U_ij) is exactly 0 there,
+            // but `p·U_s + (1 − p)·U_f` with U_s = U_f can round to ±1e-17, which would create a
+            // zero-length "compromise" that outranks real offers — depending on actor order. The
+            // same noise decides between near-equal positions (repeated compromises converge
+            // geometrically), so positions closer than 1e-9 of the range count as the same.
+            if i == j || (x[i] - x[j]).abs() <= SAME_POSITION * range {
                 continue;
             }
             let (ra, rb) = match params.perspective {
@@ -525,11 +567,14 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
                 ResponderSalience::Symmetric => s[i],
                 ResponderSalience::Literal => s[j],
             };
-            let a = ctx.eu(i, j, ra, s[j], p[i * n + j]);
+            let d = ctx.d(i, j);
+            let ta = terms(d, ra);
+            let a = ctx.eu(i, j, ra, s[j], p[i * n + j], ta);
             if a <= 0.0 {
                 continue;
             }
-            let b = ctx.eu(j, i, rb, resist_b, p[j * n + i]);
+            let tb = if rb == ra { ta } else { terms(d, rb) };
+            let b = ctx.eu(j, i, rb, resist_b, p[j * n + i], tb);
             let compromise = || match params.compromise {
                 CompromiseRule::Eq35 => x[j] + (x[i] - x[j]) * (b / a).abs(),
                 CompromiseRule::EuWeighted => (a.abs() * x[i] + b.abs() * x[j]) / (a.abs() + b.abs()),

@@ -243,24 +243,25 @@ pub struct SmpRun {
     pub dims: Vec<String>,
     /// States 0..=T.
     pub states: Vec<SmpState>,
+    /// `weights[i][d]`: capability × salience of actor i on dimension d.
+    pub weights: Vec<Vec<f64>>,
 }
 
 impl SmpRun {
-    /// The forecast on dimension `d` from the final state: the probability-weighted mean of the
-    /// distinct final positions held by `members` (the expected group choice), and the trajectory
-    /// of those members.
+    /// The forecast on dimension `d` from the final state, over the actors in `members`: the
+    /// lower weighted median of their final positions with weights capability × salience on `d`
+    /// (the Condorcet winner among the bargained positions), and the members' trajectory.
+    ///
+    /// KTAB itself reports a probability per distinct position rather than a point. That
+    /// distribution is kept in [`SmpState::unique`], but it is not used as the forecast: KTAB's
+    /// position equivalence (within 1e-3) is not transitive, so which positions count as distinct
+    /// — and hence the distribution — depends on the actors' order, while the weighted median does
+    /// not.
     pub fn issue_summary(&self, d: usize, members: &[usize]) -> (f64, Trajectory) {
         let last = self.states.last().expect("invariant: a run has at least its initial state");
-        let (mut num, mut den) = (0.0, 0.0);
-        for &(u, p) in &last.unique {
-            // a distinct position counts if any member holds it
-            if members.iter().any(|&m| equivalent(&last.positions[m], &last.positions[u])) {
-                num += p * last.positions[u][d];
-                den += p;
-            }
-        }
-        let value =
-            if den > 0.0 { num / den } else { members.iter().map(|&m| last.positions[m][d]).sum::<f64>() / members.len().max(1) as f64 };
+        let xs: Vec<f64> = members.iter().map(|&m| last.positions[m][d]).collect();
+        let ws: Vec<f64> = members.iter().map(|&m| self.weights[m][d]).collect();
+        let value = crate::baseline::weighted_median(&xs, &ws).unwrap_or_else(|| xs.iter().sum::<f64>() / xs.len().max(1) as f64);
         let trajectory = Trajectory {
             actors: members.iter().map(|&m| self.actors[m].clone()).collect(),
             rounds: self.states.iter().map(|s| members.iter().map(|&m| s.positions[m][d]).collect()).collect(),
@@ -271,11 +272,6 @@ impl SmpRun {
 
 /// KTAB's position-equivalence tolerance: 1e-3 on the [0, 1] scale.
 const POS_TOL: f64 = 1e-3;
-
-fn equivalent(a: &[f64], b: &[f64]) -> bool {
-    // positions are reported on 0–100; KTAB compares on [0, 1]
-    a.iter().zip(b).map(|(x, y)| ((x - y) / 100.0).powi(2)).sum::<f64>().sqrt() < POS_TOL
-}
 
 /// Utility of a normalised distance with risk attitude `r` (KTAB `bsUtil`).
 fn bs_util(sd: f64, r: f64) -> f64 {
@@ -633,7 +629,8 @@ pub fn run_smp(input: &SmpInput, params: &SmpParams) -> Result<SmpRun, ForecastE
             break;
         }
     }
-    Ok(SmpRun { actors: input.actors.iter().map(|a| a.name.clone()).collect(), dims: input.dims.clone(), states })
+    let weights = input.actors.iter().map(|a| a.saliences.iter().map(|s| a.capability * s).collect()).collect();
+    Ok(SmpRun { actors: input.actors.iter().map(|a| a.name.clone()).collect(), dims: input.dims.clone(), states, weights })
 }
 
 /// Whether any issue of the table is spatial (SMP runs over those).

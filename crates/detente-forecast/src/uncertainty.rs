@@ -121,6 +121,9 @@ impl Spread {
     }
 }
 
+/// One sampled cell: `(position, salience)`, `None` where the actor takes no position.
+pub type Cell = Option<(f64, f64)>;
+
 /// Which input of an actor a spread applies to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum UncertainInput {
@@ -249,6 +252,30 @@ impl Uncertainty {
         self.capabilities.iter().chain(self.positions.iter().flatten()).chain(self.saliences.iter().flatten()).any(|s| *s != Spread::Fixed)
     }
 
+    /// One draw of every input as plain numbers: capabilities and `cells[actor][issue]`, in the
+    /// same draw order as [`Uncertainty::sample`].
+    pub fn sample_numbers(&self, table: &ForecastTable, rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<Vec<Cell>>) {
+        let mut cap = Vec::with_capacity(table.actors.len());
+        let mut cells = Vec::with_capacity(table.actors.len());
+        for (a, actor) in table.actors.iter().enumerate() {
+            cap.push(self.capabilities[a].sample(actor.capability, 0.0, f64::MAX, rng));
+            cells.push(
+                actor
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(k, cell)| {
+                        cell.map(|(x, s)| {
+                            let x = self.positions[a][k].sample(x, 0.0, 100.0, rng);
+                            (x, self.saliences[a][k].sample(s, 0.0, 1.0, rng))
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        (cap, cells)
+    }
+
     /// One sampled table.
     pub fn sample(&self, table: &ForecastTable, rng: &mut ChaCha8Rng) -> ForecastTable {
         let mut out = table.clone();
@@ -326,17 +353,54 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 /// Per table issue: the run's `(value, option index)`, `None` where the issue was skipped.
 type RunForecasts = Vec<Option<(f64, Option<usize>)>>;
 
-/// The forecast of every issue for run `k`: `(value, option index)` per table issue, `None` where
-/// the sampled issue was skipped.
+/// The forecast of every issue for run `k`.
+///
+/// The one-dimensional models run on the sampled numbers directly (no table clone, no names):
+/// the same functions, on the same actor order, as [`forecast_table`], so a run whose draws equal
+/// the inputs reproduces the deterministic forecast exactly. The SMP runs jointly on a sampled
+/// table.
 fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed: u64, k: usize) -> Result<RunForecasts, ForecastError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(k as u64);
-    let sampled = uncertainty.sample(table, &mut rng);
-    let f = forecast_table(&sampled, model)?;
-    let mut out = vec![None; table.issues.len()];
-    for issue in f.issues {
-        let idx = table.issue_index(&issue.issue).expect("invariant: forecast issues come from the table");
-        out[idx] = Some((issue.value, issue.option_index));
+    if let Model::Smp(_) = model {
+        let sampled = uncertainty.sample(table, &mut rng);
+        let f = forecast_table(&sampled, model)?;
+        let mut out = vec![None; table.issues.len()];
+        for issue in f.issues {
+            let idx = table.issue_index(&issue.issue).expect("invariant: forecast issues come from the table");
+            out[idx] = Some((issue.value, issue.option_index));
+        }
+        return Ok(out);
+    }
+    let (cap, cells) = uncertainty.sample_numbers(table, &mut rng);
+    let mut out = Vec::with_capacity(table.issues.len());
+    let (mut x, mut s, mut w) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, issue) in table.issues.iter().enumerate() {
+        x.clear();
+        s.clear();
+        w.clear();
+        for (a, row) in cells.iter().enumerate() {
+            if let Some((xa, sa)) = row[k] {
+                x.push(xa);
+                s.push(sa);
+                w.push(cap[a] * sa);
+            }
+        }
+        if x.is_empty() || !w.iter().any(|&v| v > 0.0) {
+            out.push(None);
+            continue;
+        }
+        if let IssueShape::Categorical { options } = &issue.shape {
+            out.push(crate::baseline::weighted_plurality(&x, &w, options.len()).map(|i| (i as f64, Some(i))));
+            continue;
+        }
+        let value = match model {
+            Model::Mean => crate::baseline::weighted_mean(&x, &w),
+            Model::Median => crate::baseline::weighted_median(&x, &w),
+            Model::Eu(p) => Some(crate::eu::eu_forecast(&x, &w, &s, p)),
+            Model::Smp(_) => unreachable!("handled above"),
+        };
+        out.push(value.map(|v| (v, issue.shape.nearest_option(v))));
     }
     Ok(out)
 }
