@@ -355,6 +355,9 @@ fn simulate(x0: &[f64], w: &[f64], s: &[f64], params: &EuParams, mut record: Opt
         if let Some(rounds) = record.as_deref_mut() {
             let (median, mean) = stats(&x, w);
             rounds.push(EuRound { round, positions: x.clone(), risk, median, mean });
+        } else if moved == 0.0 {
+            // A round without moves is a fixed point: every later round would repeat it exactly.
+            break;
         }
         if params.stop_tolerance.is_some_and(|t| moved <= t) {
             break;
@@ -372,11 +375,12 @@ fn spread(x: &[f64]) -> f64 {
 /// Scratch matrices reused across rounds.
 struct Workspace {
     p: Vec<f64>,
+    curved: Vec<f64>,
 }
 
 impl Workspace {
     fn new(n: usize) -> Self {
-        Workspace { p: vec![0.0; n * n] }
+        Workspace { p: vec![0.0; n * n], curved: vec![0.0; n * n] }
     }
 }
 
@@ -426,7 +430,7 @@ impl Ctx<'_> {
     }
 }
 
-fn fill_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: ProbabilityRule, p: &mut [f64]) {
+fn fill_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: ProbabilityRule, p: &mut [f64], curved: &mut [f64]) {
     let n = x.len();
     match rule {
         ProbabilityRule::Paper | ProbabilityRule::NetVotes => {
@@ -446,7 +450,6 @@ fn fill_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: Probabi
         }
         ProbabilityRule::ScholzCode => {
             // curved[k][a] = (|x_k − x_a| / R)^{r_k}; vote of k for a over b = w_k (curved[k][b] − curved[k][a]).
-            let mut curved = vec![0.0; n * n];
             for k in 0..n {
                 for a in 0..n {
                     curved[k * n + a] = powr((x[k] - x[a]).abs() / range, r[k]);
@@ -510,7 +513,7 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
 
     // Pass 1: every r = 1, security of each actor.
     let ones = vec![1.0; n];
-    fill_probabilities(x, w, &ones, range, params.probability, &mut ws.p);
+    fill_probabilities(x, w, &ones, range, params.probability, &mut ws.p, &mut ws.curved);
     let sec: Vec<f64> = (0..n)
         .map(|i| {
             (0..n)
@@ -536,7 +539,7 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
         .collect();
 
     // Pass 2: decisions with the new exponents.
-    fill_probabilities(x, w, &risk, range, params.probability, &mut ws.p);
+    fill_probabilities(x, w, &risk, range, params.probability, &mut ws.p, &mut ws.curved);
     let p = &ws.p;
     let mut new = x.to_vec();
     for j in 0..n {
