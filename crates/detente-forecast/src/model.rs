@@ -108,7 +108,8 @@ impl Model {
     /// Names accepted by [`Model::parse`].
     pub const NAMES: [&'static str; 4] = ["mean", "median", "eu", "smp"];
 
-    /// `mean`, `median`, `eu`, `smp`; `variant` selects an EU preset (default `scholz_code`).
+    /// `mean`, `median`, `eu`, `smp`; `eu_preset` selects an expected-utility preset (default
+    /// `scholz_code`; see [`EuPreset`]).
     pub fn parse(name: &str, eu_preset: Option<&str>) -> Result<Model, ForecastError> {
         let preset = eu_preset.map(EuPreset::parse).transpose()?;
         match name {
