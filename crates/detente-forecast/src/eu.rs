@@ -430,6 +430,16 @@ impl Ctx<'_> {
     }
 }
 
+/// The matrix of success probabilities `P[i·n + j]` that i prevails over j, for positions `x`,
+/// weights `w = c·s`, risk exponents `r` (used by [`ProbabilityRule::ScholzCode`] only) and range
+/// `R` — the input of BDM's quad-map (perspective) charts. O(n³).
+pub fn success_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: ProbabilityRule) -> Vec<f64> {
+    let n = x.len();
+    let (mut p, mut curved) = (vec![0.0; n * n], vec![0.0; n * n]);
+    fill_probabilities(x, w, r, range, rule, &mut p, &mut curved);
+    p
+}
+
 fn fill_probabilities(x: &[f64], w: &[f64], r: &[f64], range: f64, rule: ProbabilityRule, p: &mut [f64], curved: &mut [f64]) {
     let n = x.len();
     match rule {

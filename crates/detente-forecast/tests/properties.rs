@@ -1,6 +1,6 @@
 //! Property tests: range, dictator, scaling, permutation, and Monte Carlo degeneracy.
 
-use detente_forecast::eu::{run_eu, EuPreset};
+use detente_forecast::eu::{run_eu, success_probabilities, EuPreset, MedianRule, ProbabilityRule};
 use detente_forecast::model::{ExpectedUtility, SpatialModel, WeightedMean, WeightedMedian};
 use detente_forecast::smp::{run_smp, SmpActor, SmpInput, SmpParams};
 use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
@@ -103,6 +103,39 @@ proptest! {
             // built in actor order. Across 256 cases the largest change seen was 0.08 on 0–100.
             prop_assert!((a - b).abs() <= 0.5, "smp: {a} vs {b}");
         }
+    }
+
+    /// Eq. 31 (`Paper`): P_ij + P_ji = 1 whenever the two positions differ; P_ii = 0.
+    #[test]
+    fn paper_probabilities_are_complementary(rows in actors(8)) {
+        let x: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let w: Vec<f64> = rows.iter().map(|r| r.1 * r.2).collect();
+        let n = x.len();
+        let p = success_probabilities(&x, &w, &vec![1.0; n], 100.0, ProbabilityRule::Paper);
+        for i in 0..n {
+            for j in 0..n {
+                let s = p[i * n + j] + p[j * n + i];
+                if x[i] != x[j] {
+                    prop_assert!((s - 1.0).abs() < 1e-12, "P[{i},{j}] + P[{j},{i}] = {s}");
+                } else {
+                    prop_assert_eq!(s, 0.0);
+                }
+            }
+        }
+    }
+
+    /// With a status-quo probability below 1 (μ, T, U_b and U_w in play) and every μ rule, the
+    /// forecast still lies within the actors' range.
+    #[test]
+    fn status_quo_below_one_stays_in_range(rows in actors(8), q in 0.0..1.0f64, rule in 0usize..3) {
+        let lo = rows.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+        let hi = rows.iter().map(|r| r.0).fold(f64::NEG_INFINITY, f64::max);
+        let mut p = EuPreset::ScholzPaper.params();
+        p.q = q;
+        p.median = [MedianRule::WeightedMedian, MedianRule::WeightedMean, MedianRule::VoteArgmax][rule];
+        let run = run_eu(&input(&rows), &p).unwrap();
+        prop_assert!(run.forecast() >= lo && run.forecast() <= hi);
+        prop_assert!(run.rounds.iter().all(|r| r.positions.iter().all(|&x| x >= lo && x <= hi)));
     }
 
     /// Scholz eq. 31 (`scholz_paper`): risk exponents stay in [0.5, 2].
