@@ -47,15 +47,30 @@ fn located(file: &str, text: &str, tree: Option<&Node>, e: read::PathError) -> F
     FormatError::Invalid { location, message: e.message }
 }
 
+/// serde names Rust types in its messages; say what the file should hold instead.
+fn humanize(message: &str) -> String {
+    let mut m = message.trim_end().replace('\n', "; ");
+    for (from, to) in [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected an integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected a sequence", "expected an array"),
+        ("expected a borrowed string", "expected a string"),
+    ] {
+        m = m.replace(from, to);
+    }
+    m
+}
+
 fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FormatError {
     let location = e.span().map_or_else(|| Location::file(file), |s| Location::from_offset(file, text, s.start));
-    FormatError::Syntax { location, message: e.message().trim_end().replace('\n', "; ") }
+    FormatError::Syntax { location, message: humanize(e.message()) }
 }
 
 fn json_error(file: &str, e: &serde_json::Error) -> FormatError {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let message = humanize(full.strip_suffix(&suffix).unwrap_or(&full));
     FormatError::Syntax { location: Location { file: file.to_string(), line: e.line(), column: e.column() }, message }
 }
 

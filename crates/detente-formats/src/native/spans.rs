@@ -107,9 +107,58 @@ impl Node {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = toml::Spanned::<Kind>::deserialize(d)?;
-        let span = s.span();
-        Ok(Node { span: Some(span), kind: s.into_inner() })
+        d.deserialize_struct(SPANNED, &[START, END, VALUE], NodeVisitor)
+    }
+}
+
+/// Reads `serde_spanned`'s protocol when the deserializer speaks it for this value, and a plain
+/// value (no span) when it does not (`toml` gives no span for the tables of dotted keys).
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any TOML value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Node, E> {
+        Ok(Node::default())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Node, E> {
+        Ok(Node::default())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node, E> {
+        Ok(Node::default())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node, E> {
+        Ok(Node::default())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Node, E> {
+        Ok(Node::default())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Node, A::Error> {
+        Ok(Node { span: None, kind: KindVisitor.visit_seq(seq)? })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let Some(first) = map.next_key::<SpannedKey>()? else { return Ok(Node { span: None, kind: Kind::Map(Vec::new()) }) };
+        if first.name == START && first.span.is_none() {
+            let start: usize = map.next_value()?;
+            let (mut end, mut kind) = (start, None);
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    END => end = map.next_value()?,
+                    VALUE => kind = Some(map.next_value::<Kind>()?),
+                    other => return Err(de::Error::unknown_field(other, &[START, END, VALUE])),
+                }
+            }
+            let kind = kind.ok_or_else(|| de::Error::missing_field(VALUE))?;
+            return Ok(Node { span: Some(start..end), kind });
+        }
+        let mut entries = vec![(first.name, first.span, map.next_value::<Node>()?)];
+        while let Some(k) = map.next_key::<SpannedKey>()? {
+            let v = map.next_value::<Node>()?;
+            entries.push((k.name, k.span, v));
+        }
+        Ok(Node { span: None, kind: Kind::Map(entries) })
     }
 }
 
@@ -150,10 +199,9 @@ impl<'de> Visitor<'de> for KindVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
         let mut entries = Vec::new();
-        while let Some(k) = map.next_key::<toml::Spanned<String>>()? {
-            let span = k.span();
+        while let Some(k) = map.next_key::<SpannedKey>()? {
             let v = map.next_value::<Node>()?;
-            entries.push((k.into_inner(), Some(span), v));
+            entries.push((k.name, k.span, v));
         }
         Ok(Kind::Map(entries))
     }
@@ -265,5 +313,74 @@ impl JsonScanner<'_> {
             }
         };
         Some(Node { span: Some(start..self.i), kind })
+    }
+}
+
+/// A table key with its span when the deserializer gives one. `toml::Spanned<String>` rejects
+/// some keys (the parts of dotted keys arrive as owned strings), so this speaks the same
+/// protocol (`serde_spanned`'s private struct name and fields) with owned field names.
+struct SpannedKey {
+    name: String,
+    span: Option<Range<usize>>,
+}
+
+const SPANNED: &str = "$__serde_spanned_private_Spanned";
+const START: &str = "$__serde_spanned_private_start";
+const END: &str = "$__serde_spanned_private_end";
+const VALUE: &str = "$__serde_spanned_private_value";
+
+impl<'de> Deserialize<'de> for SpannedKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KV;
+        impl<'de> Visitor<'de> for KV {
+            type Value = SpannedKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SpannedKey, E> {
+                Ok(SpannedKey { name: v.to_string(), span: None })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SpannedKey, A::Error> {
+                let (mut start, mut end, mut name) = (None::<usize>, None::<usize>, None::<String>);
+                while let Some(k) = map.next_key::<String>()? {
+                    match k.as_str() {
+                        START => start = Some(map.next_value()?),
+                        END => end = Some(map.next_value()?),
+                        VALUE => name = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &[START, END, VALUE])),
+                    }
+                }
+                let name = name.ok_or_else(|| de::Error::missing_field(VALUE))?;
+                Ok(SpannedKey { name, span: start.zip(end).map(|(s, e)| s..e) })
+            }
+        }
+        d.deserialize_struct(SPANNED, &[START, END, VALUE], KV)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Node, Path};
+
+    #[test]
+    fn toml_tree_locates_keys_and_values_including_dotted_keys() {
+        let text = "a = 1\n[[b]]\nc = { d = 2 }\n[b.e]\nf.g = { h = 3 }\n";
+        let n = Node::from_toml(text).expect("tree");
+        let p = Path::root().key("b").index(0);
+        assert_eq!(n.locate(&p.key("c").key("d")), Some(22));
+        assert_eq!(n.locate(&p.key("c").key("d").the_key()), Some(18));
+        assert_eq!(n.locate(&p.key("e").key("f").key("g").key("h")), text.find("3"));
+        assert_eq!(n.locate(&p.key("e").key("f").key("g").the_key()), text.find("g ="));
+        assert_eq!(n.locate(&p.key("zzz")), Some(6), "an unknown key points at its parent");
+    }
+
+    #[test]
+    fn json_tree_locates_keys_and_values() {
+        let text = "{\"a\": [1, {\"b\": \"x,]\"}], \"c\": {}}";
+        let n = Node::from_json(text).expect("tree");
+        let p = Path::root().key("a").index(1).key("b");
+        assert_eq!(n.locate(&p), text.find("\"x"));
+        assert_eq!(n.locate(&p.clone().the_key()), text.find("\"b\""));
+        assert_eq!(n.locate(&Path::root().key("c").the_key()), text.find("\"c\""));
     }
 }
