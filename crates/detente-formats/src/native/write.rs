@@ -452,9 +452,12 @@ fn toml_str(x: &str) -> String {
 /// A multi-line basic string for long text with line breaks.
 fn toml_multiline(x: &str) -> String {
     let mut out = String::from("\"\"\"\n");
-    for c in x.chars() {
+    let mut chars = x.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '"' => out.push_str("\\\""),
+            // A quote is escaped only where it could close the string (`"""` or at the end).
+            '"' if matches!(chars.peek(), None | Some('"')) => out.push_str("\\\""),
+            '"' => out.push('"'),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push('\n'),
             '\t' => out.push('\t'),
