@@ -1,0 +1,216 @@
+//! The native TOML/JSON format: the bad-input corpus (exact messages), the shipped scenarios,
+//! and round trips (TOML, JSON, TOML → JSON) on the shipped and on random scenarios.
+
+use detente_core::{Reservation, Role, Scenario, Utility};
+use detente_formats::native::{from_json_str, from_toml_str, to_json_string, to_toml_string};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn repo_root() -> PathBuf {
+    crate_dir().join("../..")
+}
+
+/// Loads one bad input and returns its error as the user sees it (`file:line:col: message`).
+/// The file is named relative to the crate, as in the `.expected` files.
+fn error_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("test input readable");
+    let name = path.strip_prefix(crate_dir()).expect("under the crate").display().to_string();
+    let result = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => from_json_str(&text, &name),
+        _ => from_toml_str(&text, &name),
+    };
+    match result {
+        Ok(_) => panic!("{name}: loaded without error, but it is in the bad corpus"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Every `tests/bad/<case>.{toml,json}` must fail with exactly the message in
+/// `tests/bad/<case>.expected`. Run with `DETENTE_BLESS=1` to (re)write the `.expected` files,
+/// then review the diff.
+#[test]
+fn bad_corpus_gives_exact_messages() {
+    let dir = crate_dir().join("tests/bad");
+    let bless = std::env::var_os("DETENTE_BLESS").is_some();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/bad exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 17, "the bad corpus has only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = error_of(case);
+        let expected_path = case.with_extension("expected");
+        if bless {
+            std::fs::write(&expected_path, format!("{got}\n")).expect("write .expected");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("{} is missing", expected_path.display()));
+        if got != expected.trim_end() {
+            failures.push(format!("{}\n  expected: {}\n  got:      {got}", case.display(), expected.trim_end()));
+        }
+    }
+    assert!(failures.is_empty(), "{} bad-corpus messages differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// No message in the corpus lacks a position, except the ones only the whole file can explain.
+#[test]
+fn bad_corpus_errors_have_positions() {
+    let dir = crate_dir().join("tests/bad");
+    for e in std::fs::read_dir(&dir).expect("tests/bad exists") {
+        let p = e.expect("dir entry").path();
+        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("readable");
+        let err = match p.extension().and_then(|e| e.to_str()) {
+            Some("json") => from_json_str(&text, "x").expect_err("bad"),
+            _ => from_toml_str(&text, "x").expect_err("bad"),
+        };
+        let loc = err.location().unwrap_or_else(|| panic!("{}: no location in `{err}`", p.display()));
+        assert!(loc.line >= 1 && loc.column >= 1, "{}: `{err}` has no line/column", p.display());
+        assert!(loc.line <= text.lines().count().max(1), "{}: line {} beyond the file", p.display(), loc.line);
+    }
+}
+
+fn shipped(name: &str) -> (String, Scenario) {
+    let path = repo_root().join("scenarios").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let s = from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"));
+    s.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+    (text, s)
+}
+
+const SHIPPED: [&str; 3] = ["ukraine-ceasefire-2025.toml", "textbook-bilateral.toml", "textbook-three-party.toml"];
+
+fn assert_round_trips(s: &Scenario) {
+    let toml = to_toml_string(s).expect("writes TOML");
+    let back = from_toml_str(&toml, "<toml>").unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(&back, s, "TOML round trip changed the scenario:\n{toml}");
+    let toml2 = to_toml_string(&back).expect("writes TOML");
+    assert_eq!(toml, toml2, "writing is not stable");
+    let json = to_json_string(s).expect("writes JSON");
+    let back = from_json_str(&json, "<json>").unwrap_or_else(|e| panic!("{e}\n{json}"));
+    assert_eq!(&back, s, "JSON round trip changed the scenario:\n{json}");
+    // TOML → model → JSON → model.
+    let via = from_json_str(&to_json_string(&from_toml_str(&toml, "<toml>").expect("reads")).expect("writes"), "<json>").expect("reads");
+    assert_eq!(&via, s, "TOML → JSON changed the scenario");
+}
+
+#[test]
+fn shipped_scenarios_load_validate_and_round_trip() {
+    for name in SHIPPED {
+        let (_, s) = shipped(name);
+        assert_round_trips(&s);
+        for v in &s.variants {
+            s.with_variant(&v.id).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn reference_scenario_matches_the_brief() {
+    let (text, s) = shipped("ukraine-ceasefire-2025.toml");
+    assert!(text.contains("illustrative"), "the header must say the numbers are illustrative");
+    let ids: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["usa", "russia", "ukraine", "europe"]);
+    let usa = s.actor("usa").expect("usa");
+    assert_eq!((usa.role, usa.required, usa.capability), (Role::Mediator, false, 100.0));
+    assert_eq!(s.actor("russia").expect("russia").capability, 80.0);
+    assert_eq!(s.actor("europe").expect("europe").capability, 50.0);
+    assert_eq!(s.actor("ukraine").expect("ukraine").capability, 40.0);
+    assert!(s.actor("russia").expect("russia").required && s.actor("ukraine").expect("ukraine").required);
+    assert!(!s.actor("europe").expect("europe").required);
+    assert_eq!(s.space.issues().len(), 10);
+    for a in &s.actors {
+        assert!(matches!(a.preferences.utility, Utility::Spatial(_)), "{} is spatial", a.id);
+        assert!(matches!(a.preferences.reservation, Reservation::Value(_)), "{} has an explicit reservation", a.id);
+        assert!(a.strategy.is_some(), "{} has a default strategy", a.id);
+    }
+    assert_eq!(s.protocol.mediator.as_deref(), Some("usa"));
+    let variants: Vec<&str> = s.variants.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(variants, ["baseline", "europe_at_the_table", "neutral_mediator", "early_concession", "us_steps_back"]);
+    // The table of the brief, spot-checked against the file (ideal, salience).
+    let pos = |actor: &str, issue: &str| {
+        let a = s.actor(actor).expect("actor");
+        let Utility::Spatial(sp) = &a.preferences.utility else { unreachable!() };
+        let p = sp.positions[s.space.issue_index(issue).expect("issue")].as_ref().expect("position");
+        (p.ideal, p.salience)
+    };
+    assert_eq!(pos("usa", "territory"), (67.0, 0.2));
+    assert_eq!(pos("russia", "sanctions"), (100.0, 0.8));
+    assert_eq!(pos("ukraine", "security_guarantee"), (10.0, 0.9));
+    assert_eq!(pos("europe", "europe_role"), (0.0, 0.9));
+    assert_eq!(pos("russia", "prisoners"), (10.0, 0.2));
+    let steps_back = s.with_variant("us_steps_back").expect("applies");
+    let sg = &steps_back.space.issues()[steps_back.space.issue_index("security_guarantee").expect("issue")];
+    assert!(sg.option_index("article5_with_us").is_none() && sg.option_index("european_force_us_backstop").is_none());
+    assert!(s.with_variant("europe_at_the_table").expect("applies").actor("europe").expect("europe").required);
+}
+
+#[test]
+fn every_line_citation_in_the_reference_scenario_names_a_line_of_the_article() {
+    let (text, _) = shipped("ukraine-ceasefire-2025.toml");
+    let mut n = 0;
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('L') {
+        let prev_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let digits: String = text[i + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        if prev_ok && !digits.is_empty() {
+            let line: usize = digits.parse().expect("digits");
+            assert!((1..=40).contains(&line), "citation L{line} is not a line of the 40-line article");
+            n += 1;
+        }
+    }
+    assert!(n >= 40, "only {n} line citations");
+}
+
+#[test]
+fn sources_fold_into_descriptions_and_split_back() {
+    let (_, s) = shipped("textbook-three-party.toml");
+    let toml = to_toml_string(&s).expect("writes");
+    assert_eq!(from_toml_str(&toml, "x").expect("reads"), s);
+    let text = "format = 1\nid = \"s\"\ntitle = \"t\"\n[[issues]]\nid = \"i\"\nkind = \"categorical\"\noptions = [\"a\", \"b\"]\nsource = \"L3\"\n[[actors]]\nid = \"a\"\ndescription = \"An actor.\"\nsource = \"L4\"\n[actors.preferences]\ntype = \"spatial\"\npositions.i = { ideal = \"b\", salience = 1 }\n";
+    let s = from_toml_str(text, "x").expect("reads");
+    assert_eq!(s.space.issues()[0].description.as_deref(), Some("Source: L3"));
+    assert_eq!(s.actors[0].description.as_deref(), Some("An actor.\n\nSource: L4"));
+    let out = to_toml_string(&s).expect("writes");
+    assert!(out.contains("source = \"L3\"") && out.contains("description = \"An actor.\"\nsource = \"L4\""), "{out}");
+}
+
+#[test]
+fn defaults_are_applied_as_documented() {
+    let text = "format = 1\nid = \"s\"\ntitle = \"t\"\n[[issues]]\nid = \"n\"\nkind = \"integer\"\nmin = 0\nmax = 10\n[[actors]]\nid = \"p\"\n[actors.preferences]\ntype = \"spatial\"\npositions.n = { ideal = 30, salience = 1 }\n[[actors]]\nid = \"m\"\nrole = \"mediator\"\n[actors.preferences]\ntype = \"spatial\"\nloss = \"quadratic\"\npositions.n = { ideal = 30, salience = 1 }\n";
+    let s = from_toml_str(text, "x").expect("reads");
+    assert!(s.actors[0].required && !s.actors[1].required, "required defaults to role == party");
+    assert_eq!(s.actors[0].capability, 1.0);
+    assert_eq!(s.space.issues()[0].cardinality(), Some(11), "step defaults to 1");
+    assert_eq!(s.actors[0].preferences.reservation, Reservation::None);
+}
+
+#[test]
+fn json_twin_of_a_shipped_scenario_equals_it() {
+    let (_, s) = shipped("textbook-bilateral.toml");
+    let json = to_json_string(&s).expect("writes");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["format"], 1);
+    assert_eq!(v["issues"][0]["id"], "price");
+    assert_eq!(from_json_str(&json, "x").expect("reads"), s);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Random valid scenarios (every issue kind, linear and spatial preferences) survive
+    /// TOML, JSON and TOML → JSON round trips unchanged.
+    #[test]
+    fn random_scenarios_round_trip(s in detente_core::strategies::scenario(4, 4, 5)) {
+        assert_round_trips(&s);
+    }
+}
