@@ -1,0 +1,455 @@
+//! GENIUS XML: golden values from `shared/data/genius/SOURCES.md`, NegMAS reference vectors,
+//! lenient parsing of dirty files, exact error messages, export and round trip.
+
+use detente_core::{Discount, Outcome, Reservation, Scenario, UtilityFunction};
+use detente_formats::genius::{self, Semantics};
+use detente_formats::FormatError;
+use detente_testkit::{negmas_vectors, shared_data, vector_scenario};
+use std::path::{Path, PathBuf};
+
+fn load(folder: &str, semantics: Semantics) -> Option<Scenario> {
+    let p = shared_data(folder)?;
+    Some(genius::load_folder(&p, semantics).unwrap_or_else(|e| panic!("{folder}: {e}")))
+}
+
+fn utility(s: &Scenario, actor: &str, outcome: &str) -> f64 {
+    let o = s.space.parse(outcome).unwrap_or_else(|e| panic!("{outcome}: {e}"));
+    s.actor(actor).expect("actor").preferences.utility(&s.space, &o)
+}
+
+// ---------------------------------------------------------------- golden GENIUS domains
+
+/// (folder, outcome count, profiles, discount factor (None = no discount), reservation (None = absent)).
+type Golden = (&'static str, u64, usize, Option<f64>, Option<f64>);
+const GOLDEN: &[Golden] = &[
+    ("genius/Laptop", 27, 2, Some(0.42441038), Some(0.0)),
+    ("genius/ItexvsCypress", 180, 2, None, Some(0.0)),
+    ("genius/EnglandZimbabwe", 576, 2, None, Some(0.0)),
+    ("genius/Grocery", 1_600, 2, Some(0.805562132), Some(0.0)),
+    ("genius/Party", 3_072, 9, None, None),
+    ("genius/SmartEnergyGrid", 984, 3, None, Some(0.0)),
+    ("genius/Politics", 23_040, 3, None, Some(0.0)),
+    ("genius/Travel", 188_160, 2, None, Some(0.0)),
+    ("genius/Energy", 390_625, 2, None, Some(0.0)),
+];
+
+#[test]
+fn all_nine_genius_domains_load_with_golden_counts_discounts_and_reservations() {
+    for &(folder, outcomes, profiles, discount, rv) in GOLDEN {
+        let Some(s) = load(folder, Semantics::Genius) else { return };
+        assert_eq!(s.space.cardinality().as_u64(), Some(outcomes), "{folder}");
+        assert_eq!(s.actors.len(), profiles, "{folder}");
+        for a in &s.actors {
+            let want = discount.map_or(Discount::None, |factor| Discount::Time { factor });
+            assert_eq!(a.preferences.discount, want, "{folder} {}", a.id);
+            match rv {
+                Some(r) => assert_eq!(a.preferences.reservation, Reservation::Value(r), "{folder} {}", a.id),
+                None => assert_eq!(a.preferences.reservation, Reservation::None, "{folder} {}", a.id),
+            }
+            assert!(a.required);
+        }
+        s.validate().expect("valid");
+        // GENIUS utilities lie in [0, 1] on every outcome of the small domains.
+        if outcomes <= 30_000 {
+            let tables: Vec<_> = s.actors.iter().map(|a| a.preferences.utility.additive_tables(&s.space).expect("additive")).collect();
+            let mut idx = vec![0u32; s.space.issues().len()];
+            for i in 0..outcomes {
+                assert!(s.space.value_indices_at(i, &mut idx));
+                for t in &tables {
+                    let u = t.eval(&idx);
+                    assert!((0.0..=1.0 + 1e-12).contains(&u), "{folder} outcome {i}: {u}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn genius_spot_check_utilities_match_sources_md() {
+    let Some(s) = load("genius/EnglandZimbabwe", Semantics::Genius) else { return };
+    let bid = "Size of Fund=$50 Billion, Impact on Other Aid=No reduction, Zimbabwe Trade Policy=Zimbabwe will reduce tariffs on imports, England Trade Policy=England will increase imports, Forum on Other Health Issues=Creation of fund";
+    assert!((utility(&s, "England", bid) - 0.610272).abs() < 1e-6);
+    assert!((utility(&s, "Zimbabwe", bid) - 0.819256).abs() < 1e-6);
+
+    let Some(s) = load("genius/Laptop", Semantics::Genius) else { return };
+    let bid = "Laptop=Dell, Harddisk=60 Gb, External Monitor=19'' LCD";
+    assert!((utility(&s, "laptop_buyer_utility", bid) - 0.732924).abs() < 1e-6);
+    assert!((utility(&s, "laptop_seller_utility", bid) - 0.714283).abs() < 1e-6);
+
+    let Some(s) = load("genius/SmartEnergyGrid", Semantics::Genius) else { return };
+    let bid = "Energy Price=30, Energy cost distribution over day=Morning, Energy source=Coal";
+    assert!((utility(&s, "Smart_Energy_Grid_util1", bid) - 0.768668).abs() < 1e-6);
+    assert!((utility(&s, "Smart_Energy_Grid_util2", bid) - 0.773811).abs() < 1e-6);
+    assert!((utility(&s, "Smart_Energy_Grid_util3", bid) - 0.362577).abs() < 1e-6);
+}
+
+#[test]
+fn genius_actor_order_is_profile_file_name_order() {
+    let Some(s) = load("genius/Grocery", Semantics::Genius) else { return };
+    let ids: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["Grocery_domain_mary", "Grocery_domain_sam"]);
+    assert_eq!(s.meta.id, "Grocery_domain");
+    let Some(s) = load("genius/Party", Semantics::Genius) else { return };
+    let ids: Vec<String> = s.actors.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(ids, (1..=9).map(|k| format!("party{k}_utility")).collect::<Vec<_>>());
+}
+
+// ---------------------------------------------------------------- NegMAS vectors
+
+#[test]
+fn negmas_semantics_reproduce_every_vector_scenario() {
+    let Some(v) = negmas_vectors() else { return };
+    let scenarios = v["scenarios"].as_array().expect("scenarios");
+    assert_eq!(scenarios.len(), 9);
+    for entry in scenarios {
+        let path = entry["path"].as_str().expect("path");
+        let Some(s) = load(&format!("negmas-vectors/scenarios/{path}"), Semantics::Negmas) else { return };
+        let oracle = vector_scenario(entry);
+        // Issue names, order and value order.
+        let names: Vec<&str> = s.space.issues().iter().map(|i| i.display()).collect();
+        let want: Vec<&str> = entry["issues"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+        assert_eq!(names, want, "{path}");
+        for (issue, ji) in s.space.issues().iter().zip(entry["issues"].as_array().unwrap()) {
+            let values: Vec<&str> = issue.options().expect("categorical").iter().map(|o| o.id.as_str()).collect();
+            let want: Vec<&str> = ji["values"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+            assert_eq!(values, want, "{path} {}", issue.id);
+        }
+        assert_eq!(s.space.cardinality().as_u64(), entry["n_outcomes"].as_u64(), "{path}");
+        assert_eq!(s.actors.len(), oracle.actors.len(), "{path}");
+        // Every outcome, every ufun, against the oracle (and the recorded table where present).
+        let n = s.space.cardinality().as_u64().unwrap();
+        let ours: Vec<_> = s.actors.iter().map(|a| a.preferences.utility.additive_tables(&s.space).unwrap()).collect();
+        let theirs: Vec<_> = oracle.actors.iter().map(|a| a.preferences.utility.additive_tables(&oracle.space).unwrap()).collect();
+        let table = entry["utility_table"].as_array();
+        let mut idx = vec![0u32; s.space.issues().len()];
+        for i in 0..n {
+            s.space.value_indices_at(i, &mut idx);
+            for k in 0..ours.len() {
+                let (a, b) = (ours[k].eval(&idx), theirs[k].eval(&idx));
+                assert!((a - b).abs() < 1e-9, "{path} outcome {i} ufun {k}: {a} vs {b}");
+                if let Some(t) = table {
+                    let r = t[i as usize][k].as_f64().unwrap();
+                    assert!((a - r).abs() < 1e-9, "{path} outcome {i} ufun {k}: {a} vs recorded {r}");
+                }
+            }
+        }
+        for (a, o) in s.actors.iter().zip(&oracle.actors) {
+            assert_eq!(a.preferences.reservation_value(&s.space), o.preferences.reservation_value(&oracle.space), "{path} {}", a.id);
+            // All nine have discount_factor 1 or none: NegMAS applies no discount.
+            assert_eq!(a.preferences.discount, Discount::None, "{path} {}", a.id);
+        }
+    }
+}
+
+#[test]
+fn negmas_semantics_keep_raw_evaluations_and_per_round_discount() {
+    let Some(s) = load("genius/Laptop", Semantics::Negmas) else { return };
+    let bid = "Laptop=HP, Harddisk=60 Gb, External Monitor=19'' LCD";
+    // Raw evaluations 30, 30, 30 times the weights as written: about 30, not divided, not clamped.
+    let want = 30.0 * (0.4452125771655631 + 0.37808251708013424 + 0.1767567099260568);
+    assert!((utility(&s, "laptop_buyer_utility", bid) - want).abs() < 1e-9);
+    for a in &s.actors {
+        assert_eq!(a.preferences.discount, Discount::PerRound { factor: 0.42441038 });
+    }
+}
+
+// ---------------------------------------------------------------- helpers for fixtures
+
+fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/genius").join(name)
+}
+
+fn all_utilities(s: &Scenario) -> Vec<Vec<f64>> {
+    let n = s.space.cardinality().as_u64().expect("finite");
+    (0..n)
+        .map(|i| {
+            let o: Outcome = s.space.outcome_at(i).unwrap();
+            s.actors.iter().map(|a| a.preferences.utility(&s.space, &o)).collect()
+        })
+        .collect()
+}
+
+fn err_string(r: Result<Scenario, FormatError>) -> String {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- lenient parsing
+
+#[test]
+fn each_dirty_fixture_loads_with_the_utilities_of_its_clean_twin() {
+    let clean = genius::load_folder(&fixture_dir("dirty/clean"), Semantics::Genius).expect("clean twin");
+    let want = all_utilities(&clean);
+    assert_eq!(want.len(), 3 * 3 * 5);
+    let supplier = clean.space.issues()[0].options().unwrap().iter().map(|o| o.id.clone()).collect::<Vec<_>>();
+    assert_eq!(supplier, ["AT & T Mobility", "Coffee & Thee", "farmer & mun."]);
+    let price = clean.space.issues()[1].options().unwrap().iter().map(|o| o.id.clone()).collect::<Vec<_>>();
+    assert_eq!(price, ["€10,000", "€20,000", "€30,000"]);
+    for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values"] {
+        let s = genius::load_folder(&fixture_dir(&format!("dirty/{case}")), Semantics::Genius).unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(s.space, clean.space, "{case}");
+        assert_eq!(all_utilities(&s), want, "{case}");
+        for (a, b) in s.actors.iter().zip(&clean.actors) {
+            assert_eq!(a.preferences, b.preferences, "{case} {}", a.id);
+        }
+    }
+}
+
+#[test]
+fn clean_twin_utilities_are_the_hand_computed_genius_values() {
+    let s = genius::load_folder(&fixture_dir("dirty/clean"), Semantics::Genius).expect("clean twin");
+    // buyer: Supplier 3,5,1 (÷5), Price 9,6,3 (÷9), Volume 1 − 0.25·(v − 1); weights .5 .3 .2.
+    // (Values with commas cannot be written in detente's `issue=value, …` syntax: use indices.)
+    let at = |actor: &str, idx: &[u32]| s.actor(actor).unwrap().preferences.utility(&s.space, &s.space.outcome_from_indices(idx).unwrap());
+    let u = at("buyer", &[1, 1, 2]);
+    assert!((u - (0.5 * 1.0 + 0.3 * 6.0 / 9.0 + 0.2 * 0.5)).abs() < 1e-12, "{u}");
+    // seller: Supplier 2,1,4 (÷4), Price 1,4,8 (÷8), Volume clamp01(0.25·(v − 1)); weights .2 .6 .2.
+    let u = at("seller", &[0, 2, 4]);
+    assert!((u - (0.2 * 0.5 + 0.6 * 1.0 + 0.2 * 1.0)).abs() < 1e-12, "{u}");
+    assert_eq!(s.actor("buyer").unwrap().preferences.discount, Discount::Time { factor: 0.9 });
+    assert_eq!(s.actor("seller").unwrap().preferences.discount, Discount::None, "factor 1.0 means no discount");
+    assert_eq!(s.actor("buyer").unwrap().preferences.reservation, Reservation::Value(0.3));
+}
+
+/// The worked example of the spec (§A.2), as written there.
+const CEASEFIRE_DOMAIN: &str = r#"<negotiation_template>
+  <utility_space number_of_issues="3">
+    <objective index="0" name="CeasefireMini" type="objective" etype="objective">
+      <issue index="1" name="Line of contact" type="discrete" etype="discrete" vtype="discrete">
+        <item index="1" value="freeze current line"/>
+        <item index="2" value="partial withdrawal"/>
+        <item index="3" value="full withdrawal"/>
+      </issue>
+      <issue index="2" name="Security guarantees" type="discrete" etype="discrete" vtype="discrete">
+        <item index="1" value="none"/>
+        <item index="2" value="European force"/>
+        <item index="3" value="NATO membership"/>
+      </issue>
+      <issue index="3" name="Sanctions relief pct" type="integer" etype="integer" vtype="integer"
+             lowerbound="0" upperbound="100"/>
+    </objective>
+  </utility_space>
+</negotiation_template>
+"#;
+
+const CEASEFIRE_SIDE_A: &str = r#"<utility_space>
+  <objective index="0" name="CeasefireMini" type="objective" etype="objective">
+    <issue index="1" name="Line of contact" type="discrete" etype="discrete" vtype="discrete">
+      <item index="1" value="freeze current line" evaluation="1"/>
+      <item index="2" value="partial withdrawal"  evaluation="4"/>
+      <item index="3" value="full withdrawal"     evaluation="10"/>
+    </issue>
+    <issue index="2" name="Security guarantees" type="discrete" etype="discrete" vtype="discrete">
+      <item index="1" value="none" evaluation="2"/>
+      <item index="2" value="European force" evaluation="6"/>
+      <item index="3" value="NATO membership" evaluation="8"/>
+    </issue>
+    <issue index="3" name="Sanctions relief pct" type="integer" etype="integer" vtype="integer"
+           lowerbound="0" upperbound="100">
+      <evaluator ftype="linear" offset="1.0" slope="-0.01"/>
+    </issue>
+    <weight index="1" value="0.5"/>
+    <weight index="2" value="0.3"/>
+    <weight index="3" value="0.2"/>
+  </objective>
+  <discount_factor value="0.9"/>
+  <reservation value="0.3"/>
+</utility_space>
+"#;
+
+#[test]
+fn spec_worked_example_from_strings() {
+    let s = genius::from_strs("ceasefire_domain.xml", CEASEFIRE_DOMAIN, &[("sideA.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
+    assert_eq!(s.space.cardinality().as_u64(), Some(909));
+    let u = utility(&s, "sideA", "Line of contact=partial withdrawal, Security guarantees=European force, Sanctions relief pct=40");
+    assert!((u - 0.545).abs() < 1e-12, "{u}");
+    let a = s.actor("sideA").unwrap();
+    let ud = a.preferences.discount.apply(u, 0.5, 0);
+    assert!((ud - 0.51703).abs() < 5e-6, "{ud}");
+    assert!((a.preferences.discount.apply(a.preferences.reservation_value(&s.space), 0.5, 0) - 0.28460).abs() < 5e-6);
+    assert!(
+        (utility(&s, "sideA", "Line of contact=full withdrawal, Security guarantees=none, Sanctions relief pct=0")
+            - (0.5 + 0.3 * 0.25 + 0.2))
+            .abs()
+            < 1e-12
+    );
+    // NegMAS: raw evaluations, `offset + slope·x` unclamped, no divide-by-max.
+    let n = genius::from_strs("ceasefire_domain.xml", CEASEFIRE_DOMAIN, &[("sideA.xml", CEASEFIRE_SIDE_A)], Semantics::Negmas).unwrap();
+    let u = utility(&n, "sideA", "Line of contact=partial withdrawal, Security guarantees=European force, Sanctions relief pct=40");
+    assert!((u - (0.5 * 4.0 + 0.3 * 6.0 + 0.2 * 0.6)).abs() < 1e-12, "{u}");
+    assert_eq!(n.actors[0].preferences.discount, Discount::PerRound { factor: 0.9 });
+}
+
+#[test]
+fn genius_semantics_divide_by_max_even_below_one_and_clamp_only_above() {
+    let profile = CEASEFIRE_SIDE_A
+        .replace(r#"evaluation="1"/>"#, r#"evaluation="0.1"/>"#)
+        .replace(r#"evaluation="4"/>"#, r#"evaluation="0.2"/>"#)
+        .replace(r#"evaluation="10"/>"#, r#"evaluation="0.4"/>"#)
+        .replace(r#"<weight index="2" value="0.3"/>"#, r#"<weight index="2" value="0.9"/>"#);
+    let s = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", &profile)], Semantics::Genius).unwrap();
+    // 0.2 / 0.4 = 0.5 (divided although all evaluations are ≤ 1).
+    let u = utility(&s, "a", "Line of contact=partial withdrawal, Security guarantees=none, Sanctions relief pct=100");
+    assert!((u - (0.5 * 0.5 + 0.9 * 0.25)).abs() < 1e-12, "{u}");
+    // Weights sum to 1.6: the best outcome is clamped to 1.
+    let u = utility(&s, "a", "Line of contact=full withdrawal, Security guarantees=NATO membership, Sanctions relief pct=0");
+    assert_eq!(u, 1.0);
+}
+
+#[test]
+fn missing_weight_contributes_zero_and_nested_objectives_come_first() {
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="root">
+        <issue index="1" name="a" type="DISCRETE"><item value="x"/><item value="y"/></issue>
+        <objective index="2" name="sub">
+          <issue index="3" name="b" vtype="integer"><item value="p"/><item value="q"/></issue>
+        </objective>
+      </objective></utility_space></negotiation_template>"#;
+    let profile = r#"<utility_space><objective index="0" name="root">
+        <issue index="1" name="a"><item value="x" evaluation="1"/><item value="y" evaluation="2"/></issue>
+        <objective index="2" name="sub">
+          <issue index="3" name="b"><item value="p" evaluation="4"/><item value="q" evaluation="2"/></issue>
+          <weight index="3" value="0.5"/>
+        </objective>
+        <weight index="2" value="0.7"/>
+      </objective></utility_space>"#;
+    let s = genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Genius).unwrap();
+    // GENIUS builds sub-objectives before the objective's own issues: b, then a.
+    let ids: Vec<&str> = s.space.issues().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["b", "a"]);
+    // `type` missing → discrete even though vtype says integer; `a` has no weight → 0.
+    assert!((utility(&s, "p", "a=y, b=q") - 0.25).abs() < 1e-12);
+    assert_eq!(s.actors[0].preferences.reservation, Reservation::None);
+}
+
+// ---------------------------------------------------------------- errors: file:line:column and what was expected
+
+fn genius_err(domain: &str, profile: &str) -> String {
+    err_string(genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Genius))
+}
+
+#[test]
+fn unclosed_tags_are_syntax_errors_with_positions() {
+    let bad = CEASEFIRE_DOMAIN.replace(
+        "        <item index=\"3\" value=\"NATO membership\"/>\n      </issue>\n",
+        "        <item index=\"3\" value=\"NATO membership\"/>\n",
+    );
+    assert_eq!(genius_err(&bad, CEASEFIRE_SIDE_A), "d.xml:15:5: found </objective> where </issue> was expected (an unclosed <issue>?)");
+    let truncated = "<negotiation_template>\n  <utility_space>\n    <objective index=\"0\">";
+    assert_eq!(
+        genius_err(truncated, CEASEFIRE_SIDE_A),
+        "d.xml:3:5: <objective> is never closed: expected </objective> before the end of the file"
+    );
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, "<utility_space><weight index=\"1\" value=0.5/></utility_space>"),
+        "p.xml:1:40: in <weight>: the attribute value is not in quotes; expected name=\"value\" attributes"
+    );
+}
+
+#[test]
+fn a_profile_that_does_not_match_its_domain_is_an_error_at_the_offending_place() {
+    // Unknown issue.
+    let p = CEASEFIRE_SIDE_A.replace(r#"<issue index="2" name="Security guarantees""#, r#"<issue index="7" name="Security guarantees""#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:8:12: issue index 7 (`Security guarantees`) is not an issue of the domain; expected one of: 1 `Line of contact`, 2 `Security guarantees`, 3 `Sanctions relief pct`"
+    );
+    // Same index, another name.
+    let p = CEASEFIRE_SIDE_A.replace(r#"name="Security guarantees""#, r#"name="Guarantees""#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:8:22: issue 2 is named `Guarantees` here but `Security guarantees` in the domain; the profile does not match the domain"
+    );
+    // Another type.
+    let p = CEASEFIRE_SIDE_A.replace(
+        r#"<issue index="3" name="Sanctions relief pct" type="integer""#,
+        r#"<issue index="3" name="Sanctions relief pct" type="real""#,
+    );
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:13:50: issue `Sanctions relief pct` is real here but integer in the domain; the profile does not match the domain"
+    );
+    // An issue missing from the profile.
+    let p = CEASEFIRE_SIDE_A.replace(
+        "    <issue index=\"2\" name=\"Security guarantees\" type=\"discrete\" etype=\"discrete\" vtype=\"discrete\">\n      <item index=\"1\" value=\"none\" evaluation=\"2\"/>\n      <item index=\"2\" value=\"European force\" evaluation=\"6\"/>\n      <item index=\"3\" value=\"NATO membership\" evaluation=\"8\"/>\n    </issue>\n",
+        "",
+    );
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:13:13: <weight index=\"2\"> is for domain issue `Security guarantees`, but the profile has no <issue> for it; expected one <issue> per domain issue"
+    );
+    // A value the domain does not have.
+    let p = CEASEFIRE_SIDE_A.replace(r#"value="European force" evaluation"#, r#"value="EU force" evaluation"#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:10:23: value `EU force` is not a value of issue `Security guarantees` in the domain; expected one of: none, European force, NATO membership"
+    );
+}
+
+#[test]
+fn value_without_evaluation_and_negative_evaluation_are_errors() {
+    let p = CEASEFIRE_SIDE_A
+        .replace(r#"<item index="2" value="European force" evaluation="6"/>"#, r#"<item index="2" value="European force"/>"#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:10:7: value `European force` of issue `Security guarantees` has no `evaluation` attribute; expected a number ≥ 0"
+    );
+    let p = CEASEFIRE_SIDE_A.replace("      <item index=\"2\" value=\"European force\" evaluation=\"6\"/>\n", "");
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:8:5: value `European force` of issue `Security guarantees` has no evaluation; expected an <item value=\"European force\" evaluation=…/> for every domain value"
+    );
+    let p = CEASEFIRE_SIDE_A.replace(r#"evaluation="6""#, r#"evaluation="-6""#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:10:46: evaluation -6 of value `European force` (issue `Security guarantees`) is negative; GENIUS requires evaluations ≥ 0"
+    );
+    let p = CEASEFIRE_SIDE_A.replace(r#"evaluation="6""#, r#"evaluation="six""#);
+    assert_eq!(genius_err(CEASEFIRE_DOMAIN, &p), "p.xml:10:46: evaluation \"six\" of value `European force` is not a number");
+}
+
+#[test]
+fn other_structural_errors_name_what_was_expected() {
+    assert_eq!(
+        genius_err(CEASEFIRE_SIDE_A, CEASEFIRE_SIDE_A),
+        "d.xml:1:1: the root element is <utility_space>; a GENIUS domain file has <negotiation_template> (a profile has <utility_space>)"
+    );
+    let p = CEASEFIRE_SIDE_A.replace("<utility_space>", "<utility_space type=\"nonlinear\">");
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:1:16: non-linear GENIUS utility spaces (type=\"nonlinear\") are not supported; expected a linear additive profile"
+    );
+    let p =
+        CEASEFIRE_SIDE_A.replace(r#"<weight index="3" value="0.2"/>"#, r#"<weight index="3" value="0.2"/><weight index="4" value="0.1"/>"#);
+    assert_eq!(
+        genius_err(CEASEFIRE_DOMAIN, &p),
+        "p.xml:19:44: <weight index=\"4\"> names no <issue> or <objective> beside it; expected the index of an issue at this level"
+    );
+    let p =
+        CEASEFIRE_SIDE_A.replace("  <reservation value=\"0.3\"/>\n", "  <reservation value=\"0.3\"/>\n  <reservation value=\"0.4\"/>\n");
+    assert_eq!(genius_err(CEASEFIRE_DOMAIN, &p), "p.xml:23:3: a second <reservation> (the first is at line 22); expected at most one");
+    let p = CEASEFIRE_SIDE_A.replace(r#"offset="1.0" "#, "");
+    assert_eq!(genius_err(CEASEFIRE_DOMAIN, &p), "p.xml:15:7: <evaluator> has no `offset` attribute; expected a number");
+    let d = CEASEFIRE_DOMAIN.replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="100" upperbound="0""#);
+    assert_eq!(genius_err(&d, CEASEFIRE_SIDE_A), "d.xml:15:31: integer issue `Sanctions relief pct` has upperbound 0 below lowerbound 100");
+}
+
+#[test]
+fn folder_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = genius::load_folder(dir.path(), Semantics::Genius).unwrap_err().to_string();
+    assert!(e.ends_with("holds no GENIUS domain: expected an .xml file whose root is <negotiation_template>"), "{e}");
+    std::fs::write(dir.path().join("d.xml"), CEASEFIRE_DOMAIN).unwrap();
+    let e = genius::load_folder(dir.path(), Semantics::Genius).unwrap_err().to_string();
+    assert!(e.ends_with("d.xml: no profiles: expected at least one <utility_space> profile beside the domain"), "{e}");
+    std::fs::write(dir.path().join("a.xml"), CEASEFIRE_SIDE_A).unwrap();
+    std::fs::write(dir.path().join("a_pareto.xml"), "not xml at all <").unwrap();
+    let s = genius::load_folder(dir.path(), Semantics::Genius).unwrap();
+    assert_eq!(s.actors.len(), 1);
+    let from_profile = genius::load_file(&dir.path().join("a.xml"), Semantics::Genius).unwrap();
+    assert_eq!(from_profile, s);
+    let from_domain = genius::load_file(&dir.path().join("d.xml"), Semantics::Genius).unwrap();
+    assert_eq!(from_domain, s);
+    assert!(genius::is_genius_folder(dir.path()));
+}
