@@ -453,3 +453,133 @@ fn folder_errors() {
     assert_eq!(from_domain, s);
     assert!(genius::is_genius_folder(dir.path()));
 }
+
+// ---------------------------------------------------------------- export
+
+fn reimport(files: &genius::GeniusFiles, semantics: Semantics) -> Scenario {
+    let profiles: Vec<(&str, &str)> = files.profiles.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    genius::from_strs(&files.domain.0, &files.domain.1, &profiles, semantics)
+        .unwrap_or_else(|e| panic!("re-import: {e}\n{}", files.domain.1))
+}
+
+/// Same outcome count and, outcome index by outcome index, the same utility for every actor.
+fn assert_same_utilities(a: &Scenario, b: &Scenario, tol: f64, what: &str) {
+    let n = a.space.cardinality().as_u64().expect("finite");
+    assert_eq!(b.space.cardinality().as_u64(), Some(n), "{what}");
+    assert_eq!(a.actors.len(), b.actors.len(), "{what}");
+    for i in 0..n {
+        let (oa, ob) = (a.space.outcome_at(i).unwrap(), b.space.outcome_at(i).unwrap());
+        for (x, y) in a.actors.iter().zip(&b.actors) {
+            let (ua, ub) = (x.preferences.utility(&a.space, &oa), y.preferences.utility(&b.space, &ob));
+            assert!((ua - ub).abs() <= tol, "{what}: outcome {i} actor {}: {ua} vs {ub}", x.id);
+        }
+    }
+}
+
+#[test]
+fn genius_round_trip_is_exact_on_the_small_domains_and_a_fixed_point() {
+    for folder in ["genius/Laptop", "genius/ItexvsCypress", "genius/EnglandZimbabwe", "genius/Grocery", "genius/SmartEnergyGrid"] {
+        let Some(s) = load(folder, Semantics::Genius) else { return };
+        let files = genius::to_strings(&s).unwrap_or_else(|e| panic!("{folder}: {e}"));
+        let back = reimport(&files, Semantics::Genius);
+        assert_same_utilities(&s, &back, 1e-12, folder);
+        for (a, b) in s.actors.iter().zip(&back.actors) {
+            assert_eq!(a.id, b.id, "{folder}");
+            assert_eq!(a.preferences.discount, b.preferences.discount, "{folder}");
+            assert_eq!(a.preferences.reservation, b.preferences.reservation, "{folder}");
+        }
+        for (x, y) in s.space.issues().iter().zip(back.space.issues()) {
+            assert_eq!(x.display(), y.display(), "{folder}");
+            assert_eq!(std::mem::discriminant(&x.kind), std::mem::discriminant(&y.kind), "{folder}: {} changed kind", x.id);
+        }
+        // The numbers are a fixed point at once: the re-imported scenario exports the same
+        // evaluations, evaluators and weights. (Names settle one round later: the scenario id is
+        // the domain file's stem, and `Smart_Energy_Grid` is written as `Smart_Energy_Grid_domain.xml`.)
+        let again = genius::to_strings(&back).unwrap();
+        let numbers = |f: &genius::GeniusFiles| -> Vec<String> {
+            f.profiles
+                .iter()
+                .flat_map(|(_, t)| {
+                    t.lines().filter(|l| l.contains("evaluation=") || l.contains("<weight") || l.contains("<evaluator")).map(String::from)
+                })
+                .collect()
+        };
+        assert_eq!(numbers(&again), numbers(&files), "{folder}: export is not a fixed point");
+        assert_eq!(genius::to_strings(&reimport(&again, Semantics::Genius)).unwrap(), again, "{folder}: names do not settle");
+    }
+}
+
+#[test]
+fn export_keeps_genius_weights_and_normalised_evaluations() {
+    let s = genius::from_strs("ceasefire_domain.xml", CEASEFIRE_DOMAIN, &[("sideA.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
+    let files = genius::to_strings(&s).unwrap();
+    assert_eq!(files.domain.0, "ceasefire_domain.xml");
+    assert_eq!(files.profiles[0].0, "sideA.xml");
+    let p = &files.profiles[0].1;
+    assert!(p.contains(r#"<item index="2" value="partial withdrawal" evaluation="0.4"/>"#), "{p}");
+    assert!(p.contains(r#"<weight index="1" value="0.5"/>"#), "{p}");
+    assert!(p.contains(r#"<evaluator ftype="linear" slope="-0.01" offset="1"/>"#), "{p}");
+    assert!(p.contains(r#"<discount_factor value="0.9"/>"#) && p.contains(r#"<reservation value="0.3"/>"#), "{p}");
+    assert_same_utilities(&s, &reimport(&files, Semantics::Genius), 1e-12, "ceasefire");
+}
+
+#[test]
+fn export_refuses_what_genius_cannot_express() {
+    use detente_core::{Actor, Preferences, TableUtility, Utility};
+    let mut s = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
+    let mut t = s.clone();
+    t.actors.push(Actor::party("table", Preferences::new(Utility::Table(TableUtility { entries: vec![(0, 1.0)], default: 0.0 }))));
+    assert_eq!(
+        genius::to_strings(&t).unwrap_err().to_string(),
+        "cannot export to genius: actor `table` has an explicit outcome table; GENIUS profiles are linear additive (weights × per-issue evaluations)"
+    );
+    // NegMAS semantics: raw evaluations, utilities up to 10 and no clamp.
+    let n = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", CEASEFIRE_SIDE_A)], Semantics::Negmas).unwrap();
+    assert_eq!(
+        genius::to_strings(&n).unwrap_err().to_string(),
+        "cannot export to genius: actor `a`'s utility reaches 7.6000000000000005, above 1, and GENIUS clamps utilities at 1; scale the weights so the best outcome is worth at most 1"
+    );
+    // A negative utility somewhere.
+    if let detente_core::Utility::LinearAdditive(la) = &mut s.actors[0].preferences.utility {
+        la.bias = -0.5;
+    }
+    assert_eq!(
+        genius::to_strings(&s).unwrap_err().to_string(),
+        "cannot export to genius: actor `a`'s utility is negative for some outcomes (by 0.375); GENIUS evaluations and weights are ≥ 0"
+    );
+}
+
+#[test]
+fn export_writes_files_and_load_path_reads_them_back() {
+    let Some(s) = load("genius/Laptop", Semantics::Genius) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let written = genius::export(&s, dir.path()).unwrap();
+    let names: Vec<String> = written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["laptop_domain.xml", "laptop_buyer_utility.xml", "laptop_seller_utility.xml"]);
+    let back = detente_formats::load_path(dir.path()).unwrap();
+    assert_same_utilities(&s, &back, 1e-12, "Laptop via load_path");
+}
+
+mod properties {
+    use super::*;
+    use detente_core::strategies;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any generated scenario (linear additive or spatial, every issue kind) exports to
+        /// GENIUS and reads back, with GENIUS semantics, with the same utility on every outcome.
+        #[test]
+        fn export_then_import_preserves_every_utility(s in strategies::scenario(3, 3, 5)) {
+            let files = genius::to_strings(&s).unwrap();
+            let back = reimport(&files, Semantics::Genius);
+            assert_same_utilities(&s, &back, 1e-9, "generated");
+            for (a, b) in s.actors.iter().zip(&back.actors) {
+                prop_assert!((a.preferences.reservation_value(&s.space) - b.preferences.reservation_value(&back.space)).abs() < 1e-12);
+            }
+            // And the second export is a fixed point.
+            prop_assert_eq!(genius::to_strings(&back).unwrap(), genius::to_strings(&reimport(&genius::to_strings(&back).unwrap(), Semantics::Genius)).unwrap());
+        }
+    }
+}

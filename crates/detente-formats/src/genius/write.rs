@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 /// The files of a GENIUS export: `(file name, XML text)` for the domain and each profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeniusFiles {
-    /// The domain file (`<id>_domain.xml`).
+    /// The domain file (`<id>_domain.xml`, or `<id>.xml` when the id ends in `domain`).
     pub domain: (String, String),
     /// One profile per actor (`<actor id>.xml`), in actor order.
     pub profiles: Vec<(String, String)>,
@@ -292,7 +292,8 @@ fn issue_name(issue: &Issue) -> &str {
 /// capabilities, strategies, openings, protocol defaults and variants have no GENIUS form and
 /// are not written.
 ///
-/// Files: `<scenario id>_domain.xml` and `<actor id>.xml` (characters other than letters,
+/// Files: `<scenario id>_domain.xml` (just `<scenario id>.xml` when the id already ends in
+/// `domain`) and `<actor id>.xml` (characters other than letters,
 /// digits, `-`, `_`, `.` replaced by `_`). Numbers use Rust's shortest round-trip formatting.
 pub fn to_strings(scenario: &Scenario) -> Result<GeniusFiles, FormatError> {
     if scenario.actors.is_empty() {
@@ -333,7 +334,9 @@ pub fn to_strings(scenario: &Scenario) -> Result<GeniusFiles, FormatError> {
     }
     let objective = if scenario.meta.title.is_empty() { scenario.meta.id.clone() } else { scenario.meta.title.clone() };
     let stem = file_stem(&scenario.meta.id);
-    let domain_name = format!("{stem}_domain.xml");
+    // `laptop_domain` → `laptop_domain.xml`; `Deal` → `Deal_domain.xml` (so that a re-imported
+    // scenario, whose id is the domain file's stem, exports to the same names).
+    let domain_name = if stem.to_ascii_lowercase().ends_with("domain") { format!("{stem}.xml") } else { format!("{stem}_domain.xml") };
     let mut names = vec![domain_name.clone()];
 
     let mut d = String::new();
