@@ -73,7 +73,7 @@
 //! # Export
 //! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
 
-mod read;
+pub(crate) mod read;
 mod write;
 pub(crate) mod xml;
 
