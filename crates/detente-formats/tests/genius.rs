@@ -187,6 +187,14 @@ fn each_dirty_fixture_loads_with_the_utilities_of_its_clean_twin() {
     assert_eq!(supplier, ["AT & T Mobility", "Coffee & Thee", "farmer & mun."]);
     let price = clean.space.issues()[1].options().unwrap().iter().map(|o| o.id.clone()).collect::<Vec<_>>();
     assert_eq!(price, ["€10,000", "€20,000", "€30,000"]);
+    // Each fixture really has its defect (so the test can fail if the sanitiser stops repairing it).
+    let bytes = |case: &str| std::fs::read(fixture_dir(&format!("dirty/{case}/buyer.xml"))).unwrap();
+    let text = |case: &str| String::from_utf8(bytes(case)).unwrap();
+    assert!(text("ampersand").contains("\"AT & T Mobility\""));
+    assert!(std::str::from_utf8(&bytes("cp1252")).is_err() && bytes("cp1252").contains(&0x80));
+    assert!(text("nospace").contains("type=\"discrete\"etype="));
+    assert!(text("comment_before_declaration").starts_with("<!--"));
+    assert!(text("multiline_values").contains("value=\"Coffee &amp;\nThee\""));
     for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values"] {
         let s = genius::load_folder(&fixture_dir(&format!("dirty/{case}")), Semantics::Genius).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(s.space, clean.space, "{case}");
@@ -582,4 +590,67 @@ mod properties {
             prop_assert_eq!(genius::to_strings(&back).unwrap(), genius::to_strings(&reimport(&genius::to_strings(&back).unwrap(), Semantics::Genius)).unwrap());
         }
     }
+}
+
+#[test]
+fn negmas_semantics_default_missing_weights_to_one_and_refuse_growth_discounts() {
+    // Checked against NegMAS 0.16: a profile with no <weight> for issue `a` gives it weight 1.
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="root">
+        <issue index="1" name="a" type="discrete"><item value="x"/><item value="y"/></issue>
+        <issue index="2" name="b" type="discrete"><item value="p"/><item value="q"/></issue>
+      </objective></utility_space></negotiation_template>"#;
+    let profile = r#"<utility_space><objective index="0" name="root">
+        <issue index="1" name="a"><item value="x" evaluation="1"/><item value="y" evaluation="2"/></issue>
+        <issue index="2" name="b"><item value="p" evaluation="4"/><item value="q" evaluation="2"/></issue>
+        <weight index="2" value="0.5"/>
+      </objective></utility_space>"#;
+    let s = genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Negmas).unwrap();
+    // NegMAS 0.16 prints (x,p) 3.0, (x,q) 2.0, (y,p) 4.0, (y,q) 3.0 for this pair of files.
+    let got: Vec<f64> = all_utilities(&s).into_iter().map(|r| r[0]).collect();
+    assert_eq!(got, [3.0, 2.0, 4.0, 3.0]);
+    let g = genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Genius).unwrap();
+    let got: Vec<f64> = all_utilities(&g).into_iter().map(|r| r[0]).collect();
+    assert_eq!(got, [0.5, 0.25, 0.5, 0.25]);
+    let p = profile.replace("</utility_space>", "<discount_factor value=\"1.5\"/></utility_space>");
+    assert_eq!(
+        err_string(genius::from_strs("d.xml", domain, &[("p.xml", &p)], Semantics::Negmas)),
+        "p.xml:5:36: discount factor 1.5 is outside [0, 1]; NegMAS would apply it per round; expected a number in [0, 1]"
+    );
+    // GENIUS's validateDiscount turns it into "no discount".
+    let g = genius::from_strs("d.xml", domain, &[("p.xml", &p)], Semantics::Genius).unwrap();
+    assert_eq!(g.actors[0].preferences.discount, Discount::None);
+}
+
+#[test]
+fn real_issues_are_continuous_with_genius_evaluators() {
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="root">
+        <issue index="1" name="price" type="real"><range lowerbound="10" upperbound="40"/></issue>
+        <issue index="2" name="time" type="real"><range lowerbound="0" upperbound="10"/></issue>
+        <issue index="3" name="colour" type="real"><range lowerbound="0" upperbound="1"/></issue>
+      </objective></utility_space></negotiation_template>"#;
+    let profile = r#"<utility_space><objective index="0" name="root">
+        <issue index="1" name="price" type="real"><range lowerbound="10" upperbound="40"/><evaluator ftype="linear" parameter0="-0.5" parameter1="0.05"/></issue>
+        <issue index="2" name="time" type="real"><range lowerbound="0" upperbound="10"/><evaluator ftype="triangular" parameter0="2" parameter1="8" parameter2="4"/></issue>
+        <issue index="3" name="colour" type="real"><range lowerbound="0" upperbound="1"/><evaluator ftype="constant" parameter0="0.7"/></issue>
+        <weight index="1" value="0.5"/><weight index="2" value="0.3"/><weight index="3" value="0.2"/>
+      </objective></utility_space>"#;
+    let s = genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Genius).unwrap();
+    assert_eq!(s.space.cardinality(), detente_core::Cardinality::Infinite);
+    // price 20 → clamp01(−0.5 + 1) = 0.5 on the absolute value; time 3 → (3−2)/(4−2) = 0.5.
+    let u = utility(&s, "p", "price=20, time=3, colour=0.5");
+    assert!((u - (0.5 * 0.5 + 0.3 * 0.5 + 0.2 * 0.7)).abs() < 1e-12, "{u}");
+    // price 40 → clamp01(1.5) = 1; time 6 → 1 − (6−4)/(8−4) = 0.5; time 9 → 0.
+    assert!((utility(&s, "p", "price=40, time=6, colour=0") - (0.5 + 0.15 + 0.14)).abs() < 1e-12);
+    assert!((utility(&s, "p", "price=10, time=9, colour=0") - 0.14).abs() < 1e-12);
+    // Export keeps them continuous and reads back with the same utilities at sample points.
+    let files = genius::to_strings(&s).unwrap();
+    let back = reimport(&files, Semantics::Genius);
+    for o in ["price=20, time=3, colour=0.5", "price=40, time=6, colour=0", "price=12.5, time=7.9, colour=1"] {
+        assert!((utility(&s, "p", o) - utility(&back, "p", o)).abs() < 1e-12, "{o}");
+    }
+    // NegMAS cannot read `constant`.
+    assert_eq!(
+        err_string(genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Negmas)),
+        "p.xml:4:101: evaluator ftype \"constant\" of real issue `colour` is not supported; expected linear or triangular (NegMAS)"
+    );
 }

@@ -19,9 +19,8 @@
 //!   profile file in name order* — the same order NegMAS gives its ufuns.
 //! - **Actors** are named after the profile file stem (`laptop_buyer_utility`), required
 //!   parties. **Scenario** id and title: the domain file stem.
-//! - **Issues.** `type` decides (`vtype`/`etype` only when `type` is absent… they are ignored, as
-//!   GENIUS does: a conflicting `vtype` loses); missing or unrecognised → discrete; matched
-//!   case-insensitively. Integer issues carry `lowerbound`/`upperbound` on `<issue>`; real
+//! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
+//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues carry `lowerbound`/`upperbound` on `<issue>`; real
 //!   issues in a `<range>` child. Discrete values keep their document order.
 //! - **Issue ids** are the GENIUS names; a name containing `=` or `,` (which detente's outcome
 //!   syntax reserves) or surrounding spaces gets an id with `=`→`-`, `,`→`;`, trimmed, and keeps
@@ -35,9 +34,10 @@
 //!   profile, every discrete value an `evaluation`. Anything else is an error with file, line
 //!   and column — never a partial load.
 //! - **Weights** are siblings of their issue (`<weight index=k>` beside `<issue index=k>`), taken
-//!   as written (not renormalised). An issue without a weight contributes 0 (weight 0); GENIUS
-//!   itself would refuse to evaluate such a profile. Weights of sub-objectives are ignored, as
-//!   GENIUS ignores them; a weight naming nothing beside it is an error.
+//!   as written (not renormalised). With GENIUS semantics an issue without a weight contributes 0
+//!   (weight 0, its evaluations are not read — GENIUS loads no evaluator for it and would refuse to
+//!   evaluate the profile); with NegMAS semantics see below. Weights of sub-objectives are ignored,
+//!   as GENIUS ignores them; a weight naming nothing beside it is an error.
 //! - `<reservation>` and `<discount_factor>` are found at any depth; two of either is an error.
 //!
 //! # [`Semantics::Genius`] (GENIUS 10.4)
@@ -60,8 +60,8 @@
 //! - **Discrete**: raw evaluations (no divide-by-max). **Integer and real `linear`**:
 //!   `offset + slope·x` on the absolute value, unclamped (`offset`/`parameter0`, default 0;
 //!   `slope`/`parameter1`, default 1). `constant` is rejected (NegMAS cannot read it).
-//! - **Total**: unclamped. A weight whose index is outside `1..=n` becomes a constant term (as
-//!   NegMAS does).
+//! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
+//!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
 //! - **Discount**: `d ∈ (0, 1)` → [`Discount::PerRound`] (NegMAS `discount_per_round`: the
 //!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none.
 //!   **Reservation**: as written.

@@ -386,12 +386,20 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
                 ),
             ));
         }
-        let Some(slot) = level.iter_mut().find(|(i, ..)| *i == index) else {
-            continue; // No weight beside it: GENIUS loads no evaluator; the issue contributes 0.
-        };
-        slot.3 = true;
-        st.weights[k] = Some(slot.1);
-        st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+        match (level.iter_mut().find(|(i, ..)| *i == index), semantics) {
+            (Some(slot), _) => {
+                slot.3 = true;
+                st.weights[k] = Some(slot.1);
+                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+            }
+            // No weight beside it: GENIUS loads no evaluator, so the issue contributes 0 …
+            (None, Semantics::Genius) => {}
+            // … while NegMAS reads the evaluator and gives it the default weight 1.
+            (None, Semantics::Negmas) => {
+                st.weights[k] = Some(1.0);
+                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+            }
+        }
     }
     for (index, value, w, used) in &level {
         if *used {
