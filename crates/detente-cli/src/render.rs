@@ -56,6 +56,9 @@ pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
         }
     }
     let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
+    // A column is right-aligned, header included, when every body cell in it is a number.
+    let right: Vec<bool> =
+        (0..cols).map(|c| c > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(c).is_some_and(|x| numeric(x)))).collect();
     let line = |cells: &[String]| {
         let mut out = String::new();
         for (c, cell) in cells.iter().enumerate().take(cols) {
@@ -63,7 +66,7 @@ pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
             if c > 0 {
                 out.push_str("  ");
             }
-            if c > 0 && numeric(cell) {
+            if right[c] {
                 out.push_str(&" ".repeat(pad));
                 out.push_str(cell);
             } else {
