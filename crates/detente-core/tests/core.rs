@@ -206,3 +206,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn last_real_grid_point_is_max_exactly_and_admitted() {
+    // 0.3 + (0.9 − 0.3) rounds to 0.9000000000000001 in f64, past max.
+    assert!(0.3 + (0.9 - 0.3) > 0.9);
+    let issue = detente_core::Issue::real("x", 0.3, 0.9, Some(4));
+    let last = issue.value_at(3).expect("grid point");
+    assert_eq!(last, detente_core::Value::Real(0.9));
+    assert!(issue.admits(&last));
+}

@@ -616,9 +616,6 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
         PatchKind::Position => {
             let actor = actor()?;
             let (_, iss) = issue()?;
-            if p.ideal.is_none() && p.salience.is_none() {
-                return err(path.clone(), "a `position` patch needs `ideal`, `salience` or both");
-            }
             let ideal = p.ideal.as_ref().map(|x| ideal_of(iss, path.key("ideal"), x)).transpose()?;
             if let Some(sal) = p.salience {
                 in_range(path.key("salience"), &format!("salience on issue `{}`", iss.id), sal, 0.0, 1.0)?;
