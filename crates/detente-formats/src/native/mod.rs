@@ -56,6 +56,7 @@ fn humanize(message: &str) -> String {
         ("expected u32", "expected a non-negative integer"),
         ("expected a sequence", "expected an array"),
         ("expected a borrowed string", "expected a string"),
+        ("unknown variant `", "unknown value `"),
     ] {
         m = m.replace(from, to);
     }
