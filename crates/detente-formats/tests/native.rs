@@ -361,3 +361,41 @@ proptest! {
         assert_round_trips(&decorate(s, seed));
     }
 }
+
+/// The fenced blocks of `docs/scenario-format.md` with this info string.
+fn doc_blocks(lang: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(repo_root().join("docs/scenario-format.md")).expect("docs/scenario-format.md");
+    let fence = format!("```{lang}\n");
+    doc.split(fence.as_str()).skip(1).map(|b| b.split("```").next().expect("closed block").to_string()).collect()
+}
+
+#[test]
+fn the_documented_examples_load_and_round_trip() {
+    let toml = doc_blocks("toml");
+    assert_eq!(toml.len(), 1, "one annotated TOML example");
+    let s = from_toml_str(&toml[0], "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trips(&s);
+    let kinds: Vec<String> =
+        s.space.issues().iter().map(|i| format!("{:?}", i.kind).split(' ').next().expect("name").to_string()).collect();
+    assert_eq!(kinds, ["Categorical", "Ordinal", "Integer", "Real"]);
+    let prefs: Vec<&str> = s
+        .actors
+        .iter()
+        .map(|a| match a.preferences.utility {
+            Utility::Spatial(_) => "spatial",
+            Utility::LinearAdditive(_) => "linear",
+            Utility::Table(_) => "table",
+        })
+        .collect();
+    assert_eq!(prefs, ["spatial", "linear", "table", "spatial"]);
+    let patch_kinds: std::collections::BTreeSet<String> =
+        s.variants.iter().flat_map(|v| &v.patches).map(|p| format!("{p:?}").split([' ', '(']).next().expect("name").to_string()).collect();
+    assert_eq!(patch_kinds.len(), 8, "every patch kind but exclude_options: {patch_kinds:?}");
+    for v in &s.variants {
+        s.with_variant(&v.id).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let json = doc_blocks("json");
+    assert_eq!(json.len(), 1, "one JSON example");
+    let j = from_json_str(&json[0], "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trips(&j);
+}
