@@ -476,13 +476,12 @@ fn toml_float(x: f64) -> String {
         if x > 0.0 { "inf" } else { "-inf" }.into()
     } else if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
+    } else if x.abs() >= 1e15 || x.abs() < 1e-5 {
+        // Shortest round-trip digits with an exponent (`1e20`, `2.5e-7`): a valid TOML float,
+        // where the plain form would be an out-of-range integer or a long run of zeros.
+        format!("{x:e}")
     } else {
-        let d = format!("{x}");
-        if d.len() > 24 {
-            format!("{x:e}")
-        } else {
-            d
-        }
+        format!("{x}")
     }
 }
 
