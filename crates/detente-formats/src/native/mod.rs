@@ -96,10 +96,10 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
                 syntax,
                 read::PathError {
                     path: version_path,
-                    message: format!(
-                        "unsupported format version {}: this version of detente reads `format = {FORMAT_VERSION}`",
-                        other.shown
-                    ),
+                    message: match other.int {
+                        Some(v) => format!("unsupported format version {v}: this version of detente reads `format = {FORMAT_VERSION}`"),
+                        None => format!("found {} for `format`, expected the integer version `format = {FORMAT_VERSION}`", other.shown),
+                    },
                 },
             ))
         }
