@@ -399,3 +399,29 @@ fn the_documented_examples_load_and_round_trip() {
     let j = from_json_str(&json[0], "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
     assert_round_trips(&j);
 }
+
+#[test]
+fn extreme_numbers_round_trip_exactly() {
+    let (_, mut s) = shipped("textbook-bilateral.toml");
+    for (i, x) in [1e20, 1e15, 123456789012345.6, 0.1 + 0.2, 1e-7, 5e-324, f64::MAX].into_iter().enumerate() {
+        s.actors[0].capability = x;
+        s.actors[1].preferences.reservation = Reservation::Value(if i % 2 == 0 { -x } else { x });
+        assert_round_trips(&s);
+    }
+}
+
+#[test]
+fn load_path_reads_native_toml_and_json_by_extension() {
+    let (_, s) = shipped("textbook-three-party.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("s.toml");
+    let json = dir.path().join("s.json");
+    std::fs::write(&toml, to_toml_string(&s).expect("writes")).expect("write");
+    std::fs::write(&json, to_json_string(&s).expect("writes")).expect("write");
+    assert_eq!(detente_formats::load_path(&toml).expect("loads TOML"), s);
+    assert_eq!(detente_formats::load_path(&json).expect("loads JSON"), s);
+    std::fs::write(&toml, "format = 1\nid = \"x\"\n").expect("write");
+    let err = detente_formats::load_path(&toml).expect_err("incomplete");
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("{}:1:1: missing field", toml.display())), "{shown}");
+}

@@ -475,7 +475,10 @@ fn table_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<TableU
         let rp = path.key("rows").index(j);
         let o = outcome_of(space, &rp.key("outcome"), &row.outcome)?;
         let Some(index) = space.index_of(&o) else {
-            return err(rp.key("outcome"), "the outcome space is too large or continuous for an outcome table");
+            return err(
+                rp.key("outcome"),
+                "this outcome has no index: a real value off its issue's grid, or a space too large or continuous for an outcome table",
+            );
         };
         if !row.utility.is_finite() {
             return err(rp.key("utility"), format!("utility {} is not a finite number", row.utility));
