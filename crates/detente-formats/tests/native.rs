@@ -306,7 +306,9 @@ fn decorate(mut s: Scenario, seed: u64) -> Scenario {
                 1 => Patch::Required { actor, required: p.next(2) == 0 },
                 2 => Patch::Reservation {
                     actor,
-                    reservation: if p.next(2) == 0 {
+                    reservation: if p.next(3) == 0 {
+                        Reservation::None
+                    } else if p.next(2) == 0 {
                         Reservation::Value(0.25)
                     } else {
                         Reservation::Outcome(s.space.outcome_at(p.next(n as usize) as u64).expect("in range"))

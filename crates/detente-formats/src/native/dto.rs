@@ -300,9 +300,11 @@ pub(crate) struct DiscountDto {
     pub(crate) factor: f64,
 }
 
-/// A reservation: a utility value, or an outcome `{ issue = value, ... }`.
+/// A reservation: a utility value, an outcome `{ issue = value, ... }`, or `"none"` (no
+/// reservation: walking away is worth 0; useful in a patch that removes one).
 #[derive(Debug)]
 pub(crate) enum ReservationDto {
+    None,
     Value(f64),
     Outcome(IdMap<Scalar>),
 }
@@ -313,7 +315,14 @@ impl<'de> Deserialize<'de> for ReservationDto {
         impl<'de> Visitor<'de> for RV {
             type Value = ReservationDto;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a utility value or an outcome table { issue = value, ... }")
+                f.write_str("a utility value, an outcome table { issue = value, ... } or \"none\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ReservationDto, E> {
+                if v == "none" {
+                    Ok(ReservationDto::None)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<ReservationDto, E> {
                 Ok(ReservationDto::Value(v as f64))

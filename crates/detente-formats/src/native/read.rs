@@ -147,6 +147,7 @@ fn outcome_of(space: &OutcomeSpace, path: &Path, map: &IdMap<Scalar>) -> R<Outco
 
 fn reservation_of(space: &OutcomeSpace, path: &Path, r: &ReservationDto) -> R<Reservation> {
     match r {
+        ReservationDto::None => Ok(Reservation::None),
         ReservationDto::Value(v) => {
             if !v.is_finite() {
                 return err(path.clone(), format!("reservation value {v} is not a finite number"));

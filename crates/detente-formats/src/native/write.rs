@@ -300,16 +300,7 @@ fn patch_node(cur: &Scenario, p: &Patch) -> Result<Node, FormatError> {
         }
         Patch::Reservation { actor, reservation } => {
             t.put("type", s("reservation")).put("actor", s(actor));
-            match reservation_node(issues, reservation)? {
-                Some(r) => {
-                    t.put("reservation", r);
-                }
-                None => {
-                    return Err(unsupported(format!(
-                        "a reservation patch for `{actor}` removes the reservation, which the format cannot say"
-                    )))
-                }
-            }
+            t.put("reservation", reservation_node(issues, reservation)?.unwrap_or_else(|| s("none")));
         }
         Patch::Position { actor, issue, ideal, salience } => {
             t.put("type", s("position")).put("actor", s(actor)).put("issue", s(issue));
@@ -546,11 +537,17 @@ fn toml_inline(n: &Node, out: &mut String, indent: usize) {
 }
 
 fn toml_table(path: &[String], entries: &[(String, Node)], out: &mut String) {
-    for (k, v) in entries {
-        if is_block_tab(v) || is_block_array(v) {
-            continue;
+    // Tables of per-issue entries (positions, weights, values) read best with aligned `=`.
+    let plain: Vec<&(String, Node)> = entries.iter().filter(|(_, v)| !is_block_tab(v) && !is_block_array(v)).collect();
+    let aligned = plain.len() == entries.len()
+        && plain.iter().all(|(_, v)| matches!(v, Node::Tab { block: false, .. } | Node::Float(_) | Node::Arr(_)));
+    let width = if aligned { plain.iter().map(|(k, _)| toml_key(k).chars().count()).max().unwrap_or(0) } else { 0 };
+    for (k, v) in plain {
+        let key = toml_key(k);
+        out.push_str(&key);
+        for _ in key.chars().count()..width {
+            out.push(' ');
         }
-        out.push_str(&toml_key(k));
         out.push_str(" = ");
         toml_inline(v, out, 0);
         out.push('\n');
