@@ -1,7 +1,7 @@
 //! The native TOML/JSON format: the bad-input corpus (exact messages), the shipped scenarios,
 //! and round trips (TOML, JSON, TOML → JSON) on the shipped and on random scenarios.
 
-use detente_core::{Reservation, Role, Scenario, Utility};
+use detente_core::{Discount, MediatorRule, Opening, Patch, Reservation, Role, Scenario, Source, Utility, Variant};
 use detente_formats::native::{from_json_str, from_toml_str, to_json_string, to_toml_string};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -204,6 +204,148 @@ fn json_twin_of_a_shipped_scenario_equals_it() {
     assert_eq!(from_json_str(&json, "x").expect("reads"), s);
 }
 
+/// Strings that stress quoting: quotes, backslashes, line breaks, `"""`, control characters,
+/// non-ASCII, and text that looks like the `source` folding.
+const TRICKY: [&str; 12] = [
+    "plain",
+    "with \"quotes\"",
+    "back\\slash",
+    "multi\nline\n",
+    "ends with a quote\"",
+    "\"\"\" triple \"\"",
+    "tab\there\r\u{7}",
+    "unicode – ü ✓",
+    "Source: only a source",
+    "text\n\nSource: L1, L2",
+    "",
+    " spaces around ",
+];
+
+/// A small deterministic generator (xorshift) so one proptest `u64` drives every decoration.
+struct Pick(u64);
+
+impl Pick {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+    fn text(&mut self) -> Option<String> {
+        let i = self.next(TRICKY.len() + 1);
+        TRICKY.get(i).map(|s| s.to_string())
+    }
+}
+
+/// Adds what `strategies::scenario` leaves out: metadata text, sources, labels, names,
+/// descriptions, roles, strategies, discounts, reservation outcomes, protocol defaults,
+/// openings, and variants with every kind of patch (kept only when the variant still applies).
+fn decorate(mut s: Scenario, seed: u64) -> Scenario {
+    let mut p = Pick(seed | 1);
+    if p.next(2) == 0 {
+        // An id that needs quoting as a TOML key.
+        let issue = &mut s.space.issues().to_vec()[0];
+        issue.id = "first issue.ü".into();
+        let mut issues = s.space.issues().to_vec();
+        issues[0] = issue.clone();
+        s.space = detente_core::OutcomeSpace::new(issues);
+    }
+    s.meta.description = p.text();
+    s.meta.assumptions = p.text();
+    if p.next(2) == 0 {
+        s.meta.sources.push(Source { id: "src".into(), title: p.text(), location: p.text(), note: p.text() });
+    }
+    let mut issues = s.space.issues().to_vec();
+    for issue in &mut issues {
+        issue.name = p.text();
+        issue.description = p.text();
+        if let detente_core::IssueKind::Categorical { options } | detente_core::IssueKind::Ordinal { options } = &mut issue.kind {
+            for o in options {
+                o.label = p.text();
+            }
+        }
+    }
+    s.space = detente_core::OutcomeSpace::new(issues);
+    let n = s.space.cardinality().as_u64().expect("strategies build small spaces");
+    for a in &mut s.actors {
+        a.name = p.text();
+        a.description = p.text();
+        a.strategy = [None, Some("boulware".to_string()), Some("tit for tat".to_string())][p.next(3)].clone();
+        a.preferences.discount = match p.next(3) {
+            0 => Discount::None,
+            1 => Discount::Time { factor: 0.5 + 0.5 * (p.next(100) as f64) / 100.0 },
+            _ => Discount::PerRound { factor: 0.9 },
+        };
+        if p.next(3) == 0 {
+            a.preferences.reservation = Reservation::Outcome(s.space.outcome_at(p.next(n as usize) as u64).expect("in range"));
+        }
+    }
+    if s.actors.len() > 2 && p.next(2) == 0 {
+        s.actors[2].role = if p.next(2) == 0 { Role::Mediator } else { Role::Observer };
+    }
+    s.protocol.protocol = ["sao", "single_text"].get(p.next(3)).map(|x| x.to_string());
+    s.protocol.rounds = [None, Some(1), Some(100)][p.next(3)];
+    if p.next(2) == 0 {
+        s.protocol.mediator = Some(s.actors[0].id.clone());
+        s.protocol.mediator_rule = [None, Some(MediatorRule::Biased), Some(MediatorRule::Neutral), Some(MediatorRule::Welfare)][p.next(4)];
+    }
+    if p.next(2) == 0 {
+        let issue = &s.space.issues()[0];
+        let value = issue.value_at(p.next(issue.cardinality().expect("finite") as usize) as u32).expect("in range");
+        s.openings.push(Opening { actor: s.actors[1].id.clone(), issue: issue.id.clone(), value });
+    }
+    let issue_ids: Vec<String> = s.space.issues().iter().map(|i| i.id.clone()).collect();
+    for v in 0..p.next(3) {
+        let mut variant = Variant { id: format!("v{v}"), title: p.text(), description: p.text(), patches: Vec::new() };
+        for _ in 0..6 {
+            let actor = s.actors[p.next(s.actors.len())].id.clone();
+            let issue = issue_ids[p.next(issue_ids.len())].clone();
+            let k = s.space.issue_index(&issue).expect("issue");
+            let patch = match p.next(9) {
+                0 => Patch::Role { actor, role: [Role::Party, Role::Mediator, Role::Observer][p.next(3)] },
+                1 => Patch::Required { actor, required: p.next(2) == 0 },
+                2 => Patch::Reservation {
+                    actor,
+                    reservation: if p.next(3) == 0 {
+                        Reservation::None
+                    } else if p.next(2) == 0 {
+                        Reservation::Value(0.25)
+                    } else {
+                        Reservation::Outcome(s.space.outcome_at(p.next(n as usize) as u64).expect("in range"))
+                    },
+                },
+                3 => Patch::Position {
+                    actor,
+                    issue,
+                    ideal: [None, Some(0.0), Some(1.0), Some(42.5)][p.next(4)],
+                    salience: [None, Some(0.5)][p.next(2)],
+                },
+                4 => Patch::Capability { actor, capability: 7.5 },
+                5 => Patch::Strategy { actor, strategy: "conceder".into() },
+                6 => Patch::MediatorRule([MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare][p.next(3)]),
+                7 => {
+                    let iss = &s.space.issues()[k];
+                    let value = iss.value_at(p.next(iss.cardinality().expect("finite") as usize) as u32).expect("in range");
+                    Patch::Opening(Opening { actor, issue, value })
+                }
+                _ => match s.space.issues()[k].options() {
+                    Some(opts) if opts.len() > 1 => Patch::ExcludeOptions { issue, options: vec![opts[opts.len() - 1].id.clone()] },
+                    _ => Patch::Capability { actor, capability: 0.0 },
+                },
+            };
+            variant.patches.push(patch);
+            let mut trial = s.clone();
+            trial.variants = vec![variant.clone()];
+            if trial.with_variant(&variant.id).is_err() {
+                variant.patches.pop();
+            }
+        }
+        s.variants.push(variant);
+    }
+    s.validate().expect("decorations keep the scenario valid");
+    s
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -213,4 +355,75 @@ proptest! {
     fn random_scenarios_round_trip(s in detente_core::strategies::scenario(4, 4, 5)) {
         assert_round_trips(&s);
     }
+
+    /// The same with every optional part of the format filled in (texts that stress quoting,
+    /// reservation outcomes, discounts, openings, variants with every kind of patch).
+    #[test]
+    fn decorated_random_scenarios_round_trip(s in detente_core::strategies::scenario(4, 4, 5), seed in any::<u64>()) {
+        assert_round_trips(&decorate(s, seed));
+    }
+}
+
+/// The fenced blocks of `docs/scenario-format.md` with this info string.
+fn doc_blocks(lang: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(repo_root().join("docs/scenario-format.md")).expect("docs/scenario-format.md");
+    let fence = format!("```{lang}\n");
+    doc.split(fence.as_str()).skip(1).map(|b| b.split("```").next().expect("closed block").to_string()).collect()
+}
+
+#[test]
+fn the_documented_examples_load_and_round_trip() {
+    let toml = doc_blocks("toml");
+    assert_eq!(toml.len(), 1, "one annotated TOML example");
+    let s = from_toml_str(&toml[0], "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trips(&s);
+    let kinds: Vec<String> =
+        s.space.issues().iter().map(|i| format!("{:?}", i.kind).split(' ').next().expect("name").to_string()).collect();
+    assert_eq!(kinds, ["Categorical", "Ordinal", "Integer", "Real"]);
+    let prefs: Vec<&str> = s
+        .actors
+        .iter()
+        .map(|a| match a.preferences.utility {
+            Utility::Spatial(_) => "spatial",
+            Utility::LinearAdditive(_) => "linear",
+            Utility::Table(_) => "table",
+        })
+        .collect();
+    assert_eq!(prefs, ["spatial", "linear", "table", "spatial"]);
+    let patch_kinds: std::collections::BTreeSet<String> =
+        s.variants.iter().flat_map(|v| &v.patches).map(|p| format!("{p:?}").split([' ', '(']).next().expect("name").to_string()).collect();
+    assert_eq!(patch_kinds.len(), 8, "every patch kind but exclude_options: {patch_kinds:?}");
+    for v in &s.variants {
+        s.with_variant(&v.id).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let json = doc_blocks("json");
+    assert_eq!(json.len(), 1, "one JSON example");
+    let j = from_json_str(&json[0], "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trips(&j);
+}
+
+#[test]
+fn extreme_numbers_round_trip_exactly() {
+    let (_, mut s) = shipped("textbook-bilateral.toml");
+    for (i, x) in [1e20, 1e15, 123456789012345.6, 0.1 + 0.2, 1e-7, 5e-324, f64::MAX].into_iter().enumerate() {
+        s.actors[0].capability = x;
+        s.actors[1].preferences.reservation = Reservation::Value(if i % 2 == 0 { -x } else { x });
+        assert_round_trips(&s);
+    }
+}
+
+#[test]
+fn load_path_reads_native_toml_and_json_by_extension() {
+    let (_, s) = shipped("textbook-three-party.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = dir.path().join("s.toml");
+    let json = dir.path().join("s.json");
+    std::fs::write(&toml, to_toml_string(&s).expect("writes")).expect("write");
+    std::fs::write(&json, to_json_string(&s).expect("writes")).expect("write");
+    assert_eq!(detente_formats::load_path(&toml).expect("loads TOML"), s);
+    assert_eq!(detente_formats::load_path(&json).expect("loads JSON"), s);
+    std::fs::write(&toml, "format = 1\nid = \"x\"\n").expect("write");
+    let err = detente_formats::load_path(&toml).expect_err("incomplete");
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("{}:1:1: missing field", toml.display())), "{shown}");
 }

@@ -127,14 +127,59 @@ impl<'de> Deserialize<'de> for Num {
 /// are reported as a version mismatch rather than as unknown keys.
 #[derive(DeriveDeserialize)]
 pub(crate) struct Probe {
-    pub(crate) format: Option<Scalar>,
+    pub(crate) format: Option<Version>,
+}
+
+/// Whatever `format` holds: the integer when it is one, and how to show it otherwise.
+pub(crate) struct Version {
+    pub(crate) int: Option<i64>,
+    pub(crate) shown: String,
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct VV;
+        fn shown<E>(s: String) -> Result<Version, E> {
+            Ok(Version { int: None, shown: s })
+        }
+        impl<'de> Visitor<'de> for VV {
+            type Value = Version;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a format version")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
+                Ok(Version { int: Some(v), shown: v.to_string() })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Version, E> {
+                Ok(Version { int: i64::try_from(v).ok(), shown: v.to_string() })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Version, E> {
+                shown(format!("{v:?}"))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Version, E> {
+                shown(v.to_string())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Version, E> {
+                shown(format!("\"{v}\""))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Version, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                shown("an array".into())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Version, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                shown("a table".into())
+            }
+        }
+        d.deserialize_any(VV)
+    }
 }
 
 #[derive(Debug, DeriveDeserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileDto {
     #[allow(dead_code)]
-    pub(crate) format: Scalar,
+    pub(crate) format: de::IgnoredAny,
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
@@ -255,9 +300,11 @@ pub(crate) struct DiscountDto {
     pub(crate) factor: f64,
 }
 
-/// A reservation: a utility value, or an outcome `{ issue = value, ... }`.
+/// A reservation: a utility value, an outcome `{ issue = value, ... }`, or `"none"` (no
+/// reservation: walking away is worth 0; useful in a patch that removes one).
 #[derive(Debug)]
 pub(crate) enum ReservationDto {
+    None,
     Value(f64),
     Outcome(IdMap<Scalar>),
 }
@@ -268,7 +315,14 @@ impl<'de> Deserialize<'de> for ReservationDto {
         impl<'de> Visitor<'de> for RV {
             type Value = ReservationDto;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a utility value or an outcome table { issue = value, ... }")
+                f.write_str("a utility value, an outcome table { issue = value, ... } or \"none\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ReservationDto, E> {
+                if v == "none" {
+                    Ok(ReservationDto::None)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<ReservationDto, E> {
                 Ok(ReservationDto::Value(v as f64))

@@ -42,7 +42,13 @@ enum Syntax {
     Json,
 }
 
-fn located(file: &str, text: &str, tree: Option<&Node>, e: read::PathError) -> FormatError {
+/// Turns a path error into file:line:column. The span tree is built only here, on the error
+/// path, so reading a valid file parses it twice (probe, shape) and no more.
+fn located(file: &str, text: &str, syntax: Syntax, e: read::PathError) -> FormatError {
+    let tree = match syntax {
+        Syntax::Toml => Node::from_toml(text),
+        Syntax::Json => Node::from_json(text),
+    };
     let location = tree.and_then(|t| t.locate(&e.path)).map_or_else(|| Location::file(file), |off| Location::from_offset(file, text, off));
     FormatError::Invalid { location, message: e.message }
 }
@@ -56,6 +62,7 @@ fn humanize(message: &str) -> String {
         ("expected u32", "expected a non-negative integer"),
         ("expected a sequence", "expected an array"),
         ("expected a borrowed string", "expected a string"),
+        ("unknown variant `", "unknown value `"),
     ] {
         m = m.replace(from, to);
     }
@@ -79,21 +86,20 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
     };
-    let tree = match syntax {
-        Syntax::Toml => Node::from_toml(text),
-        Syntax::Json => Node::from_json(text),
-    };
     let version_path = spans::Path::root().key("format");
     match probe.format {
-        Some(dto::Scalar::Int(FORMAT_VERSION)) => {}
+        Some(dto::Version { int: Some(FORMAT_VERSION), .. }) => {}
         Some(other) => {
             return Err(located(
                 file,
                 text,
-                tree.as_ref(),
+                syntax,
                 read::PathError {
                     path: version_path,
-                    message: format!("unsupported format version {other}: this version of detente reads `format = {FORMAT_VERSION}`"),
+                    message: match other.int {
+                        Some(v) => format!("unsupported format version {v}: this version of detente reads `format = {FORMAT_VERSION}`"),
+                        None => format!("found {} for `format`, expected the integer version `format = {FORMAT_VERSION}`", other.shown),
+                    },
                 },
             ))
         }
@@ -111,7 +117,7 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
     };
     read::scenario_from(&dto).map_err(|e| match e {
-        read::ReadError::At(e) => located(file, text, tree.as_ref(), e),
+        read::ReadError::At(e) => located(file, text, syntax, e),
         read::ReadError::Model(source) => FormatError::Model { file: file.to_string(), source },
     })
 }

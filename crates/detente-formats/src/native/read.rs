@@ -147,6 +147,7 @@ fn outcome_of(space: &OutcomeSpace, path: &Path, map: &IdMap<Scalar>) -> R<Outco
 
 fn reservation_of(space: &OutcomeSpace, path: &Path, r: &ReservationDto) -> R<Reservation> {
     match r {
+        ReservationDto::None => Ok(Reservation::None),
         ReservationDto::Value(v) => {
             if !v.is_finite() {
                 return err(path.clone(), format!("reservation value {v} is not a finite number"));
@@ -475,7 +476,10 @@ fn table_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<TableU
         let rp = path.key("rows").index(j);
         let o = outcome_of(space, &rp.key("outcome"), &row.outcome)?;
         let Some(index) = space.index_of(&o) else {
-            return err(rp.key("outcome"), "the outcome space is too large or continuous for an outcome table");
+            return err(
+                rp.key("outcome"),
+                "this outcome has no index: a real value off its issue's grid, or a space too large or continuous for an outcome table",
+            );
         };
         if !row.utility.is_finite() {
             return err(rp.key("utility"), format!("utility {} is not a finite number", row.utility));
@@ -616,9 +620,6 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
         PatchKind::Position => {
             let actor = actor()?;
             let (_, iss) = issue()?;
-            if p.ideal.is_none() && p.salience.is_none() {
-                return err(path.clone(), "a `position` patch needs `ideal`, `salience` or both");
-            }
             let ideal = p.ideal.as_ref().map(|x| ideal_of(iss, path.key("ideal"), x)).transpose()?;
             if let Some(sal) = p.salience {
                 in_range(path.key("salience"), &format!("salience on issue `{}`", iss.id), sal, 0.0, 1.0)?;

@@ -300,16 +300,7 @@ fn patch_node(cur: &Scenario, p: &Patch) -> Result<Node, FormatError> {
         }
         Patch::Reservation { actor, reservation } => {
             t.put("type", s("reservation")).put("actor", s(actor));
-            match reservation_node(issues, reservation)? {
-                Some(r) => {
-                    t.put("reservation", r);
-                }
-                None => {
-                    return Err(unsupported(format!(
-                        "a reservation patch for `{actor}` removes the reservation, which the format cannot say"
-                    )))
-                }
-            }
+            t.put("reservation", reservation_node(issues, reservation)?.unwrap_or_else(|| s("none")));
         }
         Patch::Position { actor, issue, ideal, salience } => {
             t.put("type", s("position")).put("actor", s(actor)).put("issue", s(issue));
@@ -476,13 +467,12 @@ fn toml_float(x: f64) -> String {
         if x > 0.0 { "inf" } else { "-inf" }.into()
     } else if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
+    } else if x.abs() >= 1e15 || x.abs() < 1e-5 {
+        // Shortest round-trip digits with an exponent (`1e20`, `2.5e-7`): a valid TOML float,
+        // where the plain form would be an out-of-range integer or a long run of zeros.
+        format!("{x:e}")
     } else {
-        let d = format!("{x}");
-        if d.len() > 24 {
-            format!("{x:e}")
-        } else {
-            d
-        }
+        format!("{x}")
     }
 }
 
@@ -547,11 +537,17 @@ fn toml_inline(n: &Node, out: &mut String, indent: usize) {
 }
 
 fn toml_table(path: &[String], entries: &[(String, Node)], out: &mut String) {
-    for (k, v) in entries {
-        if is_block_tab(v) || is_block_array(v) {
-            continue;
+    // Tables of per-issue entries (positions, weights, values) read best with aligned `=`.
+    let plain: Vec<&(String, Node)> = entries.iter().filter(|(_, v)| !is_block_tab(v) && !is_block_array(v)).collect();
+    let aligned = plain.len() == entries.len()
+        && plain.iter().all(|(_, v)| matches!(v, Node::Tab { block: false, .. } | Node::Float(_) | Node::Arr(_)));
+    let width = if aligned { plain.iter().map(|(k, _)| toml_key(k).chars().count()).max().unwrap_or(0) } else { 0 };
+    for (k, v) in plain {
+        let key = toml_key(k);
+        out.push_str(&key);
+        for _ in key.chars().count()..width {
+            out.push(' ');
         }
-        out.push_str(&toml_key(k));
         out.push_str(" = ");
         toml_inline(v, out, 0);
         out.push('\n');
