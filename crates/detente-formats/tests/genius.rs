@@ -654,3 +654,72 @@ fn real_issues_are_continuous_with_genius_evaluators() {
         "p.xml:4:101: evaluator ftype \"constant\" of real issue `colour` is not supported; expected linear or triangular (NegMAS)"
     );
 }
+
+/// NegMAS 0.16 on the shared GENIUS folders (an integer issue; nine profiles; values with
+/// commas), recorded with:
+/// `python -c "from negmas.inout import Scenario; s=Scenario.load(F); outs=list(s.outcome_space.enumerate_or_sample());
+///  print([round(float(u.ufun(outs[i]) if hasattr(u,'ufun') else u(outs[i])),12) for u in s.ufuns])"`
+/// (the undiscounted utility; NegMAS enumerates first issue slowest, as detente does).
+#[test]
+fn negmas_semantics_match_negmas_on_integer_issues_and_nine_profiles() {
+    #[allow(clippy::type_complexity)]
+    let cases: &[(&str, &[(u64, &[f64])])] = &[
+        (
+            "genius/SmartEnergyGrid",
+            &[
+                (0, &[2.446248767924, 7.691511564369, 4.189336267742]),
+                (7, &[2.086962057618, 8.591991321782, 4.563438961213]),
+                (492, &[1.78095732272, 2.686796649026, 3.80398099007]),
+                (983, &[1.831052147075, 2.010368233549, 1.252445559599]),
+            ],
+        ),
+        (
+            "genius/Laptop",
+            &[(0, &[21.987727736172, 9.407762134979]), (7, &[10.512860678969, 7.018225748627]), (26, &[20.294254167209, 9.597673308103])],
+        ),
+        (
+            "genius/Party",
+            &[
+                (
+                    0,
+                    &[
+                        1.86,
+                        6.452892936479,
+                        19.029837611002,
+                        2.8095212,
+                        1.004826863876,
+                        42.43596178142,
+                        4.742735381923,
+                        4.24477131182,
+                        4.742735381923,
+                    ],
+                ),
+                (
+                    3071,
+                    &[
+                        1.43,
+                        4.209307707779,
+                        14.716855150595,
+                        1.2857131,
+                        4.599830559435,
+                        8.173415305583,
+                        4.412266003757,
+                        1.130232286686,
+                        4.412266003757,
+                    ],
+                ),
+            ],
+        ),
+    ];
+    for (folder, rows) in cases {
+        let Some(s) = load(folder, Semantics::Negmas) else { return };
+        for (i, want) in rows.iter() {
+            let o = s.space.outcome_at(*i).unwrap();
+            let got = s.utilities(&o);
+            assert_eq!(got.len(), want.len(), "{folder}");
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!((g - w).abs() < 1e-11, "{folder} outcome {i}: {g} vs NegMAS {w}");
+            }
+        }
+    }
+}
