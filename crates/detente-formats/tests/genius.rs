@@ -195,7 +195,7 @@ fn each_dirty_fixture_loads_with_the_utilities_of_its_clean_twin() {
     assert!(text("nospace").contains("type=\"discrete\"etype="));
     assert!(text("comment_before_declaration").starts_with("<!--"));
     assert!(text("multiline_values").contains("value=\"Coffee &amp;\nThee\""));
-    for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values"] {
+    for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values", "all_at_once"] {
         let s = genius::load_folder(&fixture_dir(&format!("dirty/{case}")), Semantics::Genius).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(s.space, clean.space, "{case}");
         assert_eq!(all_utilities(&s), want, "{case}");
