@@ -723,3 +723,14 @@ fn negmas_semantics_match_negmas_on_integer_issues_and_nine_profiles() {
         }
     }
 }
+
+#[test]
+fn export_refuses_issues_too_large_to_tabulate() {
+    let d = CEASEFIRE_DOMAIN.replace(r#"upperbound="100""#, r#"upperbound="100000000""#);
+    let p = CEASEFIRE_SIDE_A.replace(r#"upperbound="100""#, r#"upperbound="100000000""#);
+    let s = genius::from_strs("d.xml", &d, &[("a.xml", &p)], Semantics::Genius).unwrap();
+    assert_eq!(
+        genius::to_strings(&s).unwrap_err().to_string(),
+        "cannot export to genius: issue `Sanctions relief pct` has 100000001 values; the GENIUS export tabulates each issue and supports at most 10000000"
+    );
+}
