@@ -195,7 +195,7 @@ fn each_dirty_fixture_loads_with_the_utilities_of_its_clean_twin() {
     assert!(text("nospace").contains("type=\"discrete\"etype="));
     assert!(text("comment_before_declaration").starts_with("<!--"));
     assert!(text("multiline_values").contains("value=\"Coffee &amp;\nThee\""));
-    for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values"] {
+    for case in ["ampersand", "cp1252", "nospace", "comment_before_declaration", "multiline_values", "all_at_once"] {
         let s = genius::load_folder(&fixture_dir(&format!("dirty/{case}")), Semantics::Genius).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(s.space, clean.space, "{case}");
         assert_eq!(all_utilities(&s), want, "{case}");
@@ -652,5 +652,85 @@ fn real_issues_are_continuous_with_genius_evaluators() {
     assert_eq!(
         err_string(genius::from_strs("d.xml", domain, &[("p.xml", profile)], Semantics::Negmas)),
         "p.xml:4:101: evaluator ftype \"constant\" of real issue `colour` is not supported; expected linear or triangular (NegMAS)"
+    );
+}
+
+/// NegMAS 0.16 on the shared GENIUS folders (an integer issue; nine profiles; values with
+/// commas), recorded with:
+/// `python -c "from negmas.inout import Scenario; s=Scenario.load(F); outs=list(s.outcome_space.enumerate_or_sample());
+///  print([round(float(u.ufun(outs[i]) if hasattr(u,'ufun') else u(outs[i])),12) for u in s.ufuns])"`
+/// (the undiscounted utility; NegMAS enumerates first issue slowest, as detente does).
+#[test]
+fn negmas_semantics_match_negmas_on_integer_issues_and_nine_profiles() {
+    #[allow(clippy::type_complexity)]
+    let cases: &[(&str, &[(u64, &[f64])])] = &[
+        (
+            "genius/SmartEnergyGrid",
+            &[
+                (0, &[2.446248767924, 7.691511564369, 4.189336267742]),
+                (7, &[2.086962057618, 8.591991321782, 4.563438961213]),
+                (492, &[1.78095732272, 2.686796649026, 3.80398099007]),
+                (983, &[1.831052147075, 2.010368233549, 1.252445559599]),
+            ],
+        ),
+        (
+            "genius/Laptop",
+            &[(0, &[21.987727736172, 9.407762134979]), (7, &[10.512860678969, 7.018225748627]), (26, &[20.294254167209, 9.597673308103])],
+        ),
+        (
+            "genius/Party",
+            &[
+                (
+                    0,
+                    &[
+                        1.86,
+                        6.452892936479,
+                        19.029837611002,
+                        2.8095212,
+                        1.004826863876,
+                        42.43596178142,
+                        4.742735381923,
+                        4.24477131182,
+                        4.742735381923,
+                    ],
+                ),
+                (
+                    3071,
+                    &[
+                        1.43,
+                        4.209307707779,
+                        14.716855150595,
+                        1.2857131,
+                        4.599830559435,
+                        8.173415305583,
+                        4.412266003757,
+                        1.130232286686,
+                        4.412266003757,
+                    ],
+                ),
+            ],
+        ),
+    ];
+    for (folder, rows) in cases {
+        let Some(s) = load(folder, Semantics::Negmas) else { return };
+        for (i, want) in rows.iter() {
+            let o = s.space.outcome_at(*i).unwrap();
+            let got = s.utilities(&o);
+            assert_eq!(got.len(), want.len(), "{folder}");
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!((g - w).abs() < 1e-11, "{folder} outcome {i}: {g} vs NegMAS {w}");
+            }
+        }
+    }
+}
+
+#[test]
+fn export_refuses_issues_too_large_to_tabulate() {
+    let d = CEASEFIRE_DOMAIN.replace(r#"upperbound="100""#, r#"upperbound="100000000""#);
+    let p = CEASEFIRE_SIDE_A.replace(r#"upperbound="100""#, r#"upperbound="100000000""#);
+    let s = genius::from_strs("d.xml", &d, &[("a.xml", &p)], Semantics::Genius).unwrap();
+    assert_eq!(
+        genius::to_strings(&s).unwrap_err().to_string(),
+        "cannot export to genius: issue `Sanctions relief pct` has 100000001 values; the GENIUS export tabulates each issue and supports at most 10000000"
     );
 }

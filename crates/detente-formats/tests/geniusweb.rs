@@ -128,3 +128,14 @@ fn profiles_of_a_folder_must_share_the_domain() {
         "b.json:3:14: this profile's domain differs from the one in a.json; expected every profile of a folder to share one domain"
     );
 }
+
+#[test]
+fn load_path_names_both_folder_formats_when_neither_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let e = detente_formats::load_path(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.ends_with("is a folder with neither a GENIUS domain (an .xml file with <negotiation_template>) nor GeniusWeb profiles (.json files with a LinearAdditiveUtilitySpace)"),
+        "{e}"
+    );
+}

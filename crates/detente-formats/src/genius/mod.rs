@@ -46,13 +46,13 @@
 //! - **Discrete**: evaluation ÷ the issue's largest evaluation (0 when that is below 1e-5),
 //!   every time, even when all evaluations are ≤ 1; a negative evaluation is an error.
 //! - **Integer**: `clamp01(offset + slope·(v − L))`, `L` the *profile's* `lowerbound`
-//!   ([`ValueFunction::Affine`] with `origin: L, clamp01: true`).
+//!   ([`detente_core::ValueFunction::Affine`] with `origin: L, clamp01: true`).
 //! - **Real**: `linear` = `clamp01(parameter0 + parameter1·x)` on the absolute `x`; `constant` =
 //!   `parameter0`; `triangular` = 0 outside `[parameter0, parameter1]`, 1 at `parameter2`.
 //!   (detente's triangle is 1 at `x = top = upper`, where GENIUS gives 0: a degenerate case.)
 //! - **Total**: `min(1, Σ wᵢ·eᵢ)` — clamped from above only (`clamp: Some((−∞, 1))`).
-//! - **Discount**: [`Discount::genius`]: a factor outside (0, 1) means none; else `u·d^t` on
-//!   normalised time. **Reservation**: as written; absent stays [`Reservation::None`] (worth 0,
+//! - **Discount**: [`detente_core::Discount::genius`]: a factor outside (0, 1) means none; else `u·d^t` on
+//!   normalised time. **Reservation**: as written; absent stays [`detente_core::Reservation::None`] (worth 0,
 //!   GENIUS's default, but reported as "none").
 //!
 //! # [`Semantics::Negmas`] (what `negmas.inout.Scenario.load(folder)` does by default)
@@ -62,13 +62,25 @@
 //!   `slope`/`parameter1`, default 1). `constant` is rejected (NegMAS cannot read it).
 //! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
 //!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
-//! - **Discount**: `d ∈ (0, 1)` → [`Discount::PerRound`] (NegMAS `discount_per_round`: the
+//! - **Discount**: `d ∈ (0, 1)` → [`detente_core::Discount::PerRound`] (NegMAS `discount_per_round`: the
 //!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none.
 //!   **Reservation**: as written.
 //!
 //! # Lenient XML
-//! See [`xml`]: Windows-1252 fallback, bare `&`, missing spaces between attributes, a comment
-//! before the XML declaration, multi-line attribute values.
+//! Before parsing (with `quick-xml`), each file is decoded and pre-sanitised, repairing exactly
+//! the defects found in real GENIUS templates (spec §A.6) and nothing else:
+//!
+//! | defect | repair |
+//! |---|---|
+//! | bytes that are not UTF-8 (ANAC 2015 `€` as `0x80`) | decode the whole file as Windows-1252 |
+//! | a bare `&` (`AT & T`) | escape it as `&amp;` |
+//! | `<` inside an attribute value | escape it as `&lt;` |
+//! | no space between attributes (`type="discrete"vtype=…`) | insert one space |
+//! | a comment before `<?xml …?>` | blank out the declaration (the encoding is already decided) |
+//! | attribute values spanning lines | XML attribute-value normalisation: each line break or tab becomes one space |
+//!
+//! A UTF-8/UTF-16 byte-order mark is honoured; the `encoding` named in the declaration is not
+//! (GENIUS ignores it too). Error positions always refer to the original file.
 //!
 //! # Export
 //! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
@@ -81,8 +93,6 @@ pub use write::{to_strings, GeniusFiles};
 
 use crate::{FormatError, Location};
 use detente_core::Scenario;
-#[allow(unused_imports)]
-use detente_core::{Discount, Reservation, ValueFunction};
 use std::path::{Path, PathBuf};
 use xml::Doc;
 

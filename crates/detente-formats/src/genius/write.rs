@@ -42,6 +42,9 @@ enum RealEval {
 
 const EPS: f64 = 1e-12;
 
+/// The most values an enumerable issue may have for the export to tabulate it.
+const MAX_VALUES: u64 = 10_000_000;
+
 /// Constant term, per-issue evaluators, preferred per-issue shifts, clamp of the total.
 type Decomposition = (f64, Vec<EvalOut>, Vec<f64>, Option<(f64, f64)>);
 
@@ -52,6 +55,13 @@ fn actor_evals(s: &Scenario, k: usize) -> Result<Vec<EvalOut>, FormatError> {
     let space = &s.space;
     let issues = space.issues();
     let who = format!("actor `{}`", actor.id);
+    if let Some(big) = issues.iter().find(|i| i.cardinality().is_some_and(|n| n > MAX_VALUES)) {
+        return Err(unsupported(format!(
+            "issue `{}` has {} values; the GENIUS export tabulates each issue and supports at most {MAX_VALUES}",
+            big.id,
+            big.cardinality().unwrap_or(0)
+        )));
+    }
     let (bias, mut evals, shifts, clamp): Decomposition = match &actor.preferences.utility {
         Utility::Table(_) => {
             return Err(unsupported(format!(
@@ -284,7 +294,8 @@ fn issue_name(issue: &Issue) -> &str {
 /// values. Integer with a larger step and real with a grid → discrete, one value per grid
 /// point (same outcome count). Continuous real → real, with a `linear` (affine value function,
 /// within [0, 1] or clamped) or `triangular` evaluator; anything else is `Unsupported`.
-/// Issue names are the issues' display names; option values their ids.
+/// Issue names are the issues' display names; option values their ids. Every enumerable issue is
+/// tabulated, so an issue with more than 10⁷ values is `Unsupported`.
 ///
 /// **Discount and reservation.** [`Discount::Time`] and [`Discount::PerRound`] both become
 /// `<discount_factor>` (GENIUS reads it per normalised time, NegMAS per round); none is left

@@ -281,7 +281,7 @@ fn attr_offset(content: &str, name: &str) -> Option<usize> {
     None
 }
 
-fn element(doc: &Doc, text: &str, e: &BytesStart<'_>, offset: usize) -> Result<Element, FormatError> {
+fn element(doc: &Doc, e: &BytesStart<'_>, offset: usize) -> Result<Element, FormatError> {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
     let content_start = offset + 1;
     let content = std::str::from_utf8(e).unwrap_or("");
@@ -303,7 +303,6 @@ fn element(doc: &Doc, text: &str, e: &BytesStart<'_>, offset: usize) -> Result<E
         let value = a.unescape_value().map_err(|err| syntax(doc, at, format!("attribute `{key}` of <{name}>: {err}")))?;
         attrs.push(Attr { name: key, value: normalise_value(&value), offset: at });
     }
-    let _ = text;
     Ok(Element { name, attrs, children: vec![], offset })
 }
 
@@ -332,11 +331,11 @@ fn build_tree(doc: &Doc, text: &str) -> Result<Element, FormatError> {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let at = text[before..].find('<').map_or(before, |p| before + p);
-                stack.push(element(doc, text, &e, at)?);
+                stack.push(element(doc, &e, at)?);
             }
             Ok(Event::Empty(e)) => {
                 let at = text[before..].find('<').map_or(before, |p| before + p);
-                let el = element(doc, text, &e, at)?;
+                let el = element(doc, &e, at)?;
                 attach(el, &mut stack, &mut root)?;
             }
             Ok(Event::End(_)) => {

@@ -19,14 +19,14 @@
 //!     `"discreteutils"`) → a table; a domain value with no entry is worth 0 (GeniusWeb's rule);
 //!     an entry for a value the domain lacks is an error.
 //!   - `{"NumberValueSetUtilities": {"lowValue", "lowUtility", "highValue", "highUtility"}}`
-//!     (legacy `"numberutils"`) → [`ValueFunction::Interpolate`]: linear between the two
+//!     (legacy `"numberutils"`) → [`detente_core::ValueFunction::Interpolate`]: linear between the two
 //!     points, **0 outside** `[lowValue, highValue]`. GeniusWeb rounds the interpolation to 8
 //!     decimals (BigDecimal); detente computes in `f64` and does not.
 //!   - Weights must sum to 1 (within 1e-9; GeniusWeb checks it exactly with decimals) and
 //!     every utility must lie in [0, 1]; otherwise an error with file:line:column.
-//!   - `reservationBid` (`{"issuevalues": {issue: value}}`) → [`Reservation::Outcome`]; it must
+//!   - `reservationBid` (`{"issuevalues": {issue: value}}`) → [`detente_core::Reservation::Outcome`]; it must
 //!     give every issue a value. `null` or absent → no reservation. The NegMAS/ANL extension
-//!     `"reserved_value": r` → [`Reservation::Value`] (not both).
+//!     `"reserved_value": r` → [`detente_core::Reservation::Value`] (not both).
 //! - Other profile classes (`SumOfGroupsUtilitySpace`, `DefaultPartialOrdering`, …) are refused.
 //!
 //! # Folders
