@@ -734,3 +734,59 @@ fn export_refuses_issues_too_large_to_tabulate() {
         "cannot export to genius: issue `Sanctions relief pct` has 100000001 values; the GENIUS export tabulates each issue and supports at most 10000000"
     );
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Damaged files (characters deleted, duplicated or replaced anywhere) give an error or a
+        /// scenario — never a panic — under both semantics.
+        #[test]
+        fn damaged_files_never_panic(
+            edits in proptest::collection::vec((0usize..2000, 0u8..3, proptest::sample::select(vec!['<', '>', '"', '&', '/', '=', ' ', '\n', 'x', '1', '-', '\u{80}'])), 1..6),
+            which in 0u8..2,
+        ) {
+            let mut chars: Vec<char> = if which == 0 { CEASEFIRE_DOMAIN.chars().collect() } else { CEASEFIRE_SIDE_A.chars().collect() };
+            for (pos, op, c) in edits {
+                let p = pos % chars.len().max(1);
+                match op {
+                    0 => { chars.remove(p); }
+                    1 => chars.insert(p, c),
+                    _ => chars[p] = c,
+                }
+            }
+            let damaged: String = chars.into_iter().collect();
+            for sem in [Semantics::Genius, Semantics::Negmas] {
+                let r = if which == 0 {
+                    genius::from_strs("d.xml", &damaged, &[("a.xml", CEASEFIRE_SIDE_A)], sem)
+                } else {
+                    genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", &damaged)], sem)
+                };
+                if let Err(e) = r {
+                    // Every error but I/O carries a place or a file.
+                    prop_assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+
+        /// Arbitrary bytes as a profile: no panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = genius::from_bytes(("d.xml", CEASEFIRE_DOMAIN.as_bytes()), &[("a.xml", &bytes)], Semantics::Genius);
+            let _ = detente_formats::geniusweb::from_strs(None, &[("a.json", &String::from_utf8_lossy(&bytes))]);
+        }
+    }
+}
+
+#[test]
+fn huge_integer_ranges_are_refused_not_overflowed() {
+    let d = CEASEFIRE_DOMAIN
+        .replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="-9223372036854775808" upperbound="9223372036854775807""#);
+    assert_eq!(
+        genius_err(&d, CEASEFIRE_SIDE_A),
+        "d.xml:15:48: integer issue `Sanctions relief pct` spans [-9223372036854775808, 9223372036854775807]; expected fewer than 2^53 values"
+    );
+}
