@@ -460,6 +460,11 @@ fn folder_errors() {
     let from_domain = genius::load_file(&dir.path().join("d.xml"), Semantics::Genius).unwrap();
     assert_eq!(from_domain, s);
     assert!(genius::is_genius_folder(dir.path()));
+    assert_eq!(genius::load(dir.path(), Semantics::Genius).unwrap(), s);
+    assert_eq!(
+        genius::load(&dir.path().join("a.xml"), Semantics::Negmas).unwrap().actors[0].preferences.discount,
+        Discount::PerRound { factor: 0.9 }
+    );
 }
 
 // ---------------------------------------------------------------- export

@@ -8,7 +8,8 @@
 //! NegMAS 0.16 (`issues_from_xml_str`, `UtilityFunction.from_xml_str`, `load_genius_domain`).
 //!
 //! # Entry points
-//! - [`load_folder`] / [`load_file`]: files on disk ([`crate::load_path`] uses GENIUS semantics).
+//! - [`load`] (folder or file), [`load_folder`], [`load_file`]: files on disk
+//!   ([`crate::load_path`] uses GENIUS semantics).
 //! - [`from_strs`] / [`from_bytes`]: the same from memory (no files needed).
 //! - [`export`] / [`to_strings`]: write a scenario back as a domain plus one profile per actor.
 //!
@@ -180,6 +181,17 @@ pub fn is_genius_folder(path: &Path) -> bool {
                 text.contains("<negotiation_template")
             })
     })
+}
+
+/// Loads a GENIUS folder ([`load_folder`]) or file ([`load_file`]) with the given semantics —
+/// what a `--semantics genius|negmas` option of the CLI would call ([`crate::load_path`] always
+/// uses GENIUS semantics).
+pub fn load(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    if path.is_dir() {
+        load_folder(path, semantics)
+    } else {
+        load_file(path, semantics)
+    }
 }
 
 /// Loads a GENIUS folder: one domain file and every profile beside it (profiles in file-name
