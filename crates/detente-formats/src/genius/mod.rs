@@ -21,8 +21,9 @@
 //! - **Actors** are named after the profile file stem (`laptop_buyer_utility`), required
 //!   parties. **Scenario** id and title: the domain file stem.
 //! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
-//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues carry `lowerbound`/`upperbound` on `<issue>`; real
-//!   issues in a `<range>` child. Discrete values keep their document order.
+//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues
+//!   carry `lowerbound`/`upperbound` on `<issue>`; real issues in a `<range>` child. Discrete
+//!   values keep their document order.
 //! - **Issue ids** are the GENIUS names; a name containing `=` or `,` (which detente's outcome
 //!   syntax reserves) or surrounding spaces gets an id with `=`→`-`, `,`→`;`, trimmed, and keeps
 //!   the original as its display name. Option ids are the `value` strings exactly.
@@ -64,8 +65,10 @@
 //! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
 //!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
 //! - **Discount**: `d ∈ (0, 1)` → [`detente_core::Discount::PerRound`] (NegMAS `discount_per_round`: the
-//!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none.
-//!   **Reservation**: as written.
+//!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none; above 1 or
+//!   negative → an error (NegMAS would let utilities grow per round). **Reservation**: as
+//!   written. NegMAS's lenient default (`safe_parsing=False`) pads gaps in the issue indices with
+//!   a one-value dummy issue; detente has no dummy issues (utilities are unaffected).
 //!
 //! # Lenient XML
 //! Before parsing (with `quick-xml`), each file is decoded and pre-sanitised, repairing exactly
