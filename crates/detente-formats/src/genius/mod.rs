@@ -88,6 +88,11 @@
 //!
 //! # Export
 //! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
+//!
+//! # Cost
+//! Reading is linear in the file sizes (one sanitising pass, one `quick-xml` pass, one tree
+//! walk) plus O(values) per profile issue for matching; nothing is enumerated. Writing
+//! tabulates each enumerable issue once per actor: O(actors × Σ issue values).
 
 pub(crate) mod read;
 mod write;
