@@ -239,7 +239,7 @@ pub(crate) fn variants_text(s: &Scenario) -> String {
         }
         out.push('\n');
         if let Some(d) = &v.description {
-            out.push_str(&format!("    {}\n", d.trim().replace('\n', "\n    ")));
+            out.push_str(&crate::commands::study::indent(d, "    "));
         }
     }
     out

@@ -16,14 +16,12 @@ pub(crate) fn report_failure(failure: &Failure) {
 }
 
 fn report_format_error(e: &FormatError) {
-    eprintln!("error: {e}");
-    let Some(loc) = e.location() else { return };
-    if loc.line == 0 {
-        return;
-    }
-    let Some(text) = source_text(&loc.file) else { return };
-    let Some(offset) = offset_of(&text, loc.line, loc.column) else { return };
-    let diag = MietteDiagnostic::new("here").with_label(LabeledSpan::at_offset(offset, "here"));
+    let plain = || eprintln!("error: {e}");
+    let Some(loc) = e.location().filter(|l| l.line > 0) else { return plain() };
+    let Some(text) = source_text(&loc.file) else { return plain() };
+    let Some(offset) = offset_of(&text, loc.line, loc.column) else { return plain() };
+    // One diagnostic: the full message (with file:line:col, greppable) over the source line.
+    let diag = MietteDiagnostic::new(format!("error: {e}")).with_label(LabeledSpan::at_offset(offset, "here"));
     let report = Report::new(diag).with_source_code(NamedSource::new(loc.file.clone(), text));
     eprintln!("{report:?}");
 }
@@ -56,6 +54,9 @@ pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
         }
     }
     let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
+    // A column is right-aligned, header included, when every body cell in it is a number.
+    let right: Vec<bool> =
+        (0..cols).map(|c| c > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(c).is_some_and(|x| numeric(x)))).collect();
     let line = |cells: &[String]| {
         let mut out = String::new();
         for (c, cell) in cells.iter().enumerate().take(cols) {
@@ -63,7 +64,7 @@ pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
             if c > 0 {
                 out.push_str("  ");
             }
-            if c > 0 && numeric(cell) {
+            if right[c] {
                 out.push_str(&" ".repeat(pad));
                 out.push_str(cell);
             } else {

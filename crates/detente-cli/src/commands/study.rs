@@ -113,7 +113,7 @@ fn variants(base: &Scenario, cases: &[Case]) -> Section {
         let changes: Vec<String> = v.patches.iter().map(|p| describe_patch(base, p)).collect();
         text.push_str(&format!("- {}{}\n", v.id, v.title.as_ref().map_or(String::new(), |t| format!(": {t}"))));
         if let Some(d) = &v.description {
-            text.push_str(&format!("    {}\n", d.trim().replace('\n', "\n    ")));
+            text.push_str(&indent(d, "    "));
         }
         if changes.is_empty() {
             text.push_str("    changes nothing: the base scenario as stated.\n");
@@ -131,4 +131,9 @@ fn variants(base: &Scenario, cases: &[Case]) -> Section {
         text.push_str("The scenario defines no variants.\n");
     }
     Section { id: "variants", title: "What-if variants".into(), text, json: json!(list) }
+}
+
+/// Indents every line of `text`; blank lines stay empty (no trailing spaces).
+pub(crate) fn indent(text: &str, prefix: &str) -> String {
+    text.trim().lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("{prefix}{}\n", l.trim_end()) }).collect()
 }
