@@ -7,11 +7,12 @@
 //! INPUT: `{"radices": [k_0, …], "parties": [{"weights": [w_i], "tables": [[v_i(0), …], …],
 //! "reserved": r}, …]}` — the same per-issue tables the Python driver hands to NegMAS
 //! (`u = Σ_i w_i · tables[i][x_i]`, summed in issue order). TASK: `frontier` (evaluate every
-//! outcome and compute the exact Pareto frontier) or `analysis` (the full [`analyze`]).
+//! outcome and compute the exact Pareto frontier), `analysis` (the full [`analyze`], NegMAS
+//! semantics) or `analysis-genius` (GENIUS semantics).
 //! Prints one JSON line with the median and every run's seconds, the frontier size, the Nash
 //! point and the process's peak resident memory (VmHWM, KiB).
 
-use detente_analysis::{analyze, pareto_frontier, Options};
+use detente_analysis::{analyze, pareto_frontier, Options, Semantics};
 use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, Utility, ValueFunction};
 use serde_json::Value as Json;
 use std::time::Instant;
@@ -55,12 +56,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut times = Vec::new();
     let mut frontier = 0;
     let mut nash: Option<Vec<f64>> = None;
+    let mut opposition = None;
     for _ in 0..reps {
         let t0 = Instant::now();
         match task {
             "frontier" => frontier = pareto_frontier(&s, u64::MAX)?.len(),
-            "analysis" => {
-                let a = analyze(&s, &Options { enumeration_limit: u64::MAX, ..Options::default() })?;
+            "analysis" | "analysis-genius" => {
+                let semantics = if task == "analysis" { Semantics::Negmas } else { Semantics::Genius };
+                let a = analyze(&s, &Options { enumeration_limit: u64::MAX, semantics, ..Options::default() })?;
+                opposition = a.opposition;
                 frontier = a.solution_frontier_size;
                 nash = a.solutions.nash.chosen().map(|p| p.utilities.clone());
             }
@@ -76,7 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()));
     let out = serde_json::json!({
         "task": task, "outcomes": s.space.cardinality().as_u64(), "threads": rayon_threads(),
-        "median_s": median, "times_s": times, "frontier": frontier, "nash": nash, "peak_rss_kib": rss,
+        "median_s": median, "times_s": times, "frontier": frontier, "nash": nash, "opposition": opposition, "peak_rss_kib": rss,
     });
     println!("{out}");
     Ok(())
