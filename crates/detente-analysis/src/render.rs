@@ -59,7 +59,7 @@ pub fn render_text(a: &Analysis, s: &Scenario) -> String {
         let _ = writeln!(out, "  opposition: {} (0 = every party can have its best at once; higher = more opposed)", num(o));
     }
     if let Some(r) = a.rational_fraction {
-        let _ = writeln!(out, "  rational fraction: {} of outcomes beat walking away for every party", num(r));
+        let _ = writeln!(out, "  rational: {:.4}% of outcomes beat walking away for every party", 100.0 * r);
     }
     let _ = writeln!(out, "  Pareto frontier: {} points ({} outcomes)", a.frontier.len(), a.frontier.outcome_count());
 

@@ -1,9 +1,7 @@
 //! GENIUS golden values (`../shared/data/genius/SOURCES.md`): opposition, Pareto size and Nash
 //! point with GENIUS 10.4 semantics (evaluations ÷ issue maximum, clamp at 1, undiscounted).
 //!
-//! Needs the GENIUS XML reader (`detente_formats::genius::load_folder`), merged separately:
-//! enabled by the `genius-golden` feature (`cargo test -p detente-analysis --features genius-golden`).
-#![cfg(feature = "genius-golden")]
+//! Read through the GENIUS XML reader (`detente_formats::genius::load_folder`, GENIUS semantics).
 
 use detente_analysis::{analyze, Options, Semantics};
 use detente_core::{Role, Scenario};
@@ -15,10 +13,11 @@ use detente_testkit::shared_data;
 fn select(mut s: Scenario, names: &[&str]) -> Scenario {
     let mut order = Vec::new();
     for n in names {
-        let i = s
-            .actors
-            .iter()
-            .position(|a| a.id.to_lowercase().contains(&n.to_lowercase()))
+        // Prefer an id that ends with the name (`ItexvsCypress_Itex`), then one containing it.
+        let n = n.to_lowercase();
+        let ends = s.actors.iter().position(|a| a.id.to_lowercase().ends_with(&n));
+        let i = ends
+            .or_else(|| s.actors.iter().position(|a| a.id.to_lowercase().contains(&n)))
             .unwrap_or_else(|| panic!("no actor matching `{n}` among {:?}", s.actors.iter().map(|a| &a.id).collect::<Vec<_>>()));
         order.push(i);
     }
