@@ -100,3 +100,24 @@ fn agreement_quality_is_zero_distance_and_full_fairness_at_the_nash_point() {
     let ks = a.solutions.kalai_smorodinsky.chosen().unwrap().utilities.clone();
     assert_eq!(agreement_quality(&a, &ks).ks_distance, Some(0.0));
 }
+
+/// An explicit outcome table (the non-additive utility) is read by index and analysed exactly;
+/// such a scenario cannot use the per-issue method.
+#[test]
+fn explicit_tables_are_analysed_by_index_and_refuse_the_per_issue_method() {
+    use detente_core::TableUtility;
+    let mut s = random_scenario(3, 4, 7, 5, 0.3);
+    let n = s.space.cardinality().as_u64().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(99);
+    let entries: Vec<(u64, f64)> = (0..n).filter(|i| i % 3 != 0).map(|i| (i, (rng.gen::<f64>() * 8.0).floor() / 8.0)).collect();
+    s.actors[1].preferences.utility = Utility::Table(TableUtility { entries, default: 0.5 });
+    let a = analyze(&s, &Options::default()).unwrap();
+    let t: Vec<Vec<f64>> = s.space.iter().map(|o| s.utilities(&o)).collect();
+    let dom = |q: &[f64], p: &[f64]| q != p && q.iter().zip(p).all(|(x, y)| x >= y);
+    let want: Vec<u64> = (0..t.len()).filter(|&i| !t.iter().any(|q| dom(q, &t[i]))).map(|i| i as u64).collect();
+    let mut got: Vec<u64> = a.frontier.iter().flat_map(|p| p.outcomes.to_vec()).collect();
+    got.sort_unstable();
+    assert_eq!(got, want);
+    let err = analyze(&s, &Options { enumeration_limit: 10, ..Options::default() }).unwrap_err();
+    assert!(err.to_string().contains("non-additive"), "{err}");
+}
