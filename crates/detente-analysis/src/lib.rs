@@ -31,7 +31,7 @@ mod solutions;
 pub use analysis::{analysed_parties, analyze, pareto_frontier, Analysis, Closest, Method, Options, PartyReport, Semantics, Zopa};
 pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};
-pub use large::frontier_by_issue_dp;
+pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};
 pub use quality::{agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality};
 pub use render::{describe_outcome, render_frontier, render_text};
 pub use solutions::{

@@ -121,3 +121,27 @@ fn explicit_tables_are_analysed_by_index_and_refuse_the_per_issue_method() {
     let err = analyze(&s, &Options { enumeration_limit: 10, ..Options::default() }).unwrap_err();
     assert!(err.to_string().contains("non-additive"), "{err}");
 }
+
+/// 10^30 outcomes (beyond u64 indices): the per-issue method still gives the exact frontier,
+/// with witnesses as value indices.
+#[test]
+fn a_space_of_ten_to_the_thirty_outcomes_has_value_index_witnesses() {
+    use detente_analysis::frontier_by_issue_dp_values;
+    let s = random_scenario(2, 30, 10, 13, 0.0);
+    assert_eq!(s.space.cardinality().as_u64(), None);
+    let us: Vec<&Utility> = s.actors.iter().map(|a| &a.preferences.utility).collect();
+    let pts = frontier_by_issue_dp_values(&s.space, &us, &["p0", "p1"], 1_000_000).unwrap();
+    assert!(pts.len() > 1);
+    for p in &pts {
+        let o = s.space.outcome_from_indices(&p.values).unwrap();
+        assert_eq!(s.utilities(&o), p.utilities);
+    }
+    for p in &pts {
+        for q in &pts {
+            assert!(!(p.utilities != q.utilities && q.utilities.iter().zip(&p.utilities).all(|(x, y)| x >= y)));
+        }
+    }
+    // The report needs u64 outcome indices, and says so.
+    let err = analyze(&s, &Options::default()).unwrap_err();
+    assert!(err.to_string().contains("2^64"), "{err}");
+}
