@@ -60,6 +60,18 @@ enum Command {
     /// Read, check and convert scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Pareto frontier, bargaining solutions (Nash, Kalai-Smorodinsky, ...) and the zone of
+    /// possible agreement.
+    Analyze {
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        file: Option<PathBuf>,
+        /// Also list every point of the Pareto frontier.
+        #[arg(long)]
+        frontier: bool,
+        /// Whose definitions to follow.
+        #[arg(long, value_enum, default_value = "negmas")]
+        semantics: commands::analyze::SemanticsArg,
+    },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
         /// Scenario file (default: built-in).
@@ -121,6 +133,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
+        Command::Analyze { file, frontier, semantics } => commands::analyze::run(file.as_deref(), *frontier, *semantics, &opts),
         Command::Forecast { file, model, preset, runs, seed, rounds } => {
             let req = commands::forecast::Request { model: *model, preset: preset.as_deref(), runs: *runs, seed: *seed, rounds: *rounds };
             commands::forecast::run(file.as_deref(), &req, &opts)

@@ -35,7 +35,12 @@ pub(crate) fn run(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure
             cases
         }
     };
-    let sections = vec![overview(base, &loaded.source), variants(base, &cases), super::forecast::study_section(&cases)];
+    let sections = vec![
+        overview(base, &loaded.source),
+        variants(base, &cases),
+        super::analyze::study_section(&cases, &loaded.source)?,
+        super::forecast::study_section(&cases),
+    ];
     if opts.json {
         let mut report = serde_json::Map::new();
         report.insert("scenario".into(), json!(base.meta.id));
