@@ -5,7 +5,7 @@ use super::{Options, Section};
 use crate::load::{load, Failure};
 use crate::render::{print_json, table};
 use detente_core::Scenario;
-use detente_forecast::{compare_models, forecast_scenario, ForecastReport, InputSpread, Model, ModelComparison};
+use detente_forecast::{compare_models, forecast_scenario, ForecastReport, InputSpread, Model, ModelComparison, Spread, UncertainInput};
 use serde_json::json;
 use std::path::Path;
 
@@ -51,9 +51,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Err(Failure::Input("--runs: expected at least 1".into()));
     }
     let model = model_of(req)?;
-    // The scenario format carries no uncertainty yet (see docs/forecasting.md for the proposed
-    // syntax); until it does, a Monte Carlo varies nothing and says so.
-    let spreads: Vec<InputSpread> = Vec::new();
+    let (spreads, notes) = if req.runs.is_some() { stated_spreads(file, &loaded.scenario)? } else { (Vec::new(), Vec::new()) };
     let report = forecast_scenario(&loaded.scenario, &model, &spreads, req.runs, req.seed)
         .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
     if opts.json {
@@ -65,7 +63,69 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Ok(());
     }
     print!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, spreads.is_empty()));
+    for n in &notes {
+        println!("note: {n}");
+    }
     Ok(())
+}
+
+/// The uncertain inputs the scenario file states (native TOML/JSON; other formats state none),
+/// moved onto the studied case: a variant that changes a value carries its spread with it
+/// (shifted by the change, clipped to the valid range). Spreads of actors the forecast leaves out
+/// (observers, non-spatial actors) are dropped with a note.
+fn stated_spreads(file: Option<&Path>, scenario: &Scenario) -> Result<(Vec<InputSpread>, Vec<String>), Failure> {
+    use detente_formats::native::{spreads_from_json_str, spreads_from_toml_str, SpreadShape, SpreadTarget};
+    let stated = match file {
+        None => spreads_from_toml_str(crate::load::BUILTIN_TOML, crate::load::BUILTIN_NAME)?.1,
+        Some(p) => {
+            let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let read = || std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("{}: {e}", p.display())));
+            match ext.as_deref() {
+                Some("toml") => spreads_from_toml_str(&read()?, &p.display().to_string())?.1,
+                Some("json") => {
+                    let text = read()?;
+                    if detente_formats::geniusweb::looks_like_geniusweb(&text) {
+                        Vec::new()
+                    } else {
+                        spreads_from_json_str(&text, &p.display().to_string())?.1
+                    }
+                }
+                _ => Vec::new(),
+            }
+        }
+    };
+    let table = detente_forecast::ForecastTable::from_scenario(scenario).map_err(|e| Failure::Input(e.to_string()))?;
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    for st in stated {
+        let Some(a) = table.actor_index(&st.actor) else {
+            notes.push(format!("the spread on {}'s inputs is ignored: the forecast leaves {} out", st.actor, st.actor));
+            continue;
+        };
+        let (input, current, (min, max)) = match &st.target {
+            SpreadTarget::Capability => (UncertainInput::Capability, Some(table.actors[a].capability), (0.0, f64::MAX)),
+            SpreadTarget::Ideal(i) => {
+                let cell = table.issue_index(i).and_then(|k| table.actors[a].cells[k]);
+                (UncertainInput::Position(i.clone()), cell.map(|c| c.0), (0.0, 100.0))
+            }
+            SpreadTarget::Salience(i) => {
+                let cell = table.issue_index(i).and_then(|k| table.actors[a].cells[k]);
+                (UncertainInput::Salience(i.clone()), cell.map(|c| c.1), (0.0, 1.0))
+            }
+        };
+        let Some(current) = current else {
+            notes.push(format!("the spread on {}'s {:?} is ignored: the studied case has no such position", st.actor, st.target));
+            continue;
+        };
+        let d = current - st.value;
+        let c = |x: f64| (x + d).clamp(min, max);
+        let spread = match st.shape {
+            SpreadShape::Uniform { lo, hi } => Spread::Uniform { lo: c(lo), hi: c(hi) },
+            SpreadShape::Triangular { lo, mode, hi } => Spread::Triangular { lo: c(lo), mode: c(mode), hi: c(hi) },
+            SpreadShape::Normal { sd, .. } => Spread::Normal { mean: current, sd },
+        };
+        out.push(InputSpread { actor: st.actor.clone(), input, spread });
+    }
+    Ok((out, notes))
 }
 
 fn num(x: f64) -> String {
@@ -205,7 +265,7 @@ fn comparison_text(cmp: &ModelComparison) -> String {
 mod tests {
     use super::*;
     use detente_core::{Actor, Issue, Loss, Metadata, OutcomeSpace, Patch, Position, Preferences, Spatial, Utility, Variant};
-    use detente_forecast::{ForecastTable, InputSpread, Spread, UncertainInput};
+    use detente_forecast::ForecastTable;
 
     fn scenario() -> Scenario {
         let space = OutcomeSpace::new(vec![

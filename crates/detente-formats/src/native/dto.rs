@@ -379,6 +379,13 @@ pub(crate) struct PreferencesDto {
 pub(crate) struct PositionDto {
     pub(crate) ideal: Scalar,
     pub(crate) salience: f64,
+    // Optional spreads for the forecast lens (see `spreads.rs`).
+    pub(crate) ideal_range: Option<[f64; 2]>,
+    pub(crate) ideal_mode: Option<f64>,
+    pub(crate) ideal_sd: Option<f64>,
+    pub(crate) salience_range: Option<[f64; 2]>,
+    pub(crate) salience_mode: Option<f64>,
+    pub(crate) salience_sd: Option<f64>,
     #[allow(dead_code)]
     pub(crate) source: Option<String>,
 }
@@ -434,6 +441,10 @@ pub(crate) struct ActorDto {
     pub(crate) role: Option<RoleDto>,
     pub(crate) required: Option<bool>,
     pub(crate) capability: Option<f64>,
+    // Optional spread of the capability for the forecast lens (see `spreads.rs`).
+    pub(crate) capability_range: Option<[f64; 2]>,
+    pub(crate) capability_mode: Option<f64>,
+    pub(crate) capability_sd: Option<f64>,
     pub(crate) strategy: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) source: Option<String>,

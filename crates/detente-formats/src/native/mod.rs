@@ -27,11 +27,14 @@
 mod dto;
 mod read;
 mod spans;
+mod spreads;
 mod write;
 
 use crate::{FormatError, Location};
 use detente_core::Scenario;
 use spans::Node;
+
+pub use spreads::{SpreadShape, SpreadTarget, StatedSpread};
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: i64 = 1;
@@ -81,7 +84,7 @@ fn json_error(file: &str, e: &serde_json::Error) -> FormatError {
     FormatError::Syntax { location: Location { file: file.to_string(), line: e.line(), column: e.column() }, message }
 }
 
-fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError> {
+fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
     let probe: dto::Probe = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
@@ -116,19 +119,34 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
     };
-    read::scenario_from(&dto).map_err(|e| match e {
+    let scenario = read::scenario_from(&dto).map_err(|e| match e {
         read::ReadError::At(e) => located(file, text, syntax, e),
         read::ReadError::Model(source) => FormatError::Model { file: file.to_string(), source },
-    })
+    })?;
+    let spreads = spreads::spreads_from(&dto).map_err(|e| located(file, text, syntax, e))?;
+    Ok((scenario, spreads))
 }
 
-/// Parses a TOML scenario. `file` names the input in error locations.
+/// Parses a TOML scenario. `file` names the input in error locations. Stated spreads (see
+/// [`spreads_from_toml_str`]) are checked and set aside.
 pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
-    read(text, file, Syntax::Toml)
+    read(text, file, Syntax::Toml).map(|(s, _)| s)
 }
 
 /// Parses a JSON scenario (the TOML format's twin).
 pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
+    read(text, file, Syntax::Json).map(|(s, _)| s)
+}
+
+/// Parses a TOML scenario and the uncertain inputs it states (`ideal_range`, `salience_sd`,
+/// `capability_range`, … — see `docs/forecasting.md`), for the forecast lens's Monte Carlo. The
+/// scenario model has no slot for spreads and the writer does not emit them.
+pub fn spreads_from_toml_str(text: &str, file: &str) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
+    read(text, file, Syntax::Toml)
+}
+
+/// The JSON twin of [`spreads_from_toml_str`].
+pub fn spreads_from_json_str(text: &str, file: &str) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
     read(text, file, Syntax::Json)
 }
 

@@ -1,0 +1,119 @@
+//! End-to-end tests of `detente forecast` and the study's forecast section.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {
+    let o = detente(&["forecast", "--model", "eu", "--rounds"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("with model eu (preset scholz_code)"), "{text}");
+    for issue in ["territory", "nato", "security_guarantee", "sanctions", "prisoners"] {
+        assert!(text.lines().any(|l| l.starts_with(issue)), "{issue} missing:\n{text}");
+        assert!(text.contains(&format!("Rounds on {issue}")), "rounds of {issue} missing");
+    }
+}
+
+#[test]
+fn every_model_gives_json_with_baselines() {
+    for model in ["mean", "median", "eu", "smp"] {
+        let o = detente(&["forecast", "--model", model, "--json"]);
+        assert!(o.status.success(), "{model}: {}", stderr(&o));
+        let v = json(&o);
+        let issues = v["report"]["forecast"]["issues"].as_array().unwrap();
+        assert_eq!(issues.len(), 10, "{model}");
+        assert_eq!(v["report"]["mean"]["issues"].as_array().unwrap().len(), 10);
+        for i in issues {
+            let x = i["value"].as_f64().unwrap();
+            assert!((0.0..=100.0).contains(&x), "{model}: {i}");
+        }
+    }
+}
+
+#[test]
+fn seeded_monte_carlo_is_reproducible_and_uses_stated_spreads() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("scenarios/ukraine-ceasefire-2025.toml")).unwrap();
+    // state an uncertain Russian position on territory and an uncertain US capability
+    let text = text.replacen("capability = 100 ", "capability = 100\ncapability_range = [60, 140] ", 1);
+    let marker = "territory          = { ideal = 100, salience = 0.9,";
+    assert!(text.contains(marker), "the reference scenario changed; update this test");
+    let text = text.replacen(marker, "territory          = { ideal = 100, salience = 0.9, ideal_range = [50, 100], ideal_mode = 100,", 1);
+    let path = dir.path().join("uncertain.toml");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let a = detente(&["forecast", p, "--model", "mean", "--runs", "500", "--seed", "11", "--json"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let b = detente(&["forecast", p, "--model", "mean", "--runs", "500", "--seed", "11", "--json"]);
+    assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
+    let v = json(&a);
+    let territory = &v["report"]["monte_carlo"]["issues"][0];
+    assert_eq!(territory["issue"], "territory");
+    assert!(territory["min"].as_f64().unwrap() < territory["max"].as_f64().unwrap(), "{territory}");
+    // a variant that moves a value carries its spread along
+    let c = detente(&["forecast", p, "--variant", "early_concession", "--model", "mean", "--runs", "50", "--seed", "11"]);
+    assert!(c.status.success(), "{}", stderr(&c));
+}
+
+#[test]
+fn bad_spreads_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("scenarios/ukraine-ceasefire-2025.toml")).unwrap();
+    let marker = "territory          = { ideal = 100, salience = 0.9,";
+    let text = text.replacen(marker, "territory          = { ideal = 100, salience = 0.9, ideal_range = [10, 50],", 1);
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let o = detente(&["forecast", path.to_str().unwrap(), "--runs", "10"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("bad.toml:") && err.contains("ideal_range") && err.contains("must contain the stated ideal 100"), "{err}");
+}
+
+#[test]
+fn unknown_preset_and_zero_runs_are_usage_errors() {
+    let o = detente(&["forecast", "--preset", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("scholz_code"), "{}", stderr(&o));
+    let o = detente(&["forecast", "--runs", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("at least 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn study_has_a_forecast_section_for_the_base_and_every_variant() {
+    let o = detente(&["study", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let cases: Vec<String> = v["cases"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert!(cases.len() >= 2, "{cases:?}");
+    for case in &cases {
+        let rows = v["forecast"][case]["rows"].as_array().unwrap_or_else(|| panic!("no forecast for {case}: {}", v["forecast"]));
+        assert_eq!(rows.len(), 10, "{case}");
+        for key in ["mean", "median", "eu", "smp"] {
+            assert!(rows.iter().all(|r| r[key].is_number()), "{case}: {key}");
+        }
+    }
+    let text = stdout(&detente(&["study"]));
+    assert!(text.contains("Forecasts: spatial bargaining models"), "{text}");
+}
