@@ -16,6 +16,14 @@ fn models() -> Vec<Model> {
 }
 
 #[test]
+fn the_shipped_file_states_the_seed_table() {
+    let file = table();
+    let seed = ForecastTable::from_scenario(&common::seed_scenario()).unwrap();
+    assert_eq!(file.issues.iter().map(|i| &i.id).collect::<Vec<_>>(), seed.issues.iter().map(|i| &i.id).collect::<Vec<_>>());
+    assert_eq!(file.actors, seed.actors, "positions, saliences and capabilities of the file and the seed table");
+}
+
+#[test]
 fn every_model_forecasts_every_issue_within_the_actors_range() {
     let t = table();
     for m in models() {

@@ -1,6 +1,7 @@
-//! The reference scenario (US-mediated Russia–Ukraine ceasefire talks, Feb 2025), built from the
-//! positions/salience/capability table of `shared/docs/seed-scenario.md` until the scenario file
-//! lands in the repository. Illustrative assumptions, as the seed document says.
+//! The reference scenario (US-mediated Russia–Ukraine ceasefire talks, Feb 2025): the shipped file
+//! `scenarios/ukraine-ceasefire-2025.toml`, and the same positions/salience/capability table from
+//! `shared/docs/seed-scenario.md` built by hand (a test checks that the two agree, so hand
+//! calculations on the table hold for the file). Illustrative assumptions, as both say.
 #![allow(dead_code, unreachable_pub)]
 
 use detente_core::{
@@ -44,7 +45,14 @@ pub const TABLE: [Row; 4] = [
     ),
 ];
 
+/// The shipped reference scenario file.
 pub fn reference_scenario() -> Scenario {
+    detente_formats::native::from_toml_str(include_str!("../../../../scenarios/ukraine-ceasefire-2025.toml"), "ukraine-ceasefire-2025.toml")
+        .expect("the shipped reference scenario reads")
+}
+
+/// The seed table as a scenario (no variants beyond three position patches).
+pub fn seed_scenario() -> Scenario {
     let mut deterrent = Issue::integer("deterrent_force", 0, 150, 10);
     if let IssueKind::Integer { scale, .. } = &mut deterrent.kind {
         *scale = (100.0, 0.0);
