@@ -221,12 +221,32 @@ pub(crate) fn study_section(cases: &[super::study::Case]) -> Section {
          model (Scholz reconstruction, preset scholz_code: final median, final mean) and KTAB's SMP.\n",
     );
     let mut json_cases = serde_json::Map::new();
+    let mut first: Option<(String, ModelComparison)> = None;
     for case in cases {
         text.push_str(&format!("\n{}\n\n", case.label));
         match compare_models(&case.scenario) {
             Ok(cmp) => {
-                text.push_str(&comparison_text(&cmp));
                 json_cases.insert(case.label.clone(), serde_json::to_value(&cmp).expect("invariant: reports serialise"));
+                match &first {
+                    // Variants that change nothing the spatial models read (who must agree, the
+                    // mediator's rule, openings) give the same forecast: say so instead of repeating it.
+                    Some((label, f)) if *f == cmp => {
+                        text.push_str(&format!(
+                            "same forecast as {label}: the variant changes nothing the spatial models read\n\
+                             (they use positions, salience and capability, not acceptance rules, mediator rules or openings)\n"
+                        ));
+                    }
+                    Some((label, f)) => {
+                        let changed: Vec<&str> =
+                            cmp.rows.iter().zip(&f.rows).filter(|(a, b)| a != b).map(|(a, _)| a.issue.as_str()).collect();
+                        text.push_str(&comparison_text(&cmp));
+                        text.push_str(&format!("changed from {label}: {}\n", changed.join(", ")));
+                    }
+                    None => {
+                        text.push_str(&comparison_text(&cmp));
+                        first = Some((case.label.clone(), cmp));
+                    }
+                }
             }
             Err(e) => {
                 text.push_str(&format!("no forecast: {e}\n"));
