@@ -121,6 +121,17 @@ impl Model {
         }
     }
 
+    /// What the model implements, pinned to the reference it reproduces (KTAB results drift
+    /// between code versions, so outputs say which one).
+    pub fn source(&self) -> &'static str {
+        match self {
+            Model::Mean => "capability x salience weighted mean (Achen 2006 compromise model)",
+            Model::Median => "capability x salience lower weighted median (Condorcet winner among positions)",
+            Model::Eu(_) => "Bueno de Mesquita expected-utility model, Scholz, Calbert & Smith 2011 reconstruction; scholz_code = jmckib@55f63e9",
+            Model::Smp(_) => "KTAB Spatial Model of Politics, deterministic, port of lsyaseen/KTAB@3b5b063 (reference run dummyData_3Dim)",
+        }
+    }
+
     /// The short name.
     pub fn name(&self) -> &'static str {
         match self {

@@ -16,6 +16,8 @@ use crate::uncertainty::{monte_carlo, InputSpread, MonteCarlo, Uncertainty};
 pub struct ForecastReport {
     /// The model run.
     pub model: Model,
+    /// What the model implements and which reference it reproduces.
+    pub model_source: String,
     /// Its forecast (with trajectories for dynamic models).
     pub forecast: TableForecast,
     /// The weighted-mean baseline, always shown beside the model.
@@ -39,6 +41,7 @@ pub fn forecast_scenario(
     let uncertainty = Uncertainty::from_spreads(&table, spreads)?;
     Ok(ForecastReport {
         model: model.clone(),
+        model_source: model.source().to_string(),
         forecast: forecast_table(&table, model)?,
         mean: forecast_table(&table, &Model::Mean)?,
         median: forecast_table(&table, &Model::Median)?,
