@@ -91,6 +91,36 @@ impl SpatialModel for ExpectedUtility {
     }
 }
 
+/// KTAB's Spatial Model of Politics on one issue alone ([`crate::smp`]); scenarios run it jointly
+/// over all issues instead ([`forecast_table`]). Actors with capability × salience 0 take no part
+/// (KTAB needs both > 0). O(turns · n³).
+#[derive(Debug, Clone, Default)]
+pub struct SpatialModelOfPolitics(pub SmpParams);
+
+impl SpatialModel for SpatialModelOfPolitics {
+    fn name(&self) -> &'static str {
+        "smp"
+    }
+    fn forecast_issue(&self, input: &IssueInput) -> Result<IssueRun, ForecastError> {
+        input.validate()?;
+        let actors: Vec<_> = input
+            .actors
+            .iter()
+            .filter(|a| a.weight() > 0.0)
+            .map(|a| crate::smp::SmpActor {
+                name: a.name.clone(),
+                capability: a.capability,
+                positions: vec![a.position],
+                saliences: vec![a.salience],
+            })
+            .collect();
+        let n = actors.len();
+        let run = run_smp(&SmpInput { dims: vec![input.issue.clone()], actors }, &self.0)?;
+        let (value, trajectory) = run.issue_summary(0, &(0..n).collect::<Vec<_>>());
+        Ok(IssueRun { value, final_mean: None, trajectory: Some(trajectory) })
+    }
+}
+
 /// The models the CLI and `detente study` offer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Model {
@@ -127,7 +157,9 @@ impl Model {
         match self {
             Model::Mean => "capability x salience weighted mean (Achen 2006 compromise model)",
             Model::Median => "capability x salience lower weighted median (Condorcet winner among positions)",
-            Model::Eu(_) => "Bueno de Mesquita expected-utility model, Scholz, Calbert & Smith 2011 reconstruction; scholz_code = jmckib@55f63e9",
+            Model::Eu(_) => {
+                "Bueno de Mesquita expected-utility model, Scholz, Calbert & Smith 2011 reconstruction; scholz_code = jmckib@55f63e9"
+            }
             Model::Smp(_) => "KTAB Spatial Model of Politics, deterministic, port of lsyaseen/KTAB@3b5b063 (reference run dummyData_3Dim)",
         }
     }

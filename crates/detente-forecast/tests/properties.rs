@@ -1,8 +1,8 @@
 //! Property tests: range, dictator, scaling, permutation, and Monte Carlo degeneracy.
 
 use detente_forecast::eu::{run_eu, success_probabilities, EuPreset, MedianRule, ProbabilityRule};
-use detente_forecast::model::{ExpectedUtility, SpatialModel, WeightedMean, WeightedMedian};
-use detente_forecast::smp::{run_smp, SmpActor, SmpInput, SmpParams};
+use detente_forecast::model::{ExpectedUtility, SpatialModel, SpatialModelOfPolitics, WeightedMean, WeightedMedian};
+use detente_forecast::smp::SmpParams;
 use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
 use detente_forecast::{forecast_table, ForecastTable, IssueInput, IssueShape, Model, SpatialActor, TableActor, TableIssue};
 use proptest::prelude::*;
@@ -24,16 +24,7 @@ fn one_dim_models() -> Vec<Box<dyn SpatialModel>> {
 }
 
 fn smp_1d(rows: &[(f64, f64, f64)]) -> f64 {
-    let input = SmpInput {
-        dims: vec!["x".into()],
-        actors: rows
-            .iter()
-            .enumerate()
-            .map(|(i, &(x, s, c))| SmpActor { name: format!("a{i}"), capability: c, positions: vec![x], saliences: vec![s] })
-            .collect(),
-    };
-    let run = run_smp(&input, &SmpParams::default()).unwrap();
-    run.issue_summary(0, &(0..rows.len()).collect::<Vec<_>>()).0
+    SpatialModelOfPolitics(SmpParams::default()).forecast_issue(&input(rows)).unwrap().value
 }
 
 proptest! {
