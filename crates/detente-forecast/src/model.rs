@@ -160,7 +160,7 @@ impl Model {
             Model::Eu(_) => {
                 "Bueno de Mesquita expected-utility model, Scholz, Calbert & Smith 2011 reconstruction; scholz_code = jmckib@55f63e9"
             }
-            Model::Smp(_) => "KTAB Spatial Model of Politics, deterministic, port of lsyaseen/KTAB@3b5b063 (reference run dummyData_3Dim)",
+            Model::Smp(_) => "KTAB Spatial Model of Politics, deterministic, ported from lsyaseen/KTAB; reproduces its reference run dummyData_3Dim (built at 3b5b063)",
         }
     }
 
