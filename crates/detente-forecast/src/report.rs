@@ -26,6 +26,34 @@ pub struct ForecastReport {
     pub median: TableForecast,
     /// The Monte Carlo, when runs were asked for.
     pub monte_carlo: Option<MonteCarlo>,
+    /// Per issue, the closed-form lever of the weighted mean: how far it moves per unit an
+    /// actor's position moves, `∂mean/∂x_i = c_i s_i / Σ c s` (shares summing to 1).
+    pub levers: Vec<IssueLevers>,
+}
+
+/// The weighted mean's sensitivity to each actor's position on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueLevers {
+    /// Issue id.
+    pub issue: String,
+    /// `(actor, c·s / Σ c·s)`, largest first (ties: table order).
+    pub shares: Vec<(String, f64)>,
+}
+
+/// The levers of every forecast issue (skipped issues have none).
+pub fn levers(table: &ForecastTable) -> Vec<IssueLevers> {
+    (0..table.issues.len())
+        .filter_map(|k| {
+            let input = table.issue_input(k);
+            let total: f64 = input.actors.iter().map(|a| a.weight()).sum();
+            if total <= 0.0 {
+                return None;
+            }
+            let mut shares: Vec<(String, f64)> = input.actors.iter().map(|a| (a.name.clone(), a.weight() / total)).collect();
+            shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+            Some(IssueLevers { issue: input.issue, shares })
+        })
+        .collect()
 }
 
 /// Forecasts a scenario with one model, beside both baselines; with `runs`, also the Monte Carlo
@@ -46,6 +74,7 @@ pub fn forecast_scenario(
         mean: forecast_table(&table, &Model::Mean)?,
         median: forecast_table(&table, &Model::Median)?,
         monte_carlo: runs.map(|n| monte_carlo(&table, model, &uncertainty, n, seed)).transpose()?,
+        levers: levers(&table),
     })
 }
 

@@ -165,3 +165,21 @@ fn smp_forecasts_the_reference_scenario_jointly() {
         assert!(tr.rounds.len() >= 2);
     }
 }
+
+#[test]
+fn levers_are_the_mean_s_derivatives() {
+    let t = table();
+    let lv = detente_forecast::levers(&t);
+    assert_eq!(lv.len(), 10);
+    // territory: russia 72/158 is the largest share; shares sum to 1
+    assert_eq!(lv[0].shares[0].0, "russia");
+    assert!((lv[0].shares[0].1 - 72.0 / 158.0).abs() < 1e-12);
+    assert!((lv[0].shares.iter().map(|s| s.1).sum::<f64>() - 1.0).abs() < 1e-12);
+    // the derivative by finite difference: move russia's territory position by -1
+    let base = forecast_table(&t, &Model::Mean).unwrap().issues[0].value;
+    let mut moved = t.clone();
+    let r = moved.actor_index("russia").unwrap();
+    moved.actors[r].cells[0] = moved.actors[r].cells[0].map(|(x, s)| (x - 1.0, s));
+    let after = forecast_table(&moved, &Model::Mean).unwrap().issues[0].value;
+    assert!((base - after - 72.0 / 158.0).abs() < 1e-9);
+}

@@ -173,6 +173,16 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     for (issue, why) in &r.forecast.skipped {
         out.push_str(&format!("skipped {issue}: {why}\n"));
     }
+    out.push_str("\nWho moves the c·s mean: its change per point an actor moves (c·s share), largest first\n\n");
+    let lever_rows: Vec<Vec<String>> = r
+        .levers
+        .iter()
+        .map(|l| {
+            let top = l.shares.iter().take(3).map(|(a, w)| format!("{a} {:.0}%", w * 100.0)).collect::<Vec<_>>().join(", ");
+            vec![l.issue.clone(), top]
+        })
+        .collect();
+    out.push_str(&table(&["issue".to_string(), "levers".to_string()], &lever_rows));
     if rounds {
         for f in &r.forecast.issues {
             let Some(tr) = &f.trajectory else { continue };
@@ -331,6 +341,7 @@ mod tests {
         let text = render_text(&s, None, &r, true, false);
         assert!(text.contains("with model eu (preset scholz_code)"), "{text}");
         assert!(text.contains("c·s mean") && text.contains("c·s median"), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("territory") && l.contains("russia 46%")), "levers: {text}"); // 72/158
         assert!(text.contains("Rounds on territory") && text.contains("russia"), "{text}");
         assert!(text.contains("Monte Carlo: 50 runs, seed 3"), "{text}");
         // the mean baseline of territory by hand: (20·67 + 72·100 + 36·10 + 30·20)/158 = 9500/158 = 60.1
