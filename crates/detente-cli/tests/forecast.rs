@@ -71,6 +71,11 @@ fn seeded_monte_carlo_is_reproducible_and_uses_stated_spreads() {
     let territory = &v["report"]["monte_carlo"]["issues"][0];
     assert_eq!(territory["issue"], "territory");
     assert!(territory["min"].as_f64().unwrap() < territory["max"].as_f64().unwrap(), "{territory}");
+    // converting keeps the scenario but cannot carry the spreads: it says so
+    let out = dir.path().join("converted.toml");
+    let o = detente(&["scenario", "convert", p, "--to", "toml", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("states 2 spread(s)"), "{}", stderr(&o));
     // a variant that moves a value carries its spread along
     let c = detente(&["forecast", p, "--variant", "early_concession", "--model", "mean", "--runs", "50", "--seed", "11"]);
     assert!(c.status.success(), "{}", stderr(&c));

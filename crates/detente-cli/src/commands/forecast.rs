@@ -69,6 +69,19 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     Ok(())
 }
 
+/// How many spreads a native scenario file states (0 for other formats or unreadable files).
+pub(crate) fn stated_spread_count(path: &Path) -> usize {
+    let Ok(text) = std::fs::read_to_string(path) else { return 0 };
+    let file = path.display().to_string();
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("toml") => detente_formats::native::spreads_from_toml_str(&text, &file).map_or(0, |r| r.1.len()),
+        Some("json") if !detente_formats::geniusweb::looks_like_geniusweb(&text) => {
+            detente_formats::native::spreads_from_json_str(&text, &file).map_or(0, |r| r.1.len())
+        }
+        _ => 0,
+    }
+}
+
 /// The uncertain inputs the scenario file states (native TOML/JSON; other formats state none),
 /// moved onto the studied case: a variant that changes a value carries its spread with it
 /// (shifted by the change, clipped to the valid range). Spreads of actors the forecast leaves out
