@@ -147,11 +147,11 @@ pub fn build(text: &str, seed: u64) -> Result<Box<dyn Negotiator>, AgentError> {
 
 fn time_based(spec: &Spec, base: TimeBased) -> Result<Box<dyn Negotiator>, AgentError> {
     let p = Params::new(spec, &["exponent", "eps", "max_aspiration"])?;
-    Ok(Box::new(TimeBased {
-        exponent: p.f64_in("exponent", base.exponent, 0.0, 1e6)?,
-        eps: p.f64_in("eps", base.eps, -1e6, 1e6)?,
-        max_aspiration: p.f64_in("max_aspiration", base.max_aspiration, 0.0, 1.0)?,
-    }))
+    Ok(Box::new(TimeBased::new(
+        p.f64_in("exponent", base.exponent, 0.0, 1e6)?,
+        p.f64_in("eps", base.eps, -1e6, 1e6)?,
+        p.f64_in("max_aspiration", base.max_aspiration, 0.0, 1.0)?,
+    )))
 }
 
 fn time_dependent(spec: &Spec, base: TimeDependent) -> Result<Box<dyn Negotiator>, AgentError> {

@@ -37,17 +37,35 @@ pub struct TimeBased {
     pub eps: f64,
     /// Scale of the aspiration curve (NegMAS `max_aspiration`, default 1).
     pub max_aspiration: f64,
+    /// Where the last proposal sat in the sorted order (a search hint only: results do not
+    /// depend on it).
+    hint: usize,
 }
 
 impl TimeBased {
     /// NegMAS `BoulwareTBNegotiator`: exponent 4, eps 1e-4.
-    pub const BOULWARE: TimeBased = TimeBased { exponent: 4.0, eps: 1e-4, max_aspiration: 1.0 };
+    pub const BOULWARE: TimeBased = TimeBased::new(4.0, 1e-4, 1.0);
     /// NegMAS `LinearTBNegotiator`: exponent 1, eps 1e-4.
-    pub const LINEAR: TimeBased = TimeBased { exponent: 1.0, eps: 1e-4, max_aspiration: 1.0 };
+    pub const LINEAR: TimeBased = TimeBased::new(1.0, 1e-4, 1.0);
     /// NegMAS `ConcederTBNegotiator`: exponent 0.25, eps 1e-4.
-    pub const CONCEDER: TimeBased = TimeBased { exponent: 0.25, eps: 1e-4, max_aspiration: 1.0 };
+    pub const CONCEDER: TimeBased = TimeBased::new(0.25, 1e-4, 1.0);
     /// NegMAS `AspirationNegotiator`: boulware curve (exponent 4), tolerance 1e-3.
-    pub const ASPIRATION: TimeBased = TimeBased { exponent: 4.0, eps: 1e-3, max_aspiration: 1.0 };
+    pub const ASPIRATION: TimeBased = TimeBased::new(4.0, 1e-3, 1.0);
+
+    /// A negotiator with these parameters.
+    pub const fn new(exponent: f64, eps: f64, max_aspiration: f64) -> Self {
+        TimeBased { exponent, eps, max_aspiration, hint: 0 }
+    }
+
+    /// `t^exponent` as Python's `t ** exponent` (C `pow`; `pow(t, 1) = t` exactly).
+    #[inline]
+    fn curve(&self, t: f64) -> f64 {
+        if self.exponent == 1.0 {
+            t
+        } else {
+            t.powf(self.exponent)
+        }
+    }
 
     /// The concession floor `lo = max(min u, reserved)`.
     #[inline]
@@ -62,7 +80,7 @@ impl TimeBased {
     #[inline]
     pub fn threshold(&self, u: &PartyUtility, t: f64) -> f64 {
         let (lo, hi) = (Self::lo(u), u.max());
-        let a = self.max_aspiration * (1.0 - t.powf(self.exponent));
+        let a = self.max_aspiration * (1.0 - self.curve(t));
         let th = lo + a * (hi - lo) - self.eps;
         // Python's min(hi, max(lo, th)): NaN-free inputs, so f64::max/min agree
         hi.min(lo.max(th))
@@ -77,8 +95,10 @@ impl TimeBased {
 
     /// The offer at threshold `th`.
     #[inline]
-    pub fn propose_at(u: &PartyUtility, th: f64) -> OutcomeId {
-        negmas_nearest_above(u, th)
+    pub fn propose_at(&mut self, u: &PartyUtility, th: f64) -> OutcomeId {
+        let (o, rank) = negmas_nearest_above_from(u, th, self.hint);
+        self.hint = rank;
+        o
     }
 }
 
@@ -88,19 +108,26 @@ impl TimeBased {
 /// reaches `th`.
 #[inline]
 pub fn negmas_nearest_above(u: &PartyUtility, th: f64) -> OutcomeId {
+    negmas_nearest_above_from(u, th, 0).0
+}
+
+/// [`negmas_nearest_above`] searching from a rank hint; returns the outcome and its rank.
+#[inline]
+fn negmas_nearest_above_from(u: &PartyUtility, th: f64, hint: usize) -> (OutcomeId, usize) {
     let sorted = u.sorted();
-    let p = u.rank_at_least(th);
+    let p = u.rank_at_least_near(th, hint);
     if p == sorted.len() {
-        return u.best();
+        return (u.best(), sorted.len() - 1);
     }
     let above = sorted[p];
     if p > 0 {
         let below = sorted[p - 1];
         if below >= th - NEGMAS_INVERTER_EPS && (below - th).abs() < (above - th).abs() {
-            return u.at_rank(u.rank_at_least(below));
+            let q = u.rank_at_least_near(below, p - 1);
+            return (u.at_rank(q), q);
         }
     }
-    u.at_rank(p)
+    (u.at_rank(p), p)
 }
 
 impl Negotiator for TimeBased {
@@ -112,7 +139,7 @@ impl Negotiator for TimeBased {
                 return Action::Accept;
             }
         }
-        Action::Offer(Self::propose_at(v.utility, th))
+        Action::Offer(self.propose_at(v.utility, th))
     }
 }
 
@@ -223,7 +250,7 @@ mod tests {
         assert_eq!(TimeBased::ASPIRATION.threshold(&u, 0.5), 10.0 + 0.9375 * 20.0 - 1e-3);
         // clipped to [lo, hi]
         assert_eq!(TimeBased::LINEAR.threshold(&u, 1.0), 10.0);
-        assert_eq!(TimeBased { eps: -5.0, ..TimeBased::LINEAR }.threshold(&u, 0.0), 30.0);
+        assert_eq!(TimeBased::new(1.0, -5.0, 1.0).threshold(&u, 0.0), 30.0);
         // the reservation raises the floor
         let r = pu(vec![10.0, 20.0, 30.0], Some(15.0));
         assert_eq!(TimeBased::LINEAR.threshold(&r, 0.5), 15.0 + 0.5 * 15.0 - 1e-4);

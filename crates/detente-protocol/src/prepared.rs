@@ -192,6 +192,48 @@ impl PartyUtility {
         self.sorted.partition_point(|&u| u < x)
     }
 
+    /// [`Self::rank_at_least`] searched from a hint (e.g. the previous answer): galloping out
+    /// from `hint` then binary search, O(log d) for an answer `d` positions away — O(1) for a
+    /// negotiator whose threshold moves a little each round. Same result for any hint.
+    #[inline]
+    pub fn rank_at_least_near(&self, x: f64, hint: usize) -> usize {
+        let s = &self.sorted[..];
+        let n = s.len();
+        let h = hint.min(n);
+        let (lo, hi) = if h < n && s[h] < x {
+            // the answer is above h: s[lo - 1] < x throughout
+            let mut lo = h + 1;
+            let mut step = 1;
+            loop {
+                let probe = lo + step - 1;
+                if probe >= n {
+                    break (lo, n);
+                }
+                if s[probe] >= x {
+                    break (lo, probe);
+                }
+                lo = probe + 1;
+                step *= 2;
+            }
+        } else {
+            // the answer is at most h: s[hi] >= x (or hi == n) throughout
+            let mut hi = h;
+            let mut step = 1;
+            loop {
+                if hi == 0 {
+                    break (0, 0);
+                }
+                let probe = hi.saturating_sub(step);
+                if s[probe] < x {
+                    break (probe + 1, hi);
+                }
+                hi = probe;
+                step *= 2;
+            }
+        };
+        lo + s[lo..hi].partition_point(|&u| u < x)
+    }
+
     /// The outcome at a position of the sorted order.
     #[inline]
     pub fn at_rank(&self, rank: usize) -> OutcomeId {
@@ -281,6 +323,18 @@ mod tests {
     fn non_finite_and_empty_are_errors() {
         assert!(matches!(PartyUtility::from_utilities(vec![0.0, f64::NAN], None, "a"), Err(PrepareError::NonFinite { outcome: 1, .. })));
         assert!(matches!(PartyUtility::from_utilities(vec![], None, "a"), Err(PrepareError::Empty)));
+    }
+
+    proptest::proptest! {
+        /// The hinted search agrees with the plain binary search for every hint.
+        #[test]
+        fn hinted_search_equals_binary_search(mut v in proptest::collection::vec(0u8..20, 1..60), x in 0u8..22, hint in 0usize..70) {
+            v.sort_unstable();
+            let u = PartyUtility::from_utilities(v.iter().map(|&b| f64::from(b)).collect(), None, "a").unwrap();
+            let x = f64::from(x) - 0.5;
+            proptest::prop_assert_eq!(u.rank_at_least_near(x, hint), u.rank_at_least(x));
+            proptest::prop_assert_eq!(u.rank_at_least_near(x + 0.5, hint), u.rank_at_least(x + 0.5));
+        }
     }
 
     proptest::proptest! {

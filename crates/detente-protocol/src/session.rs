@@ -204,6 +204,7 @@ impl<'c> Session<'c> {
         let cfg =
             SaoConfig { n_parties: actors.len() as u32, n_rounds: config.n_rounds, n_outcomes: prepared.n_outcomes(), rules: config.rules };
         let utils = actors.iter().map(|&a| Arc::clone(prepared.utility(a))).collect();
+        let actors_len = actors.len();
         Ok(Session {
             prepared,
             cfg,
@@ -213,7 +214,7 @@ impl<'c> Session<'c> {
             utils,
             negotiators,
             state: SaoState::new(),
-            history: Vec::with_capacity(64),
+            history: Vec::with_capacity((config.n_rounds as usize).saturating_mul(actors_len).min(4096)),
             status: Status::Running,
             time: 0.0,
         })
