@@ -103,8 +103,11 @@ impl PartyUtility {
                 limit: MAX_OUTCOMES,
             }));
         }
-        let mut order: Vec<u32> = (0..utils.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| utils[a as usize].total_cmp(&utils[b as usize]).then(a.cmp(&b)));
+        // sort (order-preserving key, index) pairs: contiguous, and ties fall to the lowest index
+        let mut keyed: Vec<(u64, u32)> = utils.iter().enumerate().map(|(i, &u)| (sort_key(u), i as u32)).collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        drop(keyed);
         let sorted: Vec<f64> = order.iter().map(|&i| utils[i as usize]).collect();
         let min = sorted[0];
         let max = sorted[sorted.len() - 1];
@@ -241,6 +244,18 @@ impl PartyUtility {
     }
 }
 
+/// A `u64` whose unsigned order is the numeric order of finite floats (`-0.0` and `0.0`, equal
+/// as floats, get the same key so that their tie order is by index too).
+#[inline]
+fn sort_key(x: f64) -> u64 {
+    let b = if x == 0.0 { 0.0f64.to_bits() } else { x.to_bits() };
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
 fn reservation_of(space: &OutcomeSpace, prefs: &Preferences) -> Option<f64> {
     match prefs.reservation {
         Reservation::None => None,
@@ -317,6 +332,17 @@ mod tests {
         assert_eq!(u.rank_at_least(0.6), 3);
         assert_eq!(u.rank_at_least(2.0), 5);
         assert_eq!((u.min(), u.max(), u.reservation(), u.reservation_value()), (0.0, 1.0, None, 0.0));
+    }
+
+    #[test]
+    fn sort_key_orders_like_floats_and_merges_signed_zeros() {
+        let xs = [-1e300, -2.5, -1e-300, -0.0, 0.0, 1e-300, 2.5, 1e300];
+        for w in xs.windows(2) {
+            assert!(sort_key(w[0]) <= sort_key(w[1]), "{} {}", w[0], w[1]);
+            assert_eq!(sort_key(w[0]) == sort_key(w[1]), w[0] == w[1]);
+        }
+        let u = PartyUtility::from_utilities(vec![0.0, -0.0, 0.0], None, "a").unwrap();
+        assert_eq!(u.order(), &[0, 1, 2]);
     }
 
     #[test]
