@@ -11,8 +11,10 @@ For every (scenario, pair, n_steps) this script
      Arc), then fresh negotiators + a fresh session per negotiation; median of batches;
   3. prints negotiations/s for both, the ratio, detente's rounds/s and one-off preparation
      time, a "cold" ratio that charges detente's preparation to every negotiation, and
-     whether both sides reached the same agreement (NegMAS breaks utility ties with numpy's
-     unstable argsort, detente by lowest outcome index, so tie-sensitive scenarios may differ).
+     whether both sides reached the same agreement and round: against NegMAS as timed (it
+     breaks utility ties with numpy's unstable, CPU-dependent argsort) and against one extra,
+     untimed NegMAS run with a stable argsort (ties by lowest outcome index, detente's rule),
+     which must agree.
 
 Both sides therefore negotiate over identical utility functions. Absolute figures on a shared
 machine are noise; the ratio from one run is the figure.
@@ -82,6 +84,34 @@ def negmas_one(s, classes, n_steps):
     return dt, m.state.step, m.state.agreement
 
 
+class _StableArgsortNumpy:
+    """numpy proxy whose argsort is stable: NegMAS then breaks utility ties by lowest outcome
+    index, as detente does (same trick as shared/tools/negmas-peer/vectors.py)."""
+
+    def __init__(self, np):
+        self._np = np
+
+    def __getattr__(self, name):
+        return getattr(self._np, name)
+
+    def argsort(self, a, *args, **kwargs):
+        kwargs["kind"] = "stable"
+        return self._np.argsort(a, *args, **kwargs)
+
+
+def negmas_stable_ties(s, classes, n_steps):
+    """One untimed NegMAS run with stable tie-breaking (for the agreement check only)."""
+    import numpy as np
+    import negmas.preferences.inv_ufun.presorting as pres
+
+    old = pres.np
+    pres.np = _StableArgsortNumpy(np)
+    try:
+        return negmas_one(s, classes, n_steps)
+    finally:
+        pres.np = old
+
+
 def negmas_bench(s, classes, n_steps, min_reps, max_reps, budget):
     runs = []
     start = time.perf_counter()
@@ -134,7 +164,13 @@ def main() -> int:
                     n_agr = index[tuple(nm["agreement"])] if nm["agreement"] is not None else None
                     ratio = dt["negotiations_per_s"] / nm["negotiations_per_s"]
                     cold = (1.0 / nm["negotiations_per_s"]) / (1.0 / dt["negotiations_per_s"] + dt["prepare_s"])
-                    same = "same" if n_agr == dt["agreement_index"] and nm["rounds"] == dt["rounds"] else f"DIFFERS (NegMAS {n_agr}@{nm['rounds']}, detente {dt['agreement_index']}@{dt['rounds']})"
+                    _, st_rounds, st_agr = negmas_stable_ties(s, (ca, cb), n)
+                    st_idx = index[tuple(st_agr)] if st_agr is not None else None
+                    same_default = n_agr == dt["agreement_index"] and nm["rounds"] == dt["rounds"]
+                    same_stable = st_idx == dt["agreement_index"] and st_rounds == dt["rounds"]
+                    same = ("same" if same_default else f"tie order: NegMAS default {n_agr}@{nm['rounds']}") + (
+                        "; = NegMAS stable-ties" if same_stable else f"; DIFFERS from NegMAS stable-ties {st_idx}@{st_rounds} (detente {dt['agreement_index']}@{dt['rounds']})"
+                    )
                     row = dict(
                         scenario=scen,
                         n_outcomes=entry["n_outcomes"],
@@ -145,6 +181,8 @@ def main() -> int:
                         ratio=ratio,
                         cold_ratio=cold,
                         agreement=same,
+                        same_as_negmas_default=same_default,
+                        same_as_negmas_stable_ties=same_stable,
                     )
                     rows.append(row)
                     print(
@@ -154,6 +192,8 @@ def main() -> int:
                     )
     worst = min(r["ratio"] for r in rows)
     print(f"minimum ratio {worst:.0f}x over {len(rows)} rows (>= 1000x required: {'yes' if worst >= 1000 else 'NO'})")
+    n_same = sum(r["same_as_negmas_stable_ties"] for r in rows)
+    print(f"agreement and round equal to NegMAS with stable tie-breaking: {n_same}/{len(rows)} rows")
     if args.out:
         Path(args.out).write_text(json.dumps(dict(negmas_version=negmas.__version__, python=sys.version.split()[0], platform=platform.platform(), args=vars(args), rows=rows), indent=1))
     return 0

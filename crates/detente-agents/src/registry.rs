@@ -1,7 +1,13 @@
 //! Building negotiators by name: `name` or `name(key=value, ...)`.
 
+use crate::boa::{Acceptance, Boa};
+use crate::hardheaded::{HardHeaded, NiceTitForTat};
+use crate::refdep::ReferenceDependent;
+use crate::simple::{Micro, NaiveTitForTat, RandomNegotiator};
 use crate::time_based::{TimeBased, TimeDependent};
 use detente_protocol::Negotiator;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 /// Why a negotiator spec cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,6 +73,13 @@ pub const NAMES: &[(&str, &str)] = &[
     ("genius-conceder", "GENIUS TimeDependentAgent e=2"),
     ("hardliner", "GENIUS Hardliner (e=0): only its best outcome"),
     ("timedependent", "GENIUS/Faratin time-dependent with parameters e, k, pmin, pmax"),
+    ("tft", "NegMAS NaiveTitForTat: mirrors the opponent's concession (kindness, punish)"),
+    ("nice-tft", "Nice Tit-for-Tat (Baarslag et al.) with the HardHeaded frequency model"),
+    ("hardheaded", "HardHeaded (ANAC 2011 winner) with its frequency model"),
+    ("micro", "MiCRO (de Jonge 2022): one new rational offer per new offer received"),
+    ("random", "NegMAS RandomNegotiator (p_accept 0.15, p_reject 0.75, else end)"),
+    ("boa", "BOA: time-dependent bidding (e, k, pmin, pmax) x acceptance ac=next|const|time|combi|combi_max_w (a, b, c, t) x om=frequency|none (l)"),
+    ("refdep", "reference-dependent: raises its aspiration when the other side concedes early (exponent, m0, tau, kappa)"),
 ];
 
 /// Parses `name` or `name(key=value, ...)`.
@@ -130,6 +143,16 @@ impl<'a> Params<'a> {
         }
     }
 
+    pub(crate) fn choice(&self, key: &str, default: &'static str, options: &[&'static str]) -> Result<&'static str, AgentError> {
+        let Some(v) = self.raw(key) else { return Ok(default) };
+        options.iter().find(|o| o.eq_ignore_ascii_case(v)).copied().ok_or_else(|| AgentError::BadParam {
+            name: self.spec.name.clone(),
+            key: key.into(),
+            value: v.into(),
+            expected: format!("one of {}", options.join(", ")),
+        })
+    }
+
     pub(crate) fn opt_f64(&self, key: &str) -> Result<Option<f64>, AgentError> {
         if self.raw(key).is_none() {
             return Ok(None);
@@ -164,8 +187,32 @@ fn time_dependent(spec: &Spec, base: TimeDependent) -> Result<Box<dyn Negotiator
     }))
 }
 
+fn boa(spec: &Spec) -> Result<Box<dyn Negotiator>, AgentError> {
+    let p = Params::new(spec, &["e", "k", "pmin", "pmax", "ac", "a", "b", "c", "t", "om", "l"])?;
+    let offering = TimeDependent {
+        e: p.f64_in("e", 1.0, 0.0, 1e6)?,
+        k: p.f64_in("k", 0.0, 0.0, 1.0)?,
+        p_min: p.opt_f64("pmin")?,
+        p_max: p.opt_f64("pmax")?,
+    };
+    let (a, b) = (p.f64_in("a", 1.0, 0.0, 1e6)?, p.f64_in("b", 0.0, -1.0, 1.0)?);
+    let acceptance = match p.choice("ac", "next", &["next", "const", "time", "combi", "combi_max_w"])? {
+        "next" => Acceptance::Next { a, b },
+        "const" => Acceptance::Const { c: p.f64_in("c", 0.9, -1.0, 2.0)? },
+        "time" => Acceptance::Time { t: p.f64_in("t", 0.99, 0.0, 1.0)? },
+        "combi" => Acceptance::Combi { a, b, t: p.f64_in("t", 0.99, 0.0, 1.0)? },
+        _ => Acceptance::CombiMaxW { t: p.f64_in("t", 0.98, 0.0, 1.0)? },
+    };
+    let om = match p.choice("om", "frequency", &["frequency", "none"])? {
+        "frequency" => Some(p.f64_in("l", 0.2, 0.0, 1.0)?),
+        _ => None,
+    };
+    Ok(Box::new(Boa::new(offering, acceptance, om)))
+}
+
 /// Builds from a parsed spec.
-pub(crate) fn build_spec(spec: &Spec, _seed: u64) -> Result<Box<dyn Negotiator>, AgentError> {
+pub(crate) fn build_spec(spec: &Spec, seed: u64) -> Result<Box<dyn Negotiator>, AgentError> {
+    let rng = ChaCha8Rng::seed_from_u64(seed);
     match spec.name.as_str() {
         "boulware" => time_based(spec, TimeBased::BOULWARE),
         "linear" => time_based(spec, TimeBased::LINEAR),
@@ -177,6 +224,42 @@ pub(crate) fn build_spec(spec: &Spec, _seed: u64) -> Result<Box<dyn Negotiator>,
         "genius-conceder" => time_dependent(spec, TimeDependent::CONCEDER),
         "hardliner" => time_dependent(spec, TimeDependent::HARDLINER),
         "timedependent" => time_dependent(spec, TimeDependent::LINEAR),
+        "tft" | "naive-tft" => {
+            let p = Params::new(spec, &["kindness", "punish"])?;
+            Ok(Box::new(NaiveTitForTat {
+                kindness: p.f64_in("kindness", 0.0, -1.0, 1.0)?,
+                punish: p.choice("punish", "false", &["true", "false"])? == "true",
+            }))
+        }
+        "nice-tft" => {
+            Params::new(spec, &[])?;
+            Ok(Box::new(NiceTitForTat::new()))
+        }
+        "hardheaded" => {
+            Params::new(spec, &[])?;
+            Ok(Box::new(HardHeaded::new(rng)))
+        }
+        "micro" => {
+            Params::new(spec, &[])?;
+            Ok(Box::new(Micro::new(rng)))
+        }
+        "random" => {
+            let p = Params::new(spec, &["p_accept", "p_reject"])?;
+            let pa = p.f64_in("p_accept", 0.15, 0.0, 1.0)?;
+            let pr = p.f64_in("p_reject", 0.75, 0.0, 1.0 - pa)?;
+            Ok(Box::new(RandomNegotiator::new(pa, pr, rng)))
+        }
+        "boa" => boa(spec),
+        "refdep" => {
+            let p = Params::new(spec, &["exponent", "m0", "tau", "kappa"])?;
+            let d = ReferenceDependent::default_params();
+            Ok(Box::new(ReferenceDependent::new(
+                p.f64_in("exponent", d.exponent, 0.0, 1e6)?,
+                p.f64_in("m0", d.m0, 0.0, 1.0)?,
+                p.f64_in("tau", d.tau, 0.0, 1.0)?,
+                p.f64_in("kappa", d.kappa, 0.0, 1e6)?,
+            )))
+        }
         _ => Err(AgentError::Unknown { name: spec.name.clone(), known: NAMES.iter().map(|n| n.0).collect::<Vec<_>>().join(", ") }),
     }
 }
