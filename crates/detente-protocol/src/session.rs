@@ -360,7 +360,12 @@ impl<'c> Session<'c> {
             Some(o) => self.utils.iter().map(|u| u.utility(o)).collect(),
             None => self.utils.iter().map(|u| u.reservation_value()).collect(),
         };
-        (self.state.rounds_run(), utilities)
+        let rounds = match self.status {
+            // the round in which the culprit acted had begun
+            Status::Errored { .. } => self.state.round + 1,
+            _ => self.state.rounds_run(),
+        };
+        (rounds, utilities)
     }
 
     /// Runs to the end.
