@@ -141,6 +141,18 @@ impl Negotiator for TimeBased {
         }
         Action::Offer(self.propose_at(v.utility, th))
     }
+
+    /// The time-dependent voter of `mediation-protocols.md` §2: yes iff the proposal is at
+    /// least as good as the current text, or already acceptable at the current threshold — so
+    /// the loss it accepts grows with time and deadlocks can melt. As final text (`current =
+    /// None`): yes iff at least its reservation value.
+    fn vote(&mut self, v: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        let u = v.utility.utility(proposal);
+        match current {
+            Some(c) => u >= v.utility.utility(c) || self.accepts_at(v.utility, proposal, self.threshold(v.utility, v.time)),
+            None => u >= v.utility.reservation_value(),
+        }
+    }
 }
 
 /// GENIUS's time-dependent agent (Fatima, Wooldridge & Jennings form of Faratin, Sierra &
@@ -228,6 +240,16 @@ impl Negotiator for TimeDependent {
             }
         }
         Action::Offer(next)
+    }
+
+    /// Time-dependent voter: yes iff the proposal is at least as good as the current text or
+    /// reaches the target `p(t)`; as final text, iff at least the reservation value.
+    fn vote(&mut self, v: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        let u = v.utility.utility(proposal);
+        match current {
+            Some(c) => u >= v.utility.utility(c) || u >= self.target(v.utility, v.time),
+            None => u >= v.utility.reservation_value(),
+        }
     }
 }
 

@@ -7,6 +7,9 @@
 //!   ([`PartyUtility`], precomputed and sorted once per scenario and party, shared by `Arc`),
 //!   relative time, round, the standing offer and the public history — never another party's
 //!   utility.
+//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
+//!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
+//!   parties.
 //! - [`Session`]: runs one negotiation with a stepping API, isolates negotiator panics and
 //!   illegal moves (`Status::Errored`), and reports to an [`Observer`] such as [`JsonlTrace`].
 //!
@@ -36,6 +39,7 @@
 #![deny(missing_docs)]
 
 mod action;
+mod mediated;
 mod negotiator;
 mod prepared;
 mod sao;
@@ -43,6 +47,7 @@ mod session;
 mod trace;
 
 pub use action::{Action, Event, OutcomeId};
+pub use mediated::{MediatedResult, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Objective};
 pub use negotiator::{Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
 pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};

@@ -37,7 +37,8 @@ pub struct View<'a> {
     pub utility: &'a PartyUtility,
     /// The outcome space (to decode an outcome index into issue values).
     pub space: &'a OutcomeSpace,
-    /// Every action so far, in order.
+    /// The actions this participant has observed, in order: in SAO every action; in mediated
+    /// protocols the mediator's texts and its own answers only.
     pub history: &'a [Event],
 }
 
