@@ -12,6 +12,9 @@
 //! - [`ReferenceDependent`]: our own test of "early concessions invite larger demands";
 //!   [`WithOpening`] imposes a scenario's opening concessions on any negotiator.
 //!
+//! [`simulate`] runs one negotiation of a scenario under any protocol (joint table, single
+//! text, shuttle), with each party's default strategy and opening concessions applied.
+//!
 //! Negotiators are built by name with [`build`] (`boulware`, `linear`, `conceder`,
 //! `aspiration`, `timebased(exponent=2,eps=0.001)`, …; see [`NAMES`]).
 #![deny(missing_docs)]
@@ -22,6 +25,7 @@ mod opponent;
 mod refdep;
 mod registry;
 mod simple;
+mod simulate;
 mod time_based;
 mod util;
 
@@ -31,5 +35,6 @@ pub use opponent::{FrequencyModel, OpponentModel};
 pub use refdep::{ReferenceDependent, WithOpening};
 pub use registry::{build, parse_spec, AgentError, Spec, NAMES};
 pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
+pub use simulate::{participants, scenario_protocol, simulate, Protocol, SimulateError, Simulation, SimulationSpec};
 pub use time_based::{nearest_utility, negmas_nearest_above, TimeBased, TimeDependent, NEGMAS_INVERTER_EPS};
 pub use util::{kth_best, normalized, worst_at_least};
