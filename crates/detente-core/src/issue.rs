@@ -174,6 +174,10 @@ impl Issue {
                 let g = grid.expect("invariant: cardinality is Some only with a grid");
                 if g <= 1 {
                     Value::Real(*min)
+                } else if index + 1 == g {
+                    // The last grid point is `max` exactly (as numpy's `linspace` makes it):
+                    // `min + (max − min)` can round past `max`, which `admits` then rejects.
+                    Value::Real(*max)
                 } else {
                     Value::Real(min + (max - min) * f64::from(index) / f64::from(g - 1))
                 }

@@ -206,3 +206,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn last_real_grid_point_is_max_exactly_and_admitted() {
+    // 0.3 + (0.9 − 0.3) rounds to 0.9000000000000001 in f64, past max.
+    let (lo, hi) = (std::hint::black_box(0.3f64), std::hint::black_box(0.9f64));
+    assert!(lo + (hi - lo) > hi);
+    let issue = detente_core::Issue::real("x", lo, hi, Some(4));
+    let last = issue.value_at(3).expect("grid point");
+    assert_eq!(last, detente_core::Value::Real(0.9));
+    assert!(issue.admits(&last));
+}

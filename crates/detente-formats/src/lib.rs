@@ -20,17 +20,24 @@ use std::path::Path;
 /// Reads a scenario from a path:
 /// - `*.toml` — detente TOML; `*.json` — detente JSON, or a GeniusWeb profile/domain;
 /// - `*.xml` — a GENIUS domain (its profiles are found beside it) or profile;
-/// - a folder — a GENIUS folder (one domain XML plus profiles) or a GeniusWeb folder.
+/// - a folder — a GENIUS folder (one domain XML plus profiles; checked first) or a GeniusWeb
+///   folder (profile JSONs sharing one domain).
 ///
 /// GENIUS files are read with GENIUS semantics ([`genius::Semantics::Genius`]).
 pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
     let io = |source| FormatError::Io { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
+        if genius::is_genius_folder(path) {
+            return genius::load_folder(path, genius::Semantics::Genius);
+        }
         if geniusweb::is_geniusweb_folder(path) {
             return geniusweb::load_folder(path);
         }
-        return genius::load_folder(path, genius::Semantics::Genius);
+        return Err(FormatError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "is a folder with neither a GENIUS domain (an .xml file with <negotiation_template>) nor GeniusWeb profiles (.json files with a LinearAdditiveUtilitySpace)".into(),
+        });
     }
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let file = path.display().to_string();

@@ -1,0 +1,124 @@
+//! `detente scenario show|validate|convert`.
+
+use super::Options;
+use crate::describe;
+use crate::load::{load, Failure};
+use crate::render::{print_json, report_failure};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Target formats of `scenario convert`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Target {
+    /// detente TOML.
+    Toml,
+    /// detente JSON.
+    Json,
+    /// A GENIUS domain plus one profile per actor, in a folder.
+    Genius,
+}
+
+pub(crate) fn show(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure> {
+    let loaded = load(file, opts.variant)?;
+    let s = &loaded.scenario;
+    if opts.json {
+        print_json(&describe::scenario_json(s, &loaded.source));
+        return Ok(());
+    }
+    print!("{}", describe::header_text(s, &loaded.source));
+    println!("\nIssues\n");
+    print!("{}", describe::issues_text(s));
+    println!("\nActors\n");
+    print!("{}", describe::actors_text(s));
+    if let Some(t) = describe::positions_text(s) {
+        println!("\nPositions (ideal point on the 0-100 scale / salience 0-1)\n");
+        print!("{t}");
+    }
+    if !s.variants.is_empty() {
+        println!("\nVariants\n");
+        print!("{}", describe::variants_text(s));
+    }
+    Ok(())
+}
+
+pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Failure> {
+    let mut failed = 0usize;
+    let mut results = Vec::new();
+    for f in files {
+        match load(Some(f), opts.variant) {
+            Ok(l) => {
+                let s = &l.scenario;
+                let line = format!(
+                    "ok      {}: {} issues, {} actors, {} outcomes, {} variants",
+                    f.display(),
+                    s.space.issues().len(),
+                    s.actors.len(),
+                    s.space.cardinality(),
+                    s.variants.len()
+                );
+                results.push(json!({ "file": f.display().to_string(), "ok": true, "issues": s.space.issues().len(), "actors": s.actors.len(), "outcomes": s.space.cardinality().to_string(), "variants": s.variants.len() }));
+                if !opts.json {
+                    println!("{line}");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let msg = failure_text(&e);
+                results.push(json!({ "file": f.display().to_string(), "ok": false, "error": msg }));
+                if !opts.json {
+                    println!("invalid {}", f.display());
+                    report_failure(&e);
+                }
+            }
+        }
+    }
+    if opts.json {
+        print_json(&json!({ "files": results, "valid": files.len() - failed, "invalid": failed }));
+    } else {
+        println!("{} of {} valid", files.len() - failed, files.len());
+    }
+    if failed > 0 {
+        Err(Failure::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+fn failure_text(f: &Failure) -> String {
+    match f {
+        Failure::Format(e) => e.to_string(),
+        Failure::Model { file, error } => format!("{file}: {error}"),
+        Failure::Input(m) => m.clone(),
+        Failure::Reported => String::new(),
+    }
+}
+
+pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_>) -> Result<(), Failure> {
+    let loaded = load(Some(input), opts.variant)?;
+    let s = &loaded.scenario;
+    let io = |e: std::io::Error| Failure::Input(format!("{}: {e}", output.display()));
+    let written: Vec<PathBuf> = match to {
+        Target::Toml => {
+            std::fs::write(output, detente_formats::native::to_toml_string(s)?).map_err(io)?;
+            vec![output.to_path_buf()]
+        }
+        Target::Json => {
+            std::fs::write(output, detente_formats::native::to_json_string(s)?).map_err(io)?;
+            vec![output.to_path_buf()]
+        }
+        Target::Genius => {
+            std::fs::create_dir_all(output).map_err(io)?;
+            detente_formats::genius::export(s, output)?
+        }
+    };
+    if opts.json {
+        print_json(
+            &json!({ "input": input.display().to_string(), "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>() }),
+        );
+    } else {
+        for p in &written {
+            println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}

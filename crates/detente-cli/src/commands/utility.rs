@@ -1,0 +1,60 @@
+//! `detente utility`: each actor's utility of one complete outcome.
+
+use super::Options;
+use crate::load::{load, Failure};
+use crate::render::{print_json, table, util};
+use serde_json::json;
+use std::path::Path;
+
+pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Result<(), Failure> {
+    let loaded = load(file, opts.variant)?;
+    let s = &loaded.scenario;
+    let outcome = s.space.parse(outcome).map_err(|e| Failure::Input(format!("--outcome: {e}")))?;
+    let rows: Vec<(String, f64, f64, bool)> = s
+        .actors
+        .iter()
+        .map(|a| {
+            let u = a.preferences.utility(&s.space, &outcome);
+            let r = a.preferences.reservation_value(&s.space);
+            (a.id.clone(), u, r, a.required)
+        })
+        .collect();
+    if opts.json {
+        print_json(&json!({
+            "scenario": s.meta.id,
+            "outcome": s.space.format(&outcome),
+            "index": s.space.index_of(&outcome),
+            "utilities": rows.iter().map(|(id, u, r, req)| json!({
+                "actor": id, "utility": u, "reservation": r, "beats_reservation": u > r, "required": req,
+            })).collect::<Vec<_>>(),
+        }));
+        return Ok(());
+    }
+    println!("Outcome: {}\n", s.space.format(&outcome));
+    let text_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(id, u, r, req)| {
+            vec![
+                id.clone(),
+                util(*u),
+                util(*r),
+                if u > r {
+                    "yes".into()
+                } else if u == r {
+                    "indifferent".into()
+                } else {
+                    "no".into()
+                },
+                if *req { "yes".into() } else { "no".into() },
+            ]
+        })
+        .collect();
+    print!("{}", table(&["actor", "utility", "reservation", "beats walking away", "required"].map(String::from), &text_rows));
+    let blockers: Vec<&str> = rows.iter().filter(|(_, u, r, req)| *req && u <= r).map(|(id, ..)| id.as_str()).collect();
+    if blockers.is_empty() {
+        println!("\nEvery required party prefers this deal to walking away.");
+    } else {
+        println!("\nNot acceptable to: {} (no better than walking away).", blockers.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Loading scenarios: the built-in reference scenario, files and folders, and variants.
+
+use detente_core::{ModelError, Scenario};
+use detente_formats::FormatError;
+use std::path::{Path, PathBuf};
+
+/// The built-in reference scenario (the ceasefire talks), embedded at compile time.
+pub(crate) const BUILTIN_TOML: &str = include_str!("../../../scenarios/ukraine-ceasefire-2025.toml");
+/// How the built-in scenario is named in messages.
+pub(crate) const BUILTIN_NAME: &str = "<built-in>/ukraine-ceasefire-2025.toml";
+
+/// Why a command failed on its input. Carries enough to render a located report.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A format error (with location when the format gives one).
+    Format(FormatError),
+    /// A model error about a loaded scenario (e.g. an unknown variant).
+    Model { file: String, error: ModelError },
+    /// Anything else the user got wrong (message says what was expected).
+    Input(String),
+    /// The command ran and found failures it has already reported (e.g. `validate`).
+    Reported,
+}
+
+impl From<FormatError> for Failure {
+    fn from(e: FormatError) -> Self {
+        Failure::Format(e)
+    }
+}
+
+/// A loaded scenario and the name to show for its source.
+pub(crate) struct Loaded {
+    pub(crate) scenario: Scenario,
+    pub(crate) source: String,
+}
+
+/// Loads `file` (or the built-in scenario) and applies `variant` if given.
+pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded, Failure> {
+    let (scenario, source) = match file {
+        None => (detente_formats::native::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?, BUILTIN_NAME.to_string()),
+        Some(p) => (detente_formats::load_path(p)?, p.display().to_string()),
+    };
+    let scenario = match variant {
+        None => scenario,
+        Some(v) => scenario.with_variant(v).map_err(|error| Failure::Model { file: source.clone(), error })?,
+    };
+    Ok(Loaded { scenario, source })
+}
+
+/// The source text of a file for error snippets (the built-in scenario included).
+pub(crate) fn source_text(file: &str) -> Option<String> {
+    if file == BUILTIN_NAME {
+        return Some(BUILTIN_TOML.to_string());
+    }
+    let p = PathBuf::from(file);
+    if p.is_file() {
+        std::fs::read(&p).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+    } else {
+        None
+    }
+}

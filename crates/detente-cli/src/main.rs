@@ -1,0 +1,104 @@
+//! `detente`: study, analyse, simulate and forecast multi-party, multi-issue negotiations.
+//!
+//! This binary is glue: it parses argv (clap), loads scenarios through `detente-formats`,
+//! calls the lenses, and renders their reports as text for people or JSON for machines.
+//! Exit codes: 0 success, 1 bad input, 2 usage error.
+
+mod commands;
+mod describe;
+mod load;
+mod render;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Study, analyse, simulate and forecast multi-party, multi-issue negotiations.
+///
+/// With no FILE, every command uses the built-in reference scenario: the US-mediated
+/// Russia–Ukraine ceasefire talks of February 2025 (all numbers illustrative assumptions).
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, propagate_version = true)]
+pub(crate) struct Cli {
+    /// Apply this named variant of the scenario (a what-if) before running the command.
+    #[arg(long, global = true, value_name = "NAME")]
+    variant: Option<String>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The main job: a readable study of a scenario and its variants.
+    Study {
+        /// Scenario file or GENIUS/GeniusWeb folder (default: the built-in reference scenario).
+        file: Option<PathBuf>,
+    },
+    /// Read, check and convert scenario files.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+    /// Each party's utility of one complete outcome, and whether it beats walking away.
+    Utility {
+        /// Scenario file (default: built-in).
+        file: Option<PathBuf>,
+        /// The outcome, as `issue=option,issue=value,...` (every issue needs a value).
+        #[arg(long, value_name = "ISSUE=VALUE,...")]
+        outcome: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScenarioCommand {
+    /// Issues and options, actors, and a positions/salience table.
+    Show {
+        /// Scenario file (default: built-in).
+        file: Option<PathBuf>,
+    },
+    /// Check scenario files; one summary line each. Exit 1 if any is invalid.
+    Validate {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Convert a scenario between formats.
+    Convert {
+        /// Input scenario (file or folder).
+        input: PathBuf,
+        /// Target format.
+        #[arg(long, value_enum)]
+        to: commands::scenario::Target,
+        /// Output file (toml, json) or folder (genius).
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            render::report_failure(&failure);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), load::Failure> {
+    let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
+    match &cli.command {
+        Command::Study { file } => commands::study::run(file.as_deref(), &opts),
+        Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
+        Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
+        Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
+        Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
+    }
+}

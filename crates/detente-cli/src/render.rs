@@ -1,0 +1,114 @@
+//! Rendering: error reports (with a source snippet where the error has a location), plain
+//! text tables, and JSON output.
+
+use crate::load::{source_text, Failure};
+use detente_formats::FormatError;
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+/// Prints a failure to stderr: `error: file:line:col: message`, then the offending line.
+pub(crate) fn report_failure(failure: &Failure) {
+    match failure {
+        Failure::Reported => {}
+        Failure::Input(msg) => eprintln!("error: {msg}"),
+        Failure::Model { file, error } => eprintln!("error: {file}: {error}"),
+        Failure::Format(e) => report_format_error(e),
+    }
+}
+
+fn report_format_error(e: &FormatError) {
+    eprintln!("error: {e}");
+    let Some(loc) = e.location() else { return };
+    if loc.line == 0 {
+        return;
+    }
+    let Some(text) = source_text(&loc.file) else { return };
+    let Some(offset) = offset_of(&text, loc.line, loc.column) else { return };
+    let diag = MietteDiagnostic::new("here").with_label(LabeledSpan::at_offset(offset, "here"));
+    let report = Report::new(diag).with_source_code(NamedSource::new(loc.file.clone(), text));
+    eprintln!("{report:?}");
+}
+
+/// Byte offset of 1-based (line, column) where column counts characters.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return Some(start + col);
+        }
+        start += l.len();
+    }
+    None
+}
+
+/// Prints a JSON value, pretty, with a trailing newline.
+pub(crate) fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values always serialise"));
+}
+
+/// A plain text table: a header row and rows, columns padded; numbers right-aligned.
+pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let cols = header.len();
+    let mut width = header.iter().map(|h| h.chars().count()).collect::<Vec<_>>();
+    for r in rows {
+        for (c, cell) in r.iter().enumerate().take(cols) {
+            width[c] = width[c].max(cell.chars().count());
+        }
+    }
+    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
+    // A column is right-aligned, header included, when every body cell in it is a number.
+    let right: Vec<bool> =
+        (0..cols).map(|c| c > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(c).is_some_and(|x| numeric(x)))).collect();
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (c, cell) in cells.iter().enumerate().take(cols) {
+            let pad = width[c] - cell.chars().count();
+            if c > 0 {
+                out.push_str("  ");
+            }
+            if right[c] {
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                if c + 1 < cols {
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = line(header);
+    out.push('\n');
+    out.push_str(&width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+/// Formats a utility for people: 3 decimals.
+pub(crate) fn util(u: f64) -> String {
+    format!("{u:.3}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_count_characters() {
+        let text = "ab\nçd = 1\n";
+        assert_eq!(offset_of(text, 1, 1), Some(0));
+        assert_eq!(offset_of(text, 2, 2), Some(5));
+        assert_eq!(offset_of(text, 9, 1), None);
+    }
+
+    #[test]
+    fn table_aligns() {
+        let t = table(&["a".into(), "n".into()], &[vec!["x".into(), "1.5".into()], vec!["long".into(), "10".into()]]);
+        assert_eq!(t, "a       n\n----  ---\nx     1.5\nlong   10\n");
+    }
+}

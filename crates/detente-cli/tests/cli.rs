@@ -1,0 +1,176 @@
+//! End-to-end tests of the `detente` binary: exit codes, JSON shape, messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn show_json_lists_four_parties_and_ten_issues() {
+    let o = detente(&["scenario", "show", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["parties"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["issues"].as_array().map(Vec::len), Some(10));
+    let ids: Vec<&str> = v["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["usa", "russia", "ukraine", "europe"]);
+    assert_eq!(v["variants"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn study_prints_the_reference_scenario_and_every_variant() {
+    let o = detente(&["study"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "## The scenario",
+        "territory",
+        "russia",
+        "## What-if variants",
+        "europe_at_the_table",
+        "neutral_mediator",
+        "early_concession",
+        "us_steps_back",
+    ] {
+        assert!(out.contains(needle), "study output lacks {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn variant_changes_who_must_agree() {
+    let base = json(&detente(&["scenario", "show", "--json"]));
+    let v = json(&detente(&["scenario", "show", "--json", "--variant", "europe_at_the_table"]));
+    let required = |v: &serde_json::Value| {
+        v["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["required"] == true)
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(!required(&base).contains(&"europe".to_string()));
+    assert!(required(&v).contains(&"europe".to_string()));
+}
+
+#[test]
+fn unknown_variant_is_bad_input_with_the_known_ones() {
+    let o = detente(&["study", "--variant", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("unknown variant `nope`; expected one of: baseline, europe_at_the_table"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(detente(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(detente(&["utility"]).status.code(), Some(2), "--outcome is required");
+    assert_eq!(detente(&["scenario", "validate"]).status.code(), Some(2), "validate needs files");
+}
+
+#[test]
+fn utility_rejects_partial_outcomes() {
+    let o = detente(&["utility", "--outcome", "territory=current_line"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("--outcome: the outcome is partial: no value for nato,"), "{err}");
+}
+
+#[test]
+fn utility_reports_every_party() {
+    let outcome = "territory=current_line,nato=neutrality,security_guarantee=european_force_us_backstop,deterrent_force=100,\
+demilitarization=partial_cap,sanctions=phased_relief,resources=partnership_with_guarantees,elections=soon_after_ceasefire,\
+europe_role=consulted,prisoners=all_for_all";
+    let o = detente(&["utility", "--json", "--outcome", outcome]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let us = v["utilities"].as_array().unwrap();
+    assert_eq!(us.len(), 4);
+    for u in us {
+        let x = u["utility"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&x), "{u}");
+        assert_eq!(u["beats_reservation"].as_bool().unwrap(), x > u["reservation"].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn validate_summarises_each_file_and_fails_on_any_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "format = 1\n[scenario\n").unwrap();
+    let o = detente(&["scenario", "validate", "scenarios/ukraine-ceasefire-2025.toml", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("ok      scenarios/ukraine-ceasefire-2025.toml: 10 issues, 4 actors,"), "{out}");
+    assert!(out.contains(&format!("invalid {}", bad.display())), "{out}");
+    assert!(out.contains("1 of 2 valid"), "{out}");
+    assert!(stderr(&o).contains(&format!("{}:2:", bad.display())), "location in: {}", stderr(&o));
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    let o = detente(&[
+        "scenario",
+        "validate",
+        "scenarios/ukraine-ceasefire-2025.toml",
+        "scenarios/textbook-bilateral.toml",
+        "scenarios/textbook-three-party.toml",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn convert_round_trips_through_json_and_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("s.json");
+    let t = dir.path().join("s.toml");
+    assert!(detente(&["scenario", "convert", "scenarios/ukraine-ceasefire-2025.toml", "--to", "json", j.to_str().unwrap()])
+        .status
+        .success());
+    assert!(detente(&["scenario", "convert", j.to_str().unwrap(), "--to", "toml", t.to_str().unwrap()]).status.success());
+    let a = json(&detente(&["scenario", "show", "--json", "scenarios/ukraine-ceasefire-2025.toml"]));
+    let b = json(&detente(&["scenario", "show", "--json", t.to_str().unwrap()]));
+    assert_eq!(a["parties"], b["parties"]);
+    assert_eq!(a["issues"], b["issues"]);
+    assert_eq!(a["variants"], b["variants"]);
+}
+
+#[test]
+fn genius_folders_work_wherever_a_file_does() {
+    let Some(laptop) = detente_testkit::shared_data("genius/Laptop") else { return };
+    let o = detente(&["scenario", "show", "--json", laptop.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["outcomes"], "27");
+    assert_eq!(v["parties"].as_array().map(Vec::len), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let o = detente(&["scenario", "convert", laptop.to_str().unwrap(), "--to", "genius", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = detente(&["utility", "--json", out.to_str().unwrap(), "--outcome", "Laptop=Dell,Harddisk=60 Gb,External Monitor=19'' LCD"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let u = |who: &str| {
+        v["utilities"].as_array().unwrap().iter().find(|u| u["actor"].as_str().unwrap().contains(who)).unwrap()["utility"].as_f64().unwrap()
+    };
+    // SOURCES.md spot check: buyer 0.732924, seller 0.714283 (after a GENIUS export round trip).
+    assert!((u("buyer") - 0.732924).abs() < 1e-6 && (u("seller") - 0.714283).abs() < 1e-6, "{v}");
+}

@@ -1,0 +1,257 @@
+//! GENIUS XML domains and profiles: import (with GENIUS or NegMAS semantics) and export.
+//!
+//! A GENIUS scenario is one *domain* file (root `<negotiation_template>`: the issues) and one
+//! *profile* per party (root `<utility_space>`: evaluations, weights, discount, reservation).
+//! The format and GENIUS 10.4's reading of it are described in
+//! `docs/specs/genius-formats-protocols-agents.md` §A.1–A.6; the rules below were checked
+//! against the GENIUS 10.4 sources (`DomainImpl`, `AdditiveUtilitySpace`, `Evaluator*`) and
+//! NegMAS 0.16 (`issues_from_xml_str`, `UtilityFunction.from_xml_str`, `load_genius_domain`).
+//!
+//! # Entry points
+//! - [`load_folder`] / [`load_file`]: files on disk ([`crate::load_path`] uses GENIUS semantics).
+//! - [`from_strs`] / [`from_bytes`]: the same from memory (no files needed).
+//! - [`export`] / [`to_strings`]: write a scenario back as a domain plus one profile per actor.
+//!
+//! # Reading, both semantics
+//! - **Files in a folder.** Every `*.xml` except `*pareto.xml`, sorted by file name (byte
+//!   order, as NegMAS's `sorted(listdir())`): the one with root `<negotiation_template>` is the
+//!   domain, each `<utility_space>` is a profile, others are ignored. So *actor k is the k-th
+//!   profile file in name order* — the same order NegMAS gives its ufuns.
+//! - **Actors** are named after the profile file stem (`laptop_buyer_utility`), required
+//!   parties. **Scenario** id and title: the domain file stem.
+//! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
+//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues carry `lowerbound`/`upperbound` on `<issue>`; real
+//!   issues in a `<range>` child. Discrete values keep their document order.
+//! - **Issue ids** are the GENIUS names; a name containing `=` or `,` (which detente's outcome
+//!   syntax reserves) or surrounding spaces gets an id with `=`→`-`, `,`→`;`, trimmed, and keeps
+//!   the original as its display name. Option ids are the `value` strings exactly.
+//! - **A real issue is continuous** (`grid: None`): GENIUS enumerates it with 21 steps
+//!   `a + (b−a)·k/21`, `k = 0..20` (never reaching `b`), which detente's evenly spaced grid cannot
+//!   express. Lenses that enumerate outcomes refuse such a scenario with a clear error; give the
+//!   issue a `grid` in the TOML to enumerate it.
+//! - **Matching a profile to its domain** is by issue `index` (as GENIUS); the profile's issue
+//!   `name` and type must agree with the domain's, every domain issue needs an `<issue>` in the
+//!   profile, every discrete value an `evaluation`. Anything else is an error with file, line
+//!   and column — never a partial load.
+//! - **Weights** are siblings of their issue (`<weight index=k>` beside `<issue index=k>`), taken
+//!   as written (not renormalised). With GENIUS semantics an issue without a weight contributes 0
+//!   (weight 0, its evaluations are not read — GENIUS loads no evaluator for it and would refuse to
+//!   evaluate the profile); with NegMAS semantics see below. Weights of sub-objectives are ignored,
+//!   as GENIUS ignores them; a weight naming nothing beside it is an error.
+//! - `<reservation>` and `<discount_factor>` are found at any depth; two of either is an error.
+//!
+//! # [`Semantics::Genius`] (GENIUS 10.4)
+//! - **Issue order**: the pre-order of GENIUS's objective tree — at each objective, first the
+//!   sub-objectives' issues, then its own (document order for the usual flat domains).
+//! - **Discrete**: evaluation ÷ the issue's largest evaluation (0 when that is below 1e-5),
+//!   every time, even when all evaluations are ≤ 1; a negative evaluation is an error.
+//! - **Integer**: `clamp01(offset + slope·(v − L))`, `L` the *profile's* `lowerbound`
+//!   ([`detente_core::ValueFunction::Affine`] with `origin: L, clamp01: true`).
+//! - **Real**: `linear` = `clamp01(parameter0 + parameter1·x)` on the absolute `x`; `constant` =
+//!   `parameter0`; `triangular` = 0 outside `[parameter0, parameter1]`, 1 at `parameter2`.
+//!   (detente's triangle is 1 at `x = top = upper`, where GENIUS gives 0: a degenerate case.)
+//! - **Total**: `min(1, Σ wᵢ·eᵢ)` — clamped from above only (`clamp: Some((−∞, 1))`).
+//! - **Discount**: [`detente_core::Discount::genius`]: a factor outside (0, 1) means none; else `u·d^t` on
+//!   normalised time. **Reservation**: as written; absent stays [`detente_core::Reservation::None`] (worth 0,
+//!   GENIUS's default, but reported as "none").
+//!
+//! # [`Semantics::Negmas`] (what `negmas.inout.Scenario.load(folder)` does by default)
+//! - **Issue order**: by the `index` attribute.
+//! - **Discrete**: raw evaluations (no divide-by-max). **Integer and real `linear`**:
+//!   `offset + slope·x` on the absolute value, unclamped (`offset`/`parameter0`, default 0;
+//!   `slope`/`parameter1`, default 1). `constant` is rejected (NegMAS cannot read it).
+//! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
+//!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
+//! - **Discount**: `d ∈ (0, 1)` → [`detente_core::Discount::PerRound`] (NegMAS `discount_per_round`: the
+//!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none.
+//!   **Reservation**: as written.
+//!
+//! # Lenient XML
+//! Before parsing (with `quick-xml`), each file is decoded and pre-sanitised, repairing exactly
+//! the defects found in real GENIUS templates (spec §A.6) and nothing else:
+//!
+//! | defect | repair |
+//! |---|---|
+//! | bytes that are not UTF-8 (ANAC 2015 `€` as `0x80`) | decode the whole file as Windows-1252 |
+//! | a bare `&` (`AT & T`) | escape it as `&amp;` |
+//! | `<` inside an attribute value | escape it as `&lt;` |
+//! | no space between attributes (`type="discrete"vtype=…`) | insert one space |
+//! | a comment before `<?xml …?>` | blank out the declaration (the encoding is already decided) |
+//! | attribute values spanning lines | XML attribute-value normalisation: each line break or tab becomes one space |
+//!
+//! A UTF-8/UTF-16 byte-order mark is honoured; the `encoding` named in the declaration is not
+//! (GENIUS ignores it too). Error positions always refer to the original file.
+//!
+//! # Export
+//! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
+
+pub(crate) mod read;
+mod write;
+pub(crate) mod xml;
+
+pub use write::{to_strings, GeniusFiles};
+
+use crate::{FormatError, Location};
+use detente_core::Scenario;
+use std::path::{Path, PathBuf};
+use xml::Doc;
+
+/// Which reading of a GENIUS file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Semantics {
+    /// GENIUS 10.4: discrete evaluations divided by the issue maximum, total clamped at 1,
+    /// discount `d^t` on normalised time.
+    Genius,
+    /// NegMAS `Scenario.load` defaults: raw evaluations, no clamp, discount per round.
+    Negmas,
+}
+
+/// Parses a domain and its profiles from bytes. Each pair is `(file name, contents)`; file
+/// names appear in error locations, the domain's stem becomes the scenario id and each
+/// profile's stem its actor id. Profiles become actors in the order given.
+pub fn from_bytes(domain: (&str, &[u8]), profiles: &[(&str, &[u8])], semantics: Semantics) -> Result<Scenario, FormatError> {
+    let ddoc = Doc::parse(domain.0, domain.1)?;
+    let docs = profiles.iter().map(|(name, bytes)| Doc::parse(name, bytes)).collect::<Result<Vec<_>, _>>()?;
+    from_docs(ddoc, docs, semantics)
+}
+
+/// Parses a domain and its profiles from text; see [`from_bytes`].
+pub fn from_strs(domain_file: &str, domain_xml: &str, profiles: &[(&str, &str)], semantics: Semantics) -> Result<Scenario, FormatError> {
+    let p: Vec<(&str, &[u8])> = profiles.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    from_bytes((domain_file, domain_xml.as_bytes()), &p, semantics)
+}
+
+fn from_docs(ddoc: Doc, docs: Vec<Doc>, semantics: Semantics) -> Result<Scenario, FormatError> {
+    let domain = read::parse_domain(&ddoc, semantics)?;
+    if docs.is_empty() {
+        return Err(FormatError::Invalid {
+            location: Location::file(&ddoc.file),
+            message: "no profiles: expected at least one <utility_space> profile beside the domain".into(),
+        });
+    }
+    let mut profiles = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let p = read::parse_profile(&doc, &domain, semantics)?;
+        profiles.push((doc, p));
+    }
+    read::build(&ddoc, &domain, &profiles, semantics)
+}
+
+/// The XML files of a folder, sorted by name, parsed and classified.
+struct FolderDocs {
+    domains: Vec<Doc>,
+    profiles: Vec<Doc>,
+}
+
+fn read_folder(dir: &Path) -> Result<FolderDocs, FormatError> {
+    let io = |source| FormatError::Io { path: dir.to_path_buf(), source };
+    let mut names: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".xml") && !name.ends_with("pareto.xml") && entry.path().is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let mut out = FolderDocs { domains: vec![], profiles: vec![] };
+    for name in names {
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).map_err(|source| FormatError::Io { path: path.clone(), source })?;
+        let doc = Doc::parse(&path.display().to_string(), &bytes)?;
+        match doc.root.name.as_str() {
+            "negotiation_template" => out.domains.push(doc),
+            "utility_space" => out.profiles.push(doc),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a folder holds a GENIUS domain (an `*.xml` file whose root is
+/// `<negotiation_template>`); files that do not parse count as not.
+pub fn is_genius_folder(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else { return false };
+    entries.flatten().any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.ends_with(".xml")
+            && std::fs::read(e.path()).is_ok_and(|b| {
+                let (text, _) = xml::decode(&b[..b.len().min(4096)]);
+                text.contains("<negotiation_template")
+            })
+    })
+}
+
+/// Loads a GENIUS folder: one domain file and every profile beside it (profiles in file-name
+/// order become the actors).
+pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    let mut f = read_folder(path)?;
+    if f.domains.len() > 1 {
+        let names: Vec<&str> = f.domains.iter().map(|d| d.file.as_str()).collect();
+        return Err(FormatError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds {} GENIUS domain files ({}); expected exactly one <negotiation_template>",
+                names.len(),
+                names.join(", ")
+            ),
+        });
+    }
+    let Some(domain) = f.domains.pop() else {
+        return Err(FormatError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: "holds no GENIUS domain: expected an .xml file whose root is <negotiation_template>".into(),
+        });
+    };
+    from_docs(domain, f.profiles, semantics)
+}
+
+/// Loads a GENIUS domain file (with every profile beside it) or a profile file (with the domain
+/// beside it; the scenario then has that one actor).
+pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    let bytes = std::fs::read(path).map_err(|source| FormatError::Io { path: path.to_path_buf(), source })?;
+    let doc = Doc::parse(&path.display().to_string(), &bytes)?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match doc.root.name.as_str() {
+        "negotiation_template" => {
+            let f = read_folder(&dir)?;
+            from_docs(doc, f.profiles, semantics)
+        }
+        "utility_space" => {
+            let mut f = read_folder(&dir)?;
+            if f.domains.len() != 1 {
+                return Err(FormatError::UnknownFormat {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "is a GENIUS profile, but its folder holds {} domain files; expected exactly one <negotiation_template> beside it",
+                        f.domains.len()
+                    ),
+                });
+            }
+            let domain = f.domains.pop().expect("invariant: exactly one domain");
+            from_docs(domain, vec![doc], semantics)
+        }
+        other => Err(FormatError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: format!("root element <{other}>; expected a GENIUS domain (<negotiation_template>) or profile (<utility_space>)"),
+        }),
+    }
+}
+
+/// Writes the scenario as a GENIUS domain plus one profile per actor into `dir` (created if
+/// needed); returns the files written, domain first. See [`to_strings`] for what can be
+/// exported and how.
+pub fn export(scenario: &Scenario, dir: &Path) -> Result<Vec<PathBuf>, FormatError> {
+    let files = to_strings(scenario)?;
+    std::fs::create_dir_all(dir).map_err(|source| FormatError::Io { path: dir.to_path_buf(), source })?;
+    let mut written = Vec::new();
+    for (name, text) in std::iter::once(&files.domain).chain(&files.profiles) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| FormatError::Io { path: path.clone(), source })?;
+        written.push(path);
+    }
+    Ok(written)
+}

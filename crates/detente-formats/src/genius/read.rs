@@ -1,0 +1,696 @@
+//! GENIUS domain and profile XML → detente model.
+
+use super::xml::{Doc, Element};
+use super::Semantics;
+use crate::{FormatError, Location};
+use detente_core::{
+    Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
+    Scenario, Source, Utility, ValueFunction,
+};
+
+/// GENIUS's threshold below which a discrete issue's maximum evaluation counts as zero.
+const GENIUS_MAX_EPS: f64 = 1e-5;
+
+/// The value set of a domain issue.
+#[derive(Debug, Clone)]
+pub(crate) enum DomKind {
+    Discrete(Vec<String>),
+    Integer { lo: i64, hi: i64 },
+    Real { lo: f64, hi: f64 },
+}
+
+impl DomKind {
+    fn type_name(&self) -> &'static str {
+        match self {
+            DomKind::Discrete(_) => "discrete",
+            DomKind::Integer { .. } => "integer",
+            DomKind::Real { .. } => "real",
+        }
+    }
+}
+
+/// One issue of a domain file.
+#[derive(Debug, Clone)]
+pub(crate) struct DomIssue {
+    pub(crate) name: String,
+    pub(crate) index: i64,
+    pub(crate) kind: DomKind,
+}
+
+/// A parsed domain file.
+#[derive(Debug, Clone)]
+pub(crate) struct Domain {
+    /// Name of the root objective.
+    pub(crate) objective: String,
+    /// The leaf issues in model order.
+    pub(crate) issues: Vec<DomIssue>,
+    /// Indices of the (non-root) objectives.
+    pub(crate) objectives: Vec<i64>,
+}
+
+fn parse_f64(doc: &Doc, el: &Element, attr: &str, what: &str) -> Result<f64, FormatError> {
+    let text = el.get(attr).ok_or_else(|| doc.invalid_at(el, format!("<{}> has no `{attr}` attribute; expected {what}", el.name)))?;
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(doc.invalid_attr(el, attr, format!("`{attr}` is \"{text}\"; expected {what}"))),
+    }
+}
+
+fn opt_f64(doc: &Doc, el: &Element, attr: &str, what: &str) -> Result<Option<f64>, FormatError> {
+    if el.get(attr).is_some() {
+        parse_f64(doc, el, attr, what).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn parse_i64(doc: &Doc, el: &Element, attr: &str, what: &str) -> Result<i64, FormatError> {
+    let text = el.get(attr).ok_or_else(|| doc.invalid_at(el, format!("<{}> has no `{attr}` attribute; expected {what}", el.name)))?;
+    text.trim().parse::<i64>().map_err(|_| doc.invalid_attr(el, attr, format!("`{attr}` is \"{text}\"; expected {what}")))
+}
+
+/// GENIUS's issue/evaluator type: `type`, else (NegMAS profiles aside) discrete; matched
+/// case-insensitively; anything unrecognised is discrete (GENIUS `ISSUETYPE.convertToType`).
+fn type_of(el: &Element) -> &'static str {
+    match el.get("type").map(|t| t.trim().to_ascii_lowercase()) {
+        Some(t) if t == "integer" => "integer",
+        Some(t) if t == "real" => "real",
+        Some(t) if t == "objective" => "objective",
+        _ => "discrete",
+    }
+}
+
+/// Parses a domain document (`<negotiation_template>`).
+pub(crate) fn parse_domain(doc: &Doc, semantics: Semantics) -> Result<Domain, FormatError> {
+    let root = &doc.root;
+    if root.name != "negotiation_template" {
+        return Err(doc.invalid_at(
+            root,
+            format!("the root element is <{}>; a GENIUS domain file has <negotiation_template> (a profile has <utility_space>)", root.name),
+        ));
+    }
+    let us = root
+        .children_named("utility_space")
+        .next()
+        .ok_or_else(|| doc.invalid_at(root, "<negotiation_template> has no <utility_space> child; expected the issue tree there"))?;
+    let obj = us
+        .children_named("objective")
+        .next()
+        .ok_or_else(|| doc.invalid_at(us, "<utility_space> has no <objective> child; expected the root objective holding the issues"))?;
+    let mut domain = Domain { objective: obj.get("name").unwrap_or("root").to_string(), issues: vec![], objectives: vec![] };
+    let mut seen: Vec<(i64, usize)> = Vec::new();
+    if let Some(i) = obj.get("index") {
+        if let Ok(i) = i.trim().parse::<i64>() {
+            seen.push((i, obj.offset));
+        }
+    }
+    walk_domain(doc, obj, &mut domain, &mut seen)?;
+    if domain.issues.is_empty() {
+        return Err(doc.invalid_at(obj, "the domain has no <issue> elements; expected at least one issue"));
+    }
+    if semantics == Semantics::Negmas {
+        // NegMAS places each issue at position `index − 1`.
+        domain.issues.sort_by_key(|i| i.index);
+    }
+    Ok(domain)
+}
+
+/// GENIUS `DomainImpl.buildTreeRecursive`: at each objective, first the child objectives (each
+/// recursively), then the objective's own issues — so the pre-order issue enumeration visits a
+/// nested objective's issues before its parent's own. For flat domains this is document order.
+fn walk_domain(doc: &Doc, obj: &Element, domain: &mut Domain, seen: &mut Vec<(i64, usize)>) -> Result<(), FormatError> {
+    let check_index = |el: &Element, index: i64, seen: &mut Vec<(i64, usize)>| -> Result<(), FormatError> {
+        if let Some((_, at)) = seen.iter().find(|(i, _)| *i == index) {
+            let first = doc.loc(*at);
+            return Err(doc.invalid_attr(
+                el,
+                "index",
+                format!("index {index} is already used at line {}; expected unique indices", first.line),
+            ));
+        }
+        seen.push((index, el.offset));
+        Ok(())
+    };
+    for child in obj.children_named("objective") {
+        let index = parse_i64(doc, child, "index", "an integer objective index")?;
+        check_index(child, index, seen)?;
+        domain.objectives.push(index);
+        walk_domain(doc, child, domain, seen)?;
+    }
+    for el in obj.children_named("issue") {
+        let name = el.get("name").ok_or_else(|| doc.invalid_at(el, "<issue> has no `name` attribute; expected the issue's name"))?;
+        let index = parse_i64(doc, el, "index", "an integer issue index")?;
+        check_index(el, index, seen)?;
+        if let Some(other) = domain.issues.iter().find(|i| i.name == name) {
+            return Err(doc.invalid_attr(
+                el,
+                "name",
+                format!("issue name `{name}` is used twice (indices {} and {index}); expected unique names", other.index),
+            ));
+        }
+        let kind = match type_of(el) {
+            "integer" => {
+                let range = el.children_named("range").next();
+                let bound = |attr: &str| -> Result<i64, FormatError> {
+                    match (el.get(attr), range) {
+                        (None, Some(r)) if r.get(attr).is_some() => parse_i64(doc, r, attr, "an integer bound"),
+                        _ => parse_i64(doc, el, attr, "an integer bound (integer issues carry lowerbound/upperbound on <issue>)"),
+                    }
+                };
+                let (lo, hi) = (bound("lowerbound")?, bound("upperbound")?);
+                if hi < lo {
+                    return Err(doc.invalid_attr(
+                        el,
+                        "upperbound",
+                        format!("integer issue `{name}` has upperbound {hi} below lowerbound {lo}"),
+                    ));
+                }
+                DomKind::Integer { lo, hi }
+            }
+            "real" => {
+                let range = el.children_named("range").next();
+                let (lo, hi) = match range {
+                    Some(r) => (parse_f64(doc, r, "lowerbound", "a number")?, parse_f64(doc, r, "upperbound", "a number")?),
+                    None if el.get("lowerbound").is_some() => {
+                        (parse_f64(doc, el, "lowerbound", "a number")?, parse_f64(doc, el, "upperbound", "a number")?)
+                    }
+                    None => {
+                        return Err(doc.invalid_at(el, format!("real issue `{name}` has no <range lowerbound=… upperbound=…/> child")));
+                    }
+                };
+                if hi < lo {
+                    return Err(doc.invalid_at(el, format!("real issue `{name}` has upperbound {hi} below lowerbound {lo}")));
+                }
+                DomKind::Real { lo, hi }
+            }
+            _ => {
+                let mut values: Vec<String> = Vec::new();
+                for item in el.children_named("item") {
+                    let v = item
+                        .get("value")
+                        .ok_or_else(|| doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")))?;
+                    if v.is_empty() {
+                        return Err(doc.invalid_attr(item, "value", format!("an <item> of issue `{name}` has an empty value")));
+                    }
+                    if values.iter().any(|x| x == v) {
+                        return Err(doc.invalid_attr(
+                            item,
+                            "value",
+                            format!("value `{v}` of issue `{name}` is listed twice; expected distinct values"),
+                        ));
+                    }
+                    values.push(v.to_string());
+                }
+                if values.is_empty() {
+                    return Err(
+                        doc.invalid_at(el, format!("discrete issue `{name}` has no <item value=…/> children; expected at least one value"))
+                    );
+                }
+                DomKind::Discrete(values)
+            }
+        };
+        domain.issues.push(DomIssue { name: name.to_string(), index, kind });
+    }
+    Ok(())
+}
+
+/// A profile read against a domain: one value function and weight per domain issue.
+pub(crate) struct Profile {
+    pub(crate) weights: Vec<f64>,
+    pub(crate) values: Vec<ValueFunction>,
+    pub(crate) bias: f64,
+    pub(crate) discount: Option<(f64, Location)>,
+    pub(crate) reservation: Option<f64>,
+}
+
+fn single<'a>(doc: &Doc, root: &'a Element, name: &str) -> Result<Option<&'a Element>, FormatError> {
+    let mut found = Vec::new();
+    if root.name == name {
+        found.push(root);
+    }
+    root.descendants_named(name, &mut found);
+    if found.len() > 1 {
+        let first = doc.loc(found[0].offset);
+        return Err(doc.invalid_at(found[1], format!("a second <{name}> (the first is at line {}); expected at most one", first.line)));
+    }
+    Ok(found.first().copied())
+}
+
+/// Parses a profile document (`<utility_space>`) against its domain.
+pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics) -> Result<Profile, FormatError> {
+    let root = &doc.root;
+    if root.name != "utility_space" {
+        return Err(doc.invalid_at(
+            root,
+            format!("the root element is <{}>; a GENIUS profile has <utility_space> (a domain has <negotiation_template>)", root.name),
+        ));
+    }
+    if let Some(t) = root.get("type") {
+        let t = t.trim().to_ascii_lowercase();
+        if t == "nonlinear" || t == "constraint" {
+            return Err(doc.invalid_attr(
+                root,
+                "type",
+                format!("non-linear GENIUS utility spaces (type=\"{t}\") are not supported; expected a linear additive profile"),
+            ));
+        }
+    }
+    let reservation = match single(doc, root, "reservation")? {
+        Some(el) => Some(parse_f64(doc, el, "value", "a number")?),
+        None => None,
+    };
+    let discount = match single(doc, root, "discount_factor")? {
+        Some(el) => {
+            let d = parse_f64(doc, el, "value", "a number")?;
+            Some((d, doc.loc(el.attr("value").map_or(el.offset, |a| a.offset))))
+        }
+        None => None,
+    };
+    let n = domain.issues.len();
+    let mut state = ProfileState { stray: vec![], weights: vec![None; n], values: vec![None; n], bias: 0.0, seen_at: vec![None; n] };
+    walk_profile(doc, root, domain, semantics, &mut state)?;
+    if let Some(&(index, at)) = state.stray.first() {
+        let location = doc.loc(at);
+        let message = match domain.issues.iter().position(|d| d.index == index) {
+            Some(k) if state.seen_at[k].is_some() => format!(
+                "<weight index=\"{index}\"> is not beside the <issue> of `{}`; GENIUS matches a weight to the issue with its index at the same level",
+                domain.issues[k].name
+            ),
+            Some(k) => format!(
+                "<weight index=\"{index}\"> is for domain issue `{}`, but the profile has no <issue> for it; expected one <issue> per domain issue",
+                domain.issues[k].name
+            ),
+            None => format!("<weight index=\"{index}\"> names no <issue> or <objective> beside it; expected the index of an issue at this level"),
+        };
+        return Err(FormatError::Invalid { location, message });
+    }
+    let mut values = Vec::with_capacity(n);
+    let mut weights = Vec::with_capacity(n);
+    for (k, issue) in domain.issues.iter().enumerate() {
+        if state.seen_at[k].is_none() {
+            return Err(doc.invalid_at(
+                root,
+                format!(
+                    "the profile has no <issue> for domain issue `{}` (index {}); expected one <issue> per domain issue",
+                    issue.name, issue.index
+                ),
+            ));
+        }
+        weights.push(state.weights[k].unwrap_or(0.0));
+        values.push(state.values[k].take().unwrap_or_else(|| zero_function(&issue.kind)));
+    }
+    Ok(Profile { weights, values, bias: state.bias, discount, reservation })
+}
+
+fn zero_function(kind: &DomKind) -> ValueFunction {
+    match kind {
+        DomKind::Discrete(v) => ValueFunction::Table(vec![0.0; v.len()]),
+        _ => ValueFunction::Affine { slope: 0.0, offset: 0.0, origin: 0.0, clamp01: false },
+    }
+}
+
+struct ProfileState {
+    /// Weights that matched nothing beside them: `(index, offset)`.
+    stray: Vec<(i64, usize)>,
+    weights: Vec<Option<f64>>,
+    values: Vec<Option<ValueFunction>>,
+    bias: f64,
+    seen_at: Vec<Option<usize>>,
+}
+
+/// GENIUS `AdditiveUtilitySpace.loadTreeRecursive`: at every element, the `<weight>` children
+/// give weights (by index) to the `<issue>` and `<objective>` children beside them; an issue
+/// gets an evaluator only if such a weight exists. Then recurse into every child.
+fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, st: &mut ProfileState) -> Result<(), FormatError> {
+    let mut level: Vec<(i64, f64, &Element, bool)> = Vec::new();
+    for w in el.children_named("weight") {
+        let index = parse_i64(doc, w, "index", "the integer index of an issue")?;
+        let value = parse_f64(doc, w, "value", "a number")?;
+        if level.iter().any(|(i, ..)| *i == index) {
+            return Err(doc.invalid_attr(w, "index", format!("a second <weight> for index {index}; expected one weight per issue")));
+        }
+        if value < 0.0 {
+            return Err(doc.invalid_attr(w, "value", format!("weight {value} for index {index} is negative; expected a number ≥ 0")));
+        }
+        level.push((index, value, w, false));
+    }
+    for obj in el.children_named("objective") {
+        if let Some(i) = obj.get("index").and_then(|i| i.trim().parse::<i64>().ok()) {
+            // Objective weights exist in some files; GENIUS ignores them in the utility.
+            if let Some(slot) = level.iter_mut().find(|(j, ..)| *j == i) {
+                slot.3 = true;
+            }
+        }
+    }
+    for is in el.children_named("issue") {
+        let index = parse_i64(doc, is, "index", "an integer issue index")?;
+        let Some(k) = domain.issues.iter().position(|d| d.index == index) else {
+            let known: Vec<String> = domain.issues.iter().map(|d| format!("{} `{}`", d.index, d.name)).collect();
+            return Err(doc.invalid_attr(
+                is,
+                "index",
+                format!(
+                    "issue index {index} (`{}`) is not an issue of the domain; expected one of: {}",
+                    is.get("name").unwrap_or("?"),
+                    known.join(", ")
+                ),
+            ));
+        };
+        let dom = &domain.issues[k];
+        if let Some(name) = is.get("name") {
+            if name != dom.name {
+                return Err(doc.invalid_attr(
+                    is,
+                    "name",
+                    format!("issue {index} is named `{name}` here but `{}` in the domain; the profile does not match the domain", dom.name),
+                ));
+            }
+        }
+        if let Some(prev) = st.seen_at[k] {
+            let first = doc.loc(prev);
+            return Err(
+                doc.invalid_at(is, format!("a second <issue> for `{}` (the first is at line {}); expected one", dom.name, first.line))
+            );
+        }
+        st.seen_at[k] = Some(is.offset);
+        let etype = type_of(is);
+        if etype != dom.kind.type_name() {
+            return Err(doc.invalid_attr(
+                is,
+                "type",
+                format!(
+                    "issue `{}` is {} here but {} in the domain; the profile does not match the domain",
+                    dom.name,
+                    etype,
+                    dom.kind.type_name()
+                ),
+            ));
+        }
+        match (level.iter_mut().find(|(i, ..)| *i == index), semantics) {
+            (Some(slot), _) => {
+                slot.3 = true;
+                st.weights[k] = Some(slot.1);
+                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+            }
+            // No weight beside it: GENIUS loads no evaluator, so the issue contributes 0 …
+            (None, Semantics::Genius) => {}
+            // … while NegMAS reads the evaluator and gives it the default weight 1.
+            (None, Semantics::Negmas) => {
+                st.weights[k] = Some(1.0);
+                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+            }
+        }
+    }
+    for (index, value, w, used) in &level {
+        if *used {
+            continue;
+        }
+        let n = domain.issues.len() as i64;
+        if semantics == Semantics::Negmas && !(1..=n).contains(index) {
+            // NegMAS adds a weight whose index is outside 1..=n to a constant term.
+            st.bias += value;
+            continue;
+        }
+        st.stray.push((*index, w.attr("index").map_or(w.offset, |a| a.offset)));
+    }
+    for child in &el.children {
+        walk_profile(doc, child, domain, semantics, st)?;
+    }
+    Ok(())
+}
+
+fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics) -> Result<ValueFunction, FormatError> {
+    let name = &dom.name;
+    match &dom.kind {
+        DomKind::Discrete(values) => {
+            let mut evals: Vec<Option<f64>> = vec![None; values.len()];
+            for item in is.children_named("item") {
+                let v = item
+                    .get("value")
+                    .ok_or_else(|| doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")))?;
+                let Some(k) = values.iter().position(|x| x == v) else {
+                    return Err(doc.invalid_attr(
+                        item,
+                        "value",
+                        format!("value `{v}` is not a value of issue `{name}` in the domain; expected one of: {}", values.join(", ")),
+                    ));
+                };
+                if evals[k].is_some() {
+                    return Err(doc.invalid_attr(
+                        item,
+                        "value",
+                        format!("value `{v}` of issue `{name}` is evaluated twice; expected once"),
+                    ));
+                }
+                let Some(text) = item.get("evaluation").filter(|t| t.trim() != "null") else {
+                    return Err(
+                        doc.invalid_at(item, format!("value `{v}` of issue `{name}` has no `evaluation` attribute; expected a number ≥ 0"))
+                    );
+                };
+                let e = match text.trim().parse::<f64>() {
+                    Ok(e) if e.is_finite() => e,
+                    _ => return Err(doc.invalid_attr(item, "evaluation", format!("evaluation \"{text}\" of value `{v}` is not a number"))),
+                };
+                if e < 0.0 {
+                    return Err(doc.invalid_attr(
+                        item,
+                        "evaluation",
+                        format!("evaluation {e} of value `{v}` (issue `{name}`) is negative; GENIUS requires evaluations ≥ 0"),
+                    ));
+                }
+                evals[k] = Some(e);
+            }
+            let mut table = Vec::with_capacity(values.len());
+            for (v, e) in values.iter().zip(&evals) {
+                match e {
+                    Some(e) => table.push(*e),
+                    None => {
+                        return Err(doc.invalid_at(
+                            is,
+                            format!("value `{v}` of issue `{name}` has no evaluation; expected an <item value=\"{v}\" evaluation=…/> for every domain value"),
+                        ))
+                    }
+                }
+            }
+            if semantics == Semantics::Genius {
+                let max = table.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if max < GENIUS_MAX_EPS {
+                    table.iter_mut().for_each(|x| *x = 0.0);
+                } else {
+                    table.iter_mut().for_each(|x| *x /= max);
+                }
+            }
+            Ok(ValueFunction::Table(table))
+        }
+        DomKind::Integer { lo, hi } => {
+            let ev = is.children_named("evaluator").next().ok_or_else(|| {
+                doc.invalid_at(is, format!("integer issue `{name}` has no <evaluator ftype=\"linear\" slope=… offset=…/>; expected one"))
+            })?;
+            match semantics {
+                Semantics::Genius => {
+                    let l = parse_i64(doc, is, "lowerbound", "the integer lower bound the evaluator is measured from")?;
+                    let slope = parse_f64(doc, ev, "slope", "a number")?;
+                    let offset = parse_f64(doc, ev, "offset", "a number")?;
+                    Ok(ValueFunction::Affine { slope, offset, origin: l as f64, clamp01: true })
+                }
+                Semantics::Negmas => {
+                    for (attr, bound, below) in [("lowerbound", lo, true), ("upperbound", hi, false)] {
+                        if let Some(b) = opt_f64(doc, is, attr, "an integer bound")? {
+                            if (below && b < *bound as f64) || (!below && b > *bound as f64) {
+                                return Err(doc.invalid_attr(
+                                    is,
+                                    attr,
+                                    format!("{attr} {b} of issue `{name}` is outside the domain's bounds [{lo}, {hi}]"),
+                                ));
+                            }
+                        }
+                    }
+                    negmas_linear(doc, ev)
+                }
+            }
+        }
+        DomKind::Real { .. } => {
+            let ev = is.children_named("evaluator").next().ok_or_else(|| {
+                doc.invalid_at(is, format!("real issue `{name}` has no <evaluator ftype=…/>; expected linear, constant or triangular"))
+            })?;
+            let ftype = ev.get("ftype").map(|f| f.trim().to_ascii_lowercase()).unwrap_or_default();
+            match (ftype.as_str(), semantics) {
+                ("linear", Semantics::Genius) => {
+                    let offset = parse_f64(doc, ev, "parameter0", "the constant term (a number)")?;
+                    let slope = parse_f64(doc, ev, "parameter1", "the slope (a number)")?;
+                    Ok(ValueFunction::Affine { slope, offset, origin: 0.0, clamp01: true })
+                }
+                ("linear", Semantics::Negmas) => negmas_linear(doc, ev),
+                ("constant", Semantics::Genius) => {
+                    let offset = parse_f64(doc, ev, "parameter0", "the constant (a number)")?;
+                    Ok(ValueFunction::Affine { slope: 0.0, offset, origin: 0.0, clamp01: false })
+                }
+                ("triangular", _) => {
+                    let lower = parse_f64(doc, ev, "parameter0", "the lower end (a number)")?;
+                    let upper = parse_f64(doc, ev, "parameter1", "the upper end (a number)")?;
+                    let top = parse_f64(doc, ev, "parameter2", "the top (a number)")?;
+                    if !(lower <= top && top <= upper) {
+                        return Err(
+                            doc.invalid_at(ev, format!("triangular evaluator needs lower ≤ top ≤ upper, got {lower}, {top}, {upper}"))
+                        );
+                    }
+                    Ok(ValueFunction::Triangular { lower, upper, top, height: 1.0 })
+                }
+                (other, _) => {
+                    let accepted =
+                        if semantics == Semantics::Genius { "linear, constant or triangular" } else { "linear or triangular (NegMAS)" };
+                    Err(doc.invalid_attr(
+                        ev,
+                        "ftype",
+                        format!("evaluator ftype \"{other}\" of real issue `{name}` is not supported; expected {accepted}"),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// NegMAS `make_fun_from_xml` for `ftype="linear"`: `offset + slope·x` on the absolute value,
+/// unclamped; `offset` falls back to `parameter0` then 0, `slope` to `parameter1` then 1.
+fn negmas_linear(doc: &Doc, ev: &Element) -> Result<ValueFunction, FormatError> {
+    let offset = match opt_f64(doc, ev, "offset", "a number")? {
+        Some(x) => x,
+        None => opt_f64(doc, ev, "parameter0", "a number")?.unwrap_or(0.0),
+    };
+    let slope = match opt_f64(doc, ev, "slope", "a number")? {
+        Some(x) => x,
+        None => opt_f64(doc, ev, "parameter1", "a number")?.unwrap_or(1.0),
+    };
+    Ok(ValueFunction::Affine { slope, offset, origin: 0.0, clamp01: false })
+}
+
+/// A valid detente id from a GENIUS name: trimmed, `=` and `,` (which the outcome syntax uses)
+/// replaced by `-` and `;`, line breaks by spaces.
+pub(crate) fn id_from_name(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '=' => '-',
+            ',' => ';',
+            '\n' | '\r' => ' ',
+            c => c,
+        })
+        .collect();
+    if s.is_empty() {
+        "_".to_string()
+    } else {
+        s
+    }
+}
+
+/// The stem of a file name (`dir/laptop_buyer.xml` → `laptop_buyer`).
+pub(crate) fn stem(file: &str) -> String {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    match base.rfind('.') {
+        Some(p) if p > 0 => base[..p].to_string(),
+        _ => base.to_string(),
+    }
+}
+
+/// Builds the scenario from a parsed domain and its profiles (in the given order).
+pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile)], semantics: Semantics) -> Result<Scenario, FormatError> {
+    let issues: Vec<Issue> = domain
+        .issues
+        .iter()
+        .map(|d| {
+            let id = id_from_name(&d.name);
+            let name = (id != d.name).then(|| d.name.clone());
+            let kind = match &d.kind {
+                DomKind::Discrete(v) => IssueKind::Categorical { options: v.iter().map(|x| IssueOption::new(x.clone())).collect() },
+                DomKind::Integer { lo, hi } => IssueKind::Integer { min: *lo, max: *hi, step: 1, scale: (0.0, 100.0) },
+                DomKind::Real { lo, hi } => IssueKind::Real { min: *lo, max: *hi, grid: None, scale: (0.0, 100.0) },
+            };
+            Issue { id, name, description: None, kind }
+        })
+        .collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for i in &issues {
+        if ids.contains(&i.id.as_str()) {
+            return Err(FormatError::Invalid {
+                location: Location::file(&domain_doc.file),
+                message: format!("two issues map to the same id `{}` once `=`/`,` are replaced; rename one", i.id),
+            });
+        }
+        ids.push(&i.id);
+    }
+    let space = OutcomeSpace::new(issues);
+    let mut actors: Vec<Actor> = Vec::with_capacity(profiles.len());
+    for (doc, p) in profiles {
+        let clamp = match semantics {
+            Semantics::Genius => Some((f64::NEG_INFINITY, 1.0)),
+            Semantics::Negmas => None,
+        };
+        let la = LinearAdditive { bias: p.bias, weights: p.weights.clone(), values: p.values.clone(), clamp };
+        let mut prefs = Preferences::new(Utility::LinearAdditive(la));
+        prefs.discount = match (semantics, &p.discount) {
+            (_, None) => Discount::None,
+            (Semantics::Genius, Some((d, _))) => Discount::genius(*d),
+            (Semantics::Negmas, Some((d, loc))) => {
+                if *d > 1.0 || *d < 0.0 {
+                    return Err(FormatError::Invalid {
+                        location: loc.clone(),
+                        message: format!(
+                            "discount factor {d} is outside [0, 1]; NegMAS would apply it per round; expected a number in [0, 1]"
+                        ),
+                    });
+                }
+                if *d > 0.0 && *d < 1.0 {
+                    Discount::PerRound { factor: *d }
+                } else {
+                    Discount::None
+                }
+            }
+        };
+        prefs.reservation = p.reservation.map_or(Reservation::None, Reservation::Value);
+        let raw = stem(&doc.file);
+        let id = id_from_name(&raw);
+        if actors.iter().any(|a| a.id == id) {
+            return Err(FormatError::Invalid {
+                location: Location::file(&doc.file),
+                message: format!("two profiles give the same actor id `{id}`; expected distinct file names"),
+            });
+        }
+        let mut actor = Actor::party(id.clone(), prefs);
+        if id != raw {
+            actor.name = Some(raw);
+        }
+        actor.description = Some(format!("GENIUS profile {}", doc.file));
+        actors.push(actor);
+    }
+    let dstem = stem(&domain_doc.file);
+    let sem = match semantics {
+        Semantics::Genius => "GENIUS semantics",
+        Semantics::Negmas => "NegMAS semantics",
+    };
+    let mut sources = vec![Source {
+        id: "domain".into(),
+        title: Some(format!("GENIUS domain `{}`", domain.objective)),
+        location: Some(domain_doc.file.clone()),
+        note: None,
+    }];
+    for (doc, _) in profiles {
+        sources.push(Source { id: stem(&doc.file), title: Some("GENIUS profile".into()), location: Some(doc.file.clone()), note: None });
+    }
+    let scenario = Scenario {
+        meta: Metadata {
+            id: id_from_name(&dstem),
+            title: dstem.clone(),
+            description: Some(format!("GENIUS domain `{}` ({}), read with {sem}.", domain.objective, dstem)),
+            assumptions: None,
+            sources,
+        },
+        space,
+        actors,
+        protocol: ProtocolDefaults::default(),
+        openings: vec![],
+        variants: vec![],
+    };
+    scenario.validate().map_err(|source| FormatError::Model { file: domain_doc.file.clone(), source })?;
+    Ok(scenario)
+}

@@ -1,0 +1,143 @@
+//! detente's own scenario format: TOML (`format = 1`) with a JSON twin of the same structure.
+//!
+//! The format is documented, with a complete annotated example, in `docs/scenario-format.md`.
+//! Reading happens in four steps, each with its own kind of error:
+//!
+//! 1. **syntax** — the text is parsed (`toml` / `serde_json`); a malformed file is a
+//!    [`FormatError::Syntax`] at the parser's position;
+//! 2. **version** — `format` must be `1`; any other value is a [`FormatError::Invalid`] naming the
+//!    supported version (checked before the rest, so a newer file is not reported as a list of
+//!    unknown keys);
+//! 3. **shape** — the file is deserialised into private `serde` structs that deny unknown keys;
+//!    a wrong type, a missing field or an unknown key is a [`FormatError::Syntax`] at the
+//!    position `toml` (through its span support) or `serde_json` reports;
+//! 4. **meaning** — ids are resolved and ranges checked while the model is built; each error
+//!    carries the *path* of the offending key or value (`actors[2].preferences.positions.nato`),
+//!    which a span tree of the document (built with `toml::Spanned` for TOML, by a small scanner
+//!    for JSON) turns into file:line:column: a [`FormatError::Invalid`]. What only
+//!    [`Scenario::validate`] can see is reported at the actor, issue, variant or patch it names,
+//!    and otherwise as [`FormatError::Model`] with the file.
+//!
+//! Writing builds one document tree from the model and prints it as TOML (tables laid out for
+//! people: `[[issues]]`, `[[actors]]`, `[actors.preferences]`, positions one per line) or JSON.
+//! `read(write(s)) == s` holds for every valid scenario whose numbers are finite (JSON has no
+//! infinity); comments and `source` fields on elements the model has no slot for are not kept
+//! (see the format documentation for exactly what round-trips).
+
+mod dto;
+mod read;
+mod spans;
+mod write;
+
+use crate::{FormatError, Location};
+use detente_core::Scenario;
+use spans::Node;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: i64 = 1;
+
+#[derive(Clone, Copy)]
+enum Syntax {
+    Toml,
+    Json,
+}
+
+/// Turns a path error into file:line:column. The span tree is built only here, on the error
+/// path, so reading a valid file parses it twice (probe, shape) and no more.
+fn located(file: &str, text: &str, syntax: Syntax, e: read::PathError) -> FormatError {
+    let tree = match syntax {
+        Syntax::Toml => Node::from_toml(text),
+        Syntax::Json => Node::from_json(text),
+    };
+    let location = tree.and_then(|t| t.locate(&e.path)).map_or_else(|| Location::file(file), |off| Location::from_offset(file, text, off));
+    FormatError::Invalid { location, message: e.message }
+}
+
+/// serde names Rust types in its messages; say what the file should hold instead.
+fn humanize(message: &str) -> String {
+    let mut m = message.trim_end().replace('\n', "; ");
+    for (from, to) in [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected an integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected a sequence", "expected an array"),
+        ("expected a borrowed string", "expected a string"),
+        ("unknown variant `", "unknown value `"),
+    ] {
+        m = m.replace(from, to);
+    }
+    m
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FormatError {
+    let location = e.span().map_or_else(|| Location::file(file), |s| Location::from_offset(file, text, s.start));
+    FormatError::Syntax { location, message: humanize(e.message()) }
+}
+
+fn json_error(file: &str, e: &serde_json::Error) -> FormatError {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = humanize(full.strip_suffix(&suffix).unwrap_or(&full));
+    FormatError::Syntax { location: Location { file: file.to_string(), line: e.line(), column: e.column() }, message }
+}
+
+fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError> {
+    let probe: dto::Probe = match syntax {
+        Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
+    };
+    let version_path = spans::Path::root().key("format");
+    match probe.format {
+        Some(dto::Version { int: Some(FORMAT_VERSION), .. }) => {}
+        Some(other) => {
+            return Err(located(
+                file,
+                text,
+                syntax,
+                read::PathError {
+                    path: version_path,
+                    message: match other.int {
+                        Some(v) => format!("unsupported format version {v}: this version of detente reads `format = {FORMAT_VERSION}`"),
+                        None => format!("found {} for `format`, expected the integer version `format = {FORMAT_VERSION}`", other.shown),
+                    },
+                },
+            ))
+        }
+        None => {
+            return Err(FormatError::Invalid {
+                location: Location { file: file.to_string(), line: 1, column: 1 },
+                message: format!(
+                    "missing `format = {FORMAT_VERSION}`: a detente scenario starts with the version of the format it is written in"
+                ),
+            })
+        }
+    }
+    let dto: dto::FileDto = match syntax {
+        Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
+    };
+    read::scenario_from(&dto).map_err(|e| match e {
+        read::ReadError::At(e) => located(file, text, syntax, e),
+        read::ReadError::Model(source) => FormatError::Model { file: file.to_string(), source },
+    })
+}
+
+/// Parses a TOML scenario. `file` names the input in error locations.
+pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
+    read(text, file, Syntax::Toml)
+}
+
+/// Parses a JSON scenario (the TOML format's twin).
+pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
+    read(text, file, Syntax::Json)
+}
+
+/// Writes a scenario as TOML.
+pub fn to_toml_string(scenario: &Scenario) -> Result<String, FormatError> {
+    Ok(write::to_toml(&write::document(scenario)?))
+}
+
+/// Writes a scenario as JSON.
+pub fn to_json_string(scenario: &Scenario) -> Result<String, FormatError> {
+    write::to_json(&write::document(scenario)?)
+}
