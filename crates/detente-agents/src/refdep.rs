@@ -2,7 +2,7 @@
 //! concessions invite larger demands), and the opening-concession wrapper.
 
 use crate::time_based::{negmas_nearest_above, TimeBased};
-use crate::util::{normalized, time_of_round};
+use crate::util::time_of_round;
 use detente_core::{OutcomeSpace, Value};
 use detente_protocol::{Action, Negotiator, OutcomeId, View};
 
@@ -11,11 +11,21 @@ use detente_protocol::{Action, Negotiator, OutcomeId, View};
 /// dependence applied to demands: a concession is read as a signal of weakness).
 ///
 /// It concedes like a NegMAS time-based negotiator ([`TimeBased`]) with exponent `e` and
-/// `max_aspiration = m`. It starts at `m = m0`. While `t ≤ τ`, with `Δ` the rise of its own
-/// normalised utility `ũ` over the opponents' offers (best so far minus the first), it sets
-/// `m = min(1, m0 + κ·Δ)`; after `τ` the reference stays where it is (it never goes down).
-/// Defaults: `e = 2`, `m0 = 0.8` (it opens asking 80% of its range, leaving room to harden),
-/// `τ = 0.2`, `κ = 1`, `eps = 1e-4`. With `κ = 0` it is a plain time-based negotiator.
+/// `max_aspiration = m`. It starts at `m = m0`. While `t ≤ τ`, with `Δ` how much the opponents'
+/// offers have given it — in its utility normalised over its whole range `[min, max]` — it
+/// sets `m = min(1, m0 + κ·Δ)`; after `τ` the reference stays where it is (it never goes down).
+///
+/// `Δ` is measured from a reference (parameter `from`):
+/// - [`Reference::FirstOffer`] (the spec's wording): the rise since the opponent's first offer
+///   (best early offer minus first). Concessions *during* `[0, τ]` count; an opening
+///   concession, already in the first offer, does not.
+/// - [`Reference::Floor`] (default): the best early offer minus the party's worst outcome — how
+///   generous the opponent has been from the start, so an opening concession counts (the
+///   `early_concession` variant fixes Ukraine's offers from round 0).
+///
+/// Defaults: `e = 2`, `m0 = 0.6` (it opens asking 60% of its range, leaving room to harden),
+/// `τ = 0.2`, `κ = 1`, `eps = 1e-4`, `from = floor`. With `κ = 0` it is a plain time-based
+/// negotiator with `max_aspiration = m0`.
 #[derive(Debug, Clone)]
 pub struct ReferenceDependent {
     /// Curve exponent.
@@ -28,6 +38,8 @@ pub struct ReferenceDependent {
     pub kappa: f64,
     /// Threshold slack.
     pub eps: f64,
+    /// Where concessions are measured from.
+    pub from: Reference,
     m: f64,
     first: Option<f64>,
     best: f64,
@@ -37,12 +49,29 @@ pub struct ReferenceDependent {
 impl ReferenceDependent {
     /// With these parameters.
     pub fn new(exponent: f64, m0: f64, tau: f64, kappa: f64) -> Self {
-        ReferenceDependent { exponent, m0, tau, kappa, eps: 1e-4, m: m0, first: None, best: f64::NEG_INFINITY, seen: 0 }
+        ReferenceDependent {
+            exponent,
+            m0,
+            tau,
+            kappa,
+            eps: 1e-4,
+            from: Reference::Floor,
+            m: m0,
+            first: None,
+            best: f64::NEG_INFINITY,
+            seen: 0,
+        }
+    }
+
+    /// The same, measuring concessions from `from`.
+    pub fn with_reference(mut self, from: Reference) -> Self {
+        self.from = from;
+        self
     }
 
     /// The documented defaults.
     pub fn default_params() -> Self {
-        Self::new(2.0, 0.8, 0.2, 1.0)
+        Self::new(2.0, 0.6, 0.2, 1.0)
     }
 
     /// The current maximum aspiration.
@@ -53,16 +82,22 @@ impl ReferenceDependent {
     /// Feeds the opponent's offers seen so far (updates the reference).
     pub fn observe(&mut self, v: &View<'_>) {
         let (mut first, mut best) = (self.first, self.best);
-        let (m0, kappa, tau) = (self.m0, self.kappa, self.tau);
+        let (m0, kappa, tau, from) = (self.m0, self.kappa, self.tau, self.from);
         let mut m = self.m;
+        let u = v.utility;
+        let range = u.max() - u.min();
         self.seen = crate::util::new_offers(v, self.seen, |ev, o| {
-            let x = normalized(v.utility, o);
+            let x = if range > 0.0 { (u.utility(o) - u.min()) / range } else { 1.0 };
             if time_of_round(ev.round, v.n_rounds) > tau {
                 return;
             }
             let f = *first.get_or_insert(x);
             best = best.max(x);
-            m = m.max((m0 + kappa * (best - f)).min(1.0));
+            let delta = match from {
+                Reference::FirstOffer => best - f,
+                Reference::Floor => best,
+            };
+            m = m.max((m0 + kappa * delta).min(1.0));
         });
         self.first = first;
         self.best = best;
@@ -82,6 +117,15 @@ impl Negotiator for ReferenceDependent {
         }
         Action::Offer(negmas_nearest_above(v.utility, th))
     }
+}
+
+/// Where the reference-dependent negotiator measures the opponent's concessions from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The opponent's first offer.
+    FirstOffer,
+    /// The party's own worst outcome.
+    Floor,
 }
 
 /// An opening concession (scenario `openings`, e.g. the `early_concession` variant): the wrapped

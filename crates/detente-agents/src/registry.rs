@@ -2,7 +2,7 @@
 
 use crate::boa::{Acceptance, Boa};
 use crate::hardheaded::{HardHeaded, NiceTitForTat};
-use crate::refdep::ReferenceDependent;
+use crate::refdep::{Reference, ReferenceDependent};
 use crate::simple::{Micro, NaiveTitForTat, RandomNegotiator};
 use crate::time_based::{TimeBased, TimeDependent};
 use detente_protocol::Negotiator;
@@ -79,7 +79,7 @@ pub const NAMES: &[(&str, &str)] = &[
     ("micro", "MiCRO (de Jonge 2022): one new rational offer per new offer received"),
     ("random", "NegMAS RandomNegotiator (p_accept 0.15, p_reject 0.75, else end)"),
     ("boa", "BOA: time-dependent bidding (e, k, pmin, pmax) x acceptance ac=next|const|time|combi|combi_max_w (a, b, c, t) x om=frequency|none (l)"),
-    ("refdep", "reference-dependent: raises its aspiration when the other side concedes early (exponent, m0, tau, kappa)"),
+    ("refdep", "reference-dependent: raises its aspiration when the other side concedes early (exponent, m0, tau, kappa, from=floor|first_offer)"),
 ];
 
 /// Parses `name` or `name(key=value, ...)`.
@@ -251,14 +251,21 @@ pub(crate) fn build_spec(spec: &Spec, seed: u64) -> Result<Box<dyn Negotiator>, 
         }
         "boa" => boa(spec),
         "refdep" => {
-            let p = Params::new(spec, &["exponent", "m0", "tau", "kappa"])?;
+            let p = Params::new(spec, &["exponent", "m0", "tau", "kappa", "from"])?;
             let d = ReferenceDependent::default_params();
-            Ok(Box::new(ReferenceDependent::new(
-                p.f64_in("exponent", d.exponent, 0.0, 1e6)?,
-                p.f64_in("m0", d.m0, 0.0, 1.0)?,
-                p.f64_in("tau", d.tau, 0.0, 1.0)?,
-                p.f64_in("kappa", d.kappa, 0.0, 1e6)?,
-            )))
+            let from = match p.choice("from", "floor", &["floor", "first_offer"])? {
+                "first_offer" => Reference::FirstOffer,
+                _ => Reference::Floor,
+            };
+            Ok(Box::new(
+                ReferenceDependent::new(
+                    p.f64_in("exponent", d.exponent, 0.0, 1e6)?,
+                    p.f64_in("m0", d.m0, 0.0, 1.0)?,
+                    p.f64_in("tau", d.tau, 0.0, 1.0)?,
+                    p.f64_in("kappa", d.kappa, 0.0, 1e6)?,
+                )
+                .with_reference(from),
+            ))
         }
         _ => Err(AgentError::Unknown { name: spec.name.clone(), known: NAMES.iter().map(|n| n.0).collect::<Vec<_>>().join(", ") }),
     }

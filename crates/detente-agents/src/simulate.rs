@@ -156,6 +156,9 @@ pub struct Simulation {
     pub utilities: Vec<f64>,
     /// Mediated: texts proposed and accepted.
     pub texts: Option<(u32, u32)>,
+    /// Each participating party's last offer (its final demand), in `parties` order; `None`
+    /// if it never made one (it accepted everything put to it).
+    pub final_offers: Vec<Option<OutcomeId>>,
     /// The JSONL trace, if asked for.
     pub trace: Option<String>,
 }
@@ -214,7 +217,10 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
         negotiators.push(if fixes.is_empty() {
             n
         } else {
-            Box::new(WithOpening::new(n, &scenario.space, &fixes).map_err(|reason| SimulateError::Opening { actor: actor.id.clone(), reason })?)
+            Box::new(
+                WithOpening::new(n, &scenario.space, &fixes)
+                    .map_err(|reason| SimulateError::Opening { actor: actor.id.clone(), reason })?,
+            )
         });
     }
     let deadline = spec.rounds.or(scenario.protocol.rounds).unwrap_or(100);
@@ -223,7 +229,15 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
         party_ids.iter().zip(&specs).map(|(a, n)| TraceParty { actor: a.clone(), negotiator: n.clone() }).collect();
     match protocol {
         Protocol::JointTable => {
-            let header = TraceHeader::new(protocol.as_str(), spec.rules.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
+            let header = TraceHeader::new(
+                protocol.as_str(),
+                spec.rules.as_str(),
+                &scenario.meta.id,
+                &scenario.space,
+                deadline,
+                spec.seed,
+                trace_parties,
+            );
             let cfg = SessionConfig { n_rounds: deadline, time_limit: None, rules: spec.rules };
             let mut s = Session::new(Arc::clone(prepared), parties.clone(), negotiators, cfg)?;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
@@ -233,6 +247,7 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
             };
             let agreement = r.status.agreement();
             let utilities = all_utilities(prepared, agreement);
+            let final_offers = last_offers(s.history(), party_ids.len());
             Ok(Simulation {
                 protocol,
                 mediator_rule: None,
@@ -245,12 +260,17 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
                 deadline,
                 utilities,
                 texts: None,
+                final_offers,
                 trace: tracer.map(finish_trace),
             })
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
             let setup = MediationSetup::new(scenario, Arc::clone(prepared))?;
-            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or(if setup.mediator.is_some() { MediatorRule::Biased } else { MediatorRule::Neutral });
+            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or(if setup.mediator.is_some() {
+                MediatorRule::Biased
+            } else {
+                MediatorRule::Neutral
+            });
             let objective = match rule {
                 MediatorRule::Biased => Objective::Biased { mediator: setup.mediator.ok_or(SimulateError::NoMediator)? },
                 MediatorRule::Neutral => Objective::Neutral,
@@ -263,7 +283,8 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
             cfg.least_satisfied_first = spec.least_satisfied_first;
             let mediator_id = setup.mediator.map_or_else(|| "mediator".to_string(), |m| scenario.actors[m].id.clone());
             trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({})", rule.as_str()) });
-            let header = TraceHeader::new(protocol.as_str(), rule.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
+            let header =
+                TraceHeader::new(protocol.as_str(), rule.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
             let mut s = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(spec.seed))?;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
             let obs: &mut dyn Observer = match tracer.as_mut() {
@@ -272,6 +293,7 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
             };
             let r = if protocol == Protocol::Shuttle { s.run_shuttle(obs) } else { s.run_single_text(obs) };
             let agreement = r.status.agreement();
+            let final_offers = last_offers(s.history(), party_ids.len());
             Ok(Simulation {
                 protocol,
                 mediator_rule: Some(rule),
@@ -284,10 +306,21 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
                 deadline,
                 utilities: r.utilities,
                 texts: Some((r.proposed, r.accepted)),
+                final_offers,
                 trace: tracer.map(finish_trace),
             })
         }
     }
+}
+
+fn last_offers(history: &[detente_protocol::Event], n: usize) -> Vec<Option<OutcomeId>> {
+    let mut out = vec![None; n];
+    for e in history {
+        if let (Some(slot), detente_protocol::Action::Offer(o)) = (out.get_mut(e.actor as usize), e.action) {
+            *slot = Some(o);
+        }
+    }
+    out
 }
 
 fn all_utilities(prepared: &PreparedScenario, agreement: Option<OutcomeId>) -> Vec<f64> {

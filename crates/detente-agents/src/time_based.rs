@@ -26,6 +26,9 @@ pub const NEGMAS_INVERTER_EPS: f64 = 1e-6;
 /// Ties in utility resolve to the lowest outcome index (NegMAS: numpy's unstable `argsort`,
 /// CPU-dependent). Cost: one `powf` and an O(log n) binary search per proposal.
 ///
+/// Answering a mediator's text (shuttle mediation), it counters with the acceptable outcome
+/// nearest to that text ([`nearest_acceptable`]) rather than its own next offer.
+///
 /// Source: negmas 0.16.0 `sao/negotiators/timebased.py`, `negotiators/helpers.py`
 /// (`PolyAspiration`), `preferences/inv_ufun.py` (`PresortingInverseUtilityFunction`);
 /// reproduced on all 96 NegMAS reference negotiations (`tests/negmas_vectors.rs`).
@@ -130,6 +133,35 @@ fn negmas_nearest_above_from(u: &PartyUtility, th: f64, hint: usize) -> (Outcome
     (u.at_rank(p), p)
 }
 
+/// The outcome nearest to the text `t` (fewest issues changed) among those the party values
+/// at least `th`; ties: higher own utility, then lowest index. The mediation spec's counter-
+/// proposal of a time-based negotiator to a mediator's text (§3). O(m·issues) for the `m`
+/// outcomes at or above `th`.
+pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
+    let u = v.utility;
+    let radices: Vec<u64> = v.space.issues().iter().map(|i| i.cardinality().unwrap_or(1)).collect();
+    let digits = |mut o: OutcomeId, out: &mut [u64]| {
+        for (d, &r) in out.iter_mut().zip(&radices).rev() {
+            *d = o % r;
+            o /= r;
+        }
+    };
+    let mut td = vec![0; radices.len()];
+    digits(t, &mut td);
+    let mut od = vec![0; radices.len()];
+    let mut best: Option<(usize, f64, OutcomeId)> = None;
+    for rank in u.rank_at_least(th)..u.len() {
+        let o = u.at_rank(rank);
+        digits(o, &mut od);
+        let d = td.iter().zip(&od).filter(|(a, b)| a != b).count();
+        let x = u.utility(o);
+        if best.is_none_or(|(bd, bx, bo)| d < bd || (d == bd && (x > bx || (x == bx && o < bo)))) {
+            best = Some((d, x, o));
+        }
+    }
+    best.map_or_else(|| u.best(), |b| b.2)
+}
+
 impl Negotiator for TimeBased {
     #[inline]
     fn act(&mut self, v: &View<'_>) -> Action {
@@ -137,6 +169,9 @@ impl Negotiator for TimeBased {
         if let Some(s) = v.offer {
             if self.accepts_at(v.utility, s.outcome, th) {
                 return Action::Accept;
+            }
+            if v.from_mediator() {
+                return Action::Offer(nearest_acceptable(v, s.outcome, th));
             }
         }
         Action::Offer(self.propose_at(v.utility, th))

@@ -2,7 +2,7 @@
 //! play (never `Errored`), determinism for a given seed, and behaviour the published
 //! algorithms promise.
 
-use detente_agents::{build, ReferenceDependent, WithOpening, NAMES};
+use detente_agents::{build, Reference, ReferenceDependent, WithOpening, NAMES};
 use detente_core::{Issue, OutcomeSpace, Value};
 use detente_protocol::{Action, Negotiator, PartyUtility, PreparedScenario, Session, SessionConfig, SessionResult, Status};
 use detente_testkit::{negmas_vectors, vector_scenario};
@@ -120,7 +120,7 @@ fn reference_dependent_hardens_after_early_concessions() {
     // against the early conceder it ends (or stands) with a better deal for itself
     assert!(vs_conceder.utilities[1] >= vs_boulware.utilities[1] || !matches!(vs_boulware.status, Status::Agreed { .. }));
     // and the mechanism itself: observe() raises m only on early concessions
-    let mut rd = ReferenceDependent::new(2.0, 0.8, 0.2, 1.0);
+    let mut rd = ReferenceDependent::new(2.0, 0.8, 0.2, 1.0).with_reference(Reference::FirstOffer);
     let u = PartyUtility::from_utilities((0..11).map(|i| f64::from(i) / 10.0).collect(), None, "a").unwrap();
     let space = OutcomeSpace::new(vec![Issue::integer("x", 0, 10, 1)]);
     let hist = [
@@ -146,6 +146,10 @@ fn reference_dependent_hardens_after_early_concessions() {
     let mut flat = ReferenceDependent::new(2.0, 0.8, 0.2, 0.0);
     flat.observe(&view(2));
     assert_eq!(flat.aspiration(), 0.8);
+    // measured from its floor, the opening itself counts: best early offer 0.2 above the worst
+    let mut floor = ReferenceDependent::new(2.0, 0.5, 0.2, 1.0);
+    floor.observe(&view(3));
+    assert!((floor.aspiration() - 0.7).abs() < 1e-12, "{}", floor.aspiration());
 }
 
 #[test]

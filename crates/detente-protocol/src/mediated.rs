@@ -38,7 +38,8 @@ pub enum MoveRule {
     #[default]
     HillClimbing,
     /// The neighbour best by the mediator's objective, among those not yet put to the parties
-    /// since the text last changed (ties: lowest outcome index).
+    /// since the text last changed (ties: lowest outcome index); when all were refused, the
+    /// round starts over from the best.
     Steepest,
 }
 
@@ -584,8 +585,17 @@ impl MediatedSession {
         let mut stall = 0u32;
         let mut tried: Vec<OutcomeId> = Vec::new();
         while self.round < self.cfg.n_rounds {
-            let Some(cand) = self.candidate(&tried) else {
-                // every neighbour was refused: a local optimum; ratify it or the talks are stuck
+            let cand = match self.candidate(&tried) {
+                Some(c) => Some(c),
+                None => {
+                    // every neighbour was refused at this text: try them again (time has moved
+                    // on, and time-dependent voters accept more as it does)
+                    tried.clear();
+                    self.candidate(&tried)
+                }
+            };
+            let Some(cand) = cand else {
+                // a one-outcome space: nothing to propose but the text itself
                 match self.ratify(obs) {
                     Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
                     Ok(false) => self.status = Status::Broken { by: m },

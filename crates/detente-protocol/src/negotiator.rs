@@ -42,6 +42,15 @@ pub struct View<'a> {
     pub history: &'a [Event],
 }
 
+impl View<'_> {
+    /// Whether the standing offer is a mediator's text (mediated protocols number the mediator
+    /// after the parties) rather than a party's offer.
+    #[inline]
+    pub fn from_mediator(&self) -> bool {
+        self.offer.is_some_and(|s| s.by >= self.n_parties)
+    }
+}
+
 /// A negotiating strategy.
 ///
 /// A session calls [`Negotiator::act`] when it is this negotiator's turn. The negotiator may
