@@ -1,7 +1,9 @@
 //! One module per command. Each command loads its scenario through [`crate::load`], calls a
 //! lens, and renders text or JSON. `study` is composed of [`Section`]s, one per lens.
 
+pub(crate) mod negotiate;
 pub(crate) mod scenario;
+pub(crate) mod simulation;
 pub(crate) mod study;
 pub(crate) mod utility;
 
