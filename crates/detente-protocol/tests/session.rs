@@ -179,3 +179,16 @@ fn trace_is_versioned_jsonl_and_byte_identical_across_runs() {
         serde_json::from_str::<serde_json::Value>(line).unwrap();
     }
 }
+
+#[test]
+fn a_bare_reject_breaks_under_negmas_and_is_errored_under_genius_saop() {
+    let mk = |rules| {
+        let cfg = SessionConfig { n_rounds: 5, time_limit: None, rules };
+        Session::new(prepared(), vec![0, 1], vec![Box::new(Stubborn), Box::new(Script(vec![Action::Reject]))], cfg).unwrap()
+    };
+    assert_eq!(mk(Rules::Negmas).run(&mut ()).status, Status::Broken { by: 1 });
+    assert_eq!(
+        mk(Rules::GeniusSaop).run(&mut ()).status,
+        Status::Errored { by: 1, reason: "`reject` is not a legal move under the genius_saop rules".into() }
+    );
+}
