@@ -5,8 +5,8 @@ use crate::refdep::WithOpening;
 use crate::registry::{build, AgentError};
 use detente_core::{MediatorRule, Outcome, Role, Scenario};
 use detente_protocol::{
-    JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer, OutcomeId,
-    PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
+    Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer,
+    OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -73,6 +73,9 @@ pub struct SimulationSpec {
     pub least_satisfied_first: bool,
     /// Produce the JSONL trace.
     pub trace: bool,
+    /// Wall-clock limit in seconds for the joint table (needs a clock: see
+    /// [`simulate_with_clock`]); results then depend on machine speed.
+    pub time_limit: Option<f64>,
 }
 
 impl Default for SimulationSpec {
@@ -86,6 +89,7 @@ impl Default for SimulationSpec {
             mediator_rule: None,
             least_satisfied_first: false,
             trace: false,
+            time_limit: None,
         }
     }
 }
@@ -193,8 +197,19 @@ pub fn participants(scenario: &Scenario, protocol: Protocol) -> Vec<usize> {
     }
 }
 
-/// Runs one negotiation on `scenario` (prepared once by the caller and shared).
+/// Runs one negotiation on `scenario` (prepared once by the caller and shared). Reads no clock:
+/// a `time_limit` in the spec is refused here; use [`simulate_with_clock`].
 pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &SimulationSpec) -> Result<Simulation, SimulateError> {
+    simulate_with_clock(scenario, prepared, spec, None)
+}
+
+/// [`simulate`] with a clock for a wall-clock limit at the joint table.
+pub fn simulate_with_clock(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    clock: Option<&dyn Clock>,
+) -> Result<Simulation, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
     let parties = participants(scenario, protocol);
     let specs: Vec<String> = match &spec.negotiators {
@@ -238,8 +253,8 @@ pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &Si
                 spec.seed,
                 trace_parties,
             );
-            let cfg = SessionConfig { n_rounds: deadline, time_limit: None, rules: spec.rules };
-            let mut s = Session::new(Arc::clone(prepared), parties.clone(), negotiators, cfg)?;
+            let cfg = SessionConfig { n_rounds: deadline, time_limit: spec.time_limit, rules: spec.rules };
+            let mut s = Session::with_clock(Arc::clone(prepared), parties.clone(), negotiators, cfg, clock)?;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
             let r = match tracer.as_mut() {
                 Some(t) => s.run(t),

@@ -71,6 +71,13 @@ enum Command {
         /// Shuttle: visit the least satisfied party first.
         #[arg(long)]
         least_satisfied_first: bool,
+        /// Also end the joint table after this many seconds of wall time (results then depend
+        /// on the machine's speed; off by default).
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// List the negotiators and their parameters, and exit.
+        #[arg(long)]
+        list_negotiators: bool,
     },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
@@ -132,7 +139,19 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
-        Command::Negotiate { file, protocol, negotiators, rounds, seed, trace, mediator_rule, rules, least_satisfied_first } => {
+        Command::Negotiate {
+            file,
+            protocol,
+            negotiators,
+            rounds,
+            seed,
+            trace,
+            mediator_rule,
+            rules,
+            least_satisfied_first,
+            time_limit,
+            list_negotiators,
+        } => {
             let args = commands::negotiate::Args {
                 protocol: protocol.as_deref(),
                 negotiators: negotiators.as_deref(),
@@ -142,6 +161,8 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 mediator_rule: mediator_rule.as_deref(),
                 rules: rules.as_deref(),
                 least_satisfied_first: *least_satisfied_first,
+                time_limit: *time_limit,
+                list_negotiators: *list_negotiators,
             };
             commands::negotiate::run(file.as_deref(), &args, &opts)
         }

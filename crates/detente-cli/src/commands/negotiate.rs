@@ -20,6 +20,8 @@ pub(crate) struct Args<'a> {
     pub(crate) mediator_rule: Option<&'a str>,
     pub(crate) rules: Option<&'a str>,
     pub(crate) least_satisfied_first: bool,
+    pub(crate) time_limit: Option<f64>,
+    pub(crate) list_negotiators: bool,
 }
 
 /// Splits `a,b(x=1,y=2),c` at top-level commas.
@@ -64,6 +66,11 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         None => Rules::Negmas,
         Some(r) => Rules::parse(r).ok_or_else(|| Failure::Input(format!("--rules: unknown rule set `{r}`; known: negmas, genius_saop")))?,
     };
+    if let Some(l) = args.time_limit {
+        if l.is_nan() || l <= 0.0 {
+            return Err(Failure::Input(format!("--time-limit: expected a positive number of seconds, got {l}")));
+        }
+    }
     if args.rounds == Some(0) {
         return Err(Failure::Input("--rounds: the deadline must be at least 1 round".into()));
     }
@@ -76,6 +83,7 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         mediator_rule,
         least_satisfied_first: args.least_satisfied_first,
         trace: args.trace.is_some(),
+        time_limit: args.time_limit,
     })
 }
 
@@ -147,11 +155,23 @@ pub(crate) fn simulation_json(s: &Scenario, sim: &Simulation) -> serde_json::Val
 }
 
 pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> Result<(), Failure> {
+    if args.list_negotiators {
+        if opts.json {
+            print_json(&json!(detente_agents::NAMES.iter().map(|(n, d)| json!({ "name": n, "description": d })).collect::<Vec<_>>()));
+        } else {
+            let rows: Vec<Vec<String>> = detente_agents::NAMES.iter().map(|(n, d)| vec![n.to_string(), d.to_string()]).collect();
+            print!("{}", table(&["negotiator".to_string(), "algorithm and parameters".to_string()], &rows));
+        }
+        return Ok(());
+    }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     let spec = spec_from(args)?;
     let prepared = prepare(s)?;
-    let sim = run_simulation(s, &prepared, &spec)?;
+    let start = std::time::Instant::now();
+    let clock = move || start.elapsed().as_secs_f64();
+    let sim = detente_agents::simulate_with_clock(s, &prepared, &spec, spec.time_limit.map(|_| &clock as &dyn detente_protocol::Clock))
+        .map_err(|e| Failure::Input(e.to_string()))?;
     if let (Some(path), Some(trace)) = (args.trace, sim.trace.as_ref()) {
         std::fs::write(path, trace).map_err(|e| Failure::Input(format!("--trace {}: {e}", path.display())))?;
     }
