@@ -171,3 +171,75 @@ impl Negotiator for RandomNegotiator {
         Action::Offer(self.rng.gen_range(0..n))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use detente_core::{Issue, OutcomeSpace};
+    use detente_protocol::{PartyUtility, Standing};
+
+    #[test]
+    fn naive_tft_concession_at_chosen_rounds() {
+        let u = PartyUtility::from_utilities(vec![0.0, 0.2, 0.5, 0.9, 1.0], None, "a").unwrap();
+        let space = OutcomeSpace::new(vec![Issue::integer("x", 0, 4, 1)]);
+        let view = |round: u32, offer: Option<OutcomeId>| View {
+            me: 1,
+            n_parties: 2,
+            round,
+            n_rounds: 10,
+            time: 0.5,
+            offer: offer.map(|o| Standing { outcome: o, by: 0 }),
+            utility: &u,
+            space: &space,
+            history: &[],
+        };
+        let tft = NaiveTitForTat::DEFAULT;
+        // round 0: no concession, whatever is on the table
+        assert_eq!(tft.concession(&view(0, Some(2)), Some(2)), 0.0);
+        // rounds 1-2: the forced minimal concession, the gap between the two best outcomes
+        assert_eq!(tft.concession(&view(1, Some(2)), Some(2)), (1.0 - 0.9 + 1e-12) / 1.0);
+        // from round 3: the mirror of the opponent's offer, ũ(offer) (+ kindness)
+        assert_eq!(tft.concession(&view(3, Some(2)), Some(2)), 0.5);
+        assert_eq!(NaiveTitForTat { kindness: 0.1, punish: false }.concession(&view(3, Some(1)), Some(1)), 0.2 + 0.1);
+        // acting: accept iff ũ(offer) ≥ 1 − concession; else offer the worst outcome above it
+        let mut t = tft;
+        assert_eq!(t.act(&view(3, Some(2))), Action::Accept, "0.5 ≥ 1 − 0.5");
+        assert_eq!(t.act(&view(3, Some(1))), Action::Offer(3), "0.2 < 0.8: worst outcome with ũ ≥ 0.8 is 0.9");
+        assert_eq!(t.act(&view(0, None)), Action::Offer(4));
+    }
+
+    #[test]
+    fn micro_concedes_one_outcome_per_new_offer_received() {
+        use detente_protocol::Event;
+        let u = PartyUtility::from_utilities(vec![0.1, 0.4, 0.6, 0.8, 1.0], Some(0.3), "a").unwrap();
+        let space = OutcomeSpace::new(vec![Issue::integer("x", 0, 4, 1)]);
+        let mut m = Micro::new(rand::SeedableRng::seed_from_u64(0));
+        let hist = [
+            Event { round: 0, actor: 0, action: Action::Offer(0) },
+            Event { round: 0, actor: 1, action: Action::Offer(4) },
+            Event { round: 1, actor: 0, action: Action::Offer(0) },
+            Event { round: 1, actor: 1, action: Action::Offer(3) },
+            Event { round: 2, actor: 0, action: Action::Offer(0) },
+        ];
+        let view = |n: usize, offer: OutcomeId| View {
+            me: 1,
+            n_parties: 2,
+            round: 0,
+            n_rounds: 10,
+            time: 0.5,
+            offer: Some(Standing { outcome: offer, by: 0 }),
+            utility: &u,
+            space: &space,
+            history: &hist[..n],
+        };
+        // received one distinct offer, sent none: concede to the best
+        assert_eq!(m.act(&view(1, 0)), Action::Offer(4));
+        // sent 1 distinct, received 1: it may concede once more
+        assert_eq!(m.act(&view(3, 0)), Action::Offer(3));
+        // the opponent repeats itself: sent 2 > received 1, so it repeats one of its own offers
+        let a = m.act(&view(5, 0));
+        assert!(a == Action::Offer(4) || a == Action::Offer(3), "{a:?}");
+        // and it accepts an offer as good as the lowest it has offered (0.8)
+        assert_eq!(m.act(&view(5, 3)), Action::Accept);
+    }
+}
