@@ -115,6 +115,8 @@ enum ScenarioCommand {
 }
 
 fn main() -> ExitCode {
+    // Messages stay on one line so that they can be grepped; miette only draws the snippet.
+    let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -16,14 +16,12 @@ pub(crate) fn report_failure(failure: &Failure) {
 }
 
 fn report_format_error(e: &FormatError) {
-    eprintln!("error: {e}");
-    let Some(loc) = e.location() else { return };
-    if loc.line == 0 {
-        return;
-    }
-    let Some(text) = source_text(&loc.file) else { return };
-    let Some(offset) = offset_of(&text, loc.line, loc.column) else { return };
-    let diag = MietteDiagnostic::new("here").with_label(LabeledSpan::at_offset(offset, "here"));
+    let plain = || eprintln!("error: {e}");
+    let Some(loc) = e.location().filter(|l| l.line > 0) else { return plain() };
+    let Some(text) = source_text(&loc.file) else { return plain() };
+    let Some(offset) = offset_of(&text, loc.line, loc.column) else { return plain() };
+    // One diagnostic: the full message (with file:line:col, greppable) over the source line.
+    let diag = MietteDiagnostic::new(format!("error: {e}")).with_label(LabeledSpan::at_offset(offset, "here"));
     let report = Report::new(diag).with_source_code(NamedSource::new(loc.file.clone(), text));
     eprintln!("{report:?}");
 }

@@ -460,6 +460,11 @@ fn folder_errors() {
     let from_domain = genius::load_file(&dir.path().join("d.xml"), Semantics::Genius).unwrap();
     assert_eq!(from_domain, s);
     assert!(genius::is_genius_folder(dir.path()));
+    assert_eq!(genius::load(dir.path(), Semantics::Genius).unwrap(), s);
+    assert_eq!(
+        genius::load(&dir.path().join("a.xml"), Semantics::Negmas).unwrap().actors[0].preferences.discount,
+        Discount::PerRound { factor: 0.9 }
+    );
 }
 
 // ---------------------------------------------------------------- export
@@ -733,4 +738,104 @@ fn export_refuses_issues_too_large_to_tabulate() {
         genius::to_strings(&s).unwrap_err().to_string(),
         "cannot export to genius: issue `Sanctions relief pct` has 100000001 values; the GENIUS export tabulates each issue and supports at most 10000000"
     );
+}
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Damaged files (characters deleted, duplicated or replaced anywhere) give an error or a
+        /// scenario — never a panic — under both semantics.
+        #[test]
+        fn damaged_files_never_panic(
+            edits in proptest::collection::vec((0usize..2000, 0u8..3, proptest::sample::select(vec!['<', '>', '"', '&', '/', '=', ' ', '\n', 'x', '1', '-', '\u{80}'])), 1..6),
+            which in 0u8..2,
+        ) {
+            let mut chars: Vec<char> = if which == 0 { CEASEFIRE_DOMAIN.chars().collect() } else { CEASEFIRE_SIDE_A.chars().collect() };
+            for (pos, op, c) in edits {
+                let p = pos % chars.len().max(1);
+                match op {
+                    0 => { chars.remove(p); }
+                    1 => chars.insert(p, c),
+                    _ => chars[p] = c,
+                }
+            }
+            let damaged: String = chars.into_iter().collect();
+            for sem in [Semantics::Genius, Semantics::Negmas] {
+                let r = if which == 0 {
+                    genius::from_strs("d.xml", &damaged, &[("a.xml", CEASEFIRE_SIDE_A)], sem)
+                } else {
+                    genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", &damaged)], sem)
+                };
+                if let Err(e) = r {
+                    // Every error but I/O carries a place or a file.
+                    prop_assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+
+        /// Arbitrary bytes as a profile: no panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = genius::from_bytes(("d.xml", CEASEFIRE_DOMAIN.as_bytes()), &[("a.xml", &bytes)], Semantics::Genius);
+            let _ = detente_formats::geniusweb::from_strs(None, &[("a.json", &String::from_utf8_lossy(&bytes))]);
+        }
+    }
+}
+
+#[test]
+fn huge_integer_ranges_are_refused_not_overflowed() {
+    let d = CEASEFIRE_DOMAIN
+        .replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="-9223372036854775808" upperbound="9223372036854775807""#);
+    assert_eq!(
+        genius_err(&d, CEASEFIRE_SIDE_A),
+        "d.xml:15:48: integer issue `Sanctions relief pct` spans [-9223372036854775808, 9223372036854775807]; expected fewer than 2^53 values"
+    );
+}
+
+/// A brute-force check of the GENIUS reading on every outcome of all nine domains against the
+/// opposition and Nash values of SOURCES.md (computed there by an independent script):
+/// opposition = min over outcomes of the Euclidean distance to (1, …, 1); Nash = the outcome
+/// maximising u1·u2 for the first two profiles (reservation 0).
+#[test]
+fn genius_semantics_reproduce_sources_md_opposition_and_nash() {
+    // (folder, actors used in SOURCES.md's order (empty = all, in file order), opposition, Nash (u1, u2)).
+    type Row = (&'static str, &'static [&'static str], f64, Option<(f64, f64)>);
+    let rows: &[Row] = &[
+        ("genius/Laptop", &["laptop_buyer_utility", "laptop_seller_utility"], 0.15961, Some((1.0, 0.81511))),
+        ("genius/ItexvsCypress", &["ItexvsCypress_Itex", "ItexvsCypress_Cypress"], 0.43146, Some((0.72148, 0.67048))),
+        ("genius/EnglandZimbabwe", &["England", "Zimbabwe"], 0.27212, Some((0.91092, 0.73322))),
+        ("genius/Grocery", &["Grocery_domain_mary", "Grocery_domain_sam"], 0.19138, Some((0.84, 0.895))),
+        ("genius/Party", &["party1_utility", "party2_utility", "party3_utility"], 0.35410, None),
+        ("genius/Party", &[], 0.73145, None),
+        ("genius/SmartEnergyGrid", &[], 0.40140, None),
+        ("genius/Politics", &[], 0.46350, None),
+        ("genius/Travel", &["travel_chox", "travel_fanny"], 0.23027, Some((0.88241, 0.80202))),
+        ("genius/Energy", &["energy_consumer", "energy_distributor"], 0.44541, Some((0.625, 0.75429))),
+    ];
+    for &(folder, ids, opposition, nash) in rows {
+        let Some(s) = load(folder, Semantics::Genius) else { return };
+        let actors: Vec<_> = if ids.is_empty() { s.actors.iter().collect() } else { ids.iter().map(|id| s.actor(id).unwrap()).collect() };
+        let k = actors.len();
+        let tables: Vec<_> = actors.iter().map(|a| a.preferences.utility.additive_tables(&s.space).unwrap()).collect();
+        let n = s.space.cardinality().as_u64().unwrap();
+        let mut idx = vec![0u32; s.space.issues().len()];
+        let (mut best_d, mut best_p, mut best_u) = (f64::INFINITY, f64::NEG_INFINITY, (0.0, 0.0));
+        for i in 0..n {
+            s.space.value_indices_at(i, &mut idx);
+            let u: Vec<f64> = tables.iter().map(|t| t.eval(&idx)).collect();
+            best_d = best_d.min(u.iter().map(|x| (1.0 - x) * (1.0 - x)).sum::<f64>().sqrt());
+            if u[0] * u[1] > best_p {
+                best_p = u[0] * u[1];
+                best_u = (u[0], u[1]);
+            }
+        }
+        assert!((best_d - opposition).abs() < 1e-5, "{folder} ({k} actors): opposition {best_d} vs {opposition}");
+        if let Some((a, b)) = nash {
+            assert!((best_u.0 - a).abs() < 1e-5 && (best_u.1 - b).abs() < 1e-5, "{folder}: Nash {best_u:?} vs ({a}, {b})");
+        }
+    }
 }

@@ -8,7 +8,8 @@
 //! NegMAS 0.16 (`issues_from_xml_str`, `UtilityFunction.from_xml_str`, `load_genius_domain`).
 //!
 //! # Entry points
-//! - [`load_folder`] / [`load_file`]: files on disk ([`crate::load_path`] uses GENIUS semantics).
+//! - [`load`] (folder or file), [`load_folder`], [`load_file`]: files on disk
+//!   ([`crate::load_path`] uses GENIUS semantics).
 //! - [`from_strs`] / [`from_bytes`]: the same from memory (no files needed).
 //! - [`export`] / [`to_strings`]: write a scenario back as a domain plus one profile per actor.
 //!
@@ -20,8 +21,9 @@
 //! - **Actors** are named after the profile file stem (`laptop_buyer_utility`), required
 //!   parties. **Scenario** id and title: the domain file stem.
 //! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
-//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues carry `lowerbound`/`upperbound` on `<issue>`; real
-//!   issues in a `<range>` child. Discrete values keep their document order.
+//!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues
+//!   carry `lowerbound`/`upperbound` on `<issue>`; real issues in a `<range>` child. Discrete
+//!   values keep their document order.
 //! - **Issue ids** are the GENIUS names; a name containing `=` or `,` (which detente's outcome
 //!   syntax reserves) or surrounding spaces gets an id with `=`→`-`, `,`→`;`, trimmed, and keeps
 //!   the original as its display name. Option ids are the `value` strings exactly.
@@ -63,8 +65,10 @@
 //! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
 //!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
 //! - **Discount**: `d ∈ (0, 1)` → [`detente_core::Discount::PerRound`] (NegMAS `discount_per_round`: the
-//!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none.
-//!   **Reservation**: as written.
+//!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none; above 1 or
+//!   negative → an error (NegMAS would let utilities grow per round). **Reservation**: as
+//!   written. NegMAS's lenient default (`safe_parsing=False`) pads gaps in the issue indices with
+//!   a one-value dummy issue; detente has no dummy issues (utilities are unaffected).
 //!
 //! # Lenient XML
 //! Before parsing (with `quick-xml`), each file is decoded and pre-sanitised, repairing exactly
@@ -84,6 +88,11 @@
 //!
 //! # Export
 //! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
+//!
+//! # Cost
+//! Reading is linear in the file sizes (one sanitising pass, one `quick-xml` pass, one tree
+//! walk) plus O(values) per profile issue for matching; nothing is enumerated. Writing
+//! tabulates each enumerable issue once per actor: O(actors × Σ issue values).
 
 pub(crate) mod read;
 mod write;
@@ -180,6 +189,17 @@ pub fn is_genius_folder(path: &Path) -> bool {
                 text.contains("<negotiation_template")
             })
     })
+}
+
+/// Loads a GENIUS folder ([`load_folder`]) or file ([`load_file`]) with the given semantics —
+/// what a `--semantics genius|negmas` option of the CLI would call ([`crate::load_path`] always
+/// uses GENIUS semantics).
+pub fn load(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    if path.is_dir() {
+        load_folder(path, semantics)
+    } else {
+        load_file(path, semantics)
+    }
 }
 
 /// Loads a GENIUS folder: one domain file and every profile beside it (profiles in file-name

@@ -165,6 +165,13 @@ fn walk_domain(doc: &Doc, obj: &Element, domain: &mut Domain, seen: &mut Vec<(i6
                         format!("integer issue `{name}` has upperbound {hi} below lowerbound {lo}"),
                     ));
                 }
+                if (hi as i128 - lo as i128) >= 1i128 << 53 {
+                    return Err(doc.invalid_attr(
+                        el,
+                        "upperbound",
+                        format!("integer issue `{name}` spans [{lo}, {hi}]; expected fewer than 2^53 values"),
+                    ));
+                }
                 DomKind::Integer { lo, hi }
             }
             "real" => {
