@@ -6,7 +6,8 @@ For every (scenario, pair, n_steps) this script
      loaded once; every negotiation builds a fresh SAOMechanism and fresh negotiators (so each
      pays NegMAS's per-negotiator inverse-utility build) and runs to the end; median of runs;
   2. exports the scenario *as NegMAS loaded it* (issues, raw linear-additive weights and value
-     tables, reserved values) to JSON and times detente's `sao_throughput` example on it:
+     tables, reserved values) to JSON — or, with `--reader genius`, hands detente the GENIUS
+     folder to read itself (NegMAS semantics) — and times detente's `sao_throughput` example:
      the scenario is prepared once (every party's utilities evaluated and sorted, shared by
      Arc), then fresh negotiators + a fresh session per negotiation; median of batches;
   3. prints negotiations/s for both, the ratio, detente's rounds/s and one-off preparation
@@ -135,6 +136,12 @@ def main() -> int:
     ap.add_argument("--max-reps", type=int, default=30)
     ap.add_argument("--budget", type=float, default=5.0, help="NegMAS seconds per row after min-reps")
     ap.add_argument("--detente-seconds", type=float, default=1.0)
+    ap.add_argument(
+        "--reader",
+        choices=["negmas-export", "genius"],
+        default="negmas-export",
+        help="detente's input: the ufuns NegMAS loaded, exported to JSON (default), or the GENIUS folder read by detente's own reader with NegMAS semantics",
+    )
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -146,7 +153,7 @@ def main() -> int:
 
     rows = []
     hdr = f"{'scenario':22s} {'outcomes':>8s} {'pair':16s} {'steps':>5s} {'rounds N/d':>11s} {'NegMAS neg/s':>12s} {'detente neg/s':>13s} {'ratio':>8s} {'detente rounds/s':>16s} {'prep ms':>8s} {'cold ratio':>10s} agreement"
-    print(f"negmas {negmas.__version__}, python {sys.version.split()[0]}, {platform.platform()}", flush=True)
+    print(f"negmas {negmas.__version__}, python {sys.version.split()[0]}, {platform.platform()}; detente input: {args.reader}", flush=True)
     print(hdr, flush=True)
     with tempfile.TemporaryDirectory() as td:
         for scen in args.scenarios:
@@ -159,7 +166,8 @@ def main() -> int:
             for pair_name, ((ca, da), (cb, db)) in PAIRS.items():
                 for n in args.n_steps:
                     nm = negmas_bench(s, (ca, cb), n, args.min_reps, args.max_reps, args.budget)
-                    out = subprocess.run([args.detente_bin, str(jf), da, db, str(n), str(args.detente_seconds)], check=True, capture_output=True, text=True)
+                    src = str(jf) if args.reader == "negmas-export" else str(Path(args.root) / scen)
+                    out = subprocess.run([args.detente_bin, src, da, db, str(n), str(args.detente_seconds)], check=True, capture_output=True, text=True)
                     dt = json.loads(out.stdout)
                     n_agr = index[tuple(nm["agreement"])] if nm["agreement"] is not None else None
                     ratio = dt["negotiations_per_s"] / nm["negotiations_per_s"]

@@ -6,7 +6,10 @@
 //! prepared once (per-party utilities evaluated and sorted, shared by `Arc`); then fresh
 //! negotiators and a fresh session are built for every negotiation, as a tournament does.
 //!
-//! Usage: `sao_throughput SCENARIO.json NEG_A NEG_B N_STEPS [SECONDS]`
+//! Or: a GENIUS folder, read by detente's own reader with NegMAS semantics
+//! (`detente_formats::genius::load_folder(path, Semantics::Negmas)`).
+//!
+//! Usage: `sao_throughput SCENARIO.json|GENIUS_FOLDER NEG_A NEG_B N_STEPS [SECONDS]`
 //! Prints one JSON line: preparation time, negotiations/s, rounds/s, the result.
 
 use detente_protocol::{PreparedScenario, Session, SessionConfig};
@@ -19,11 +22,18 @@ fn main() {
         eprintln!("usage: sao_throughput SCENARIO.json NEG_A NEG_B N_STEPS [SECONDS]");
         std::process::exit(2);
     }
-    let text = std::fs::read_to_string(&args[1]).unwrap_or_else(|e| panic!("{}: {e}", args[1]));
-    let entry: serde_json::Value = serde_json::from_str(&text).expect("scenario JSON");
+    let path = std::path::Path::new(&args[1]);
+    let (scenario, name) = if path.is_dir() {
+        let s = detente_formats::genius::load_folder(path, detente_formats::genius::Semantics::Negmas)
+            .unwrap_or_else(|e| panic!("{}: {e}", args[1]));
+        (s, serde_json::json!(args[1]))
+    } else {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", args[1]));
+        let entry: serde_json::Value = serde_json::from_str(&text).expect("scenario JSON");
+        (detente_testkit::vector_scenario(&entry), entry["path"].clone())
+    };
     let n_steps: u32 = args[4].parse().expect("N_STEPS");
     let budget: f64 = args.get(5).map_or(1.0, |s| s.parse().expect("SECONDS"));
-    let scenario = detente_testkit::vector_scenario(&entry);
     let t0 = Instant::now();
     let prepared = Arc::new(PreparedScenario::new(&scenario).expect("prepare"));
     let t_prepare = t0.elapsed().as_secs_f64();
@@ -56,7 +66,8 @@ fn main() {
     rates.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (neg_s, rounds_s) = rates[rates.len() / 2];
     let out = serde_json::json!({
-        "scenario": entry["path"],
+        "scenario": name,
+        "actors": scenario.actors.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
         "n_outcomes": prepared.n_outcomes(),
         "pair": [args[2], args[3]],
         "n_steps": n_steps,
