@@ -108,3 +108,35 @@ fn prepared_utilities_equal_negmas_tables_bit_for_bit() {
     }
     assert!(checked > 9_000, "{checked}");
 }
+
+/// The same 96 negotiations end to end through detente's own GENIUS reader (NegMAS semantics)
+/// on the XML files the vectors were made from.
+#[test]
+fn all_96_reproduce_through_the_genius_reader() {
+    let Some(v) = negmas_vectors() else { return };
+    let Some(root) = detente_testkit::shared_data("negmas-vectors/scenarios") else { return };
+    let mut n = 0;
+    for entry in v["scenarios"].as_array().unwrap() {
+        let path = root.join(entry["path"].as_str().unwrap());
+        let scenario = detente_formats::genius::load_folder(&path, detente_formats::genius::Semantics::Negmas).unwrap();
+        let prepared = Arc::new(PreparedScenario::new(&scenario).unwrap());
+        assert_eq!(prepared.n_outcomes(), entry["n_outcomes"].as_u64().unwrap());
+        for neg in entry["negotiations"].as_array().unwrap() {
+            let classes: Vec<&str> = neg["negotiators"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+            let n_steps = neg["n_steps"].as_u64().unwrap() as u32;
+            let negs = classes.iter().map(|c| negotiator(c)).collect();
+            let mut s = Session::new(Arc::clone(&prepared), (0..classes.len()).collect(), negs, SessionConfig::rounds(n_steps)).unwrap();
+            let r = s.run(&mut ());
+            let st = &neg["stable_ties"];
+            let got = r.status.agreement();
+            assert_eq!(got, st["agreement_index"].as_u64(), "{} {classes:?} {n_steps}", entry["path"]);
+            if got.is_some() {
+                assert_eq!(u64::from(r.rounds) - 1, st["agreement_round"].as_u64().unwrap());
+                let want: Vec<f64> = st["agreement_utilities"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+                assert_eq!(r.utilities, want, "{} {classes:?} {n_steps}", entry["path"]);
+            }
+            n += 1;
+        }
+    }
+    assert_eq!(n, 96);
+}
