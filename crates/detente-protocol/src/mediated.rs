@@ -646,8 +646,8 @@ impl MediatedSession {
     /// Runs shuttle mediation to the end (§3): each round the mediator visits every party in
     /// turn (party order, or least satisfied first), presenting the text; the party accepts, or
     /// counters and the mediator composes the next text ([`MediationSetup::compose`]). A round
-    /// in which the text did not change and every required party accepted it is followed by
-    /// ratification; success is the agreement. `End` from a party breaks the talks.
+    /// in which every required party accepted the same text is followed by ratification of
+    /// that text; success is the agreement. `End` from a required party breaks the talks.
     pub fn run_shuttle<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
         let m = self.mediator_index();
         let n = self.setup.parties.len();
@@ -661,16 +661,24 @@ impl MediatedSession {
                 };
                 order.sort_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(a.cmp(&b)));
             }
-            let start = self.text;
-            let mut all_required = true;
+            // the text each required party accepted this round (None once one did not)
+            let mut agreed: Option<Option<OutcomeId>> = Some(None);
             for p in order {
                 self.proposed += 1;
                 let text = self.text;
+                let required = self.setup.required[p];
                 self.record(m, Action::Offer(text), obs, Some(p));
                 match self.ask(p, text, None, false) {
                     Ok(Answer::Act(Action::Accept)) => {
                         self.accepted += 1;
                         self.record(p as u32, Action::Accept, obs, Some(p));
+                        if required {
+                            agreed = match agreed {
+                                Some(None) => Some(Some(text)),
+                                Some(Some(t)) if t == text => Some(Some(t)),
+                                _ => None,
+                            };
+                        }
                     }
                     Ok(Answer::Act(Action::Offer(c))) => {
                         if c >= self.setup.prepared.n_outcomes() {
@@ -681,16 +689,20 @@ impl MediatedSession {
                             );
                         }
                         self.record(p as u32, Action::Offer(c), obs, Some(p));
-                        all_required &= !self.setup.required[p];
+                        if required {
+                            agreed = None;
+                        }
                         self.text = self.setup.compose(self.cfg.objective, text, p, c);
                     }
                     Ok(Answer::Act(Action::Reject)) => {
                         self.record(p as u32, Action::Reject, obs, Some(p));
-                        all_required &= !self.setup.required[p];
+                        if required {
+                            agreed = None;
+                        }
                     }
                     Ok(Answer::Act(Action::End)) => {
                         self.record(p as u32, Action::End, obs, Some(p));
-                        if self.setup.required[p] {
+                        if required {
                             self.status = Status::Broken { by: p as u32 };
                             return self.finish(obs);
                         }
@@ -699,7 +711,10 @@ impl MediatedSession {
                     Err(reason) => return self.error(p, reason, obs),
                 }
             }
-            if all_required && self.text == start {
+            if let Some(Some(t)) = agreed {
+                // every required party accepted the same text: put it to them as final (an
+                // optional party's counter-proposal after that does not hold it up)
+                self.text = t;
                 match self.ratify(obs) {
                     Ok(true) => {
                         self.status = Status::Agreed { outcome: self.text, round: self.round };
