@@ -87,6 +87,52 @@ fn golden(name: &str, negotiators: &[&str], rounds: u32, seed: u64) {
     assert_eq!(got, want, "{name}: trace differs from {}", path.display());
 }
 
+fn mediated_trace(protocol: &str, rule: detente_core::MediatorRule, seed: u64) -> String {
+    let mut scenario = toy();
+    // the usa mediates; europe-like optional party absent: ukraine and russia required
+    scenario.actors[2].role = detente_core::Role::Mediator;
+    let prepared = Arc::new(PreparedScenario::new(&scenario).unwrap());
+    let spec = detente_agents::SimulationSpec {
+        protocol: detente_agents::Protocol::parse(protocol),
+        negotiators: Some(vec!["boulware".into(), "conceder".into()]),
+        rounds: Some(20),
+        seed,
+        mediator_rule: Some(rule),
+        trace: true,
+        ..Default::default()
+    };
+    detente_agents::simulate(&scenario, &prepared, &spec).unwrap().trace.unwrap()
+}
+
+fn golden_text(name: &str, got: String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.jsonl"));
+    if std::env::var_os("DETENTE_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (DETENTE_UPDATE_GOLDEN=1 creates it)", path.display()));
+    assert_eq!(got, want, "{name}: trace differs from {}", path.display());
+}
+
+#[test]
+fn golden_single_text_hill_climbing_biased() {
+    let t = mediated_trace("single_text", detente_core::MediatorRule::Biased, 4);
+    assert_eq!(t, mediated_trace("single_text", detente_core::MediatorRule::Biased, 4));
+    golden_text("single-text-biased", t);
+}
+
+#[test]
+fn golden_single_text_steepest_welfare() {
+    golden_text("single-text-steepest-welfare", mediated_trace("single_text_steepest", detente_core::MediatorRule::Welfare, 0));
+}
+
+#[test]
+fn golden_shuttle_neutral() {
+    let t = mediated_trace("shuttle", detente_core::MediatorRule::Neutral, 0);
+    assert_eq!(t, mediated_trace("shuttle", detente_core::MediatorRule::Neutral, 0));
+    golden_text("shuttle-neutral", t);
+}
+
 #[test]
 fn golden_boulware_vs_linear() {
     golden("boulware-linear", &["boulware", "linear"], 20, 0);
