@@ -398,6 +398,9 @@ pub struct MediatedSession {
     status: Status,
     proposed: u32,
     accepted: u32,
+    stall: u32,
+    tried: Vec<OutcomeId>,
+    result: Option<MediatedResult>,
 }
 
 impl std::fmt::Debug for MediatedSession {
@@ -448,6 +451,9 @@ impl MediatedSession {
             status: Status::Running,
             proposed: 0,
             accepted: 0,
+            stall: 0,
+            tried: Vec::new(),
+            result: None,
         })
     }
 
@@ -551,7 +557,7 @@ impl MediatedSession {
         MediatedResult { status: self.status.clone(), rounds, text: self.text, utilities, proposed: self.proposed, accepted: self.accepted }
     }
 
-    fn candidate(&mut self, tried: &[OutcomeId]) -> Option<OutcomeId> {
+    fn candidate(&mut self) -> Option<OutcomeId> {
         let n = self.setup.prepared.n_outcomes();
         match self.cfg.move_rule {
             MoveRule::Veto => Some(self.rng.gen_range(0..n)),
@@ -563,7 +569,7 @@ impl MediatedSession {
                 let obj = self.cfg.objective;
                 let mut best: Option<(f64, OutcomeId)> = None;
                 for o in self.setup.neighbours(self.text) {
-                    if tried.contains(&o) {
+                    if self.tried.contains(&o) {
                         continue;
                     }
                     let v = self.setup.objective(obj, o);
@@ -581,66 +587,114 @@ impl MediatedSession {
     /// makes it the text. After `stall` rounds without a change, and at the deadline, the text
     /// is put to ratification; a failed ratification before the deadline resumes the rounds.
     pub fn run_single_text<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
-        let m = self.mediator_index();
-        let mut stall = 0u32;
-        let mut tried: Vec<OutcomeId> = Vec::new();
-        while self.round < self.cfg.n_rounds {
-            let cand = match self.candidate(&tried) {
-                Some(c) => Some(c),
-                None => {
-                    // every neighbour was refused at this text: try them again (time has moved
-                    // on, and time-dependent voters accept more as it does)
-                    tried.clear();
-                    self.candidate(&tried)
-                }
-            };
-            let Some(cand) = cand else {
-                // a one-outcome space: nothing to propose but the text itself
-                match self.ratify(obs) {
-                    Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
-                    Ok(false) => self.status = Status::Broken { by: m },
-                    Err(r) => return r,
-                }
-                return self.finish(obs);
-            };
-            self.proposed += 1;
-            self.record(m, Action::Offer(cand), obs, None);
-            let mut all = true;
-            for p in 0..self.setup.parties.len() {
-                match self.ask(p, cand, Some(self.text), true) {
-                    Ok(Answer::Vote(yes)) => {
-                        self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
-                        if self.setup.required[p] {
-                            all &= yes;
-                        }
-                    }
-                    Ok(Answer::Act(_)) => unreachable!("invariant: vote requested"),
-                    Err(reason) => return self.error(p, reason, obs),
-                }
-            }
-            if all && cand != self.text {
-                self.text = cand;
-                self.accepted += 1;
-                stall = 0;
-                tried.clear();
-            } else {
-                stall += 1;
-                tried.push(cand);
-            }
-            let last = self.round + 1 == self.cfg.n_rounds;
-            if stall >= self.cfg.stall || last {
-                match self.ratify(obs) {
-                    Ok(true) => {
-                        self.status = Status::Agreed { outcome: self.text, round: self.round };
-                        return self.finish(obs);
-                    }
-                    Ok(false) => stall = 0,
-                    Err(r) => return r,
-                }
-            }
-            self.round += 1;
+        while self.step_single_text(obs) {}
+        self.result.clone().expect("invariant: a finished session has a result")
+    }
+
+    /// One round of the single negotiating text (a candidate, every vote, any ratification).
+    /// Returns whether the session is still running; the result is then [`Self::result`].
+    pub fn step_single_text<O: Observer + ?Sized>(&mut self, obs: &mut O) -> bool {
+        self.step_with(obs, Self::round_single_text)
+    }
+
+    /// One round of shuttle mediation (a visit to every party, any ratification). Returns
+    /// whether the session is still running.
+    pub fn step_shuttle<O: Observer + ?Sized>(&mut self, obs: &mut O) -> bool {
+        self.step_with(obs, Self::round_shuttle)
+    }
+
+    /// The result, once the session has ended.
+    pub fn result(&self) -> Option<&MediatedResult> {
+        self.result.as_ref()
+    }
+
+    /// The current text.
+    pub fn text(&self) -> OutcomeId {
+        self.text
+    }
+
+    /// The current round (0-based).
+    pub fn round(&self) -> u32 {
+        self.round
+    }
+
+    fn step_with<O: Observer + ?Sized>(&mut self, obs: &mut O, round: fn(&mut Self, &mut O) -> Option<MediatedResult>) -> bool {
+        if self.result.is_some() {
+            return false;
         }
-        self.finish(obs)
+        let done = if self.round >= self.cfg.n_rounds { Some(self.finish(obs)) } else { round(self, obs) };
+        let done = match done {
+            Some(r) => Some(r),
+            None => {
+                self.round += 1;
+                (self.round >= self.cfg.n_rounds).then(|| self.finish(obs))
+            }
+        };
+        match done {
+            Some(r) => {
+                self.result = Some(r);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn round_single_text<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Option<MediatedResult> {
+        let m = self.mediator_index();
+        let cand = match self.candidate() {
+            Some(c) => Some(c),
+            None => {
+                // every neighbour was refused at this text: try them again (time has moved
+                // on, and time-dependent voters accept more as it does)
+                self.tried.clear();
+                self.candidate()
+            }
+        };
+        let Some(cand) = cand else {
+            // a one-outcome space: nothing to propose but the text itself
+            match self.ratify(obs) {
+                Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
+                Ok(false) => self.status = Status::Broken { by: m },
+                Err(r) => return Some(r),
+            }
+            return Some(self.finish(obs));
+        };
+        self.proposed += 1;
+        self.record(m, Action::Offer(cand), obs, None);
+        let mut all = true;
+        for p in 0..self.setup.parties.len() {
+            match self.ask(p, cand, Some(self.text), true) {
+                Ok(Answer::Vote(yes)) => {
+                    self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
+                    if self.setup.required[p] {
+                        all &= yes;
+                    }
+                }
+                Ok(Answer::Act(_)) => unreachable!("invariant: vote requested"),
+                Err(reason) => return Some(self.error(p, reason, obs)),
+            }
+        }
+        if all && cand != self.text {
+            self.text = cand;
+            self.accepted += 1;
+            self.stall = 0;
+            self.tried.clear();
+        } else {
+            self.stall += 1;
+            self.tried.push(cand);
+        }
+        let last = self.round + 1 == self.cfg.n_rounds;
+        if self.stall >= self.cfg.stall || last {
+            match self.ratify(obs) {
+                Ok(true) => {
+                    self.status = Status::Agreed { outcome: self.text, round: self.round };
+                    return Some(self.finish(obs));
+                }
+                Ok(false) => self.stall = 0,
+                Err(r) => return Some(r),
+            }
+        }
+        None
     }
 
     /// Runs shuttle mediation to the end (§3): each round the mediator visits every party in
@@ -649,84 +703,83 @@ impl MediatedSession {
     /// in which every required party accepted the same text is followed by ratification of
     /// that text; success is the agreement. `End` from a required party breaks the talks.
     pub fn run_shuttle<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
+        while self.step_shuttle(obs) {}
+        self.result.clone().expect("invariant: a finished session has a result")
+    }
+
+    fn round_shuttle<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Option<MediatedResult> {
         let m = self.mediator_index();
         let n = self.setup.parties.len();
-        while self.round < self.cfg.n_rounds {
-            let mut order: Vec<usize> = (0..n).collect();
-            if self.cfg.least_satisfied_first {
-                let t = self.text;
-                let margin = |p: usize| {
-                    let u = self.setup.prepared.utility(self.setup.parties[p]);
-                    u.utility(t) - u.reservation_value()
-                };
-                order.sort_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(a.cmp(&b)));
-            }
-            // the text each required party accepted this round (None once one did not)
-            let mut agreed: Option<Option<OutcomeId>> = Some(None);
-            for p in order {
-                self.proposed += 1;
-                let text = self.text;
-                let required = self.setup.required[p];
-                self.record(m, Action::Offer(text), obs, Some(p));
-                match self.ask(p, text, None, false) {
-                    Ok(Answer::Act(Action::Accept)) => {
-                        self.accepted += 1;
-                        self.record(p as u32, Action::Accept, obs, Some(p));
-                        if required {
-                            agreed = match agreed {
-                                Some(None) => Some(Some(text)),
-                                Some(Some(t)) if t == text => Some(Some(t)),
-                                _ => None,
-                            };
-                        }
-                    }
-                    Ok(Answer::Act(Action::Offer(c))) => {
-                        if c >= self.setup.prepared.n_outcomes() {
-                            return self.error(
-                                p,
-                                format!("offered outcome {c}, but the space has {} outcomes", self.setup.prepared.n_outcomes()),
-                                obs,
-                            );
-                        }
-                        self.record(p as u32, Action::Offer(c), obs, Some(p));
-                        if required {
-                            agreed = None;
-                        }
-                        self.text = self.setup.compose(self.cfg.objective, text, p, c);
-                    }
-                    Ok(Answer::Act(Action::Reject)) => {
-                        self.record(p as u32, Action::Reject, obs, Some(p));
-                        if required {
-                            agreed = None;
-                        }
-                    }
-                    Ok(Answer::Act(Action::End)) => {
-                        self.record(p as u32, Action::End, obs, Some(p));
-                        if required {
-                            self.status = Status::Broken { by: p as u32 };
-                            return self.finish(obs);
-                        }
-                    }
-                    Ok(Answer::Vote(_)) => unreachable!("invariant: action requested"),
-                    Err(reason) => return self.error(p, reason, obs),
-                }
-            }
-            if let Some(Some(t)) = agreed {
-                // every required party accepted the same text: put it to them as final (an
-                // optional party's counter-proposal after that does not hold it up)
-                self.text = t;
-                match self.ratify(obs) {
-                    Ok(true) => {
-                        self.status = Status::Agreed { outcome: self.text, round: self.round };
-                        return self.finish(obs);
-                    }
-                    Ok(false) => {}
-                    Err(r) => return r,
-                }
-            }
-            self.round += 1;
+        let mut order: Vec<usize> = (0..n).collect();
+        if self.cfg.least_satisfied_first {
+            let t = self.text;
+            let margin = |p: usize| {
+                let u = self.setup.prepared.utility(self.setup.parties[p]);
+                u.utility(t) - u.reservation_value()
+            };
+            order.sort_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(a.cmp(&b)));
         }
-        self.finish(obs)
+        // the text each required party accepted this round (None once one did not)
+        let mut agreed: Option<Option<OutcomeId>> = Some(None);
+        for p in order {
+            self.proposed += 1;
+            let text = self.text;
+            let required = self.setup.required[p];
+            self.record(m, Action::Offer(text), obs, Some(p));
+            match self.ask(p, text, None, false) {
+                Ok(Answer::Act(Action::Accept)) => {
+                    self.accepted += 1;
+                    self.record(p as u32, Action::Accept, obs, Some(p));
+                    if required {
+                        agreed = match agreed {
+                            Some(None) => Some(Some(text)),
+                            Some(Some(t)) if t == text => Some(Some(t)),
+                            _ => None,
+                        };
+                    }
+                }
+                Ok(Answer::Act(Action::Offer(c))) => {
+                    if c >= self.setup.prepared.n_outcomes() {
+                        let reason = format!("offered outcome {c}, but the space has {} outcomes", self.setup.prepared.n_outcomes());
+                        return Some(self.error(p, reason, obs));
+                    }
+                    self.record(p as u32, Action::Offer(c), obs, Some(p));
+                    if required {
+                        agreed = None;
+                    }
+                    self.text = self.setup.compose(self.cfg.objective, text, p, c);
+                }
+                Ok(Answer::Act(Action::Reject)) => {
+                    self.record(p as u32, Action::Reject, obs, Some(p));
+                    if required {
+                        agreed = None;
+                    }
+                }
+                Ok(Answer::Act(Action::End)) => {
+                    self.record(p as u32, Action::End, obs, Some(p));
+                    if required {
+                        self.status = Status::Broken { by: p as u32 };
+                        return Some(self.finish(obs));
+                    }
+                }
+                Ok(Answer::Vote(_)) => unreachable!("invariant: action requested"),
+                Err(reason) => return Some(self.error(p, reason, obs)),
+            }
+        }
+        if let Some(Some(t)) = agreed {
+            // every required party accepted the same text: put it to them as final (an
+            // optional party's counter-proposal after that does not hold it up)
+            self.text = t;
+            match self.ratify(obs) {
+                Ok(true) => {
+                    self.status = Status::Agreed { outcome: self.text, round: self.round };
+                    return Some(self.finish(obs));
+                }
+                Ok(false) => {}
+                Err(r) => return Some(r),
+            }
+        }
+        None
     }
 }
 

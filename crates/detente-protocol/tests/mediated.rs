@@ -318,3 +318,30 @@ fn setup_errors_are_typed() {
         .unwrap_err();
     assert_eq!(e, MediationError::Mismatch { parties: 3, negotiators: 1 });
 }
+
+#[test]
+fn stepping_round_by_round_equals_running() {
+    let s = scenario();
+    let mk = || {
+        MediatedSession::new(
+            setup(&s),
+            negs(&["climber", "climber", "climber"]),
+            MediationConfig::new(12, Objective::Welfare),
+            ChaCha8Rng::seed_from_u64(2),
+        )
+        .unwrap()
+    };
+    for shuttle in [false, true] {
+        let mut a = mk();
+        let ra = if shuttle { a.run_shuttle(&mut ()) } else { a.run_single_text(&mut ()) };
+        let mut b = mk();
+        let mut rounds = 0;
+        while if shuttle { b.step_shuttle(&mut ()) } else { b.step_single_text(&mut ()) } {
+            rounds += 1;
+            assert_eq!(b.round(), rounds);
+        }
+        assert_eq!(b.result(), Some(&ra));
+        assert_eq!(a.history(), b.history());
+        assert!(!b.step_single_text(&mut ()), "a finished session stays finished");
+    }
+}
