@@ -40,6 +40,18 @@ enum Command {
     /// Read, check and convert scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Pareto frontier, bargaining solutions (Nash, Kalai-Smorodinsky, ...) and the zone of
+    /// possible agreement.
+    Analyze {
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        file: Option<PathBuf>,
+        /// Also list every point of the Pareto frontier.
+        #[arg(long)]
+        frontier: bool,
+        /// Whose definitions to follow.
+        #[arg(long, value_enum, default_value = "negmas")]
+        semantics: commands::analyze::SemanticsArg,
+    },
     /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
     Negotiate {
         /// Scenario file (default: built-in).
@@ -140,6 +152,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
+        Command::Analyze { file, frontier, semantics } => commands::analyze::run(file.as_deref(), *frontier, *semantics, &opts),
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
         Command::Negotiate {
             file,

@@ -176,6 +176,60 @@ fn genius_folders_work_wherever_a_file_does() {
 }
 
 #[test]
+fn analyze_reports_frontier_solutions_and_zopa_as_options() {
+    let o = detente(&["analyze", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["semantics"], "negmas");
+    assert_eq!(v["parties"].as_array().map(Vec::len), Some(4));
+    assert!(v["frontier_size"].as_u64().unwrap() > 0);
+    assert!(v.get("frontier").is_none(), "frontier points only with --frontier");
+    let nash = &v["solutions"]["nash"]["points"][0];
+    let deal = v["deals"][nash["outcome"].as_u64().unwrap().to_string()].as_str().unwrap();
+    assert!(deal.starts_with("territory="), "{deal}");
+    assert_eq!(v["zopa"]["required"], serde_json::json!(["russia", "ukraine"]));
+    assert_eq!(v["zopa"]["exists"], true);
+
+    let o = detente(&["analyze", "--json", "--frontier"]);
+    let f = json(&o);
+    assert_eq!(f["frontier"].as_array().map(Vec::len), f["frontier_size"].as_u64().map(|n| n as usize));
+
+    let o = detente(&["analyze"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in ["Pareto frontier:", "Zone of possible agreement", "Nash", "Kalai-Smorodinsky", "best for russia:"] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn analyze_says_when_no_deal_beats_walking_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    let text = std::fs::read_to_string(repo().join("scenarios/ukraine-ceasefire-2025.toml")).unwrap();
+    // Russia's walk-away value above anything it can get.
+    let text = text.replace("reservation = 0.55", "reservation = 0.999");
+    std::fs::write(&path, text).unwrap();
+    let o = detente(&["analyze", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("no deal beats walking away for russia"), "{}", stdout(&o));
+}
+
+#[test]
+fn study_has_the_analysis_section_for_every_case() {
+    let o = detente(&["study", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let cases = v["cases"].as_array().unwrap().len();
+    assert_eq!(v["analysis"].as_array().map(Vec::len), Some(cases));
+    for c in v["analysis"].as_array().unwrap() {
+        assert!(c["nash"]["deal"].as_str().is_some_and(|d| d.contains("territory=")), "{c}");
+    }
+    let o = detente(&["study"]);
+    assert!(stdout(&o).contains("## Is there a deal? Efficient and fair deals"));
+}
+
+#[test]
 fn negotiate_prints_the_deal_and_utilities() {
     let o = detente(&["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear", "--rounds", "40", "--seed", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -299,13 +299,15 @@ impl UtilityFunction for Spatial {
         if total <= 0.0 {
             return 0.0;
         }
-        let mut loss = 0.0;
+        // The same left fold as `additive_tables` (1 + Σ_i −s_i·loss_i/Σs), so that evaluating by
+        // outcome and by per-issue tables agree bit for bit (frontier membership compares raw floats).
+        let mut u = 1.0;
         for ((p, issue), v) in self.positions.iter().zip(space.issues()).zip(&outcome.0) {
             if let Some(p) = p {
-                loss += p.salience * self.issue_loss(issue, p, v);
+                u += -p.salience * self.issue_loss(issue, p, v) / total;
             }
         }
-        1.0 - loss / total
+        u
     }
 
     fn additive_tables(&self, space: &OutcomeSpace) -> Option<AdditiveTables> {

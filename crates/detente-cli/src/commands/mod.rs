@@ -1,6 +1,7 @@
 //! One module per command. Each command loads its scenario through [`crate::load`], calls a
 //! lens, and renders text or JSON. `study` is composed of [`Section`]s, one per lens.
 
+pub(crate) mod analyze;
 pub(crate) mod negotiate;
 pub(crate) mod scenario;
 pub(crate) mod simulation;

@@ -35,7 +35,12 @@ pub(crate) fn run(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure
             cases
         }
     };
-    let sections = vec![overview(base, &loaded.source), variants(base, &cases), super::simulation::section(&cases, 0)?];
+    let sections = vec![
+        overview(base, &loaded.source),
+        variants(base, &cases),
+        super::analyze::study_section(&cases, &loaded.source)?,
+        super::simulation::section(&cases, 0)?,
+    ];
     if opts.json {
         let mut report = serde_json::Map::new();
         report.insert("scenario".into(), json!(base.meta.id));

@@ -1,0 +1,364 @@
+//! The full analysis of a scenario: sizes, opposition, the frontier, every solution, the ZOPA.
+
+use crate::eval::Evaluator;
+use crate::frontier::Frontier;
+use crate::large::{additive_tables, frontier_by_issue_dp};
+use crate::scan::{frontier_only, scan, ScanParams};
+use crate::solutions::{genius_solutions, negmas_solutions, OutcomeRef, Solutions};
+use crate::AnalysisError;
+use detente_core::{Actor, Cardinality, Scenario, Utility};
+use serde::Serialize;
+
+/// Whose definitions the numbers follow (see `docs/analysis.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semantics {
+    /// NegMAS 0.16.0 `calc_scenario_stats`: solutions on the frontier of the outcomes every
+    /// party rates at least its reservation; opposition `min √Σ(1 − u_i/max_i)²` over those
+    /// outcomes; rational fraction with strict `>`.
+    #[default]
+    Negmas,
+    /// GENIUS 10.4 `MultilateralAnalysis`: solutions on the full frontier; opposition
+    /// `min √Σ(1 − u_i)²` over all outcomes; GENIUS's Nash and KS definitions.
+    Genius,
+}
+
+impl Semantics {
+    /// The name used in options and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semantics::Negmas => "negmas",
+            Semantics::Genius => "genius",
+        }
+    }
+}
+
+/// How the analysis went over the space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Every outcome was evaluated (streamed in chunks on all cores).
+    Enumerated,
+    /// The space was too large; the frontier came from per-issue dynamic programming
+    /// ([`crate::frontier_by_issue_dp`]); counts over all outcomes are unavailable.
+    PerIssueDp,
+}
+
+/// Options of [`analyze`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Definitions to follow.
+    pub semantics: Semantics,
+    /// Spaces with more outcomes than this are not enumerated (default 10⁹).
+    pub enumeration_limit: u64,
+    /// Bound on intermediate frontiers of the non-enumerating method (default 10⁷ points).
+    pub max_frontier: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { semantics: Semantics::Negmas, enumeration_limit: 1_000_000_000, max_frontier: 10_000_000 }
+    }
+}
+
+/// One analysed party.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyReport {
+    /// Actor id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Whether an agreement needs this party's acceptance.
+    pub required: bool,
+    /// Reservation value (0 when the scenario states none).
+    pub reservation: f64,
+    /// Lowest utility over the space.
+    pub min: f64,
+    /// Highest utility over the space.
+    pub max: f64,
+    /// Its best outcome: the efficient (frontier) outcome maximising its utility; ties → lowest
+    /// outcome index.
+    pub best: Option<OutcomeRef>,
+    /// Its worst outcome (lowest outcome index among the minimisers; with the non-enumerating
+    /// method, the outcome of per-issue minima).
+    pub worst: Option<OutcomeRef>,
+    /// How many outcomes it strictly prefers to walking away (`None` when not enumerated).
+    pub prefers_to_walking_away: Option<u64>,
+}
+
+/// The zone of possible agreement: outcomes every *required* party strictly prefers to its
+/// reservation value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Zopa {
+    /// Ids of the required parties (all parties when none is marked required).
+    pub required: Vec<String>,
+    /// Whether some outcome beats walking away for every required party.
+    pub exists: bool,
+    /// How many outcomes do (`None` when the space was not enumerated).
+    pub count: Option<u64>,
+    /// For each required party, its best outcome inside the ZOPA (efficient; ties → lowest index).
+    pub best_for: Vec<(String, OutcomeRef)>,
+    /// Required parties for which no outcome at all beats walking away.
+    pub no_deal_for: Vec<String>,
+    /// When the ZOPA is empty: the outcome with the largest smallest gain over reservation
+    /// among the required parties, and each required party's gain there (negative = short).
+    pub closest: Option<Closest>,
+}
+
+/// The nearest thing to a deal when the ZOPA is empty.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closest {
+    /// The outcome.
+    pub deal: OutcomeRef,
+    /// `(party id, utility − reservation)` for every required party.
+    pub gains: Vec<(String, f64)>,
+}
+
+/// The result of [`analyze`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// Definitions followed.
+    pub semantics: Semantics,
+    /// How the space was covered.
+    pub method: Method,
+    /// The number of outcomes, as text (it may exceed `u64`).
+    pub outcomes: String,
+    /// The number of outcomes when it fits in `u64`.
+    pub outcome_count: Option<u64>,
+    /// The analysed parties (every non-observer actor), in scenario order.
+    pub parties: Vec<PartyReport>,
+    /// Opposition level (see [`Semantics`]); `None` if undefined (no rational outcome).
+    pub opposition: Option<f64>,
+    /// Fraction of outcomes where every party gets strictly more than its reservation.
+    pub rational_fraction: Option<f64>,
+    /// The Pareto frontier over all outcomes.
+    pub frontier: Frontier,
+    /// Size of the frontier the solutions are searched in (NegMAS: its rational part).
+    pub solution_frontier_size: usize,
+    /// The bargaining solutions.
+    pub solutions: Solutions,
+    /// The zone of possible agreement.
+    pub zopa: Zopa,
+}
+
+/// The parties the analysis counts: every actor that is not an observer.
+pub fn analysed_parties(scenario: &Scenario) -> Vec<&Actor> {
+    scenario.actors.iter().filter(|a| a.is_stakeholder()).collect()
+}
+
+/// The Pareto frontier of a scenario's parties over all outcomes, streamed on all cores
+/// (no statistics). Errors when the space has more than `limit` outcomes.
+pub fn pareto_frontier(scenario: &Scenario, limit: u64) -> Result<Frontier, AnalysisError> {
+    let parties = analysed_parties(scenario);
+    if parties.is_empty() {
+        return Err(AnalysisError::NoParties);
+    }
+    let utils: Vec<&Utility> = parties.iter().map(|a| &a.preferences.utility).collect();
+    let names: Vec<&str> = parties.iter().map(|a| a.id.as_str()).collect();
+    let ev = Evaluator::new(&scenario.space, &utils, &names, limit)?;
+    Ok(frontier_only(&ev))
+}
+
+/// Analyses a scenario (see the crate docs for every definition).
+pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, AnalysisError> {
+    let parties = analysed_parties(scenario);
+    if parties.is_empty() {
+        return Err(AnalysisError::NoParties);
+    }
+    let d = parties.len();
+    let utils: Vec<&Utility> = parties.iter().map(|a| &a.preferences.utility).collect();
+    let names: Vec<&str> = parties.iter().map(|a| a.id.as_str()).collect();
+    let rs: Vec<f64> = parties.iter().map(|a| a.preferences.reservation_value(&scenario.space)).collect();
+    if let Some(k) = rs.iter().position(|r| !r.is_finite()) {
+        return Err(AnalysisError::NonFinite { actor: names[k].to_string() });
+    }
+    let any_required = parties.iter().any(|a| a.required);
+    let required: Vec<bool> = parties.iter().map(|a| a.required || !any_required).collect();
+    let card = scenario.space.cardinality();
+    let enumerable = matches!(card.as_u64(), Some(n) if n <= options.enumeration_limit);
+
+    let (method, frontier, ranges, worst, counts, genius_opp_sq) = if enumerable {
+        let ev = Evaluator::new(&scenario.space, &utils, &names, options.enumeration_limit)?;
+        if ev.is_empty() {
+            return Err(AnalysisError::NotEnumerable { reason: "the outcome space is empty".into() });
+        }
+        let s = scan(&ev, &ScanParams { reservations: rs.clone(), required: required.clone() });
+        let maxs: Vec<f64> = (0..d).map(|p| s.frontier.iter().map(|q| q.utilities[p]).fold(f64::NEG_INFINITY, f64::max)).collect();
+        let ranges: Vec<(f64, f64)> = s.worst.iter().zip(&maxs).map(|(w, &m)| (w.0, m)).collect();
+        let mut buf = vec![0.0; d];
+        let worst: Vec<OutcomeRef> = s
+            .worst
+            .iter()
+            .map(|&(_, o)| {
+                ev.eval(o, 1, &mut buf);
+                OutcomeRef { outcome: o, utilities: buf.clone() }
+            })
+            .collect();
+        let counts = Some((s.all_rational, s.zopa, s.individually.clone(), ev.len()));
+        (Method::Enumerated, s.frontier, ranges, worst, counts, Some(s.genius_opposition_sq))
+    } else {
+        if matches!(card, Cardinality::Infinite) {
+            return Err(AnalysisError::NotEnumerable { reason: "an issue is continuous (give it a grid to analyse it)".into() });
+        }
+        let frontier = frontier_by_issue_dp(&scenario.space, &utils, &names, options.max_frontier)?;
+        let tables = additive_tables(&scenario.space, &utils, &names)?;
+        let mut ranges = Vec::with_capacity(d);
+        let mut worst = Vec::with_capacity(d);
+        for t in &tables {
+            // The left fold of per-issue minima is the floating-point minimum (monotone sums).
+            let idx: Vec<u32> = t
+                .tables
+                .iter()
+                .map(|tab| {
+                    let mut b = 0;
+                    for (v, &x) in tab.iter().enumerate() {
+                        if x < tab[b] {
+                            b = v;
+                        }
+                    }
+                    b as u32
+                })
+                .collect();
+            let lo = t.eval(&idx);
+            let hi = {
+                let mut u = t.bias;
+                for tab in &t.tables {
+                    u += tab.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                }
+                t.clamp.map_or(u, |(a, b)| u.clamp(a, b))
+            };
+            ranges.push((lo, hi));
+            let outcome = scenario.space.outcome_from_indices(&idx).and_then(|o| scenario.space.index_of(&o)).unwrap_or(0);
+            worst.push(OutcomeRef { outcome, utilities: tables.iter().map(|t| t.eval(&idx)).collect() });
+        }
+        (Method::PerIssueDp, frontier, ranges, worst, None, None)
+    };
+
+    // Solutions and opposition.
+    let rational = frontier.filter(|u| u.iter().zip(&rs).all(|(u, r)| u >= r));
+    let (solution_frontier_size, solutions, opposition) = match options.semantics {
+        Semantics::Negmas => {
+            let sol = negmas_solutions(&rational, &ranges, &rs);
+            // NegMAS's opposition is non-increasing in every utility, so its minimum over the
+            // rational outcomes is attained on the rational frontier.
+            let opp = rational
+                .iter()
+                .map(|p| {
+                    p.utilities.iter().zip(&ranges).fold(0.0, |acc, (&u, &(_, mx))| {
+                        let e = if mx != 0.0 { 1.0 - u / mx } else { 1.0 - u };
+                        acc + e * e
+                    })
+                })
+                .fold(f64::INFINITY, f64::min);
+            (rational.len(), sol, opp.is_finite().then(|| opp.sqrt()))
+        }
+        Semantics::Genius => {
+            let sol = genius_solutions(&frontier, &ranges, &rs);
+            let opp = match genius_opp_sq {
+                Some(sq) => Some(sq.sqrt()),
+                // Without enumeration: Σ(1 − u)² is non-increasing where every u ≤ 1.
+                None if ranges.iter().all(|r| r.1 <= 1.0) => Some(
+                    frontier
+                        .iter()
+                        .map(|p| p.utilities.iter().fold(0.0, |a, &u| a + (1.0 - u) * (1.0 - u)))
+                        .fold(f64::INFINITY, f64::min)
+                        .sqrt(),
+                ),
+                None => None,
+            };
+            (frontier.len(), sol, opp)
+        }
+    };
+
+    // Per party.
+    let best_on = |f: &Frontier, k: usize, keep: &dyn Fn(&[f64]) -> bool| -> Option<OutcomeRef> {
+        let mut best: Option<(f64, u64, usize)> = None;
+        for (i, p) in f.iter().enumerate() {
+            if !keep(p.utilities) {
+                continue;
+            }
+            let u = p.utilities[k];
+            if best.is_none_or(|(bu, bo, _)| u > bu || (u == bu && p.outcome() < bo)) {
+                best = Some((u, p.outcome(), i));
+            }
+        }
+        best.map(|(_, o, i)| OutcomeRef { outcome: o, utilities: f.point(i).utilities.to_vec() })
+    };
+    let party_reports: Vec<PartyReport> = parties
+        .iter()
+        .enumerate()
+        .map(|(k, a)| PartyReport {
+            id: a.id.clone(),
+            name: a.display().to_string(),
+            required: required[k],
+            reservation: rs[k],
+            min: ranges[k].0,
+            max: ranges[k].1,
+            best: best_on(&frontier, k, &|_| true),
+            worst: Some(worst[k].clone()),
+            prefers_to_walking_away: counts.as_ref().map(|c| c.2[k]),
+        })
+        .collect();
+
+    // ZOPA.
+    let in_zopa = |u: &[f64]| u.iter().zip(&rs).zip(&required).all(|((u, r), &q)| !q || u > r);
+    let exists = match &counts {
+        Some(c) => c.1 > 0,
+        None => frontier.iter().any(|p| in_zopa(p.utilities)),
+    };
+    let req_idx: Vec<usize> = (0..d).filter(|&k| required[k]).collect();
+    let best_for = if exists {
+        req_idx.iter().filter_map(|&k| best_on(&frontier, k, &in_zopa).map(|o| (names[k].to_string(), o))).collect()
+    } else {
+        Vec::new()
+    };
+    let no_deal_for: Vec<String> = req_idx
+        .iter()
+        .filter(|&&k| match &counts {
+            Some(c) => c.2[k] == 0,
+            None => ranges[k].1 <= rs[k],
+        })
+        .map(|&k| names[k].to_string())
+        .collect();
+    let closest = if exists {
+        None
+    } else {
+        let margin = |u: &[f64]| req_idx.iter().map(|&k| u[k] - rs[k]).fold(f64::INFINITY, f64::min);
+        let mut best: Option<(f64, u64, usize)> = None;
+        for (i, p) in frontier.iter().enumerate() {
+            let m = margin(p.utilities);
+            if best.is_none_or(|(bm, bo, _)| m > bm || (m == bm && p.outcome() < bo)) {
+                best = Some((m, p.outcome(), i));
+            }
+        }
+        best.map(|(_, o, i)| {
+            let u = frontier.point(i).utilities.to_vec();
+            Closest {
+                gains: req_idx.iter().map(|&k| (names[k].to_string(), u[k] - rs[k])).collect(),
+                deal: OutcomeRef { outcome: o, utilities: u },
+            }
+        })
+    };
+    let zopa = Zopa {
+        required: req_idx.iter().map(|&k| names[k].to_string()).collect(),
+        exists,
+        count: counts.as_ref().map(|c| c.1),
+        best_for,
+        no_deal_for,
+        closest,
+    };
+
+    Ok(Analysis {
+        semantics: options.semantics,
+        method,
+        outcomes: card.to_string(),
+        outcome_count: card.as_u64(),
+        parties: party_reports,
+        opposition,
+        rational_fraction: counts.as_ref().map(|c| c.0 as f64 / c.3 as f64),
+        frontier,
+        solution_frontier_size,
+        solutions,
+        zopa,
+    })
+}

@@ -1,0 +1,83 @@
+//! The analyse lens: is there a deal every required party prefers to walking away, and which
+//! deals are efficient and fair?
+//!
+//! Pure functions over the core model ([`detente_core::Scenario`]); no I/O, clock or RNG.
+//!
+//! - [`analyze`] → [`Analysis`]: sizes, each party's range, best and worst outcomes, opposition,
+//!   rational fraction, the exact Pareto [`Frontier`], the bargaining [`Solutions`] (Nash,
+//!   Kalai–Smorodinsky, egalitarian, max welfare, max relative welfare and NegMAS's "modified"
+//!   variants) and the [`Zopa`]. [`Semantics`] selects NegMAS's or GENIUS's definitions.
+//! - [`pareto_frontier`] streams the frontier alone; [`Frontier::of_points`] works on any points;
+//!   [`frontier_by_issue_dp`] handles additive spaces too large to enumerate.
+//! - [`agreement_quality`] scores an agreement for the later lenses (distance to the frontier,
+//!   to Nash and KS, welfare, fairness).
+//! - [`render_text`] writes the analysis for people, with outcomes as issue options.
+//!
+//! **Ties** are resolved by the lowest outcome index (mixed radix, first issue slowest — the
+//! order GENIUS and NegMAS enumerate in). **Floats** are summed in issue order exactly as
+//! NegMAS does, so frontiers match NegMAS's bit for bit. Definitions, semantics choices and
+//! guarantees: `docs/analysis.md`.
+#![deny(missing_docs)]
+
+mod analysis;
+mod eval;
+mod frontier;
+mod large;
+mod quality;
+mod render;
+mod scan;
+mod solutions;
+
+pub use analysis::{analysed_parties, analyze, pareto_frontier, Analysis, Closest, Method, Options, PartyReport, Semantics, Zopa};
+pub use eval::Evaluator;
+pub use frontier::{Frontier, FrontierPoint};
+pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};
+pub use quality::{agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality};
+pub use render::{describe_outcome, render_frontier, render_text};
+pub use solutions::{
+    genius_ks, genius_nash, genius_solutions, negmas_egalitarian, negmas_ks, negmas_max_relative_welfare, negmas_max_welfare, negmas_nash,
+    negmas_solutions, OutcomeRef, Solution, Solutions, EPS,
+};
+
+use detente_core::ModelError;
+use thiserror::Error;
+
+/// Why an analysis could not be made.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// Every actor is an observer.
+    #[error("the scenario has no parties to analyse (every actor is an observer)")]
+    NoParties,
+    /// The space is too large to enumerate (and the non-enumerating method does not apply).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The space cannot be enumerated at all.
+    #[error("the outcome space cannot be analysed: {reason}")]
+    NotEnumerable {
+        /// Why.
+        reason: String,
+    },
+    /// A utility table or reservation holds a non-finite number.
+    #[error("actor `{actor}` has a utility or reservation value that is not a finite number")]
+    NonFinite {
+        /// The actor id.
+        actor: String,
+    },
+    /// The non-enumerating method needs additive utilities.
+    #[error(
+        "the space is too large to enumerate and actor `{actor}` has a non-additive (explicit table) utility, so the per-issue method cannot be used"
+    )]
+    NotAdditive {
+        /// The actor id.
+        actor: String,
+    },
+    /// An intermediate frontier of the non-enumerating method grew past its bound.
+    #[error("the Pareto frontier grew past {limit} points after issue `{issue}` (preferences are too opposed to list it exactly)")]
+    FrontierTooLarge {
+        /// The bound.
+        limit: usize,
+        /// The issue after which it was exceeded.
+        issue: String,
+    },
+}

@@ -1,0 +1,144 @@
+//! One parallel pass over an enumerable space: the Pareto frontier plus the statistics that need
+//! every outcome (worst outcomes, counts of outcomes that beat walking away, GENIUS opposition).
+//!
+//! The space is cut into chunks of [`CHUNK`] consecutive outcome indices; rayon evaluates and
+//! summarises chunks on all cores and merges the summaries pairwise. Every merge is
+//! order-independent (sums, minima with lowest-index ties, frontier unions), so the result does
+//! not depend on scheduling. Peak memory is a few chunk buffers per thread plus the frontiers.
+
+use crate::eval::Evaluator;
+use crate::frontier::{chunk_frontier, Frontier};
+use rayon::prelude::*;
+
+/// Outcomes per chunk.
+pub(crate) const CHUNK: usize = 1 << 16;
+
+/// What the pass needs to know about the parties.
+pub(crate) struct ScanParams {
+    /// Each party's reservation value.
+    pub reservations: Vec<f64>,
+    /// Whether each party's acceptance is required (ZOPA membership).
+    pub required: Vec<bool>,
+}
+
+/// The pass's result.
+#[derive(Debug, Clone)]
+pub(crate) struct Scan {
+    pub frontier: Frontier,
+    /// Per party: (lowest utility, lowest outcome index attaining it).
+    pub worst: Vec<(f64, u64)>,
+    /// Outcomes where every party gets strictly more than its reservation (NegMAS
+    /// `rational_fraction` numerator).
+    pub all_rational: u64,
+    /// Outcomes where every required party gets strictly more than its reservation.
+    pub zopa: u64,
+    /// Per party: outcomes it strictly prefers to its reservation.
+    pub individually: Vec<u64>,
+    /// min over outcomes of Σ_i (1 − u_i)² (GENIUS opposition, squared).
+    pub genius_opposition_sq: f64,
+}
+
+impl Scan {
+    fn empty(d: usize) -> Self {
+        Scan {
+            frontier: Frontier::empty(d),
+            worst: vec![(f64::INFINITY, u64::MAX); d],
+            all_rational: 0,
+            zopa: 0,
+            individually: vec![0; d],
+            genius_opposition_sq: f64::INFINITY,
+        }
+    }
+
+    fn merge(mut self, other: Scan) -> Scan {
+        for (a, b) in self.worst.iter_mut().zip(&other.worst) {
+            if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
+                *a = *b;
+            }
+        }
+        self.all_rational += other.all_rational;
+        self.zopa += other.zopa;
+        for (a, b) in self.individually.iter_mut().zip(&other.individually) {
+            *a += b;
+        }
+        self.genius_opposition_sq = self.genius_opposition_sq.min(other.genius_opposition_sq);
+        self.frontier = self.frontier.merge(other.frontier);
+        self
+    }
+}
+
+/// Runs the pass.
+pub(crate) fn scan(ev: &Evaluator<'_>, params: &ScanParams) -> Scan {
+    let d = ev.parties();
+    let n = ev.len();
+    let chunks = n.div_ceil(CHUNK as u64);
+    (0..chunks)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f64; d * CHUNK], vec![0u8; CHUNK], vec![0u8; CHUNK], vec![0.0f64; CHUNK]),
+            |(buf, all, req, sq), c| {
+                let start = c * CHUNK as u64;
+                let len = ((n - start) as usize).min(CHUNK);
+                let buf = &mut buf[..d * len];
+                ev.eval(start, len, buf);
+                chunk_scan(d, buf, len, start, params, &mut all[..len], &mut req[..len], &mut sq[..len])
+            },
+        )
+        .reduce(|| Scan::empty(d), Scan::merge)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chunk_scan(d: usize, buf: &[f64], len: usize, start: u64, params: &ScanParams, all: &mut [u8], req: &mut [u8], sq: &mut [f64]) -> Scan {
+    let mut s = Scan::empty(d);
+    all.fill(1);
+    req.fill(1);
+    sq.fill(0.0);
+    for p in 0..d {
+        let col = &buf[p * len..(p + 1) * len];
+        let r = params.reservations[p];
+        let mut worst = (f64::INFINITY, 0usize);
+        let mut count = 0u64;
+        for (j, &u) in col.iter().enumerate() {
+            if u < worst.0 {
+                worst = (u, j);
+            }
+            let ok = u8::from(u > r);
+            count += u64::from(ok);
+            all[j] &= ok;
+            let e = 1.0 - u;
+            sq[j] += e * e;
+        }
+        if params.required[p] {
+            for (q, &u) in req.iter_mut().zip(col) {
+                *q &= u8::from(u > r);
+            }
+        }
+        s.worst[p] = (worst.0, start + worst.1 as u64);
+        s.individually[p] = count;
+    }
+    s.all_rational = all.iter().map(|&x| u64::from(x)).sum();
+    s.zopa = req.iter().map(|&x| u64::from(x)).sum();
+    s.genius_opposition_sq = sq.iter().copied().fold(f64::INFINITY, f64::min);
+    s.frontier = chunk_frontier(d, buf, len, start, None);
+    s
+}
+
+/// The frontier alone, streamed over the space on all cores.
+pub(crate) fn frontier_only(ev: &Evaluator<'_>) -> Frontier {
+    let d = ev.parties();
+    let n = ev.len();
+    let chunks = n.div_ceil(CHUNK as u64);
+    (0..chunks)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f64; d * CHUNK],
+            |buf, c| {
+                let start = c * CHUNK as u64;
+                let len = ((n - start) as usize).min(CHUNK);
+                let buf = &mut buf[..d * len];
+                ev.eval(start, len, buf);
+                chunk_frontier(d, buf, len, start, None)
+            },
+        )
+        .reduce(|| Frontier::empty(d), Frontier::merge)
+}
