@@ -234,7 +234,9 @@ fn negotiate_prints_the_deal_and_utilities() {
     let o = detente(&["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear", "--rounds", "40", "--seed", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    for needle in ["Protocol: sao", "russia (boulware), ukraine (linear)", "Result:", "Utilities", "reservation"] {
+    for needle in
+        ["Protocol: sao", "russia (boulware), ukraine (linear)", "Result:", "Utilities", "reservation", "distance to the Pareto frontier"]
+    {
         assert!(out.contains(needle), "negotiate output lacks {needle:?}:\n{out}");
     }
 }
@@ -253,6 +255,10 @@ fn negotiate_json_and_trace_are_deterministic() {
     assert_eq!(ja["protocol"], "shuttle");
     assert_eq!(ja["parties"].as_array().unwrap().len(), 3, "russia, ukraine, europe; the US mediates");
     assert_eq!(ja["utilities"].as_array().unwrap().len(), 4);
+    let q = &ja["quality"];
+    assert!(q["pareto_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
+    assert!(q["nash_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
+    assert_eq!(q["parties"].as_array().unwrap().len(), 4);
     ja["trace_file"] = serde_json::Value::Null;
     jb["trace_file"] = serde_json::Value::Null;
     assert_eq!(ja, jb);
@@ -288,6 +294,9 @@ fn study_simulates_every_protocol_and_the_opening_concession() {
     assert_eq!(cases.len(), 6, "base and five variants");
     for c in cases {
         assert_eq!(c["runs"].as_array().unwrap().len(), 4, "{}", c["case"]);
+        for r in c["runs"].as_array().unwrap() {
+            assert!(r["quality"]["pareto_distance"].as_f64().is_some(), "{}", r["quality"]);
+        }
     }
     let oc = sim["opening_concessions"].as_array().unwrap();
     assert_eq!(oc.len(), 1);

@@ -4,6 +4,7 @@ use super::Options;
 use crate::load::{load, Failure};
 use crate::render::{print_json, table, util};
 use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
+use detente_analysis::{agreement_quality, AgreementQuality, Analysis, Semantics};
 use detente_core::{MediatorRule, Scenario};
 use detente_protocol::{PreparedScenario, Rules, Status};
 use serde_json::json;
@@ -97,6 +98,38 @@ pub(crate) fn prepare(scenario: &Scenario) -> Result<Arc<PreparedScenario>, Fail
     PreparedScenario::new(scenario).map(Arc::new).map_err(|e| Failure::Input(format!("cannot negotiate on {}: {e}", scenario.meta.id)))
 }
 
+/// The analysis of a scenario for quality measures (NegMAS definitions), or why it is missing.
+pub(crate) fn analysis_for(s: &Scenario) -> Result<Analysis, String> {
+    detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() })
+        .map_err(|e| e.to_string())
+}
+
+/// The quality of a simulation's result: distances (in utility space over the analysed
+/// parties) from its utility vector — the deal's, or the reservation values without one — to
+/// the Pareto frontier and the bargaining solutions.
+pub(crate) fn quality(s: &Scenario, a: &Analysis, sim: &Simulation) -> AgreementQuality {
+    let u: Vec<f64> = a.parties.iter().map(|p| s.actor_index(&p.id).map_or(0.0, |k| sim.utilities[k])).collect();
+    agreement_quality(a, &u)
+}
+
+/// JSON of the quality (or the reason it is missing).
+pub(crate) fn quality_json(s: &Scenario, a: &Result<Analysis, String>, sim: &Simulation) -> serde_json::Value {
+    match a {
+        Ok(a) => {
+            let mut v = serde_json::to_value(quality(s, a, sim)).expect("invariant: the quality serialises");
+            v["parties"] = json!(a.parties.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+            v["semantics"] = json!(a.semantics.as_str());
+            v
+        }
+        Err(e) => json!({ "error": e }),
+    }
+}
+
+/// A distance for people.
+pub(crate) fn dist(d: Option<f64>) -> String {
+    d.map_or("-".into(), |x| format!("{x:.3}"))
+}
+
 /// One line saying how the negotiation ended.
 pub(crate) fn status_text(sim: &Simulation) -> String {
     match &sim.status {
@@ -172,11 +205,13 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let clock = move || start.elapsed().as_secs_f64();
     let sim = detente_agents::simulate_with_clock(s, &prepared, &spec, spec.time_limit.map(|_| &clock as &dyn detente_protocol::Clock))
         .map_err(|e| Failure::Input(e.to_string()))?;
+    let analysis = analysis_for(s);
     if let (Some(path), Some(trace)) = (args.trace, sim.trace.as_ref()) {
         std::fs::write(path, trace).map_err(|e| Failure::Input(format!("--trace {}: {e}", path.display())))?;
     }
     if opts.json {
         let mut v = simulation_json(s, &sim);
+        v["quality"] = quality_json(s, &analysis, &sim);
         v["scenario"] = json!(s.meta.id);
         v["seed"] = json!(args.seed);
         v["trace_file"] = json!(args.trace.map(|p| p.display().to_string()));
@@ -220,7 +255,22 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         })
         .collect();
     print!("{}", table(&["actor", "role", "utility", "reservation", "margin", "required"].map(String::from), &rows));
-    println!("\nDistance to the Pareto frontier and to the Nash point: not computed in this build (needs detente-analysis).");
+    match &analysis {
+        Ok(a) => {
+            let q = quality(s, a, &sim);
+            let ids: Vec<&str> = a.parties.iter().map(|p| p.id.as_str()).collect();
+            println!(
+                "\nQuality ({}, in the utility space of {}):\n  distance to the Pareto frontier {}, to the Nash point {}, to Kalai-Smorodinsky {}; welfare {}",
+                if sim.agreement.is_some() { "of the deal" } else { "of walking away" },
+                ids.join(", "),
+                dist(q.pareto_distance),
+                dist(q.nash_distance),
+                dist(q.ks_distance),
+                util(q.welfare)
+            );
+        }
+        Err(e) => println!("\nQuality: not computed ({e})."),
+    }
     if let Some(p) = args.trace {
         println!("Trace written to {}", p.display());
     }

@@ -1,7 +1,7 @@
 //! The study's simulation section: every protocol on the base scenario and each variant, and
 //! the opening-concession test of "early concessions invite larger demands" (seed L29).
 
-use super::negotiate::{prepare, run_simulation, simulation_json, status_text};
+use super::negotiate::{analysis_for, dist, prepare, quality, quality_json, run_simulation, simulation_json, status_text};
 use super::study::Case;
 use super::Section;
 use crate::load::Failure;
@@ -62,9 +62,11 @@ pub(crate) fn section(cases: &[Case], seed: u64) -> Result<Section, Failure> {
             });
             sims.push((label, r));
         }
+        let analysis = analysis_for(s);
         text.push_str(&format!("\n### {}\n\n", case.label));
         let mut header = vec!["protocol".to_string(), "result".to_string()];
         header.extend(s.actors.iter().map(|a| a.id.clone()));
+        header.extend(["to Pareto".to_string(), "to Nash".to_string()]);
         let rows: Vec<Vec<String>> = sims
             .iter()
             .map(|(label, r)| {
@@ -73,10 +75,18 @@ pub(crate) fn section(cases: &[Case], seed: u64) -> Result<Section, Failure> {
                     Ok(sim) => {
                         row.push(short_status(sim));
                         row.extend(sim.utilities.iter().map(|u| util(*u)));
+                        match &analysis {
+                            Ok(a) => {
+                                let q = quality(s, a, sim);
+                                row.extend([dist(q.pareto_distance), dist(q.nash_distance)]);
+                            }
+                            Err(_) => row.extend(["-".to_string(), "-".to_string()]),
+                        }
                     }
                     Err(e) => {
                         row.push(format!("not run: {e}"));
                         row.extend(s.actors.iter().map(|_| "-".to_string()));
+                        row.extend(["-".to_string(), "-".to_string()]);
                     }
                 }
                 row
@@ -107,14 +117,24 @@ pub(crate) fn section(cases: &[Case], seed: u64) -> Result<Section, Failure> {
         json_cases.push(json!({
             "case": case.label,
             "runs": sims.iter().map(|(label, r)| match r {
-                Ok(sim) => { let mut v = simulation_json(s, sim); v["label"] = json!(label); v["summary"] = json!(status_text(sim)); v }
+                Ok(sim) => {
+                    let mut v = simulation_json(s, sim);
+                    v["label"] = json!(label);
+                    v["summary"] = json!(status_text(sim));
+                    v["quality"] = quality_json(s, &analysis, sim);
+                    v
+                }
                 Err(e) => json!({ "label": label, "error": e }),
             }).collect::<Vec<_>>(),
         }));
     }
     let (opening_text, opening_json) = opening_tests(cases, seed)?;
     text.push_str(&opening_text);
-    text.push_str("\nDistance to the Pareto frontier and to the Nash point: not computed in this build (needs detente-analysis).\n");
+    text.push_str(
+        "\nto Pareto / to Nash: Euclidean distance in utility space (all non-observer actors) from the\n\
+         result — the deal, or everyone's reservation value without one — to the nearest point of the\n\
+         rational Pareto frontier and to the Nash point (NegMAS definitions; see the analysis above).\n",
+    );
     Ok(Section {
         id: "simulation",
         title: "Simulated negotiations".into(),
