@@ -2,6 +2,8 @@
 //! the scenario prepared once and shared, as in a tournament), on the NegMAS reference
 //! scenarios. Throughput is reported in rounds, so criterion prints rounds/s.
 //!
+//! Also every protocol on the built-in reference scenario.
+//!
 //! `cargo bench -p detente-agents --bench sao`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -35,9 +37,31 @@ fn sao(c: &mut Criterion) {
     }
 }
 
+/// Every protocol on the built-in reference scenario (163,296 outcomes, 4 actors).
+fn reference(c: &mut Criterion) {
+    use detente_agents::{simulate, Protocol, SimulationSpec};
+    use detente_core::MediatorRule;
+    use detente_protocol::MoveRule;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-ceasefire-2025.toml");
+    let scenario = detente_formats::load_path(&path).expect("reference scenario");
+    let mut g = c.benchmark_group("reference");
+    g.bench_function("prepare", |b| b.iter(|| PreparedScenario::new(black_box(&scenario)).expect("prepare")));
+    let prepared = Arc::new(PreparedScenario::new(&scenario).expect("prepare"));
+    for (name, proto, rule) in [
+        ("joint_table", Protocol::JointTable, None),
+        ("single_text_steepest_biased", Protocol::SingleText(MoveRule::Steepest), Some(MediatorRule::Biased)),
+        ("single_text_hill_climbing_neutral", Protocol::SingleText(MoveRule::HillClimbing), Some(MediatorRule::Neutral)),
+        ("shuttle", Protocol::Shuttle, None),
+    ] {
+        let spec = SimulationSpec { protocol: Some(proto), mediator_rule: rule, ..Default::default() };
+        g.bench_function(name, |b| b.iter(|| simulate(black_box(&scenario), &prepared, &spec).expect("simulate")));
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
-    targets = sao
+    targets = sao, reference
 }
 criterion_main!(benches);
