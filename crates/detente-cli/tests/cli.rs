@@ -276,6 +276,9 @@ fn negotiate_rejects_bad_arguments_with_exit_1() {
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`"),
         (vec!["negotiate", "--rounds", "0"], "at least 1 round"),
+        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules applies to sao"),
+        (vec!["negotiate", "--protocol", "sao", "--mediator-rule", "neutral"], "--mediator-rule applies to the mediated"),
+        (vec!["negotiate", "--protocol", "single_text", "--least-satisfied-first"], "applies to shuttle only"),
     ] {
         let o = detente(&args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));

@@ -88,6 +88,35 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
     })
 }
 
+/// Refuses options the chosen protocol would ignore (nothing the user gives is dropped).
+fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> {
+    let name = protocol.as_str();
+    let refuse =
+        |opt: &str, applies: &str| Err(Failure::Input(format!("{opt} applies to {applies} only, and the protocol here is {name}")));
+    match protocol {
+        Protocol::JointTable => {
+            if args.mediator_rule.is_some() {
+                return refuse("--mediator-rule", "the mediated protocols (single_text*, shuttle)");
+            }
+            if args.least_satisfied_first {
+                return refuse("--least-satisfied-first", "shuttle");
+            }
+        }
+        Protocol::SingleText(_) | Protocol::Shuttle => {
+            if args.rules.is_some() {
+                return refuse("--rules", "sao (the joint table)");
+            }
+            if args.time_limit.is_some() {
+                return refuse("--time-limit", "sao (the joint table)");
+            }
+            if args.least_satisfied_first && protocol != Protocol::Shuttle {
+                return refuse("--least-satisfied-first", "shuttle");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs a simulation of `scenario`, mapping engine errors to input failures.
 pub(crate) fn run_simulation(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &SimulationSpec) -> Result<Simulation, Failure> {
     simulate(scenario, prepared, spec).map_err(|e| Failure::Input(e.to_string()))
@@ -200,6 +229,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     let spec = spec_from(args)?;
+    check_applicable(args, spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s)))?;
     let prepared = prepare(s)?;
     let start = std::time::Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
