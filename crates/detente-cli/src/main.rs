@@ -72,6 +72,45 @@ enum Command {
         #[arg(long, value_enum, default_value = "negmas")]
         semantics: commands::analyze::SemanticsArg,
     },
+    /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
+    Negotiate {
+        /// Scenario file (default: built-in).
+        file: Option<PathBuf>,
+        /// Protocol: sao (joint table), single_text, single_text_veto, single_text_steepest,
+        /// shuttle (default: the scenario's).
+        #[arg(long)]
+        protocol: Option<String>,
+        /// Negotiators, one per participating party in order, comma-separated, e.g.
+        /// `boulware,linear` or `boa(e=0.2,ac=next),tft` (default: each party's strategy).
+        #[arg(long, value_name = "A,B,...")]
+        negotiators: Option<String>,
+        /// Deadline in rounds (default: the scenario's, else 100).
+        #[arg(long)]
+        rounds: Option<u32>,
+        /// Seed for every random choice.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write the JSONL trace (format detente/1) to this file.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+        /// Mediator rule for mediated protocols: biased, neutral, welfare (default: the
+        /// scenario's).
+        #[arg(long)]
+        mediator_rule: Option<String>,
+        /// Alternating-offers rules: negmas (default) or genius_saop.
+        #[arg(long)]
+        rules: Option<String>,
+        /// Shuttle: visit the least satisfied party first.
+        #[arg(long)]
+        least_satisfied_first: bool,
+        /// Also end the joint table after this many seconds of wall time (results then depend
+        /// on the machine's speed; off by default).
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// List the negotiators and their parameters, and exit.
+        #[arg(long)]
+        list_negotiators: bool,
+    },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
         /// Scenario file (default: built-in).
@@ -139,5 +178,32 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             commands::forecast::run(file.as_deref(), &req, &opts)
         }
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
+        Command::Negotiate {
+            file,
+            protocol,
+            negotiators,
+            rounds,
+            seed,
+            trace,
+            mediator_rule,
+            rules,
+            least_satisfied_first,
+            time_limit,
+            list_negotiators,
+        } => {
+            let args = commands::negotiate::Args {
+                protocol: protocol.as_deref(),
+                negotiators: negotiators.as_deref(),
+                rounds: *rounds,
+                seed: *seed,
+                trace: trace.as_deref(),
+                mediator_rule: mediator_rule.as_deref(),
+                rules: rules.as_deref(),
+                least_satisfied_first: *least_satisfied_first,
+                time_limit: *time_limit,
+                list_negotiators: *list_negotiators,
+            };
+            commands::negotiate::run(file.as_deref(), &args, &opts)
+        }
     }
 }

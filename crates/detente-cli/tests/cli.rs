@@ -228,3 +228,83 @@ fn study_has_the_analysis_section_for_every_case() {
     let o = detente(&["study"]);
     assert!(stdout(&o).contains("## Is there a deal? Efficient and fair deals"));
 }
+
+#[test]
+fn negotiate_prints_the_deal_and_utilities() {
+    let o = detente(&["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear", "--rounds", "40", "--seed", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in
+        ["Protocol: sao", "russia (boulware), ukraine (linear)", "Result:", "Utilities", "reservation", "distance to the Pareto frontier"]
+    {
+        assert!(out.contains(needle), "negotiate output lacks {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn negotiate_json_and_trace_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let t1 = dir.path().join("a.jsonl");
+    let t2 = dir.path().join("b.jsonl");
+    let run = |t: &Path| {
+        detente(&["negotiate", "--json", "--protocol", "shuttle", "--rounds", "12", "--seed", "5", "--trace", t.to_str().unwrap()])
+    };
+    let (a, b) = (run(&t1), run(&t2));
+    assert!(a.status.success(), "{}", stderr(&a));
+    let (mut ja, mut jb) = (json(&a), json(&b));
+    assert_eq!(ja["protocol"], "shuttle");
+    assert_eq!(ja["parties"].as_array().unwrap().len(), 3, "russia, ukraine, europe; the US mediates");
+    assert_eq!(ja["utilities"].as_array().unwrap().len(), 4);
+    let q = &ja["quality"];
+    assert!(q["pareto_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
+    assert!(q["nash_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
+    assert_eq!(q["parties"].as_array().unwrap().len(), 4);
+    ja["trace_file"] = serde_json::Value::Null;
+    jb["trace_file"] = serde_json::Value::Null;
+    assert_eq!(ja, jb);
+    let (ta, tb) = (std::fs::read(&t1).unwrap(), std::fs::read(&t2).unwrap());
+    assert_eq!(ta, tb, "same scenario, negotiators and seed: the same trace bytes");
+    let first: serde_json::Value = serde_json::from_slice(ta.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(first["trace"], "detente/1");
+}
+
+#[test]
+fn negotiate_rejects_bad_arguments_with_exit_1() {
+    for (args, needle) in [
+        (vec!["negotiate", "--protocol", "auction"], "unknown protocol"),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware"], "2 participating parties"),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`"),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`"),
+        (vec!["negotiate", "--rounds", "0"], "at least 1 round"),
+        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules applies to sao"),
+        (vec!["negotiate", "--protocol", "sao", "--mediator-rule", "neutral"], "--mediator-rule applies to the mediated"),
+        (vec!["negotiate", "--protocol", "single_text", "--least-satisfied-first"], "applies to shuttle only"),
+    ] {
+        let o = detente(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn study_simulates_every_protocol_and_the_opening_concession() {
+    let o = detente(&["study", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let sim = &v["simulation"];
+    assert_eq!(sim["protocols"].as_array().unwrap().len(), 4);
+    let cases = sim["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 6, "base and five variants");
+    for c in cases {
+        assert_eq!(c["runs"].as_array().unwrap().len(), 4, "{}", c["case"]);
+        for r in c["runs"].as_array().unwrap() {
+            assert!(r["quality"]["pareto_distance"].as_f64().is_some(), "{}", r["quality"]);
+        }
+    }
+    let oc = sim["opening_concessions"].as_array().unwrap();
+    assert_eq!(oc.len(), 1);
+    assert_eq!(oc[0]["variant"], "early_concession");
+    assert_eq!(oc[0]["final_demands"][0]["actor"], "russia");
+    let text = stdout(&detente(&["study"]));
+    assert!(text.contains("## Simulated negotiations") && text.contains("Opening concession test: early_concession"), "{text}");
+}

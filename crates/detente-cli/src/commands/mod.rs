@@ -3,7 +3,9 @@
 
 pub(crate) mod analyze;
 pub(crate) mod forecast;
+pub(crate) mod negotiate;
 pub(crate) mod scenario;
+pub(crate) mod simulation;
 pub(crate) mod study;
 pub(crate) mod utility;
 

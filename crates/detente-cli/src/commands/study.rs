@@ -39,6 +39,7 @@ pub(crate) fn run(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure
         overview(base, &loaded.source),
         variants(base, &cases),
         super::analyze::study_section(&cases, &loaded.source)?,
+        super::simulation::section(&cases, 0)?,
         super::forecast::study_section(&cases),
     ];
     if opts.json {

@@ -1,0 +1,40 @@
+//! Reference negotiators for `detente-protocol`, each with its published algorithm and
+//! defaults, documented with its source.
+//!
+//! - [`TimeBased`]: NegMAS `BoulwareTB`/`LinearTB`/`ConcederTB` and `AspirationNegotiator`
+//!   (exact: all 96 NegMAS reference negotiations reproduced).
+//! - [`TimeDependent`]: GENIUS/Faratin time-dependent agents (Boulware e = 0.2, Linear,
+//!   Conceder e = 2, Hardliner e = 0) with `AC_next`.
+//! - [`NaiveTitForTat`] (NegMAS), [`NiceTitForTat`] and [`HardHeaded`] (ANAC 2011) over the
+//!   HardHeaded [`FrequencyModel`], [`Micro`], [`RandomNegotiator`].
+//! - [`Boa`]: bidding × [`Acceptance`] (`AC_next`, `AC_const`, `AC_time`, `AC_combi`,
+//!   `AC_combi_MAX_W`) × [`OpponentModel`] composition.
+//! - [`ReferenceDependent`]: our own test of "early concessions invite larger demands";
+//!   [`WithOpening`] imposes a scenario's opening concessions on any negotiator.
+//!
+//! [`simulate`] runs one negotiation of a scenario under any protocol (joint table, single
+//! text, shuttle), with each party's default strategy and opening concessions applied.
+//!
+//! Negotiators are built by name with [`build`] (`boulware`, `linear`, `conceder`,
+//! `aspiration`, `timebased(exponent=2,eps=0.001)`, …; see [`NAMES`]).
+#![deny(missing_docs)]
+
+mod boa;
+mod hardheaded;
+mod opponent;
+mod refdep;
+mod registry;
+mod simple;
+mod simulate;
+mod time_based;
+mod util;
+
+pub use boa::{best_for_opponent_near, Acceptance, Boa};
+pub use hardheaded::{HardHeaded, NiceTitForTat};
+pub use opponent::{FrequencyModel, OpponentModel};
+pub use refdep::{Reference, ReferenceDependent, WithOpening};
+pub use registry::{build, parse_spec, AgentError, Spec, NAMES};
+pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
+pub use simulate::{participants, scenario_protocol, simulate, simulate_with_clock, Protocol, SimulateError, Simulation, SimulationSpec};
+pub use time_based::{nearest_acceptable, nearest_utility, negmas_nearest_above, TimeBased, TimeDependent, NEGMAS_INVERTER_EPS};
+pub use util::{kth_best, normalized, worst_at_least};

@@ -1,0 +1,348 @@
+//! One call from a scenario to a simulated negotiation: what the CLI's `negotiate` and the
+//! study's simulation section run.
+
+use crate::refdep::WithOpening;
+use crate::registry::{build, AgentError};
+use detente_core::{MediatorRule, Outcome, Role, Scenario};
+use detente_protocol::{
+    Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer,
+    OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
+};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+
+/// The protocols a simulation can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// Alternating offers at a joint table (SAO) among the required parties.
+    JointTable,
+    /// The mediated single negotiating text with this move rule.
+    SingleText(MoveRule),
+    /// Shuttle mediation.
+    Shuttle,
+}
+
+impl Protocol {
+    /// Parses `sao` (also `joint_table`, `alternating`), `single_text` (hill climbing; also
+    /// `single_text_veto`, `single_text_steepest`), `shuttle`.
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "sao" | "joint_table" | "alternating" | "alternating_offers" | "saop" => Some(Protocol::JointTable),
+            "single_text" | "st" | "single_text_hill_climbing" => Some(Protocol::SingleText(MoveRule::HillClimbing)),
+            "single_text_veto" | "veto" => Some(Protocol::SingleText(MoveRule::Veto)),
+            "single_text_steepest" | "steepest" => Some(Protocol::SingleText(MoveRule::Steepest)),
+            "shuttle" => Some(Protocol::Shuttle),
+            _ => None,
+        }
+    }
+
+    /// Name used in traces and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::JointTable => "sao",
+            Protocol::SingleText(MoveRule::HillClimbing) => "single_text",
+            Protocol::SingleText(MoveRule::Veto) => "single_text_veto",
+            Protocol::SingleText(MoveRule::Steepest) => "single_text_steepest",
+            Protocol::Shuttle => "shuttle",
+        }
+    }
+
+    /// Known names, for error messages.
+    pub const NAMES: &'static str = "sao (joint_table), single_text, single_text_veto, single_text_steepest, shuttle";
+}
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulationSpec {
+    /// The protocol (default: the scenario's, else `sao`).
+    pub protocol: Option<Protocol>,
+    /// Negotiator specs, one per participating party in order (default: each actor's
+    /// `strategy`, else `boulware`).
+    pub negotiators: Option<Vec<String>>,
+    /// Deadline in rounds (default: the scenario's, else 100).
+    pub rounds: Option<u32>,
+    /// Seed for every random choice.
+    pub seed: u64,
+    /// SAO rule set.
+    pub rules: Rules,
+    /// Mediator rule (default: the scenario's; else biased when a mediator exists, neutral
+    /// otherwise).
+    pub mediator_rule: Option<MediatorRule>,
+    /// Shuttle: least satisfied party first.
+    pub least_satisfied_first: bool,
+    /// Produce the JSONL trace.
+    pub trace: bool,
+    /// Wall-clock limit in seconds for the joint table (needs a clock: see
+    /// [`simulate_with_clock`]); results then depend on machine speed.
+    pub time_limit: Option<f64>,
+}
+
+impl Default for SimulationSpec {
+    fn default() -> Self {
+        SimulationSpec {
+            protocol: None,
+            negotiators: None,
+            rounds: None,
+            seed: 0,
+            rules: Rules::Negmas,
+            mediator_rule: None,
+            least_satisfied_first: false,
+            trace: false,
+            time_limit: None,
+        }
+    }
+}
+
+/// Why a simulation cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    /// Preparing the scenario failed.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// A negotiator spec is wrong.
+    #[error(transparent)]
+    Agent(#[from] AgentError),
+    /// The SAO session refused the set-up.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The mediated session refused the set-up.
+    #[error(transparent)]
+    Mediation(#[from] MediationError),
+    /// Wrong number of negotiators.
+    #[error("{protocol} here has {parties} participating parties ({names}), but {given} negotiators were given")]
+    NegotiatorCount {
+        /// Protocol.
+        protocol: &'static str,
+        /// Participants.
+        parties: usize,
+        /// Their ids.
+        names: String,
+        /// Negotiators given.
+        given: usize,
+    },
+    /// An opening concession names something that does not exist.
+    #[error("opening concession of `{actor}`: {reason}")]
+    Opening {
+        /// Actor.
+        actor: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A mediated protocol with no mediator for a biased rule.
+    #[error("the biased mediator rule needs a mediator: name one in [protocol] mediator or give an actor role = \"mediator\"")]
+    NoMediator,
+}
+
+/// The result of one simulated negotiation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    /// Protocol run.
+    pub protocol: Protocol,
+    /// Mediator rule (mediated protocols).
+    pub mediator_rule: Option<MediatorRule>,
+    /// Participating parties' actor ids, in speaking/visiting order.
+    pub parties: Vec<String>,
+    /// Their negotiator specs.
+    pub negotiators: Vec<String>,
+    /// How it ended.
+    pub status: Status,
+    /// The agreement (index) if any.
+    pub agreement: Option<OutcomeId>,
+    /// The agreement as issue values.
+    pub outcome: Option<Outcome>,
+    /// Rounds run.
+    pub rounds: u32,
+    /// The deadline.
+    pub deadline: u32,
+    /// Every scenario actor's utility (scenario order): of the agreement, or its reservation
+    /// value.
+    pub utilities: Vec<f64>,
+    /// Mediated: texts proposed and accepted.
+    pub texts: Option<(u32, u32)>,
+    /// Each participating party's last offer (its final demand), in `parties` order; `None`
+    /// if it never made one (it accepted everything put to it).
+    pub final_offers: Vec<Option<OutcomeId>>,
+    /// The JSONL trace, if asked for.
+    pub trace: Option<String>,
+}
+
+fn party_seed(seed: u64, k: usize) -> u64 {
+    // splitmix64 of (seed, k): independent streams per party
+    let mut z = seed.wrapping_add((k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The default protocol of a scenario.
+pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
+    scenario.protocol.protocol.as_deref().and_then(Protocol::parse).unwrap_or(Protocol::JointTable)
+}
+
+/// Who takes part: for the joint table the required parties (all parties if none is
+/// required); for mediated protocols every actor with role `party`.
+pub fn participants(scenario: &Scenario, protocol: Protocol) -> Vec<usize> {
+    let parties: Vec<usize> = scenario.actors.iter().enumerate().filter(|(_, a)| a.role == Role::Party).map(|(i, _)| i).collect();
+    match protocol {
+        Protocol::JointTable => {
+            let req: Vec<usize> = parties.iter().copied().filter(|&i| scenario.actors[i].required).collect();
+            if req.len() >= 2 {
+                req
+            } else {
+                parties
+            }
+        }
+        _ => parties,
+    }
+}
+
+/// Runs one negotiation on `scenario` (prepared once by the caller and shared). Reads no clock:
+/// a `time_limit` in the spec is refused here; use [`simulate_with_clock`].
+pub fn simulate(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &SimulationSpec) -> Result<Simulation, SimulateError> {
+    simulate_with_clock(scenario, prepared, spec, None)
+}
+
+/// [`simulate`] with a clock for a wall-clock limit at the joint table.
+pub fn simulate_with_clock(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    clock: Option<&dyn Clock>,
+) -> Result<Simulation, SimulateError> {
+    let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
+    let parties = participants(scenario, protocol);
+    let specs: Vec<String> = match &spec.negotiators {
+        Some(n) => n.clone(),
+        None => parties.iter().map(|&i| scenario.actors[i].strategy.clone().unwrap_or_else(|| "boulware".into())).collect(),
+    };
+    if specs.len() != parties.len() {
+        return Err(SimulateError::NegotiatorCount {
+            protocol: protocol.as_str(),
+            parties: parties.len(),
+            names: parties.iter().map(|&i| scenario.actors[i].id.as_str()).collect::<Vec<_>>().join(", "),
+            given: specs.len(),
+        });
+    }
+    let mut negotiators: Vec<Box<dyn Negotiator>> = Vec::new();
+    for (k, (&a, s)) in parties.iter().zip(&specs).enumerate() {
+        let n = build(s, party_seed(spec.seed, k))?;
+        let actor = &scenario.actors[a];
+        let fixes: Vec<_> = scenario.openings.iter().filter(|o| o.actor == actor.id).map(|o| (o.issue.clone(), o.value.clone())).collect();
+        negotiators.push(if fixes.is_empty() {
+            n
+        } else {
+            Box::new(
+                WithOpening::new(n, &scenario.space, &fixes)
+                    .map_err(|reason| SimulateError::Opening { actor: actor.id.clone(), reason })?,
+            )
+        });
+    }
+    let deadline = spec.rounds.or(scenario.protocol.rounds).unwrap_or(100);
+    let party_ids: Vec<String> = parties.iter().map(|&i| scenario.actors[i].id.clone()).collect();
+    let mut trace_parties: Vec<TraceParty> =
+        party_ids.iter().zip(&specs).map(|(a, n)| TraceParty { actor: a.clone(), negotiator: n.clone() }).collect();
+    match protocol {
+        Protocol::JointTable => {
+            let header = TraceHeader::new(
+                protocol.as_str(),
+                spec.rules.as_str(),
+                &scenario.meta.id,
+                &scenario.space,
+                deadline,
+                spec.seed,
+                trace_parties,
+            );
+            let cfg = SessionConfig { n_rounds: deadline, time_limit: spec.time_limit, rules: spec.rules };
+            let mut s = Session::with_clock(Arc::clone(prepared), parties.clone(), negotiators, cfg, clock)?;
+            let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
+            let r = match tracer.as_mut() {
+                Some(t) => s.run(t),
+                None => s.run(&mut ()),
+            };
+            let agreement = r.status.agreement();
+            let utilities = all_utilities(prepared, agreement);
+            let final_offers = last_offers(s.history(), party_ids.len());
+            Ok(Simulation {
+                protocol,
+                mediator_rule: None,
+                parties: party_ids,
+                negotiators: specs,
+                agreement,
+                outcome: agreement.and_then(|o| scenario.space.outcome_at(o)),
+                status: r.status,
+                rounds: r.rounds,
+                deadline,
+                utilities,
+                texts: None,
+                final_offers,
+                trace: tracer.map(finish_trace),
+            })
+        }
+        Protocol::SingleText(_) | Protocol::Shuttle => {
+            let setup = MediationSetup::new(scenario, Arc::clone(prepared))?;
+            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or(if setup.mediator.is_some() {
+                MediatorRule::Biased
+            } else {
+                MediatorRule::Neutral
+            });
+            let objective = match rule {
+                MediatorRule::Biased => Objective::Biased { mediator: setup.mediator.ok_or(SimulateError::NoMediator)? },
+                MediatorRule::Neutral => Objective::Neutral,
+                MediatorRule::Welfare => Objective::Welfare,
+            };
+            let mut cfg = MediationConfig::new(deadline, objective);
+            if let Protocol::SingleText(m) = protocol {
+                cfg.move_rule = m;
+            }
+            cfg.least_satisfied_first = spec.least_satisfied_first;
+            let mediator_id = setup.mediator.map_or_else(|| "mediator".to_string(), |m| scenario.actors[m].id.clone());
+            trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({})", rule.as_str()) });
+            let header =
+                TraceHeader::new(protocol.as_str(), rule.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
+            let mut s = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(spec.seed))?;
+            let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
+            let obs: &mut dyn Observer = match tracer.as_mut() {
+                Some(t) => t,
+                None => &mut (),
+            };
+            let r = if protocol == Protocol::Shuttle { s.run_shuttle(obs) } else { s.run_single_text(obs) };
+            let agreement = r.status.agreement();
+            let final_offers = last_offers(s.history(), party_ids.len());
+            Ok(Simulation {
+                protocol,
+                mediator_rule: Some(rule),
+                parties: party_ids,
+                negotiators: specs,
+                agreement,
+                outcome: agreement.and_then(|o| scenario.space.outcome_at(o)),
+                status: r.status,
+                rounds: r.rounds,
+                deadline,
+                utilities: r.utilities,
+                texts: Some((r.proposed, r.accepted)),
+                final_offers,
+                trace: tracer.map(finish_trace),
+            })
+        }
+    }
+}
+
+fn last_offers(history: &[detente_protocol::Event], n: usize) -> Vec<Option<OutcomeId>> {
+    let mut out = vec![None; n];
+    for e in history {
+        if let (Some(slot), detente_protocol::Action::Offer(o)) = (out.get_mut(e.actor as usize), e.action) {
+            *slot = Some(o);
+        }
+    }
+    out
+}
+
+fn all_utilities(prepared: &PreparedScenario, agreement: Option<OutcomeId>) -> Vec<f64> {
+    prepared.utilities().iter().map(|u| agreement.map_or(u.reservation_value(), |o| u.utility(o))).collect()
+}
+
+fn finish_trace(t: JsonlTrace<Vec<u8>>) -> String {
+    // writing to a Vec cannot fail, and serde_json writes UTF-8
+    String::from_utf8(t.finish().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,55 @@
+//! Negotiation protocols as pure state machines, and the sessions that run them.
+//!
+//! - [`SaoState`]: stacked alternating offers (bilateral and multilateral), NegMAS 0.16
+//!   semantics by default and GENIUS SAOP as [`Rules::GeniusSaop`]. `check(actor, action)` →
+//!   `Result<(), Violation>`, `apply` → the next state. No clock, no I/O.
+//! - [`Negotiator`]: a strategy. It acts on a read-only [`View`]: its own utility
+//!   ([`PartyUtility`], precomputed and sorted once per scenario and party, shared by `Arc`),
+//!   relative time, round, the standing offer and the public history — never another party's
+//!   utility.
+//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
+//!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
+//!   parties.
+//! - [`Session`]: runs one negotiation with a stepping API, isolates negotiator panics and
+//!   illegal moves (`Status::Errored`), and reports to an [`Observer`] such as [`JsonlTrace`].
+//!
+//! ```
+//! use detente_protocol::*;
+//! use std::sync::Arc;
+//!
+//! /// Offers its best outcome, accepts anything at least as good as its reservation.
+//! struct Easy;
+//! impl Negotiator for Easy {
+//!     fn act(&mut self, v: &View<'_>) -> Action {
+//!         match v.offer {
+//!             Some(s) if v.utility.utility(s.outcome) >= v.utility.reservation_value() => Action::Accept,
+//!             _ => Action::Offer(v.utility.best()),
+//!         }
+//!     }
+//! }
+//! let a = PartyUtility::from_utilities(vec![0.0, 0.5, 1.0], None, "a").unwrap();
+//! let b = PartyUtility::from_utilities(vec![1.0, 0.5, 0.0], None, "b").unwrap();
+//! let space = detente_core::OutcomeSpace::new(vec![detente_core::Issue::categorical("x", &["p", "q", "r"])]);
+//! let prepared = Arc::new(PreparedScenario::from_parts(space, vec!["a".into(), "b".into()], vec![Arc::new(a), Arc::new(b)]));
+//! let mut s = Session::new(prepared, vec![0, 1], vec![Box::new(Easy), Box::new(Easy)], SessionConfig::rounds(10)).unwrap();
+//! let r = s.run(&mut ());
+//! assert_eq!(r.status, Status::Agreed { outcome: 2, round: 0 });
+//! assert_eq!(r.utilities, vec![1.0, 0.0]);
+//! ```
+#![deny(missing_docs)]
+
+mod action;
+mod mediated;
+mod negotiator;
+mod prepared;
+mod sao;
+mod session;
+mod trace;
+
+pub use action::{Action, Event, OutcomeId};
+pub use mediated::{MediatedResult, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Objective};
+pub use negotiator::{Negotiator, Standing, View};
+pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
+pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};
+pub use session::{Clock, Observer, Session, SessionConfig, SessionError, SessionResult, Status};
+pub use trace::{JsonlTrace, TraceHeader, TraceParty, TRACE_FORMAT};

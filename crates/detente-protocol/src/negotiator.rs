@@ -1,0 +1,86 @@
+//! The [`Negotiator`] trait and the read-only [`View`] it acts on.
+
+use crate::action::{Action, Event, OutcomeId};
+use crate::prepared::PartyUtility;
+use detente_core::OutcomeSpace;
+
+/// The offer currently on the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// The outcome offered.
+    pub outcome: OutcomeId,
+    /// Who offered it (participant index).
+    pub by: u32,
+}
+
+/// What a negotiator sees when it is its turn: its **own** utility only (never the others'),
+/// the clock of the negotiation, the offer on the table and the public record of actions.
+///
+/// Everything here is public information in the protocol (offers are seen by all in SAO, as
+/// GENIUS's `listenToAll`), except `utility`, which is private to the viewer.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The viewer's index among the participants.
+    pub me: u32,
+    /// Number of participants.
+    pub n_parties: u32,
+    /// 0-based round index.
+    pub round: u32,
+    /// The deadline in rounds.
+    pub n_rounds: u32,
+    /// Relative time in (0, 1]: NegMAS's `(round + 1) / (n_rounds + 1)`, or the wall-clock
+    /// fraction when a time limit is set and is further along (see [`crate::Rules`]).
+    pub time: f64,
+    /// The standing offer, if any.
+    pub offer: Option<Standing>,
+    /// The viewer's own utilities (precomputed, sorted).
+    pub utility: &'a PartyUtility,
+    /// The outcome space (to decode an outcome index into issue values).
+    pub space: &'a OutcomeSpace,
+    /// The actions this participant has observed, in order: in SAO every action; in mediated
+    /// protocols the mediator's texts and its own answers only.
+    pub history: &'a [Event],
+}
+
+impl View<'_> {
+    /// Whether the standing offer is a mediator's text (mediated protocols number the mediator
+    /// after the parties) rather than a party's offer.
+    #[inline]
+    pub fn from_mediator(&self) -> bool {
+        self.offer.is_some_and(|s| s.by >= self.n_parties)
+    }
+}
+
+/// A negotiating strategy.
+///
+/// A session calls [`Negotiator::act`] when it is this negotiator's turn. The negotiator may
+/// keep any state between calls (it is created fresh for every negotiation). A panic inside a
+/// call is caught by the session and ends the negotiation as `Errored` with the message; so
+/// does an illegal action (an outcome outside the space, accepting when nothing is on the
+/// table, acting when the protocol does not allow it).
+pub trait Negotiator: Send {
+    /// Chooses the next action. With a standing offer the usual answers are
+    /// [`Action::Accept`] or a counter-[`Action::Offer`]; without one, an offer.
+    fn act(&mut self, view: &View<'_>) -> Action;
+
+    /// A vote in a mediated protocol: accept `proposal` in place of the current text
+    /// `current` (`None` before any text was accepted)? The default is GENIUS's `HillClimber`
+    /// voter: yes iff the proposal is at least as good as the current text, and, with no
+    /// current text, at least as good as walking away.
+    fn vote(&mut self, view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        let u = view.utility.utility(proposal);
+        match current {
+            Some(c) => u >= view.utility.utility(c),
+            None => u >= view.utility.reservation_value(),
+        }
+    }
+}
+
+impl<N: Negotiator + ?Sized> Negotiator for Box<N> {
+    fn act(&mut self, view: &View<'_>) -> Action {
+        (**self).act(view)
+    }
+    fn vote(&mut self, view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        (**self).vote(view, proposal, current)
+    }
+}

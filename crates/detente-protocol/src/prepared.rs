@@ -1,0 +1,385 @@
+//! Per-scenario precomputation shared by every negotiation on the scenario.
+//!
+//! A negotiation needs, for each party, the utility of every outcome and the outcomes sorted
+//! by utility (a time-based negotiator's offer is a binary search in that order). NegMAS
+//! rebuilds both for every negotiator of every negotiation (its "inverse utility function":
+//! 1 s at 188k outcomes); here they are built once per scenario and party and shared through
+//! an [`Arc`] across any number of negotiations and threads.
+
+use crate::action::OutcomeId;
+use detente_core::{ModelError, OutcomeSpace, Preferences, Reservation, Scenario, UtilityFunction};
+use std::sync::Arc;
+
+/// The largest space [`PartyUtility::new`] enumerates (20 bytes per outcome per party).
+pub const MAX_OUTCOMES: u64 = 20_000_000;
+
+/// Why a scenario cannot be prepared for negotiation.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The outcome space is continuous or larger than [`MAX_OUTCOMES`].
+    #[error(transparent)]
+    Space(#[from] ModelError),
+    /// A utility is NaN or infinite somewhere.
+    #[error("actor `{actor}` has a non-finite utility ({value}) at outcome {outcome}")]
+    NonFinite {
+        /// Actor id.
+        actor: String,
+        /// Outcome index.
+        outcome: OutcomeId,
+        /// The value.
+        value: f64,
+    },
+    /// The space has no outcomes.
+    #[error("the outcome space is empty: some issue has no values")]
+    Empty,
+}
+
+/// One party's utilities over the whole space, with the sorted order negotiators search.
+///
+/// Ties in utility are ordered by **lowest outcome index first** (the `stable_ties` convention
+/// of the NegMAS reference vectors; NegMAS itself uses numpy's unstable `argsort`, whose tie
+/// order depends on the CPU's SIMD level).
+#[derive(Debug, Clone)]
+pub struct PartyUtility {
+    utils: Vec<f64>,
+    order: Vec<u32>,
+    sorted: Vec<f64>,
+    min: f64,
+    max: f64,
+    reservation: Option<f64>,
+    reservation_value: f64,
+}
+
+impl PartyUtility {
+    /// Evaluates `prefs` (undiscounted) on every outcome of `space` and sorts.
+    ///
+    /// Additive utilities are evaluated from per-issue tables with an odometer over value
+    /// indices (`bias + t₁[v₁] + t₂[v₂] + …`, summed in issue order — the same float operations
+    /// as NegMAS's linear-additive ufun, so raw GENIUS utilities match to the bit); others via
+    /// [`UtilityFunction::utility`] on each outcome. O(n·issues + n log n).
+    pub fn new(space: &OutcomeSpace, prefs: &Preferences, actor: &str) -> Result<Self, PrepareError> {
+        let n = space.enumerable("negotiation", MAX_OUTCOMES)?;
+        if n == 0 {
+            return Err(PrepareError::Empty);
+        }
+        let mut utils = Vec::with_capacity(n as usize);
+        if let Some(tables) = prefs.utility.additive_tables(space) {
+            let radices: Vec<u32> = tables.tables.iter().map(|t| t.len() as u32).collect();
+            let mut idx = vec![0u32; radices.len()];
+            for _ in 0..n {
+                utils.push(tables.eval(&idx));
+                let mut k = idx.len();
+                while k > 0 {
+                    k -= 1;
+                    idx[k] += 1;
+                    if idx[k] < radices[k] {
+                        break;
+                    }
+                    idx[k] = 0;
+                }
+            }
+        } else {
+            for o in space.iter() {
+                utils.push(prefs.utility(space, &o));
+            }
+        }
+        Self::from_utilities(utils, reservation_of(space, prefs), actor)
+    }
+
+    /// From a ready utility vector (outcome index order). `reservation` is `None` when the
+    /// party states none: NegMAS then uses `-inf` as the reserved value (so the concession
+    /// floor is the minimum utility), and reports 0 as the value of no agreement.
+    pub fn from_utilities(utils: Vec<f64>, reservation: Option<f64>, actor: &str) -> Result<Self, PrepareError> {
+        if utils.is_empty() {
+            return Err(PrepareError::Empty);
+        }
+        if let Some((i, &v)) = utils.iter().enumerate().find(|(_, u)| !u.is_finite()) {
+            return Err(PrepareError::NonFinite { actor: actor.to_string(), outcome: i as u64, value: v });
+        }
+        if utils.len() as u64 > MAX_OUTCOMES {
+            return Err(PrepareError::Space(ModelError::SpaceTooLarge {
+                operation: "negotiation".into(),
+                cardinality: utils.len().to_string(),
+                limit: MAX_OUTCOMES,
+            }));
+        }
+        // sort (order-preserving key, index) pairs: contiguous, and ties fall to the lowest index
+        let mut keyed: Vec<(u64, u32)> = utils.iter().enumerate().map(|(i, &u)| (sort_key(u), i as u32)).collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        drop(keyed);
+        let sorted: Vec<f64> = order.iter().map(|&i| utils[i as usize]).collect();
+        let min = sorted[0];
+        let max = sorted[sorted.len() - 1];
+        Ok(PartyUtility { utils, order, sorted, min, max, reservation, reservation_value: reservation.unwrap_or(0.0) })
+    }
+
+    /// Number of outcomes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.utils.len()
+    }
+
+    /// Always false (an empty space is refused at construction).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.utils.is_empty()
+    }
+
+    /// Utility of an outcome (`NaN`-free; panics on an index out of range — the protocols
+    /// validate offers before anyone evaluates them).
+    #[inline]
+    pub fn utility(&self, outcome: OutcomeId) -> f64 {
+        self.utils[outcome as usize]
+    }
+
+    /// Utility of an outcome, `None` when out of range.
+    #[inline]
+    pub fn get(&self, outcome: OutcomeId) -> Option<f64> {
+        self.utils.get(outcome as usize).copied()
+    }
+
+    /// Utilities in outcome-index order.
+    #[inline]
+    pub fn utilities(&self) -> &[f64] {
+        &self.utils
+    }
+
+    /// Outcome indices in ascending utility, ties by lowest index.
+    #[inline]
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// Utilities in ascending order (`sorted()[k] == utility(order()[k])`).
+    #[inline]
+    pub fn sorted(&self) -> &[f64] {
+        &self.sorted
+    }
+
+    /// Lowest utility over the space.
+    #[inline]
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// Highest utility over the space.
+    #[inline]
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The stated reservation value, `None` if the party states none.
+    #[inline]
+    pub fn reservation(&self) -> Option<f64> {
+        self.reservation
+    }
+
+    /// The value of no agreement (the reservation, 0 when none is stated).
+    #[inline]
+    pub fn reservation_value(&self) -> f64 {
+        self.reservation_value
+    }
+
+    /// The best outcome: the last in the sorted order (among equal maxima, the highest index —
+    /// what NegMAS's `order[-1]` picks under a stable sort).
+    #[inline]
+    pub fn best(&self) -> OutcomeId {
+        u64::from(self.order[self.order.len() - 1])
+    }
+
+    /// Position in [`Self::order`] of the first outcome with utility ≥ `x` (`len()` if none).
+    /// O(log n).
+    #[inline]
+    pub fn rank_at_least(&self, x: f64) -> usize {
+        self.sorted.partition_point(|&u| u < x)
+    }
+
+    /// [`Self::rank_at_least`] searched from a hint (e.g. the previous answer): galloping out
+    /// from `hint` then binary search, O(log d) for an answer `d` positions away — O(1) for a
+    /// negotiator whose threshold moves a little each round. Same result for any hint.
+    #[inline]
+    pub fn rank_at_least_near(&self, x: f64, hint: usize) -> usize {
+        let s = &self.sorted[..];
+        let n = s.len();
+        let h = hint.min(n);
+        let (lo, hi) = if h < n && s[h] < x {
+            // the answer is above h: s[lo - 1] < x throughout
+            let mut lo = h + 1;
+            let mut step = 1;
+            loop {
+                let probe = lo + step - 1;
+                if probe >= n {
+                    break (lo, n);
+                }
+                if s[probe] >= x {
+                    break (lo, probe);
+                }
+                lo = probe + 1;
+                step *= 2;
+            }
+        } else {
+            // the answer is at most h: s[hi] >= x (or hi == n) throughout
+            let mut hi = h;
+            let mut step = 1;
+            loop {
+                if hi == 0 {
+                    break (0, 0);
+                }
+                let probe = hi.saturating_sub(step);
+                if s[probe] < x {
+                    break (probe + 1, hi);
+                }
+                hi = probe;
+                step *= 2;
+            }
+        };
+        lo + s[lo..hi].partition_point(|&u| u < x)
+    }
+
+    /// The outcome at a position of the sorted order.
+    #[inline]
+    pub fn at_rank(&self, rank: usize) -> OutcomeId {
+        u64::from(self.order[rank])
+    }
+}
+
+/// A `u64` whose unsigned order is the numeric order of finite floats (`-0.0` and `0.0`, equal
+/// as floats, get the same key so that their tie order is by index too).
+#[inline]
+fn sort_key(x: f64) -> u64 {
+    let b = if x == 0.0 { 0.0f64.to_bits() } else { x.to_bits() };
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+fn reservation_of(space: &OutcomeSpace, prefs: &Preferences) -> Option<f64> {
+    match prefs.reservation {
+        Reservation::None => None,
+        _ => Some(prefs.reservation_value(space)),
+    }
+}
+
+/// A scenario made ready for negotiation: its space plus every actor's [`PartyUtility`],
+/// each behind an [`Arc`] so that sessions and threads share them.
+#[derive(Debug, Clone)]
+pub struct PreparedScenario {
+    space: Arc<OutcomeSpace>,
+    actor_ids: Vec<String>,
+    utilities: Vec<Arc<PartyUtility>>,
+}
+
+impl PreparedScenario {
+    /// Prepares every actor of the scenario (parties, mediators and observers alike: a biased
+    /// mediator needs its utility, and reports show observers').
+    pub fn new(scenario: &Scenario) -> Result<Self, PrepareError> {
+        let utilities = scenario
+            .actors
+            .iter()
+            .map(|a| PartyUtility::new(&scenario.space, &a.preferences, &a.id).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PreparedScenario {
+            space: Arc::new(scenario.space.clone()),
+            actor_ids: scenario.actors.iter().map(|a| a.id.clone()).collect(),
+            utilities,
+        })
+    }
+
+    /// From parts (e.g. utilities read from a reference file).
+    pub fn from_parts(space: OutcomeSpace, actor_ids: Vec<String>, utilities: Vec<Arc<PartyUtility>>) -> Self {
+        PreparedScenario { space: Arc::new(space), actor_ids, utilities }
+    }
+
+    /// The outcome space.
+    pub fn space(&self) -> &Arc<OutcomeSpace> {
+        &self.space
+    }
+
+    /// Actor ids, in scenario order.
+    pub fn actor_ids(&self) -> &[String] {
+        &self.actor_ids
+    }
+
+    /// The utility of actor `k` (scenario order).
+    pub fn utility(&self, k: usize) -> &Arc<PartyUtility> {
+        &self.utilities[k]
+    }
+
+    /// All actors' utilities, scenario order.
+    pub fn utilities(&self) -> &[Arc<PartyUtility>] {
+        &self.utilities
+    }
+
+    /// Number of outcomes.
+    pub fn n_outcomes(&self) -> u64 {
+        self.utilities.first().map_or(0, |u| u.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_sort_by_lowest_index_and_best_is_last() {
+        let u = PartyUtility::from_utilities(vec![1.0, 0.5, 1.0, 0.5, 0.0], None, "a").unwrap();
+        assert_eq!(u.order(), &[4, 1, 3, 0, 2]);
+        assert_eq!(u.best(), 2);
+        assert_eq!(u.rank_at_least(0.5), 1);
+        assert_eq!(u.rank_at_least(0.6), 3);
+        assert_eq!(u.rank_at_least(2.0), 5);
+        assert_eq!((u.min(), u.max(), u.reservation(), u.reservation_value()), (0.0, 1.0, None, 0.0));
+    }
+
+    #[test]
+    fn sort_key_orders_like_floats_and_merges_signed_zeros() {
+        let xs = [-1e300, -2.5, -1e-300, -0.0, 0.0, 1e-300, 2.5, 1e300];
+        for w in xs.windows(2) {
+            assert!(sort_key(w[0]) <= sort_key(w[1]), "{} {}", w[0], w[1]);
+            assert_eq!(sort_key(w[0]) == sort_key(w[1]), w[0] == w[1]);
+        }
+        let u = PartyUtility::from_utilities(vec![0.0, -0.0, 0.0], None, "a").unwrap();
+        assert_eq!(u.order(), &[0, 1, 2]);
+    }
+
+    #[test]
+    fn non_finite_and_empty_are_errors() {
+        assert!(matches!(PartyUtility::from_utilities(vec![0.0, f64::NAN], None, "a"), Err(PrepareError::NonFinite { outcome: 1, .. })));
+        assert!(matches!(PartyUtility::from_utilities(vec![], None, "a"), Err(PrepareError::Empty)));
+    }
+
+    proptest::proptest! {
+        /// The hinted search agrees with the plain binary search for every hint.
+        #[test]
+        fn hinted_search_equals_binary_search(mut v in proptest::collection::vec(0u8..20, 1..60), x in 0u8..22, hint in 0usize..70) {
+            v.sort_unstable();
+            let u = PartyUtility::from_utilities(v.iter().map(|&b| f64::from(b)).collect(), None, "a").unwrap();
+            let x = f64::from(x) - 0.5;
+            proptest::prop_assert_eq!(u.rank_at_least_near(x, hint), u.rank_at_least(x));
+            proptest::prop_assert_eq!(u.rank_at_least_near(x + 0.5, hint), u.rank_at_least(x + 0.5));
+        }
+    }
+
+    proptest::proptest! {
+        /// The odometer over additive tables gives the same utilities as evaluating each
+        /// outcome, and the sorted order is a permutation sorted by (utility, index).
+        #[test]
+        fn odometer_matches_outcome_evaluation(s in detente_core::strategies::scenario(3, 4, 5)) {
+            let Ok(p) = PreparedScenario::new(&s) else { return Ok(()) };
+            for (k, a) in s.actors.iter().enumerate() {
+                let u = p.utility(k);
+                for (i, o) in s.space.iter().enumerate() {
+                    let want = a.preferences.utility(&s.space, &o);
+                    proptest::prop_assert!((u.utility(i as u64) - want).abs() <= 1e-12 * want.abs().max(1.0));
+                }
+                for w in u.order().windows(2) {
+                    let (x, y) = (u.utility(u64::from(w[0])), u.utility(u64::from(w[1])));
+                    proptest::prop_assert!(x < y || (x == y && w[0] < w[1]));
+                }
+            }
+        }
+    }
+}

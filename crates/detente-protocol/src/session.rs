@@ -1,0 +1,392 @@
+//! A [`Session`] runs one alternating-offers negotiation: it asks each negotiator in turn,
+//! validates the answer against the [`SaoState`] machine, records it, and tells an
+//! [`Observer`]. One stepping API ([`Session::step`]) serves the CLI, tournaments and a UI.
+//!
+//! Robustness: every negotiator call runs under [`std::panic::catch_unwind`]; a panic or an
+//! illegal action ends the negotiation as [`Status::Errored`] naming the culprit and the reason.
+//! The process never goes down with a negotiator. (The panic hook still prints the panic
+//! message; a binary that wants silence installs its own hook.)
+//!
+//! Time: the core reads no clock. A wall-clock limit needs a [`Clock`] passed in; without
+//! one, only the rounds deadline applies (the default, and what makes runs reproducible).
+
+use crate::action::{Action, Event, OutcomeId};
+use crate::negotiator::{Negotiator, Standing, View};
+use crate::prepared::{PartyUtility, PreparedScenario};
+use crate::sao::{Phase, Rules, SaoConfig, SaoState, Violation};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// Seconds elapsed since the session started, from whatever clock the caller trusts.
+pub trait Clock {
+    /// Elapsed seconds.
+    fn elapsed_secs(&self) -> f64;
+}
+
+impl<F: Fn() -> f64> Clock for F {
+    fn elapsed_secs(&self) -> f64 {
+        self()
+    }
+}
+
+/// How the negotiation ended (or that it has not).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Still running.
+    Running,
+    /// Agreement on `outcome` in round `round` (0-based).
+    Agreed {
+        /// The agreement.
+        outcome: OutcomeId,
+        /// The round of the final acceptance.
+        round: u32,
+    },
+    /// The deadline (rounds or wall time) passed with no agreement.
+    TimedOut,
+    /// A participant walked away or rejected without countering.
+    Broken {
+        /// Participant index.
+        by: u32,
+    },
+    /// A participant broke the rules or panicked.
+    Errored {
+        /// Participant index.
+        by: u32,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl Status {
+    /// `running`, `agreed`, `timed_out`, `broken`, `errored`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Agreed { .. } => "agreed",
+            Status::TimedOut => "timed_out",
+            Status::Broken { .. } => "broken",
+            Status::Errored { .. } => "errored",
+        }
+    }
+
+    /// The agreement, if any.
+    pub fn agreement(&self) -> Option<OutcomeId> {
+        match self {
+            Status::Agreed { outcome, .. } => Some(*outcome),
+            _ => None,
+        }
+    }
+}
+
+/// Told about every action and the end of a session (a trace writer, a UI, a counter).
+pub trait Observer {
+    /// After each accepted action.
+    fn on_event(&mut self, _event: &Event) {}
+    /// Once, when the session ends (`utilities`: each participant's final utility).
+    fn on_end(&mut self, _status: &Status, _rounds: u32, _utilities: &[f64]) {}
+}
+
+/// The observer that does nothing.
+impl Observer for () {}
+
+/// Deadline and rules of a session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SessionConfig {
+    /// Deadline in rounds (≥ 1).
+    pub n_rounds: u32,
+    /// Optional wall-clock limit in seconds (needs a [`Clock`]; off by default).
+    pub time_limit: Option<f64>,
+    /// Rule set.
+    pub rules: Rules,
+}
+
+impl SessionConfig {
+    /// A rounds deadline under NegMAS rules.
+    pub fn rounds(n_rounds: u32) -> Self {
+        SessionConfig { n_rounds, time_limit: None, rules: Rules::Negmas }
+    }
+}
+
+/// Why a session cannot be set up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// Fewer than two participants.
+    #[error("a negotiation needs at least 2 participants, got {0}")]
+    TooFewParties(usize),
+    /// Participants and negotiators differ in number.
+    #[error("{actors} participants but {negotiators} negotiators")]
+    Mismatch {
+        /// Participants.
+        actors: usize,
+        /// Negotiators.
+        negotiators: usize,
+    },
+    /// A participant index names no actor.
+    #[error("participant names actor index {0}, which the scenario does not have")]
+    UnknownActor(usize),
+    /// Zero rounds.
+    #[error("the deadline must be at least 1 round")]
+    NoRounds,
+    /// A time limit without a clock, or not positive.
+    #[error("a time limit must be a positive number of seconds and needs a clock")]
+    BadTimeLimit,
+}
+
+/// The result of a finished session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionResult {
+    /// How it ended.
+    pub status: Status,
+    /// Rounds run (agreement round + 1 on agreement; the deadline on a rounds timeout).
+    pub rounds: u32,
+    /// Each participant's utility: of the agreement, or its reservation value without one.
+    pub utilities: Vec<f64>,
+}
+
+/// One alternating-offers negotiation in progress.
+pub struct Session<'c> {
+    prepared: Arc<PreparedScenario>,
+    cfg: SaoConfig,
+    time_limit: Option<f64>,
+    clock: Option<&'c dyn Clock>,
+    actors: Vec<usize>,
+    utils: Vec<Arc<PartyUtility>>,
+    negotiators: Vec<Box<dyn Negotiator>>,
+    state: SaoState,
+    history: Vec<Event>,
+    status: Status,
+    time: f64,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("cfg", &self.cfg).field("actors", &self.actors).field("state", &self.state).finish_non_exhaustive()
+    }
+}
+
+impl<'c> Session<'c> {
+    /// A session between the scenario's actors `actors` (indices into the scenario's actors,
+    /// in speaking order), played by `negotiators` (same order).
+    pub fn new(
+        prepared: Arc<PreparedScenario>,
+        actors: Vec<usize>,
+        negotiators: Vec<Box<dyn Negotiator>>,
+        config: SessionConfig,
+    ) -> Result<Self, SessionError> {
+        Self::with_clock(prepared, actors, negotiators, config, None)
+    }
+
+    /// As [`Session::new`], with a clock for a wall-clock limit.
+    pub fn with_clock(
+        prepared: Arc<PreparedScenario>,
+        actors: Vec<usize>,
+        negotiators: Vec<Box<dyn Negotiator>>,
+        config: SessionConfig,
+        clock: Option<&'c dyn Clock>,
+    ) -> Result<Self, SessionError> {
+        if actors.len() < 2 {
+            return Err(SessionError::TooFewParties(actors.len()));
+        }
+        if actors.len() != negotiators.len() {
+            return Err(SessionError::Mismatch { actors: actors.len(), negotiators: negotiators.len() });
+        }
+        if let Some(&a) = actors.iter().find(|&&a| a >= prepared.utilities().len()) {
+            return Err(SessionError::UnknownActor(a));
+        }
+        if config.n_rounds == 0 {
+            return Err(SessionError::NoRounds);
+        }
+        if let Some(l) = config.time_limit {
+            if l.is_nan() || l <= 0.0 || clock.is_none() {
+                return Err(SessionError::BadTimeLimit);
+            }
+        }
+        let cfg =
+            SaoConfig { n_parties: actors.len() as u32, n_rounds: config.n_rounds, n_outcomes: prepared.n_outcomes(), rules: config.rules };
+        let utils = actors.iter().map(|&a| Arc::clone(prepared.utility(a))).collect();
+        let actors_len = actors.len();
+        Ok(Session {
+            prepared,
+            cfg,
+            time_limit: config.time_limit,
+            clock,
+            actors,
+            utils,
+            negotiators,
+            state: SaoState::new(),
+            history: Vec::with_capacity((config.n_rounds as usize).saturating_mul(actors_len).min(4096)),
+            status: Status::Running,
+            time: 0.0,
+        })
+    }
+
+    /// The protocol state.
+    pub fn state(&self) -> &SaoState {
+        &self.state
+    }
+
+    /// The protocol configuration.
+    pub fn config(&self) -> &SaoConfig {
+        &self.cfg
+    }
+
+    /// Every action so far.
+    pub fn history(&self) -> &[Event] {
+        &self.history
+    }
+
+    /// The current status.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Participants' actor indices (scenario order), in speaking order.
+    pub fn actors(&self) -> &[usize] {
+        &self.actors
+    }
+
+    /// The prepared scenario.
+    pub fn prepared(&self) -> &Arc<PreparedScenario> {
+        &self.prepared
+    }
+
+    /// The relative time of the last action.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+
+    /// Performs the next action (asks the negotiator whose turn it is). Returns whether the
+    /// session is still running afterwards.
+    pub fn step<O: Observer + ?Sized>(&mut self, obs: &mut O) -> bool {
+        if !matches!(self.status, Status::Running) {
+            return false;
+        }
+        let mut elapsed = None;
+        if let (Some(limit), Some(clock)) = (self.time_limit, self.clock) {
+            let e = clock.elapsed_secs() / limit;
+            if self.state.turn == 0 && e > 1.0 {
+                self.state = self.state.time_out();
+                self.finish(obs);
+                return false;
+            }
+            elapsed = Some(e);
+        }
+        let me = self.state.turn;
+        let t = self.cfg.rules.relative_time(self.state.round, self.cfg.n_rounds, elapsed);
+        self.time = t;
+        let view = View {
+            me,
+            n_parties: self.cfg.n_parties,
+            round: self.state.round,
+            n_rounds: self.cfg.n_rounds,
+            time: t,
+            offer: self.state.offer.map(|o| Standing { outcome: o, by: self.state.proposer }),
+            utility: &self.utils[me as usize],
+            space: self.prepared.space(),
+            history: &self.history,
+        };
+        let neg = &mut self.negotiators[me as usize];
+        let action = match catch_unwind(AssertUnwindSafe(|| neg.act(&view))) {
+            Ok(a) => a,
+            Err(payload) => {
+                self.status = Status::Errored { by: me, reason: format!("panicked: {}", panic_message(&*payload)) };
+                self.finish(obs);
+                return false;
+            }
+        };
+        self.apply(me, action, obs)
+    }
+
+    /// Applies an action by `actor` from outside (a human at a UI, a replayed trace). An
+    /// illegal action ends the session as `Errored` and is returned.
+    pub fn submit<O: Observer + ?Sized>(&mut self, actor: u32, action: Action, obs: &mut O) -> Result<bool, Violation> {
+        if !matches!(self.status, Status::Running) {
+            return Err(Violation::Finished);
+        }
+        if let Err(v) = self.state.check(&self.cfg, actor, action) {
+            self.status = Status::Errored { by: actor, reason: v.to_string() };
+            self.finish(obs);
+            return Err(v);
+        }
+        Ok(self.apply(actor, action, obs))
+    }
+
+    #[inline]
+    fn apply<O: Observer + ?Sized>(&mut self, me: u32, action: Action, obs: &mut O) -> bool {
+        match self.state.apply(&self.cfg, me, action) {
+            Ok(next) => {
+                let ev = Event { round: self.state.round, actor: me, action };
+                self.history.push(ev);
+                obs.on_event(&ev);
+                self.state = next;
+                match next.phase {
+                    Phase::Running => true,
+                    Phase::Agreed { outcome, round } => {
+                        self.status = Status::Agreed { outcome, round };
+                        self.finish(obs);
+                        false
+                    }
+                    Phase::TimedOut => {
+                        self.status = Status::TimedOut;
+                        self.finish(obs);
+                        false
+                    }
+                    Phase::Broken { by } => {
+                        self.status = Status::Broken { by };
+                        self.finish(obs);
+                        false
+                    }
+                }
+            }
+            Err(v) => {
+                self.status = Status::Errored { by: me, reason: v.to_string() };
+                self.finish(obs);
+                false
+            }
+        }
+    }
+
+    fn finish<O: Observer + ?Sized>(&mut self, obs: &mut O) {
+        if matches!(self.status, Status::Running) {
+            // a wall-clock timeout arrives here with the state already TimedOut
+            self.status = Status::TimedOut;
+        }
+        let r = self.result_parts();
+        obs.on_end(&self.status, r.0, &r.1);
+    }
+
+    fn result_parts(&self) -> (u32, Vec<f64>) {
+        let utilities = match self.status.agreement() {
+            Some(o) => self.utils.iter().map(|u| u.utility(o)).collect(),
+            None => self.utils.iter().map(|u| u.reservation_value()).collect(),
+        };
+        let rounds = match self.status {
+            // the round in which the culprit acted had begun
+            Status::Errored { .. } => self.state.round + 1,
+            _ => self.state.rounds_run(),
+        };
+        (rounds, utilities)
+    }
+
+    /// Runs to the end.
+    pub fn run<O: Observer + ?Sized>(&mut self, obs: &mut O) -> SessionResult {
+        while self.step(obs) {}
+        self.result()
+    }
+
+    /// The result so far (final once [`Session::status`] is not `Running`).
+    pub fn result(&self) -> SessionResult {
+        let (rounds, utilities) = self.result_parts();
+        SessionResult { status: self.status.clone(), rounds, utilities }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_string()
+    }
+}
