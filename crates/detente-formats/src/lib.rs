@@ -10,6 +10,7 @@
 mod error;
 pub mod genius;
 pub mod geniusweb;
+mod json_spans;
 pub mod native;
 
 pub use error::{FormatError, Location};

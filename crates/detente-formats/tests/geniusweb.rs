@@ -109,7 +109,12 @@ fn errors_name_the_place_and_what_was_expected() {
     assert_eq!(err(&p), "a.json:12:90: 100.5 is not a value of issue `relief`");
     let p = side_a().replace(r#""lowValue": 0,"#, r#""lowValue": 100,"#);
     assert_eq!(err(&p), "a.json:11:46: the number utilities of `relief` have lowValue 100 ≥ highValue 100; expected lowValue < highValue");
-    assert_eq!(err(r#"{"LinearAdditiveUtilitySpace": {"name": "x",}}"#), "a.json:1:45: found `}`; expected a \"key\" in quotes");
+    // JSON syntax errors are serde_json's, worded as for detente's own JSON format.
+    assert_eq!(err(r#"{"LinearAdditiveUtilitySpace": {"name": "x",}}"#), "a.json:1:45: key must be a string");
+    assert_eq!(
+        err(r#"{"LinearAdditiveUtilitySpace": {"name": "x", "name": "y"}}"#),
+        "a.json:1:46: key \"name\" appears twice in this object; expected unique keys"
+    );
     let p = side_a().replace(r#""name": "sideA","#, r#""name": "sideA", "discount": 0.9,"#);
     assert!(
         err(&p).starts_with("a.json:2:33: unknown field `discount` of LinearAdditiveUtilitySpace; expected one of: name, domain"),

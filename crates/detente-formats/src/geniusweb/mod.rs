@@ -35,15 +35,13 @@
 //! every profile's embedded domain must describe the same issues. Scenario id and title: the
 //! domain's `name`.
 
-mod json;
-
 use crate::genius::read::id_from_name;
+use crate::json_spans::{self as json, Node, J};
 use crate::{FormatError, Location};
 use detente_core::{
     Actor, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, Outcome, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
     Scenario, Source, Utility, Value, ValueFunction,
 };
-use json::{Node, J};
 use std::path::Path;
 
 /// Top-level keys that mark a GeniusWeb profile of any class.

@@ -13,7 +13,7 @@
 //!    position `toml` (through its span support) or `serde_json` reports;
 //! 4. **meaning** — ids are resolved and ranges checked while the model is built; each error
 //!    carries the *path* of the offending key or value (`actors[2].preferences.positions.nato`),
-//!    which a span tree of the document (built with `toml::Spanned` for TOML, by a small scanner
+//!    which a span tree of the document (built with `toml::Spanned` for TOML, from `json_spans`
 //!    for JSON) turns into file:line:column: a [`FormatError::Invalid`]. What only
 //!    [`Scenario::validate`] can see is reported at the actor, issue, variant or patch it names,
 //!    and otherwise as [`FormatError::Model`] with the file.
@@ -77,17 +77,15 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FormatError {
     FormatError::Syntax { location, message: humanize(e.message()) }
 }
 
-fn json_error(file: &str, e: &serde_json::Error) -> FormatError {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = humanize(full.strip_suffix(&suffix).unwrap_or(&full));
-    FormatError::Syntax { location: Location { file: file.to_string(), line: e.line(), column: e.column() }, message }
+fn json_error(file: &str, text: &str, e: &serde_json::Error) -> FormatError {
+    let (location, message) = crate::json_spans::serde_json_error(file, text, 0, e);
+    FormatError::Syntax { location, message: humanize(&message) }
 }
 
 fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
     let probe: dto::Probe = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
-        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
     };
     let version_path = spans::Path::root().key("format");
     match probe.format {
@@ -117,7 +115,7 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<StatedS
     }
     let dto: dto::FileDto = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
-        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, &e))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
     };
     let scenario = read::scenario_from(&dto).map_err(|e| match e {
         read::ReadError::At(e) => located(file, text, syntax, e),

@@ -1,7 +1,8 @@
 //! Where things are in the input text: a tree of byte spans for every key and value, built from
-//! `toml::Spanned` for TOML and by a small scanner for JSON, so that semantic errors found after
+//! `toml::Spanned` for TOML and from [`crate::json_spans`] for JSON, so that semantic errors found after
 //! parsing (an unknown issue id, a salience out of range) point at the offending key or value.
 
+use crate::json_spans::{self, J};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::ops::Range;
@@ -98,10 +99,18 @@ impl Node {
         Some(Node { span: None, kind })
     }
 
-    /// The span tree of a JSON document (the text must already parse).
+    /// The span tree of a JSON document (the text must already parse), from the shared
+    /// [`crate::json_spans`] tree. Spans are where keys and values start (`locate` uses no more).
     pub(crate) fn from_json(text: &str) -> Option<Node> {
-        let mut s = JsonScanner { b: text.as_bytes(), i: 0 };
-        s.value()
+        fn convert(n: &json_spans::Node) -> Node {
+            let kind = match &n.v {
+                J::Arr(items) => Kind::Seq(items.iter().map(convert).collect()),
+                J::Obj(members) => Kind::Map(members.iter().map(|(k, v)| (k.clone(), v.key_at.map(|at| at..at), convert(v))).collect()),
+                _ => Kind::Leaf,
+            };
+            Node { span: Some(n.at..n.at), kind }
+        }
+        json_spans::parse("", text).ok().as_ref().map(convert)
     }
 }
 
@@ -204,115 +213,6 @@ impl<'de> Visitor<'de> for KindVisitor {
             entries.push((k.name, k.span, v));
         }
         Ok(Kind::Map(entries))
-    }
-}
-
-/// A minimal JSON scanner recording spans (the text has already been parsed by serde_json, so
-/// it only needs to be correct on valid JSON; on anything else it gives up with `None`).
-struct JsonScanner<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl JsonScanner<'_> {
-    fn ws(&mut self) {
-        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let start = self.i;
-        if self.b.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        self.i += 1;
-        while self.i < self.b.len() {
-            match self.b[self.i] {
-                b'\\' => self.i += 2,
-                b'"' => {
-                    self.i += 1;
-                    let raw = std::str::from_utf8(&self.b[start..self.i]).ok()?;
-                    return serde_json::from_str(raw).ok();
-                }
-                _ => self.i += 1,
-            }
-        }
-        None
-    }
-
-    fn value(&mut self) -> Option<Node> {
-        self.ws();
-        let start = self.i;
-        let kind = match *self.b.get(self.i)? {
-            b'{' => {
-                self.i += 1;
-                let mut entries = Vec::new();
-                loop {
-                    self.ws();
-                    if self.b.get(self.i) == Some(&b'}') {
-                        self.i += 1;
-                        break;
-                    }
-                    let kstart = self.i;
-                    let key = self.string()?;
-                    let kspan = kstart..self.i;
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b':') {
-                        return None;
-                    }
-                    self.i += 1;
-                    let v = self.value()?;
-                    entries.push((key, Some(kspan), v));
-                    self.ws();
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
-                Kind::Map(entries)
-            }
-            b'[' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.ws();
-                    if self.b.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                        break;
-                    }
-                    items.push(self.value()?);
-                    self.ws();
-                    match self.b.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            break;
-                        }
-                        _ => return None,
-                    }
-                }
-                Kind::Seq(items)
-            }
-            b'"' => {
-                self.string()?;
-                Kind::Leaf
-            }
-            _ => {
-                while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                    self.i += 1;
-                }
-                if self.i == start {
-                    return None;
-                }
-                Kind::Leaf
-            }
-        };
-        Some(Node { span: Some(start..self.i), kind })
     }
 }
 
