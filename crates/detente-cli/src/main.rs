@@ -4,6 +4,18 @@
 //! calls the lenses, and renders their reports as text for people or JSON for machines.
 //! Exit codes: 0 success, 1 bad input, 2 usage error.
 
+/// `print!` to stdout; a closed pipe (`detente study | head`) ends the program quietly with
+/// success instead of panicking, as command-line tools are expected to.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::render::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` with the same closed-pipe handling as [`out!`].
+macro_rules! outln {
+    () => { $crate::render::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::render::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod commands;
 mod describe;
 mod load;

@@ -39,9 +39,22 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
+/// Writes to stdout. A closed pipe ends the process with success (the reader has what it
+/// wanted); any other write error ends it with exit code 1.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Prints a JSON value, pretty, with a trailing newline.
 pub(crate) fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values always serialise"));
+    outln!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values always serialise"));
 }
 
 /// A plain text table: a header row and rows, columns padded; numbers right-aligned.
@@ -53,7 +66,7 @@ pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
             width[c] = width[c].max(cell.chars().count());
         }
     }
-    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
+    let numeric = |s: &str| s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
     // A column is right-aligned, header included, when every body cell in it is a number.
     let right: Vec<bool> =
         (0..cols).map(|c| c > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(c).is_some_and(|x| numeric(x)))).collect();

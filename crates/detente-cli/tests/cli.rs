@@ -308,3 +308,22 @@ fn study_simulates_every_protocol_and_the_opening_concession() {
     let text = stdout(&detente(&["study"]));
     assert!(text.contains("## Simulated negotiations") && text.contains("Opening concession test: early_concession"), "{text}");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["study"])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = [0u8; 16];
+    child.stdout.take().expect("piped").read_exact(&mut first).expect("some output");
+    // stdout is now closed: the next write hits a broken pipe.
+    let out = child.wait_with_output().expect("the binary ends");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

@@ -40,10 +40,10 @@ pub(crate) fn run(file: Option<&Path>, frontier: bool, semantics: SemanticsArg, 
         print_json(&analysis_json(&a, s, frontier));
         return Ok(());
     }
-    print!("{}", render_text(&a, s));
+    out!("{}", render_text(&a, s));
     if frontier {
-        println!();
-        print!("{}", render_frontier(&a, s));
+        outln!();
+        out!("{}", render_frontier(&a, s));
     }
     Ok(())
 }

@@ -62,9 +62,9 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         }));
         return Ok(());
     }
-    print!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, spreads.is_empty()));
+    out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, spreads.is_empty()));
     for n in &notes {
-        println!("note: {n}");
+        outln!("note: {n}");
     }
     Ok(())
 }

@@ -222,7 +222,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
             print_json(&json!(detente_agents::NAMES.iter().map(|(n, d)| json!({ "name": n, "description": d })).collect::<Vec<_>>()));
         } else {
             let rows: Vec<Vec<String>> = detente_agents::NAMES.iter().map(|(n, d)| vec![n.to_string(), d.to_string()]).collect();
-            print!("{}", table(&["negotiator".to_string(), "algorithm and parameters".to_string()], &rows));
+            out!("{}", table(&["negotiator".to_string(), "algorithm and parameters".to_string()], &rows));
         }
         return Ok(());
     }
@@ -249,25 +249,25 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         return Ok(());
     }
     let who: Vec<String> = sim.parties.iter().zip(&sim.negotiators).map(|(p, n)| format!("{p} ({n})")).collect();
-    println!("Scenario: {}", s.meta.id);
-    println!(
+    outln!("Scenario: {}", s.meta.id);
+    outln!(
         "Protocol: {}{}; deadline {} rounds; seed {}",
         sim.protocol.as_str(),
         sim.mediator_rule.map_or(String::new(), |r| format!(", {} mediator", r.as_str())),
         sim.deadline,
         args.seed
     );
-    println!("Parties:  {}", who.join(", "));
-    println!("\nResult: {}", status_text(&sim));
+    outln!("Parties:  {}", who.join(", "));
+    outln!("\nResult: {}", status_text(&sim));
     if let Some((p, a)) = sim.texts {
-        println!("Texts put to the parties: {p}, accepted: {a}");
+        outln!("Texts put to the parties: {p}, accepted: {a}");
     }
     if let Some(o) = &sim.outcome {
-        println!("\nThe deal\n");
+        outln!("\nThe deal\n");
         let rows: Vec<Vec<String>> = s.space.issues().iter().zip(&o.0).map(|(i, v)| vec![i.id.clone(), i.format_value(v)]).collect();
-        print!("{}", table(&["issue".to_string(), "option".to_string()], &rows));
+        out!("{}", table(&["issue".to_string(), "option".to_string()], &rows));
     }
-    println!("\nUtilities{}\n", if sim.agreement.is_some() { "" } else { " (no agreement: each gets its reservation value)" });
+    outln!("\nUtilities{}\n", if sim.agreement.is_some() { "" } else { " (no agreement: each gets its reservation value)" });
     let rows: Vec<Vec<String>> = s
         .actors
         .iter()
@@ -284,12 +284,12 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
             ]
         })
         .collect();
-    print!("{}", table(&["actor", "role", "utility", "reservation", "margin", "required"].map(String::from), &rows));
+    out!("{}", table(&["actor", "role", "utility", "reservation", "margin", "required"].map(String::from), &rows));
     match &analysis {
         Ok(a) => {
             let q = quality(s, a, &sim);
             let ids: Vec<&str> = a.parties.iter().map(|p| p.id.as_str()).collect();
-            println!(
+            outln!(
                 "\nQuality ({}, in the utility space of {}):\n  distance to the Pareto frontier {}, to the Nash point {}, to Kalai-Smorodinsky {}; welfare {}",
                 if sim.agreement.is_some() { "of the deal" } else { "of walking away" },
                 ids.join(", "),
@@ -299,10 +299,10 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
                 util(q.welfare)
             );
         }
-        Err(e) => println!("\nQuality: not computed ({e})."),
+        Err(e) => outln!("\nQuality: not computed ({e})."),
     }
     if let Some(p) = args.trace {
-        println!("Trace written to {}", p.display());
+        outln!("Trace written to {}", p.display());
     }
     Ok(())
 }

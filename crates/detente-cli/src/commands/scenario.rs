@@ -25,18 +25,18 @@ pub(crate) fn show(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failur
         print_json(&describe::scenario_json(s, &loaded.source));
         return Ok(());
     }
-    print!("{}", describe::header_text(s, &loaded.source));
-    println!("\nIssues\n");
-    print!("{}", describe::issues_text(s));
-    println!("\nActors\n");
-    print!("{}", describe::actors_text(s));
+    out!("{}", describe::header_text(s, &loaded.source));
+    outln!("\nIssues\n");
+    out!("{}", describe::issues_text(s));
+    outln!("\nActors\n");
+    out!("{}", describe::actors_text(s));
     if let Some(t) = describe::positions_text(s) {
-        println!("\nPositions (ideal point on the 0-100 scale / salience 0-1)\n");
-        print!("{t}");
+        outln!("\nPositions (ideal point on the 0-100 scale / salience 0-1)\n");
+        out!("{t}");
     }
     if !s.variants.is_empty() {
-        println!("\nVariants\n");
-        print!("{}", describe::variants_text(s));
+        outln!("\nVariants\n");
+        out!("{}", describe::variants_text(s));
     }
     Ok(())
 }
@@ -58,7 +58,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
                 );
                 results.push(json!({ "file": f.display().to_string(), "ok": true, "issues": s.space.issues().len(), "actors": s.actors.len(), "outcomes": s.space.cardinality().to_string(), "variants": s.variants.len() }));
                 if !opts.json {
-                    println!("{line}");
+                    outln!("{line}");
                 }
             }
             Err(e) => {
@@ -66,7 +66,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
                 let msg = failure_text(&e);
                 results.push(json!({ "file": f.display().to_string(), "ok": false, "error": msg }));
                 if !opts.json {
-                    println!("invalid {}", f.display());
+                    outln!("invalid {}", f.display());
                     report_failure(&e);
                 }
             }
@@ -75,7 +75,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
     if opts.json {
         print_json(&json!({ "files": results, "valid": files.len() - failed, "invalid": failed }));
     } else {
-        println!("{} of {} valid", files.len() - failed, files.len());
+        outln!("{} of {} valid", files.len() - failed, files.len());
     }
     if failed > 0 {
         Err(Failure::Reported)
@@ -125,7 +125,7 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         );
     } else {
         for p in &written {
-            println!("wrote {}", p.display());
+            outln!("wrote {}", p.display());
         }
     }
     Ok(())

@@ -54,10 +54,10 @@ pub(crate) fn run(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure
     }
     for (i, s) in sections.iter().enumerate() {
         if i > 0 {
-            println!();
+            outln!();
         }
-        println!("## {}\n", s.title);
-        print!("{}", s.text);
+        outln!("## {}\n", s.title);
+        out!("{}", s.text);
     }
     Ok(())
 }

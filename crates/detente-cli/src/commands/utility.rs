@@ -30,7 +30,7 @@ pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Res
         }));
         return Ok(());
     }
-    println!("Outcome: {}\n", s.space.format(&outcome));
+    outln!("Outcome: {}\n", s.space.format(&outcome));
     let text_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|(id, u, r, req)| {
@@ -49,12 +49,12 @@ pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Res
             ]
         })
         .collect();
-    print!("{}", table(&["actor", "utility", "reservation", "beats walking away", "required"].map(String::from), &text_rows));
+    out!("{}", table(&["actor", "utility", "reservation", "beats walking away", "required"].map(String::from), &text_rows));
     let blockers: Vec<&str> = rows.iter().filter(|(_, u, r, req)| *req && u <= r).map(|(id, ..)| id.as_str()).collect();
     if blockers.is_empty() {
-        println!("\nEvery required party prefers this deal to walking away.");
+        outln!("\nEvery required party prefers this deal to walking away.");
     } else {
-        println!("\nNot acceptable to: {} (no better than walking away).", blockers.join(", "));
+        outln!("\nNot acceptable to: {} (no better than walking away).", blockers.join(", "));
     }
     Ok(())
 }
