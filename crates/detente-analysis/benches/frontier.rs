@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the analysis lens on synthetic linear additive scenarios.
 //!
 //! `cargo bench -p detente-analysis --bench frontier` (the side-by-side comparison with NegMAS
-//! is `scripts/bench-analysis-vs-negmas.sh`; figures in `docs/performance-analysis.md`).
+//! is `scripts/bench-analysis-vs-negmas.sh`; figures in `docs/performance.md`).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use detente_analysis::{analyze, pareto_frontier, Frontier, Options};
