@@ -55,13 +55,14 @@ fn every_model_gives_json_with_baselines() {
 fn seeded_monte_carlo_is_reproducible_and_uses_stated_spreads() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo().join("scenarios/ukraine-ceasefire-2025.toml")).unwrap();
-    // state an uncertain Russian position on territory and an uncertain US capability
-    let text = text.replacen("capability = 100 ", "capability = 100\ncapability_range = [60, 140] ", 1);
+    // widen the US capability's stated spread and add an uncertain Russian position on territory
+    assert!(text.contains("capability_range = [80, 120]"), "the reference scenario changed; update this test");
+    let text = text.replacen("capability_range = [80, 120]", "capability_range = [60, 140]", 1);
     let marker = "territory          = { ideal = 100, salience = 0.9,";
     assert!(text.contains(marker), "the reference scenario changed; update this test");
     let text = text.replacen(marker, "territory          = { ideal = 100, salience = 0.9, ideal_range = [50, 100], ideal_mode = 100,", 1);
     let path = dir.path().join("uncertain.toml");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, &text).unwrap();
     let p = path.to_str().unwrap();
     let a = detente(&["forecast", p, "--model", "mean", "--runs", "500", "--seed", "11", "--json"]);
     assert!(a.status.success(), "{}", stderr(&a));
@@ -75,7 +76,8 @@ fn seeded_monte_carlo_is_reproducible_and_uses_stated_spreads() {
     let out = dir.path().join("converted.toml");
     let o = detente(&["scenario", "convert", p, "--to", "toml", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("states 2 spread(s)"), "{}", stderr(&o));
+    let stated = text.matches("_range = [").count() + text.matches("_sd = ").count();
+    assert!(stderr(&o).contains(&format!("states {stated} spread(s)")), "{}", stderr(&o));
     // a variant that moves a value carries its spread along
     let c = detente(&["forecast", p, "--variant", "early_concession", "--model", "mean", "--runs", "50", "--seed", "11"]);
     assert!(c.status.success(), "{}", stderr(&c));
