@@ -52,10 +52,7 @@ fn partial_outcomes_are_named() {
 #[test]
 fn spatial_utility_by_hand() {
     let s = OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::integer("f", 0, 100, 50)]);
-    let sp = Spatial {
-        positions: vec![Some(Position { ideal: 100.0, salience: 0.75 }), Some(Position { ideal: 0.0, salience: 0.25 })],
-        loss: Loss::Linear,
-    };
+    let sp = Spatial { positions: vec![Some(Position::new(100.0, 0.75)), Some(Position::new(0.0, 0.25))], loss: Loss::Linear };
     let o = s.parse("t=mid, f=100").unwrap();
     // loss = 0.75 * 0.5 + 0.25 * 1.0 = 0.625 of total salience 1
     assert!((sp.utility(&s, &o) - 0.375).abs() < 1e-12);
@@ -69,7 +66,7 @@ fn two_party() -> Scenario {
         OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::categorical("c", &["p", "q"])]);
     let sp = |x: f64, c: f64| {
         Preferences::new(Utility::Spatial(Spatial {
-            positions: vec![Some(Position { ideal: x, salience: 0.5 }), Some(Position { ideal: c, salience: 0.5 })],
+            positions: vec![Some(Position::new(x, 0.5)), Some(Position::new(c, 0.5))],
             loss: Loss::Linear,
         }))
     };

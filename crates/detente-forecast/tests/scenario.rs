@@ -2,9 +2,10 @@
 
 mod common;
 
+use detente_core::Spread;
 use detente_core::{Role, Utility};
 use detente_forecast::eu::EuPreset;
-use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
+use detente_forecast::uncertainty::{monte_carlo, Uncertainty};
 use detente_forecast::{forecast_table, ForecastError, ForecastTable, Model};
 
 fn table() -> ForecastTable {
@@ -104,8 +105,8 @@ fn bad_spreads_are_rejected() {
     let mut u = Uncertainty::none(&t);
     assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 110.0 }).is_err());
     assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 80.0 }).is_err());
-    assert!(u.set_salience(&t, "russia", "territory", Spread::Normal { mean: 0.5, sd: -1.0 }).is_err());
-    assert!(u.set_capability(&t, "nobody", Spread::Fixed).is_err());
+    assert!(u.set_salience(&t, "russia", "territory", Spread::Normal { sd: -1.0 }).is_err());
+    assert!(u.set_capability(&t, "nobody", Spread::Normal { sd: 0.0 }).is_err());
     assert!(u.set_position(&t, "russia", "territory", Spread::Triangular { lo: 80.0, mode: 100.0, hi: 100.0 }).is_ok());
 }
 
@@ -113,7 +114,7 @@ fn uncertain(t: &ForecastTable) -> Uncertainty {
     let mut u = Uncertainty::none(t);
     u.set_position(t, "russia", "territory", Spread::Triangular { lo: 67.0, mode: 100.0, hi: 100.0 }).unwrap();
     u.set_position(t, "usa", "territory", Spread::Uniform { lo: 33.0, hi: 80.0 }).unwrap();
-    u.set_salience(t, "usa", "nato", Spread::Normal { mean: 0.5, sd: 0.2 }).unwrap();
+    u.set_salience(t, "usa", "nato", Spread::Normal { sd: 0.2 }).unwrap();
     u.set_capability(t, "europe", Spread::Uniform { lo: 20.0, hi: 80.0 }).unwrap();
     u
 }
