@@ -184,3 +184,33 @@ fn levers_are_the_mean_s_derivatives() {
     let after = forecast_table(&moved, &Model::Mean).unwrap().issues[0].value;
     assert!((base - after - 72.0 / 158.0).abs() < 1e-9);
 }
+
+/// The spreads a scenario states are the Monte Carlo's: `from_scenario` equals setting them by
+/// hand, and an observer's spreads are left out with the observer.
+#[test]
+fn the_uncertainty_is_read_from_the_scenario() {
+    let reference = common::reference_scenario();
+    let t = ForecastTable::from_scenario(&reference).unwrap();
+    assert!(Uncertainty::from_scenario(&t, &reference).is_uncertain(), "the reference file states spreads");
+    let mut s = common::seed_scenario();
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    assert_eq!(Uncertainty::from_scenario(&t, &s), Uncertainty::none(&t), "no spreads stated, none used");
+    let russia = s.actors.iter().position(|a| a.id == "russia").unwrap();
+    let Utility::Spatial(sp) = &mut s.actors[russia].preferences.utility else { panic!("spatial") };
+    let territory = sp.positions[0].as_mut().unwrap();
+    territory.ideal_spread = Some(Spread::Triangular { lo: 67.0, mode: territory.ideal, hi: territory.ideal });
+    territory.salience_spread = Some(Spread::Normal { sd: 0.05 });
+    let c = s.actors[russia].capability;
+    s.actors[russia].capability_spread = Some(Spread::Uniform { lo: 0.8 * c, hi: 1.2 * c });
+    s.validate().unwrap();
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    let mut by_hand = Uncertainty::none(&t);
+    by_hand.set_position(&t, "russia", "territory", Spread::Triangular { lo: 67.0, mode: 100.0, hi: 100.0 }).unwrap();
+    by_hand.set_salience(&t, "russia", "territory", Spread::Normal { sd: 0.05 }).unwrap();
+    by_hand.set_capability(&t, "russia", Spread::Uniform { lo: 0.8 * c, hi: 1.2 * c }).unwrap();
+    assert_eq!(Uncertainty::from_scenario(&t, &s), by_hand);
+    // an observer is not forecast: its spreads go with it
+    s.actors[russia].role = Role::Observer;
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    assert!(!Uncertainty::from_scenario(&t, &s).is_uncertain());
+}
