@@ -220,12 +220,18 @@ fn position_mut(s: &mut Scenario, actor: usize, issue: usize) -> &mut Position {
     sp.positions[issue].as_mut().expect("a position")
 }
 
-#[test]
-fn spreads_are_validated_with_the_file_keys_wording() {
+/// `a` states a triangular ideal and a normal salience on `t`, `b` a uniform capability.
+fn two_party_with_spreads() -> Scenario {
     let mut s = two_party();
     position_mut(&mut s, 0, 0).ideal_spread = Some(Spread::Triangular { lo: 0.0, mode: 10.0, hi: 40.0 });
-    position_mut(&mut s, 1, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
+    position_mut(&mut s, 0, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
     s.actors[1].capability_spread = Some(Spread::Uniform { lo: 0.5, hi: 3.0 });
+    s
+}
+
+#[test]
+fn spreads_are_validated_with_the_file_keys_wording() {
+    let s = two_party_with_spreads();
     s.validate().unwrap();
     let cases = [
         (Spread::Uniform { lo: 10.0, hi: 40.0 }, "actor `a`: on issue `t`: `ideal_range` [10, 40] must contain the stated ideal 0"),
@@ -251,10 +257,7 @@ fn spreads_are_validated_with_the_file_keys_wording() {
 
 #[test]
 fn a_patch_that_moves_a_value_moves_its_spread_along() {
-    let mut s = two_party();
-    position_mut(&mut s, 0, 0).ideal_spread = Some(Spread::Triangular { lo: 0.0, mode: 10.0, hi: 40.0 });
-    position_mut(&mut s, 0, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
-    s.actors[1].capability_spread = Some(Spread::Uniform { lo: 0.5, hi: 3.0 });
+    let mut s = two_party_with_spreads();
     s.variants.push(Variant {
         id: "move".into(),
         title: None,
