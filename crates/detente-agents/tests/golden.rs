@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn spatial(ideals: [f64; 3], saliences: [f64; 3], reservation: f64) -> Preferences {
-    let positions = ideals.iter().zip(saliences).map(|(&ideal, salience)| Some(Position { ideal, salience })).collect();
+    let positions = ideals.iter().zip(saliences).map(|(&ideal, salience)| Some(Position::new(ideal, salience))).collect();
     let mut p = Preferences::new(Utility::Spatial(Spatial { positions, loss: Loss::Linear }));
     p.reservation = Reservation::Value(reservation);
     p

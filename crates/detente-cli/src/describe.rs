@@ -79,6 +79,15 @@ fn discount_text(d: Discount) -> Option<String> {
     }
 }
 
+/// A stated spread as JSON: `{ "shape": "uniform" | "triangular" | "normal", lo, mode, hi, sd }`.
+fn spread_json(spread: &detente_core::Spread) -> Json {
+    match *spread {
+        detente_core::Spread::Uniform { lo, hi } => json!({ "shape": "uniform", "lo": lo, "hi": hi }),
+        detente_core::Spread::Triangular { lo, mode, hi } => json!({ "shape": "triangular", "lo": lo, "mode": mode, "hi": hi }),
+        detente_core::Spread::Normal { sd } => json!({ "shape": "normal", "sd": sd }),
+    }
+}
+
 fn actor_json(s: &Scenario, a: &Actor) -> Json {
     let mut v = json!({
         "id": a.id,
@@ -91,11 +100,21 @@ fn actor_json(s: &Scenario, a: &Actor) -> Json {
         "reservation_value": a.preferences.reservation_value(&s.space),
         "discount": discount_text(a.preferences.discount),
     });
+    if let Some(sp) = &a.capability_spread {
+        v["capability_spread"] = spread_json(sp);
+    }
     if let Utility::Spatial(sp) = &a.preferences.utility {
         let mut positions = serde_json::Map::new();
         for (issue, p) in s.space.issues().iter().zip(&sp.positions) {
             if let Some(p) = p {
-                positions.insert(issue.id.clone(), json!({ "ideal": p.ideal, "salience": p.salience }));
+                let mut e = json!({ "ideal": p.ideal, "salience": p.salience });
+                if let Some(sp) = &p.ideal_spread {
+                    e["ideal_spread"] = spread_json(sp);
+                }
+                if let Some(sp) = &p.salience_spread {
+                    e["salience_spread"] = spread_json(sp);
+                }
+                positions.insert(issue.id.clone(), e);
             }
         }
         v["positions"] = Json::Object(positions);

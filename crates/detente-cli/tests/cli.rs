@@ -33,6 +33,16 @@ fn show_json_lists_four_parties_and_ten_issues() {
     let ids: Vec<&str> = v["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["usa", "russia", "ukraine", "europe"]);
     assert_eq!(v["variants"].as_array().map(Vec::len), Some(5));
+    // the stated spreads are part of the scenario: listed per actor and per position
+    let russia = &v["parties"].as_array().unwrap().iter().find(|a| a["id"] == "russia").unwrap().clone();
+    assert_eq!(russia["capability_spread"], serde_json::json!({ "shape": "uniform", "lo": 64.0, "hi": 96.0 }), "{russia}");
+    let elections = &russia["positions"]["elections"];
+    assert_eq!(
+        elections["ideal_spread"],
+        serde_json::json!({ "shape": "triangular", "lo": 70.0, "mode": 100.0, "hi": 100.0 }),
+        "{elections}"
+    );
+    assert!(russia["positions"]["territory"].get("ideal_spread").is_none(), "no spread stated, none listed");
 }
 
 #[test]

@@ -72,12 +72,21 @@ fn seeded_monte_carlo_is_reproducible_and_uses_stated_spreads() {
     let territory = &v["report"]["monte_carlo"]["issues"][0];
     assert_eq!(territory["issue"], "territory");
     assert!(territory["min"].as_f64().unwrap() < territory["max"].as_f64().unwrap(), "{territory}");
-    // converting keeps the scenario but cannot carry the spreads: it says so
-    let out = dir.path().join("converted.toml");
-    let o = detente(&["scenario", "convert", p, "--to", "toml", out.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // converting keeps the spreads: the converted file states every one of them, and forecasts
+    // the same bytes
     let stated = text.matches("_range = [").count() + text.matches("_sd = ").count();
-    assert!(stderr(&o).contains(&format!("states {stated} spread(s)")), "{}", stderr(&o));
+    for (ext, to) in [("toml", "toml"), ("json", "json")] {
+        let out = dir.path().join(format!("converted.{ext}"));
+        let o = detente(&["scenario", "convert", p, "--to", to, out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("spread"), "{}", stderr(&o));
+        let converted = std::fs::read_to_string(&out).unwrap();
+        let restated = converted.matches("_range").count() + converted.matches("_sd").count();
+        assert_eq!(restated, stated, "{converted}");
+        let e = detente(&["forecast", out.to_str().unwrap(), "--model", "mean", "--runs", "500", "--seed", "11", "--json"]);
+        assert!(e.status.success(), "{}", stderr(&e));
+        assert_eq!(json(&e)["report"], v["report"], "{to}: the converted file forecasts the same");
+    }
     // a variant that moves a value carries its spread along
     let c = detente(&["forecast", p, "--variant", "early_concession", "--model", "mean", "--runs", "50", "--seed", "11"]);
     assert!(c.status.success(), "{}", stderr(&c));

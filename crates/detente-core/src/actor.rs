@@ -1,6 +1,7 @@
 //! Actors: the parties, mediators and observers of a negotiation.
 
 use crate::preferences::Preferences;
+use crate::spread::Spread;
 
 /// What an actor does in the negotiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,6 +49,8 @@ pub struct Actor {
     pub required: bool,
     /// Relative power in the talks (≥ 0), used by spatial forecasts.
     pub capability: f64,
+    /// Uncertainty of the capability (within ≥ 0), for the forecast lens's Monte Carlo.
+    pub capability_spread: Option<Spread>,
     /// Preferences.
     pub preferences: Preferences,
     /// Default negotiation strategy, by name (the simulate lens gives names meaning).
@@ -65,6 +68,7 @@ impl Actor {
             role: Role::Party,
             required: true,
             capability: 1.0,
+            capability_spread: None,
             preferences,
             strategy: None,
             description: None,

@@ -22,6 +22,7 @@ mod issue;
 mod outcome;
 mod preferences;
 mod scenario;
+mod spread;
 
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;
@@ -35,3 +36,4 @@ pub use preferences::{
     ValueFunction,
 };
 pub use scenario::{MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, Scenario, Source, Variant};
+pub use spread::Spread;

@@ -7,6 +7,7 @@
 
 use crate::issue::{Issue, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
+use crate::spread::Spread;
 
 /// Anything that assigns a utility to a complete outcome.
 pub trait UtilityFunction: Send + Sync {
@@ -242,6 +243,17 @@ pub struct Position {
     pub ideal: f64,
     /// Salience in [0, 1]: how much the issue matters to the actor.
     pub salience: f64,
+    /// Uncertainty of the ideal point (0–100 scale; none on a categorical issue).
+    pub ideal_spread: Option<Spread>,
+    /// Uncertainty of the salience (within [0, 1]).
+    pub salience_spread: Option<Spread>,
+}
+
+impl Position {
+    /// A certain position: no spreads.
+    pub fn new(ideal: f64, salience: f64) -> Self {
+        Position { ideal, salience, ideal_spread: None, salience_spread: None }
+    }
 }
 
 impl Spatial {
@@ -284,6 +296,15 @@ impl Spatial {
             };
             if !ok {
                 return Err(format!("position {} on issue `{}` is outside the 0–100 scale", p.ideal, issue.id));
+            }
+            if let Some(sp) = &p.ideal_spread {
+                if matches!(issue.kind, IssueKind::Categorical { .. }) {
+                    return Err(format!("issue `{}` is categorical: it has no scale to vary a position on", issue.id));
+                }
+                sp.check("ideal", p.ideal, 0.0, 100.0).map_err(|e| format!("on issue `{}`: {e}", issue.id))?;
+            }
+            if let Some(sp) = &p.salience_spread {
+                sp.check("salience", p.salience, 0.0, 1.0).map_err(|e| format!("on issue `{}`: {e}", issue.id))?;
             }
         }
         if self.total_salience() <= 0.0 {

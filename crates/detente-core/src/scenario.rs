@@ -114,7 +114,9 @@ pub enum Patch {
         /// New reservation.
         reservation: Reservation,
     },
-    /// Change an actor's spatial position and/or salience on an issue.
+    /// Change an actor's spatial position and/or salience on an issue. A stated spread moves with
+    /// its value: a range shifts by the change, clipped to the valid range, so it still contains
+    /// the new value (a normal spread is centred on the value anyway).
     Position {
         /// Actor id.
         actor: String,
@@ -256,7 +258,12 @@ impl Scenario {
             Patch::Role { actor, role } => self.actor_mut(actor)?.role = *role,
             Patch::Required { actor, required } => self.actor_mut(actor)?.required = *required,
             Patch::Reservation { actor, reservation } => self.actor_mut(actor)?.preferences.reservation = reservation.clone(),
-            Patch::Capability { actor, capability } => self.actor_mut(actor)?.capability = *capability,
+            Patch::Capability { actor, capability } => {
+                let a = self.actor_mut(actor)?;
+                let delta = *capability - a.capability;
+                a.capability_spread = a.capability_spread.map(|sp| sp.shifted(delta, 0.0, f64::INFINITY));
+                a.capability = *capability;
+            }
             Patch::Strategy { actor, strategy } => self.actor_mut(actor)?.strategy = Some(strategy.clone()),
             Patch::MediatorRule(rule) => self.protocol.mediator_rule = Some(*rule),
             Patch::Position { actor, issue, ideal, salience } => {
@@ -272,14 +279,16 @@ impl Scenario {
                 match slot {
                     Some(p) => {
                         if let Some(x) = ideal {
+                            p.ideal_spread = p.ideal_spread.map(|sp| sp.shifted(*x - p.ideal, 0.0, 100.0));
                             p.ideal = *x;
                         }
                         if let Some(s) = salience {
+                            p.salience_spread = p.salience_spread.map(|sp| sp.shifted(*s - p.salience, 0.0, 1.0));
                             p.salience = *s;
                         }
                     }
                     None => match ideal {
-                        Some(x) => *slot = Some(Position { ideal: *x, salience: salience.unwrap_or(0.0) }),
+                        Some(x) => *slot = Some(Position::new(*x, salience.unwrap_or(0.0))),
                         None => {
                             return Err(ModelError::InvalidActor {
                                 actor: actor.clone(),
@@ -428,6 +437,10 @@ impl Scenario {
                     actor: a.id.clone(),
                     reason: format!("capability {} is out of range, expected a finite number ≥ 0", a.capability),
                 });
+            }
+            if let Some(sp) = &a.capability_spread {
+                sp.check("capability", a.capability, 0.0, f64::INFINITY)
+                    .map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
             }
             a.preferences.validate(&self.space).map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
         }

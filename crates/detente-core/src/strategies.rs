@@ -3,7 +3,7 @@
 
 use crate::{
     Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, Metadata, OutcomeSpace, Position, Preferences, ProtocolDefaults,
-    Reservation, Scenario, Spatial, Utility, ValueFunction,
+    Reservation, Scenario, Spatial, Spread, Utility, ValueFunction,
 };
 use proptest::prelude::*;
 
@@ -81,6 +81,21 @@ pub fn linear_additive(space: &OutcomeSpace) -> impl Strategy<Value = LinearAddi
     })
 }
 
+/// Sometimes a valid spread around `value` within `[min, max]` (`max` finite): none, uniform,
+/// triangular or normal.
+pub fn spread_around(value: f64, min: f64, max: f64) -> impl Strategy<Value = Option<Spread>> {
+    (0u8..4, 0.0f64..=1.0, 0.0f64..=1.0, 0.0f64..=1.0).prop_map(move |(k, a, b, t)| {
+        let lo = (value - a * (value - min)).clamp(min, value);
+        let hi = (value + b * (max - value)).clamp(value, max);
+        match k {
+            0 => None,
+            1 => Some(Spread::Uniform { lo, hi }),
+            2 => Some(Spread::Triangular { lo, mode: (lo + t * (hi - lo)).clamp(lo, hi), hi }),
+            _ => Some(Spread::Normal { sd: t * (max - min) / 4.0 }),
+        }
+    })
+}
+
 /// Spatial preferences over `space` (every issue gets a position).
 pub fn spatial(space: &OutcomeSpace) -> impl Strategy<Value = Spatial> {
     let per_issue: Vec<_> = space
@@ -90,7 +105,14 @@ pub fn spatial(space: &OutcomeSpace) -> impl Strategy<Value = Spatial> {
             let k = issue.cardinality().unwrap_or(1).max(1);
             let categorical = matches!(issue.kind, IssueKind::Categorical { .. });
             (0.0f64..=100.0, 0u64..k, 0.05f64..=1.0)
-                .prop_map(move |(x, c, s)| Some(Position { ideal: if categorical { c as f64 } else { x }, salience: s }))
+                .prop_flat_map(move |(x, c, s)| {
+                    let ideal = if categorical { c as f64 } else { x };
+                    let ideal_spread = if categorical { Just(None).boxed() } else { spread_around(ideal, 0.0, 100.0).boxed() };
+                    (Just(ideal), Just(s), ideal_spread, spread_around(s, 0.0, 1.0))
+                })
+                .prop_map(|(ideal, salience, ideal_spread, salience_spread)| {
+                    Some(Position { ideal, salience, ideal_spread, salience_spread })
+                })
         })
         .collect();
     (per_issue, any::<bool>()).prop_map(|(positions, q)| Spatial { positions, loss: if q { Loss::Quadratic } else { Loss::Linear } })
@@ -100,15 +122,17 @@ pub fn spatial(space: &OutcomeSpace) -> impl Strategy<Value = Spatial> {
 pub fn scenario(max_actors: usize, max_issues: usize, max_values: u32) -> impl Strategy<Value = Scenario> {
     space(max_issues, max_values).prop_flat_map(move |space| {
         let utility = prop_oneof![linear_additive(&space).prop_map(Utility::LinearAdditive), spatial(&space).prop_map(Utility::Spatial)];
-        let actor = (utility, proptest::option::of(0.0f64..0.8), 0.0f64..100.0, any::<bool>());
+        let capability = (0.0f64..100.0).prop_flat_map(|c| (Just(c), spread_around(c, 0.0, 2.0 * c + 1.0)));
+        let actor = (utility, proptest::option::of(0.0f64..0.8), capability, any::<bool>());
         (Just(space), proptest::collection::vec(actor, 2..=max_actors.max(2))).prop_map(|(space, actors)| Scenario {
             meta: Metadata { id: "generated".into(), title: "generated".into(), ..Metadata::default() },
             space,
             actors: actors
                 .into_iter()
                 .enumerate()
-                .map(|(i, (u, r, cap, req))| Actor {
+                .map(|(i, (u, r, (cap, capability_spread), req))| Actor {
                     capability: cap,
+                    capability_spread,
                     required: req || i < 2,
                     ..Actor::party(
                         format!("a{i}"),

@@ -52,10 +52,7 @@ fn partial_outcomes_are_named() {
 #[test]
 fn spatial_utility_by_hand() {
     let s = OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::integer("f", 0, 100, 50)]);
-    let sp = Spatial {
-        positions: vec![Some(Position { ideal: 100.0, salience: 0.75 }), Some(Position { ideal: 0.0, salience: 0.25 })],
-        loss: Loss::Linear,
-    };
+    let sp = Spatial { positions: vec![Some(Position::new(100.0, 0.75)), Some(Position::new(0.0, 0.25))], loss: Loss::Linear };
     let o = s.parse("t=mid, f=100").unwrap();
     // loss = 0.75 * 0.5 + 0.25 * 1.0 = 0.625 of total salience 1
     assert!((sp.utility(&s, &o) - 0.375).abs() < 1e-12);
@@ -69,7 +66,7 @@ fn two_party() -> Scenario {
         OutcomeSpace::new(vec![Issue::ordinal("t", &[("lo", 0.0), ("mid", 50.0), ("hi", 100.0)]), Issue::categorical("c", &["p", "q"])]);
     let sp = |x: f64, c: f64| {
         Preferences::new(Utility::Spatial(Spatial {
-            positions: vec![Some(Position { ideal: x, salience: 0.5 }), Some(Position { ideal: c, salience: 0.5 })],
+            positions: vec![Some(Position::new(x, 0.5)), Some(Position::new(c, 0.5))],
             loss: Loss::Linear,
         }))
     };
@@ -216,4 +213,66 @@ fn last_real_grid_point_is_max_exactly_and_admitted() {
     let last = issue.value_at(3).expect("grid point");
     assert_eq!(last, detente_core::Value::Real(0.9));
     assert!(issue.admits(&last));
+}
+
+fn position_mut(s: &mut Scenario, actor: usize, issue: usize) -> &mut Position {
+    let Utility::Spatial(sp) = &mut s.actors[actor].preferences.utility else { panic!("spatial") };
+    sp.positions[issue].as_mut().expect("a position")
+}
+
+/// `a` states a triangular ideal and a normal salience on `t`, `b` a uniform capability.
+fn two_party_with_spreads() -> Scenario {
+    let mut s = two_party();
+    position_mut(&mut s, 0, 0).ideal_spread = Some(Spread::Triangular { lo: 0.0, mode: 10.0, hi: 40.0 });
+    position_mut(&mut s, 0, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
+    s.actors[1].capability_spread = Some(Spread::Uniform { lo: 0.5, hi: 3.0 });
+    s
+}
+
+#[test]
+fn spreads_are_validated_with_the_file_keys_wording() {
+    let s = two_party_with_spreads();
+    s.validate().unwrap();
+    let cases = [
+        (Spread::Uniform { lo: 10.0, hi: 40.0 }, "actor `a`: on issue `t`: `ideal_range` [10, 40] must contain the stated ideal 0"),
+        (Spread::Uniform { lo: 0.0, hi: 140.0 }, "actor `a`: on issue `t`: `ideal_range` [0, 140] must satisfy lo ≤ hi within [0, 100]"),
+        (
+            Spread::Triangular { lo: 0.0, mode: 50.0, hi: 40.0 },
+            "actor `a`: on issue `t`: `ideal_mode` 50 must lie within `ideal_range` [0, 40]",
+        ),
+        (Spread::Normal { sd: -1.0 }, "actor `a`: on issue `t`: `ideal_sd` -1 is out of range: expected a number ≥ 0"),
+    ];
+    for (spread, message) in cases {
+        let mut bad = s.clone();
+        position_mut(&mut bad, 0, 0).ideal_spread = Some(spread);
+        assert_eq!(bad.validate().unwrap_err().to_string(), message);
+    }
+    let mut bad = s.clone();
+    position_mut(&mut bad, 0, 1).ideal_spread = Some(Spread::Normal { sd: 0.0 });
+    assert_eq!(bad.validate().unwrap_err().to_string(), "actor `a`: issue `c` is categorical: it has no scale to vary a position on");
+    let mut bad = s.clone();
+    bad.actors[1].capability_spread = Some(Spread::Uniform { lo: 2.0, hi: 3.0 });
+    assert_eq!(bad.validate().unwrap_err().to_string(), "actor `b`: `capability_range` [2, 3] must contain the stated capability 1");
+}
+
+#[test]
+fn a_patch_that_moves_a_value_moves_its_spread_along() {
+    let mut s = two_party_with_spreads();
+    s.variants.push(Variant {
+        id: "move".into(),
+        title: None,
+        description: None,
+        patches: vec![
+            Patch::Position { actor: "a".into(), issue: "t".into(), ideal: Some(80.0), salience: Some(0.9) },
+            Patch::Capability { actor: "b".into(), capability: 2.0 },
+        ],
+    });
+    s.validate().unwrap();
+    let mut v = s.with_variant("move").unwrap();
+    // shifted by +80, clipped to the 0–100 scale: still contains the new ideal
+    assert_eq!(position_mut(&mut v, 0, 0).ideal_spread, Some(Spread::Triangular { lo: 80.0, mode: 90.0, hi: 100.0 }));
+    assert_eq!(position_mut(&mut v, 0, 0).salience_spread, Some(Spread::Normal { sd: 0.1 }));
+    assert_eq!(v.actors[1].capability_spread, Some(Spread::Uniform { lo: 1.5, hi: 4.0 }));
+    // the other actor's spreads (none) and positions are untouched
+    assert_eq!(position_mut(&mut v, 1, 0).ideal_spread, None);
 }

@@ -7,19 +7,20 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use detente_core::Spread;
 use detente_forecast::eu::EuPreset;
 use detente_forecast::smp::SmpParams;
-use detente_forecast::{monte_carlo, ForecastTable, Model, Spread, Uncertainty};
+use detente_forecast::{monte_carlo, ForecastTable, Model, Uncertainty};
 
 fn uncertain(table: &ForecastTable) -> Uncertainty {
     let mut u = Uncertainty::none(table);
     for a in &table.actors {
         u.set_capability(table, &a.id, Spread::Uniform { lo: a.capability * 0.8, hi: a.capability * 1.2 }).unwrap();
         for (k, issue) in table.issues.iter().enumerate() {
-            let Some((x, s)) = a.cells[k] else { continue };
+            let Some((x, _)) = a.cells[k] else { continue };
             u.set_position(table, &a.id, &issue.id, Spread::Triangular { lo: (x - 10.0).max(0.0), mode: x, hi: (x + 10.0).min(100.0) })
                 .unwrap();
-            u.set_salience(table, &a.id, &issue.id, Spread::Normal { mean: s, sd: 0.1 }).unwrap();
+            u.set_salience(table, &a.id, &issue.id, Spread::Normal { sd: 0.1 }).unwrap();
         }
     }
     u

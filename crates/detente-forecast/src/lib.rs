@@ -46,4 +46,4 @@ pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
 pub use model::{forecast_table, IssueForecast, Model, SpatialModel, TableForecast, Trajectory};
 pub use report::{compare_models, forecast_scenario, levers, ComparisonRow, ForecastReport, IssueLevers, ModelComparison};
-pub use uncertainty::{monte_carlo, InputSpread, MonteCarlo, Spread, UncertainInput, Uncertainty};
+pub use uncertainty::{monte_carlo, MonteCarlo, Uncertainty};

@@ -9,7 +9,7 @@ use crate::eu::EuPreset;
 use crate::input::ForecastTable;
 use crate::model::{forecast_table, Model, TableForecast};
 use crate::smp::SmpParams;
-use crate::uncertainty::{monte_carlo, InputSpread, MonteCarlo, Uncertainty};
+use crate::uncertainty::{monte_carlo, MonteCarlo, Uncertainty};
 
 /// What `detente forecast` computes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,16 +57,10 @@ pub fn levers(table: &ForecastTable) -> Vec<IssueLevers> {
 }
 
 /// Forecasts a scenario with one model, beside both baselines; with `runs`, also the Monte Carlo
-/// over `spreads` (seeded by `seed`).
-pub fn forecast_scenario(
-    scenario: &Scenario,
-    model: &Model,
-    spreads: &[InputSpread],
-    runs: Option<usize>,
-    seed: u64,
-) -> Result<ForecastReport, ForecastError> {
+/// over the spreads the scenario states on its inputs (seeded by `seed`).
+pub fn forecast_scenario(scenario: &Scenario, model: &Model, runs: Option<usize>, seed: u64) -> Result<ForecastReport, ForecastError> {
     let table = ForecastTable::from_scenario(scenario)?;
-    let uncertainty = Uncertainty::from_spreads(&table, spreads)?;
+    let uncertainty = Uncertainty::from_scenario(&table, scenario);
     Ok(ForecastReport {
         model: model.clone(),
         model_source: model.source().to_string(),

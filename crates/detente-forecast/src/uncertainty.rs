@@ -1,6 +1,8 @@
 //! Uncertain inputs and the Monte Carlo over them.
 //!
-//! Every position, salience and capability of a [`ForecastTable`] may carry a [`Spread`]. A
+//! Every position, salience and capability of a [`ForecastTable`] may carry a [`Spread`] (the
+//! core model's type: a scenario states them on its positions and actors, and
+//! [`Uncertainty::from_scenario`] collects them). A
 //! Monte Carlo run draws one value for every uncertain input, forecasts the sampled table with the
 //! chosen model, and the runs are summarised per issue (median, quantiles, option probabilities).
 //!
@@ -8,7 +10,7 @@
 //! so its inputs depend only on `(seed, k)`; runs execute in parallel (rayon) and are collected in
 //! index order, so the report is the same byte for byte whatever the thread count. Within a run the
 //! draws happen in a fixed order: for each actor (table order) its capability, then for each issue
-//! its position and its salience; `Fixed` inputs draw nothing.
+//! its position and its salience; certain inputs (no spread) draw nothing.
 //!
 //! Sampled values are clipped to their valid range (positions to 0–100, salience to [0, 1],
 //! capability to ≥ 0); clipping, not rejection, so a normal spread piles mass at the bounds.
@@ -21,151 +23,61 @@ use rand_distr::{Distribution, Normal, Triangular};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use detente_core::{Scenario, Spread, Utility};
+
 use crate::error::ForecastError;
 use crate::input::{ForecastTable, IssueShape};
 use crate::model::{forecast_table, Model};
 
-/// The uncertainty of one input.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub enum Spread {
-    /// Certain: the table's value.
-    Fixed,
-    /// Uniform on `[lo, hi]`.
-    Uniform {
-        /// Lower end.
-        lo: f64,
-        /// Upper end.
-        hi: f64,
-    },
-    /// Triangular on `[lo, hi]` with the given mode.
-    Triangular {
-        /// Lower end.
-        lo: f64,
-        /// Most likely value.
-        mode: f64,
-        /// Upper end.
-        hi: f64,
-    },
-    /// Normal with the given mean and standard deviation, clipped to the valid range.
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation (≥ 0).
-        sd: f64,
-    },
-}
-
-impl Spread {
-    /// Checks the parameters against the input's valid range `[min, max]`.
-    pub fn check(&self, min: f64, max: f64) -> Result<(), String> {
-        let inside = |x: f64| x.is_finite() && x >= min && x <= max;
-        match *self {
-            Spread::Fixed => Ok(()),
-            Spread::Uniform { lo, hi } => {
-                if !(inside(lo) && inside(hi) && lo <= hi) {
-                    return Err(format!("range [{lo}, {hi}] must satisfy {min} ≤ lo ≤ hi ≤ {max}"));
-                }
-                Ok(())
-            }
-            Spread::Triangular { lo, mode, hi } => {
-                if !(inside(lo) && inside(hi) && inside(mode) && lo <= mode && mode <= hi) {
-                    return Err(format!("triangular ({lo}, {mode}, {hi}) must satisfy {min} ≤ lo ≤ mode ≤ hi ≤ {max}"));
-                }
-                Ok(())
-            }
-            Spread::Normal { mean, sd } => {
-                if !(inside(mean) && sd.is_finite() && sd >= 0.0) {
-                    return Err(format!("normal (mean {mean}, sd {sd}) needs a mean in [{min}, {max}] and sd ≥ 0"));
-                }
-                Ok(())
+/// One draw of an input whose stated value is `base` (the value itself when there is no spread),
+/// clipped to `[min, max]`. A normal spread is centred on `base`; zero-width spreads draw nothing.
+pub fn draw(spread: Option<Spread>, base: f64, min: f64, max: f64, rng: &mut ChaCha8Rng) -> f64 {
+    let x = match spread {
+        None => return base,
+        Some(Spread::Uniform { lo, hi }) => {
+            if lo < hi {
+                rng.gen_range(lo..=hi)
+            } else {
+                lo
             }
         }
-    }
-
-    /// One draw (the base value for `Fixed`), clipped to `[min, max]`.
-    pub fn sample(&self, base: f64, min: f64, max: f64, rng: &mut ChaCha8Rng) -> f64 {
-        let x = match *self {
-            Spread::Fixed => return base,
-            Spread::Uniform { lo, hi } => {
-                if lo < hi {
-                    rng.gen_range(lo..=hi)
-                } else {
-                    lo
-                }
+        Some(Spread::Triangular { lo, mode, hi }) => {
+            if lo < hi {
+                Triangular::new(lo, hi, mode).expect("invariant: checked lo ≤ mode ≤ hi").sample(rng)
+            } else {
+                lo
             }
-            Spread::Triangular { lo, mode, hi } => {
-                if lo < hi {
-                    Triangular::new(lo, hi, mode).expect("invariant: checked lo ≤ mode ≤ hi").sample(rng)
-                } else {
-                    lo
-                }
-            }
-            Spread::Normal { mean, sd } => {
-                if sd > 0.0 {
-                    Normal::new(mean, sd).expect("invariant: checked sd ≥ 0").sample(rng)
-                } else {
-                    mean
-                }
-            }
-        };
-        x.clamp(min, max)
-    }
-
-    /// Whether the spread is certain (`Fixed`, or a zero-width range).
-    pub fn is_degenerate(&self) -> bool {
-        match *self {
-            Spread::Fixed => true,
-            Spread::Uniform { lo, hi } | Spread::Triangular { lo, hi, .. } => lo == hi,
-            Spread::Normal { sd, .. } => sd == 0.0,
         }
-    }
+        Some(Spread::Normal { sd }) => {
+            if sd > 0.0 {
+                Normal::new(base, sd).expect("invariant: checked sd ≥ 0").sample(rng)
+            } else {
+                base
+            }
+        }
+    };
+    x.clamp(min, max)
 }
 
 /// One sampled cell: `(position, salience)`, `None` where the actor takes no position.
 pub type Cell = Option<(f64, f64)>;
 
-/// Which input of an actor a spread applies to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum UncertainInput {
-    /// The position on an issue (by id).
-    Position(String),
-    /// The salience on an issue (by id).
-    Salience(String),
-    /// The capability.
-    Capability,
-}
-
-/// One uncertain input as a scenario file states it: the neutral form a format reader produces.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InputSpread {
-    /// Actor id.
-    pub actor: String,
-    /// Which input.
-    pub input: UncertainInput,
-    /// Its spread.
-    pub spread: Spread,
-}
-
 /// The uncertainty of every input of a table (same actor and issue order).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Uncertainty {
-    /// `positions[actor][issue]`.
-    pub positions: Vec<Vec<Spread>>,
+    /// `positions[actor][issue]` (`None`: certain).
+    pub positions: Vec<Vec<Option<Spread>>>,
     /// `saliences[actor][issue]`.
-    pub saliences: Vec<Vec<Spread>>,
+    pub saliences: Vec<Vec<Option<Spread>>>,
     /// `capabilities[actor]`.
-    pub capabilities: Vec<Spread>,
+    pub capabilities: Vec<Option<Spread>>,
 }
 
 impl Uncertainty {
     /// Everything certain.
     pub fn none(table: &ForecastTable) -> Self {
         let (na, ni) = (table.actors.len(), table.issues.len());
-        Uncertainty {
-            positions: vec![vec![Spread::Fixed; ni]; na],
-            saliences: vec![vec![Spread::Fixed; ni]; na],
-            capabilities: vec![Spread::Fixed; na],
-        }
+        Uncertainty { positions: vec![vec![None; ni]; na], saliences: vec![vec![None; ni]; na], capabilities: vec![None; na] }
     }
 
     fn locate(table: &ForecastTable, actor: &str, issue: Option<&str>) -> Result<(usize, usize), ForecastError> {
@@ -190,66 +102,72 @@ impl Uncertainty {
         Ok((a, k))
     }
 
-    /// Builds the uncertainty from a list of spreads (later entries win). Spreads naming actors
-    /// left out of the table (observers, non-spatial actors) are errors, as are unknown ids.
-    pub fn from_spreads(table: &ForecastTable, spreads: &[InputSpread]) -> Result<Self, ForecastError> {
+    /// The spreads `scenario` states on the inputs of `table` (built from that scenario): actors
+    /// the table leaves out (observers, non-spatial actors) and positions it has no cell for
+    /// contribute nothing. The scenario validated them ([`Spread::check`]).
+    pub fn from_scenario(table: &ForecastTable, scenario: &Scenario) -> Self {
         let mut u = Uncertainty::none(table);
-        for s in spreads {
-            match &s.input {
-                UncertainInput::Position(issue) => u.set_position(table, &s.actor, issue, s.spread)?,
-                UncertainInput::Salience(issue) => u.set_salience(table, &s.actor, issue, s.spread)?,
-                UncertainInput::Capability => u.set_capability(table, &s.actor, s.spread)?,
+        for actor in &scenario.actors {
+            let Some(a) = table.actor_index(&actor.id) else { continue };
+            u.capabilities[a] = actor.capability_spread;
+            let Utility::Spatial(sp) = &actor.preferences.utility else { continue };
+            for (issue, p) in scenario.space.issues().iter().zip(&sp.positions) {
+                let (Some(p), Some(k)) = (p, table.issue_index(&issue.id)) else { continue };
+                if table.actors[a].cells[k].is_some() {
+                    u.positions[a][k] = p.ideal_spread;
+                    u.saliences[a][k] = p.salience_spread;
+                }
             }
         }
-        Ok(u)
+        u
     }
 
     /// Sets the spread of an actor's position on an issue (0–100; categorical issues cannot vary).
     pub fn set_position(&mut self, table: &ForecastTable, actor: &str, issue: &str, spread: Spread) -> Result<(), ForecastError> {
         let (a, k) = Self::locate(table, actor, Some(issue))?;
-        if matches!(table.issues[k].shape, IssueShape::Categorical { .. }) && spread != Spread::Fixed {
+        if matches!(table.issues[k].shape, IssueShape::Categorical { .. }) {
             return Err(ForecastError::BadSpread {
                 actor: actor.into(),
                 what: format!("position on `{issue}`"),
                 reason: "a categorical issue has no scale to vary a position on".into(),
             });
         }
-        spread.check(0.0, 100.0).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("ideal", 0.0, 100.0).map_err(|reason| ForecastError::BadSpread {
             actor: actor.into(),
             what: format!("position on `{issue}`"),
             reason,
         })?;
-        self.positions[a][k] = spread;
+        self.positions[a][k] = Some(spread);
         Ok(())
     }
 
     /// Sets the spread of an actor's salience on an issue.
     pub fn set_salience(&mut self, table: &ForecastTable, actor: &str, issue: &str, spread: Spread) -> Result<(), ForecastError> {
         let (a, k) = Self::locate(table, actor, Some(issue))?;
-        spread.check(0.0, 1.0).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("salience", 0.0, 1.0).map_err(|reason| ForecastError::BadSpread {
             actor: actor.into(),
             what: format!("salience on `{issue}`"),
             reason,
         })?;
-        self.saliences[a][k] = spread;
+        self.saliences[a][k] = Some(spread);
         Ok(())
     }
 
     /// Sets the spread of an actor's capability.
     pub fn set_capability(&mut self, table: &ForecastTable, actor: &str, spread: Spread) -> Result<(), ForecastError> {
         let (a, _) = Self::locate(table, actor, None)?;
-        spread.check(0.0, f64::MAX).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("capability", 0.0, f64::INFINITY).map_err(|reason| ForecastError::BadSpread {
             actor: actor.into(),
             what: "capability".into(),
             reason,
         })?;
-        self.capabilities[a] = spread;
+        self.capabilities[a] = Some(spread);
         Ok(())
     }
 
     /// Whether any input is uncertain.
     pub fn is_uncertain(&self) -> bool {
-        self.capabilities.iter().chain(self.positions.iter().flatten()).chain(self.saliences.iter().flatten()).any(|s| *s != Spread::Fixed)
+        self.capabilities.iter().chain(self.positions.iter().flatten()).chain(self.saliences.iter().flatten()).any(Option::is_some)
     }
 
     /// One draw of every input as plain numbers: capabilities and `cells[actor][issue]`, in the
@@ -258,7 +176,7 @@ impl Uncertainty {
         let mut cap = Vec::with_capacity(table.actors.len());
         let mut cells = Vec::with_capacity(table.actors.len());
         for (a, actor) in table.actors.iter().enumerate() {
-            cap.push(self.capabilities[a].sample(actor.capability, 0.0, f64::MAX, rng));
+            cap.push(draw(self.capabilities[a], actor.capability, 0.0, f64::MAX, rng));
             cells.push(
                 actor
                     .cells
@@ -266,8 +184,8 @@ impl Uncertainty {
                     .enumerate()
                     .map(|(k, cell)| {
                         cell.map(|(x, s)| {
-                            let x = self.positions[a][k].sample(x, 0.0, 100.0, rng);
-                            (x, self.saliences[a][k].sample(s, 0.0, 1.0, rng))
+                            let x = draw(self.positions[a][k], x, 0.0, 100.0, rng);
+                            (x, draw(self.saliences[a][k], s, 0.0, 1.0, rng))
                         })
                     })
                     .collect(),
@@ -280,11 +198,11 @@ impl Uncertainty {
     pub fn sample(&self, table: &ForecastTable, rng: &mut ChaCha8Rng) -> ForecastTable {
         let mut out = table.clone();
         for (a, actor) in out.actors.iter_mut().enumerate() {
-            actor.capability = self.capabilities[a].sample(actor.capability, 0.0, f64::MAX, rng);
+            actor.capability = draw(self.capabilities[a], actor.capability, 0.0, f64::MAX, rng);
             for (k, cell) in actor.cells.iter_mut().enumerate() {
                 if let Some((x, s)) = cell {
-                    *x = self.positions[a][k].sample(*x, 0.0, 100.0, rng);
-                    *s = self.saliences[a][k].sample(*s, 0.0, 1.0, rng);
+                    *x = draw(self.positions[a][k], *x, 0.0, 100.0, rng);
+                    *s = draw(self.saliences[a][k], *s, 0.0, 1.0, rng);
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! Property tests: range, dictator, scaling, permutation, and Monte Carlo degeneracy.
 
+use detente_core::Spread;
 use detente_forecast::eu::{run_eu, success_probabilities, EuPreset, MedianRule, ProbabilityRule};
 use detente_forecast::model::{ExpectedUtility, SpatialModel, SpatialModelOfPolitics, WeightedMean, WeightedMedian};
 use detente_forecast::smp::SmpParams;
-use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
+use detente_forecast::uncertainty::{monte_carlo, Uncertainty};
 use detente_forecast::{forecast_table, ForecastTable, IssueInput, IssueShape, Model, SpatialActor, TableActor, TableIssue};
 use proptest::prelude::*;
 
@@ -163,11 +164,11 @@ proptest! {
             }).collect(),
         };
         let mut u = Uncertainty::none(&table);
-        for (i, &(x, s, c)) in rows.iter().enumerate() {
+        for (i, &(x, _, c)) in rows.iter().enumerate() {
             let id = format!("a{i}");
             u.set_position(&table, &id, "a", Spread::Uniform { lo: x, hi: x }).unwrap();
             u.set_position(&table, &id, "b", Spread::Triangular { lo: 100.0 - x, mode: 100.0 - x, hi: 100.0 - x }).unwrap();
-            u.set_salience(&table, &id, "a", Spread::Normal { mean: s, sd: 0.0 }).unwrap();
+            u.set_salience(&table, &id, "a", Spread::Normal { sd: 0.0 }).unwrap();
             u.set_capability(&table, &id, Spread::Uniform { lo: c, hi: c }).unwrap();
         }
         let m = [Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params()), Model::Smp(SmpParams::default())][model].clone();

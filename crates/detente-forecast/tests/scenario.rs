@@ -2,9 +2,10 @@
 
 mod common;
 
+use detente_core::Spread;
 use detente_core::{Role, Utility};
 use detente_forecast::eu::EuPreset;
-use detente_forecast::uncertainty::{monte_carlo, Spread, Uncertainty};
+use detente_forecast::uncertainty::{monte_carlo, Uncertainty};
 use detente_forecast::{forecast_table, ForecastError, ForecastTable, Model};
 
 fn table() -> ForecastTable {
@@ -104,8 +105,8 @@ fn bad_spreads_are_rejected() {
     let mut u = Uncertainty::none(&t);
     assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 110.0 }).is_err());
     assert!(u.set_position(&t, "russia", "territory", Spread::Uniform { lo: 90.0, hi: 80.0 }).is_err());
-    assert!(u.set_salience(&t, "russia", "territory", Spread::Normal { mean: 0.5, sd: -1.0 }).is_err());
-    assert!(u.set_capability(&t, "nobody", Spread::Fixed).is_err());
+    assert!(u.set_salience(&t, "russia", "territory", Spread::Normal { sd: -1.0 }).is_err());
+    assert!(u.set_capability(&t, "nobody", Spread::Normal { sd: 0.0 }).is_err());
     assert!(u.set_position(&t, "russia", "territory", Spread::Triangular { lo: 80.0, mode: 100.0, hi: 100.0 }).is_ok());
 }
 
@@ -113,7 +114,7 @@ fn uncertain(t: &ForecastTable) -> Uncertainty {
     let mut u = Uncertainty::none(t);
     u.set_position(t, "russia", "territory", Spread::Triangular { lo: 67.0, mode: 100.0, hi: 100.0 }).unwrap();
     u.set_position(t, "usa", "territory", Spread::Uniform { lo: 33.0, hi: 80.0 }).unwrap();
-    u.set_salience(t, "usa", "nato", Spread::Normal { mean: 0.5, sd: 0.2 }).unwrap();
+    u.set_salience(t, "usa", "nato", Spread::Normal { sd: 0.2 }).unwrap();
     u.set_capability(t, "europe", Spread::Uniform { lo: 20.0, hi: 80.0 }).unwrap();
     u
 }
@@ -182,4 +183,34 @@ fn levers_are_the_mean_s_derivatives() {
     moved.actors[r].cells[0] = moved.actors[r].cells[0].map(|(x, s)| (x - 1.0, s));
     let after = forecast_table(&moved, &Model::Mean).unwrap().issues[0].value;
     assert!((base - after - 72.0 / 158.0).abs() < 1e-9);
+}
+
+/// The spreads a scenario states are the Monte Carlo's: `from_scenario` equals setting them by
+/// hand, and an observer's spreads are left out with the observer.
+#[test]
+fn the_uncertainty_is_read_from_the_scenario() {
+    let reference = common::reference_scenario();
+    let t = ForecastTable::from_scenario(&reference).unwrap();
+    assert!(Uncertainty::from_scenario(&t, &reference).is_uncertain(), "the reference file states spreads");
+    let mut s = common::seed_scenario();
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    assert_eq!(Uncertainty::from_scenario(&t, &s), Uncertainty::none(&t), "no spreads stated, none used");
+    let russia = s.actors.iter().position(|a| a.id == "russia").unwrap();
+    let Utility::Spatial(sp) = &mut s.actors[russia].preferences.utility else { panic!("spatial") };
+    let territory = sp.positions[0].as_mut().unwrap();
+    territory.ideal_spread = Some(Spread::Triangular { lo: 67.0, mode: territory.ideal, hi: territory.ideal });
+    territory.salience_spread = Some(Spread::Normal { sd: 0.05 });
+    let c = s.actors[russia].capability;
+    s.actors[russia].capability_spread = Some(Spread::Uniform { lo: 0.8 * c, hi: 1.2 * c });
+    s.validate().unwrap();
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    let mut by_hand = Uncertainty::none(&t);
+    by_hand.set_position(&t, "russia", "territory", Spread::Triangular { lo: 67.0, mode: 100.0, hi: 100.0 }).unwrap();
+    by_hand.set_salience(&t, "russia", "territory", Spread::Normal { sd: 0.05 }).unwrap();
+    by_hand.set_capability(&t, "russia", Spread::Uniform { lo: 0.8 * c, hi: 1.2 * c }).unwrap();
+    assert_eq!(Uncertainty::from_scenario(&t, &s), by_hand);
+    // an observer is not forecast: its spreads go with it
+    s.actors[russia].role = Role::Observer;
+    let t = ForecastTable::from_scenario(&s).unwrap();
+    assert!(!Uncertainty::from_scenario(&t, &s).is_uncertain());
 }

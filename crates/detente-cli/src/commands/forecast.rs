@@ -5,7 +5,7 @@ use super::{Options, Section};
 use crate::load::{load, Failure};
 use crate::render::{print_json, table};
 use detente_core::Scenario;
-use detente_forecast::{compare_models, forecast_scenario, ForecastReport, InputSpread, Model, ModelComparison, Spread, UncertainInput};
+use detente_forecast::{compare_models, forecast_scenario, ForecastReport, Model, ModelComparison};
 use serde_json::json;
 use std::path::Path;
 
@@ -51,9 +51,9 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Err(Failure::Input("--runs: expected at least 1".into()));
     }
     let model = model_of(req)?;
-    let (spreads, notes) = if req.runs.is_some() { stated_spreads(file, &loaded.scenario)? } else { (Vec::new(), Vec::new()) };
-    let report = forecast_scenario(&loaded.scenario, &model, &spreads, req.runs, req.seed)
-        .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
+    let (stated, notes) = if req.runs.is_some() { spread_notes(&loaded.scenario) } else { (0, Vec::new()) };
+    let report =
+        forecast_scenario(&loaded.scenario, &model, req.runs, req.seed).map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
     if opts.json {
         print_json(&json!({
             "scenario": loaded.scenario.meta.id,
@@ -62,83 +62,39 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         }));
         return Ok(());
     }
-    out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, spreads.is_empty()));
+    out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, stated == 0));
     for n in &notes {
         outln!("note: {n}");
     }
     Ok(())
 }
 
-/// How many spreads a native scenario file states (0 for other formats or unreadable files).
-pub(crate) fn stated_spread_count(path: &Path) -> usize {
-    let Ok(text) = std::fs::read_to_string(path) else { return 0 };
-    let file = path.display().to_string();
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("toml") => detente_formats::native::spreads_from_toml_str(&text, &file).map_or(0, |r| r.1.len()),
-        Some("json") if !detente_formats::geniusweb::looks_like_geniusweb(&text) => {
-            detente_formats::native::spreads_from_json_str(&text, &file).map_or(0, |r| r.1.len())
+/// How many spreads the scenario states on inputs the forecast uses, and a note for each actor
+/// whose spreads it ignores (observers and non-spatial actors are left out of the forecast).
+/// Spreads travel with the scenario: a variant that moves a value moved its spread along.
+fn spread_notes(scenario: &Scenario) -> (usize, Vec<String>) {
+    let Ok(table) = detente_forecast::ForecastTable::from_scenario(scenario) else { return (0, Vec::new()) };
+    let (mut used, mut notes) = (0, Vec::new());
+    for a in &scenario.actors {
+        let mut n = usize::from(a.capability_spread.is_some());
+        if let detente_core::Utility::Spatial(sp) = &a.preferences.utility {
+            n += sp
+                .positions
+                .iter()
+                .flatten()
+                .map(|p| usize::from(p.ideal_spread.is_some()) + usize::from(p.salience_spread.is_some()))
+                .sum::<usize>();
         }
-        _ => 0,
-    }
-}
-
-/// The uncertain inputs the scenario file states (native TOML/JSON; other formats state none),
-/// moved onto the studied case: a variant that changes a value carries its spread with it
-/// (shifted by the change, clipped to the valid range). Spreads of actors the forecast leaves out
-/// (observers, non-spatial actors) are dropped with a note.
-fn stated_spreads(file: Option<&Path>, scenario: &Scenario) -> Result<(Vec<InputSpread>, Vec<String>), Failure> {
-    use detente_formats::native::{spreads_from_json_str, spreads_from_toml_str, SpreadShape, SpreadTarget};
-    let stated = match file {
-        None => spreads_from_toml_str(crate::load::BUILTIN_TOML, crate::load::BUILTIN_NAME)?.1,
-        Some(p) => {
-            let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            let read = || std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("{}: {e}", p.display())));
-            match ext.as_deref() {
-                Some("toml") => spreads_from_toml_str(&read()?, &p.display().to_string())?.1,
-                Some("json") => {
-                    let text = read()?;
-                    if detente_formats::geniusweb::looks_like_geniusweb(&text) {
-                        Vec::new()
-                    } else {
-                        spreads_from_json_str(&text, &p.display().to_string())?.1
-                    }
-                }
-                _ => Vec::new(),
-            }
+        if n == 0 {
+            continue;
         }
-    };
-    let table = detente_forecast::ForecastTable::from_scenario(scenario).map_err(|e| Failure::Input(e.to_string()))?;
-    let (mut out, mut notes) = (Vec::new(), Vec::new());
-    for st in stated {
-        let Some(a) = table.actor_index(&st.actor) else {
-            notes.push(format!("the spread on {}'s inputs is ignored: the forecast leaves {} out", st.actor, st.actor));
-            continue;
-        };
-        let (input, current, (min, max)) = match &st.target {
-            SpreadTarget::Capability => (UncertainInput::Capability, Some(table.actors[a].capability), (0.0, f64::MAX)),
-            SpreadTarget::Ideal(i) => {
-                let cell = table.issue_index(i).and_then(|k| table.actors[a].cells[k]);
-                (UncertainInput::Position(i.clone()), cell.map(|c| c.0), (0.0, 100.0))
-            }
-            SpreadTarget::Salience(i) => {
-                let cell = table.issue_index(i).and_then(|k| table.actors[a].cells[k]);
-                (UncertainInput::Salience(i.clone()), cell.map(|c| c.1), (0.0, 1.0))
-            }
-        };
-        let Some(current) = current else {
-            notes.push(format!("the spread on {}'s {:?} is ignored: the studied case has no such position", st.actor, st.target));
-            continue;
-        };
-        let d = current - st.value;
-        let c = |x: f64| (x + d).clamp(min, max);
-        let spread = match st.shape {
-            SpreadShape::Uniform { lo, hi } => Spread::Uniform { lo: c(lo), hi: c(hi) },
-            SpreadShape::Triangular { lo, mode, hi } => Spread::Triangular { lo: c(lo), mode: c(mode), hi: c(hi) },
-            SpreadShape::Normal { sd, .. } => Spread::Normal { mean: current, sd },
-        };
-        out.push(InputSpread { actor: st.actor.clone(), input, spread });
+        if table.actor_index(&a.id).is_some() {
+            used += n;
+        } else {
+            notes.push(format!("the spread on {}'s inputs is ignored: the forecast leaves {} out", a.id, a.id));
+        }
     }
-    Ok((out, notes))
+    (used, notes)
 }
 
 fn num(x: f64) -> String {
@@ -316,7 +272,7 @@ mod tests {
             Issue::ordinal("nato", &[("membership", 0.), ("deferred", 50.), ("neutrality", 100.)]),
         ]);
         let actor = |id: &str, cap: f64, cells: [(f64, f64); 2]| {
-            let positions = cells.iter().map(|&(ideal, salience)| Some(Position { ideal, salience })).collect();
+            let positions = cells.iter().map(|&(ideal, salience)| Some(Position::new(ideal, salience))).collect();
             let mut a = Actor::party(id, Preferences::new(Utility::Spatial(Spatial { positions, loss: Loss::Linear })));
             a.capability = cap;
             a
@@ -343,14 +299,13 @@ mod tests {
 
     #[test]
     fn text_report_shows_model_baselines_rounds_and_monte_carlo() {
-        let s = scenario();
+        let mut s = scenario();
+        let russia = s.actors.iter_mut().find(|a| a.id == "russia").unwrap();
+        let detente_core::Utility::Spatial(sp) = &mut russia.preferences.utility else { panic!("spatial") };
+        sp.positions[0].as_mut().unwrap().ideal_spread = Some(detente_core::Spread::Uniform { lo: 60.0, hi: 100.0 });
+        s.validate().unwrap();
         let model = Model::parse("eu", None).unwrap();
-        let spreads = vec![InputSpread {
-            actor: "russia".into(),
-            input: UncertainInput::Position("territory".into()),
-            spread: Spread::Uniform { lo: 60.0, hi: 100.0 },
-        }];
-        let r = forecast_scenario(&s, &model, &spreads, Some(50), 3).unwrap();
+        let r = forecast_scenario(&s, &model, Some(50), 3).unwrap();
         let text = render_text(&s, None, &r, true, false);
         assert!(text.contains("with model eu (preset scholz_code)"), "{text}");
         assert!(text.contains("c·s mean") && text.contains("c·s median"), "{text}");

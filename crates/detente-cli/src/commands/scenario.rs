@@ -111,14 +111,6 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
             detente_formats::genius::export(s, output)?
         }
     };
-    // Stated spreads of uncertain inputs have no slot in the model: say so rather than drop them silently.
-    let spreads = super::forecast::stated_spread_count(input);
-    if spreads > 0 {
-        eprintln!(
-            "note: {} states {spreads} spread(s) of uncertain inputs (ideal_range, salience_sd, capability_range, ...); the scenario model has no slot for them, so the converted file does not carry them",
-            input.display()
-        );
-    }
     if opts.json {
         print_json(
             &json!({ "input": input.display().to_string(), "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>() }),

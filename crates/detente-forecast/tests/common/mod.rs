@@ -78,7 +78,7 @@ pub fn seed_scenario() -> Scenario {
     let actors = TABLE
         .iter()
         .map(|(id, cap, cells)| {
-            let positions = cells.iter().map(|&(ideal, salience)| Some(Position { ideal, salience })).collect();
+            let positions = cells.iter().map(|&(ideal, salience)| Some(Position::new(ideal, salience))).collect();
             let mut a = Actor::party(*id, Preferences::new(Utility::Spatial(Spatial { positions, loss: Loss::Linear })));
             a.capability = *cap;
             if *id == "usa" {

@@ -87,7 +87,9 @@
 //! (GENIUS ignores it too). Error positions always refer to the original file.
 //!
 //! # Export
-//! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations.
+//! See [`to_strings`] for how each kind of preference becomes GENIUS evaluations. Spreads of
+//! uncertain inputs (`detente_core::Spread` on positions and capabilities) are not exported:
+//! GENIUS has no such notion.
 //!
 //! # Cost
 //! Reading is linear in the file sizes (one sanitising pass, one `quick-xml` pass, one tree

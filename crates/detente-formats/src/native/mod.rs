@@ -34,8 +34,6 @@ use crate::{FormatError, Location};
 use detente_core::Scenario;
 use spans::Node;
 
-pub use spreads::{SpreadShape, SpreadTarget, StatedSpread};
-
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: i64 = 1;
 
@@ -82,7 +80,7 @@ fn json_error(file: &str, text: &str, e: &serde_json::Error) -> FormatError {
     FormatError::Syntax { location, message: humanize(&message) }
 }
 
-fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
+fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError> {
     let probe: dto::Probe = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
@@ -117,34 +115,25 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<StatedS
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
     };
-    let scenario = read::scenario_from(&dto).map_err(|e| match e {
+    let mut scenario = read::scenario_from(&dto).map_err(|e| match e {
         read::ReadError::At(e) => located(file, text, syntax, e),
         read::ReadError::Model(source) => FormatError::Model { file: file.to_string(), source },
     })?;
-    let spreads = spreads::spreads_from(&dto).map_err(|e| located(file, text, syntax, e))?;
-    Ok((scenario, spreads))
+    spreads::attach(&dto, &mut scenario).map_err(|e| located(file, text, syntax, e))?;
+    // The spreads were checked key by key above; this only re-checks what variants do to them.
+    scenario.validate().map_err(|source| FormatError::Model { file: file.to_string(), source })?;
+    Ok(scenario)
 }
 
-/// Parses a TOML scenario. `file` names the input in error locations. Stated spreads (see
-/// [`spreads_from_toml_str`]) are checked and set aside.
+/// Parses a TOML scenario. `file` names the input in error locations. Stated spreads of uncertain
+/// inputs (`ideal_range`, `salience_sd`, `capability_range`, … — see `docs/scenario-format.md`)
+/// are read into the model's spread slots.
 pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
-    read(text, file, Syntax::Toml).map(|(s, _)| s)
+    read(text, file, Syntax::Toml)
 }
 
 /// Parses a JSON scenario (the TOML format's twin).
 pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
-    read(text, file, Syntax::Json).map(|(s, _)| s)
-}
-
-/// Parses a TOML scenario and the uncertain inputs it states (`ideal_range`, `salience_sd`,
-/// `capability_range`, … — see `docs/forecasting.md`), for the forecast lens's Monte Carlo. The
-/// scenario model has no slot for spreads and the writer does not emit them.
-pub fn spreads_from_toml_str(text: &str, file: &str) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
-    read(text, file, Syntax::Toml)
-}
-
-/// The JSON twin of [`spreads_from_toml_str`].
-pub fn spreads_from_json_str(text: &str, file: &str) -> Result<(Scenario, Vec<StatedSpread>), FormatError> {
     read(text, file, Syntax::Json)
 }
 

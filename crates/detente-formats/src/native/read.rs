@@ -296,7 +296,7 @@ fn spatial_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<Spat
         let (i, issue) = issue_of(space, pp.key(k).the_key(), k)?;
         let ideal = ideal_of(issue, pp.key(k).key("ideal"), &pos.ideal)?;
         in_range(pp.key(k).key("salience"), &format!("salience on issue `{k}`"), pos.salience, 0.0, 1.0)?;
-        out[i] = Some(Position { ideal, salience: pos.salience });
+        out[i] = Some(Position::new(ideal, pos.salience));
     }
     if out.iter().flatten().map(|p| p.salience).sum::<f64>() <= 0.0 {
         return err(pp, "the total salience is zero: at least one issue must matter (salience > 0)");
@@ -557,6 +557,7 @@ fn actor_from(space: &OutcomeSpace, path: &Path, a: &ActorDto, earlier: &[Actor]
         role,
         required: a.required.unwrap_or(role == Role::Party),
         capability,
+        capability_spread: None,
         preferences: preferences_from(space, path, a)?,
         strategy: a.strategy.clone(),
         description: join_source(a.description.clone(), a.source.clone()),

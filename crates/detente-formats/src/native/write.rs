@@ -3,7 +3,7 @@
 use super::read::{SOURCE_PREFIX, SOURCE_SEP};
 use crate::FormatError;
 use detente_core::{
-    Actor, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, Reservation, Scenario, Utility, Value, ValueFunction,
+    Actor, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, Reservation, Scenario, Spread, Utility, Value, ValueFunction,
 };
 
 /// A document node. Tables keep insertion order; `block` tables become `[headers]` in TOML.
@@ -203,6 +203,24 @@ fn value_fn_node(issue: &Issue, f: &ValueFunction) -> Result<Node, FormatError> 
     })
 }
 
+/// The `X_range` / `X_mode` / `X_sd` keys of a stated spread (`name` is `ideal`, `salience` or
+/// `capability`), the syntax `spreads.rs` reads.
+fn put_spread(t: &mut Tab, name: &str, spread: &Option<Spread>) {
+    match *spread {
+        None => {}
+        Some(Spread::Uniform { lo, hi }) => {
+            t.put(&format!("{name}_range"), Node::Arr(vec![num(lo), num(hi)]));
+        }
+        Some(Spread::Triangular { lo, mode, hi }) => {
+            t.put(&format!("{name}_range"), Node::Arr(vec![num(lo), num(hi)]));
+            t.put(&format!("{name}_mode"), num(mode));
+        }
+        Some(Spread::Normal { sd }) => {
+            t.put(&format!("{name}_sd"), num(sd));
+        }
+    }
+}
+
 fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     let issues = sc.space.issues();
     let mut t = Tab::new();
@@ -211,6 +229,7 @@ fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     t.put("role", s(a.role.as_str()));
     t.put("required", Node::Bool(a.required));
     t.put("capability", num(a.capability));
+    put_spread(&mut t, "capability", &a.capability_spread);
     t.opt_str("strategy", &a.strategy);
     described(&mut t, &a.description);
     let p = &a.preferences;
@@ -240,6 +259,8 @@ fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
                 if let Some(p) = p {
                     let mut e = Tab::new();
                     e.put("ideal", ideal_node(issue, p.ideal)?).put("salience", num(p.salience));
+                    put_spread(&mut e, "ideal", &p.ideal_spread);
+                    put_spread(&mut e, "salience", &p.salience_spread);
                     pos.put(&issue.id, e.inline());
                 }
             }
