@@ -164,6 +164,17 @@ fn convert_round_trips_through_json_and_toml() {
 }
 
 #[test]
+fn genius_export_says_what_it_cannot_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = detente(&["scenario", "convert", "scenarios/ukraine-ceasefire-2025.toml", "--to", "genius", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for lost in ["5 variant(s)", "8 stated spread(s)", "1 non-party role(s)", "4 default strategy(ies)", "protocol defaults"] {
+        assert!(err.contains(lost), "missing {lost:?} in: {err}");
+    }
+}
+
+#[test]
 fn genius_folders_work_wherever_a_file_does() {
     let Some(laptop) = detente_testkit::shared_data("genius/Laptop") else { return };
     let o = detente(&["scenario", "show", "--json", laptop.to_str().unwrap()]);

@@ -230,6 +230,26 @@ impl Scenario {
         self.actors.iter().map(|a| a.preferences.utility(&self.space, outcome)).collect()
     }
 
+    /// How many uncertain inputs (spreads on capabilities, ideal points and saliences) the
+    /// scenario states.
+    pub fn spread_count(&self) -> usize {
+        self.actors
+            .iter()
+            .map(|a| {
+                let positions = match &a.preferences.utility {
+                    Utility::Spatial(sp) => sp
+                        .positions
+                        .iter()
+                        .flatten()
+                        .map(|p| usize::from(p.ideal_spread.is_some()) + usize::from(p.salience_spread.is_some()))
+                        .sum(),
+                    _ => 0,
+                };
+                usize::from(a.capability_spread.is_some()) + positions
+            })
+            .sum()
+    }
+
     /// The base scenario with variant `id` applied and validated. The result has no variants
     /// of its own and its metadata id is `base-id/variant-id`.
     pub fn with_variant(&self, id: &str) -> Result<Scenario, ModelError> {

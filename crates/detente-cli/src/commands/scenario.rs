@@ -108,7 +108,17 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         }
         Target::Genius => {
             std::fs::create_dir_all(output).map_err(io)?;
-            detente_formats::genius::export(s, output)?
+            let written = detente_formats::genius::export(s, output)?;
+            // Nothing the user stated is dropped silently: say what GENIUS cannot carry.
+            let lost = genius_losses(s);
+            if !lost.is_empty() {
+                eprintln!(
+                    "note: GENIUS keeps issues, utilities, discounts and reservation values; not written from {}: {}",
+                    input.display(),
+                    lost.join(", ")
+                );
+            }
+            written
         }
     };
     if opts.json {
@@ -121,4 +131,26 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         }
     }
     Ok(())
+}
+
+/// What a GENIUS export of `s` cannot carry (only what the scenario actually states).
+fn genius_losses(s: &detente_core::Scenario) -> Vec<String> {
+    use detente_core::Role;
+    let mut lost = Vec::new();
+    let mut count = |n: usize, what: &str| {
+        if n > 0 {
+            lost.push(format!("{n} {what}"));
+        }
+    };
+    count(s.variants.len(), "variant(s) (export one with --variant)");
+    count(s.spread_count(), "stated spread(s) of uncertain inputs");
+    count(s.openings.len(), "opening concession(s)");
+    count(s.actors.iter().filter(|a| a.role != Role::Party).count(), "non-party role(s)");
+    count(s.actors.iter().filter(|a| !a.required).count(), "optional-party flag(s)");
+    count(s.actors.iter().filter(|a| a.strategy.is_some()).count(), "default strategy(ies)");
+    count(s.actors.iter().filter(|a| a.capability != 1.0).count(), "capability value(s)");
+    if s.protocol.mediator.is_some() || s.protocol.rounds.is_some() || s.protocol.protocol.is_some() {
+        lost.push("protocol defaults".into());
+    }
+    lost
 }
