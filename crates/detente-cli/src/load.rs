@@ -59,3 +59,28 @@ pub(crate) fn source_text(file: &str) -> Option<String> {
         None
     }
 }
+
+/// What the scenario names but no simulation can run: a `[protocol] protocol` that is not a
+/// known protocol, or an actor `strategy` (in the scenario or one of its variants) that is not a
+/// known negotiator. The formats only check the text's shape; these names belong to the
+/// protocol and agents crates, so the CLI checks them before it runs or validates anything.
+pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
+    if let Some(p) = s.protocol.protocol.as_deref() {
+        if detente_agents::Protocol::parse(p).is_none() {
+            return Some(format!("[protocol] protocol = `{p}` is not a known protocol; known: {}", detente_agents::Protocol::NAMES));
+        }
+    }
+    let strategies = |sc: &Scenario, context: &str| {
+        sc.actors.iter().find_map(|a| {
+            let st = a.strategy.as_deref()?;
+            detente_agents::build(st, 0).err().map(|e| format!("actor `{}`{context}: strategy `{st}`: {e}", a.id))
+        })
+    };
+    if let Some(m) = strategies(s, "") {
+        return Some(m);
+    }
+    s.variants.iter().find_map(|v| match s.with_variant(&v.id) {
+        Ok(sv) => strategies(&sv, &format!(" in variant `{}`", v.id)),
+        Err(e) => Some(e.to_string()),
+    })
+}

@@ -327,3 +327,56 @@ fn a_closed_pipe_ends_quietly_with_success() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// Writes `text` as a scenario file in a fresh temporary folder.
+fn temp_scenario(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path().join("s.toml");
+    std::fs::write(&p, text).expect("write");
+    (dir, p)
+}
+
+fn bilateral_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("scenarios/textbook-bilateral.toml")).expect("shipped scenario");
+    assert!(text.contains(from), "the shipped scenario has `{from}`");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn an_unknown_scenario_protocol_is_refused_not_replaced_by_the_joint_table() {
+    let (_d, p) = temp_scenario(&bilateral_with("protocol = \"sao\"", "protocol = \"xyz\""));
+    let p = p.to_str().expect("utf-8 path");
+    let o = detente(&["negotiate", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
+    // An explicit --protocol still works.
+    assert!(detente(&["negotiate", p, "--protocol", "sao"]).status.success());
+    let o = detente(&["scenario", "validate", p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
+}
+
+#[test]
+fn validate_refuses_unknown_strategies_in_actors_and_variants() {
+    let (_d, p) = temp_scenario(&bilateral_with("strategy = \"boulware\"", "strategy = \"nonsense\""));
+    let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("actor `buyer`: strategy `nonsense`"), "{}", stderr(&o));
+    let (_d, p) = temp_scenario(&bilateral_with("strategy = \"hardliner\"", "strategy = \"zzz\""));
+    let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("in variant `patient_buyer`: strategy `zzz`"), "{}", stderr(&o));
+    let o = detente(&["scenario", "validate", "scenarios/textbook-bilateral.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("81 outcomes, 1 variant\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_failed_genius_export_leaves_no_folder_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let o = detente(&["scenario", "convert", "--to", "genius", "scenarios/textbook-three-party.toml", out.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("cannot export to genius"), "{}", stderr(&o));
+    assert!(!out.exists(), "the failed export left {} behind", out.display());
+}
