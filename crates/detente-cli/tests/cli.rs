@@ -380,3 +380,19 @@ fn a_failed_genius_export_leaves_no_folder_behind() {
     assert!(stderr(&o).contains("cannot export to genius"), "{}", stderr(&o));
     assert!(!out.exists(), "the failed export left {} behind", out.display());
 }
+
+#[test]
+fn huge_deadlines_and_run_counts_are_refused_rather_than_run_for_hours() {
+    let o = detente(&["negotiate", "--rounds", "4294967295"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--rounds: expected at most 1000000 rounds, got 4294967295"), "{}", stderr(&o));
+    let o = detente(&["forecast", "--runs", "100000000000"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--runs: expected at most 1000000 runs"), "{}", stderr(&o));
+    let (_d, p) = temp_scenario(&bilateral_with("rounds = 20", "rounds = 2000000000"));
+    let p = p.to_str().expect("utf-8 path");
+    let o = detente(&["negotiate", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("[protocol] rounds = 2000000000"), "{}", stderr(&o));
+    assert!(detente(&["negotiate", p, "--rounds", "20"]).status.success());
+}
