@@ -274,6 +274,8 @@ fn negotiate_rejects_bad_arguments_with_exit_1() {
         (vec!["negotiate", "--protocol", "auction"], "unknown protocol"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware"], "2 participating parties"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`"),
+        // A typo is named even when the count is also wrong.
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "nobody"], "--negotiators: unknown negotiator `nobody`"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`"),
         (vec!["negotiate", "--rounds", "0"], "at least 1 round"),
         (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules applies to sao"),

@@ -83,9 +83,14 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         // command would run for hours or exhaust memory instead of answering.
         return Err(Failure::Input(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
     }
+    let negotiators = args.negotiators.map(split_specs);
+    // Check every name before the count, so a typo is reported as such.
+    for n in negotiators.iter().flatten() {
+        detente_agents::build(n, 0).map_err(|e| Failure::Input(format!("--negotiators: {e}")))?;
+    }
     Ok(SimulationSpec {
         protocol,
-        negotiators: args.negotiators.map(split_specs),
+        negotiators,
         rounds: args.rounds,
         seed: args.seed,
         rules,
