@@ -398,3 +398,24 @@ fn huge_deadlines_and_run_counts_are_refused_rather_than_run_for_hours() {
     assert!(stderr(&o).contains("[protocol] rounds = 2000000000"), "{}", stderr(&o));
     assert!(detente(&["negotiate", p, "--rounds", "20"]).status.success());
 }
+
+#[test]
+fn a_continuous_issue_still_gets_a_study_that_says_what_cannot_be_done() {
+    let text = bilateral_with("kind = \"integer\"", "kind = \"real\"").replacen("step = 500", "", 1).replacen(
+        "price = [0, 0.15, 0.3, 0.45, 0.6, 0.72, 0.84, 0.93, 1]",
+        "price = { slope = 0.00025, offset = 0, origin = 8000 }",
+        1,
+    );
+    let (_d, p) = temp_scenario(&text);
+    let p = p.to_str().expect("utf-8 path");
+    assert!(detente(&["scenario", "validate", p]).status.success());
+    let o = detente(&["study", p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Not analysed: ") && out.contains("an issue is continuous"), "{out}");
+    assert!(out.contains("too many to negotiate (limit"), "{out}");
+    let o = detente(&["study", p, "--json"]);
+    assert!(json(&o)["analysis"]["error"].as_str().is_some_and(|m| m.contains("continuous")));
+    let o = detente(&["analyze", p]);
+    assert_eq!(o.status.code(), Some(1));
+}
