@@ -419,3 +419,16 @@ fn a_continuous_issue_still_gets_a_study_that_says_what_cannot_be_done() {
     let o = detente(&["analyze", p]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn genius_export_refuses_a_folder_that_already_holds_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().to_str().expect("utf-8 path");
+    let first = detente(&["scenario", "convert", "--to", "genius", "scenarios/textbook-bilateral.toml", out]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let o = detente(&["scenario", "convert", "--to", "genius", "scenarios/ukraine-ceasefire-2025.toml", out]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("the folder is not empty"), "{}", stderr(&o));
+    // The first export is intact and still reads.
+    assert!(detente(&["scenario", "validate", out]).status.success());
+}

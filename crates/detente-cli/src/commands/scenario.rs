@@ -113,6 +113,14 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         }
         Target::Genius => {
             let existed = output.exists();
+            // Files of another scenario beside the new ones would make the folder unreadable
+            // (two domains) or mix profiles: only a new or empty folder is written into.
+            if output.is_dir() && std::fs::read_dir(output).map_err(io)?.next().is_some() {
+                return Err(Failure::Input(format!(
+                    "{}: the folder is not empty; expected a new or empty folder for --to genius",
+                    output.display()
+                )));
+            }
             std::fs::create_dir_all(output).map_err(io)?;
             match detente_formats::genius::export(s, output) {
                 Ok(w) => w,
