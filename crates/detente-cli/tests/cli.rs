@@ -432,3 +432,13 @@ fn genius_export_refuses_a_folder_that_already_holds_files() {
     // The first export is intact and still reads.
     assert!(detente(&["scenario", "validate", out]).status.success());
 }
+
+#[test]
+fn study_names_whose_utilities_a_variant_row_lists_when_the_variant_changes_the_parties() {
+    // southam_hosts turns the anglers (an observer) into a party: its row has five utilities.
+    let o = detente(&["study", "scenarios/textbook-three-party.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("(southam_hosts: utilities of northbury eastwick southam authority anglers)"), "{out}");
+    assert!(!out.contains("(neutral_authority: utilities of"), "{out}");
+}
