@@ -442,3 +442,11 @@ fn study_names_whose_utilities_a_variant_row_lists_when_the_variant_changes_the_
     assert!(out.contains("(southam_hosts: utilities of northbury eastwick southam authority anglers)"), "{out}");
     assert!(!out.contains("(neutral_authority: utilities of"), "{out}");
 }
+
+#[test]
+fn a_folder_of_scenario_files_is_named_as_such() {
+    let o = detente(&["scenario", "validate", "scenarios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("is a folder of scenario files, not one scenario"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("scenarios/*.toml"), "{}", stderr(&o));
+}
