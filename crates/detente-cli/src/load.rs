@@ -38,13 +38,28 @@ pub(crate) struct Loaded {
 pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded, Failure> {
     let (scenario, source) = match file {
         None => (detente_formats::native::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?, BUILTIN_NAME.to_string()),
-        Some(p) => (detente_formats::load_path(p)?, p.display().to_string()),
+        Some(p) => match detente_formats::load_path(p) {
+            Ok(s) => (s, p.display().to_string()),
+            Err(_) if p.is_dir() && holds_ext(p, "toml") && !holds_ext(p, "xml") => {
+                return Err(Failure::Input(format!(
+                    "{}: is a folder of scenario files, not one scenario (a folder must hold a GENIUS domain or GeniusWeb profiles); pass the files themselves, e.g. {}",
+                    p.display(),
+                    p.join("*.toml").display()
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     let scenario = match variant {
         None => scenario,
         Some(v) => scenario.with_variant(v).map_err(|error| Failure::Model { file: source.clone(), error })?,
     };
     Ok(Loaded { scenario, source })
+}
+
+/// Whether a folder holds a file with this extension (`.toml`: detente scenarios; GENIUS is XML).
+fn holds_ext(dir: &Path, ext: &str) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|it| it.flatten().any(|e| e.path().extension().is_some_and(|x| x == ext)))
 }
 
 /// The source text of a file for error snippets (the built-in scenario included).
@@ -58,4 +73,29 @@ pub(crate) fn source_text(file: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// What the scenario names but no simulation can run: a `[protocol] protocol` that is not a
+/// known protocol, or an actor `strategy` (in the scenario or one of its variants) that is not a
+/// known negotiator. The formats only check the text's shape; these names belong to the
+/// protocol and agents crates, so the CLI checks them before it runs or validates anything.
+pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
+    if let Some(p) = s.protocol.protocol.as_deref() {
+        if detente_agents::Protocol::parse(p).is_none() {
+            return Some(format!("[protocol] protocol = `{p}` is not a known protocol; known: {}", detente_agents::Protocol::NAMES));
+        }
+    }
+    let strategies = |sc: &Scenario, context: &str| {
+        sc.actors.iter().find_map(|a| {
+            let st = a.strategy.as_deref()?;
+            detente_agents::build(st, 0).err().map(|e| format!("actor `{}`{context}: strategy `{st}`: {e}", a.id))
+        })
+    };
+    if let Some(m) = strategies(s, "") {
+        return Some(m);
+    }
+    s.variants.iter().find_map(|v| match s.with_variant(&v.id) {
+        Ok(sv) => strategies(&sv, &format!(" in variant `{}`", v.id)),
+        Err(e) => Some(e.to_string()),
+    })
 }

@@ -51,7 +51,7 @@ enum Command {
     },
     /// Where each issue settles under a spatial bargaining model, beside the c·s baselines.
     Forecast {
-        /// Scenario file (default: built-in).
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// The model.
         #[arg(long, value_enum, default_value = "eu")]
@@ -86,7 +86,7 @@ enum Command {
     },
     /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
     Negotiate {
-        /// Scenario file (default: built-in).
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// Protocol: sao (joint table), single_text, single_text_veto, single_text_steepest,
         /// shuttle (default: the scenario's).
@@ -125,7 +125,7 @@ enum Command {
     },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
-        /// Scenario file (default: built-in).
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// The outcome, as `issue=option,issue=value,...` (every issue needs a value).
         #[arg(long, value_name = "ISSUE=VALUE,...")]
@@ -137,7 +137,7 @@ enum Command {
 enum ScenarioCommand {
     /// Issues and options, actors, and a positions/salience table.
     Show {
-        /// Scenario file (default: built-in).
+        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
     },
     /// Check scenario files; one summary line each. Exit 1 if any is invalid.

@@ -295,6 +295,8 @@ fn negotiate_rejects_bad_arguments_with_exit_1() {
         (vec!["negotiate", "--protocol", "auction"], "unknown protocol"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware"], "2 participating parties"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`"),
+        // A typo is named even when the count is also wrong.
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "nobody"], "--negotiators: unknown negotiator `nobody`"),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`"),
         (vec!["negotiate", "--rounds", "0"], "at least 1 round"),
         (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules applies to sao"),
@@ -347,4 +349,125 @@ fn a_closed_pipe_ends_quietly_with_success() {
     let out = child.wait_with_output().expect("the binary ends");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+/// Writes `text` as a scenario file in a fresh temporary folder.
+fn temp_scenario(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path().join("s.toml");
+    std::fs::write(&p, text).expect("write");
+    (dir, p)
+}
+
+fn bilateral_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("scenarios/textbook-bilateral.toml")).expect("shipped scenario");
+    assert!(text.contains(from), "the shipped scenario has `{from}`");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn an_unknown_scenario_protocol_is_refused_not_replaced_by_the_joint_table() {
+    let (_d, p) = temp_scenario(&bilateral_with("protocol = \"sao\"", "protocol = \"xyz\""));
+    let p = p.to_str().expect("utf-8 path");
+    let o = detente(&["negotiate", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
+    // An explicit --protocol still works.
+    assert!(detente(&["negotiate", p, "--protocol", "sao"]).status.success());
+    let o = detente(&["scenario", "validate", p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
+}
+
+#[test]
+fn validate_refuses_unknown_strategies_in_actors_and_variants() {
+    let (_d, p) = temp_scenario(&bilateral_with("strategy = \"boulware\"", "strategy = \"nonsense\""));
+    let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("actor `buyer`: strategy `nonsense`"), "{}", stderr(&o));
+    let (_d, p) = temp_scenario(&bilateral_with("strategy = \"hardliner\"", "strategy = \"zzz\""));
+    let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("in variant `patient_buyer`: strategy `zzz`"), "{}", stderr(&o));
+    let o = detente(&["scenario", "validate", "scenarios/textbook-bilateral.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("81 outcomes, 1 variant\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_failed_genius_export_leaves_no_folder_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let o = detente(&["scenario", "convert", "--to", "genius", "scenarios/textbook-three-party.toml", out.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("cannot export to genius"), "{}", stderr(&o));
+    assert!(!out.exists(), "the failed export left {} behind", out.display());
+}
+
+#[test]
+fn huge_deadlines_and_run_counts_are_refused_rather_than_run_for_hours() {
+    let o = detente(&["negotiate", "--rounds", "4294967295"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--rounds: expected at most 1000000 rounds, got 4294967295"), "{}", stderr(&o));
+    let o = detente(&["forecast", "--runs", "100000000000"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--runs: expected at most 1000000 runs"), "{}", stderr(&o));
+    let (_d, p) = temp_scenario(&bilateral_with("rounds = 20", "rounds = 2000000000"));
+    let p = p.to_str().expect("utf-8 path");
+    let o = detente(&["negotiate", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("[protocol] rounds = 2000000000"), "{}", stderr(&o));
+    assert!(detente(&["negotiate", p, "--rounds", "20"]).status.success());
+}
+
+#[test]
+fn a_continuous_issue_still_gets_a_study_that_says_what_cannot_be_done() {
+    let text = bilateral_with("kind = \"integer\"", "kind = \"real\"").replacen("step = 500", "", 1).replacen(
+        "price = [0, 0.15, 0.3, 0.45, 0.6, 0.72, 0.84, 0.93, 1]",
+        "price = { slope = 0.00025, offset = 0, origin = 8000 }",
+        1,
+    );
+    let (_d, p) = temp_scenario(&text);
+    let p = p.to_str().expect("utf-8 path");
+    assert!(detente(&["scenario", "validate", p]).status.success());
+    let o = detente(&["study", p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Not analysed: ") && out.contains("an issue is continuous"), "{out}");
+    assert!(out.contains("too many to negotiate (limit"), "{out}");
+    let o = detente(&["study", p, "--json"]);
+    assert!(json(&o)["analysis"]["error"].as_str().is_some_and(|m| m.contains("continuous")));
+    let o = detente(&["analyze", p]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn genius_export_refuses_a_folder_that_already_holds_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().to_str().expect("utf-8 path");
+    let first = detente(&["scenario", "convert", "--to", "genius", "scenarios/textbook-bilateral.toml", out]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let o = detente(&["scenario", "convert", "--to", "genius", "scenarios/ukraine-ceasefire-2025.toml", out]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("the folder is not empty"), "{}", stderr(&o));
+    // The first export is intact and still reads.
+    assert!(detente(&["scenario", "validate", out]).status.success());
+}
+
+#[test]
+fn study_names_whose_utilities_a_variant_row_lists_when_the_variant_changes_the_parties() {
+    // southam_hosts turns the anglers (an observer) into a party: its row has five utilities.
+    let o = detente(&["study", "scenarios/textbook-three-party.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("(southam_hosts: utilities of northbury eastwick southam authority anglers)"), "{out}");
+    assert!(!out.contains("(neutral_authority: utilities of"), "{out}");
+}
+
+#[test]
+fn a_folder_of_scenario_files_is_named_as_such() {
+    let o = detente(&["scenario", "validate", "scenarios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("is a folder of scenario files, not one scenario"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("scenarios/*.toml"), "{}", stderr(&o));
 }

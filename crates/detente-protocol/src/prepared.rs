@@ -58,7 +58,7 @@ impl PartyUtility {
     /// as NegMAS's linear-additive ufun, so raw GENIUS utilities match to the bit); others via
     /// [`UtilityFunction::utility`] on each outcome. O(n·issues + n log n).
     pub fn new(space: &OutcomeSpace, prefs: &Preferences, actor: &str) -> Result<Self, PrepareError> {
-        let n = space.enumerable("negotiation", MAX_OUTCOMES)?;
+        let n = space.enumerable("negotiate", MAX_OUTCOMES)?;
         if n == 0 {
             return Err(PrepareError::Empty);
         }
@@ -98,7 +98,7 @@ impl PartyUtility {
         }
         if utils.len() as u64 > MAX_OUTCOMES {
             return Err(PrepareError::Space(ModelError::SpaceTooLarge {
-                operation: "negotiation".into(),
+                operation: "negotiate".into(),
                 cardinality: utils.len().to_string(),
                 limit: MAX_OUTCOMES,
             }));

@@ -181,8 +181,17 @@ pub(crate) fn study_section(cases: &[super::study::Case], source: &str) -> Resul
     let header = ["case", "must agree", "a deal beats walking away", "such deals"]
         .iter()
         .map(|h| h.to_string())
-        .chain([format!("Nash ({})", parties.clone().unwrap_or_default()), format!("KS ({})", parties.unwrap_or_default())]);
+        .chain([format!("Nash ({})", parties.clone().unwrap_or_default()), format!("KS ({})", parties.clone().unwrap_or_default())]);
+    let parties_of_base = parties;
     text.push_str(&table(&header.collect::<Vec<_>>(), &rows));
+    // A variant may change who is analysed (e.g. an observer becomes a party): say whose
+    // utilities its row lists rather than let the header name the wrong parties.
+    for case in cases.iter().skip(1) {
+        let own = detente_analysis::analysed_parties(&case.scenario).iter().map(|a| a.id.clone()).collect::<Vec<_>>().join(" ");
+        if Some(&own) != parties_of_base.as_ref() {
+            let _ = writeln!(text, "({}: utilities of {own})", case.label);
+        }
+    }
     for (name, _, labels, body) in &deals {
         let _ = write!(text, "\n{name} deal ({}):\n{body}", labels.join(", "));
     }

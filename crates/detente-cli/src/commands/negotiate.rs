@@ -49,6 +49,9 @@ pub(crate) fn split_specs(s: &str) -> Vec<String> {
     out
 }
 
+/// The longest deadline `--rounds` accepts.
+pub(crate) const MAX_ROUNDS: u32 = 1_000_000;
+
 fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
     let protocol = match args.protocol {
         None => None,
@@ -75,9 +78,19 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
     if args.rounds == Some(0) {
         return Err(Failure::Input("--rounds: the deadline must be at least 1 round".into()));
     }
+    if let Some(r) = args.rounds.filter(|&r| r > MAX_ROUNDS) {
+        // The trace is kept in memory and mediated rounds cost ~0.5 ms each: beyond this the
+        // command would run for hours or exhaust memory instead of answering.
+        return Err(Failure::Input(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
+    }
+    let negotiators = args.negotiators.map(split_specs);
+    // Check every name before the count, so a typo is reported as such.
+    for n in negotiators.iter().flatten() {
+        detente_agents::build(n, 0).map_err(|e| Failure::Input(format!("--negotiators: {e}")))?;
+    }
     Ok(SimulationSpec {
         protocol,
-        negotiators: args.negotiators.map(split_specs),
+        negotiators,
         rounds: args.rounds,
         seed: args.seed,
         rules,
@@ -119,7 +132,18 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
 
 /// Runs a simulation of `scenario`, mapping engine errors to input failures.
 pub(crate) fn run_simulation(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &SimulationSpec) -> Result<Simulation, Failure> {
+    check_deadline(scenario, spec)?;
     simulate(scenario, prepared, spec).map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// Refuses a scenario deadline beyond [`MAX_ROUNDS`] when no `--rounds` overrides it.
+fn check_deadline(scenario: &Scenario, spec: &SimulationSpec) -> Result<(), Failure> {
+    match scenario.protocol.rounds.filter(|&r| spec.rounds.is_none() && r > MAX_ROUNDS) {
+        Some(r) => Err(Failure::Input(format!(
+            "[protocol] rounds = {r} is more than the {MAX_ROUNDS} rounds a negotiation may last; give a shorter deadline (negotiate: --rounds)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Prepares a scenario for negotiation.
@@ -229,10 +253,20 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     let spec = spec_from(args)?;
+    if spec.protocol.is_none() {
+        if let Some(p) = s.protocol.protocol.as_deref().filter(|p| Protocol::parse(p).is_none()) {
+            return Err(Failure::Input(format!(
+                "{}: [protocol] protocol = `{p}` is not a known protocol; known: {} (or choose one with --protocol)",
+                loaded.source,
+                Protocol::NAMES
+            )));
+        }
+    }
     check_applicable(args, spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s)))?;
     let prepared = prepare(s)?;
     let start = std::time::Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
+    check_deadline(s, &spec)?;
     let sim = detente_agents::simulate_with_clock(s, &prepared, &spec, spec.time_limit.map(|_| &clock as &dyn detente_protocol::Clock))
         .map_err(|e| Failure::Input(e.to_string()))?;
     let analysis = analysis_for(s);

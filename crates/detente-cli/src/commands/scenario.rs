@@ -45,16 +45,21 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
     let mut failed = 0usize;
     let mut results = Vec::new();
     for f in files {
-        match load(Some(f), opts.variant) {
+        let loaded = load(Some(f), opts.variant).and_then(|l| match crate::load::unrunnable_names(&l.scenario) {
+            Some(m) => Err(Failure::Input(format!("{}: {m}", f.display()))),
+            None => Ok(l),
+        });
+        match loaded {
             Ok(l) => {
                 let s = &l.scenario;
                 let line = format!(
-                    "ok      {}: {} issues, {} actors, {} outcomes, {} variants",
+                    "ok      {}: {} issues, {} actors, {} outcomes, {} variant{}",
                     f.display(),
                     s.space.issues().len(),
                     s.actors.len(),
                     s.space.cardinality(),
-                    s.variants.len()
+                    s.variants.len(),
+                    if s.variants.len() == 1 { "" } else { "s" }
                 );
                 results.push(json!({ "file": f.display().to_string(), "ok": true, "issues": s.space.issues().len(), "actors": s.actors.len(), "outcomes": s.space.cardinality().to_string(), "variants": s.variants.len() }));
                 if !opts.json {
@@ -107,8 +112,26 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
             vec![output.to_path_buf()]
         }
         Target::Genius => {
+            let existed = output.exists();
+            // Files of another scenario beside the new ones would make the folder unreadable
+            // (two domains) or mix profiles: only a new or empty folder is written into.
+            if output.is_dir() && std::fs::read_dir(output).map_err(io)?.next().is_some() {
+                return Err(Failure::Input(format!(
+                    "{}: the folder is not empty; expected a new or empty folder for --to genius",
+                    output.display()
+                )));
+            }
             std::fs::create_dir_all(output).map_err(io)?;
-            let written = detente_formats::genius::export(s, output)?;
+            let written = match detente_formats::genius::export(s, output) {
+                Ok(w) => w,
+                Err(e) => {
+                    // Leave no empty folder behind that would pass for a (broken) export.
+                    if !existed {
+                        let _ = std::fs::remove_dir(output);
+                    }
+                    return Err(e.into());
+                }
+            };
             // Nothing the user stated is dropped silently: say what GENIUS cannot carry.
             let lost = genius_losses(s);
             if !lost.is_empty() {

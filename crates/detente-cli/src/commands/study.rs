@@ -38,7 +38,17 @@ pub(crate) fn run(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure
     let sections = vec![
         overview(base, &loaded.source),
         variants(base, &cases),
-        super::analyze::study_section(&cases, &loaded.source)?,
+        match super::analyze::study_section(&cases, &loaded.source) {
+            Ok(s) => s,
+            // e.g. a continuous issue: the rest of the study still says what it can.
+            Err(Failure::Input(m)) => super::Section {
+                id: "analysis",
+                title: "Is there a deal? Efficient and fair deals".into(),
+                text: format!("Not analysed: {m}\n"),
+                json: json!({ "error": m }),
+            },
+            Err(e) => return Err(e),
+        },
         super::simulation::section(&cases, 0)?,
         super::forecast::study_section(&cases),
     ];
