@@ -25,6 +25,12 @@ pub enum ModelError {
         /// Where.
         within: String,
     },
+    /// A variant was asked for, but the scenario defines none.
+    #[error("unknown variant `{id}`: the scenario defines no variants")]
+    NoVariants {
+        /// The id asked for.
+        id: String,
+    },
     /// An id that names nothing.
     #[error("unknown {what} `{id}`; expected one of: {known}")]
     UnknownId {

@@ -209,14 +209,13 @@ impl Scenario {
 
     /// The variant with this id.
     pub fn variant(&self, id: &str) -> Result<&Variant, ModelError> {
+        if self.variants.is_empty() {
+            return Err(ModelError::NoVariants { id: id.to_string() });
+        }
         self.variants.iter().find(|v| v.id == id).ok_or_else(|| ModelError::UnknownId {
             what: "variant",
             id: id.to_string(),
-            known: if self.variants.is_empty() {
-                "(the scenario has no variants)".into()
-            } else {
-                self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
-            },
+            known: self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "),
         })
     }
 
