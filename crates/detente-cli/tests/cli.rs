@@ -1,27 +1,9 @@
 //! End-to-end tests of the `detente` binary: exit codes, JSON shape, messages.
 
+mod common;
+use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
+use std::process::Command;
 
 #[test]
 fn show_json_lists_four_parties_and_ten_issues() {

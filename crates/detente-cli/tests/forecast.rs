@@ -1,27 +1,7 @@
 //! End-to-end tests of `detente forecast` and the study's forecast section.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente")).args(args).current_dir(repo()).output().expect("the binary runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
+mod common;
+use common::*;
 
 #[test]
 fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {

@@ -27,14 +27,15 @@
 //!         }
 //!     }
 //! }
-//! let a = PartyUtility::from_utilities(vec![0.0, 0.5, 1.0], None, "a").unwrap();
-//! let b = PartyUtility::from_utilities(vec![1.0, 0.5, 0.0], None, "b").unwrap();
+//! let a = PartyUtility::from_utilities(vec![0.0, 0.5, 1.0], None, "a")?;
+//! let b = PartyUtility::from_utilities(vec![1.0, 0.5, 0.0], None, "b")?;
 //! let space = detente_core::OutcomeSpace::new(vec![detente_core::Issue::categorical("x", &["p", "q", "r"])]);
 //! let prepared = Arc::new(PreparedScenario::from_parts(space, vec!["a".into(), "b".into()], vec![Arc::new(a), Arc::new(b)]));
-//! let mut s = Session::new(prepared, vec![0, 1], vec![Box::new(Easy), Box::new(Easy)], SessionConfig::rounds(10)).unwrap();
+//! let mut s = Session::new(prepared, vec![0, 1], vec![Box::new(Easy), Box::new(Easy)], SessionConfig::rounds(10))?;
 //! let r = s.run(&mut ());
 //! assert_eq!(r.status, Status::Agreed { outcome: 2, round: 0 });
 //! assert_eq!(r.utilities, vec![1.0, 0.0]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 
