@@ -67,24 +67,44 @@ impl Scan {
     }
 }
 
-/// Runs the pass.
-pub(crate) fn scan(ev: &Evaluator<'_>, params: &ScanParams) -> Scan {
+/// Evaluates the space chunk by chunk on all cores and reduces the per-chunk results.
+/// `per_chunk(scratch, utilities, len, start)` sees the chunk's utilities party-major
+/// (`utilities[p * len + j]` is party `p`'s utility of outcome `start + j`); `scratch` is
+/// per-thread working memory made once by `scratch()`.
+fn par_chunks<S, T: Send>(
+    ev: &Evaluator<'_>,
+    scratch: impl Fn() -> S + Sync + Send,
+    per_chunk: impl Fn(&mut S, &[f64], usize, u64) -> T + Sync + Send,
+    identity: impl Fn() -> T + Sync + Send,
+    reduce: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
     let d = ev.parties();
     let n = ev.len();
-    let chunks = n.div_ceil(CHUNK as u64);
-    (0..chunks)
+    (0..n.div_ceil(CHUNK as u64))
         .into_par_iter()
         .map_init(
-            || (vec![0.0f64; d * CHUNK], vec![0u8; CHUNK], vec![0u8; CHUNK], vec![0.0f64; CHUNK]),
-            |(buf, all, req, sq), c| {
+            || (vec![0.0f64; d * CHUNK], scratch()),
+            |(buf, scratch), c| {
                 let start = c * CHUNK as u64;
                 let len = ((n - start) as usize).min(CHUNK);
                 let buf = &mut buf[..d * len];
                 ev.eval(start, len, buf);
-                chunk_scan(d, buf, len, start, params, &mut all[..len], &mut req[..len], &mut sq[..len])
+                per_chunk(scratch, buf, len, start)
             },
         )
-        .reduce(|| Scan::empty(d), Scan::merge)
+        .reduce(identity, reduce)
+}
+
+/// Runs the pass.
+pub(crate) fn scan(ev: &Evaluator<'_>, params: &ScanParams) -> Scan {
+    let d = ev.parties();
+    par_chunks(
+        ev,
+        || (vec![0u8; CHUNK], vec![0u8; CHUNK], vec![0.0f64; CHUNK]),
+        |(all, req, sq), buf, len, start| chunk_scan(d, buf, len, start, params, &mut all[..len], &mut req[..len], &mut sq[..len]),
+        || Scan::empty(d),
+        Scan::merge,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -126,19 +146,5 @@ fn chunk_scan(d: usize, buf: &[f64], len: usize, start: u64, params: &ScanParams
 /// The frontier alone, streamed over the space on all cores.
 pub(crate) fn frontier_only(ev: &Evaluator<'_>) -> Frontier {
     let d = ev.parties();
-    let n = ev.len();
-    let chunks = n.div_ceil(CHUNK as u64);
-    (0..chunks)
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f64; d * CHUNK],
-            |buf, c| {
-                let start = c * CHUNK as u64;
-                let len = ((n - start) as usize).min(CHUNK);
-                let buf = &mut buf[..d * len];
-                ev.eval(start, len, buf);
-                chunk_frontier(d, buf, len, start, None)
-            },
-        )
-        .reduce(|| Frontier::empty(d), Frontier::merge)
+    par_chunks(ev, || (), |(), buf, len, start| chunk_frontier(d, buf, len, start, None), || Frontier::empty(d), Frontier::merge)
 }

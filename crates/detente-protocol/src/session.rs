@@ -57,6 +57,18 @@ pub enum Status {
     },
 }
 
+impl From<Phase> for Status {
+    /// The state machine's phase as a session status (the session adds only `Errored`).
+    fn from(phase: Phase) -> Status {
+        match phase {
+            Phase::Running => Status::Running,
+            Phase::Agreed { outcome, round } => Status::Agreed { outcome, round },
+            Phase::TimedOut => Status::TimedOut,
+            Phase::Broken { by } => Status::Broken { by },
+        }
+    }
+}
+
 impl Status {
     /// `running`, `agreed`, `timed_out`, `broken`, `errored`.
     pub fn name(&self) -> &'static str {
@@ -319,24 +331,12 @@ impl<'c> Session<'c> {
                 self.history.push(ev);
                 obs.on_event(&ev);
                 self.state = next;
-                match next.phase {
-                    Phase::Running => true,
-                    Phase::Agreed { outcome, round } => {
-                        self.status = Status::Agreed { outcome, round };
-                        self.finish(obs);
-                        false
-                    }
-                    Phase::TimedOut => {
-                        self.status = Status::TimedOut;
-                        self.finish(obs);
-                        false
-                    }
-                    Phase::Broken { by } => {
-                        self.status = Status::Broken { by };
-                        self.finish(obs);
-                        false
-                    }
+                if next.phase == Phase::Running {
+                    return true;
                 }
+                self.status = next.phase.into();
+                self.finish(obs);
+                false
             }
             Err(v) => {
                 self.status = Status::Errored { by: me, reason: v.to_string() };
