@@ -10,6 +10,7 @@ use detente_protocol::{
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use std::sync::Arc;
 
 /// The protocols a simulation can run.
@@ -135,11 +136,13 @@ pub enum SimulateError {
 }
 
 /// The result of one simulated negotiation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Simulation {
     /// Protocol run.
+    #[serde(serialize_with = "ser_protocol")]
     pub protocol: Protocol,
     /// Mediator rule (mediated protocols).
+    #[serde(serialize_with = "ser_rule")]
     pub mediator_rule: Option<MediatorRule>,
     /// Participating parties' actor ids, in speaking/visiting order.
     pub parties: Vec<String>,
@@ -149,7 +152,9 @@ pub struct Simulation {
     pub status: Status,
     /// The agreement (index) if any.
     pub agreement: Option<OutcomeId>,
-    /// The agreement as issue values.
+    /// The agreement as issue values (not serialised: `agreement` is its index, and a report
+    /// writes it as options with the scenario at hand).
+    #[serde(skip)]
     pub outcome: Option<Outcome>,
     /// Rounds run.
     pub rounds: u32,
@@ -163,8 +168,23 @@ pub struct Simulation {
     /// Each participating party's last offer (its final demand), in `parties` order; `None`
     /// if it never made one (it accepted everything put to it).
     pub final_offers: Vec<Option<OutcomeId>>,
+    /// Every action in order (participant index as in `parties`; in mediated protocols the
+    /// mediator's index is `parties.len()` and its offers are the texts it puts forward).
+    pub history: Vec<detente_protocol::Event>,
     /// The JSONL trace, if asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+}
+
+fn ser_protocol<S: serde::Serializer>(p: &Protocol, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.as_str())
+}
+
+fn ser_rule<S: serde::Serializer>(r: &Option<MediatorRule>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(r) => s.serialize_some(r.as_str()),
+        None => s.serialize_none(),
+    }
 }
 
 fn party_seed(seed: u64, k: usize) -> u64 {
@@ -263,6 +283,7 @@ pub fn simulate_with_clock(
             let agreement = r.status.agreement();
             let utilities = all_utilities(prepared, agreement);
             let final_offers = last_offers(s.history(), party_ids.len());
+            let history = s.history().to_vec();
             Ok(Simulation {
                 protocol,
                 mediator_rule: None,
@@ -276,6 +297,7 @@ pub fn simulate_with_clock(
                 utilities,
                 texts: None,
                 final_offers,
+                history,
                 trace: tracer.map(finish_trace),
             })
         }
@@ -309,6 +331,7 @@ pub fn simulate_with_clock(
             let r = if protocol == Protocol::Shuttle { s.run_shuttle(obs) } else { s.run_single_text(obs) };
             let agreement = r.status.agreement();
             let final_offers = last_offers(s.history(), party_ids.len());
+            let history = s.history().to_vec();
             Ok(Simulation {
                 protocol,
                 mediator_rule: Some(rule),
@@ -322,6 +345,7 @@ pub fn simulate_with_clock(
                 utilities: r.utilities,
                 texts: Some((r.proposed, r.accepted)),
                 final_offers,
+                history,
                 trace: tracer.map(finish_trace),
             })
         }

@@ -3,8 +3,8 @@
 use crate::eval::Evaluator;
 use crate::frontier::Frontier;
 use crate::large::{additive_tables, frontier_by_issue_dp};
-use crate::scan::{frontier_only, scan, ScanParams};
-use crate::solutions::{genius_solutions, negmas_solutions, OutcomeRef, Solutions};
+use crate::scan::{frontier_only, rational_scan, scan, ScanParams};
+use crate::solutions::{genius_solutions, negmas_nash, negmas_solutions, OutcomeRef, Solution, Solutions};
 use crate::AnalysisError;
 use detente_core::{Actor, Cardinality, Scenario, Utility};
 use serde::Serialize;
@@ -159,21 +159,37 @@ pub fn pareto_frontier(scenario: &Scenario, limit: u64) -> Result<Frontier, Anal
     Ok(frontier_only(&ev))
 }
 
-/// Analyses a scenario (see the crate docs for every definition).
-pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, AnalysisError> {
-    let parties = analysed_parties(scenario);
-    if parties.is_empty() {
+/// The analysed parties and what every pass needs of them: one rule for who counts and who must agree.
+struct Parties<'a> {
+    actors: Vec<&'a Actor>,
+    utils: Vec<&'a Utility>,
+    names: Vec<&'a str>,
+    /// Reservation values (all finite).
+    rs: Vec<f64>,
+    /// Whose acceptance a deal in the ZOPA needs: the required parties, or every party when none is.
+    required: Vec<bool>,
+}
+
+fn parties_of(scenario: &Scenario) -> Result<Parties<'_>, AnalysisError> {
+    let actors = analysed_parties(scenario);
+    if actors.is_empty() {
         return Err(AnalysisError::NoParties);
     }
-    let d = parties.len();
-    let utils: Vec<&Utility> = parties.iter().map(|a| &a.preferences.utility).collect();
-    let names: Vec<&str> = parties.iter().map(|a| a.id.as_str()).collect();
-    let rs: Vec<f64> = parties.iter().map(|a| a.preferences.reservation_value(&scenario.space)).collect();
+    let utils: Vec<&Utility> = actors.iter().map(|a| &a.preferences.utility).collect();
+    let names: Vec<&str> = actors.iter().map(|a| a.id.as_str()).collect();
+    let rs: Vec<f64> = actors.iter().map(|a| a.preferences.reservation_value(&scenario.space)).collect();
     if let Some(k) = rs.iter().position(|r| !r.is_finite()) {
         return Err(AnalysisError::NonFinite { actor: names[k].to_string() });
     }
-    let any_required = parties.iter().any(|a| a.required);
-    let required: Vec<bool> = parties.iter().map(|a| a.required || !any_required).collect();
+    let any_required = actors.iter().any(|a| a.required);
+    let required: Vec<bool> = actors.iter().map(|a| a.required || !any_required).collect();
+    Ok(Parties { actors, utils, names, rs, required })
+}
+
+/// Analyses a scenario (see the crate docs for every definition).
+pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, AnalysisError> {
+    let Parties { actors: parties, utils, names, rs, required } = parties_of(scenario)?;
+    let d = parties.len();
     let card = scenario.space.cardinality();
     let enumerable = matches!(card.as_u64(), Some(n) if n <= options.enumeration_limit);
 
@@ -361,4 +377,27 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
         solutions,
         zopa,
     })
+}
+
+/// The two numbers a robustness sweep needs, without the rest of the analysis: how many deals
+/// beat walking away for every required party, and NegMAS's Nash deal. Equal to
+/// `analyze(.., Semantics::Negmas)`'s `zopa.count` and `solutions.nash` (a property test checks
+/// it), at a fraction of the cost: only the frontier of the rational outcomes is built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneAndNash {
+    /// Outcomes where every required party gets strictly more than its reservation.
+    pub zone_count: u64,
+    /// The Nash points (NegMAS definitions; ties by lowest outcome index).
+    pub nash: Solution,
+}
+
+/// [`ZoneAndNash`] of an enumerable scenario (at most `limit` outcomes).
+pub fn zone_and_nash(scenario: &Scenario, limit: u64) -> Result<ZoneAndNash, AnalysisError> {
+    let Parties { utils, names, rs, required, .. } = parties_of(scenario)?;
+    let ev = Evaluator::new(&scenario.space, &utils, &names, limit)?;
+    if ev.is_empty() {
+        return Err(AnalysisError::NotEnumerable { reason: "the outcome space is empty".into() });
+    }
+    let s = rational_scan(&ev, &ScanParams { reservations: rs.clone(), required });
+    Ok(ZoneAndNash { zone_count: s.zopa, nash: negmas_nash(&s.rational, &s.ranges, &rs) })
 }

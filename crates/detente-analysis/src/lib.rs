@@ -28,7 +28,10 @@ mod render;
 mod scan;
 mod solutions;
 
-pub use analysis::{analysed_parties, analyze, pareto_frontier, Analysis, Closest, Method, Options, PartyReport, Semantics, Zopa};
+pub use analysis::{
+    analysed_parties, analyze, pareto_frontier, zone_and_nash, Analysis, Closest, Method, Options, PartyReport, Semantics, ZoneAndNash,
+    Zopa,
+};
 pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};
 pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};

@@ -148,3 +148,51 @@ pub(crate) fn frontier_only(ev: &Evaluator<'_>) -> Frontier {
     let d = ev.parties();
     par_chunks(ev, || (), |(), buf, len, start| chunk_frontier(d, buf, len, start, None), || Frontier::empty(d), Frontier::merge)
 }
+
+/// The lean pass: per-party utility ranges, the ZOPA count and the frontier of the outcomes
+/// every party weakly prefers to walking away (which is the rational part of the full frontier:
+/// whatever dominates a rational outcome is rational too).
+#[derive(Debug, Clone)]
+pub(crate) struct RationalScan {
+    /// Per party: (lowest, highest) utility over the space.
+    pub ranges: Vec<(f64, f64)>,
+    /// Outcomes where every required party gets strictly more than its reservation.
+    pub zopa: u64,
+    /// The frontier of the outcomes with `u ≥ r` for every party.
+    pub rational: Frontier,
+}
+
+pub(crate) fn rational_scan(ev: &Evaluator<'_>, params: &ScanParams) -> RationalScan {
+    let d = ev.parties();
+    par_chunks(
+        ev,
+        || (vec![false; CHUNK], vec![0u8; CHUNK]),
+        |(keep, req), buf, len, start| {
+            let (keep, req) = (&mut keep[..len], &mut req[..len]);
+            keep.fill(true);
+            req.fill(1);
+            let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); d];
+            for (p, range) in ranges.iter_mut().enumerate() {
+                let col = &buf[p * len..(p + 1) * len];
+                let r = params.reservations[p];
+                for (j, &u) in col.iter().enumerate() {
+                    range.0 = range.0.min(u);
+                    range.1 = range.1.max(u);
+                    keep[j] &= u >= r;
+                }
+                if params.required[p] {
+                    for (q, &u) in req.iter_mut().zip(col) {
+                        *q &= u8::from(u > r);
+                    }
+                }
+            }
+            RationalScan { ranges, zopa: req.iter().map(|&x| u64::from(x)).sum(), rational: chunk_frontier(d, buf, len, start, Some(keep)) }
+        },
+        || RationalScan { ranges: vec![(f64::INFINITY, f64::NEG_INFINITY); d], zopa: 0, rational: Frontier::empty(d) },
+        |a, b| RationalScan {
+            ranges: a.ranges.iter().zip(&b.ranges).map(|(x, y)| (x.0.min(y.0), x.1.max(y.1))).collect(),
+            zopa: a.zopa + b.zopa,
+            rational: a.rational.merge(b.rational),
+        },
+    )
+}

@@ -1,7 +1,7 @@
 //! Property tests against brute-force oracles on random scenarios (2–5 parties, every issue
 //! kind, linear additive and spatial utilities, random reservations and required flags).
 
-use detente_analysis::{analyze, frontier_by_issue_dp, pareto_frontier, Frontier, Options, Semantics};
+use detente_analysis::{analyze, frontier_by_issue_dp, pareto_frontier, zone_and_nash, Frontier, Options, Semantics};
 use detente_core::{strategies, Issue, LinearAdditive, OutcomeSpace, Preferences, Scenario, Utility, ValueFunction};
 use proptest::prelude::*;
 
@@ -98,6 +98,15 @@ proptest! {
     #[test]
     fn analysis_agrees_with_brute_force(s in strategies::scenario(5, 4, 5), genius in any::<bool>()) {
         check(&s, if genius { Semantics::Genius } else { Semantics::Negmas })?;
+    }
+
+    #[test]
+    fn zone_and_nash_equals_the_full_analysis(s in strategies::scenario(5, 4, 5)) {
+        // The lean pass the study's robustness runs use: the same ZOPA count and Nash points.
+        let a = analyze(&s, &Options { semantics: Semantics::Negmas, ..Options::default() }).expect("analysis");
+        let z = zone_and_nash(&s, u64::MAX).expect("lean analysis");
+        prop_assert_eq!(Some(z.zone_count), a.zopa.count);
+        prop_assert_eq!(&z.nash, &a.solutions.nash);
     }
 
     #[test]

@@ -133,6 +133,16 @@ impl Issue {
         self.name.as_deref().unwrap_or(&self.id)
     }
 
+    /// The kind's name in files and output: `categorical`, `ordinal`, `integer` or `real`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            IssueKind::Categorical { .. } => "categorical",
+            IssueKind::Ordinal { .. } => "ordinal",
+            IssueKind::Integer { .. } => "integer",
+            IssueKind::Real { .. } => "real",
+        }
+    }
+
     /// The named options, for categorical and ordinal issues.
     pub fn options(&self) -> Option<&[IssueOption]> {
         match &self.kind {

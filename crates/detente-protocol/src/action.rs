@@ -42,7 +42,7 @@ impl Action {
 }
 
 /// One action as it happened: who, in which round, what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Event {
     /// 0-based round index.
     pub round: u32,

@@ -368,7 +368,7 @@ impl MediationConfig {
 }
 
 /// The result of a mediated session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MediatedResult {
     /// How it ended (`Agreed` after a successful ratification).
     pub status: Status,

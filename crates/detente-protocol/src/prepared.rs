@@ -103,9 +103,10 @@ impl PartyUtility {
                 limit: MAX_OUTCOMES,
             }));
         }
-        // sort (order-preserving key, index) pairs: contiguous, and ties fall to the lowest index
+        // sort (order-preserving key, index) pairs by key with a stable radix sort: ties keep
+        // index order, so they fall to the lowest index (as sorting the pairs would), in linear time
         let mut keyed: Vec<(u64, u32)> = utils.iter().enumerate().map(|(i, &u)| (sort_key(u), i as u32)).collect();
-        keyed.sort_unstable();
+        radsort::sort_by_key(&mut keyed, |&(k, _)| k);
         let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
         drop(keyed);
         let sorted: Vec<f64> = order.iter().map(|&i| utils[i as usize]).collect();
@@ -286,6 +287,29 @@ impl PreparedScenario {
             actor_ids: scenario.actors.iter().map(|a| a.id.clone()).collect(),
             utilities,
         })
+    }
+
+    /// Prepares `scenario`, a variation of `previous` (prepared as `prepared`): an actor whose
+    /// preferences did not change keeps its prepared utilities (shared, not recomputed). Robustness
+    /// sweeps prepare hundreds of slightly different scenarios this way.
+    pub fn update(prepared: &PreparedScenario, previous: &Scenario, scenario: &Scenario) -> Result<Self, PrepareError> {
+        if previous.space != scenario.space || previous.actors.len() != scenario.actors.len() {
+            return Self::new(scenario);
+        }
+        let utilities = scenario
+            .actors
+            .iter()
+            .zip(&previous.actors)
+            .zip(&prepared.utilities)
+            .map(|((a, b), u)| {
+                if a.id == b.id && a.preferences == b.preferences {
+                    Ok(Arc::clone(u))
+                } else {
+                    PartyUtility::new(&scenario.space, &a.preferences, &a.id).map(Arc::new)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PreparedScenario { space: Arc::clone(&prepared.space), actor_ids: prepared.actor_ids.clone(), utilities })
     }
 
     /// From parts (e.g. utilities read from a reference file).

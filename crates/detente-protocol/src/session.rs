@@ -30,7 +30,8 @@ impl<F: Fn() -> f64> Clock for F {
 }
 
 /// How the negotiation ended (or that it has not).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     /// Still running.
     Running,
@@ -145,7 +146,7 @@ pub enum SessionError {
 }
 
 /// The result of a finished session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SessionResult {
     /// How it ended.
     pub status: Status,
