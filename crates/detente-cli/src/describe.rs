@@ -23,17 +23,8 @@ pub(crate) fn issue_values(issue: &Issue) -> String {
     }
 }
 
-fn kind_name(issue: &Issue) -> &'static str {
-    match issue.kind {
-        IssueKind::Categorical { .. } => "categorical",
-        IssueKind::Ordinal { .. } => "ordinal",
-        IssueKind::Integer { .. } => "integer",
-        IssueKind::Real { .. } => "real",
-    }
-}
-
 fn issue_json(issue: &Issue) -> Json {
-    let mut v = json!({ "id": issue.id, "name": issue.display(), "kind": kind_name(issue), "values": issue.cardinality() });
+    let mut v = json!({ "id": issue.id, "name": issue.display(), "kind": issue.kind_name(), "values": issue.cardinality() });
     match &issue.kind {
         IssueKind::Categorical { options } | IssueKind::Ordinal { options } => {
             v["options"] = options.iter().map(|o| json!({ "id": o.id, "label": o.display(), "scale": o.scale })).collect();
@@ -149,7 +140,7 @@ pub(crate) fn scenario_json(s: &Scenario, source: &str) -> Json {
 
 /// The issues table.
 pub(crate) fn issues_text(s: &Scenario) -> String {
-    let rows: Vec<Vec<String>> = s.space.issues().iter().map(|i| vec![i.id.clone(), kind_name(i).into(), issue_values(i)]).collect();
+    let rows: Vec<Vec<String>> = s.space.issues().iter().map(|i| vec![i.id.clone(), i.kind_name().into(), issue_values(i)]).collect();
     table(&["issue".into(), "kind".into(), "values (scale 0-100)".into()], &rows)
 }
 
@@ -258,8 +249,13 @@ pub(crate) fn variants_text(s: &Scenario) -> String {
         }
         out.push('\n');
         if let Some(d) = &v.description {
-            out.push_str(&crate::commands::study::indent(d, "    "));
+            out.push_str(&indent(d, "    "));
         }
     }
     out
+}
+
+/// Indents every line of `text`; blank lines stay empty (no trailing spaces).
+pub(crate) fn indent(text: &str, prefix: &str) -> String {
+    text.trim().lines().map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("{prefix}{}\n", l.trim_end()) }).collect()
 }

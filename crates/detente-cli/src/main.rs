@@ -48,6 +48,22 @@ enum Command {
     Study {
         /// Scenario file or GENIUS/GeniusWeb folder (default: the built-in reference scenario).
         file: Option<PathBuf>,
+        /// Print every table, not only the briefing's summary.
+        #[arg(long)]
+        full: bool,
+        /// Robustness runs: the stated input spreads drawn together this many times, every lens
+        /// run again on each draw (0: none).
+        #[arg(long, default_value_t = detente_study::DEFAULT_RUNS, value_name = "N")]
+        runs: usize,
+        /// Seed of the simulations and the robustness runs (same seed, same bytes).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write the report as one self-contained HTML file with plots (opens offline).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Replace the --html file if it exists.
+        #[arg(long, requires = "html")]
+        force: bool,
     },
     /// Where each issue settles under a spatial bargaining model, beside the c·s baselines.
     Forecast {
@@ -180,7 +196,10 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), load::Failure> {
     let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
     match &cli.command {
-        Command::Study { file } => commands::study::run(file.as_deref(), &opts),
+        Command::Study { file, full, runs, seed, html, force } => {
+            let req = commands::study::Request { full: *full, runs: *runs, seed: *seed, html: html.as_deref(), force: *force };
+            commands::study::run(file.as_deref(), &req, &opts)
+        }
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),

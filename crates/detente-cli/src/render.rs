@@ -57,47 +57,51 @@ pub(crate) fn print_json(value: &serde_json::Value) {
     outln!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values always serialise"));
 }
 
-/// A plain text table: a header row and rows, columns padded; numbers right-aligned.
-pub(crate) fn table(header: &[String], rows: &[Vec<String>]) -> String {
-    let cols = header.len();
-    let mut width = header.iter().map(|h| h.chars().count()).collect::<Vec<_>>();
-    for r in rows {
-        for (c, cell) in r.iter().enumerate().take(cols) {
-            width[c] = width[c].max(cell.chars().count());
-        }
+pub(crate) use detente_report::table;
+
+/// Refuses to replace an existing output file unless `force` (checked before any work is done).
+pub(crate) fn check_writable(path: &std::path::Path, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(Failure::Input(format!("{}: already exists; give --force to replace it", path.display())));
     }
-    let numeric = |s: &str| s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || ".-+/ %".contains(c));
-    // A column is right-aligned, header included, when every body cell in it is a number.
-    let right: Vec<bool> =
-        (0..cols).map(|c| c > 0 && !rows.is_empty() && rows.iter().all(|r| r.get(c).is_some_and(|x| numeric(x)))).collect();
-    let line = |cells: &[String]| {
-        let mut out = String::new();
-        for (c, cell) in cells.iter().enumerate().take(cols) {
-            let pad = width[c] - cell.chars().count();
-            if c > 0 {
-                out.push_str("  ");
-            }
-            if right[c] {
-                out.push_str(&" ".repeat(pad));
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                if c + 1 < cols {
-                    out.push_str(&" ".repeat(pad));
-                }
-            }
-        }
-        out.trim_end().to_string()
+    if path.is_dir() {
+        return Err(Failure::Input(format!("{}: is a folder; expected a file name such as report.html", path.display())));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over it,
+/// so a reader never sees half a file and an interrupted run leaves the old file intact. Without
+/// `force` an existing file is never replaced, even one created while the report was computed.
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<(), Failure> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| Failure::Input(format!("{}: cannot write: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
     };
-    let mut out = line(header);
-    out.push('\n');
-    out.push_str(&width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
-    out.push('\n');
-    for r in rows {
-        out.push_str(&line(r));
-        out.push('\n');
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".detente-");
+    // Readable by others, as a file written with `>` would be (a temporary file starts private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    out
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
+    if force {
+        tmp.persist(path).map_err(|e| fail(&e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Failure::Input(format!("{}: already exists; give --force to replace it", path.display()))
+            } else {
+                fail(&e.error)
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// Formats a utility for people: 3 decimals.

@@ -29,14 +29,17 @@ fn show_json_lists_four_parties_and_ten_issues() {
 
 #[test]
 fn study_prints_the_reference_scenario_and_every_variant() {
-    let o = detente(&["study"]);
+    let o = detente(&["study", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     for needle in [
+        "## Findings",
         "## The scenario",
         "territory",
         "russia",
-        "## What-if variants",
+        "## Is there a deal?",
+        "## How robust are the findings? [robustness]",
+        "Not run: no robustness runs were asked for (runs = 0).",
         "europe_at_the_table",
         "neutral_mediator",
         "early_concession",
@@ -220,16 +223,18 @@ fn analyze_says_when_no_deal_beats_walking_away() {
 
 #[test]
 fn study_has_the_analysis_section_for_every_case() {
-    let o = detente(&["study", "--json"]);
+    let o = detente(&["study", "--json", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
+    assert_eq!(v["schema"], "detente-study/1");
     let cases = v["cases"].as_array().unwrap().len();
-    assert_eq!(v["analysis"].as_array().map(Vec::len), Some(cases));
-    for c in v["analysis"].as_array().unwrap() {
-        assert!(c["nash"]["deal"].as_str().is_some_and(|d| d.contains("territory=")), "{c}");
+    assert_eq!(cases, 6, "base and five variants");
+    assert_eq!(v["deal"]["cases"].as_array().map(Vec::len), Some(cases));
+    for c in v["deal"]["cases"].as_array().unwrap() {
+        assert_eq!(c["nash"]["terms"][0]["issue"], "territory", "{c}");
+        assert!(c["zone_size"].as_u64().is_some_and(|n| n > 0), "{c}");
     }
-    let o = detente(&["study"]);
-    assert!(stdout(&o).contains("## Is there a deal? Efficient and fair deals"));
+    assert_eq!(v["robustness"]["status"], "not_run");
 }
 
 #[test]
@@ -293,7 +298,7 @@ fn negotiate_rejects_bad_arguments_with_exit_1() {
 
 #[test]
 fn study_simulates_every_protocol_and_the_opening_concession() {
-    let o = detente(&["study", "--json"]);
+    let o = detente(&["study", "--json", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     let sim = &v["simulation"];
@@ -306,12 +311,16 @@ fn study_simulates_every_protocol_and_the_opening_concession() {
             assert!(r["quality"]["pareto_distance"].as_f64().is_some(), "{}", r["quality"]);
         }
     }
-    let oc = sim["opening_concessions"].as_array().unwrap();
+    let oc = sim["opening_tests"].as_array().unwrap();
     assert_eq!(oc.len(), 1);
+    assert_eq!(oc[0]["status"], "ran");
     assert_eq!(oc[0]["variant"], "early_concession");
-    assert_eq!(oc[0]["final_demands"][0]["actor"], "russia");
-    let text = stdout(&detente(&["study"]));
-    assert!(text.contains("## Simulated negotiations") && text.contains("Opening concession test: early_concession"), "{text}");
+    assert_eq!(oc[0]["demands"][0]["party"], "russia");
+    let text = stdout(&detente(&["study", "--runs", "0"]));
+    assert!(
+        text.contains("## Simulated negotiations") && text.contains("## Opening-concession test: Ukraine concedes territory early"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -319,7 +328,7 @@ fn a_closed_pipe_ends_quietly_with_success() {
     use std::io::Read;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["study"])
+        .args(["study", "--runs", "0"])
         .current_dir(repo())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -415,10 +424,13 @@ fn a_continuous_issue_still_gets_a_study_that_says_what_cannot_be_done() {
     let o = detente(&["study", p]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("Not analysed: ") && out.contains("an issue is continuous"), "{out}");
+    assert!(out.contains("base: not analysed: ") && out.contains("an issue is continuous"), "{out}");
+    assert!(out.contains("The deals were not analysed: "), "a finding says so: {out}");
     assert!(out.contains("too many to negotiate (limit"), "{out}");
     let o = detente(&["study", p, "--json"]);
-    assert!(json(&o)["analysis"]["error"].as_str().is_some_and(|m| m.contains("continuous")));
+    let v = json(&o);
+    assert!(v["deal"]["not_analysed"][0][1].as_str().is_some_and(|m| m.contains("continuous")), "{}", v["deal"]);
+    assert_eq!(v["deal"]["utility_space"]["status"], "not_run");
     let o = detente(&["analyze", p]);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -439,7 +451,7 @@ fn genius_export_refuses_a_folder_that_already_holds_files() {
 #[test]
 fn study_names_whose_utilities_a_variant_row_lists_when_the_variant_changes_the_parties() {
     // southam_hosts turns the anglers (an observer) into a party: its row has five utilities.
-    let o = detente(&["study", "scenarios/textbook-three-party.toml"]);
+    let o = detente(&["study", "scenarios/textbook-three-party.toml", "--full", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("(southam_hosts: utilities of northbury eastwick southam authority anglers)"), "{out}");

@@ -98,18 +98,24 @@ fn unknown_preset_and_zero_runs_are_usage_errors() {
 
 #[test]
 fn study_has_a_forecast_section_for_the_base_and_every_variant() {
-    let o = detente(&["study", "--json"]);
+    let o = detente(&["study", "--json", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
-    let cases: Vec<String> = v["cases"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let cases: Vec<String> = v["cases"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
     assert!(cases.len() >= 2, "{cases:?}");
-    for case in &cases {
-        let rows = v["forecast"][case]["rows"].as_array().unwrap_or_else(|| panic!("no forecast for {case}: {}", v["forecast"]));
+    let fc = v["forecast"]["cases"].as_array().unwrap();
+    assert_eq!(fc.len(), cases.len());
+    for (case, f) in cases.iter().zip(fc) {
+        assert_eq!(f["case"].as_str(), Some(case.as_str()));
+        let rows = f["comparison"]["rows"].as_array().unwrap_or_else(|| panic!("no forecast for {case}: {f}"));
         assert_eq!(rows.len(), 10, "{case}");
         for key in ["mean", "median", "eu", "smp"] {
             assert!(rows.iter().all(|r| r[key].is_number()), "{case}: {key}");
         }
     }
-    let text = stdout(&detente(&["study"]));
+    // the variants that change nothing the spatial models read are printed once, with the base
+    assert_eq!(fc[1]["same_as"], "base");
+    let text = stdout(&detente(&["study", "--runs", "0"]));
     assert!(text.contains("Forecasts: spatial bargaining models"), "{text}");
+    assert!(text.contains("\nbase, baseline, europe_at_the_table, neutral_mediator, early_concession\n"), "{text}");
 }

@@ -42,7 +42,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-agents", &["detente-core", "detente-protocol"]),
     ("detente-forecast", &["detente-core"]),
     ("detente-testkit", &["detente-core"]),
-    ("detente-cli", &["detente-core", "detente-formats", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast"]),
+    ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast"]),
+    ("detente-report", &["detente-study"]),
+    (
+        "detente-cli",
+        &[
+            "detente-core",
+            "detente-formats",
+            "detente-analysis",
+            "detente-protocol",
+            "detente-agents",
+            "detente-forecast",
+            "detente-study",
+            "detente-report",
+        ],
+    ),
 ];
 
 #[test]

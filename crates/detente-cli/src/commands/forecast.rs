@@ -1,11 +1,11 @@
 //! `detente forecast`: where each issue settles under a spatial bargaining model, beside the
 //! capability × salience baselines; with `--runs`, a seeded Monte Carlo over uncertain inputs.
 
-use super::{Options, Section};
+use super::Options;
 use crate::load::{load, Failure};
 use crate::render::{print_json, table};
 use detente_core::Scenario;
-use detente_forecast::{compare_models, forecast_scenario, ForecastReport, Model, ModelComparison};
+use detente_forecast::{forecast_scenario, ForecastReport, Model};
 use serde_json::json;
 use std::path::Path;
 
@@ -200,74 +200,6 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     out
 }
 
-/// The `detente study` section: every model beside the baselines, per case (base and variants).
-pub(crate) fn study_section(cases: &[super::study::Case]) -> Section {
-    let mut text = String::from(
-        "Where each issue settles (0-100 scale) under the c·s weighted mean and median (the baselines,\n\
-         which match or beat the models on EU legislative data), Bueno de Mesquita's expected-utility\n\
-         model (Scholz reconstruction, preset scholz_code: final median, final mean) and KTAB's SMP.\n",
-    );
-    let mut json_cases = serde_json::Map::new();
-    let mut first: Option<(String, ModelComparison)> = None;
-    for case in cases {
-        text.push_str(&format!("\n{}\n\n", case.label));
-        match compare_models(&case.scenario) {
-            Ok(cmp) => {
-                json_cases.insert(case.label.clone(), serde_json::to_value(&cmp).expect("invariant: reports serialise"));
-                match &first {
-                    // Variants that change nothing the spatial models read (who must agree, the
-                    // mediator's rule, openings) give the same forecast: say so instead of repeating it.
-                    Some((label, f)) if *f == cmp => {
-                        text.push_str(&format!(
-                            "same forecast as {label}: the variant changes nothing the spatial models read\n\
-                             (they use positions, salience and capability, not acceptance rules, mediator rules or openings)\n"
-                        ));
-                    }
-                    Some((label, f)) => {
-                        let changed: Vec<&str> =
-                            cmp.rows.iter().zip(&f.rows).filter(|(a, b)| a != b).map(|(a, _)| a.issue.as_str()).collect();
-                        text.push_str(&comparison_text(&cmp));
-                        text.push_str(&format!("changed from {label}: {}\n", changed.join(", ")));
-                    }
-                    None => {
-                        text.push_str(&comparison_text(&cmp));
-                        first = Some((case.label.clone(), cmp));
-                    }
-                }
-            }
-            Err(e) => {
-                text.push_str(&format!("no forecast: {e}\n"));
-                json_cases.insert(case.label.clone(), json!({ "error": e.to_string() }));
-            }
-        }
-    }
-    Section { id: "forecast", title: "Forecasts: spatial bargaining models".into(), text, json: serde_json::Value::Object(json_cases) }
-}
-
-fn comparison_text(cmp: &ModelComparison) -> String {
-    let header: Vec<String> = ["issue", "mean", "median", "eu", "eu mean", "smp", "eu option"].map(String::from).to_vec();
-    let rows: Vec<Vec<String>> = cmp
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.issue.clone(),
-                num(r.mean),
-                num(r.median),
-                num(r.eu),
-                r.eu_mean.map(num).unwrap_or_default(),
-                num(r.smp),
-                r.options.as_ref().map(|o| o[2].clone()).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let mut out = table(&header, &rows);
-    for (issue, why) in &cmp.skipped {
-        out.push_str(&format!("skipped {issue}: {why}\n"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,28 +255,6 @@ mod tests {
         // the mean baseline of territory by hand: (20·67 + 72·100 + 36·10 + 30·20)/158 = 9500/158 = 60.1
         assert!(text.lines().any(|l| l.starts_with("territory") && l.contains("60.1")), "{text}");
         assert!(ForecastTable::from_scenario(&s).is_ok());
-    }
-
-    #[test]
-    fn study_section_covers_base_and_every_variant() {
-        let s = scenario();
-        let cases = vec![
-            super::super::study::Case { label: "base".into(), scenario: s.clone() },
-            super::super::study::Case { label: "early_concession".into(), scenario: s.with_variant("early_concession").unwrap() },
-        ];
-        let sec = study_section(&cases);
-        assert_eq!(sec.id, "forecast");
-        assert!(sec.text.contains("\nbase\n") && sec.text.contains("\nearly_concession\n"), "{}", sec.text);
-        for case in ["base", "early_concession"] {
-            let rows = sec.json[case]["rows"].as_array().unwrap();
-            assert_eq!(rows.len(), 2);
-            for key in ["mean", "median", "eu", "smp"] {
-                assert!(rows[0][key].is_number(), "{case} {key}");
-            }
-        }
-        // the variant moves Ukraine towards Russia on territory: the mean baseline rises
-        let t = |c: &str| sec.json[c]["rows"][0]["mean"].as_f64().unwrap();
-        assert!(t("early_concession") > t("base"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::Options;
 use crate::load::{load, Failure};
 use crate::render::{print_json, table, util};
-use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
+use detente_agents::{Protocol, Simulation, SimulationSpec};
 use detente_analysis::{agreement_quality, AgreementQuality, Analysis, Semantics};
 use detente_core::{MediatorRule, Scenario};
 use detente_protocol::{PreparedScenario, Rules, Status};
@@ -128,12 +128,6 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
         }
     }
     Ok(())
-}
-
-/// Runs a simulation of `scenario`, mapping engine errors to input failures.
-pub(crate) fn run_simulation(scenario: &Scenario, prepared: &Arc<PreparedScenario>, spec: &SimulationSpec) -> Result<Simulation, Failure> {
-    check_deadline(scenario, spec)?;
-    simulate(scenario, prepared, spec).map_err(|e| Failure::Input(e.to_string()))
 }
 
 /// Refuses a scenario deadline beyond [`MAX_ROUNDS`] when no `--rounds` overrides it.

@@ -1,0 +1,96 @@
+//! End-to-end tests of `detente study --html`: the self-contained report, opened in headless
+//! Chromium as a reader would (through `tests/browser/check-report.mjs`), and the file guard.
+
+mod common;
+use common::*;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// What the browser check needs: Node, Chromium and `tests/browser/node_modules`.
+///
+/// Returns the Chromium executable, or `None` (with a printed `skipping: …`) when something is
+/// missing outside CI.
+///
+/// # Panics
+/// When something is missing and the `CI` environment variable is set: CI installs all of it
+/// (`.ci/run`), so its absence there is a broken set-up, not a reason to skip.
+fn browser_prerequisites() -> Option<PathBuf> {
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let playwright = repo().join("tests/browser/node_modules/playwright-core");
+    let mut missing = Vec::new();
+    if !chromium.is_file() {
+        missing.push(format!("Chromium at {} (install it: apt-get install chromium, or set CHROMIUM)", chromium.display()));
+    }
+    if !playwright.is_dir() {
+        missing.push(format!("{} (install it: npm ci --prefix tests/browser)", playwright.display()));
+    }
+    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        missing.push("node on PATH (install Node.js 20 or later)".to_owned());
+    }
+    if missing.is_empty() {
+        return Some(chromium);
+    }
+    let what = missing.join("; ");
+    if std::env::var_os("CI").is_some() {
+        panic!("browser test prerequisites missing in CI: {what}");
+    }
+    eprintln!("skipping: browser test prerequisites missing (the browser test fails instead when CI is set): {what}");
+    None
+}
+
+#[test]
+fn study_html_report_renders_offline_with_every_plot() {
+    let Some(chromium) = browser_prerequisites() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let png = dir.path().join("report.png");
+
+    let o = detente(&["study", "--html", html.to_str().unwrap()]);
+    assert!(o.status.success(), "detente study --html failed:\n{}", stderr(&o));
+    assert!(html.is_file(), "detente study --html did not write {}", html.display());
+
+    let check = Command::new("node")
+        .arg("tests/browser/check-report.mjs")
+        .arg("--html")
+        .arg(&html)
+        .arg("--screenshot")
+        .arg(&png)
+        .args([
+            "--min-plots",
+            "8",
+            "--expect",
+            "plot-positions,plot-utility-space,plot-concession,plot-trajectory-territory,plot-robustness,plot-sensitivity",
+        ])
+        .env("CHROMIUM", &chromium)
+        .current_dir(repo())
+        .output()
+        .expect("node runs");
+    let (out, err) = (stdout(&check), stderr(&check));
+    assert!(check.status.success(), "the browser check of {} failed ({}):\n{out}\n{err}", html.display(), check.status);
+    println!("{out}");
+    assert!(png.is_file(), "no screenshot at {}", png.display());
+}
+
+#[test]
+fn html_report_is_not_clobbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let path = html.to_str().unwrap();
+    let before = "not a report: detente must not overwrite me without --force\n";
+    std::fs::write(&html, before).unwrap();
+
+    let o = detente(&["study", "--html", path]);
+    assert!(!o.status.success(), "detente study --html overwrote an existing file without --force:\n{}", stdout(&o));
+    assert!(!stderr(&o).contains("unexpected argument"), "detente study does not know --html yet:\n{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), before, "the existing file changed although the command failed");
+
+    let o = detente(&["study", "--html", path, "--force"]);
+    assert!(o.status.success(), "detente study --html --force failed:\n{}", stderr(&o));
+    let after = std::fs::read_to_string(&html).unwrap();
+    assert_ne!(after, before, "--force did not replace the file");
+    assert!(
+        after.to_ascii_lowercase().contains("<html"),
+        "--force wrote something that is not HTML:\n{}",
+        after.chars().take(500).collect::<String>()
+    );
+}

@@ -1,0 +1,822 @@
+//! The study as one self-contained HTML page: the findings, the evidence section by section,
+//! and the plots as inline SVG. No script, no font, no stylesheet and no image is fetched: the
+//! file opens offline in any browser. Every plot is a `<figure class="plot" id="plot-…">`
+//! listed in the page's contents (`nav#contents`), so a reader (and the browser test) can check
+//! that each promised plot is there.
+
+use crate::plot::{self, BINS_PER_AXIS};
+use detente_study::findings::{percent, thousands};
+use detente_study::{CaseDeal, CaseRuns, Deal, IssueSummary, Robustness, Run, Section, StudyReport};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+const STYLE: &str = r#"
+:root { --ink: #222; --muted: #5f5f5f; --rule: #ddd; --bg: #fff; --panel: #f6f7f9; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--bg); }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
+header h1 { font-size: 26px; margin: 8px 0 4px; }
+header p.meta { color: var(--muted); margin: 0 0 12px; }
+p.assumptions { background: #fff8e6; border-left: 4px solid #E69F00; padding: 8px 12px; font-size: 14px; }
+nav#contents { background: var(--panel); padding: 10px 16px; border-radius: 6px; font-size: 14px; }
+nav#contents ol { margin: 4px 0; padding-left: 20px; columns: 2; }
+nav#contents ul { margin: 0; padding-left: 16px; }
+h2 { margin-top: 40px; padding-bottom: 4px; border-bottom: 2px solid var(--rule); font-size: 21px; }
+h3 { margin-top: 24px; font-size: 17px; }
+ol.findings li { margin: 6px 0; }
+ol.findings a { font-size: 13px; color: var(--accent); }
+table { border-collapse: collapse; margin: 10px 0 16px; font-size: 13.5px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th { background: var(--panel); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.small { font-size: 12.5px; color: var(--muted); }
+.scroll { overflow-x: auto; }
+figure.plot { margin: 16px 0 24px; max-width: 760px; }
+figure.plot svg { display: block; width: 100%; height: auto; }
+figure.plot figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 8px 24px; }
+.grid figure.plot { margin: 8px 0; }
+.note { color: var(--muted); font-size: 13.5px; }
+.tag { display: inline-block; padding: 0 6px; border-radius: 3px; background: var(--panel); font-size: 12px; color: var(--muted); }
+.yes { color: #007a55; font-weight: 600; }
+.no { color: #b34700; font-weight: 600; }
+footer { margin-top: 48px; color: var(--muted); font-size: 12.5px; }
+"#;
+
+/// One plot: its id, caption and SVG (or the reason it could not be drawn).
+struct Figure {
+    id: String,
+    title: String,
+    caption: String,
+    svg: Result<String, String>,
+}
+
+impl Figure {
+    fn new(id: impl Into<String>, title: impl Into<String>, caption: impl Into<String>, svg: Result<String, plot::PlotError>) -> Self {
+        Figure { id: id.into(), title: title.into(), caption: caption.into(), svg: svg.map_err(|e| e.to_string()) }
+    }
+
+    fn markup(&self) -> Markup {
+        match &self.svg {
+            Ok(svg) => html! {
+                figure.plot id=(self.id) {
+                    (PreEscaped(svg))
+                    figcaption { (self.caption) }
+                }
+            },
+            Err(e) => html! { p.note { "The plot “" (self.title) "” could not be drawn: " (e) } },
+        }
+    }
+}
+
+fn u3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+/// Tick marks of an issue: each value with a place on the 0–100 scale.
+fn ticks(issue: &IssueSummary) -> Vec<(f64, String)> {
+    issue.values.iter().filter_map(|v| v.scale.map(|x| (x, v.label.clone()))).collect()
+}
+
+fn scale_of(issue: &IssueSummary, label: &str) -> Option<f64> {
+    issue.values.iter().find(|v| v.label == label).and_then(|v| v.scale)
+}
+
+/// The HTML report of a study.
+pub fn render(r: &StudyReport, source: &str) -> String {
+    let figures = Figures::of(r);
+    let s = &r.scenario;
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(format!("detente {} ({})", env!("CARGO_PKG_VERSION"), r.schema));
+                title { "detente study: " (s.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    header {
+                        h1 { (s.title) }
+                        p.meta {
+                            (source) " · " (s.issues.len()) " issues · " (s.actors.len()) " actors · "
+                            (s.outcomes.parse::<u64>().map_or_else(|_| s.outcomes.clone(), thousands)) " possible outcomes · "
+                            (r.cases.iter().filter(|c| c.id != "base").count()) " what-ifs"
+                        }
+                        @if let Some(d) = &s.description { p { (d) } }
+                        @if let Some(a) = &s.assumptions { p.assumptions { strong { "Assumptions. " } (a) } }
+                    }
+                    (contents(r, &figures))
+                    section #findings {
+                        h2 { "Findings" }
+                        ol.findings {
+                            @for f in &r.findings {
+                                li { (f.text) " " a href=(format!("#{}", f.evidence)) { "evidence →" } }
+                            }
+                        }
+                    }
+                    (scenario_section(r, &figures))
+                    (variants_section(r))
+                    (deal_section(r, &figures))
+                    (simulation_section(r, &figures))
+                    (opening_section(r))
+                    (forecast_section(r, &figures))
+                    (robustness_section(r, &figures))
+                    footer {
+                        "Made by detente " (env!("CARGO_PKG_VERSION")) " from " (source) " (report schema " (r.schema) "). "
+                        "Every number is conditional on the scenario's assumptions. The same scenario and seed give the same report."
+                    }
+                }
+            }
+        }
+    };
+    page.into_string()
+}
+
+/// Every plot of the report, made once (the contents list them, the sections show them).
+struct Figures {
+    positions: Option<Figure>,
+    utility_space: Option<Figure>,
+    concessions: Vec<Figure>,
+    trajectories: Vec<Figure>,
+    robustness: Option<Figure>,
+    forecast_shares: Option<Figure>,
+    sensitivity: Option<Figure>,
+}
+
+impl Figures {
+    fn of(r: &StudyReport) -> Self {
+        Figures {
+            positions: position_map(r),
+            utility_space: utility_space(r),
+            concessions: concessions(r),
+            trajectories: trajectories(r),
+            robustness: r.robustness.ran().map(robustness_bars),
+            forecast_shares: r.robustness.ran().and_then(forecast_shares),
+            sensitivity: r.robustness.ran().and_then(sensitivity_tornado),
+        }
+    }
+
+    fn all(&self) -> Vec<&Figure> {
+        let mut out: Vec<&Figure> = Vec::new();
+        out.extend(&self.positions);
+        out.extend(&self.utility_space);
+        out.extend(&self.concessions);
+        out.extend(&self.trajectories);
+        out.extend(&self.robustness);
+        out.extend(&self.forecast_shares);
+        out.extend(&self.sensitivity);
+        out
+    }
+}
+
+fn contents(r: &StudyReport, f: &Figures) -> Markup {
+    let sections: Vec<(&str, String)> = [
+        Some(("findings", "Findings".to_string())),
+        Some(("scenario", "The scenario".to_string())),
+        (r.cases.len() > 1).then(|| ("variants", "What-if variants, side by side".to_string())),
+        Some(("deal", "Is there a deal?".to_string())),
+        Some(("simulation", "Simulated negotiations".to_string())),
+        (!r.simulation.opening_tests.is_empty()).then(|| ("opening", "Opening-concession test".to_string())),
+        Some(("forecast", "Forecasts".to_string())),
+        Some(("robustness", "How robust are the findings?".to_string())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let plots: Vec<&Figure> = f.all().into_iter().filter(|x| x.svg.is_ok()).collect();
+    html! {
+        nav #contents {
+            strong { "Contents" }
+            ol { @for (id, title) in &sections { li { a href=(format!("#{id}")) { (title) } } } }
+            strong { "Plots" }
+            ol { @for p in &plots { li { a href=(format!("#{}", p.id)) { (p.title) } } } }
+        }
+    }
+}
+
+fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
+    let s = &r.scenario;
+    let spatial: Vec<&detente_study::ActorSummary> = s.actors.iter().filter(|a| !a.positions.is_empty()).collect();
+    html! {
+        section #scenario {
+            h2 { "The scenario" }
+            h3 { "Issues" }
+            div.scroll { table {
+                tr { th { "issue" } th { "kind" } th { "values (place on the 0–100 scale)" } th { "description and sources" } }
+                @for i in &s.issues {
+                    tr {
+                        td { strong { (i.id) } }
+                        td { (i.kind) }
+                        td { (i.values.iter().map(|v| v.scale.map_or(v.label.clone(), |x| format!("{} ({x:.0})", v.label))).collect::<Vec<_>>().join(" · ")) }
+                        td.small { (i.description.as_deref().unwrap_or("")) }
+                    }
+                }
+            } }
+            h3 { "Actors" }
+            div.scroll { table {
+                tr { th { "actor" } th { "role" } th { "must agree" } th.num { "capability" } th.num { "walk-away" } th { "strategy" } th { "description and sources" } }
+                @for a in &s.actors {
+                    tr {
+                        td { strong { (a.id) } br; span.note { (a.name) } }
+                        td { (a.role) }
+                        td { @if a.required { span.yes { "yes" } } @else { "no" } }
+                        td.num { (format!("{:.0}", a.capability)) @if let Some(sp) = &a.capability_spread { br; span.note { (format!("{:.0}–{:.0}", sp.lo, sp.hi)) } } }
+                        td.num { (u3(a.reservation)) }
+                        td { (a.strategy.as_deref().unwrap_or("-")) }
+                        td.small { (a.description.as_deref().unwrap_or("")) }
+                    }
+                }
+            } }
+            @if !spatial.is_empty() {
+                h3 { "Positions" }
+                p.note { "Ideal point on the 0–100 scale / salience 0–1; a second line gives the stated spread, which the robustness section samples." }
+                div.scroll { table {
+                    tr { th { "issue" } @for a in &spatial { th.num { (a.id) } } }
+                    @for i in &s.issues {
+                        tr {
+                            td { (i.id) }
+                            @for a in &spatial {
+                                @match a.positions.iter().find(|p| p.issue == i.id) {
+                                    Some(p) => td.num {
+                                        (format!("{:.0} / {:.1}", p.ideal, p.salience))
+                                        @if let Some(sp) = &p.ideal_spread { br; span.note { (format!("ideal {:.0}–{:.0}", sp.lo, sp.hi)) } }
+                                        @if let Some(sp) = &p.salience_spread { br; span.note { (format!("salience {:.2}–{:.2}", sp.lo, sp.hi)) } }
+                                    },
+                                    None => td.num { "-" },
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+            @let others: Vec<String> = s.actors.iter().filter(|a| a.positions.is_empty()).map(|a| format!("{} ({})", a.id, a.preferences)).collect();
+            @if !others.is_empty() { p.note { "Not in the positions table (no positions on a scale): " (others.join(", ")) "." } }
+            @if let Some(fig) = &f.positions { (fig.markup()) }
+        }
+    }
+}
+
+fn position_map(r: &StudyReport) -> Option<Figure> {
+    let s = &r.scenario;
+    let actors: Vec<String> = s.actors.iter().map(|a| a.id.clone()).collect();
+    let cmp = r.forecast.cases.first().and_then(|c| c.comparison.as_ref());
+    let nash = r.deal.cases.first().and_then(|d| d.nash.as_ref());
+    let issues: Vec<plot::PositionIssue> = s
+        .issues
+        .iter()
+        .filter(|i| i.kind != "categorical")
+        .map(|i| {
+            let ideals = s
+                .actors
+                .iter()
+                .enumerate()
+                .filter_map(|(k, a)| {
+                    let p = a.positions.iter().find(|p| p.issue == i.id)?;
+                    Some(plot::IdealPoint { actor: k, position: p.ideal, weight: a.capability * p.salience })
+                })
+                .collect();
+            let forecasts = cmp
+                .and_then(|c| c.rows.iter().find(|row| row.issue == i.id))
+                .map(|row| {
+                    vec![
+                        plot::ForecastMark { name: "weighted mean".into(), position: row.mean },
+                        plot::ForecastMark { name: "weighted median".into(), position: row.median },
+                        plot::ForecastMark { name: "expected utility".into(), position: row.eu },
+                        plot::ForecastMark { name: "SMP".into(), position: row.smp },
+                    ]
+                })
+                .unwrap_or_default();
+            let deal = nash.and_then(|d| d.terms.iter().find(|t| t.issue == i.id)).and_then(|t| scale_of(i, &t.value));
+            plot::PositionIssue { name: i.id.clone(), ticks: ticks(i), ideals, forecasts, deal }
+        })
+        .filter(|p| !p.ideals.is_empty())
+        .collect();
+    if issues.is_empty() {
+        return None;
+    }
+    let input = plot::PositionMap { title: format!("Position map: {}", s.id), actors, issues, deal_label: "Nash deal".into() };
+    Some(Figure::new(
+        "plot-positions",
+        "Position map",
+        "Each actor's ideal point per issue (circle area ∝ capability × salience), the forecasts of the four spatial models, and the Nash deal.",
+        plot::position_map(&input),
+    ))
+}
+
+fn variants_section(r: &StudyReport) -> Markup {
+    if r.cases.len() <= 1 {
+        return html! {};
+    }
+    let deal = |id: &str| r.deal.cases.iter().find(|d| d.case == id);
+    let runs = |id: &str| r.simulation.cases.iter().find(|c| c.case == id);
+    let fc = |id: &str| r.forecast.cases.iter().find(|c| c.case == id);
+    let finding = |id: &str| r.findings.iter().find(|f| f.evidence == format!("variant-{id}"));
+    html! {
+        section #variants {
+            h2 { "What-if variants, side by side" }
+            div.scroll { table {
+                tr {
+                    th { "case" } th { "what it changes" } th { "must agree" } th { "zone" } th.num { "deals in it" }
+                    th { "Nash deal" } @for p in &r.simulation.protocols { th { (p.label()) } } th { "forecasts" }
+                }
+                @for c in &r.cases {
+                    tr id=(format!("variant-{}", c.id)) {
+                        td { strong { (c.id) } @if let Some(t) = &c.title { br; span.note { (t) } } }
+                        td.small { @if c.changes.is_empty() { "the base scenario" } @else { (c.changes.join("; ")) } }
+                        td { (c.must_agree.join(", ")) }
+                        @match deal(&c.id) {
+                            Some(d) => {
+                                td { @if d.zone_exists { span.yes { "deal" } } @else { span.no { "none" } } }
+                                td.num { (d.zone_size.map_or("-".into(), thousands)) }
+                                td.small { (nash_vs_base(r, d)) }
+                            },
+                            None => { td { "-" } td { "-" } td { "-" } },
+                        }
+                        @for (k, _) in r.simulation.protocols.iter().enumerate() {
+                            td.small { (runs(&c.id).and_then(|x| x.runs.get(k)).map_or("-".to_string(), run_cell)) }
+                        }
+                        td.small {
+                            @match fc(&c.id) {
+                                Some(x) if x.case == r.cases[0].id => "as shown",
+                                Some(x) if x.same_as.is_some() || x.changed.is_empty() => "unchanged",
+                                Some(x) => (format!("changed on {}", x.changed.join(", "))),
+                                None => "-",
+                            }
+                        }
+                    }
+                }
+            } }
+            @for c in r.cases.iter().skip(1) {
+                @if let Some(f) = finding(&c.id) { p { span.tag { (c.id) } " " (f.text) } }
+            }
+        }
+    }
+}
+
+fn nash_vs_base(r: &StudyReport, d: &CaseDeal) -> String {
+    let base = r.deal.cases.first();
+    match (&d.nash, base.and_then(|b| b.nash.as_ref())) {
+        (None, _) => "none".into(),
+        (Some(_), _) if base.is_some_and(|b| b.case == d.case) => "as shown below".into(),
+        (Some(n), Some(b)) => {
+            let diff: Vec<String> =
+                b.terms.iter().zip(&n.terms).filter(|(x, y)| x.value != y.value).map(|(_, y)| format!("{} {}", y.issue, y.value)).collect();
+            if diff.is_empty() {
+                "same as base".into()
+            } else {
+                diff.join(", ")
+            }
+        }
+        (Some(n), None) => n.terms.iter().map(|t| t.value.clone()).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn run_cell(run: &Run) -> String {
+    if let Some(w) = &run.not_run {
+        return format!("not run ({w})");
+    }
+    match (&run.concessions, run.agreed) {
+        (Some(c), true) => format!("deal, round {}", c.agreed_round.unwrap_or(0)),
+        _ => "no deal".into(),
+    }
+}
+
+fn deal_columns(deals: &[(String, &Deal)]) -> Markup {
+    let Some((_, first)) = deals.first() else { return html! {} };
+    html! {
+        div.scroll { table {
+            tr { th { "issue" } @for (l, _) in deals { th { (l) } } }
+            @for (k, t) in first.terms.iter().enumerate() {
+                tr { td { (t.issue) } @for (_, d) in deals { td { (d.terms.get(k).map_or("-", |x| x.value.as_str())) } } }
+            }
+            @if !first.parties.is_empty() {
+                @for (p, share) in first.parties.iter().enumerate() {
+                    tr {
+                        td.small { (share.party) " utility (gives up)" }
+                        @for (_, d) in deals { td.num { (d.parties.get(p).map_or("-".into(), |x| format!("{} ({})", u3(x.utility), u3(x.gives_up)))) } }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+fn deal_section(r: &StudyReport, f: &Figures) -> Markup {
+    let parties = r.deal.cases.first().map(|d| d.parties.join(" · ")).unwrap_or_default();
+    let first = r.deal.cases.first();
+    let mut deals: Vec<(String, &Deal)> = Vec::new();
+    if let Some(d) = first {
+        if let Some(n) = &d.nash {
+            deals.push(("Nash".into(), n));
+        }
+        if let Some(k) = &d.kalai_smorodinsky {
+            deals.push(("Kalai-Smorodinsky".into(), k));
+        }
+    }
+    html! {
+        section #deal {
+            h2 { "Is there a deal?" }
+            p { "A deal is in the zone of possible agreement when every party that must agree prefers it to walking away. "
+                "Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share of its possible gain (NegMAS definitions)." }
+            div.scroll { table {
+                tr { th { "case" } th { "must agree" } th { "a deal beats walking away" } th.num { "deals in the zone" } th { "Nash (" (parties) ")" } th { "KS (" (parties) ")" } }
+                @for d in &r.deal.cases {
+                    tr {
+                        td { (d.case) } td { (d.must_agree.join(", ")) }
+                        td { @if d.zone_exists { span.yes { "yes" } } @else { span.no { (zone_no(d)) } } }
+                        td.num { (d.zone_size.map_or("-".into(), thousands)) }
+                        td.num { (d.nash.as_ref().map_or("none".into(), |x| x.parties.iter().map(|p| u3(p.utility)).collect::<Vec<_>>().join(" "))) }
+                        td.num { (d.kalai_smorodinsky.as_ref().map_or("none".into(), |x| x.parties.iter().map(|p| u3(p.utility)).collect::<Vec<_>>().join(" "))) }
+                    }
+                }
+            } }
+            @for (case, why) in &r.deal.not_analysed { p.note { (case) ": not analysed: " (why) } }
+            @if let Some(d) = first { h3 { "The bargaining solutions (" (d.case) ")" } }
+            (deal_columns(&deals))
+            @if let Some(fig) = &f.utility_space { (fig.markup()) }
+            @if let Section::NotRun { reason } = &r.deal.utility_space { p.note { "No utility-space plot: " (reason) } }
+        }
+    }
+}
+
+fn zone_no(d: &CaseDeal) -> String {
+    if !d.no_deal_for.is_empty() {
+        format!("no: nothing beats walking away for {}", d.no_deal_for.join(", "))
+    } else {
+        format!("no: closest leaves short {}", d.shortfall.iter().map(|(p, g)| format!("{p} {g:.3}")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+fn utility_space(r: &StudyReport) -> Option<Figure> {
+    let u = r.deal.utility_space.ran()?;
+    if u.bins != BINS_PER_AXIS {
+        return None;
+    }
+    let input = plot::UtilitySpace {
+        title: format!("Utility space: {} and {}", u.x_party, u.y_party),
+        party_a: u.x_party.clone(),
+        party_b: u.y_party.clone(),
+        outcomes: Vec::new(),
+        density: Some(u.counts.clone()),
+        frontier: u.frontier.clone(),
+        reservation_a: Some(u.x_reservation),
+        reservation_b: Some(u.y_reservation),
+        marks: u.marks.iter().map(|m| plot::MarkedPoint { name: m.label.clone(), utility_a: m.x, utility_b: m.y }).collect(),
+    };
+    Some(Figure::new(
+        "plot-utility-space",
+        "Utility space",
+        format!(
+            "Every possible deal as utility to {} (x) and {} (y), darker where more deals fall; their own Pareto frontier; \
+             their walk-away values; the bargaining solutions and each protocol's deal ({} case).",
+            u.x_party,
+            u.y_party,
+            r.cases.first().map_or("base", |c| c.id.as_str())
+        ),
+        plot::utility_space(&input),
+    ))
+}
+
+fn concessions(r: &StudyReport) -> Vec<Figure> {
+    let Some(c) = r.simulation.cases.first() else { return Vec::new() };
+    c.runs
+        .iter()
+        .filter_map(|run| {
+            let con = run.concessions.as_ref()?;
+            let texts = con.kind == "texts";
+            let parties = con
+                .curves
+                .iter()
+                .zip(&con.reservations)
+                .map(|(curve, &res)| {
+                    let pts: Vec<(f64, f64)> = curve.points.iter().map(|&(t, u)| (f64::from(t), u)).collect();
+                    plot::ConcessionSeries {
+                        party: curve.party.clone(),
+                        own_offers: if texts { Vec::new() } else { pts.clone() },
+                        standing_text: if texts { pts } else { Vec::new() },
+                        reservation: Some(res),
+                    }
+                })
+                .collect();
+            let id = if run.protocol == detente_study::StudyProtocol::JointTable {
+                "plot-concession".to_string()
+            } else {
+                format!("plot-concession-{}", slug(run.protocol.label()))
+            };
+            let input = plot::ConcessionCurves {
+                title: format!("Concessions: {} ({})", run.protocol.label(), c.case),
+                parties,
+                agreement_round: con.agreed_round.map(f64::from),
+            };
+            let what = if texts {
+                "the utility to each party of the texts the mediator put forward"
+            } else {
+                "each party's offers in its own utility"
+            };
+            Some(Figure::new(
+                id,
+                format!("Concessions, {}", run.protocol.label()),
+                format!("{}: {what}, round by round, with each walk-away value; {}.", run.protocol.label(), run.summary),
+                plot::concession_curves(&input),
+            ))
+        })
+        .collect()
+}
+
+fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
+    html! {
+        div.scroll { table {
+            tr { th { "protocol" } th { "result" } @for a in actors { th.num { (a) } } th.num { "to Pareto" } th.num { "to Nash" } }
+            @for run in &c.runs {
+                tr {
+                    td { (run.protocol.label()) }
+                    td { @if run.agreed { span.yes { (run.summary) } } @else { (run.summary) } }
+                    @for a in actors { td.num { (run.utilities.iter().find(|(x, _)| x == a).map_or("-".into(), |(_, u)| u3(*u))) } }
+                    td.num { (run.quality.as_ref().and_then(|q| q.pareto_distance).map_or("-".into(), u3)) }
+                    td.num { (run.quality.as_ref().and_then(|q| q.nash_distance).map_or("-".into(), u3)) }
+                }
+            }
+        } }
+    }
+}
+
+fn simulation_section(r: &StudyReport, f: &Figures) -> Markup {
+    let actors: Vec<String> = r.scenario.actors.iter().map(|a| a.id.clone()).collect();
+    html! {
+        section #simulation {
+            h2 { "Simulated negotiations" }
+            p { "Each protocol with every party's default strategy, the scenario's deadline and mediator, seed " (r.simulation.seed) ". "
+                "Utilities are of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance in utility space to the nearest point of the rational Pareto frontier and to the Nash point. "
+                "Cases with identical results are shown once." }
+            @for c in r.simulation.cases.iter().filter(|c| c.same_as.is_none()) {
+                h3 { (group_names(&c.case, r.simulation.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())))) }
+                @if let Some(e) = &c.error { p.note { (e) } } @else {
+                    (runs_table(c, &actors))
+                    @let deals: Vec<(String, Deal)> = c.runs.iter().filter_map(|x| x.deal.clone().map(|t| (x.protocol.label().to_string(), Deal { outcome: 0, terms: t, parties: Vec::new() }))).collect();
+                    @let refs: Vec<(String, &Deal)> = deals.iter().map(|(l, d)| (l.clone(), d)).collect();
+                    (deal_columns(&refs))
+                }
+            }
+            @if !f.concessions.is_empty() {
+                h3 { "Concessions over the rounds (" (r.simulation.cases.first().map_or("", |c| c.case.as_str())) ")" }
+                div.grid { @for fig in &f.concessions { (fig.markup()) } }
+            }
+        }
+    }
+}
+
+fn opening_section(r: &StudyReport) -> Markup {
+    if r.simulation.opening_tests.is_empty() {
+        return html! {};
+    }
+    html! {
+        section #opening {
+            h2 { "Opening-concession test" }
+            @for t in &r.simulation.opening_tests {
+                @match t {
+                    Section::Ran(t) => {
+                        h3 id=(format!("opening-{}", t.variant)) { (t.title.as_deref().unwrap_or(&t.variant)) }
+                        p { "The joint table with and without the variant's opening (" (t.concessions.join("; ")) "). The conceding side keeps its strategy; the others play "
+                            code { "refdep" } ", whose aspiration rises with the other side's early generosity — the mechanism the claim names. A final demand is a party's last offer, in its own utility." }
+                        table {
+                            tr { th { "party" } th.num { "demand without" } th.num { "with the concession" } th { "what changed" } }
+                            @for d in &t.demands {
+                                tr {
+                                    td { (d.party) }
+                                    td.num { (d.without.map_or("-".into(), u3)) }
+                                    td.num { (d.with.map_or("-".into(), u3)) }
+                                    td.small { @if d.changes.is_empty() { "(same demand)" } @else { (d.changes.iter().map(|c| format!("{}: {} → {}", c.issue, c.from, c.to)).collect::<Vec<_>>().join("; ")) } }
+                                }
+                            }
+                        }
+                        p.note { "Without: " (t.without) ". With: " (t.with) "." }
+                    },
+                    Section::NotRun { reason } => { p.note { "Not run: " (reason) } },
+                }
+            }
+        }
+    }
+}
+
+fn trajectories(r: &StudyReport) -> Vec<Figure> {
+    let issues = &r.scenario.issues;
+    r.forecast
+        .trajectories
+        .iter()
+        .map(|t| {
+            let issue = issues.iter().find(|i| i.id == t.issue);
+            let actors = t
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(k, a)| plot::ActorPath {
+                    actor: a.clone(),
+                    positions: t.positions.iter().enumerate().filter_map(|(round, xs)| xs.get(k).map(|&x| (round as f64, x))).collect(),
+                })
+                .collect();
+            let bands = t
+                .bands
+                .as_ref()
+                .map(|b| {
+                    b.iter()
+                        .enumerate()
+                        .map(|(round, q)| plot::BandPoint { round: round as f64, p5: q[0], p25: q[1], p75: q[3], p95: q[4] })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let input = plot::Trajectory {
+                title: format!("Expected-utility rounds: {}", t.issue),
+                issue: t.issue.clone(),
+                ticks: issue.map(ticks).unwrap_or_default(),
+                actors,
+                forecast: t.forecast.iter().enumerate().map(|(round, &x)| (round as f64, x)).collect(),
+                forecast_label: "forecast".into(),
+                bands,
+            };
+            Figure::new(
+                format!("plot-trajectory-{}", slug(&t.issue)),
+                format!("Forecast rounds: {}", t.issue),
+                format!(
+                    "{}: each actor's position round by round under the expected-utility model, the forecast{}.",
+                    t.issue,
+                    if t.bands.is_some() { " with its Monte Carlo bands (5–95 % and 25–75 % over the robustness runs)" } else { "" }
+                ),
+                plot::trajectory(&input),
+            )
+        })
+        .collect()
+}
+
+fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
+    let fs = &r.forecast;
+    html! {
+        section #forecast {
+            h2 { "Forecasts: spatial bargaining models" }
+            p { "Where each issue settles on the 0–100 scale: the capability × salience weighted mean and median (baselines that match or beat the models on EU legislative data), "
+                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean) and KTAB's Spatial Model of Politics." }
+            @for (a, why) in &fs.left_out { p.note { (a) " is left out: " (why) "." } }
+            @for c in fs.cases.iter().filter(|c| c.same_as.is_none()) {
+                h3 { (group_names(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())))) }
+                @match &c.comparison {
+                    Some(cmp) => {
+                        div.scroll { table {
+                            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th { "EU option" } }
+                            @for row in &cmp.rows {
+                                tr {
+                                    td { (row.issue) @if c.changed.contains(&row.issue) { " " span.tag { "changed" } } }
+                                    td.num { (format!("{:.1}", row.mean)) } td.num { (format!("{:.1}", row.median)) } td.num { (format!("{:.1}", row.eu)) }
+                                    td.num { (row.eu_mean.map_or(String::new(), |x| format!("{x:.1}"))) } td.num { (format!("{:.1}", row.smp)) }
+                                    td { (row.options.as_ref().map_or(String::new(), |o| o[2].clone())) }
+                                }
+                            }
+                        } }
+                    },
+                    None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
+                }
+            }
+            @if !f.trajectories.is_empty() {
+                h3 { "The expected-utility model round by round (" (fs.cases.first().map_or("", |c| c.case.as_str())) ")" }
+                div.grid { @for fig in &f.trajectories { (fig.markup()) } }
+            }
+        }
+    }
+}
+
+fn robustness_bars(rb: &Robustness) -> Figure {
+    let bar = |label: String, p: &detente_study::Probability| plot::Bar { label, value: p.p, interval: Some((p.lo, p.hi)) };
+    let mut first = vec![bar("a deal beats walking away".into(), &rb.zone), bar("the Nash deal as stated".into(), &rb.nash_unchanged)];
+    first.extend(rb.protocols.iter().map(|c| bar(format!("{} reaches a deal", c.protocol.label()), &c.deal)));
+    let mut groups = vec![plot::BarGroup { heading: Some("Findings".into()), bars: first }];
+    for o in rb.nash.iter().filter(|o| o.shares.first().is_some_and(|(x, p)| *p < 0.99 || o.stated.as_ref() != Some(x))) {
+        groups.push(plot::BarGroup {
+            heading: Some(format!("Nash deal: {}", o.issue)),
+            bars: o.shares.iter().map(|(x, p)| plot::Bar { label: x.clone(), value: *p, interval: None }).collect(),
+        });
+    }
+    let input = plot::Bars { title: format!("Robustness over {} runs", rb.runs), groups };
+    Figure::new(
+        "plot-robustness",
+        "Robustness of the findings",
+        format!(
+            "Share of {} draws of the stated input spreads in which each finding holds, with 95 % intervals (seed {}).",
+            rb.runs, rb.seed
+        ),
+        plot::bars(&input),
+    )
+}
+
+fn forecast_shares(rb: &Robustness) -> Option<Figure> {
+    let groups: Vec<plot::BarGroup> = rb
+        .forecast
+        .iter()
+        .filter(|o| o.shares.first().is_some_and(|(_, p)| *p < 0.99))
+        .map(|o| plot::BarGroup {
+            heading: Some(format!("{} (stated: {})", o.issue, o.stated.as_deref().unwrap_or("-"))),
+            bars: o.shares.iter().map(|(x, p)| plot::Bar { label: x.clone(), value: *p, interval: None }).collect(),
+        })
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let input = plot::Bars { title: "Expected-utility forecast: how often each option comes out".into(), groups };
+    Some(Figure::new(
+        "plot-forecast-options",
+        "Forecast options under uncertainty",
+        "The expected-utility forecast's nearest option over the robustness runs, for the issues where it is not settled (no option in 99 % of runs).",
+        plot::bars(&input),
+    ))
+}
+
+fn sensitivity_tornado(rb: &Robustness) -> Option<Figure> {
+    let base = rb.sensitivity.first().and_then(|x| x.zone_size[1])? as f64;
+    let rows: Vec<plot::TornadoRow> = rb
+        .sensitivity
+        .iter()
+        .filter_map(|x| match x.zone_size {
+            [Some(a), _, Some(b)] if a != b || (a as f64) != base => {
+                Some(plot::TornadoRow { label: format!("{} ({}–{})", x.input, trim(x.low), trim(x.high)), low: a as f64, high: b as f64 })
+            }
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let input = plot::Tornado {
+        title: "How the zone of agreement moves with each input".into(),
+        x_label: "deals that beat walking away for every party that must agree".into(),
+        base,
+        low_label: "input at the low end".into(),
+        high_label: "input at the high end".into(),
+        rows,
+    };
+    Some(Figure::new(
+        "plot-sensitivity",
+        "Sensitivity of the zone",
+        "One input at a time at each end of its stated range, the others as stated: the size of the zone of agreement.",
+        plot::tornado(&input),
+    ))
+}
+
+fn trim(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn robustness_section(r: &StudyReport, f: &Figures) -> Markup {
+    html! {
+        section #robustness {
+            h2 { "How robust are the findings?" }
+            @match &r.robustness {
+                Section::NotRun { reason } => p.note { "Not run: " (reason) "." },
+                Section::Ran(rb) => {
+                    p { "Every number in the scenario is an assumption. Here every stated spread (" (rb.inputs.len()) " inputs) is drawn together, "
+                        (rb.runs) " times (seed " (rb.seed) ", case " (rb.case) "), and every lens runs again on each draw." }
+                    div.scroll { table {
+                        tr { th { "finding" } th.num { "share of runs" } th.num { "95 % interval" } th { "with the stated inputs" } }
+                        tr { td { "a deal beats walking away" } td.num { (percent(rb.zone.p)) } td.num { (interval(&rb.zone)) } td { "" } }
+                        tr { td { "the Nash deal as stated" } td.num { (percent(rb.nash_unchanged.p)) } td.num { (interval(&rb.nash_unchanged)) } td { "" } }
+                        @for c in &rb.protocols {
+                            tr { td { (c.protocol.label()) " reaches a deal" } td.num { (percent(c.deal.p)) } td.num { (interval(&c.deal)) } td { @if c.stated { "deal" } @else { "no deal" } } }
+                        }
+                    } }
+                    @if let Some([a, m, b]) = rb.zone_size { p.note { "Deals in the zone over the runs: median " (thousands(m as u64)) ", 5–95 % " (thousands(a as u64)) "–" (thousands(b as u64)) "." } }
+                    @if let Some(fig) = &f.robustness { (fig.markup()) }
+                    @if let Some(fig) = &f.forecast_shares { (fig.markup()) }
+                    h3 { "One input at a time" }
+                    p.note { "Each uncertain input at both ends of its stated range, the others as stated." }
+                    div.scroll { table {
+                        tr { th { "input" } th.num { "range" } th.num { "zone at low / stated / high" } th { "what changes" } }
+                        @for x in &rb.sensitivity {
+                            tr {
+                                td { (x.input) }
+                                td.num { (trim(x.low)) "–" (trim(x.high)) }
+                                td.num { (x.zone_size.iter().map(|z| z.map_or("-".into(), thousands)).collect::<Vec<_>>().join(" / ")) }
+                                td.small { @if x.changes.is_empty() { "nothing" } @else { (x.changes.join("; ")) } }
+                            }
+                        }
+                    } }
+                    @if let Some(fig) = &f.sensitivity { (fig.markup()) }
+                },
+            }
+        }
+    }
+}
+
+/// A case and the cases whose results are the same as its own (`same_as` it).
+fn group_names<'a>(id: &'a str, cases: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> String {
+    std::iter::once(id).chain(cases.filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect::<Vec<_>>().join(", ")
+}
+
+fn interval(p: &detente_study::Probability) -> String {
+    format!("{:.1}–{:.1} %", p.lo * 100.0, p.hi * 100.0)
+}

@@ -1,0 +1,615 @@
+//! The study as a text briefing: findings first, then the evidence, section by section. Results
+//! that are the same for several cases are printed once, with the cases they hold for. The
+//! short form fits a terminal; `full` adds every table the short form summarises.
+
+use crate::table::table;
+use detente_study::findings::{percent, thousands};
+use detente_study::{CaseDeal, CaseRuns, Deal, Run, Section, StudyReport};
+use std::fmt::Write;
+
+/// How to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextOptions {
+    /// Every table, not only the summary.
+    pub full: bool,
+}
+
+/// The width the text is wrapped to.
+pub const WIDTH: usize = 100;
+
+/// Wraps `text` to [`WIDTH`] columns, the first line after `first`, the rest after `rest`.
+pub fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn u3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn heading(out: &mut String, title: &str) {
+    let _ = write!(out, "\n## {title}\n\n");
+}
+
+/// The text briefing of a study report.
+pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
+    let mut out = String::new();
+    let s = &r.scenario;
+    let _ = writeln!(out, "{}\n{}", s.title, "=".repeat(s.title.chars().count()));
+    let variants = r.cases.iter().filter(|c| c.id != "base").count();
+    let _ = writeln!(
+        out,
+        "{source}\n{} issues, {} actors, {} possible outcomes, {} what-if{} studied",
+        s.issues.len(),
+        s.actors.len(),
+        s.outcomes.parse::<u64>().map_or_else(|_| s.outcomes.clone(), thousands),
+        variants,
+        if variants == 1 { "" } else { "s" }
+    );
+    if let Some(a) = &s.assumptions {
+        out.push_str(&wrap(a, "Assumptions: ", "  "));
+    }
+
+    heading(&mut out, "Findings");
+    for (k, f) in r.findings.iter().enumerate() {
+        let n = format!("{:>2}. ", k + 1);
+        out.push_str(&wrap(&format!("{} [{}]", f.text, f.evidence), &n, "    "));
+    }
+
+    scenario(&mut out, r, opts);
+    variants_section(&mut out, r, opts);
+    deal(&mut out, r, opts);
+    simulation(&mut out, r, opts);
+    opening(&mut out, r);
+    forecast(&mut out, r, opts);
+    robustness(&mut out, r, opts);
+    if !opts.full {
+        out.push_str("\n(--full prints every table; --html FILE writes the report with its plots; --json the data)\n");
+    }
+    out
+}
+
+fn scenario(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    let s = &r.scenario;
+    heading(out, "The scenario [scenario]");
+    if opts.full {
+        if let Some(d) = &s.description {
+            out.push_str(&wrap(d, "", ""));
+            out.push('\n');
+        }
+        let rows: Vec<Vec<String>> = s
+            .issues
+            .iter()
+            .map(|i| {
+                let vals: Vec<String> =
+                    i.values.iter().map(|v| v.scale.map_or(v.label.clone(), |x| format!("{} ({x:.0})", v.label))).collect();
+                vec![i.id.clone(), i.kind.to_string(), vals.join(if i.kind == "categorical" { " | " } else { " < " })]
+            })
+            .collect();
+        out.push_str(&table(&["issue", "kind", "values (scale 0-100)"].map(String::from), &rows));
+        out.push('\n');
+    }
+    let rows: Vec<Vec<String>> = s
+        .actors
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.role.to_string(),
+                if a.required { "yes".into() } else { "no".into() },
+                format!("{:.0}", a.capability),
+                u3(a.reservation),
+                a.strategy.clone().unwrap_or_else(|| "-".into()),
+                a.preferences.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&["actor", "role", "must agree", "capability", "walk-away", "strategy", "preferences"].map(String::from), &rows));
+    let spatial: Vec<&detente_study::ActorSummary> = s.actors.iter().filter(|a| !a.positions.is_empty()).collect();
+    if !spatial.is_empty() && !opts.full {
+        let spreads = s.spreads;
+        let _ = writeln!(out, "(--full adds the issues and every actor's positions; {spreads} inputs state a spread)");
+    }
+    if !spatial.is_empty() && opts.full {
+        out.push_str("\nPositions: ideal point on the 0-100 scale / salience 0-1 (~ marks a stated spread)\n\n");
+        let mut header = vec!["issue".to_string()];
+        header.extend(spatial.iter().map(|a| a.id.clone()));
+        let rows: Vec<Vec<String>> = s
+            .issues
+            .iter()
+            .map(|i| {
+                let mut row = vec![i.id.clone()];
+                row.extend(spatial.iter().map(|a| match a.positions.iter().find(|p| p.issue == i.id) {
+                    Some(p) => {
+                        let mark = if p.ideal_spread.is_some() || p.salience_spread.is_some() { "~" } else { "" };
+                        format!("{}{:.0} / {:.1}", mark, p.ideal, p.salience)
+                    }
+                    None => "-".into(),
+                }));
+                row
+            })
+            .collect();
+        out.push_str(&table(&header, &rows));
+    }
+    let other: Vec<String> = s.actors.iter().filter(|a| a.positions.is_empty()).map(|a| format!("{} ({})", a.id, a.preferences)).collect();
+    if !other.is_empty() {
+        out.push_str(&wrap(&format!("Not in the positions table (no positions on a scale): {}.", other.join(", ")), "", ""));
+    }
+}
+
+fn variants_section(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    // The short form says what each variant changes in its finding.
+    if !opts.full || (r.cases.len() == 1 && r.cases[0].id == "base") {
+        return;
+    }
+    heading(out, "What-if variants [variant-…]");
+    for c in r.cases.iter().filter(|c| c.id != "base") {
+        let title = c.title.as_deref().map_or(String::new(), |t| format!(": {t}"));
+        out.push_str(&wrap(&format!("{}{title} — {}; must agree: {}", c.id, c.changes.join("; "), c.must_agree.join(", ")), "- ", "    "));
+    }
+}
+
+/// Cases grouped by a key: each distinct value once, with the cases it holds for.
+fn groups<'a, T: PartialEq>(items: impl Iterator<Item = (&'a str, T)>) -> Vec<(Vec<&'a str>, T)> {
+    let mut out: Vec<(Vec<&str>, T)> = Vec::new();
+    for (case, v) in items {
+        match out.iter_mut().find(|(_, x)| *x == v) {
+            Some(g) => g.0.push(case),
+            None => out.push((vec![case], v)),
+        }
+    }
+    out
+}
+
+fn deal_table(deals: &[(String, &Deal)]) -> String {
+    let Some((_, first)) = deals.first() else { return String::new() };
+    let mut header = vec!["issue".to_string()];
+    header.extend(deals.iter().map(|(l, _)| l.clone()));
+    let rows: Vec<Vec<String>> = first
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let mut row = vec![t.issue.clone()];
+            row.extend(deals.iter().map(|(_, d)| d.terms.get(k).map_or("-".into(), |x| x.value.clone())));
+            row
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+fn zone_text(d: &CaseDeal) -> String {
+    if d.zone_exists {
+        "yes".into()
+    } else if !d.no_deal_for.is_empty() {
+        format!("no: nothing beats walking away for {}", d.no_deal_for.join(", "))
+    } else {
+        let short: Vec<String> = d.shortfall.iter().map(|(p, g)| format!("{p} {g:.3}")).collect();
+        format!("no: closest deal leaves short {}", short.join(", "))
+    }
+}
+
+fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    heading(out, "Is there a deal? [deal]");
+    if opts.full {
+        out.push_str(&wrap(
+            "A deal is in the zone of possible agreement when every party that must agree prefers it to walking away. \
+             Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share \
+             of its possible gain (NegMAS definitions).",
+            "",
+            "",
+        ));
+        out.push('\n');
+    }
+    let parties = r.deal.cases.first().map(|d| d.parties.join(" ")).unwrap_or_default();
+    let rows: Vec<Vec<String>> = r
+        .deal
+        .cases
+        .iter()
+        .map(|d| {
+            let utils = |x: &Option<Deal>| {
+                x.as_ref().map_or("none".into(), |d| d.parties.iter().map(|p| u3(p.utility)).collect::<Vec<_>>().join(" "))
+            };
+            vec![
+                d.case.clone(),
+                d.must_agree.join(", "),
+                zone_text(d),
+                d.zone_size.map_or("-".into(), thousands),
+                utils(&d.nash),
+                utils(&d.kalai_smorodinsky),
+            ]
+        })
+        .collect();
+    let mut header = vec!["case".to_string(), "must agree".into(), "zone".into(), "deals in it".into()];
+    let rows: Vec<Vec<String>> = if opts.full {
+        header.extend([format!("Nash ({parties})"), format!("KS ({parties})")]);
+        rows
+    } else {
+        rows.into_iter()
+            .map(|mut r| {
+                r.truncate(4);
+                r
+            })
+            .collect()
+    };
+    out.push_str(&table(&header, &rows));
+    for d in r.deal.cases.iter().skip(1).filter(|d| opts.full && r.deal.cases.first().is_some_and(|f| f.parties != d.parties)) {
+        let _ = writeln!(out, "({}: utilities of {})", d.case, d.parties.join(" "));
+    }
+    for (case, why) in &r.deal.not_analysed {
+        let _ = writeln!(out, "{case}: not analysed: {why}");
+    }
+    // The distinct Nash and KS deals side by side, each with the cases it holds for.
+    let mut deals: Vec<(String, &Deal)> = Vec::new();
+    for (name, pick) in [("Nash", 0), ("KS", 1)] {
+        let g = groups(r.deal.cases.iter().filter_map(|d| {
+            let x = if pick == 0 { d.nash.as_ref() } else { d.kalai_smorodinsky.as_ref() };
+            x.map(|x| (d.case.as_str(), (x.terms.clone(), x)))
+        }));
+        let n = g.len();
+        for (cases, (_, d)) in g {
+            let label = if n == 1 { name.to_string() } else { format!("{name} ({})", cases.join(", ")) };
+            deals.push((label, d));
+        }
+    }
+    if !deals.is_empty() && !opts.full {
+        out.push_str("(the Nash and KS deals are in the findings; --full prints them issue by issue)\n");
+    }
+    if !deals.is_empty() && opts.full {
+        out.push('\n');
+        out.push_str(&deal_table(&deals));
+        if let Some((label, d)) = deals.first() {
+            let who: Vec<String> = d
+                .parties
+                .iter()
+                .map(|p| format!("{} {} of its best {} (gives up {})", p.party, u3(p.utility), u3(p.best), u3(p.gives_up)))
+                .collect();
+            out.push_str(&wrap(&format!("{label}: {}.", who.join("; ")), "", "  "));
+        }
+        if opts.full {
+            for (label, d) in deals.iter().skip(1) {
+                let who: Vec<String> =
+                    d.parties.iter().map(|p| format!("{} {} (gives up {})", p.party, u3(p.utility), u3(p.gives_up))).collect();
+                out.push_str(&wrap(&format!("{label}: {}.", who.join("; ")), "", "  "));
+            }
+        }
+    }
+}
+
+fn runs_table(c: &CaseRuns, actors: &[String]) -> String {
+    let mut header = vec!["protocol".to_string(), "result".into()];
+    header.extend(actors.iter().cloned());
+    header.extend(["to Pareto".to_string(), "to Nash".into()]);
+    let rows: Vec<Vec<String>> = c
+        .runs
+        .iter()
+        .map(|run| {
+            let mut row = vec![run.protocol.label().to_string(), short(run)];
+            row.extend(actors.iter().map(|a| run.utilities.iter().find(|(x, _)| x == a).map_or("-".into(), |(_, u)| u3(*u))));
+            let d = |x: Option<f64>| x.map_or("-".into(), u3);
+            row.push(d(run.quality.as_ref().and_then(|q| q.pareto_distance)));
+            row.push(d(run.quality.as_ref().and_then(|q| q.nash_distance)));
+            row
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+fn short(run: &Run) -> String {
+    if let Some(w) = &run.not_run {
+        return format!("not run: {w}");
+    }
+    match (&run.concessions, run.agreed) {
+        (Some(c), true) => format!("deal, round {}/{}", c.agreed_round.unwrap_or(0), c.deadline),
+        _ => run.summary.split(':').next().unwrap_or("no deal").to_string(),
+    }
+}
+
+/// The cases of each group of identical results: the representative first.
+fn case_groups<'a>(ids: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Vec<Vec<&'a str>> {
+    ids.clone()
+        .filter(|(_, same)| same.is_none())
+        .map(|(id, _)| std::iter::once(id).chain(ids.clone().filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect())
+        .collect()
+}
+
+fn deals_of(c: &CaseRuns) -> Vec<(String, Deal)> {
+    c.runs
+        .iter()
+        .filter_map(|x| x.deal.clone().map(|t| (x.protocol.label().to_string(), Deal { outcome: 0, terms: t, parties: Vec::new() })))
+        .collect()
+}
+
+fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    heading(out, "Simulated negotiations [simulation]");
+    let intro = if opts.full {
+        "Each protocol with every party's default strategy, the scenario's deadline and mediator, seed {seed}. \
+         Utilities: of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance \
+         in utility space to the rational Pareto frontier and to the Nash point."
+    } else {
+        "Default strategies, the scenario's deadline and mediator, seed {seed}; to Pareto / to Nash: distance in utility space."
+    };
+    out.push_str(&wrap(&intro.replace("{seed}", &r.simulation.seed.to_string()), "", ""));
+    let actors: Vec<String> = r.scenario.actors.iter().map(|a| a.id.clone()).collect();
+    let groups = case_groups(r.simulation.cases.iter().map(|c| (c.case.as_str(), c.same_as.as_deref())));
+    let find = |id: &str| r.simulation.cases.iter().find(|c| c.case == id);
+    if !opts.full && groups.len() > 1 {
+        // One line per protocol across the groups of cases, then the first group in detail.
+        let mut header = vec!["protocol".to_string()];
+        header.extend(groups.iter().map(|g| g[0].to_string()));
+        let rows: Vec<Vec<String>> = r
+            .simulation
+            .protocols
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let mut row = vec![p.label().to_string()];
+                row.extend(groups.iter().map(|g| find(g[0]).and_then(|c| c.runs.get(k)).map_or("-".into(), short)));
+                row
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&table(&header, &rows));
+        for g in groups.iter().filter(|g| g.len() > 1) {
+            out.push_str(&wrap(&format!("({} stands for {}: the same results.)", g[0], g[1..].join(", ")), "", "  "));
+        }
+    }
+    let shown: Vec<&Vec<&str>> = if opts.full { groups.iter().collect() } else { groups.iter().take(1).collect() };
+    for g in shown {
+        let Some(c) = find(g[0]) else { continue };
+        let _ = write!(out, "\n{}\n\n", g.join(", "));
+        if let Some(e) = &c.error {
+            let _ = writeln!(out, "{e}");
+            continue;
+        }
+        out.push_str(&runs_table(c, &actors));
+        let deals = deals_of(c);
+        if !deals.is_empty() {
+            let refs: Vec<(String, &Deal)> = deals.iter().map(|(l, d)| (l.clone(), d)).collect();
+            out.push('\n');
+            out.push_str(&deal_table(&refs));
+        }
+    }
+}
+
+fn opening(out: &mut String, r: &StudyReport) {
+    for t in &r.simulation.opening_tests {
+        match t {
+            Section::Ran(t) => {
+                heading(out, &format!("Opening-concession test: {} [opening-{}]", t.title.as_deref().unwrap_or(&t.variant), t.variant));
+                let who: Vec<String> = t.negotiators.iter().map(|(a, n)| format!("{a} {n}")).collect();
+                out.push_str(&wrap(
+                    &format!(
+                        "Joint table with and without the opening ({}); {}. refdep's aspiration rises with the other side's \
+                         early generosity. A final demand is a party's last offer, in its own utility.",
+                        t.concessions.join("; "),
+                        who.join(", ")
+                    ),
+                    "",
+                    "",
+                ));
+                out.push('\n');
+                let rows: Vec<Vec<String>> = t
+                    .demands
+                    .iter()
+                    .map(|d| {
+                        let ch: Vec<String> = d.changes.iter().map(|c| format!("{}: {} -> {}", c.issue, c.from, c.to)).collect();
+                        vec![
+                            d.party.clone(),
+                            d.without.map_or("-".into(), u3),
+                            d.with.map_or("-".into(), u3),
+                            if ch.is_empty() { "(same demand)".into() } else { format!("{} issue(s), below", ch.len()) },
+                        ]
+                    })
+                    .collect();
+                out.push_str(&table(&["party", "demand without", "with concession", "what changed"].map(String::from), &rows));
+                for d in t.demands.iter().filter(|d| !d.changes.is_empty()) {
+                    let ch: Vec<String> = d.changes.iter().map(|c| format!("{} {} -> {}", c.issue, c.from, c.to)).collect();
+                    out.push_str(&wrap(&format!("{}: {}", d.party, ch.join("; ")), "  ", "    "));
+                }
+                let _ = writeln!(out, "without: {}; with: {}", t.without, t.with);
+            }
+            Section::NotRun { reason } => {
+                heading(out, "Opening-concession test");
+                let _ = writeln!(out, "not run: {reason}");
+            }
+        }
+    }
+}
+
+fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    heading(out, "Forecasts: spatial bargaining models [forecast]");
+    let f = &r.forecast;
+    let intro = if opts.full {
+        format!(
+            "Where each issue settles (0-100 scale): the capability x salience weighted mean and median (baselines that match \
+             or beat the models on EU legislative data), Bueno de Mesquita's expected-utility model (Scholz reconstruction, \
+             preset {}: final median, final mean) and KTAB's Spatial Model of Politics.",
+            f.eu_preset
+        )
+    } else {
+        format!("Where each issue settles (0-100 scale): c·s weighted mean and median, expected utility ({}), KTAB's SMP.", f.eu_preset)
+    };
+    out.push_str(&wrap(&intro, "", ""));
+    for (a, why) in &f.left_out {
+        out.push_str(&wrap(&format!("{a} is left out: {why}."), "", "  "));
+    }
+    let header: Vec<String> = ["issue", "mean", "median", "eu", "eu mean", "smp", "eu option"].map(String::from).to_vec();
+    let first = f.cases.first().and_then(|c| c.comparison.as_ref());
+    for c in &f.cases {
+        if c.same_as.is_some() {
+            continue;
+        }
+        let also: Vec<&str> = f.cases.iter().filter(|x| x.same_as.as_deref() == Some(&c.case)).map(|x| x.case.as_str()).collect();
+        let mut cases = vec![c.case.as_str()];
+        cases.extend(also);
+        let _ = write!(
+            out,
+            "\n{}\n{}",
+            cases.join(", "),
+            if opts.full || Some(&c.case) == f.cases.first().map(|x| &x.case) { "\n" } else { "" }
+        );
+        let Some(cmp) = &c.comparison else {
+            let _ = writeln!(out, "no forecast: {}", c.error.as_deref().unwrap_or("?"));
+            continue;
+        };
+        let show_all = opts.full || Some(cmp) == first;
+        if !show_all {
+            let moved: Vec<String> = cmp
+                .rows
+                .iter()
+                .filter_map(|row| {
+                    let base = first?.rows.iter().find(|b| b.issue == row.issue)?;
+                    let eu = match (&row.options, &base.options) {
+                        (Some(a), Some(b)) if a[2] != b[2] => format!(", EU option {} -> {}", b[2], a[2]),
+                        _ => String::new(),
+                    };
+                    let d = [row.mean - base.mean, row.median - base.median, row.eu - base.eu, row.smp - base.smp];
+                    let big = d.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+                    (big >= 5.0 || !eu.is_empty()).then(|| format!("{} (up to {big:.0} points{eu})", row.issue))
+                })
+                .collect();
+            let text = if moved.is_empty() {
+                format!("The forecasts differ from {}'s on {} issue(s), each by less than 5 points.", f.cases[0].case, c.changed.len())
+            } else {
+                format!("Moved by 5 points or more against {}: {}.", f.cases[0].case, moved.join(", "))
+            };
+            out.push_str(&wrap(&text, "", ""));
+            continue;
+        }
+        let rows: Vec<Vec<String>> = cmp
+            .rows
+            .iter()
+            .filter(|row| show_all || c.changed.contains(&row.issue))
+            .map(|row| {
+                vec![
+                    row.issue.clone(),
+                    format!("{:.1}", row.mean),
+                    format!("{:.1}", row.median),
+                    format!("{:.1}", row.eu),
+                    row.eu_mean.map_or(String::new(), |x| format!("{x:.1}")),
+                    format!("{:.1}", row.smp),
+                    row.options.as_ref().map_or(String::new(), |o| o[2].clone()),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&header, &rows));
+        for (issue, why) in &cmp.skipped {
+            let _ = writeln!(out, "skipped {issue}: {why}");
+        }
+    }
+}
+
+fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    heading(out, "How robust are the findings? [robustness]");
+    let rb = match &r.robustness {
+        Section::Ran(rb) => rb,
+        Section::NotRun { reason } => {
+            let _ = writeln!(out, "Not run: {reason}.");
+            return;
+        }
+    };
+    out.push_str(&wrap(
+        &format!(
+            "Every stated spread ({} inputs) drawn together, {} runs, seed {}, case {}; every lens run again on each draw. \
+             Brackets: 95 % intervals of the estimate.",
+            rb.inputs.len(),
+            rb.runs,
+            rb.seed,
+            rb.case
+        ),
+        "",
+        "",
+    ));
+    out.push('\n');
+    let p = |x: &detente_study::Probability| format!("{} [{:.1}-{:.1}%]", percent(x.p), x.lo * 100.0, x.hi * 100.0);
+    let mut rows = vec![vec!["a deal beats walking away".to_string(), p(&rb.zone)]];
+    if let Some([a, m, b]) = rb.zone_size {
+        rows.push(vec![
+            "deals in the zone (median, 5-95 %)".into(),
+            format!("{} ({}-{})", thousands(m as u64), thousands(a as u64), thousands(b as u64)),
+        ]);
+    }
+    rows.push(vec!["the Nash deal as stated".into(), p(&rb.nash_unchanged)]);
+    for c in &rb.protocols {
+        rows.push(vec![
+            format!("{} reaches a deal", c.protocol.label()),
+            format!("{} (stated inputs: {})", p(&c.deal), if c.stated { "deal" } else { "no deal" }),
+        ]);
+    }
+    out.push_str(&table(&["finding".to_string(), "share of runs".into()], &rows));
+    let shares = |o: &detente_study::robustness::OptionShares| {
+        o.shares.iter().take(3).map(|(x, p)| format!("{x} {}", percent(*p))).collect::<Vec<_>>().join(", ")
+    };
+    let nash: Vec<Vec<String>> = rb
+        .nash
+        .iter()
+        .filter(|o| opts.full || o.shares.first().is_some_and(|(x, p)| *p < 0.9 || o.stated.as_ref() != Some(x)))
+        .map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)])
+        .collect();
+    if !nash.is_empty() {
+        out.push_str("\nThe Nash deal's options that move (issues not listed keep their option in 90 % of runs or more)\n\n");
+        out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &nash));
+    }
+    let fc: Vec<Vec<String>> = rb
+        .forecast
+        .iter()
+        .filter(|o| opts.full || o.shares.first().is_some_and(|(_, p)| *p < 0.9))
+        .map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)])
+        .collect();
+    if !fc.is_empty() {
+        out.push_str("\nExpected-utility forecast: issues where no option comes out in 90 % of runs\n\n");
+        out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &fc));
+    }
+    let limit = if opts.full { usize::MAX } else { 5 };
+    let rows: Vec<Vec<String>> = rb
+        .sensitivity
+        .iter()
+        .filter(|x| opts.full || !x.changes.is_empty())
+        .take(limit)
+        .map(|x| {
+            let z = |v: Option<u64>| v.map_or("-".into(), thousands);
+            let fmt = |v: f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+            let mut row = vec![x.input.clone(), format!("{}-{}", fmt(x.low), fmt(x.high))];
+            if opts.full {
+                row.push(format!("{} / {} / {}", z(x.zone_size[0]), z(x.zone_size[1]), z(x.zone_size[2])));
+            }
+            row.push(if x.changes.is_empty() { "-".into() } else { x.changes.join("; ") });
+            row
+        })
+        .collect();
+    let changing = rb.sensitivity.iter().filter(|x| !x.changes.is_empty()).count();
+    let _ = write!(
+        out,
+        "\nOne at a time: each input at both ends of its range, the others as stated ({changing} of {} change a finding{})\n\n",
+        rb.sensitivity.len(),
+        if opts.full || changing <= limit { String::new() } else { format!("; the first {limit} shown") }
+    );
+    if !rows.is_empty() {
+        let header: Vec<String> = if opts.full {
+            ["input", "range", "zone at low / stated / high", "what changes"].map(String::from).to_vec()
+        } else {
+            ["input", "range", "what changes"].map(String::from).to_vec()
+        };
+        out.push_str(&table(&header, &rows));
+    }
+}

@@ -1,0 +1,385 @@
+//! Findings: the study's conclusions as plain sentences, each computed from the report and
+//! pointing to the section that holds its evidence. Every front end shows the same sentences.
+
+use crate::deal::{CaseDeal, Deal};
+use crate::opening::Direction;
+use crate::simulation::{CaseRuns, Run};
+use crate::{Section, StudyReport};
+use serde::Serialize;
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// Whether a deal beats walking away.
+    Zone,
+    /// The Nash and Kalai–Smorodinsky deals.
+    Solutions,
+    /// What a what-if variant changes.
+    Variant,
+    /// Which protocols reach a deal.
+    Protocols,
+    /// The opening-concession test.
+    OpeningTest,
+    /// The forecasts.
+    Forecast,
+    /// How robust the findings are.
+    Robustness,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// What it is about.
+    pub topic: Topic,
+    /// The sentence.
+    pub text: String,
+    /// The id of the section holding the evidence (`deal`, `simulation`, `variant-<id>`,
+    /// `opening-<id>`, `forecast`, `robustness`).
+    pub evidence: String,
+}
+
+/// `50468` → `50,468`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a percentage for people.
+pub fn percent(p: f64) -> String {
+    if p.is_nan() {
+        "-".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+fn list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+fn terms_text(d: &Deal) -> String {
+    d.terms.iter().map(|t| format!("{} {}", t.issue, t.value)).collect::<Vec<_>>().join(", ")
+}
+
+/// Issues where `b` differs from `a`, with `b`'s option.
+fn differences(a: &Deal, b: &Deal) -> Vec<String> {
+    a.terms.iter().zip(&b.terms).filter(|(x, y)| x.value != y.value).map(|(_, y)| format!("{} {}", y.issue, y.value)).collect()
+}
+
+fn zone_sentence(d: &CaseDeal) -> String {
+    let who = list(&d.must_agree);
+    if d.zone_exists {
+        match d.zone_size {
+            Some(n) => format!(
+                "A deal beats walking away for every party that must agree ({who}): {} of {} possible deals do.",
+                thousands(n),
+                d.outcomes.parse::<u64>().map_or_else(|_| d.outcomes.clone(), thousands)
+            ),
+            None => format!("A deal beats walking away for every party that must agree ({who})."),
+        }
+    } else if !d.no_deal_for.is_empty() {
+        format!(
+            "No deal beats walking away for {}: whatever the others concede, {} prefer(s) to walk away.",
+            list(&d.no_deal_for),
+            list(&d.no_deal_for)
+        )
+    } else {
+        let short: Vec<String> = d.shortfall.iter().map(|(p, g)| format!("{p} by {g:.3}")).collect();
+        format!("No single deal beats walking away for all of {who} at once; the closest leaves {} short.", list(&short))
+    }
+}
+
+fn solutions_sentence(d: &CaseDeal) -> Option<String> {
+    let nash = d.nash.as_ref()?;
+    let mut s = format!("The Nash deal (the most gain for all, multiplied): {}.", terms_text(nash));
+    if let Some(ks) = &d.kalai_smorodinsky {
+        let diff = differences(nash, ks);
+        if diff.is_empty() {
+            s.push_str(" The Kalai-Smorodinsky deal is the same.");
+        } else {
+            s.push_str(&format!(" The Kalai-Smorodinsky deal (equal shares of possible gain) differs on {}.", list(&diff)));
+        }
+    }
+    if let Some(p) = nash.parties.iter().max_by(|a, b| a.gives_up.total_cmp(&b.gives_up)) {
+        s.push_str(&format!(" Under Nash, {} gives up the most ({:.3} below its best deal).", p.party, p.gives_up));
+    }
+    Some(s)
+}
+
+fn run_brief(r: &Run) -> String {
+    let round = r.concessions.as_ref().and_then(|c| c.agreed_round.map(|a| format!("round {a}")));
+    let q = r.quality.as_ref().and_then(|q| {
+        let p = q.pareto_distance?;
+        let n = q.nash_distance?;
+        Some(if p < 1e-9 {
+            format!("on the Pareto frontier, {n:.3} from the Nash point")
+        } else {
+            format!("{p:.3} from the frontier, {n:.3} from the Nash point")
+        })
+    });
+    let parts: Vec<String> = [round, q].into_iter().flatten().collect();
+    format!("{} ({})", r.protocol.label(), parts.join("; "))
+}
+
+fn protocols_sentence(c: &CaseRuns) -> Option<String> {
+    if let Some(e) = &c.error {
+        return Some(format!("No negotiation was simulated: {e}."));
+    }
+    let ran: Vec<&Run> = c.runs.iter().filter(|r| r.not_run.is_none()).collect();
+    if ran.is_empty() {
+        return None;
+    }
+    let deals: Vec<String> = ran.iter().filter(|r| r.agreed).map(|r| run_brief(r)).collect();
+    let none: Vec<String> = ran.iter().filter(|r| !r.agreed).map(|r| r.protocol.label().to_string()).collect();
+    let mut s = format!("{} of {} protocols reach a deal with the default strategies", deals.len(), ran.len());
+    if !deals.is_empty() {
+        s.push_str(&format!(": {}", list(&deals)));
+    }
+    s.push('.');
+    if !none.is_empty() {
+        s.push_str(&format!(" {} end{} without one.", list(&none), if none.len() == 1 { "s" } else { "" }));
+    }
+    let skipped: Vec<String> = c.runs.iter().filter_map(|r| r.not_run.as_ref().map(|w| format!("{} ({w})", r.protocol.label()))).collect();
+    if !skipped.is_empty() {
+        s.push_str(&format!(" Not run: {}.", list(&skipped)));
+    }
+    Some(s)
+}
+
+fn variant_sentence(report: &StudyReport, k: usize) -> Option<Finding> {
+    let case = &report.cases[k];
+    let base_id = &report.cases[0].id;
+    let name = case.title.clone().unwrap_or_else(|| case.id.clone());
+    let mut parts = Vec::new();
+    let deal = |id: &str| report.deal.cases.iter().find(|d| d.case == id);
+    let mut deals_same = true;
+    if let (Some(b), Some(v)) = (deal(base_id), deal(&case.id)) {
+        if b.zone_exists != v.zone_exists {
+            parts.push(if v.zone_exists {
+                "opens a zone of agreement".to_string()
+            } else {
+                "leaves no deal that beats walking away for everyone who must agree".to_string()
+            });
+        } else if let (Some(x), Some(y)) = (b.zone_size, v.zone_size) {
+            if x != y {
+                let verb = if y < x { "shrinks" } else { "grows" };
+                parts.push(format!("{verb} the zone from {} to {} deals", thousands(x), thousands(y)));
+            }
+        }
+        let moved = |a: &Option<Deal>, b: &Option<Deal>| match (a, b) {
+            (Some(a), Some(b)) => differences(a, b),
+            _ => Vec::new(),
+        };
+        let (n, ks) = (moved(&b.nash, &v.nash), moved(&b.kalai_smorodinsky, &v.kalai_smorodinsky));
+        deals_same = n.is_empty() && ks.is_empty();
+        if !n.is_empty() {
+            parts.push(format!("moves the Nash deal to {}", list(&n)));
+        }
+        if !ks.is_empty() {
+            parts.push(format!("moves the Kalai-Smorodinsky deal to {}", list(&ks)));
+        }
+    }
+    let runs = |id: &str| report.simulation.cases.iter().find(|c| c.case == id);
+    let mut sims_same = true;
+    if let (Some(b), Some(v)) = (runs(base_id), runs(&case.id)) {
+        for (x, y) in b.runs.iter().zip(&v.runs) {
+            if x.same_result(y) {
+                continue;
+            }
+            sims_same = false;
+            let label = y.protocol.label();
+            parts.push(match (x.agreed, y.agreed) {
+                (false, true) => format!("lets {label} reach a deal"),
+                (true, false) => format!("{label} no longer reaches a deal"),
+                _ => format!("changes the {label} result"),
+            });
+        }
+    }
+    let fc = report.forecast.cases.iter().find(|c| c.case == case.id);
+    let forecast_same = fc.is_none_or(|c| c.same_as.is_some() || c.changed.is_empty());
+    if let Some(c) = fc.filter(|c| !c.changed.is_empty()) {
+        parts.push(format!("moves the forecasts on {} of {} issues", c.changed.len(), c.comparison.as_ref().map_or(0, |x| x.rows.len())));
+    }
+    let what = if case.changes.is_empty() { "no change".to_string() } else { case.changes.join("; ") };
+    let name = format!("{name} [{}: {what}]", case.id);
+    let text = if parts.is_empty() {
+        let opening = report.simulation.opening_tests.iter().any(|t| t.ran().is_some_and(|t| t.variant == case.id));
+        format!(
+            "{name} gives the same results as the {base_id} case in every lens{}.",
+            if opening { " (its opening concession is tested on its own below)" } else { "" }
+        )
+    } else {
+        let mut unchanged = Vec::new();
+        if deals_same {
+            unchanged.push("the Nash and Kalai-Smorodinsky deals");
+        }
+        if sims_same {
+            unchanged.push("the simulated negotiations");
+        }
+        if forecast_same {
+            unchanged.push("the forecasts");
+        }
+        let tail = if unchanged.is_empty() {
+            String::new()
+        } else {
+            format!(", but leaves {} as they are", list(&unchanged.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        };
+        format!("{name} {}{tail}.", list(&parts))
+    };
+    Some(Finding { topic: Topic::Variant, text, evidence: format!("variant-{}", case.id) })
+}
+
+fn forecast_sentences(report: &StudyReport) -> Vec<String> {
+    let mut out = Vec::new();
+    let f = &report.forecast;
+    if let Some(cmp) = f.cases.first().and_then(|c| c.comparison.as_ref()) {
+        let with_options = f.disagreement.iter().filter(|d| cmp.rows.iter().any(|r| r.issue == d.issue && r.options.is_some())).count();
+        let agree: Vec<String> = f.disagreement.iter().filter(|d| d.same_option).map(|d| d.issue.clone()).collect();
+        let mut s = format!("The four forecasting models name the same option on {} of {} issues", agree.len(), with_options);
+        if let Some(w) = f.disagreement.first() {
+            if let Some(r) = cmp.rows.iter().find(|r| r.issue == w.issue) {
+                s.push_str(&format!(
+                    "; they disagree most on {} (0-100 scale: weighted mean {:.0}, median {:.0}, expected utility {:.0}, SMP {:.0})",
+                    w.issue, r.mean, r.median, r.eu, r.smp
+                ));
+            }
+        }
+        s.push('.');
+        out.push(s);
+    }
+    if !f.left_out.is_empty() {
+        let who: Vec<String> = f.left_out.iter().map(|(a, why)| format!("{a} ({why})")).collect();
+        out.push(format!("The spatial models leave out {}.", list(&who)));
+    }
+    if let Section::Ran(r) = &report.robustness {
+        let fragile: Vec<String> = r
+            .forecast
+            .iter()
+            .filter(|o| o.shares.first().is_some_and(|(_, p)| *p < 0.8))
+            .map(|o| {
+                let top: Vec<String> = o.shares.iter().take(2).map(|(opt, p)| format!("{opt} {}", percent(*p))).collect();
+                format!("{} ({})", o.issue, top.join(" / "))
+            })
+            .collect();
+        if !fragile.is_empty() {
+            out.push(format!(
+                "The expected-utility forecast is fragile on {}: over {} draws of the stated spreads no option comes out in 80 % of runs.",
+                list(&fragile),
+                r.runs
+            ));
+        }
+    }
+    out
+}
+
+fn robustness_sentences(report: &StudyReport) -> Vec<String> {
+    let Section::Ran(r) = &report.robustness else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut s = format!(
+        "Over {} draws of the {} stated input spreads (seed {}), a deal beats walking away in {} of runs (95 % interval {}-{})",
+        r.runs,
+        r.inputs.len(),
+        r.seed,
+        percent(r.zone.p),
+        percent(r.zone.lo),
+        percent(r.zone.hi)
+    );
+    s.push_str(&format!(" and the Nash deal is the stated one in {}", percent(r.nash_unchanged.p)));
+    let unstable: Vec<String> = r
+        .nash
+        .iter()
+        .filter(|o| o.shares.first().is_some_and(|(opt, p)| *p < 0.9 || Some(opt) != o.stated.as_ref()))
+        .map(|o| o.issue.clone())
+        .collect();
+    if !unstable.is_empty() {
+        s.push_str(&format!(", moving most on {}", list(&unstable)));
+    }
+    s.push('.');
+    out.push(s);
+    let chances: Vec<String> = r.protocols.iter().map(|p| format!("{} {}", p.protocol.label(), percent(p.deal.p))).collect();
+    out.push(format!("Over the same draws, the chance of a deal per protocol: {}.", list(&chances)));
+    let changing: Vec<&crate::Sensitivity> = r.sensitivity.iter().filter(|x| !x.changes.is_empty()).collect();
+    if changing.is_empty() {
+        out.push(format!("Moved alone across its stated range, none of the {} uncertain inputs changes a finding.", r.sensitivity.len()));
+    } else {
+        let top = changing[0];
+        out.push(format!(
+            "Moved alone across its stated range, {} of {} uncertain inputs change a finding; for example {}: {}.",
+            changing.len(),
+            r.sensitivity.len(),
+            top.input,
+            top.changes.first().cloned().unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Every finding of a report, in reading order.
+pub fn findings(report: &StudyReport) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let first = report.cases.first().map(|c| c.id.clone()).unwrap_or_default();
+    if let Some(d) = report.deal.cases.iter().find(|d| d.case == first) {
+        out.push(Finding { topic: Topic::Zone, text: zone_sentence(d), evidence: "deal".into() });
+        if let Some(s) = solutions_sentence(d) {
+            out.push(Finding { topic: Topic::Solutions, text: s, evidence: "deal".into() });
+        }
+    } else if let Some((_, why)) = report.deal.not_analysed.first() {
+        out.push(Finding { topic: Topic::Zone, text: format!("The deals were not analysed: {why}."), evidence: "deal".into() });
+    }
+    if let Some(s) = report.simulation.cases.first().and_then(protocols_sentence) {
+        out.push(Finding { topic: Topic::Protocols, text: s, evidence: "simulation".into() });
+    }
+    if report.cases.first().is_some_and(|c| c.id == "base") {
+        for k in 1..report.cases.len() {
+            out.extend(variant_sentence(report, k));
+        }
+    }
+    for t in &report.simulation.opening_tests {
+        let Section::Ran(t) = t else { continue };
+        let moved: Vec<String> = t
+            .demands
+            .iter()
+            .map(|d| match (d.direction, d.without, d.with) {
+                (Direction::More, Some(a), Some(b)) => format!("{}'s final demand rises from {a:.3} to {b:.3}", d.party),
+                (Direction::Less, Some(a), Some(b)) => format!("{}'s final demand falls from {a:.3} to {b:.3}", d.party),
+                (Direction::Same, Some(a), _) => format!("{}'s final demand stays at {a:.3}", d.party),
+                _ => format!("{} makes no offer in one of the runs", d.party),
+            })
+            .collect();
+        let less = t.demands.iter().any(|d| d.direction == Direction::Less);
+        let verdict = match (t.larger_demands, less) {
+            (true, false) => "consistent with the claim that an early concession invites larger demands, against opponents whose aspirations follow the other side's generosity",
+            (true, true) => "mixed evidence for the claim that an early concession invites larger demands: some opponents ask for more, others for less",
+            _ => "no sign that the early concession invites larger demands, even against opponents whose aspirations follow the other side's generosity",
+        };
+        out.push(Finding {
+            topic: Topic::OpeningTest,
+            text: format!(
+                "Opening-concession test ({}): when {}, {}: {verdict}.",
+                t.title.as_deref().unwrap_or(&t.variant),
+                list(&t.concessions),
+                list(&moved)
+            ),
+            evidence: format!("opening-{}", t.variant),
+        });
+    }
+    for s in forecast_sentences(report) {
+        out.push(Finding { topic: Topic::Forecast, text: s, evidence: "forecast".into() });
+    }
+    for s in robustness_sentences(report) {
+        out.push(Finding { topic: Topic::Robustness, text: s, evidence: "robustness".into() });
+    }
+    out
+}

@@ -1,0 +1,163 @@
+//! Forecasts: every spatial model beside the baselines per case, the expected-utility model's
+//! rounds for the first case, and which actors the models leave out.
+
+use detente_core::{Scenario, Utility};
+use detente_forecast::baseline::weighted_median;
+use detente_forecast::eu::EuPreset;
+use detente_forecast::{compare_models, forecast_scenario, ForecastTable, Model, ModelComparison};
+use serde::Serialize;
+
+/// The models side by side on one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseForecast {
+    /// `base` or the variant id.
+    pub case: String,
+    /// The forecasts, or `None` with `error`.
+    pub comparison: Option<ModelComparison>,
+    /// Why there is no forecast.
+    pub error: Option<String>,
+    /// The first earlier case with the same forecasts, if any.
+    pub same_as: Option<String>,
+    /// Issues whose forecast differs from the base's (variants only).
+    pub changed: Vec<String>,
+}
+
+/// The expected-utility model's rounds on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueTrajectory {
+    /// Issue id.
+    pub issue: String,
+    /// Actors, in the order of each round's positions.
+    pub actors: Vec<String>,
+    /// `positions[t][k]`: actor k's position after round t (round 0: the inputs).
+    pub positions: Vec<Vec<f64>>,
+    /// The forecast after each round: the c·s weighted median of the positions.
+    pub forecast: Vec<f64>,
+    /// Monte Carlo bands of that forecast per round, `[p5, p25, p50, p75, p95]`, from the
+    /// robustness runs (when they ran).
+    pub bands: Option<Vec<[f64; 5]>>,
+}
+
+/// How far apart the models are on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disagreement {
+    /// Issue id.
+    pub issue: String,
+    /// Largest minus smallest of mean, median, EU and SMP (0–100 scale).
+    pub range: f64,
+    /// Do all four name the same nearest option?
+    pub same_option: bool,
+}
+
+/// The forecast section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastSection {
+    /// The EU preset the study runs.
+    pub eu_preset: &'static str,
+    /// Per case.
+    pub cases: Vec<CaseForecast>,
+    /// Actors the spatial models leave out, with the reason.
+    pub left_out: Vec<(String, String)>,
+    /// The first case's EU trajectories, one per forecast issue.
+    pub trajectories: Vec<IssueTrajectory>,
+    /// The first case's model disagreement per issue, widest first.
+    pub disagreement: Vec<Disagreement>,
+}
+
+/// Actors a forecast leaves out, with the reason.
+pub fn left_out(s: &Scenario) -> Vec<(String, String)> {
+    let Ok(table) = ForecastTable::from_scenario(s) else { return Vec::new() };
+    s.actors
+        .iter()
+        .filter(|a| table.actor_index(&a.id).is_none())
+        .map(|a| {
+            let why = match &a.preferences.utility {
+                Utility::Spatial(_) if a.role == detente_core::Role::Observer => "an observer takes no part".to_string(),
+                Utility::Spatial(_) => "it takes no position or has no capability".to_string(),
+                Utility::LinearAdditive(_) => "its preferences are weights over options, not positions on a 0-100 scale".to_string(),
+                Utility::Table(_) => "its preferences are a table over outcomes, not positions on a 0-100 scale".to_string(),
+            };
+            (a.id.clone(), why)
+        })
+        .collect()
+}
+
+/// The EU trajectories of a scenario (preset `scholz_code`): positions and the weighted-median
+/// forecast per round.
+pub(crate) fn trajectories(s: &Scenario) -> Result<Vec<IssueTrajectory>, String> {
+    let table = ForecastTable::from_scenario(s).map_err(|e| e.to_string())?;
+    let report = forecast_scenario(s, &Model::Eu(EuPreset::ScholzCode.params()), None, 0).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for f in &report.forecast.issues {
+        let Some(tr) = &f.trajectory else { continue };
+        let Some(k) = table.issue_index(&f.issue) else { continue };
+        let weights: Vec<f64> = tr
+            .actors
+            .iter()
+            .map(|id| {
+                table.actor_index(id).map_or(0.0, |a| {
+                    let actor = &table.actors[a];
+                    actor.cells[k].map_or(0.0, |(_, sal)| actor.capability * sal)
+                })
+            })
+            .collect();
+        let forecast = tr.rounds.iter().map(|xs| weighted_median(xs, &weights).unwrap_or(f64::NAN)).collect();
+        out.push(IssueTrajectory {
+            issue: f.issue.clone(),
+            actors: tr.actors.clone(),
+            positions: tr.rounds.clone(),
+            forecast,
+            bands: None,
+        });
+    }
+    Ok(out)
+}
+
+fn disagreement(cmp: &ModelComparison) -> Vec<Disagreement> {
+    let mut out: Vec<Disagreement> = cmp
+        .rows
+        .iter()
+        .map(|r| {
+            let xs = [r.mean, r.median, r.eu, r.smp];
+            let range = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max) - xs.iter().copied().fold(f64::INFINITY, f64::min);
+            let same_option = r.options.as_ref().is_some_and(|o| o.iter().all(|x| *x == o[0]));
+            Disagreement { issue: r.issue.clone(), range, same_option }
+        })
+        .collect();
+    out.sort_by(|a, b| b.range.total_cmp(&a.range));
+    out
+}
+
+/// The forecast section over the cases (the first is the reference for `same_as` and `changed`).
+pub(crate) fn section(cases: &[(String, Scenario)]) -> ForecastSection {
+    let mut out: Vec<CaseForecast> = Vec::new();
+    for (label, s) in cases {
+        match compare_models(s) {
+            Ok(cmp) => {
+                let same_as = out.iter().find(|c| c.comparison.as_ref() == Some(&cmp)).map(|c| c.case.clone());
+                let changed = match out.first().and_then(|c| c.comparison.as_ref()) {
+                    Some(first) if same_as.is_none() => {
+                        cmp.rows.iter().zip(&first.rows).filter(|(a, b)| a != b).map(|(a, _)| a.issue.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                out.push(CaseForecast { case: label.clone(), comparison: Some(cmp), error: None, same_as, changed });
+            }
+            Err(e) => out.push(CaseForecast {
+                case: label.clone(),
+                comparison: None,
+                error: Some(e.to_string()),
+                same_as: None,
+                changed: Vec::new(),
+            }),
+        }
+    }
+    let first = cases.first().map(|c| &c.1);
+    ForecastSection {
+        eu_preset: "scholz_code",
+        left_out: first.map(left_out).unwrap_or_default(),
+        trajectories: first.and_then(|s| trajectories(s).ok()).unwrap_or_default(),
+        disagreement: out.first().and_then(|c| c.comparison.as_ref()).map(disagreement).unwrap_or_default(),
+        cases: out,
+    }
+}

@@ -1,0 +1,264 @@
+//! The study: every lens on a scenario and on each of its what-if variants, findings in plain
+//! sentences that point to their evidence, and how robust those findings are to the scenario's
+//! stated input spreads.
+//!
+//! [`study`] computes a [`StudyReport`], plain data that derives `Serialize`; the text briefing,
+//! the HTML report and `--json` are printers over it (`detente-report`, `detente-cli`). The
+//! experiments live here, not in a front end: the protocol comparison, the opening-concession
+//! test, the robustness runs and the one-at-a-time sensitivity table.
+//!
+//! ```
+//! # fn demo(scenario: &detente_core::Scenario) -> Result<(), detente_study::StudyError> {
+//! let report = detente_study::study(scenario, &detente_study::StudyConfig { runs: 0, ..Default::default() })?;
+//! for finding in &report.findings {
+//!     println!("{} (see {})", finding.text, finding.evidence);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod deal;
+pub mod findings;
+pub mod forecast;
+pub mod opening;
+pub mod robustness;
+pub mod scenario;
+pub mod simulation;
+
+use detente_core::{ModelError, Scenario};
+use serde::Serialize;
+
+pub use deal::{CaseDeal, Deal, Mark, PartyShare, Term, UtilitySpace};
+pub use findings::{Finding, Topic};
+pub use forecast::{CaseForecast, Disagreement, ForecastSection, IssueTrajectory};
+pub use opening::{Direction, FinalDemand, OpeningTest};
+pub use robustness::{Probability, Robustness, Sensitivity, UncertainInput};
+pub use scenario::{ActorSummary, CaseSummary, IssueSummary, PositionSummary, ScenarioSummary};
+pub use simulation::{CaseRuns, Concessions, Curve, Run, StudyProtocol};
+
+/// The version of the report's JSON schema (`docs/study.md`). Bumped on any change that is not
+/// a pure addition.
+pub const SCHEMA: &str = "detente-study/1";
+
+/// The default number of robustness runs.
+pub const DEFAULT_RUNS: usize = 100;
+
+/// The most robustness runs a study accepts (each re-runs every lens).
+pub const MAX_RUNS: usize = 100_000;
+
+/// What to study.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudyConfig {
+    /// Study this variant alone (default: the base and every variant).
+    pub variant: Option<String>,
+    /// The seed of the simulations and the robustness runs.
+    pub seed: u64,
+    /// Robustness runs over the stated spreads (0: none).
+    pub runs: usize,
+}
+
+impl Default for StudyConfig {
+    fn default() -> Self {
+        StudyConfig { variant: None, seed: 0, runs: DEFAULT_RUNS }
+    }
+}
+
+/// Why a study could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StudyError {
+    /// The variant asked for does not exist or does not apply.
+    #[error(transparent)]
+    Variant(#[from] ModelError),
+    /// Too many robustness runs.
+    #[error("runs: expected at most {MAX_RUNS} robustness runs, got {0}")]
+    TooManyRuns(usize),
+}
+
+/// A section that ran, or why it did not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Section<T> {
+    /// It ran.
+    Ran(T),
+    /// It did not run, and why.
+    NotRun {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl<T> Section<T> {
+    /// The section's content when it ran.
+    pub fn ran(&self) -> Option<&T> {
+        match self {
+            Section::Ran(t) => Some(t),
+            Section::NotRun { .. } => None,
+        }
+    }
+}
+
+/// Is there a deal, per case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealSection {
+    /// One row per case analysed.
+    pub cases: Vec<CaseDeal>,
+    /// Cases that could not be analysed, with the reason.
+    pub not_analysed: Vec<(String, String)>,
+    /// The first case's utility space for two parties (the picture), or why there is none.
+    pub utility_space: Section<UtilitySpace>,
+}
+
+/// Simulated negotiations, per case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulationSection {
+    /// The seed.
+    pub seed: u64,
+    /// The protocols compared.
+    pub protocols: Vec<StudyProtocol>,
+    /// Per case.
+    pub cases: Vec<CaseRuns>,
+    /// The opening-concession tests, one per variant that adds an opening concession.
+    pub opening_tests: Vec<Section<OpeningTest>>,
+}
+
+/// The study of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyReport {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// The scenario.
+    pub scenario: ScenarioSummary,
+    /// The cases studied: the base and every variant, or the one variant asked for.
+    pub cases: Vec<CaseSummary>,
+    /// The findings, in the order a reader needs them.
+    pub findings: Vec<Finding>,
+    /// Is there a deal?
+    pub deal: DealSection,
+    /// Simulated negotiations.
+    pub simulation: SimulationSection,
+    /// Spatial forecasts.
+    pub forecast: ForecastSection,
+    /// Robustness to the stated input spreads (when runs were asked for).
+    pub robustness: Section<Robustness>,
+}
+
+/// One case's analysis: the report row and the full analysis (for the quality of simulations).
+type Analysed = Result<(CaseDeal, detente_analysis::Analysis), String>;
+
+/// Studies `scenario` (which is valid: it exists).
+pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, StudyError> {
+    if config.runs > MAX_RUNS {
+        return Err(StudyError::TooManyRuns(config.runs));
+    }
+    let mut cases: Vec<(String, Scenario)> = match &config.variant {
+        Some(v) => vec![(v.clone(), scenario.with_variant(v)?)],
+        None => {
+            let mut c = vec![("base".to_string(), scenario.clone())];
+            for v in &scenario.variants {
+                c.push((v.id.clone(), scenario.with_variant(&v.id)?));
+            }
+            c
+        }
+    };
+    cases.shrink_to_fit();
+    let summaries = cases
+        .iter()
+        .map(|(label, s)| {
+            let v = scenario.variants.iter().find(|v| &v.id == label);
+            CaseSummary {
+                id: label.clone(),
+                title: v.map_or_else(|| Some(scenario.meta.title.clone()), |v| v.title.clone()),
+                description: v.and_then(|v| v.description.clone()),
+                changes: v.map(|v| v.patches.iter().map(|p| scenario::describe_patch(scenario, p)).collect()).unwrap_or_default(),
+                must_agree: scenario::must_agree(s),
+            }
+        })
+        .collect();
+
+    // Analyse, then simulate with the analyses at hand (for the quality of each result).
+    let analysed: Vec<(String, Analysed)> = cases.iter().map(|(label, s)| (label.clone(), deal::analyse_case(label, s))).collect();
+    let mut runs: Vec<CaseRuns> = cases
+        .iter()
+        .zip(&analysed)
+        .map(|((label, s), (_, a))| simulation::case_runs(label, s, a.as_ref().ok().map(|x| &x.1), config.seed))
+        .collect();
+    for k in 0..runs.len() {
+        let same = runs[..k]
+            .iter()
+            .find(|r| {
+                r.same_as.is_none() && r.runs.len() == runs[k].runs.len() && r.runs.iter().zip(&runs[k].runs).all(|(a, b)| a.same_result(b))
+            })
+            .map(|r| r.case.clone());
+        runs[k].same_as = same;
+    }
+
+    let utility_space = match (cases.first(), cases.first().and_then(|(_, s)| deal::picture_pair(s))) {
+        (Some((_, s)), Some((x, y))) => match deal::utility_space(s, x, y) {
+            Ok(mut u) => {
+                marks(s, &analysed[0].1, &runs[0], &mut u);
+                Section::Ran(u)
+            }
+            Err(reason) => Section::NotRun { reason },
+        },
+        _ => Section::NotRun { reason: "fewer than two parties to plot".into() },
+    };
+    let mut deal_cases = Vec::new();
+    let mut not_analysed = Vec::new();
+    for (label, a) in analysed {
+        match a {
+            Ok((d, _)) => deal_cases.push(d),
+            Err(e) => not_analysed.push((label, e)),
+        }
+    }
+    let opening_tests = opening::opening_tests(scenario, &cases, config.seed)
+        .into_iter()
+        .map(|t| match t {
+            Ok(t) => Section::Ran(t),
+            Err(reason) => Section::NotRun { reason },
+        })
+        .collect();
+    let mut forecast = forecast::section(&cases);
+    let robustness = if config.runs == 0 {
+        Section::NotRun { reason: "no robustness runs were asked for (runs = 0)".into() }
+    } else if scenario.spread_count() == 0 {
+        Section::NotRun { reason: "the scenario states no spreads on its inputs, so there is nothing to sample".into() }
+    } else {
+        let (label, s) = &cases[0];
+        let r = robustness::robustness(label, s, config.runs, config.seed);
+        for t in &mut forecast.trajectories {
+            t.bands = r.forecast_bands.iter().find(|(i, _)| *i == t.issue).map(|(_, b)| b.clone());
+        }
+        Section::Ran(r)
+    };
+    let mut report = StudyReport {
+        schema: SCHEMA,
+        scenario: scenario::summarise(scenario),
+        cases: summaries,
+        findings: Vec::new(),
+        deal: DealSection { cases: deal_cases, not_analysed, utility_space },
+        simulation: SimulationSection { seed: config.seed, protocols: StudyProtocol::ALL.to_vec(), cases: runs, opening_tests },
+        forecast,
+        robustness,
+    };
+    report.findings = findings::findings(&report);
+    Ok(report)
+}
+
+/// Marks the bargaining solutions and each protocol's result in the utility-space picture.
+fn marks(s: &Scenario, analysed: &Analysed, runs: &CaseRuns, u: &mut UtilitySpace) {
+    let (Some(x), Some(y)) = (s.actor_index(&u.x_party), s.actor_index(&u.y_party)) else { return };
+    let pair = |outcome: u64| {
+        s.space.outcome_at(outcome).map(|o| (s.actors[x].preferences.utility(&s.space, &o), s.actors[y].preferences.utility(&s.space, &o)))
+    };
+    if let Ok((d, _)) = analysed {
+        for (label, deal) in [("Nash", &d.nash), ("Kalai-Smorodinsky", &d.kalai_smorodinsky)] {
+            if let Some((a, b)) = deal.as_ref().and_then(|d| pair(d.outcome)) {
+                u.marks.push(Mark { label: label.into(), x: a, y: b });
+            }
+        }
+    }
+    for r in &runs.runs {
+        if let Some((a, b)) = r.simulation.as_ref().and_then(|sim| sim.agreement).and_then(pair) {
+            u.marks.push(Mark { label: r.protocol.label().into(), x: a, y: b });
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The study as a library: every finding points to evidence that exists, variants that change
+//! nothing are said to, the opening test is generic, and probabilities are honest.
+
+use detente_core::Scenario;
+use detente_study::{study, Direction, Probability, Section, StudyConfig, Topic};
+
+fn load(path: &str) -> Scenario {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
+    let text = std::fs::read_to_string(&file).expect("scenario file");
+    detente_formats::native::from_toml_str(&text, path).expect("a valid scenario")
+}
+
+fn quick() -> StudyConfig {
+    StudyConfig { runs: 0, ..StudyConfig::default() }
+}
+
+#[test]
+fn every_finding_points_to_a_section_of_the_report() {
+    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let r = study(&s, &quick()).expect("study");
+    assert_eq!(r.schema, "detente-study/1");
+    assert!(r.findings.len() >= 6, "{:#?}", r.findings);
+    let mut anchors: Vec<String> = ["deal", "simulation", "forecast", "robustness"].map(String::from).to_vec();
+    anchors.extend(r.cases.iter().map(|c| format!("variant-{}", c.id)));
+    anchors.extend(r.simulation.opening_tests.iter().filter_map(Section::ran).map(|t| format!("opening-{}", t.variant)));
+    for f in &r.findings {
+        assert!(anchors.contains(&f.evidence), "finding {:?} points to {}, which is not a section", f.text, f.evidence);
+        assert!(f.text.ends_with('.'), "a finding is a sentence: {:?}", f.text);
+    }
+    assert_eq!(r.findings[0].topic, Topic::Zone);
+    // one sentence per variant, in variant order
+    let variants: Vec<&str> = r.findings.iter().filter(|f| f.topic == Topic::Variant).map(|f| f.evidence.as_str()).collect();
+    assert_eq!(variants, s.variants.iter().map(|v| format!("variant-{}", v.id)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_variant_that_restates_the_base_is_said_to_change_nothing() {
+    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let r = study(&s, &quick()).expect("study");
+    let baseline = r.findings.iter().find(|f| f.evidence == "variant-baseline").expect("a finding for baseline");
+    assert!(baseline.text.contains("gives the same results as the base case in every lens"), "{}", baseline.text);
+    let europe = r.findings.iter().find(|f| f.evidence == "variant-europe_at_the_table").expect("finding");
+    assert!(europe.text.contains("shrinks the zone from 50,468 to 47,477 deals"), "{}", europe.text);
+    assert!(europe.text.contains("leaves the Nash and Kalai-Smorodinsky deals"), "{}", europe.text);
+    // identical simulation results are grouped, not repeated
+    let same: Vec<(&str, Option<&str>)> = r.simulation.cases.iter().map(|c| (c.case.as_str(), c.same_as.as_deref())).collect();
+    assert!(same.contains(&("baseline", Some("base"))), "{same:?}");
+    assert!(same.contains(&("us_steps_back", None)), "{same:?}");
+}
+
+#[test]
+fn the_opening_test_runs_for_any_variant_that_adds_an_opening() {
+    let s = load("scenarios/textbook-three-party.toml");
+    let r = study(&s, &quick()).expect("study");
+    let tests: Vec<_> = r.simulation.opening_tests.iter().filter_map(Section::ran).collect();
+    assert_eq!(tests.len(), 1, "{:#?}", r.simulation.opening_tests);
+    let t = tests[0];
+    assert_eq!(t.variant, "neutral_authority");
+    assert_eq!(t.conceding, ["northbury"]);
+    assert!(t.demands.iter().all(|d| d.party != "northbury"), "the conceding party is not asked for its demand");
+    assert_eq!(t.larger_demands, t.demands.iter().any(|d| d.direction == Direction::More));
+    let f = r.findings.iter().find(|f| f.topic == Topic::OpeningTest).expect("an opening finding");
+    assert!(f.text.contains("northbury concedes capacity = 50"), "{}", f.text);
+}
+
+#[test]
+fn wilson_intervals_contain_the_share_and_shrink_with_runs() {
+    let a = Probability::of(5, 10);
+    let b = Probability::of(500, 1000);
+    assert!(a.lo < 0.5 && 0.5 < a.hi);
+    assert!(b.hi - b.lo < a.hi - a.lo);
+    let none = Probability::of(0, 20);
+    assert_eq!(none.p, 0.0);
+    assert_eq!(none.lo, 0.0);
+    assert!(none.hi > 0.1 && none.hi < 0.2, "0 of 20 does not prove 0 %: {}", none.hi);
+}
+
+#[test]
+fn robustness_is_off_without_runs_or_spreads() {
+    let s = load("scenarios/textbook-bilateral.toml");
+    let r = study(&s, &StudyConfig::default()).expect("study");
+    assert!(matches!(&r.robustness, Section::NotRun { reason } if reason.contains("states no spreads")));
+    let r = study(&load("scenarios/ukraine-ceasefire-2025.toml"), &quick()).expect("study");
+    assert!(matches!(&r.robustness, Section::NotRun { reason } if reason.contains("runs = 0")));
+}
