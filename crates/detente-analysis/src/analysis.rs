@@ -131,7 +131,9 @@ pub struct Analysis {
     pub opposition: Option<f64>,
     /// Fraction of outcomes where every party gets strictly more than its reservation.
     pub rational_fraction: Option<f64>,
-    /// The Pareto frontier over all outcomes.
+    /// The Pareto frontier over all outcomes (serialised only on request, by [`AnalysisReport`]:
+    /// it can hold millions of points).
+    #[serde(skip)]
     pub frontier: Frontier,
     /// Size of the frontier the solutions are searched in (NegMAS: its rational part).
     pub solution_frontier_size: usize,
@@ -400,4 +402,62 @@ pub fn zone_and_nash(scenario: &Scenario, limit: u64) -> Result<ZoneAndNash, Ana
     }
     let s = rational_scan(&ev, &ScanParams { reservations: rs.clone(), required });
     Ok(ZoneAndNash { zone_count: s.zopa, nash: negmas_nash(&s.rational, &s.ranges, &rs) })
+}
+
+impl Analysis {
+    /// Every outcome the analysis names outside the frontier (solutions, each party's best and
+    /// worst, the ZOPA's best deals and closest deal), ascending.
+    pub fn named_outcomes(&self) -> Vec<u64> {
+        let s = &self.solutions;
+        let mut out: Vec<u64> = [
+            &s.nash,
+            &s.kalai_smorodinsky,
+            &s.modified_kalai_smorodinsky,
+            &s.egalitarian,
+            &s.modified_egalitarian,
+            &s.max_welfare,
+            &s.max_relative_welfare,
+        ]
+        .iter()
+        .flat_map(|sol| sol.points.iter().map(|p| p.outcome))
+        .chain(self.parties.iter().flat_map(|p| p.best.iter().chain(p.worst.iter()).map(|r| r.outcome)))
+        .chain(self.zopa.best_for.iter().map(|(_, r)| r.outcome))
+        .chain(self.zopa.closest.iter().map(|c| c.deal.outcome))
+        .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// What `detente analyze --json` prints: the analysis, every outcome it names written as
+/// `issue=value, …`, and the frontier points when asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisReport<'a> {
+    /// Scenario id.
+    pub scenario: &'a str,
+    /// The analysis.
+    #[serde(flatten)]
+    pub analysis: &'a Analysis,
+    /// Points on the frontier.
+    pub frontier_size: usize,
+    /// Outcomes on the frontier (several may share a point).
+    pub frontier_outcomes: usize,
+    /// The frontier points, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<&'a Frontier>,
+    /// Outcome index (as text) → the deal as options, for every outcome named above.
+    pub deals: std::collections::BTreeMap<String, String>,
+}
+
+/// The [`AnalysisReport`] of `analysis`, an analysis of `scenario`.
+pub fn analysis_report<'a>(analysis: &'a Analysis, scenario: &'a Scenario, with_frontier: bool) -> AnalysisReport<'a> {
+    AnalysisReport {
+        scenario: &scenario.meta.id,
+        analysis,
+        frontier_size: analysis.frontier.len(),
+        frontier_outcomes: analysis.frontier.outcome_count(),
+        frontier: with_frontier.then_some(&analysis.frontier),
+        deals: analysis.named_outcomes().into_iter().map(|o| (o.to_string(), crate::render::describe_outcome(scenario, o))).collect(),
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::render::{table, util};
 use detente_core::{format_real, Actor, Discount, Issue, IssueKind, Reservation, Scenario, Utility};
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 /// One-line description of an issue's value set.
 pub(crate) fn issue_values(issue: &Issue) -> String {
@@ -23,26 +23,47 @@ pub(crate) fn issue_values(issue: &Issue) -> String {
     }
 }
 
-fn issue_json(issue: &Issue) -> Json {
-    let mut v = json!({ "id": issue.id, "name": issue.display(), "kind": issue.kind_name(), "values": issue.cardinality() });
-    match &issue.kind {
+/// An issue in `scenario show --json`.
+#[derive(Serialize)]
+struct IssueJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    values: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<OptionJson<'a>>>,
+    #[serde(flatten)]
+    range: Option<RangeJson>,
+}
+
+#[derive(Serialize)]
+struct OptionJson<'a> {
+    id: &'a str,
+    label: &'a str,
+    scale: Option<f64>,
+}
+
+/// The bounds of an integer or real issue and its map onto the 0–100 scale.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RangeJson {
+    Integer { min: i64, max: i64, step: i64, scale: [f64; 2] },
+    Real { min: f64, max: f64, grid: Option<u32>, scale: [f64; 2] },
+}
+
+fn issue_json(issue: &Issue) -> IssueJson<'_> {
+    let (options, range) = match &issue.kind {
         IssueKind::Categorical { options } | IssueKind::Ordinal { options } => {
-            v["options"] = options.iter().map(|o| json!({ "id": o.id, "label": o.display(), "scale": o.scale })).collect();
+            (Some(options.iter().map(|o| OptionJson { id: &o.id, label: o.display(), scale: o.scale }).collect()), None)
         }
         IssueKind::Integer { min, max, step, scale } => {
-            v["min"] = json!(min);
-            v["max"] = json!(max);
-            v["step"] = json!(step);
-            v["scale"] = json!([scale.0, scale.1]);
+            (None, Some(RangeJson::Integer { min: *min, max: *max, step: *step, scale: [scale.0, scale.1] }))
         }
         IssueKind::Real { min, max, grid, scale } => {
-            v["min"] = json!(min);
-            v["max"] = json!(max);
-            v["grid"] = json!(grid);
-            v["scale"] = json!([scale.0, scale.1]);
+            (None, Some(RangeJson::Real { min: *min, max: *max, grid: *grid, scale: [scale.0, scale.1] }))
         }
-    }
-    v
+    };
+    IssueJson { id: &issue.id, name: issue.display(), kind: issue.kind_name(), values: issue.cardinality(), options, range }
 }
 
 fn preference_kind(actor: &Actor) -> &'static str {
@@ -70,75 +91,161 @@ fn discount_text(d: Discount) -> Option<String> {
     }
 }
 
-/// A stated spread as JSON: `{ "shape": "uniform" | "triangular" | "normal", lo, mode, hi, sd }`.
-fn spread_json(spread: &detente_core::Spread) -> Json {
-    match *spread {
-        detente_core::Spread::Uniform { lo, hi } => json!({ "shape": "uniform", "lo": lo, "hi": hi }),
-        detente_core::Spread::Triangular { lo, mode, hi } => json!({ "shape": "triangular", "lo": lo, "mode": mode, "hi": hi }),
-        detente_core::Spread::Normal { sd } => json!({ "shape": "normal", "sd": sd }),
-    }
+/// A stated spread: `{ "shape": "uniform" | "triangular" | "normal", lo, mode, hi, sd }`.
+#[derive(Serialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+enum SpreadJson {
+    Uniform { lo: f64, hi: f64 },
+    Triangular { lo: f64, mode: f64, hi: f64 },
+    Normal { sd: f64 },
 }
 
-fn actor_json(s: &Scenario, a: &Actor) -> Json {
-    let mut v = json!({
-        "id": a.id,
-        "name": a.display(),
-        "role": a.role.as_str(),
-        "required": a.required,
-        "capability": a.capability,
-        "strategy": a.strategy,
-        "preferences": preference_kind(a),
-        "reservation_value": a.preferences.reservation_value(&s.space),
-        "discount": discount_text(a.preferences.discount),
-    });
-    if let Some(sp) = &a.capability_spread {
-        v["capability_spread"] = spread_json(sp);
-    }
-    if let Utility::Spatial(sp) = &a.preferences.utility {
-        let mut positions = serde_json::Map::new();
-        for (issue, p) in s.space.issues().iter().zip(&sp.positions) {
-            if let Some(p) = p {
-                let mut e = json!({ "ideal": p.ideal, "salience": p.salience });
-                if let Some(sp) = &p.ideal_spread {
-                    e["ideal_spread"] = spread_json(sp);
-                }
-                if let Some(sp) = &p.salience_spread {
-                    e["salience_spread"] = spread_json(sp);
-                }
-                positions.insert(issue.id.clone(), e);
-            }
+impl From<detente_core::Spread> for SpreadJson {
+    fn from(s: detente_core::Spread) -> Self {
+        match s {
+            detente_core::Spread::Uniform { lo, hi } => SpreadJson::Uniform { lo, hi },
+            detente_core::Spread::Triangular { lo, mode, hi } => SpreadJson::Triangular { lo, mode, hi },
+            detente_core::Spread::Normal { sd } => SpreadJson::Normal { sd },
         }
-        v["positions"] = Json::Object(positions);
     }
-    v
 }
 
-/// The scenario as JSON: metadata, sizes, issues, actors, protocol, variants.
-pub(crate) fn scenario_json(s: &Scenario, source: &str) -> Json {
-    json!({
-        "source": source,
-        "id": s.meta.id,
-        "title": s.meta.title,
-        "description": s.meta.description,
-        "assumptions": s.meta.assumptions,
-        "outcomes": s.space.cardinality().to_string(),
-        "issues": s.space.issues().iter().map(issue_json).collect::<Vec<_>>(),
-        "parties": s.actors.iter().map(|a| actor_json(s, a)).collect::<Vec<_>>(),
-        "protocol": {
-            "protocol": s.protocol.protocol,
-            "rounds": s.protocol.rounds,
-            "mediator": s.protocol.mediator,
-            "mediator_rule": s.protocol.mediator_rule.map(|r| r.as_str()),
+#[derive(Serialize)]
+struct PositionJson {
+    ideal: f64,
+    salience: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ideal_spread: Option<SpreadJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salience_spread: Option<SpreadJson>,
+}
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: &'static str,
+    required: bool,
+    capability: f64,
+    strategy: Option<&'a str>,
+    preferences: &'static str,
+    reservation_value: f64,
+    discount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capability_spread: Option<SpreadJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    positions: Option<std::collections::BTreeMap<&'a str, PositionJson>>,
+}
+
+fn actor_json<'a>(s: &'a Scenario, a: &'a Actor) -> ActorJson<'a> {
+    let positions = match &a.preferences.utility {
+        Utility::Spatial(sp) => Some(
+            s.space
+                .issues()
+                .iter()
+                .zip(&sp.positions)
+                .filter_map(|(issue, p)| {
+                    let p = p.as_ref()?;
+                    Some((
+                        issue.id.as_str(),
+                        PositionJson {
+                            ideal: p.ideal,
+                            salience: p.salience,
+                            ideal_spread: p.ideal_spread.map(SpreadJson::from),
+                            salience_spread: p.salience_spread.map(SpreadJson::from),
+                        },
+                    ))
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    ActorJson {
+        id: &a.id,
+        name: a.display(),
+        role: a.role.as_str(),
+        required: a.required,
+        capability: a.capability,
+        strategy: a.strategy.as_deref(),
+        preferences: preference_kind(a),
+        reservation_value: a.preferences.reservation_value(&s.space),
+        discount: discount_text(a.preferences.discount),
+        capability_spread: a.capability_spread.map(SpreadJson::from),
+        positions,
+    }
+}
+
+#[derive(Serialize)]
+struct ProtocolJson<'a> {
+    protocol: Option<&'a str>,
+    rounds: Option<u32>,
+    mediator: Option<&'a str>,
+    mediator_rule: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct OpeningJson<'a> {
+    actor: &'a str,
+    issue: &'a str,
+    value: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VariantJson<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    patches: usize,
+}
+
+/// `scenario show --json`: metadata, sizes, issues, actors, protocol, variants.
+#[derive(Serialize)]
+pub(crate) struct ScenarioJson<'a> {
+    source: &'a str,
+    id: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    assumptions: Option<&'a str>,
+    outcomes: String,
+    issues: Vec<IssueJson<'a>>,
+    parties: Vec<ActorJson<'a>>,
+    protocol: ProtocolJson<'a>,
+    openings: Vec<OpeningJson<'a>>,
+    variants: Vec<VariantJson<'a>>,
+}
+
+/// The scenario as `scenario show --json` prints it.
+pub(crate) fn scenario_json<'a>(s: &'a Scenario, source: &'a str) -> ScenarioJson<'a> {
+    ScenarioJson {
+        source,
+        id: &s.meta.id,
+        title: &s.meta.title,
+        description: s.meta.description.as_deref(),
+        assumptions: s.meta.assumptions.as_deref(),
+        outcomes: s.space.cardinality().to_string(),
+        issues: s.space.issues().iter().map(issue_json).collect(),
+        parties: s.actors.iter().map(|a| actor_json(s, a)).collect(),
+        protocol: ProtocolJson {
+            protocol: s.protocol.protocol.as_deref(),
+            rounds: s.protocol.rounds,
+            mediator: s.protocol.mediator.as_deref(),
+            mediator_rule: s.protocol.mediator_rule.map(|r| r.as_str()),
         },
-        "openings": s.openings.iter().map(|o| {
-            let issue = s.space.issue_index(&o.issue).map(|k| &s.space.issues()[k]);
-            json!({ "actor": o.actor, "issue": o.issue, "value": issue.map(|i| i.format_value(&o.value)) })
-        }).collect::<Vec<_>>(),
-        "variants": s.variants.iter().map(|v| json!({ "id": v.id, "title": v.title, "description": v.description, "patches": v.patches.len() })).collect::<Vec<_>>(),
-    })
+        openings: s
+            .openings
+            .iter()
+            .map(|o| {
+                let issue = s.space.issue_index(&o.issue).map(|k| &s.space.issues()[k]);
+                OpeningJson { actor: &o.actor, issue: &o.issue, value: issue.map(|i| i.format_value(&o.value)) }
+            })
+            .collect(),
+        variants: s
+            .variants
+            .iter()
+            .map(|v| VariantJson { id: &v.id, title: v.title.as_deref(), description: v.description.as_deref(), patches: v.patches.len() })
+            .collect(),
+    }
 }
-
-/// The issues table.
 pub(crate) fn issues_text(s: &Scenario) -> String {
     let rows: Vec<Vec<String>> = s.space.issues().iter().map(|i| vec![i.id.clone(), i.kind_name().into(), issue_values(i)]).collect();
     table(&["issue".into(), "kind".into(), "values (scale 0-100)".into()], &rows)

@@ -42,6 +42,17 @@ pub(crate) struct Cli {
     command: Command,
 }
 
+/// `--html FILE [--force]`: the result as one self-contained web page.
+#[derive(Debug, clap::Args)]
+struct HtmlPage {
+    /// Write the result as one self-contained HTML file with plots (opens offline, no network).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Replace the --html file if it exists (otherwise an existing file is never overwritten).
+    #[arg(long, requires = "html")]
+    force: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The main job: a readable study of a scenario and its variants.
@@ -58,12 +69,8 @@ enum Command {
         /// Seed of the simulations and the robustness runs (same seed, same bytes).
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Write the report as one self-contained HTML file with plots (opens offline).
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Replace the --html file if it exists.
-        #[arg(long, requires = "html")]
-        force: bool,
+        #[command(flatten)]
+        page: HtmlPage,
     },
     /// Where each issue settles under a spatial bargaining model, beside the c·s baselines.
     Forecast {
@@ -84,6 +91,8 @@ enum Command {
         /// Show every actor's position round by round (expected-utility and SMP models).
         #[arg(long)]
         rounds: bool,
+        #[command(flatten)]
+        page: HtmlPage,
     },
     /// Read, check and convert scenario files.
     #[command(subcommand)]
@@ -99,6 +108,8 @@ enum Command {
         /// Whose definitions to follow.
         #[arg(long, value_enum, default_value = "negmas")]
         semantics: commands::analyze::SemanticsArg,
+        #[command(flatten)]
+        page: HtmlPage,
     },
     /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
     Negotiate {
@@ -138,6 +149,8 @@ enum Command {
         /// List the negotiators and their parameters, and exit.
         #[arg(long)]
         list_negotiators: bool,
+        #[command(flatten)]
+        page: HtmlPage,
     },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
@@ -196,16 +209,26 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), load::Failure> {
     let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
     match &cli.command {
-        Command::Study { file, full, runs, seed, html, force } => {
-            let req = commands::study::Request { full: *full, runs: *runs, seed: *seed, html: html.as_deref(), force: *force };
+        Command::Study { file, full, runs, seed, page } => {
+            let req = commands::study::Request { full: *full, runs: *runs, seed: *seed, html: page.html.as_deref(), force: page.force };
             commands::study::run(file.as_deref(), &req, &opts)
         }
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
         Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
-        Command::Analyze { file, frontier, semantics } => commands::analyze::run(file.as_deref(), *frontier, *semantics, &opts),
-        Command::Forecast { file, model, preset, runs, seed, rounds } => {
-            let req = commands::forecast::Request { model: *model, preset: preset.as_deref(), runs: *runs, seed: *seed, rounds: *rounds };
+        Command::Analyze { file, frontier, semantics, page } => {
+            commands::analyze::run(file.as_deref(), *frontier, *semantics, page.html.as_deref(), page.force, &opts)
+        }
+        Command::Forecast { file, model, preset, runs, seed, rounds, page } => {
+            let req = commands::forecast::Request {
+                model: *model,
+                preset: preset.as_deref(),
+                runs: *runs,
+                seed: *seed,
+                rounds: *rounds,
+                html: page.html.as_deref(),
+                force: page.force,
+            };
             commands::forecast::run(file.as_deref(), &req, &opts)
         }
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
@@ -221,6 +244,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             least_satisfied_first,
             time_limit,
             list_negotiators,
+            page,
         } => {
             let args = commands::negotiate::Args {
                 protocol: protocol.as_deref(),
@@ -233,6 +257,8 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 least_satisfied_first: *least_satisfied_first,
                 time_limit: *time_limit,
                 list_negotiators: *list_negotiators,
+                html: page.html.as_deref(),
+                force: page.force,
             };
             commands::negotiate::run(file.as_deref(), &args, &opts)
         }

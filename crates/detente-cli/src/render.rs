@@ -52,9 +52,10 @@ pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
     }
 }
 
-/// Prints a JSON value, pretty, with a trailing newline.
-pub(crate) fn print_json(value: &serde_json::Value) {
-    outln!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values always serialise"));
+/// Prints a report as JSON, pretty, with a trailing newline.
+pub(crate) fn print_serialized<T: serde::Serialize + ?Sized>(value: &T) {
+    // Report types have string keys and no failing Serialize impls: serialising cannot fail.
+    outln!("{}", serde_json::to_string_pretty(value).expect("invariant: report types always serialise"));
 }
 
 pub(crate) use detente_report::table;

@@ -94,3 +94,52 @@ fn html_report_is_not_clobbered() {
         after.chars().take(500).collect::<String>()
     );
 }
+
+/// Runs the browser check on a page and asserts it passes.
+fn check_page(chromium: &std::path::Path, html: &std::path::Path, min_plots: &str, expect: &str) {
+    let png = html.with_extension("png");
+    let check = Command::new("node")
+        .arg("tests/browser/check-report.mjs")
+        .arg("--html")
+        .arg(html)
+        .arg("--screenshot")
+        .arg(&png)
+        .args(["--min-plots", min_plots, "--expect", expect])
+        .env("CHROMIUM", chromium)
+        .current_dir(repo())
+        .output()
+        .expect("node runs");
+    assert!(check.status.success(), "the browser check of {} failed:\n{}\n{}", html.display(), stdout(&check), stderr(&check));
+}
+
+#[test]
+fn the_lens_pages_render_offline_with_their_plots() {
+    let Some(chromium) = browser_prerequisites() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (args, min, expect) in [
+        (vec!["negotiate", "--protocol", "sao", "--rounds", "40"], "1", "plot-concession"),
+        (vec!["negotiate", "--protocol", "shuttle", "--mediator-rule", "neutral"], "1", "plot-concession"),
+        (vec!["analyze"], "1", "plot-utility-space"),
+        (vec!["forecast"], "5", "plot-positions,plot-trajectory-territory"),
+    ] {
+        let html = dir.path().join(format!("{}.html", args.join("-")));
+        let mut all = args.clone();
+        all.extend(["--html", html.to_str().unwrap()]);
+        let o = detente(&all);
+        assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+        check_page(&chromium, &html, min, expect);
+    }
+}
+
+#[test]
+fn a_lens_page_refuses_options_it_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("x.html");
+    let path = html.to_str().unwrap();
+    for args in [vec!["forecast", "--runs", "100", "--html", path], vec!["analyze", "--frontier", "--html", path]] {
+        let o = detente(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains("--html shows"), "{args:?}: {}", stderr(&o));
+        assert!(!html.exists(), "nothing is written when the command is refused");
+    }
+}

@@ -6,7 +6,10 @@
 
 use crate::plot::{self, BINS_PER_AXIS};
 use detente_study::findings::{percent, thousands};
-use detente_study::{CaseDeal, CaseRuns, Deal, IssueSummary, Robustness, Run, Section, StudyReport};
+use detente_study::{
+    CaseDeal, CaseRuns, Concessions, Deal, DealPage, ForecastPage, IssueSummary, IssueTrajectory, ModelComparison, NegotiationReport,
+    Robustness, Run, ScenarioSummary, Section, StudyReport, UtilitySpace,
+};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = r#"
@@ -86,17 +89,16 @@ fn scale_of(issue: &IssueSummary, label: &str) -> Option<f64> {
 }
 
 /// The HTML report of a study.
-pub fn render(r: &StudyReport, source: &str) -> String {
-    let figures = Figures::of(r);
-    let s = &r.scenario;
-    let page = html! {
+/// The page around a body: head, style, the scenario's header, a footer.
+fn page(kind: &str, s: &ScenarioSummary, source: &str, meta: &str, body: Markup) -> String {
+    html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("detente {} ({})", env!("CARGO_PKG_VERSION"), r.schema));
-                title { "detente study: " (s.title) }
+                meta name="generator" content=(format!("detente {} ({})", env!("CARGO_PKG_VERSION"), detente_study::SCHEMA));
+                title { "detente " (kind) ": " (s.title) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
@@ -105,12 +107,42 @@ pub fn render(r: &StudyReport, source: &str) -> String {
                         h1 { (s.title) }
                         p.meta {
                             (source) " · " (s.issues.len()) " issues · " (s.actors.len()) " actors · "
-                            (s.outcomes.parse::<u64>().map_or_else(|_| s.outcomes.clone(), thousands)) " possible outcomes · "
-                            (r.cases.iter().filter(|c| c.id != "base").count()) " what-ifs"
+                            (s.outcomes.parse::<u64>().map_or_else(|_| s.outcomes.clone(), thousands)) " possible outcomes"
+                            @if !meta.is_empty() { " · " (meta) }
                         }
                         @if let Some(d) = &s.description { p { (d) } }
                         @if let Some(a) = &s.assumptions { p.assumptions { strong { "Assumptions. " } (a) } }
                     }
+                    (body)
+                    footer {
+                        "Made by detente " (env!("CARGO_PKG_VERSION")) " (" (kind) ") from " (source) ". "
+                        "Every number is conditional on the scenario's assumptions. The same scenario and seed give the same page."
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// A contents box listing sections and plots (plots as `#plot-…` links, which the browser test checks).
+fn contents_box(sections: &[(&str, String)], plots: &[&Figure]) -> Markup {
+    html! {
+        nav #contents {
+            strong { "Contents" }
+            ol { @for (id, title) in sections { li { a href=(format!("#{id}")) { (title) } } } }
+            strong { "Plots" }
+            ol { @for p in plots.iter().filter(|p| p.svg.is_ok()) { li { a href=(format!("#{}", p.id)) { (p.title) } } } }
+        }
+    }
+}
+
+/// The HTML report of a study.
+pub fn render(r: &StudyReport, source: &str) -> String {
+    let figures = Figures::of(r);
+    let s = &r.scenario;
+    let whatifs = r.cases.iter().filter(|c| c.id != "base").count();
+    let body = html! {
                     (contents(r, &figures))
                     section #findings {
                         h2 { "Findings" }
@@ -127,15 +159,8 @@ pub fn render(r: &StudyReport, source: &str) -> String {
                     (opening_section(r))
                     (forecast_section(r, &figures))
                     (robustness_section(r, &figures))
-                    footer {
-                        "Made by detente " (env!("CARGO_PKG_VERSION")) " from " (source) " (report schema " (r.schema) "). "
-                        "Every number is conditional on the scenario's assumptions. The same scenario and seed give the same report."
-                    }
-                }
-            }
-        }
     };
-    page.into_string()
+    page("study", s, source, &format!("{whatifs} what-ifs · report schema {}", r.schema), body)
 }
 
 /// Every plot of the report, made once (the contents list them, the sections show them).
@@ -189,15 +214,7 @@ fn contents(r: &StudyReport, f: &Figures) -> Markup {
     .into_iter()
     .flatten()
     .collect();
-    let plots: Vec<&Figure> = f.all().into_iter().filter(|x| x.svg.is_ok()).collect();
-    html! {
-        nav #contents {
-            strong { "Contents" }
-            ol { @for (id, title) in &sections { li { a href=(format!("#{id}")) { (title) } } } }
-            strong { "Plots" }
-            ol { @for p in &plots { li { a href=(format!("#{}", p.id)) { (p.title) } } } }
-        }
-    }
+    contents_box(&sections, &f.all())
 }
 
 fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
@@ -263,10 +280,15 @@ fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
 }
 
 fn position_map(r: &StudyReport) -> Option<Figure> {
-    let s = &r.scenario;
+    position_map_of(
+        &r.scenario,
+        r.forecast.cases.first().and_then(|c| c.comparison.as_ref()),
+        r.deal.cases.first().and_then(|d| d.nash.as_ref()),
+    )
+}
+
+fn position_map_of(s: &ScenarioSummary, cmp: Option<&ModelComparison>, nash: Option<&Deal>) -> Option<Figure> {
     let actors: Vec<String> = s.actors.iter().map(|a| a.id.clone()).collect();
-    let cmp = r.forecast.cases.first().and_then(|c| c.comparison.as_ref());
-    let nash = r.deal.cases.first().and_then(|d| d.nash.as_ref());
     let issues: Vec<plot::PositionIssue> = s
         .issues
         .iter()
@@ -304,7 +326,10 @@ fn position_map(r: &StudyReport) -> Option<Figure> {
     Some(Figure::new(
         "plot-positions",
         "Position map",
-        "Each actor's ideal point per issue (circle area ∝ capability × salience), the forecasts of the four spatial models, and the Nash deal.",
+        format!(
+            "Each actor's ideal point per issue (circle area ∝ capability × salience), the forecasts of the four spatial models{}.",
+            if nash.is_some() { ", and the Nash deal" } else { "" }
+        ),
         plot::position_map(&input),
     ))
 }
@@ -454,7 +479,10 @@ fn zone_no(d: &CaseDeal) -> String {
 }
 
 fn utility_space(r: &StudyReport) -> Option<Figure> {
-    let u = r.deal.utility_space.ran()?;
+    utility_space_of(r.deal.utility_space.ran()?, r.cases.first().map_or("base", |c| c.id.as_str()))
+}
+
+fn utility_space_of(u: &UtilitySpace, case: &str) -> Option<Figure> {
     if u.bins != BINS_PER_AXIS {
         return None;
     }
@@ -475,9 +503,7 @@ fn utility_space(r: &StudyReport) -> Option<Figure> {
         format!(
             "Every possible deal as utility to {} (x) and {} (y), darker where more deals fall; their own Pareto frontier; \
              their walk-away values; the bargaining solutions and each protocol's deal ({} case).",
-            u.x_party,
-            u.y_party,
-            r.cases.first().map_or("base", |c| c.id.as_str())
+            u.x_party, u.y_party, case
         ),
         plot::utility_space(&input),
     ))
@@ -489,6 +515,19 @@ fn concessions(r: &StudyReport) -> Vec<Figure> {
         .iter()
         .filter_map(|run| {
             let con = run.concessions.as_ref()?;
+            let id = if run.protocol == detente_study::StudyProtocol::JointTable {
+                "plot-concession".to_string()
+            } else {
+                format!("plot-concession-{}", slug(run.protocol.label()))
+            };
+            Some(concession_figure(con, id, run.protocol.label(), &c.case, &run.summary))
+        })
+        .collect()
+}
+
+fn concession_figure(con: &Concessions, id: String, label: &str, case: &str, summary: &str) -> Figure {
+    {
+        {
             let texts = con.kind == "texts";
             let parties = con
                 .curves
@@ -504,13 +543,8 @@ fn concessions(r: &StudyReport) -> Vec<Figure> {
                     }
                 })
                 .collect();
-            let id = if run.protocol == detente_study::StudyProtocol::JointTable {
-                "plot-concession".to_string()
-            } else {
-                format!("plot-concession-{}", slug(run.protocol.label()))
-            };
             let input = plot::ConcessionCurves {
-                title: format!("Concessions: {} ({})", run.protocol.label(), c.case),
+                title: format!("Concessions: {label} ({case})"),
                 parties,
                 agreement_round: con.agreed_round.map(f64::from),
             };
@@ -519,14 +553,14 @@ fn concessions(r: &StudyReport) -> Vec<Figure> {
             } else {
                 "each party's offers in its own utility"
             };
-            Some(Figure::new(
+            Figure::new(
                 id,
-                format!("Concessions, {}", run.protocol.label()),
-                format!("{}: {what}, round by round, with each walk-away value; {}.", run.protocol.label(), run.summary),
+                format!("Concessions, {label}"),
+                format!("{label}: {what}, round by round, with each walk-away value; {summary}."),
                 plot::concession_curves(&input),
-            ))
-        })
-        .collect()
+            )
+        }
+    }
 }
 
 fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
@@ -605,9 +639,11 @@ fn opening_section(r: &StudyReport) -> Markup {
 }
 
 fn trajectories(r: &StudyReport) -> Vec<Figure> {
-    let issues = &r.scenario.issues;
-    r.forecast
-        .trajectories
+    trajectories_of(&r.forecast.trajectories, &r.scenario.issues)
+}
+
+fn trajectories_of(trajectories: &[IssueTrajectory], issues: &[IssueSummary]) -> Vec<Figure> {
+    trajectories
         .iter()
         .map(|t| {
             let issue = issues.iter().find(|i| i.id == t.issue);
@@ -664,19 +700,7 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
             @for c in fs.cases.iter().filter(|c| c.same_as.is_none()) {
                 h3 { (group_names(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())))) }
                 @match &c.comparison {
-                    Some(cmp) => {
-                        div.scroll { table {
-                            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th { "EU option" } }
-                            @for row in &cmp.rows {
-                                tr {
-                                    td { (row.issue) @if c.changed.contains(&row.issue) { " " span.tag { "changed" } } }
-                                    td.num { (format!("{:.1}", row.mean)) } td.num { (format!("{:.1}", row.median)) } td.num { (format!("{:.1}", row.eu)) }
-                                    td.num { (row.eu_mean.map_or(String::new(), |x| format!("{x:.1}"))) } td.num { (format!("{:.1}", row.smp)) }
-                                    td { (row.options.as_ref().map_or(String::new(), |o| o[2].clone())) }
-                                }
-                            }
-                        } }
-                    },
+                    Some(cmp) => (comparison_table(cmp, &c.changed)),
                     None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
                 }
             }
@@ -819,4 +843,118 @@ fn group_names<'a>(id: &'a str, cases: impl Iterator<Item = (&'a str, Option<&'a
 
 fn interval(p: &detente_study::Probability) -> String {
     format!("{:.1}–{:.1} %", p.lo * 100.0, p.hi * 100.0)
+}
+
+fn comparison_table(cmp: &ModelComparison, changed: &[String]) -> Markup {
+    html! {
+        div.scroll { table {
+            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th { "EU option" } }
+            @for row in &cmp.rows {
+                tr {
+                    td { (row.issue) @if changed.contains(&row.issue) { " " span.tag { "changed" } } }
+                    td.num { (format!("{:.1}", row.mean)) } td.num { (format!("{:.1}", row.median)) } td.num { (format!("{:.1}", row.eu)) }
+                    td.num { (row.eu_mean.map_or(String::new(), |x| format!("{x:.1}"))) } td.num { (format!("{:.1}", row.smp)) }
+                    td { (row.options.as_ref().map_or(String::new(), |o| o[2].clone())) }
+                }
+            }
+            @for (issue, why) in &cmp.skipped { tr { td { (issue) } td colspan="6" { "skipped: " (why) } } }
+        } }
+    }
+}
+
+/// `detente negotiate --html`: one negotiation — the deal, what each actor gets, how far the
+/// result is from the frontier, and each party's concessions over the rounds.
+pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &str) -> String {
+    let figure = concession_figure(
+        &r.concessions,
+        "plot-concession".into(),
+        &format!("{}{}", r.protocol, r.mediator_rule.map_or(String::new(), |m| format!(", {m} mediator"))),
+        &scenario.id,
+        &r.summary,
+    );
+    let who: Vec<String> = r.parties.iter().map(|p| format!("{} ({})", p.actor, p.negotiator)).collect();
+    let body = html! {
+        (contents_box(&[("negotiation", "The negotiation".to_string())], &[&figure]))
+        section #negotiation {
+            h2 { "The negotiation" }
+            p { "Protocol " strong { (r.protocol) } @if let Some(m) = r.mediator_rule { " with a " (m) " mediator" } "; deadline " (r.deadline) " rounds; seed " (r.seed) ". Parties: " (who.join(", ")) "." }
+            p { strong { (r.summary) } @if let Some(t) = r.texts { " Texts put to the parties: " (t.proposed) ", accepted: " (t.accepted) "." } }
+            @if let Some(deal) = &r.deal {
+                h3 { "The deal" }
+                table { tr { th { "issue" } th { "option" } } @for t in deal { tr { td { (t.issue) } td { (t.value) } } } }
+            }
+            h3 { "What each actor gets" }
+            table {
+                tr { th { "actor" } th { "role" } th.num { "utility" } th.num { "walk-away" } th.num { "margin" } th { "must agree" } }
+                @for a in &r.utilities {
+                    tr { td { (a.actor) } td { (a.role) } td.num { (u3(a.utility)) } td.num { (u3(a.reservation)) } td.num { (u3(a.margin)) } td { @if a.required { "yes" } @else { "no" } } }
+                }
+            }
+            @match (&r.quality, &r.quality_error) {
+                (Some(q), _) => p.note {
+                    "Distance in the utility space of " (q.parties.join(", ")) " from the result to the Pareto frontier "
+                    (q.measures.pareto_distance.map_or("-".into(), u3)) ", to the Nash point " (q.measures.nash_distance.map_or("-".into(), u3))
+                    ", to Kalai-Smorodinsky " (q.measures.ks_distance.map_or("-".into(), u3)) " (" (q.semantics) " definitions)."
+                },
+                (None, e) => p.note { "Quality not measured: " (e.as_deref().unwrap_or("no analysis")) },
+            }
+            (figure.markup())
+        }
+    };
+    page("negotiation", scenario, source, "", body)
+}
+
+/// `detente analyze --html`: the zone, the bargaining solutions and the utility space.
+pub fn analysis(p: &DealPage, source: &str) -> String {
+    let d = &p.deal;
+    let figure = p.utility_space.ran().and_then(|u| utility_space_of(u, &d.case));
+    let mut deals: Vec<(String, &Deal)> = Vec::new();
+    deals.extend(d.nash.as_ref().map(|x| ("Nash".to_string(), x)));
+    deals.extend(d.kalai_smorodinsky.as_ref().map(|x| ("Kalai-Smorodinsky".to_string(), x)));
+    let plots: Vec<&Figure> = figure.iter().collect();
+    let body = html! {
+        (contents_box(&[("deal", "Is there a deal?".to_string())], &plots))
+        section #deal {
+            h2 { "Is there a deal?" }
+            p {
+                "Must agree: " (d.must_agree.join(", ")) ". "
+                @if d.zone_exists { span.yes { "A deal beats walking away for every one of them" } } @else { span.no { (zone_no(d)) } }
+                @if let Some(n) = d.zone_size { ": " (thousands(n)) " of " (d.outcomes) " possible deals do" } "."
+            }
+            p.note { "Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share of its possible gain (NegMAS definitions); "
+                (d.frontier_size) " points on the Pareto frontier of " (d.parties.join(", ")) "." }
+            (deal_columns(&deals))
+            @if let Some(f) = &figure { (f.markup()) }
+            @if let Section::NotRun { reason } = &p.utility_space { p.note { "No utility-space plot: " (reason) } }
+        }
+    };
+    page("analysis", &p.scenario, source, &d.case, body)
+}
+
+/// `detente forecast --html`: every model beside the baselines, the position map and the
+/// expected-utility rounds.
+pub fn forecast(p: &ForecastPage, source: &str) -> String {
+    let f = &p.forecast;
+    let map = position_map_of(&p.scenario, f.cases.first().and_then(|c| c.comparison.as_ref()), None);
+    let rounds = trajectories_of(&f.trajectories, &p.scenario.issues);
+    let mut plots: Vec<&Figure> = map.iter().collect();
+    plots.extend(rounds.iter());
+    let body = html! {
+        (contents_box(&[("forecast", "Forecasts".to_string())], &plots))
+        section #forecast {
+            h2 { "Forecasts: spatial bargaining models" }
+            p { "Where each issue settles on the 0–100 scale: the capability × salience weighted mean and median, "
+                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (f.eu_preset) ") and KTAB's Spatial Model of Politics." }
+            @for (a, why) in &f.left_out { p.note { (a) " is left out: " (why) "." } }
+            @for c in &f.cases {
+                @match &c.comparison {
+                    Some(cmp) => (comparison_table(cmp, &[])),
+                    None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
+                }
+            }
+            @if let Some(m) = &map { (m.markup()) }
+            div.grid { @for fig in &rounds { (fig.markup()) } }
+        }
+    };
+    page("forecast", &p.scenario, source, f.cases.first().map_or("", |c| c.case.as_str()), body)
 }

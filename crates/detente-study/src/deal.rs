@@ -214,3 +214,36 @@ pub(crate) fn utility_space(s: &Scenario, x: usize, y: usize) -> Result<UtilityS
         marks: Vec::new(),
     })
 }
+
+/// The analyse lens on one scenario, as a page shows it: the zone, the bargaining solutions and
+/// the utility space of two parties with the solutions marked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealPage {
+    /// The scenario.
+    pub scenario: crate::ScenarioSummary,
+    /// The analysis.
+    pub deal: CaseDeal,
+    /// The utility space of the first two required parties, or why there is none.
+    pub utility_space: crate::Section<UtilitySpace>,
+}
+
+/// [`DealPage`] of a scenario, or why it cannot be analysed.
+pub fn page(s: &Scenario, case: &str) -> Result<DealPage, String> {
+    let (deal, _) = analyse_case(case, s)?;
+    let utility_space = match picture_pair(s) {
+        None => crate::Section::NotRun { reason: "fewer than two parties to plot".into() },
+        Some((x, y)) => match utility_space(s, x, y) {
+            Err(reason) => crate::Section::NotRun { reason },
+            Ok(mut u) => {
+                for (label, d) in [("Nash", &deal.nash), ("Kalai-Smorodinsky", &deal.kalai_smorodinsky)] {
+                    if let Some(o) = d.as_ref().and_then(|d| s.space.outcome_at(d.outcome)) {
+                        let (a, b) = (s.actors[x].preferences.utility(&s.space, &o), s.actors[y].preferences.utility(&s.space, &o));
+                        u.marks.push(Mark { label: label.into(), x: a, y: b });
+                    }
+                }
+                crate::Section::Ran(u)
+            }
+        },
+    };
+    Ok(DealPage { scenario: crate::scenario::summarise(s), deal, utility_space })
+}

@@ -161,3 +161,18 @@ pub(crate) fn section(cases: &[(String, Scenario)]) -> ForecastSection {
         cases: out,
     }
 }
+
+/// The forecast lens on one scenario, as a page shows it: every model beside the baselines,
+/// the expected-utility rounds, and the scenario's positions for the position map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastPage {
+    /// The scenario.
+    pub scenario: crate::ScenarioSummary,
+    /// The forecasts (one case).
+    pub forecast: ForecastSection,
+}
+
+/// [`ForecastPage`] of a scenario (`case` names it: `base` or the variant applied).
+pub fn page(s: &Scenario, case: &str) -> ForecastPage {
+    ForecastPage { scenario: crate::scenario::summarise(s), forecast: section(&[(case.to_string(), s.clone())]) }
+}

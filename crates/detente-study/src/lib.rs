@@ -19,6 +19,7 @@
 pub mod deal;
 pub mod findings;
 pub mod forecast;
+pub mod negotiation;
 pub mod opening;
 pub mod robustness;
 pub mod scenario;
@@ -27,9 +28,11 @@ pub mod simulation;
 use detente_core::{ModelError, Scenario};
 use serde::Serialize;
 
-pub use deal::{CaseDeal, Deal, Mark, PartyShare, Term, UtilitySpace};
+pub use deal::{CaseDeal, Deal, DealPage, Mark, PartyShare, Term, UtilitySpace};
+pub use detente_forecast::{ComparisonRow, ModelComparison};
 pub use findings::{Finding, Topic};
-pub use forecast::{CaseForecast, Disagreement, ForecastSection, IssueTrajectory};
+pub use forecast::{CaseForecast, Disagreement, ForecastPage, ForecastSection, IssueTrajectory};
+pub use negotiation::NegotiationReport;
 pub use opening::{Direction, FinalDemand, OpeningTest};
 pub use robustness::{Probability, Robustness, Sensitivity, UncertainInput};
 pub use scenario::{ActorSummary, CaseSummary, IssueSummary, PositionSummary, ScenarioSummary};

@@ -152,7 +152,7 @@ pub(crate) fn quality(s: &Scenario, a: &Analysis, utilities: &[f64]) -> Agreemen
     agreement_quality(a, &u)
 }
 
-fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation) -> Concessions {
+pub(crate) fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation) -> Concessions {
     let idx: Vec<usize> = sim.parties.iter().map(|p| s.actor_index(p).unwrap_or(0)).collect();
     let mediator = sim.parties.len() as u32;
     let mediated = sim.protocol != Protocol::JointTable;

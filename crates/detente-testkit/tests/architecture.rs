@@ -110,3 +110,22 @@ fn every_library_opens_with_a_crate_doc() {
         assert!(text.trim_start().starts_with("//!"), "{} must open with a //! overview", lib.display());
     }
 }
+
+#[test]
+fn the_cli_assembles_no_json_by_hand() {
+    // Front ends print report types; a `json!` value in the CLI is a result computed or shaped
+    // outside the libraries, which no other front end could reuse.
+    let dir = crates_dir().join("detente-cli/src");
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("cli sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                assert!(!text.contains("json!("), "{} builds JSON by hand: print a Serialize report type instead", path.display());
+            }
+        }
+    }
+}

@@ -3,10 +3,9 @@
 
 use super::Options;
 use crate::load::{load, Failure};
-use crate::render::print_json;
-use detente_analysis::{analyze, describe_outcome, render_frontier, render_text, Analysis, Semantics};
+use crate::render::print_serialized;
+use detente_analysis::{analysis_report, analyze, render_frontier, render_text, Analysis, Semantics};
 use detente_core::Scenario;
-use serde_json::{json, Value};
 use std::path::Path;
 
 /// `--semantics`.
@@ -32,12 +31,35 @@ pub(crate) fn analysis(s: &Scenario, semantics: Semantics, source: &str) -> Resu
     analyze(s, &detente_analysis::Options { semantics, ..Default::default() }).map_err(|e| Failure::Input(format!("{source}: {e}")))
 }
 
-pub(crate) fn run(file: Option<&Path>, frontier: bool, semantics: SemanticsArg, opts: &Options<'_>) -> Result<(), Failure> {
+pub(crate) fn run(
+    file: Option<&Path>,
+    frontier: bool,
+    semantics: SemanticsArg,
+    html: Option<&Path>,
+    force: bool,
+    opts: &Options<'_>,
+) -> Result<(), Failure> {
+    if let Some(path) = html {
+        if frontier || semantics != SemanticsArg::Negmas {
+            // Nothing given is ignored: the page shows the NegMAS analysis and the utility space.
+            return Err(Failure::Input(
+                "--html shows the zone, the Nash and Kalai-Smorodinsky deals (NegMAS definitions) and the utility space; --frontier and --semantics apply to the text and --json output".into(),
+            ));
+        }
+        crate::render::check_writable(path, force)?;
+        let loaded = load(file, opts.variant)?;
+        let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
+            .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
+        let html = detente_report::html::analysis(&page, &loaded.source);
+        crate::render::write_atomically(path, html.as_bytes(), force)?;
+        outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
+        return Ok(());
+    }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     let a = analysis(s, semantics.into(), &loaded.source)?;
     if opts.json {
-        print_json(&analysis_json(&a, s, frontier));
+        print_serialized(&analysis_report(&a, s, frontier));
         return Ok(());
     }
     out!("{}", render_text(&a, s));
@@ -46,45 +68,4 @@ pub(crate) fn run(file: Option<&Path>, frontier: bool, semantics: SemanticsArg, 
         out!("{}", render_frontier(&a, s));
     }
     Ok(())
-}
-
-/// The analysis as JSON, every referenced outcome also written as issue options (`deals`);
-/// the frontier points only when `frontier` is set.
-pub(crate) fn analysis_json(a: &Analysis, s: &Scenario, frontier: bool) -> Value {
-    let mut v = serde_json::to_value(a).expect("invariant: the analysis serialises");
-    let mut deals = serde_json::Map::new();
-    collect_outcomes(&v, &mut |o| {
-        deals.entry(o.to_string()).or_insert_with(|| json!(describe_outcome(s, o)));
-    });
-    if let Value::Object(m) = &mut v {
-        m.insert("scenario".into(), json!(s.meta.id));
-        m.insert("frontier_size".into(), json!(a.frontier.len()));
-        m.insert("frontier_outcomes".into(), json!(a.frontier.outcome_count()));
-        if !frontier {
-            m.remove("frontier");
-        }
-        m.insert("deals".into(), Value::Object(deals));
-    }
-    v
-}
-
-/// Calls `f` on every `"outcome": n` field outside the frontier.
-fn collect_outcomes(v: &Value, f: &mut dyn FnMut(u64)) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                if k == "frontier" {
-                    continue;
-                }
-                if k == "outcome" {
-                    if let Some(o) = x.as_u64() {
-                        f(o);
-                    }
-                }
-                collect_outcomes(x, f);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| collect_outcomes(x, f)),
-        _ => {}
-    }
 }

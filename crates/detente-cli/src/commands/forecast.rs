@@ -3,10 +3,9 @@
 
 use super::Options;
 use crate::load::{load, Failure};
-use crate::render::{print_json, table};
+use crate::render::{print_serialized, table};
 use detente_core::Scenario;
 use detente_forecast::{forecast_scenario, ForecastReport, Model};
-use serde_json::json;
 use std::path::Path;
 
 /// `--model` values.
@@ -30,6 +29,10 @@ pub(crate) struct Request<'a> {
     pub(crate) runs: Option<usize>,
     pub(crate) seed: u64,
     pub(crate) rounds: bool,
+    /// `--html FILE`.
+    pub(crate) html: Option<&'a Path>,
+    /// `--force`.
+    pub(crate) force: bool,
 }
 
 fn model_of(req: &Request<'_>) -> Result<Model, Failure> {
@@ -45,10 +48,33 @@ fn model_of(req: &Request<'_>) -> Result<Model, Failure> {
     Model::parse(name, req.preset).map_err(|e| Failure::Input(format!("--preset: {e}")))
 }
 
+/// `forecast --json`: the report with what it is a forecast of.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    scenario: &'a str,
+    variant: Option<&'a str>,
+    report: &'a ForecastReport,
+}
+
 /// The largest Monte Carlo `--runs` accepted (about 100 s and a few hundred MB on a laptop).
 pub(crate) const MAX_RUNS: usize = 1_000_000;
 
 pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) -> Result<(), Failure> {
+    if let Some(path) = req.html {
+        if req.preset.is_some() || req.runs.is_some() || req.rounds {
+            // Nothing given is ignored: the page shows every model on the stated inputs.
+            return Err(Failure::Input(
+                "--html shows every model beside the baselines on the stated inputs; --preset, --runs and --rounds apply to the text and --json output (for Monte Carlo bands in a page, use `detente study --html`)".into(),
+            ));
+        }
+        crate::render::check_writable(path, req.force)?;
+        let loaded = load(file, opts.variant)?;
+        let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
+        let html = detente_report::html::forecast(&page, &loaded.source);
+        crate::render::write_atomically(path, html.as_bytes(), req.force)?;
+        outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
+        return Ok(());
+    }
     let loaded = load(file, opts.variant)?;
     if req.runs == Some(0) {
         return Err(Failure::Input("--runs: expected at least 1".into()));
@@ -63,11 +89,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     let report =
         forecast_scenario(&loaded.scenario, &model, req.runs, req.seed).map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
     if opts.json {
-        print_json(&json!({
-            "scenario": loaded.scenario.meta.id,
-            "variant": opts.variant,
-            "report": serde_json::to_value(&report).expect("invariant: reports serialise"),
-        }));
+        print_serialized(&Output { scenario: &loaded.scenario.meta.id, variant: opts.variant, report: &report });
         return Ok(());
     }
     out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, stated == 0));
@@ -259,9 +281,9 @@ mod tests {
 
     #[test]
     fn preset_only_with_eu() {
-        let req = Request { model: ModelArg::Mean, preset: Some("dmasad"), runs: None, seed: 1, rounds: false };
+        let req = Request { model: ModelArg::Mean, preset: Some("dmasad"), runs: None, seed: 1, rounds: false, html: None, force: false };
         assert!(model_of(&req).is_err());
-        let req = Request { model: ModelArg::Eu, preset: Some("nope"), runs: None, seed: 1, rounds: false };
+        let req = Request { model: ModelArg::Eu, preset: Some("nope"), runs: None, seed: 1, rounds: false, html: None, force: false };
         let Err(Failure::Input(msg)) = model_of(&req) else { panic!("expected an input error") };
         assert!(msg.contains("scholz_code"), "{msg}");
     }

@@ -2,12 +2,11 @@
 
 use super::Options;
 use crate::load::{load, Failure};
-use crate::render::{print_json, table, util};
-use detente_agents::{Protocol, Simulation, SimulationSpec};
-use detente_analysis::{agreement_quality, AgreementQuality, Analysis, Semantics};
+use crate::render::{print_serialized, table, util};
+use detente_agents::{Protocol, SimulationSpec};
 use detente_core::{MediatorRule, Scenario};
-use detente_protocol::{PreparedScenario, Rules, Status};
-use serde_json::json;
+use detente_protocol::{PreparedScenario, Rules};
+use detente_study::NegotiationReport;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,6 +22,10 @@ pub(crate) struct Args<'a> {
     pub(crate) least_satisfied_first: bool,
     pub(crate) time_limit: Option<f64>,
     pub(crate) list_negotiators: bool,
+    /// `--html FILE`.
+    pub(crate) html: Option<&'a Path>,
+    /// `--force`: replace an existing `--html` file.
+    pub(crate) force: bool,
 }
 
 /// Splits `a,b(x=1,y=2),c` at top-level commas.
@@ -145,104 +148,40 @@ pub(crate) fn prepare(scenario: &Scenario) -> Result<Arc<PreparedScenario>, Fail
     PreparedScenario::new(scenario).map(Arc::new).map_err(|e| Failure::Input(format!("cannot negotiate on {}: {e}", scenario.meta.id)))
 }
 
-/// The analysis of a scenario for quality measures (NegMAS definitions), or why it is missing.
-pub(crate) fn analysis_for(s: &Scenario) -> Result<Analysis, String> {
-    detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() })
-        .map_err(|e| e.to_string())
-}
-
-/// The quality of a simulation's result: distances (in utility space over the analysed
-/// parties) from its utility vector — the deal's, or the reservation values without one — to
-/// the Pareto frontier and the bargaining solutions.
-pub(crate) fn quality(s: &Scenario, a: &Analysis, sim: &Simulation) -> AgreementQuality {
-    let u: Vec<f64> = a.parties.iter().map(|p| s.actor_index(&p.id).map_or(0.0, |k| sim.utilities[k])).collect();
-    agreement_quality(a, &u)
-}
-
-/// JSON of the quality (or the reason it is missing).
-pub(crate) fn quality_json(s: &Scenario, a: &Result<Analysis, String>, sim: &Simulation) -> serde_json::Value {
-    match a {
-        Ok(a) => {
-            let mut v = serde_json::to_value(quality(s, a, sim)).expect("invariant: the quality serialises");
-            v["parties"] = json!(a.parties.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
-            v["semantics"] = json!(a.semantics.as_str());
-            v
-        }
-        Err(e) => json!({ "error": e }),
-    }
-}
-
 /// A distance for people.
-pub(crate) fn dist(d: Option<f64>) -> String {
+fn dist(d: Option<f64>) -> String {
     d.map_or("-".into(), |x| format!("{x:.3}"))
 }
 
-/// One line saying how the negotiation ended.
-pub(crate) fn status_text(sim: &Simulation) -> String {
-    match &sim.status {
-        Status::Agreed { round, .. } => format!("agreement in round {} of {}", round + 1, sim.deadline),
-        Status::TimedOut => format!("no agreement: the deadline of {} rounds passed", sim.deadline),
-        Status::Broken { by } => match sim.parties.get(*by as usize) {
-            Some(p) => format!("no agreement: {p} walked away in round {}", sim.rounds),
-            None => format!("no agreement: the mediator found no text to propose (round {})", sim.rounds),
-        },
-        Status::Errored { by, reason } => {
-            format!("no agreement: {}'s negotiator failed: {reason}", sim.parties.get(*by as usize).map_or("?", String::as_str))
-        }
-        Status::Running => "still running".into(),
-    }
+/// `--list-negotiators --json`: one row per negotiator.
+#[derive(serde::Serialize)]
+struct NegotiatorInfo {
+    name: &'static str,
+    description: &'static str,
 }
 
-/// The JSON of a simulation (shared with the study).
-pub(crate) fn simulation_json(s: &Scenario, sim: &Simulation) -> serde_json::Value {
-    let deal = sim
-        .outcome
-        .as_ref()
-        .map(|o| s.space.issues().iter().zip(&o.0).map(|(i, v)| json!({ "issue": i.id, "value": i.format_value(v) })).collect::<Vec<_>>());
-    let demands: Vec<serde_json::Value> = sim
-        .parties
-        .iter()
-        .zip(&sim.final_offers)
-        .map(|(p, o)| {
-            let k = s.actor_index(p).unwrap_or(0);
-            json!({
-                "actor": p,
-                "offer": o.and_then(|o| s.space.outcome_at(o)).map(|x| s.space.format(&x)),
-                "utility": o.and_then(|o| s.space.outcome_at(o)).map(|x| s.actors[k].preferences.utility(&s.space, &x)),
-            })
-        })
-        .collect();
-    json!({
-        "protocol": sim.protocol.as_str(),
-        "mediator_rule": sim.mediator_rule.map(|r| r.as_str()),
-        "parties": sim.parties.iter().zip(&sim.negotiators).map(|(p, n)| json!({ "actor": p, "negotiator": n })).collect::<Vec<_>>(),
-        "status": sim.status.name(),
-        "agreement": sim.agreement.is_some(),
-        "reason": match &sim.status { Status::Errored { reason, .. } => Some(reason.clone()), _ => None },
-        "round": match sim.status { Status::Agreed { round, .. } => Some(round + 1), _ => None },
-        "rounds": sim.rounds,
-        "deadline": sim.deadline,
-        "outcome_index": sim.agreement,
-        "deal": deal,
-        "utilities": s.actors.iter().zip(&sim.utilities).map(|(a, u)| {
-            let r = a.preferences.reservation_value(&s.space);
-            json!({ "actor": a.id, "utility": u, "reservation": r, "margin": u - r, "required": a.required, "role": a.role.as_str() })
-        }).collect::<Vec<_>>(),
-        "final_demands": demands,
-        "texts": sim.texts.map(|(p, a)| json!({ "proposed": p, "accepted": a })),
-        "quality": serde_json::Value::Null,
-    })
+/// `negotiate --json`: the report, and where the trace went.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    #[serde(flatten)]
+    report: &'a NegotiationReport,
+    trace_file: Option<String>,
 }
 
 pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> Result<(), Failure> {
     if args.list_negotiators {
         if opts.json {
-            print_json(&json!(detente_agents::NAMES.iter().map(|(n, d)| json!({ "name": n, "description": d })).collect::<Vec<_>>()));
+            let list: Vec<NegotiatorInfo> =
+                detente_agents::NAMES.iter().map(|&(name, description)| NegotiatorInfo { name, description }).collect();
+            print_serialized(&list);
         } else {
             let rows: Vec<Vec<String>> = detente_agents::NAMES.iter().map(|(n, d)| vec![n.to_string(), d.to_string()]).collect();
             out!("{}", table(&["negotiator".to_string(), "algorithm and parameters".to_string()], &rows));
         }
         return Ok(());
+    }
+    if let Some(path) = args.html {
+        crate::render::check_writable(path, args.force)?;
     }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
@@ -263,71 +202,70 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     check_deadline(s, &spec)?;
     let sim = detente_agents::simulate_with_clock(s, &prepared, &spec, spec.time_limit.map(|_| &clock as &dyn detente_protocol::Clock))
         .map_err(|e| Failure::Input(e.to_string()))?;
-    let analysis = analysis_for(s);
+    let report = detente_study::negotiation::report(s, &prepared, &sim, args.seed);
     if let (Some(path), Some(trace)) = (args.trace, sim.trace.as_ref()) {
         std::fs::write(path, trace).map_err(|e| Failure::Input(format!("--trace {}: {e}", path.display())))?;
     }
-    if opts.json {
-        let mut v = simulation_json(s, &sim);
-        v["quality"] = quality_json(s, &analysis, &sim);
-        v["scenario"] = json!(s.meta.id);
-        v["seed"] = json!(args.seed);
-        v["trace_file"] = json!(args.trace.map(|p| p.display().to_string()));
-        print_json(&v);
+    if let Some(path) = args.html {
+        let html = detente_report::html::negotiation(&report, &detente_study::scenario::summarise(s), &loaded.source);
+        crate::render::write_atomically(path, html.as_bytes(), args.force)?;
+        outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }
-    let who: Vec<String> = sim.parties.iter().zip(&sim.negotiators).map(|(p, n)| format!("{p} ({n})")).collect();
-    outln!("Scenario: {}", s.meta.id);
+    if opts.json {
+        print_serialized(&Output { report: &report, trace_file: args.trace.map(|p| p.display().to_string()) });
+        return Ok(());
+    }
+    let r = &report;
+    let who: Vec<String> = r.parties.iter().map(|p| format!("{} ({})", p.actor, p.negotiator)).collect();
+    outln!("Scenario: {}", r.scenario);
     outln!(
         "Protocol: {}{}; deadline {} rounds; seed {}",
-        sim.protocol.as_str(),
-        sim.mediator_rule.map_or(String::new(), |r| format!(", {} mediator", r.as_str())),
-        sim.deadline,
-        args.seed
+        r.protocol,
+        r.mediator_rule.map_or(String::new(), |m| format!(", {m} mediator")),
+        r.deadline,
+        r.seed
     );
     outln!("Parties:  {}", who.join(", "));
-    outln!("\nResult: {}", status_text(&sim));
-    if let Some((p, a)) = sim.texts {
-        outln!("Texts put to the parties: {p}, accepted: {a}");
+    outln!("\nResult: {}", r.summary);
+    if let Some(t) = r.texts {
+        outln!("Texts put to the parties: {}, accepted: {}", t.proposed, t.accepted);
     }
-    if let Some(o) = &sim.outcome {
+    if let Some(deal) = &r.deal {
         outln!("\nThe deal\n");
-        let rows: Vec<Vec<String>> = s.space.issues().iter().zip(&o.0).map(|(i, v)| vec![i.id.clone(), i.format_value(v)]).collect();
+        let rows: Vec<Vec<String>> = deal.iter().map(|t| vec![t.issue.clone(), t.value.clone()]).collect();
         out!("{}", table(&["issue".to_string(), "option".to_string()], &rows));
     }
-    outln!("\nUtilities{}\n", if sim.agreement.is_some() { "" } else { " (no agreement: each gets its reservation value)" });
-    let rows: Vec<Vec<String>> = s
-        .actors
+    outln!("\nUtilities{}\n", if r.agreement { "" } else { " (no agreement: each gets its reservation value)" });
+    let rows: Vec<Vec<String>> = r
+        .utilities
         .iter()
-        .zip(&sim.utilities)
-        .map(|(a, u)| {
-            let r = a.preferences.reservation_value(&s.space);
+        .map(|a| {
             vec![
-                a.id.clone(),
-                a.role.as_str().to_string(),
-                util(*u),
-                util(r),
-                util(u - r),
+                a.actor.clone(),
+                a.role.to_string(),
+                util(a.utility),
+                util(a.reservation),
+                util(a.margin),
                 if a.required { "yes".into() } else { "no".into() },
             ]
         })
         .collect();
     out!("{}", table(&["actor", "role", "utility", "reservation", "margin", "required"].map(String::from), &rows));
-    match &analysis {
-        Ok(a) => {
-            let q = quality(s, a, &sim);
-            let ids: Vec<&str> = a.parties.iter().map(|p| p.id.as_str()).collect();
+    match (&r.quality, &r.quality_error) {
+        (Some(q), _) => {
+            let m = &q.measures;
             outln!(
                 "\nQuality ({}, in the utility space of {}):\n  distance to the Pareto frontier {}, to the Nash point {}, to Kalai-Smorodinsky {}; welfare {}",
-                if sim.agreement.is_some() { "of the deal" } else { "of walking away" },
-                ids.join(", "),
-                dist(q.pareto_distance),
-                dist(q.nash_distance),
-                dist(q.ks_distance),
-                util(q.welfare)
+                if r.agreement { "of the deal" } else { "of walking away" },
+                q.parties.join(", "),
+                dist(m.pareto_distance),
+                dist(m.nash_distance),
+                dist(m.ks_distance),
+                util(m.welfare)
             );
         }
-        Err(e) => outln!("\nQuality: not computed ({e})."),
+        (None, e) => outln!("\nQuality: not computed ({}).", e.as_deref().unwrap_or("no analysis")),
     }
     if let Some(p) = args.trace {
         outln!("Trace written to {}", p.display());

@@ -3,9 +3,40 @@
 use super::Options;
 use crate::describe;
 use crate::load::{load, Failure};
-use crate::render::{print_json, report_failure};
-use serde_json::json;
+use crate::render::{print_serialized, report_failure};
 use std::path::{Path, PathBuf};
+
+/// One file checked by `scenario validate --json`.
+#[derive(serde::Serialize)]
+struct Checked {
+    file: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issues: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actors: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcomes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variants: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// `scenario validate --json`.
+#[derive(serde::Serialize)]
+struct Validation<'a> {
+    files: &'a [Checked],
+    valid: usize,
+    invalid: usize,
+}
+
+/// `scenario convert --json`.
+#[derive(serde::Serialize)]
+struct Converted {
+    input: String,
+    written: Vec<String>,
+}
 
 /// Target formats of `scenario convert`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,7 +53,7 @@ pub(crate) fn show(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failur
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     if opts.json {
-        print_json(&describe::scenario_json(s, &loaded.source));
+        print_serialized(&describe::scenario_json(s, &loaded.source));
         return Ok(());
     }
     out!("{}", describe::header_text(s, &loaded.source));
@@ -61,7 +92,15 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
                     s.variants.len(),
                     if s.variants.len() == 1 { "" } else { "s" }
                 );
-                results.push(json!({ "file": f.display().to_string(), "ok": true, "issues": s.space.issues().len(), "actors": s.actors.len(), "outcomes": s.space.cardinality().to_string(), "variants": s.variants.len() }));
+                results.push(Checked {
+                    file: f.display().to_string(),
+                    ok: true,
+                    issues: Some(s.space.issues().len()),
+                    actors: Some(s.actors.len()),
+                    outcomes: Some(s.space.cardinality().to_string()),
+                    variants: Some(s.variants.len()),
+                    error: None,
+                });
                 if !opts.json {
                     outln!("{line}");
                 }
@@ -69,7 +108,15 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
             Err(e) => {
                 failed += 1;
                 let msg = failure_text(&e);
-                results.push(json!({ "file": f.display().to_string(), "ok": false, "error": msg }));
+                results.push(Checked {
+                    file: f.display().to_string(),
+                    ok: false,
+                    issues: None,
+                    actors: None,
+                    outcomes: None,
+                    variants: None,
+                    error: Some(msg),
+                });
                 if !opts.json {
                     outln!("invalid {}", f.display());
                     report_failure(&e);
@@ -78,7 +125,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
         }
     }
     if opts.json {
-        print_json(&json!({ "files": results, "valid": files.len() - failed, "invalid": failed }));
+        print_serialized(&Validation { files: &results, valid: files.len() - failed, invalid: failed });
     } else {
         outln!("{} of {} valid", files.len() - failed, files.len());
     }
@@ -145,9 +192,10 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_
         }
     };
     if opts.json {
-        print_json(
-            &json!({ "input": input.display().to_string(), "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>() }),
-        );
+        print_serialized(&Converted {
+            input: input.display().to_string(),
+            written: written.iter().map(|p| p.display().to_string()).collect(),
+        });
     } else {
         for p in &written {
             outln!("wrote {}", p.display());

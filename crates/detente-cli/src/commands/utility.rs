@@ -2,9 +2,26 @@
 
 use super::Options;
 use crate::load::{load, Failure};
-use crate::render::{print_json, table, util};
-use serde_json::json;
+use crate::render::{print_serialized, table, util};
 use std::path::Path;
+
+/// `utility --json`: what each actor gets from one outcome.
+#[derive(serde::Serialize)]
+struct OutcomeUtilities<'a> {
+    scenario: &'a str,
+    outcome: String,
+    index: Option<u64>,
+    utilities: Vec<ActorUtility<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ActorUtility<'a> {
+    actor: &'a str,
+    utility: f64,
+    reservation: f64,
+    beats_reservation: bool,
+    required: bool,
+}
 
 pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Result<(), Failure> {
     let loaded = load(file, opts.variant)?;
@@ -20,14 +37,15 @@ pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Res
         })
         .collect();
     if opts.json {
-        print_json(&json!({
-            "scenario": s.meta.id,
-            "outcome": s.space.format(&outcome),
-            "index": s.space.index_of(&outcome),
-            "utilities": rows.iter().map(|(id, u, r, req)| json!({
-                "actor": id, "utility": u, "reservation": r, "beats_reservation": u > r, "required": req,
-            })).collect::<Vec<_>>(),
-        }));
+        print_serialized(&OutcomeUtilities {
+            scenario: &s.meta.id,
+            outcome: s.space.format(&outcome),
+            index: s.space.index_of(&outcome),
+            utilities: rows
+                .iter()
+                .map(|(id, u, r, req)| ActorUtility { actor: id, utility: *u, reservation: *r, beats_reservation: u > r, required: *req })
+                .collect(),
+        });
         return Ok(());
     }
     outln!("Outcome: {}\n", s.space.format(&outcome));

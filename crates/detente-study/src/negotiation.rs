@@ -1,0 +1,178 @@
+//! One simulated negotiation as a report: `detente negotiate` prints it (text, `--json`,
+//! `--html`), and so can any other front end.
+
+use crate::deal::{terms, Term};
+use crate::simulation::{concessions, quality, status_text, Concessions};
+use detente_agents::Simulation;
+use detente_analysis::{AgreementQuality, Semantics};
+use detente_core::Scenario;
+use detente_protocol::{PreparedScenario, Status};
+use serde::Serialize;
+
+/// A participating party and the negotiator it plays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Seat {
+    /// Actor id.
+    pub actor: String,
+    /// Negotiator spec.
+    pub negotiator: String,
+}
+
+/// What one actor gets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorResult {
+    /// Actor id.
+    pub actor: String,
+    /// Utility of the deal, or its walk-away value without one.
+    pub utility: f64,
+    /// Walk-away value.
+    pub reservation: f64,
+    /// `utility − reservation`.
+    pub margin: f64,
+    /// Must it accept?
+    pub required: bool,
+    /// `party`, `mediator` or `observer`.
+    pub role: &'static str,
+}
+
+/// A party's final demand (its last offer).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Demand {
+    /// Actor id.
+    pub actor: String,
+    /// The offer, as `issue=value, …` (none if it never offered).
+    pub offer: Option<String>,
+    /// Its utility to the party.
+    pub utility: Option<f64>,
+}
+
+/// Texts a mediator put forward and how many were accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Texts {
+    /// Proposed.
+    pub proposed: u32,
+    /// Accepted.
+    pub accepted: u32,
+}
+
+/// The quality of the result, in the utility space of the analysed parties.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quality {
+    /// The distances and scores.
+    #[serde(flatten)]
+    pub measures: AgreementQuality,
+    /// The parties whose utilities span the space.
+    pub parties: Vec<String>,
+    /// `negmas` (the definitions used).
+    pub semantics: &'static str,
+}
+
+/// One negotiation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NegotiationReport {
+    /// Scenario id.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// Protocol name.
+    pub protocol: &'static str,
+    /// Mediator rule (mediated protocols).
+    pub mediator_rule: Option<&'static str>,
+    /// Who negotiated, with which negotiator.
+    pub parties: Vec<Seat>,
+    /// `agreed`, `timed_out`, `broken`, `errored`.
+    pub status: &'static str,
+    /// How it ended, in words.
+    pub summary: String,
+    /// Was there a deal?
+    pub agreement: bool,
+    /// Why a negotiator failed (status `errored`).
+    pub reason: Option<String>,
+    /// Round of agreement (1-based).
+    pub round: Option<u32>,
+    /// Rounds run.
+    pub rounds: u32,
+    /// Deadline.
+    pub deadline: u32,
+    /// Outcome index of the deal.
+    pub outcome_index: Option<u64>,
+    /// The deal, issue by issue.
+    pub deal: Option<Vec<Term>>,
+    /// Every actor's result.
+    pub utilities: Vec<ActorResult>,
+    /// Each party's final demand.
+    pub final_demands: Vec<Demand>,
+    /// Mediated: texts proposed and accepted.
+    pub texts: Option<Texts>,
+    /// Distances to the frontier and the bargaining solutions (absent with `quality_error`).
+    pub quality: Option<Quality>,
+    /// Why the quality could not be measured (e.g. the space is too large to analyse).
+    pub quality_error: Option<String>,
+    /// Each party's concessions over the rounds.
+    pub concessions: Concessions,
+}
+
+/// The report of `sim`, a negotiation of `s` (prepared as `prepared`) run with `seed`.
+pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed: u64) -> NegotiationReport {
+    let analysis = detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() });
+    let (quality, quality_error) = match &analysis {
+        Ok(a) => (
+            Some(Quality {
+                measures: quality(s, a, &sim.utilities),
+                parties: a.parties.iter().map(|p| p.id.clone()).collect(),
+                semantics: a.semantics.as_str(),
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let final_demands = sim
+        .parties
+        .iter()
+        .zip(&sim.final_offers)
+        .map(|(p, o)| {
+            let outcome = o.and_then(|o| s.space.outcome_at(o));
+            let utility = match (&outcome, s.actor_index(p)) {
+                (Some(x), Some(k)) => Some(s.actors[k].preferences.utility(&s.space, x)),
+                _ => None,
+            };
+            Demand { actor: p.clone(), offer: outcome.as_ref().map(|x| s.space.format(x)), utility }
+        })
+        .collect();
+    NegotiationReport {
+        scenario: s.meta.id.clone(),
+        seed,
+        protocol: sim.protocol.as_str(),
+        mediator_rule: sim.mediator_rule.map(|r| r.as_str()),
+        parties: sim.parties.iter().zip(&sim.negotiators).map(|(a, n)| Seat { actor: a.clone(), negotiator: n.clone() }).collect(),
+        status: sim.status.name(),
+        summary: status_text(sim),
+        agreement: sim.agreement.is_some(),
+        reason: match &sim.status {
+            Status::Errored { reason, .. } => Some(reason.clone()),
+            _ => None,
+        },
+        round: match sim.status {
+            Status::Agreed { round, .. } => Some(round + 1),
+            _ => None,
+        },
+        rounds: sim.rounds,
+        deadline: sim.deadline,
+        outcome_index: sim.agreement,
+        deal: sim.agreement.map(|o| terms(s, o)),
+        utilities: s
+            .actors
+            .iter()
+            .zip(&sim.utilities)
+            .map(|(a, &u)| {
+                let r = a.preferences.reservation_value(&s.space);
+                ActorResult { actor: a.id.clone(), utility: u, reservation: r, margin: u - r, required: a.required, role: a.role.as_str() }
+            })
+            .collect(),
+        final_demands,
+        texts: sim.texts.map(|(proposed, accepted)| Texts { proposed, accepted }),
+        quality,
+        quality_error,
+        concessions: concessions(s, prepared, sim),
+    }
+}
