@@ -35,7 +35,7 @@ fn the_json_report_is_golden() {
 fn the_briefing_fits_a_terminal() {
     let text = study(&[]);
     let lines = text.lines().count();
-    assert!(lines <= 200, "the default briefing has {lines} lines");
+    assert!(lines <= 180, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
     let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
     assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
     assert!(text.starts_with("US-mediated Russia–Ukraine ceasefire talks"), "{text}");

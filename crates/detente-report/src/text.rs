@@ -383,7 +383,10 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
         }
         out.push_str(&runs_table(c, &actors));
         let deals = deals_of(c);
-        if !deals.is_empty() {
+        if !deals.is_empty() && !opts.full {
+            out.push_str("(--full prints each protocol's deal issue by issue)\n");
+        }
+        if !deals.is_empty() && opts.full {
             let refs: Vec<(String, &Deal)> = deals.iter().map(|(l, d)| (l.clone(), d)).collect();
             out.push('\n');
             out.push_str(&deal_table(&refs));
