@@ -69,6 +69,10 @@ enum Command {
         /// Seed of the simulations and the robustness runs (same seed, same bytes).
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// The two actors whose utility space the HTML report plots, as `a,b` (default: the
+        /// first two parties that must agree).
+        #[arg(long, value_name = "A,B")]
+        pair: Option<String>,
         #[command(flatten)]
         page: HtmlPage,
     },
@@ -209,8 +213,15 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), load::Failure> {
     let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
     match &cli.command {
-        Command::Study { file, full, runs, seed, page } => {
-            let req = commands::study::Request { full: *full, runs: *runs, seed: *seed, html: page.html.as_deref(), force: page.force };
+        Command::Study { file, full, runs, seed, pair, page } => {
+            let req = commands::study::Request {
+                full: *full,
+                runs: *runs,
+                seed: *seed,
+                pair: pair.as_deref(),
+                html: page.html.as_deref(),
+                force: page.force,
+            };
             commands::study::run(file.as_deref(), &req, &opts)
         }
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),

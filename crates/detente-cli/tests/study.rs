@@ -99,3 +99,17 @@ fn too_many_runs_is_bad_input() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("at most 100000 robustness runs"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_utility_space_shows_the_pair_asked_for() {
+    let v = json(&detente(&["study", "--json", "--runs", "0", "--pair", "europe,russia"]));
+    let u = &v["deal"]["utility_space"];
+    assert_eq!((u["x_party"].as_str(), u["y_party"].as_str()), (Some("europe"), Some("russia")), "{u}");
+    let default = json(&detente(&["study", "--json", "--runs", "0"]));
+    assert_eq!(default["deal"]["utility_space"]["x_party"], "russia", "the first two parties that must agree");
+    for (pair, needle) in [("russia,nobody", "unknown actor `nobody`"), ("russia,russia", "two different actors"), ("russia", "as `a,b`")] {
+        let o = detente(&["study", "--runs", "0", "--pair", pair]);
+        assert_eq!(o.status.code(), Some(1), "{pair}");
+        assert!(stderr(&o).contains(needle), "{pair}: {}", stderr(&o));
+    }
+}

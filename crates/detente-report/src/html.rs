@@ -549,7 +549,7 @@ fn concession_figure(con: &Concessions, id: String, label: &str, case: &str, sum
                 agreement_round: con.agreed_round.map(f64::from),
             };
             let what = if texts {
-                "the utility to each party of the texts the mediator put forward"
+                "the utility to each party of the last text the mediator put forward in each round"
             } else {
                 "each party's offers in its own utility"
             };

@@ -57,11 +57,14 @@ pub struct StudyConfig {
     pub seed: u64,
     /// Robustness runs over the stated spreads (0: none).
     pub runs: usize,
+    /// The two actors whose utility space the picture shows (default: the first two required
+    /// parties, else the first two analysed ones).
+    pub pair: Option<(String, String)>,
 }
 
 impl Default for StudyConfig {
     fn default() -> Self {
-        StudyConfig { variant: None, seed: 0, runs: DEFAULT_RUNS }
+        StudyConfig { variant: None, seed: 0, runs: DEFAULT_RUNS, pair: None }
     }
 }
 
@@ -74,6 +77,9 @@ pub enum StudyError {
     /// Too many robustness runs.
     #[error("runs: expected at most {MAX_RUNS} robustness runs, got {0}")]
     TooManyRuns(usize),
+    /// The pair asked for is not two different actors of the scenario.
+    #[error("pair: {0}")]
+    Pair(String),
 }
 
 /// A section that ran, or why it did not.
@@ -194,7 +200,20 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
         runs[k].same_as = same;
     }
 
-    let utility_space = match (cases.first(), cases.first().and_then(|(_, s)| deal::picture_pair(s))) {
+    let pair = match &config.pair {
+        None => cases.first().and_then(|(_, s)| deal::picture_pair(s)),
+        Some((a, b)) => {
+            let known = || scenario.actors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ");
+            let find =
+                |id: &str| scenario.actor_index(id).ok_or_else(|| StudyError::Pair(format!("unknown actor `{id}`; known: {}", known())));
+            let (x, y) = (find(a)?, find(b)?);
+            if x == y {
+                return Err(StudyError::Pair(format!("expected two different actors, got `{a}` twice")));
+            }
+            Some((x, y))
+        }
+    };
+    let utility_space = match (cases.first(), pair) {
         (Some((_, s)), Some((x, y))) => match deal::utility_space(s, x, y) {
             Ok(mut u) => {
                 marks(s, &analysed[0].1, &runs[0], &mut u);

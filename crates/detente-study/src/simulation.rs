@@ -74,7 +74,8 @@ pub struct Curve {
 /// The concessions of one negotiation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Concessions {
-    /// `own_offers` (each party's offers in its own utility) or `texts` (the mediator's texts in each party's utility).
+    /// `own_offers` (each party's offers in its own utility) or `texts` (the last text the
+    /// mediator put forward in each round, in each party's utility).
     pub kind: &'static str,
     /// One curve per participating party.
     pub curves: Vec<Curve>,
@@ -158,16 +159,25 @@ pub(crate) fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simul
     let mediated = sim.protocol != Protocol::JointTable;
     let mut curves: Vec<Curve> = sim.parties.iter().map(|p| Curve { party: p.clone(), points: Vec::new() }).collect();
     let utils = prepared.utilities();
+    // Mediated: the last text the mediator put forward in each round (shuttle puts several to
+    // the parties within a round; one point per round keeps the curve readable).
+    let mut last_text: Vec<(u32, u64)> = Vec::new();
     for e in &sim.history {
         let Action::Offer(o) = e.action else { continue };
         if mediated {
             if e.actor == mediator {
-                for (k, c) in curves.iter_mut().enumerate() {
-                    c.points.push((e.round + 1, utils[idx[k]].utility(o)));
+                match last_text.last_mut() {
+                    Some(last) if last.0 == e.round => last.1 = o,
+                    _ => last_text.push((e.round, o)),
                 }
             }
         } else if let Some(c) = curves.get_mut(e.actor as usize) {
             c.points.push((e.round + 1, utils[idx[e.actor as usize]].utility(o)));
+        }
+    }
+    for (round, o) in last_text {
+        for (k, c) in curves.iter_mut().enumerate() {
+            c.points.push((round + 1, utils[idx[k]].utility(o)));
         }
     }
     Concessions {

@@ -16,6 +16,8 @@ pub(crate) struct Request<'a> {
     pub(crate) runs: usize,
     /// `--seed`.
     pub(crate) seed: u64,
+    /// `--pair a,b`.
+    pub(crate) pair: Option<&'a str>,
     /// `--html FILE`.
     pub(crate) html: Option<&'a Path>,
     /// `--force`: replace an existing `--html` file.
@@ -30,7 +32,16 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         crate::render::check_writable(path, req.force)?;
     }
     let loaded = load(file, None)?;
-    let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs };
+    let pair = match req.pair {
+        None => None,
+        Some(p) => match p.split_once(',') {
+            Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() && !b.contains(',') => {
+                Some((a.trim().to_string(), b.trim().to_string()))
+            }
+            _ => return Err(Failure::Input(format!("--pair: expected two actor ids as `a,b`, got `{p}`"))),
+        },
+    };
+    let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, pair };
     let report = detente_study::study(&loaded.scenario, &config).map_err(|e| match e {
         detente_study::StudyError::Variant(error) => Failure::Model { file: loaded.source.clone(), error },
         other => Failure::Input(format!("{}: {other}", loaded.source)),
