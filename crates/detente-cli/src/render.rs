@@ -60,6 +60,15 @@ pub(crate) fn print_serialized<T: serde::Serialize + ?Sized>(value: &T) {
 
 pub(crate) use detente_report::table;
 
+/// Checks an `--html FILE` before any work is done: not with `--json` (one output at a time,
+/// nothing silently dropped), and no existing file replaced without `force`.
+pub(crate) fn check_page(path: &std::path::Path, force: bool, json: bool) -> Result<(), Failure> {
+    if json {
+        return Err(Failure::Input("--html and --json: choose one (the page and the JSON are two printers of the same report)".into()));
+    }
+    check_writable(path, force)
+}
+
 /// Refuses to replace an existing output file unless `force` (checked before any work is done).
 pub(crate) fn check_writable(path: &std::path::Path, force: bool) -> Result<(), Failure> {
     if path.exists() && !force {

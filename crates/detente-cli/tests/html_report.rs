@@ -136,10 +136,16 @@ fn a_lens_page_refuses_options_it_would_ignore() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("x.html");
     let path = html.to_str().unwrap();
-    for args in [vec!["forecast", "--runs", "100", "--html", path], vec!["analyze", "--frontier", "--html", path]] {
+    for (args, needle) in [
+        (vec!["forecast", "--runs", "100", "--html", path], "--html shows"),
+        (vec!["analyze", "--frontier", "--html", path], "--html shows"),
+        (vec!["study", "--json", "--html", path], "--html and --json: choose one"),
+        (vec!["negotiate", "--json", "--html", path], "--html and --json: choose one"),
+        (vec!["study", "--full", "--html", path], "--full applies to the text briefing"),
+    ] {
         let o = detente(&args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
-        assert!(stderr(&o).contains("--html shows"), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
         assert!(!html.exists(), "nothing is written when the command is refused");
     }
 }

@@ -46,7 +46,7 @@ pub(crate) fn run(
                 "--html shows the zone, the Nash and Kalai-Smorodinsky deals (NegMAS definitions) and the utility space; --frontier and --semantics apply to the text and --json output".into(),
             ));
         }
-        crate::render::check_writable(path, force)?;
+        crate::render::check_page(path, force, opts.json)?;
         let loaded = load(file, opts.variant)?;
         let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
             .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;

@@ -67,7 +67,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
                 "--html shows every model beside the baselines on the stated inputs; --preset, --runs and --rounds apply to the text and --json output (for Monte Carlo bands in a page, use `detente study --html`)".into(),
             ));
         }
-        crate::render::check_writable(path, req.force)?;
+        crate::render::check_page(path, req.force, opts.json)?;
         let loaded = load(file, opts.variant)?;
         let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
         let html = detente_report::html::forecast(&page, &loaded.source);

@@ -181,7 +181,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         return Ok(());
     }
     if let Some(path) = args.html {
-        crate::render::check_writable(path, args.force)?;
+        crate::render::check_page(path, args.force, opts.json)?;
     }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;

@@ -29,7 +29,10 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Err(Failure::Input(format!("--runs: expected at most {} robustness runs, got {}", detente_study::MAX_RUNS, req.runs)));
     }
     if let Some(path) = req.html {
-        crate::render::check_writable(path, req.force)?;
+        crate::render::check_page(path, req.force, opts.json)?;
+    }
+    if req.full && (opts.json || req.html.is_some()) {
+        return Err(Failure::Input("--full applies to the text briefing; the JSON and the HTML report always hold every table".into()));
     }
     let loaded = load(file, None)?;
     let pair = match req.pair {
