@@ -148,8 +148,32 @@ pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
     };
     let mut td = vec![0; radices.len()];
     digits(t, &mut td);
-    let mut od = vec![0; radices.len()];
+    // Fast paths with the same answer as the scan below: the text itself when acceptable (the
+    // only outcome at distance 0), else the best acceptable outcome one issue away — there are
+    // only Σ(radix − 1) of them, and no acceptable outcome is nearer.
+    let Some(x_t) = u.get(t) else { return u.best() };
+    if x_t >= th {
+        return t;
+    }
     let mut best: Option<(usize, f64, OutcomeId)> = None;
+    let mut place = 1u64;
+    for k in (0..radices.len()).rev() {
+        for value in 0..radices[k] {
+            if value == td[k] {
+                continue;
+            }
+            let o = t - td[k] * place + value * place;
+            let x = u.utility(o);
+            if x >= th && best.is_none_or(|(_, bx, bo)| x > bx || (x == bx && o < bo)) {
+                best = Some((1, x, o));
+            }
+        }
+        place = place.saturating_mul(radices[k]);
+    }
+    if let Some(b) = best {
+        return b.2;
+    }
+    let mut od = vec![0; radices.len()];
     for rank in u.rank_at_least(th)..u.len() {
         let o = u.at_rank(rank);
         digits(o, &mut od);

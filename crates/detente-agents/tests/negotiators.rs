@@ -167,3 +167,47 @@ fn an_opening_concession_fixes_the_issue_in_every_offer() {
     assert_eq!(w.fix(0), 0);
     assert!(WithOpening::new(Box::new(Best), &space, &[("c".to_string(), Value::Option(0))]).is_err());
 }
+
+/// The scan `nearest_acceptable` documents: fewest issues changed, then higher own utility,
+/// then the lowest index, among outcomes worth at least `th`.
+fn nearest_by_scan(u: &PartyUtility, radices: &[u64], t: u64, th: f64) -> u64 {
+    let digits = |mut o: u64| {
+        let mut d = vec![0; radices.len()];
+        for (x, &r) in d.iter_mut().zip(radices).rev() {
+            *x = o % r;
+            o /= r;
+        }
+        d
+    };
+    let td = digits(t);
+    let mut best: Option<(usize, f64, u64)> = None;
+    for o in 0..u.len() as u64 {
+        let x = u.utility(o);
+        if x < th {
+            continue;
+        }
+        let d = td.iter().zip(digits(o)).filter(|(a, b)| **a != *b).count();
+        if best.is_none_or(|(bd, bx, bo)| d < bd || (d == bd && (x > bx || (x == bx && o < bo)))) {
+            best = Some((d, x, o));
+        }
+    }
+    best.map_or_else(|| u.best(), |b| b.2)
+}
+
+proptest::proptest! {
+    #[test]
+    fn nearest_acceptable_equals_the_scan(
+        utils in proptest::collection::vec(0u8..6, 60),
+        t in 0u64..60,
+        th in 0u8..7,
+    ) {
+        // 3 × 4 × 5 outcomes with many ties (utilities on a 6-step grid)
+        let space = OutcomeSpace::new(vec![Issue::integer("a", 0, 2, 1), Issue::integer("b", 0, 3, 1), Issue::integer("c", 0, 4, 1)]);
+        let u = PartyUtility::from_utilities(utils.iter().map(|&x| f64::from(x) / 5.0).collect(), None, "p").unwrap();
+        let th = f64::from(th) / 5.0;
+        let view = detente_protocol::View {
+            me: 0, n_parties: 2, round: 1, n_rounds: 10, time: 0.1, offer: None, utility: &u, space: &space, history: &[],
+        };
+        proptest::prop_assert_eq!(detente_agents::nearest_acceptable(&view, t, th), nearest_by_scan(&u, &[3, 4, 5], t, th));
+    }
+}
