@@ -45,5 +45,7 @@ pub mod uncertainty;
 pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
 pub use model::{forecast_table, IssueForecast, Model, SpatialModel, TableForecast, Trajectory};
-pub use report::{compare_models, forecast_scenario, levers, ComparisonRow, ForecastReport, IssueLevers, ModelComparison};
+pub use report::{
+    compare_models, forecast_scenario, levers, spread_use, ComparisonRow, ForecastReport, IssueLevers, ModelComparison, SpreadUse,
+};
 pub use uncertainty::{monte_carlo, MonteCarlo, Uncertainty};

@@ -26,6 +26,8 @@ pub struct ForecastReport {
     pub median: TableForecast,
     /// The Monte Carlo, when runs were asked for.
     pub monte_carlo: Option<MonteCarlo>,
+    /// Which of the scenario's stated spreads the Monte Carlo samples, and which it cannot.
+    pub spreads: SpreadUse,
     /// Per issue, the closed-form lever of the weighted mean: how far it moves per unit an
     /// actor's position moves, `∂mean/∂x_i = c_i s_i / Σ c s` (shares summing to 1).
     pub levers: Vec<IssueLevers>,
@@ -38,6 +40,41 @@ pub struct IssueLevers {
     pub issue: String,
     /// `(actor, c·s / Σ c·s)`, largest first (ties: table order).
     pub shares: Vec<(String, f64)>,
+}
+
+/// Which stated spreads a forecast samples: those on the inputs of the actors it forecasts with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpreadUse {
+    /// Spreads on inputs the forecast uses (ideal points, saliences, capabilities).
+    pub sampled: usize,
+    /// Actors whose stated spreads the forecast cannot use, because it leaves them out
+    /// (observers, actors without positions on a scale): `(actor, spreads stated)`.
+    pub ignored: Vec<(String, usize)>,
+}
+
+/// [`SpreadUse`] of a scenario, given the table the forecast runs on.
+pub fn spread_use(scenario: &Scenario, table: &ForecastTable) -> SpreadUse {
+    let mut out = SpreadUse { sampled: 0, ignored: Vec::new() };
+    for a in &scenario.actors {
+        let mut n = usize::from(a.capability_spread.is_some());
+        if let detente_core::Utility::Spatial(sp) = &a.preferences.utility {
+            n += sp
+                .positions
+                .iter()
+                .flatten()
+                .map(|p| usize::from(p.ideal_spread.is_some()) + usize::from(p.salience_spread.is_some()))
+                .sum::<usize>();
+        }
+        if n == 0 {
+            continue;
+        }
+        if table.actor_index(&a.id).is_some() {
+            out.sampled += n;
+        } else {
+            out.ignored.push((a.id.clone(), n));
+        }
+    }
+    out
 }
 
 /// The levers of every forecast issue (skipped issues have none).
@@ -68,6 +105,7 @@ pub fn forecast_scenario(scenario: &Scenario, model: &Model, runs: Option<usize>
         mean: forecast_table(&table, &Model::Mean)?,
         median: forecast_table(&table, &Model::Median)?,
         monte_carlo: runs.map(|n| monte_carlo(&table, model, &uncertainty, n, seed)).transpose()?,
+        spreads: spread_use(scenario, &table),
         levers: levers(&table),
     })
 }

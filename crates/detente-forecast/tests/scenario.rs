@@ -63,6 +63,18 @@ fn observers_and_non_spatial_actors_are_left_out() {
 }
 
 #[test]
+fn the_spreads_of_actors_left_out_are_reported_not_silently_dropped() {
+    let mut s = common::reference_scenario();
+    let all = detente_forecast::spread_use(&s, &ForecastTable::from_scenario(&s).unwrap());
+    assert!(all.sampled >= 4 && all.ignored.is_empty(), "{all:?}");
+    // europe (a capability and a nato spread) becomes an observer: the forecast leaves it out
+    s.actors[3].role = Role::Observer;
+    let some = detente_forecast::spread_use(&s, &ForecastTable::from_scenario(&s).unwrap());
+    assert_eq!(some.ignored, vec![("europe".to_string(), 2)]);
+    assert_eq!(some.sampled + 2, all.sampled);
+}
+
+#[test]
 fn an_issue_nobody_takes_a_position_on_is_skipped_with_a_note() {
     let mut s = common::reference_scenario();
     for a in &mut s.actors {

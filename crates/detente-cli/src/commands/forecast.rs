@@ -85,46 +85,19 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Err(Failure::Input(format!("--runs: expected at most {MAX_RUNS} runs, got {n}")));
     }
     let model = model_of(req)?;
-    let (stated, notes) = if req.runs.is_some() { spread_notes(&loaded.scenario) } else { (0, Vec::new()) };
     let report =
         forecast_scenario(&loaded.scenario, &model, req.runs, req.seed).map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
     if opts.json {
         print_serialized(&Output { scenario: &loaded.scenario.meta.id, variant: opts.variant, report: &report });
         return Ok(());
     }
-    out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, stated == 0));
-    for n in &notes {
-        outln!("note: {n}");
+    out!("{}", render_text(&loaded.scenario, opts.variant, &report, req.rounds, report.spreads.sampled == 0));
+    if report.monte_carlo.is_some() {
+        for (a, _) in &report.spreads.ignored {
+            outln!("note: the spread on {a}'s inputs is ignored: the forecast leaves {a} out");
+        }
     }
     Ok(())
-}
-
-/// How many spreads the scenario states on inputs the forecast uses, and a note for each actor
-/// whose spreads it ignores (observers and non-spatial actors are left out of the forecast).
-/// Spreads travel with the scenario: a variant that moves a value moved its spread along.
-fn spread_notes(scenario: &Scenario) -> (usize, Vec<String>) {
-    let Ok(table) = detente_forecast::ForecastTable::from_scenario(scenario) else { return (0, Vec::new()) };
-    let (mut used, mut notes) = (0, Vec::new());
-    for a in &scenario.actors {
-        let mut n = usize::from(a.capability_spread.is_some());
-        if let detente_core::Utility::Spatial(sp) = &a.preferences.utility {
-            n += sp
-                .positions
-                .iter()
-                .flatten()
-                .map(|p| usize::from(p.ideal_spread.is_some()) + usize::from(p.salience_spread.is_some()))
-                .sum::<usize>();
-        }
-        if n == 0 {
-            continue;
-        }
-        if table.actor_index(&a.id).is_some() {
-            used += n;
-        } else {
-            notes.push(format!("the spread on {}'s inputs is ignored: the forecast leaves {} out", a.id, a.id));
-        }
-    }
-    (used, notes)
 }
 
 fn num(x: f64) -> String {
