@@ -704,6 +704,21 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
                     None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
                 }
             }
+            @if let Some(first) = fs.presets.first() {
+                h3 { "The expected-utility model under each preset (" (fs.cases.first().map_or("", |c| c.case.as_str())) ")" }
+                p.note { "The model's published descriptions leave choices open; each preset is one reading that reproduces a published code (docs/forecasting.md). Final median and nearest option." }
+                div.scroll { table {
+                    tr { th { "issue" } @for p in &fs.presets { th { (p.preset) } } }
+                    @for (k, (issue, _, _)) in first.issues.iter().enumerate() {
+                        tr {
+                            td { (issue) }
+                            @for p in &fs.presets {
+                                td { (p.issues.get(k).map_or("-".into(), |(_, x, o)| format!("{x:.0} {}", o.as_deref().unwrap_or("")))) }
+                            }
+                        }
+                    }
+                } }
+            }
             @if !f.trajectories.is_empty() {
                 h3 { "The expected-utility model round by round (" (fs.cases.first().map_or("", |c| c.case.as_str())) ")" }
                 div.grid { @for fig in &f.trajectories { (fig.markup()) } }

@@ -81,6 +81,9 @@ pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
     simulation(&mut out, r, opts);
     opening(&mut out, r);
     forecast(&mut out, r, opts);
+    if opts.full {
+        presets(&mut out, &r.forecast);
+    }
     robustness(&mut out, r, opts);
     if !opts.full {
         out.push_str("\n(--full prints every table; --html FILE writes the report with its plots; --json the data)\n");
@@ -520,6 +523,31 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
             let _ = writeln!(out, "skipped {issue}: {why}");
         }
     }
+}
+
+/// The expected-utility forecast under every preset (`--full`).
+fn presets(out: &mut String, f: &detente_study::ForecastSection) {
+    let Some(first) = f.presets.first() else { return };
+    let _ = write!(
+        out,
+        "\nThe expected-utility model under each preset ({}): final median / nearest option\n\n",
+        f.cases.first().map_or("", |c| c.case.as_str())
+    );
+    let mut header = vec!["issue".to_string()];
+    header.extend(f.presets.iter().map(|p| p.preset.to_string()));
+    let rows: Vec<Vec<String>> = first
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, (issue, _, _))| {
+            let mut row = vec![issue.clone()];
+            row.extend(f.presets.iter().map(|p| {
+                p.issues.get(k).map_or("-".into(), |(_, x, o)| format!("{x:.0} {}", o.as_deref().unwrap_or("")).trim_end().to_string())
+            }));
+            row
+        })
+        .collect();
+    out.push_str(&table(&header, &rows));
 }
 
 fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {

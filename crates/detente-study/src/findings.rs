@@ -259,6 +259,26 @@ fn forecast_sentences(report: &StudyReport) -> Vec<String> {
         s.push('.');
         out.push(s);
     }
+    // How much the expected-utility forecast depends on the reading of the model.
+    if let Some(first) = f.presets.first() {
+        let split: Vec<String> = first
+            .issues
+            .iter()
+            .enumerate()
+            .filter(|(k, (_, _, option))| f.presets.iter().skip(1).any(|p| p.issues.get(*k).is_some_and(|x| x.2 != *option)))
+            .map(|(_, (issue, _, _))| issue.clone())
+            .collect();
+        if !split.is_empty() {
+            let names: Vec<String> = f.presets.iter().map(|p| p.preset.to_string()).collect();
+            out.push(format!(
+                "The expected-utility forecast depends on how the model is read: {} of {} issues change option between its presets ({}, which reproduce different published codes): {}.",
+                split.len(),
+                first.issues.len(),
+                names.join(", "),
+                list(&split)
+            ));
+        }
+    }
     if !f.left_out.is_empty() {
         let who: Vec<String> = f.left_out.iter().map(|(a, why)| format!("{a} ({why})")).collect();
         out.push(format!("The spatial models leave out {}.", list(&who)));

@@ -49,6 +49,15 @@ pub struct Disagreement {
     pub same_option: bool,
 }
 
+/// The expected-utility model under one preset (one reading of the model's ambiguous rules).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PresetForecast {
+    /// Preset name (`scholz_code`, `scholz_paper`, `dmasad`, `no_move_conflict`).
+    pub preset: &'static str,
+    /// Per forecast issue: `(issue, final median, nearest option)`.
+    pub issues: Vec<(String, f64, Option<String>)>,
+}
+
 /// The forecast section.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastSection {
@@ -62,6 +71,21 @@ pub struct ForecastSection {
     pub trajectories: Vec<IssueTrajectory>,
     /// The first case's model disagreement per issue, widest first.
     pub disagreement: Vec<Disagreement>,
+    /// The first case's expected-utility forecast under every preset: how much it depends on
+    /// how the model is read (the presets reproduce different published codes).
+    pub presets: Vec<PresetForecast>,
+}
+
+/// The expected-utility forecast of `s` under every preset.
+pub(crate) fn presets(s: &Scenario) -> Vec<PresetForecast> {
+    let Ok(table) = ForecastTable::from_scenario(s) else { return Vec::new() };
+    EuPreset::ALL
+        .iter()
+        .filter_map(|p| {
+            let f = detente_forecast::forecast_table(&table, &Model::Eu(p.params())).ok()?;
+            Some(PresetForecast { preset: p.as_str(), issues: f.issues.into_iter().map(|i| (i.issue, i.value, i.option)).collect() })
+        })
+        .collect()
 }
 
 /// Actors a forecast leaves out, with the reason.
@@ -158,6 +182,7 @@ pub(crate) fn section(cases: &[(String, Scenario)]) -> ForecastSection {
         left_out: first.map(left_out).unwrap_or_default(),
         trajectories: first.and_then(|s| trajectories(s).ok()).unwrap_or_default(),
         disagreement: out.first().and_then(|c| c.comparison.as_ref()).map(disagreement).unwrap_or_default(),
+        presets: first.map(presets).unwrap_or_default(),
         cases: out,
     }
 }
