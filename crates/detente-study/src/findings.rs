@@ -149,7 +149,10 @@ fn protocols_sentence(c: &CaseRuns) -> Option<String> {
     }
     s.push('.');
     if !none.is_empty() {
-        s.push_str(&format!(" {} end{} without one.", list(&none), if none.len() == 1 { "s" } else { "" }));
+        let names = list(&none);
+        let mut chars = names.chars();
+        let names = chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+        s.push_str(&format!(" {names} end{} without one.", if none.len() == 1 { "s" } else { "" }));
     }
     let skipped: Vec<String> = c.runs.iter().filter_map(|r| r.not_run.as_ref().map(|w| format!("{} ({w})", r.protocol.label()))).collect();
     if !skipped.is_empty() {
@@ -194,17 +197,23 @@ fn variant_sentence(report: &StudyReport, k: usize) -> Option<Finding> {
     let runs = |id: &str| report.simulation.cases.iter().find(|c| c.case == id);
     let mut sims_same = true;
     if let (Some(b), Some(v)) = (runs(base_id), runs(&case.id)) {
+        let mut changed = Vec::new();
         for (x, y) in b.runs.iter().zip(&v.runs) {
             if x.same_result(y) {
                 continue;
             }
             sims_same = false;
             let label = y.protocol.label();
-            parts.push(match (x.agreed, y.agreed) {
-                (false, true) => format!("lets {label} reach a deal"),
-                (true, false) => format!("{label} no longer reaches a deal"),
-                _ => format!("changes the {label} result"),
-            });
+            match (x.agreed, y.agreed) {
+                (false, true) => parts.push(format!("lets {label} reach a deal")),
+                (true, false) => parts.push(format!("{label} no longer reaches a deal")),
+                _ => changed.push(label.to_string()),
+            }
+        }
+        match changed.len() {
+            0 => {}
+            1 => parts.push(format!("changes the {} result", changed[0])),
+            _ => parts.push(format!("changes the {} results", list(&changed))),
         }
     }
     let fc = report.forecast.cases.iter().find(|c| c.case == case.id);
