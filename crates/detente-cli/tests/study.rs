@@ -113,3 +113,14 @@ fn the_utility_space_shows_the_pair_asked_for() {
         assert!(stderr(&o).contains(needle), "{pair}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_variant_studied_alone_says_which_and_what_it_changes() {
+    // the briefing wraps at 100 columns: compare with the line breaks folded
+    let text = study(&["--variant", "us_steps_back", "--runs", "0"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Studied alone: the what-if us_steps_back (The US steps back from the security guarantee): security_guarantee loses"),
+        "{text}"
+    );
+    assert!(text.contains("31,208 of 81,648 possible deals do"), "the variant's own space: {text}");
+}

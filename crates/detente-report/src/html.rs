@@ -142,7 +142,11 @@ pub fn render(r: &StudyReport, source: &str) -> String {
     let figures = Figures::of(r);
     let s = &r.scenario;
     let whatifs = r.cases.iter().filter(|c| c.id != "base").count();
+    let alone = r.cases.first().filter(|c| c.id != "base");
     let body = html! {
+                    @if let Some(c) = alone {
+                        p.assumptions { strong { "Studied alone: the what-if " (c.id) } @if let Some(t) = &c.title { " (" (t) ")" } ": " (c.changes.join("; ")) "." }
+                    }
                     (contents(r, &figures))
                     section #findings {
                         h2 { "Findings" }

@@ -68,6 +68,10 @@ pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
     if let Some(a) = &s.assumptions {
         out.push_str(&wrap(a, "Assumptions: ", "  "));
     }
+    if let Some(c) = r.cases.first().filter(|c| c.id != "base") {
+        let title = c.title.as_deref().map_or(String::new(), |t| format!(" ({t})"));
+        out.push_str(&wrap(&format!("Studied alone: the what-if {}{title}: {}.", c.id, c.changes.join("; ")), "", "  "));
+    }
 
     heading(&mut out, "Findings");
     for (k, f) in r.findings.iter().enumerate() {
