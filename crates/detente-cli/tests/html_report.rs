@@ -149,3 +149,15 @@ fn a_lens_page_refuses_options_it_would_ignore() {
         assert!(!html.exists(), "nothing is written when the command is refused");
     }
 }
+
+#[test]
+fn the_same_study_writes_the_same_page() {
+    // No clock, no random names: the page is a function of the scenario, the options and the seed.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.html"), dir.path().join("b.html"));
+    for p in [&a, &b] {
+        let o = detente(&["study", "--runs", "5", "--seed", "2", "--html", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}

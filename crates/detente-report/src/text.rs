@@ -427,7 +427,11 @@ fn opening(out: &mut String, r: &StudyReport) {
                             d.party.clone(),
                             d.without.map_or("-".into(), u3),
                             d.with.map_or("-".into(), u3),
-                            if ch.is_empty() { "(same demand)".into() } else { format!("{} issue(s), below", ch.len()) },
+                            if ch.is_empty() {
+                                "(same demand)".into()
+                            } else {
+                                format!("{} issue{} (below)", ch.len(), if ch.len() == 1 { "" } else { "s" })
+                            },
                         ]
                     })
                     .collect();
