@@ -8,7 +8,7 @@ use crate::plot::{self, BINS_PER_AXIS};
 use detente_study::findings::{percent, thousands};
 use detente_study::{
     CaseDeal, CaseRuns, Concessions, Deal, DealPage, ForecastPage, IssueSummary, IssueTrajectory, ModelComparison, NegotiationReport,
-    Robustness, Run, ScenarioSummary, Section, StudyReport, UtilitySpace,
+    PartyShare, Robustness, Run, ScenarioSummary, Section, StudyReport, Term, UtilitySpace,
 };
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -416,20 +416,25 @@ fn run_cell(run: &Run) -> String {
     }
 }
 
-fn deal_columns(deals: &[(String, &Deal)]) -> Markup {
-    let Some((_, first)) = deals.first() else { return html! {} };
+/// The bargaining solutions side by side: their terms, then what each party gets and gives up.
+fn solution_columns(deals: &[(String, &Deal)]) -> Markup {
+    deal_columns(&deals.iter().map(|(l, d)| (l.clone(), d.terms.as_slice(), d.parties.as_slice())).collect::<Vec<_>>())
+}
+
+/// Deals side by side, issue by issue: `(column label, terms, each party's share)` (shares may
+/// be empty, e.g. for a protocol's deal).
+fn deal_columns(deals: &[(String, &[Term], &[PartyShare])]) -> Markup {
+    let Some((_, first, shares)) = deals.first() else { return html! {} };
     html! {
         div.scroll { table {
-            tr { th { "issue" } @for (l, _) in deals { th { (l) } } }
-            @for (k, t) in first.terms.iter().enumerate() {
-                tr { td { (t.issue) } @for (_, d) in deals { td { (d.terms.get(k).map_or("-", |x| x.value.as_str())) } } }
+            tr { th { "issue" } @for (l, _, _) in deals { th { (l) } } }
+            @for (k, t) in first.iter().enumerate() {
+                tr { td { (t.issue) } @for (_, d, _) in deals { td { (d.get(k).map_or("-", |x| x.value.as_str())) } } }
             }
-            @if !first.parties.is_empty() {
-                @for (p, share) in first.parties.iter().enumerate() {
-                    tr {
-                        td.small { (share.party) " utility (gives up)" }
-                        @for (_, d) in deals { td.num { (d.parties.get(p).map_or("-".into(), |x| format!("{} ({})", u3(x.utility), u3(x.gives_up)))) } }
-                    }
+            @for (p, share) in shares.iter().enumerate() {
+                tr {
+                    td.small { (share.party) " utility (gives up)" }
+                    @for (_, _, s) in deals { td.num { (s.get(p).map_or("-".into(), |x| format!("{} ({})", u3(x.utility), u3(x.gives_up)))) } }
                 }
             }
         } }
@@ -467,7 +472,7 @@ fn deal_section(r: &StudyReport, f: &Figures) -> Markup {
             } }
             @for (case, why) in &r.deal.not_analysed { p.note { (case) ": not analysed: " (why) } }
             @if let Some(d) = first { h3 { "The bargaining solutions (" (d.case) ")" } }
-            (deal_columns(&deals))
+            (solution_columns(&deals))
             @if let Some(fig) = &f.utility_space { (fig.markup()) }
             @if let Section::NotRun { reason } = &r.deal.utility_space { p.note { "No utility-space plot: " (reason) } }
         }
@@ -530,41 +535,37 @@ fn concessions(r: &StudyReport) -> Vec<Figure> {
 }
 
 fn concession_figure(con: &Concessions, id: String, label: &str, case: &str, summary: &str) -> Figure {
-    {
-        {
-            let texts = con.kind == "texts";
-            let parties = con
-                .curves
-                .iter()
-                .zip(&con.reservations)
-                .map(|(curve, &res)| {
-                    let pts: Vec<(f64, f64)> = curve.points.iter().map(|&(t, u)| (f64::from(t), u)).collect();
-                    plot::ConcessionSeries {
-                        party: curve.party.clone(),
-                        own_offers: if texts { Vec::new() } else { pts.clone() },
-                        standing_text: if texts { pts } else { Vec::new() },
-                        reservation: Some(res),
-                    }
-                })
-                .collect();
-            let input = plot::ConcessionCurves {
-                title: format!("Concessions: {label} ({case})"),
-                parties,
-                agreement_round: con.agreed_round.map(f64::from),
-            };
-            let what = if texts {
-                "the utility to each party of the last text the mediator put forward in each round"
-            } else {
-                "each party's offers in its own utility"
-            };
-            Figure::new(
-                id,
-                format!("Concessions, {label}"),
-                format!("{label}: {what}, round by round, with each walk-away value; {summary}."),
-                plot::concession_curves(&input),
-            )
-        }
-    }
+    let texts = con.kind == "texts";
+    let parties = con
+        .curves
+        .iter()
+        .zip(&con.reservations)
+        .map(|(curve, &res)| {
+            let pts: Vec<(f64, f64)> = curve.points.iter().map(|&(t, u)| (f64::from(t), u)).collect();
+            plot::ConcessionSeries {
+                party: curve.party.clone(),
+                own_offers: if texts { Vec::new() } else { pts.clone() },
+                standing_text: if texts { pts } else { Vec::new() },
+                reservation: Some(res),
+            }
+        })
+        .collect();
+    let input = plot::ConcessionCurves {
+        title: format!("Concessions: {label} ({case})"),
+        parties,
+        agreement_round: con.agreed_round.map(f64::from),
+    };
+    let what = if texts {
+        "the utility to each party of the last text the mediator put forward in each round"
+    } else {
+        "each party's offers in its own utility"
+    };
+    Figure::new(
+        id,
+        format!("Concessions, {label}"),
+        format!("{label}: {what}, round by round, with each walk-away value; {summary}."),
+        plot::concession_curves(&input),
+    )
 }
 
 fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
@@ -593,12 +594,11 @@ fn simulation_section(r: &StudyReport, f: &Figures) -> Markup {
                 "Utilities are of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance in utility space to the nearest point of the rational Pareto frontier and to the Nash point. "
                 "Cases with identical results are shown once." }
             @for c in r.simulation.cases.iter().filter(|c| c.same_as.is_none()) {
-                h3 { (group_names(&c.case, r.simulation.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())))) }
+                h3 { (crate::same_group(&c.case, r.simulation.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref()))).join(", ")) }
                 @if let Some(e) = &c.error { p.note { (e) } } @else {
                     (runs_table(c, &actors))
-                    @let deals: Vec<(String, Deal)> = c.runs.iter().filter_map(|x| x.deal.clone().map(|t| (x.protocol.label().to_string(), Deal { outcome: 0, terms: t, parties: Vec::new() }))).collect();
-                    @let refs: Vec<(String, &Deal)> = deals.iter().map(|(l, d)| (l.clone(), d)).collect();
-                    (deal_columns(&refs))
+                    @let deals: Vec<(String, &[Term], &[PartyShare])> = c.runs.iter().filter_map(|x| x.deal.as_deref().map(|t| (x.protocol.label().to_string(), t, &[][..]))).collect();
+                    (deal_columns(&deals))
                 }
             }
             @if !f.concessions.is_empty() {
@@ -702,7 +702,7 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
                 "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean) and KTAB's Spatial Model of Politics." }
             @for (a, why) in &fs.left_out { p.note { (a) " is left out: " (why) "." } }
             @for c in fs.cases.iter().filter(|c| c.same_as.is_none()) {
-                h3 { (group_names(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())))) }
+                h3 { (crate::same_group(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref()))).join(", ")) }
                 @match &c.comparison {
                     Some(cmp) => (comparison_table(cmp, &c.changed)),
                     None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
@@ -855,11 +855,6 @@ fn robustness_section(r: &StudyReport, f: &Figures) -> Markup {
     }
 }
 
-/// A case and the cases whose results are the same as its own (`same_as` it).
-fn group_names<'a>(id: &'a str, cases: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> String {
-    std::iter::once(id).chain(cases.filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect::<Vec<_>>().join(", ")
-}
-
 fn interval(p: &detente_study::Probability) -> String {
     format!("{:.1}–{:.1} %", p.lo * 100.0, p.hi * 100.0)
 }
@@ -942,7 +937,7 @@ pub fn analysis(p: &DealPage, source: &str) -> String {
             }
             p.note { "Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share of its possible gain (NegMAS definitions); "
                 (d.frontier_size) " points on the Pareto frontier of " (d.parties.join(", ")) "." }
-            (deal_columns(&deals))
+            (solution_columns(&deals))
             @if let Some(f) = &figure { (f.markup()) }
             @if let Section::NotRun { reason } = &p.utility_space { p.note { "No utility-space plot: " (reason) } }
         }

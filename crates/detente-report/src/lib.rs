@@ -7,4 +7,10 @@ pub mod table;
 pub mod text;
 
 pub use table::table;
+
+/// The case `id` and the cases whose results are the same as its own (`same_as` it), in report
+/// order: how every printer shows identical results once. `cases` yields `(case, same_as)`.
+pub(crate) fn same_group<'a>(id: &'a str, cases: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Vec<&'a str> {
+    std::iter::once(id).chain(cases.filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect()
+}
 pub use text::{render as render_text, TextOptions};

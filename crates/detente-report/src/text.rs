@@ -4,7 +4,7 @@
 
 use crate::table::table;
 use detente_study::findings::{percent, thousands};
-use detente_study::{CaseDeal, CaseRuns, Deal, Run, Section, StudyReport};
+use detente_study::{CaseDeal, CaseRuns, Deal, Run, Section, StudyReport, Term};
 use std::fmt::Write;
 
 /// How to print.
@@ -187,17 +187,17 @@ fn groups<'a, T: PartialEq>(items: impl Iterator<Item = (&'a str, T)>) -> Vec<(V
     out
 }
 
-fn deal_table(deals: &[(String, &Deal)]) -> String {
+/// Deals side by side, issue by issue: `(column label, terms)`.
+fn deal_table(deals: &[(String, &[Term])]) -> String {
     let Some((_, first)) = deals.first() else { return String::new() };
     let mut header = vec!["issue".to_string()];
     header.extend(deals.iter().map(|(l, _)| l.clone()));
     let rows: Vec<Vec<String>> = first
-        .terms
         .iter()
         .enumerate()
         .map(|(k, t)| {
             let mut row = vec![t.issue.clone()];
-            row.extend(deals.iter().map(|(_, d)| d.terms.get(k).map_or("-".into(), |x| x.value.clone())));
+            row.extend(deals.iter().map(|(_, d)| d.get(k).map_or("-".into(), |x| x.value.clone())));
             row
         })
         .collect();
@@ -283,7 +283,7 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
     }
     if !deals.is_empty() && opts.full {
         out.push('\n');
-        out.push_str(&deal_table(&deals));
+        out.push_str(&deal_table(&deals.iter().map(|(l, d)| (l.clone(), d.terms.as_slice())).collect::<Vec<_>>()));
         if let Some((label, d)) = deals.first() {
             let who: Vec<String> = d
                 .parties
@@ -292,12 +292,10 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
                 .collect();
             out.push_str(&wrap(&format!("{label}: {}.", who.join("; ")), "", "  "));
         }
-        if opts.full {
-            for (label, d) in deals.iter().skip(1) {
-                let who: Vec<String> =
-                    d.parties.iter().map(|p| format!("{} {} (gives up {})", p.party, u3(p.utility), u3(p.gives_up))).collect();
-                out.push_str(&wrap(&format!("{label}: {}.", who.join("; ")), "", "  "));
-            }
+        for (label, d) in deals.iter().skip(1) {
+            let who: Vec<String> =
+                d.parties.iter().map(|p| format!("{} {} (gives up {})", p.party, u3(p.utility), u3(p.gives_up))).collect();
+            out.push_str(&wrap(&format!("{label}: {}.", who.join("; ")), "", "  "));
         }
     }
 }
@@ -333,17 +331,7 @@ fn short(run: &Run) -> String {
 
 /// The cases of each group of identical results: the representative first.
 fn case_groups<'a>(ids: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Vec<Vec<&'a str>> {
-    ids.clone()
-        .filter(|(_, same)| same.is_none())
-        .map(|(id, _)| std::iter::once(id).chain(ids.clone().filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect())
-        .collect()
-}
-
-fn deals_of(c: &CaseRuns) -> Vec<(String, Deal)> {
-    c.runs
-        .iter()
-        .filter_map(|x| x.deal.clone().map(|t| (x.protocol.label().to_string(), Deal { outcome: 0, terms: t, parties: Vec::new() })))
-        .collect()
+    ids.clone().filter(|(_, same)| same.is_none()).map(|(id, _)| crate::same_group(id, ids.clone())).collect()
 }
 
 fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
@@ -389,14 +377,14 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
             continue;
         }
         out.push_str(&runs_table(c, &actors));
-        let deals = deals_of(c);
+        let deals: Vec<(String, &[Term])> =
+            c.runs.iter().filter_map(|x| x.deal.as_deref().map(|t| (x.protocol.label().to_string(), t))).collect();
         if !deals.is_empty() && !opts.full {
             out.push_str("(--full prints each protocol's deal issue by issue)\n");
         }
         if !deals.is_empty() && opts.full {
-            let refs: Vec<(String, &Deal)> = deals.iter().map(|(l, d)| (l.clone(), d)).collect();
             out.push('\n');
-            out.push_str(&deal_table(&refs));
+            out.push_str(&deal_table(&deals));
         }
     }
 }
@@ -473,9 +461,7 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
         if c.same_as.is_some() {
             continue;
         }
-        let also: Vec<&str> = f.cases.iter().filter(|x| x.same_as.as_deref() == Some(&c.case)).map(|x| x.case.as_str()).collect();
-        let mut cases = vec![c.case.as_str()];
-        cases.extend(also);
+        let cases = crate::same_group(&c.case, f.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref())));
         let _ = write!(
             out,
             "\n{}\n{}",

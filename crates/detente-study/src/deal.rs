@@ -155,6 +155,26 @@ pub struct UtilitySpace {
     pub marks: Vec<Mark>,
 }
 
+impl UtilitySpace {
+    /// Marks outcome `outcome` of `s` (the scenario the space was drawn from) as `label`.
+    pub(crate) fn mark(&mut self, s: &Scenario, label: &str, outcome: u64) {
+        let (Some(x), Some(y), Some(o)) = (s.actor_index(&self.x_party), s.actor_index(&self.y_party), s.space.outcome_at(outcome)) else {
+            return;
+        };
+        let (a, b) = (s.actors[x].preferences.utility(&s.space, &o), s.actors[y].preferences.utility(&s.space, &o));
+        self.marks.push(Mark { label: label.into(), x: a, y: b });
+    }
+
+    /// Marks the Nash and Kalai–Smorodinsky deals of `d`, an analysis of `s`.
+    pub(crate) fn mark_solutions(&mut self, s: &Scenario, d: &CaseDeal) {
+        for (label, deal) in [("Nash", &d.nash), ("Kalai-Smorodinsky", &d.kalai_smorodinsky)] {
+            if let Some(deal) = deal {
+                self.mark(s, label, deal.outcome);
+            }
+        }
+    }
+}
+
 /// The most outcomes the utility-space picture enumerates.
 pub const UTILITY_SPACE_LIMIT: u64 = 4_000_000;
 const BINS: usize = 100;
@@ -235,12 +255,7 @@ pub fn page(s: &Scenario, case: &str) -> Result<DealPage, String> {
         Some((x, y)) => match utility_space(s, x, y) {
             Err(reason) => crate::Section::NotRun { reason },
             Ok(mut u) => {
-                for (label, d) in [("Nash", &deal.nash), ("Kalai-Smorodinsky", &deal.kalai_smorodinsky)] {
-                    if let Some(o) = d.as_ref().and_then(|d| s.space.outcome_at(d.outcome)) {
-                        let (a, b) = (s.actors[x].preferences.utility(&s.space, &o), s.actors[y].preferences.utility(&s.space, &o));
-                        u.marks.push(Mark { label: label.into(), x: a, y: b });
-                    }
-                }
+                u.mark_solutions(s, &deal);
                 crate::Section::Ran(u)
             }
         },

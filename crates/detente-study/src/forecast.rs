@@ -4,7 +4,7 @@
 use detente_core::{Scenario, Utility};
 use detente_forecast::baseline::weighted_median;
 use detente_forecast::eu::EuPreset;
-use detente_forecast::{compare_models, forecast_scenario, ForecastTable, Model, ModelComparison};
+use detente_forecast::{compare_models, forecast_table, ForecastTable, Model, ModelComparison};
 use serde::Serialize;
 
 /// The models side by side on one case.
@@ -82,7 +82,7 @@ pub(crate) fn presets(s: &Scenario) -> Vec<PresetForecast> {
     EuPreset::ALL
         .iter()
         .filter_map(|p| {
-            let f = detente_forecast::forecast_table(&table, &Model::Eu(p.params())).ok()?;
+            let f = forecast_table(&table, &Model::Eu(p.params())).ok()?;
             Some(PresetForecast { preset: p.as_str(), issues: f.issues.into_iter().map(|i| (i.issue, i.value, i.option)).collect() })
         })
         .collect()
@@ -109,10 +109,12 @@ pub fn left_out(s: &Scenario) -> Vec<(String, String)> {
 /// The EU trajectories of a scenario (preset `scholz_code`): positions and the weighted-median
 /// forecast per round.
 pub(crate) fn trajectories(s: &Scenario) -> Result<Vec<IssueTrajectory>, String> {
+    // The model alone on the table (no baselines, levers or spread counts: robustness runs
+    // call this on every draw).
     let table = ForecastTable::from_scenario(s).map_err(|e| e.to_string())?;
-    let report = forecast_scenario(s, &Model::Eu(EuPreset::ScholzCode.params()), None, 0).map_err(|e| e.to_string())?;
+    let forecast = forecast_table(&table, &Model::Eu(EuPreset::ScholzCode.params())).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for f in &report.forecast.issues {
+    for f in &forecast.issues {
         let Some(tr) = &f.trajectory else { continue };
         let Some(k) = table.issue_index(&f.issue) else { continue };
         let weights: Vec<f64> = tr

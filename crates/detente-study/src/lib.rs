@@ -158,7 +158,7 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
     if config.runs > MAX_RUNS {
         return Err(StudyError::TooManyRuns(config.runs));
     }
-    let mut cases: Vec<(String, Scenario)> = match &config.variant {
+    let cases: Vec<(String, Scenario)> = match &config.variant {
         Some(v) => vec![(v.clone(), scenario.with_variant(v)?)],
         None => {
             let mut c = vec![("base".to_string(), scenario.clone())];
@@ -168,7 +168,6 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
             c
         }
     };
-    cases.shrink_to_fit();
     let summaries = cases
         .iter()
         .map(|(label, s)| {
@@ -216,7 +215,14 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
     let utility_space = match (cases.first(), pair) {
         (Some((_, s)), Some((x, y))) => match deal::utility_space(s, x, y) {
             Ok(mut u) => {
-                marks(s, &analysed[0].1, &runs[0], &mut u);
+                if let Ok((d, _)) = &analysed[0].1 {
+                    u.mark_solutions(s, d);
+                }
+                for r in &runs[0].runs {
+                    if let Some(o) = r.simulation.as_ref().and_then(|sim| sim.agreement) {
+                        u.mark(s, r.protocol.label(), o);
+                    }
+                }
                 Section::Ran(u)
             }
             Err(reason) => Section::NotRun { reason },
@@ -263,24 +269,4 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
     };
     report.findings = findings::findings(&report);
     Ok(report)
-}
-
-/// Marks the bargaining solutions and each protocol's result in the utility-space picture.
-fn marks(s: &Scenario, analysed: &Analysed, runs: &CaseRuns, u: &mut UtilitySpace) {
-    let (Some(x), Some(y)) = (s.actor_index(&u.x_party), s.actor_index(&u.y_party)) else { return };
-    let pair = |outcome: u64| {
-        s.space.outcome_at(outcome).map(|o| (s.actors[x].preferences.utility(&s.space, &o), s.actors[y].preferences.utility(&s.space, &o)))
-    };
-    if let Ok((d, _)) = analysed {
-        for (label, deal) in [("Nash", &d.nash), ("Kalai-Smorodinsky", &d.kalai_smorodinsky)] {
-            if let Some((a, b)) = deal.as_ref().and_then(|d| pair(d.outcome)) {
-                u.marks.push(Mark { label: label.into(), x: a, y: b });
-            }
-        }
-    }
-    for r in &runs.runs {
-        if let Some((a, b)) = r.simulation.as_ref().and_then(|sim| sim.agreement).and_then(pair) {
-            u.marks.push(Mark { label: r.protocol.label().into(), x: a, y: b });
-        }
-    }
 }

@@ -7,6 +7,7 @@
 use crate::simulation::{prepare, status_text};
 use detente_agents::{participants, simulate, Protocol, Simulation, SimulationSpec};
 use detente_core::{Opening, Patch, Scenario};
+use detente_protocol::PreparedScenario;
 use serde::Serialize;
 
 /// One issue on which a party's final demand changed.
@@ -120,8 +121,11 @@ fn one_test(
         seed,
         ..Default::default()
     };
-    let run = |x: &Scenario| -> Result<Simulation, String> { simulate(x, &prepare(x)?, &spec).map_err(|e| e.to_string()) };
-    let (without, with) = (run(base)?, run(s)?);
+    // An opening changes no preferences: the variant reuses the base's prepared utilities.
+    let prepared_base = prepare(base)?;
+    let prepared = PreparedScenario::update(&prepared_base, base, s).map(std::sync::Arc::new).map_err(|e| e.to_string())?;
+    let without = simulate(base, &prepared_base, &spec).map_err(|e| e.to_string())?;
+    let with = simulate(s, &prepared, &spec).map_err(|e| e.to_string())?;
     let mut demands = Vec::new();
     for (k, &i) in seat.iter().enumerate() {
         let a = &s.actors[i];

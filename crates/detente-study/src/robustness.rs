@@ -126,7 +126,7 @@ fn set_input(s: &mut Scenario, input: &UncertainInput, x: f64) {
 /// What the study concludes on one scenario, in the terms the robustness section counts.
 #[derive(Debug, Clone, PartialEq)]
 struct Snapshot {
-    zone_exists: Option<bool>,
+    /// Deals that beat walking away for every required party (`None`: not analysed).
     zone_size: Option<u64>,
     /// The Nash deal's option per issue.
     nash: Option<Vec<String>>,
@@ -142,6 +142,13 @@ struct Snapshot {
 struct Origin<'a> {
     scenario: &'a Scenario,
     prepared: Option<Arc<PreparedScenario>>,
+}
+
+impl Snapshot {
+    /// Does a deal beat walking away for every required party?
+    fn zone_exists(&self) -> Option<bool> {
+        self.zone_size.map(|n| n > 0)
+    }
 }
 
 fn snapshot(s: &Scenario, origin: &Origin<'_>, seed: u64) -> Snapshot {
@@ -169,7 +176,6 @@ fn snapshot(s: &Scenario, origin: &Origin<'_>, seed: u64) -> Snapshot {
         })
         .collect();
     Snapshot {
-        zone_exists: analysis.as_ref().map(|a| a.zone_count > 0),
         zone_size: analysis.as_ref().map(|a| a.zone_count),
         nash,
         agreed,
@@ -297,8 +303,8 @@ fn shares(issues: &[String], stated: Option<&Vec<String>>, runs: &[Option<Vec<St
 /// Compares two snapshots and says what changed, in words.
 fn changes(s: &Scenario, base: &Snapshot, other: &Snapshot, at: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if base.zone_exists != other.zone_exists {
-        out.push(match other.zone_exists {
+    if base.zone_exists() != other.zone_exists() {
+        out.push(match other.zone_exists() {
             Some(true) => format!("{at}: a deal beats walking away"),
             _ => format!("{at}: no deal beats walking away for every required party"),
         });
@@ -348,12 +354,12 @@ pub(crate) fn robustness(case: &str, s: &Scenario, runs: usize, seed: u64) -> Ro
         })
         .collect();
     let issues: Vec<String> = s.space.issues().iter().map(|i| i.id.clone()).collect();
-    let zone_hits = snaps.iter().filter(|x| x.zone_exists == Some(true)).count();
+    let zone_hits = snaps.iter().filter(|x| x.zone_exists() == Some(true)).count();
     let mut sizes: Vec<f64> = snaps.iter().filter_map(|x| x.zone_size.map(|c| c as f64)).collect();
     sizes.sort_by(f64::total_cmp);
     let nash_runs: Vec<Option<Vec<String>>> = snaps.iter().map(|x| x.nash.clone()).collect();
-    let traj = trajectories(s).unwrap_or_default();
-    let traj_issues: Vec<String> = traj.iter().map(|t| t.issue.clone()).collect();
+    // The stated run already holds the trajectory issues and their rounds.
+    let traj_issues: Vec<String> = stated.eu_options.iter().map(|(issue, _)| issue.clone()).collect();
     let options = |x: &Snapshot| x.eu_options.iter().map(|(_, o)| o.clone()).collect::<Option<Vec<String>>>();
     let eu_runs: Vec<Option<Vec<String>>> = snaps.iter().map(options).collect();
     let eu_stated = options(&stated);
@@ -361,7 +367,7 @@ pub(crate) fn robustness(case: &str, s: &Scenario, runs: usize, seed: u64) -> Ro
         .iter()
         .enumerate()
         .map(|(k, issue)| {
-            let rounds = traj[k].forecast.len();
+            let rounds = stated.eu_rounds.get(k).map_or(0, Vec::len);
             let bands = (0..rounds)
                 .map(|t| {
                     let mut v: Vec<f64> =

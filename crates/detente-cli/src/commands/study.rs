@@ -25,9 +25,6 @@ pub(crate) struct Request<'a> {
 }
 
 pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) -> Result<(), Failure> {
-    if req.runs > detente_study::MAX_RUNS {
-        return Err(Failure::Input(format!("--runs: expected at most {} robustness runs, got {}", detente_study::MAX_RUNS, req.runs)));
-    }
     if let Some(path) = req.html {
         crate::render::check_page(path, req.force, opts.json)?;
     }
@@ -47,7 +44,8 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, pair };
     let report = detente_study::study(&loaded.scenario, &config).map_err(|e| match e {
         detente_study::StudyError::Variant(error) => Failure::Model { file: loaded.source.clone(), error },
-        other => Failure::Input(format!("{}: {other}", loaded.source)),
+        // the library checks the options it is given (`runs: …`, `pair: …`): say which flag
+        other => Failure::Input(format!("--{other}")),
     })?;
     if opts.json {
         outln!("{}", serde_json::to_string_pretty(&report).expect("invariant: the study report serialises"));
