@@ -1,6 +1,7 @@
 //! Actors: the parties, mediators and observers of a negotiation.
 
 use crate::preferences::Preferences;
+use crate::red_line::RedLine;
 use crate::spread::Spread;
 
 /// What an actor does in the negotiation.
@@ -53,6 +54,8 @@ pub struct Actor {
     pub capability_spread: Option<Spread>,
     /// Preferences.
     pub preferences: Preferences,
+    /// Outcomes the actor will never accept, whatever their utility (see [`RedLine`]).
+    pub red_lines: Vec<RedLine>,
     /// Default negotiation strategy, by name (the simulate lens gives names meaning).
     pub strategy: Option<String>,
     /// Free-text description or source note.
@@ -70,6 +73,7 @@ impl Actor {
             capability: 1.0,
             capability_spread: None,
             preferences,
+            red_lines: Vec::new(),
             strategy: None,
             description: None,
         }

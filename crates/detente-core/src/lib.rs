@@ -21,6 +21,7 @@ mod error;
 mod issue;
 mod outcome;
 mod preferences;
+mod red_line;
 mod scenario;
 mod spread;
 
@@ -35,5 +36,6 @@ pub use preferences::{
     AdditiveTables, Discount, LinearAdditive, Loss, Position, Preferences, Reservation, Spatial, TableUtility, Utility, UtilityFunction,
     ValueFunction,
 };
+pub use red_line::{Condition, RedLine, RedLines};
 pub use scenario::{MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, Scenario, Source, Variant};
 pub use spread::Spread;

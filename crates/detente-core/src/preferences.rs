@@ -515,11 +515,54 @@ impl Preferences {
         }
         match &self.reservation {
             Reservation::Value(v) if !v.is_finite() => return Err(format!("reservation value {v} is not a finite number")),
+            Reservation::Value(v) => {
+                let (lo, hi) = self.utility_bounds(space).map_or((0.0, 1.0), |(lo, hi)| (lo.min(0.0), hi.max(1.0)));
+                if *v < lo || *v > hi {
+                    return Err(format!(
+                        "reservation {v} is out of range: expected a utility in [{}, {}] (walking away cannot be worth \
+                         more than the best deal or less than the worst)",
+                        crate::format_real(lo),
+                        crate::format_real(hi)
+                    ));
+                }
+            }
             Reservation::Outcome(o) if o.0.len() != space.issues().len() || !o.0.iter().zip(space.issues()).all(|(v, i)| i.admits(v)) => {
                 return Err("reservation outcome is not an outcome of the space".into())
+            }
+            Reservation::Outcome(o) => {
+                if let Some((v, issue)) = o.0.iter().zip(space.issues()).find(|(v, i)| i.cardinality().is_some() && i.index_of(v).is_none())
+                {
+                    return Err(format!(
+                        "reservation outcome value `{}` of issue `{}` is not on the issue's grid",
+                        issue.format_value(v),
+                        issue.id
+                    ));
+                }
             }
             _ => {}
         }
         Ok(())
+    }
+
+    /// The lowest and highest utility the function can take over the space, when it is
+    /// additive over an enumerable space (per-issue extremes summed, then clamped); spatial
+    /// utilities lie in [0, 1] by construction.
+    pub fn utility_bounds(&self, space: &OutcomeSpace) -> Option<(f64, f64)> {
+        if let Utility::Spatial(_) = self.utility {
+            return Some((0.0, 1.0));
+        }
+        if space.issues().iter().any(|i| i.cardinality().is_none_or(|n| n > 1 << 24)) {
+            return None;
+        }
+        let t = self.utility.additive_tables(space)?;
+        let (mut lo, mut hi) = (t.bias, t.bias);
+        for tab in &t.tables {
+            lo += tab.iter().copied().fold(f64::INFINITY, f64::min);
+            hi += tab.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        }
+        Some(match t.clamp {
+            Some((a, b)) => (lo.clamp(a, b), hi.clamp(a, b)),
+            None => (lo, hi),
+        })
     }
 }

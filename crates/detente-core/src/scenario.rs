@@ -5,6 +5,7 @@ use crate::error::ModelError;
 use crate::issue::{is_identifier, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
 use crate::preferences::{Position, Reservation, Utility, ValueFunction};
+use crate::red_line::{Condition, RedLine};
 
 /// Where a scenario's facts come from.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -145,6 +146,14 @@ pub enum Patch {
     MediatorRule(MediatorRule),
     /// Add an opening concession.
     Opening(Opening),
+    /// Replace an actor's red lines (an empty list drops them: "what if Russia gave up its NATO
+    /// red line?").
+    RedLines {
+        /// Actor id.
+        actor: String,
+        /// The new red lines.
+        red_lines: Vec<RedLine>,
+    },
     /// Remove options from a categorical or ordinal issue (e.g. the US leaves the guarantee).
     ExcludeOptions {
         /// Issue id.
@@ -326,6 +335,7 @@ impl Scenario {
                 self.openings.retain(|p| !(p.actor == o.actor && p.issue == o.issue));
                 self.openings.push(o.clone());
             }
+            Patch::RedLines { actor, red_lines } => self.actor_mut(actor)?.red_lines = red_lines.clone(),
             Patch::ExcludeOptions { issue, options } => self.exclude_options(issue, options)?,
         }
         Ok(())
@@ -402,6 +412,21 @@ impl Scenario {
             if let Reservation::Outcome(o) = &mut a.preferences.reservation {
                 o.0[k] = remap(&o.0[k]).expect("invariant: checked above");
             }
+            // A red line on removed options can no longer be crossed there: keep the values that
+            // remain, and drop a line none of whose values remain (it is moot, not violated).
+            a.red_lines.retain_mut(|line| {
+                line.terms.iter_mut().all(|(id, c)| {
+                    if id != issue {
+                        return true;
+                    }
+                    if let Condition::OneOf(vs) = c {
+                        *vs = vs.iter().filter_map(&remap).collect();
+                        !vs.is_empty()
+                    } else {
+                        true
+                    }
+                })
+            });
         }
         for o in &mut self.openings {
             if o.issue == issue {
@@ -462,12 +487,30 @@ impl Scenario {
                     .map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
             }
             a.preferences.validate(&self.space).map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
+            crate::red_line::validate_all(&a.id, &a.red_lines, &self.space)?;
         }
+        let mediators: Vec<&str> = self.actors.iter().filter(|a| a.role == Role::Mediator).map(|a| a.id.as_str()).collect();
         if let Some(m) = &self.protocol.mediator {
             let actor = self.actor(m)?;
-            if actor.role == Role::Observer {
-                return Err(ModelError::InvalidActor { actor: m.clone(), reason: "is named as mediator but is an observer".into() });
+            if actor.role != Role::Mediator {
+                let others = if mediators.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (actor `{}` has the mediator role)", mediators.join("`, `"))
+                };
+                return Err(ModelError::InvalidActor {
+                    actor: m.clone(),
+                    reason: format!(
+                        "is named as the protocol's mediator but has role `{}`{others}: a mediator neither offers nor votes, so give it role = \"mediator\" or name the mediating actor",
+                        actor.role.as_str()
+                    ),
+                });
             }
+        } else if mediators.len() > 1 {
+            return Err(ModelError::InvalidScenario(format!(
+                "actors `{}` all have the mediator role; name the one that mediates in [protocol] mediator",
+                mediators.join("`, `")
+            )));
         }
         if let Some(r) = self.protocol.rounds {
             if r == 0 {

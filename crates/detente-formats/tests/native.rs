@@ -1,7 +1,9 @@
 //! The native TOML/JSON format: the bad-input corpus (exact messages), the shipped scenarios,
 //! and round trips (TOML, JSON, TOML → JSON) on the shipped and on random scenarios.
 
-use detente_core::{Discount, MediatorRule, Opening, Patch, Reservation, Role, Scenario, Source, Utility, Variant};
+use detente_core::{
+    Condition, Discount, IssueKind, MediatorRule, Opening, Patch, RedLine, Reservation, Role, Scenario, Source, Utility, Variant,
+};
 use detente_formats::native::{from_json_str, from_toml_str, to_json_string, to_toml_string};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -286,8 +288,25 @@ fn decorate(mut s: Scenario, seed: u64) -> Scenario {
     s.protocol.protocol = ["sao", "single_text"].get(p.next(3)).map(|x| x.to_string());
     s.protocol.rounds = [None, Some(1), Some(100)][p.next(3)];
     if p.next(2) == 0 {
+        // the protocol's mediator is the actor with the mediator role
+        s.actors[0].role = Role::Mediator;
+        for a in s.actors.iter_mut().skip(1).filter(|a| a.role == Role::Mediator) {
+            a.role = Role::Observer;
+        }
         s.protocol.mediator = Some(s.actors[0].id.clone());
         s.protocol.mediator_rule = [None, Some(MediatorRule::Biased), Some(MediatorRule::Neutral), Some(MediatorRule::Welfare)][p.next(4)];
+    }
+    if p.next(2) == 0 {
+        // a red line on one value of the first issue, and sometimes a range on a numeric one
+        let issue = &s.space.issues()[0];
+        let value = issue.value_at(p.next(issue.cardinality().expect("finite") as usize) as u32).expect("in range");
+        let mut line = RedLine::one(issue.id.clone(), value);
+        line.description = p.text();
+        if let Some(k) = s.space.issues().iter().skip(1).position(|i| matches!(i.kind, IssueKind::Integer { .. })) {
+            let IssueKind::Integer { min, .. } = s.space.issues()[k + 1].kind else { unreachable!() };
+            line.terms.push((s.space.issues()[k + 1].id.clone(), Condition::Range { min: Some(min as f64), max: None }));
+        }
+        s.actors[1].red_lines.push(line);
     }
     if p.next(2) == 0 {
         let issue = &s.space.issues()[0];
@@ -320,6 +339,11 @@ fn decorate(mut s: Scenario, seed: u64) -> Scenario {
                     ideal: [None, Some(0.0), Some(1.0), Some(42.5)][p.next(4)],
                     salience: [None, Some(0.5)][p.next(2)],
                 },
+                4 if p.next(2) == 0 => {
+                    let iss = &s.space.issues()[k];
+                    let value = iss.value_at(p.next(iss.cardinality().expect("finite") as usize) as u32).expect("in range");
+                    Patch::RedLines { actor, red_lines: if p.next(3) == 0 { vec![] } else { vec![RedLine::one(issue, value)] } }
+                }
                 4 => Patch::Capability { actor, capability: 7.5 },
                 5 => Patch::Strategy { actor, strategy: "conceder".into() },
                 6 => Patch::MediatorRule([MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare][p.next(3)]),
@@ -405,9 +429,10 @@ fn the_documented_examples_load_and_round_trip() {
 #[test]
 fn extreme_numbers_round_trip_exactly() {
     let (_, mut s) = shipped("textbook-bilateral.toml");
-    for (i, x) in [1e20, 1e15, 123456789012345.6, 0.1 + 0.2, 1e-7, 5e-324, f64::MAX].into_iter().enumerate() {
+    for x in [1e20, 1e15, 123456789012345.6, 0.1 + 0.2, 1e-7, 5e-324, f64::MAX] {
         s.actors[0].capability = x;
-        s.actors[1].preferences.reservation = Reservation::Value(if i % 2 == 0 { -x } else { x });
+        // a reservation must be a utility the actor can reach: the same digits, scaled into [0, 1]
+        s.actors[1].preferences.reservation = Reservation::Value(if x <= 1.0 { x } else { 1.0 / x });
         assert_round_trips(&s);
     }
 }

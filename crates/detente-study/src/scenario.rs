@@ -301,6 +301,11 @@ pub fn describe_patch(base: &Scenario, p: &Patch) -> String {
         Patch::Strategy { actor, strategy } => format!("{actor} negotiates with strategy {strategy}"),
         Patch::MediatorRule(r) => format!("the mediator follows the {} rule", r.as_str()),
         Patch::Opening(o) => format!("{} opens by conceding {} = {}", o.actor, o.issue, issue_value(&o.issue, &o.value)),
+        Patch::RedLines { actor, red_lines } if red_lines.is_empty() => format!("{actor} drops its red lines"),
+        Patch::RedLines { actor, red_lines } => format!(
+            "{actor}'s red lines become: never {}",
+            red_lines.iter().map(|l| l.describe(&base.space)).collect::<Vec<_>>().join("; never ")
+        ),
         Patch::ExcludeOptions { issue, options } => format!("{issue} loses the option(s) {}", options.join(", ")),
     }
 }

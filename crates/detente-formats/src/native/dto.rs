@@ -94,11 +94,79 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+/// One entry of a red line: a value (`"membership"`, `100`), several (`["a", "b"]`), a range
+/// (`{ min = 100 }`), or the `source` citation (a string under the key `source`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TermDto {
+    One(Scalar),
+    Many(Vec<Scalar>),
+    Range { min: Option<f64>, max: Option<f64> },
+}
+
+impl<'de> Deserialize<'de> for TermDto {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TermVisitor;
+        impl<'de> Visitor<'de> for TermVisitor {
+            type Value = TermDto;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value of the issue, an array of values, or a range `{ min = .., max = .. }`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<TermDto, E> {
+                ScalarVisitor.visit_bool(v).map(TermDto::One)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TermDto, E> {
+                ScalarVisitor.visit_i64(v).map(TermDto::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TermDto, E> {
+                ScalarVisitor.visit_u64(v).map(TermDto::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TermDto, E> {
+                ScalarVisitor.visit_f64(v).map(TermDto::One)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TermDto, E> {
+                ScalarVisitor.visit_str(v).map(TermDto::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TermDto, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = seq.next_element::<Scalar>()? {
+                    out.push(x);
+                }
+                Ok(TermDto::Many(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TermDto, A::Error> {
+                let (mut min, mut max) = (None, None);
+                while let Some(k) = map.next_key::<String>()? {
+                    let slot = match k.as_str() {
+                        "min" => &mut min,
+                        "max" => &mut max,
+                        _ => return Err(de::Error::custom(format!("unknown key `{k}` in a red-line range; expected `min`, `max`"))),
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    *slot = Some(map.next_value::<Num>()?.as_f64());
+                }
+                Ok(TermDto::Range { min, max })
+            }
+        }
+        d.deserialize_any(TermVisitor)
+    }
+}
+
 /// An integer or a number (bounds of integer and real issues).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Num {
     Int(i64),
     Float(f64),
+}
+
+impl Num {
+    pub(crate) fn as_f64(self) -> f64 {
+        match self {
+            Num::Int(v) => v as f64,
+            Num::Float(x) => x,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Num {
@@ -449,6 +517,7 @@ pub(crate) struct ActorDto {
     pub(crate) description: Option<String>,
     pub(crate) source: Option<String>,
     pub(crate) reservation: Option<ReservationDto>,
+    pub(crate) red_lines: Option<Vec<IdMap<TermDto>>>,
     pub(crate) discount: Option<DiscountDto>,
     pub(crate) preferences: PreferencesDto,
 }
@@ -496,6 +565,7 @@ pub(crate) enum PatchKind {
     Strategy,
     MediatorRule,
     Opening,
+    RedLines,
     ExcludeOptions,
 }
 
@@ -516,6 +586,7 @@ pub(crate) struct PatchDto {
     pub(crate) rule: Option<RuleDto>,
     pub(crate) value: Option<Scalar>,
     pub(crate) options: Option<Vec<String>>,
+    pub(crate) red_lines: Option<Vec<IdMap<TermDto>>>,
     #[allow(dead_code)]
     pub(crate) source: Option<String>,
 }

@@ -4,9 +4,9 @@
 use super::dto::*;
 use super::spans::Path;
 use detente_core::{
-    is_identifier, Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError, Opening,
-    Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, Reservation, Role, Scenario, Source, Spatial, TableUtility,
-    Utility, Value, ValueFunction, Variant,
+    is_identifier, Actor, Condition, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError,
+    Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, RedLine, Reservation, Role, Scenario, Source, Spatial,
+    TableUtility, Utility, Value, ValueFunction, Variant,
 };
 
 /// A semantic error before it has a line and column.
@@ -559,9 +559,53 @@ fn actor_from(space: &OutcomeSpace, path: &Path, a: &ActorDto, earlier: &[Actor]
         capability,
         capability_spread: None,
         preferences: preferences_from(space, path, a)?,
+        red_lines: match &a.red_lines {
+            Some(lines) => red_lines_of(space, &path.key("red_lines"), lines)?,
+            None => Vec::new(),
+        },
         strategy: a.strategy.clone(),
         description: join_source(a.description.clone(), a.source.clone()),
     })
+}
+
+/// An actor's red lines: each entry a table of `issue = condition` plus an optional `source`.
+fn red_lines_of(space: &OutcomeSpace, path: &Path, lines: &[IdMap<TermDto>]) -> R<Vec<RedLine>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let lp = path.index(i);
+        let mut terms: Vec<(String, Condition)> = Vec::new();
+        let mut description = None;
+        for (k, t) in &line.0 {
+            if k == "source" {
+                match t {
+                    TermDto::One(Scalar::Str(s)) => description = Some(s.clone()),
+                    _ => return err(lp.key(k), "found a value that is not a string, expected a `source` citation"),
+                }
+                continue;
+            }
+            let (_, issue) = issue_of(space, lp.key(k).the_key(), k)?;
+            let c = match t {
+                TermDto::One(v) => Condition::OneOf(vec![value_of(issue, lp.key(k), v)?]),
+                TermDto::Many(vs) => {
+                    if vs.is_empty() {
+                        return err(lp.key(k), format!("red line on `{k}` lists no value"));
+                    }
+                    Condition::OneOf(vs.iter().enumerate().map(|(j, v)| value_of(issue, lp.key(k).index(j), v)).collect::<R<Vec<_>>>()?)
+                }
+                TermDto::Range { min, max } => Condition::Range { min: *min, max: *max },
+            };
+            terms.push((k.clone(), c));
+        }
+        if terms.is_empty() {
+            return err(lp, "a red line needs at least one `issue = value` condition, e.g. { nato = \"membership\" }");
+        }
+        let line = RedLine { terms, description };
+        if let Err(reason) = detente_core::RedLine::check(&line, space) {
+            return err(lp, reason);
+        }
+        out.push(line);
+    }
+    Ok(out)
 }
 
 fn opening_from(s: &Scenario, path: &Path, actor: &str, issue: &str, value: &Scalar) -> R<Opening> {
@@ -581,6 +625,7 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
         PatchKind::Strategy => ("strategy", &["actor", "strategy"]),
         PatchKind::MediatorRule => ("mediator_rule", &["rule"]),
         PatchKind::Opening => ("opening", &["actor", "issue", "value"]),
+        PatchKind::RedLines => ("red_lines", &["actor", "red_lines"]),
         PatchKind::ExcludeOptions => ("exclude_options", &["issue", "options"]),
     };
     let present = [
@@ -596,6 +641,7 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
         ("rule", p.rule.is_some()),
         ("value", p.value.is_some()),
         ("options", p.options.is_some()),
+        ("red_lines", p.red_lines.is_some()),
     ];
     if let Some((f, _)) = present.iter().find(|(f, on)| *on && !fields.contains(f)) {
         return err(path.key(f).the_key(), format!("`{f}` does not apply to a `{name}` patch, which takes: {}", fields.join(", ")));
@@ -644,6 +690,10 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
             p.issue.as_deref().expect("invariant: checked"),
             p.value.as_ref().expect("invariant: checked"),
         )?),
+        PatchKind::RedLines => Patch::RedLines {
+            actor: actor()?,
+            red_lines: red_lines_of(&s.space, &path.key("red_lines"), p.red_lines.as_deref().expect("invariant: checked"))?,
+        },
         PatchKind::ExcludeOptions => {
             let (_, iss) = issue()?;
             if iss.options().is_none() {

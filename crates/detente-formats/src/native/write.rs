@@ -3,7 +3,8 @@
 use super::read::{SOURCE_PREFIX, SOURCE_SEP};
 use crate::FormatError;
 use detente_core::{
-    Actor, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, Reservation, Scenario, Spread, Utility, Value, ValueFunction,
+    Actor, Condition, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, RedLine, Reservation, Scenario, Spread, Utility,
+    Value, ValueFunction,
 };
 
 /// A document node. Tables keep insertion order; `block` tables become `[headers]` in TOML.
@@ -221,6 +222,47 @@ fn put_spread(t: &mut Tab, name: &str, spread: &Option<Spread>) {
     }
 }
 
+/// Red lines as an array of inline tables: `{ nato = "membership", source = "..." }`; a range
+/// is `{ min = .., max = .. }`, several values an array.
+fn red_lines_node(sc: &Scenario, lines: &[RedLine]) -> Result<Node, FormatError> {
+    let issues = sc.space.issues();
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut t = Tab::new();
+        for (id, c) in &line.terms {
+            let Some(k) = sc.space.issue_index(id) else {
+                return Err(unsupported(format!("red line on unknown issue `{id}`")));
+            };
+            let issue = &issues[k];
+            let node = match c {
+                Condition::OneOf(vs) if vs.len() == 1 => value_node(issue, &vs[0])?,
+                Condition::OneOf(vs) => Node::Arr(vs.iter().map(|v| value_node(issue, v)).collect::<Result<_, _>>()?),
+                Condition::Range { min, max } => {
+                    let bound = |x: f64| {
+                        if matches!(issue.kind, IssueKind::Integer { .. }) && x.fract() == 0.0 && x.abs() < 9e15 {
+                            Node::Int(x as i64)
+                        } else {
+                            num(x)
+                        }
+                    };
+                    let mut r = Tab::new();
+                    if let Some(a) = min {
+                        r.put("min", bound(*a));
+                    }
+                    if let Some(b) = max {
+                        r.put("max", bound(*b));
+                    }
+                    r.inline()
+                }
+            };
+            t.put(id, node);
+        }
+        t.opt_str("source", &line.description);
+        out.push(t.inline());
+    }
+    Ok(Node::Arr(out))
+}
+
 fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     let issues = sc.space.issues();
     let mut t = Tab::new();
@@ -235,6 +277,9 @@ fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     let p = &a.preferences;
     if let Some(r) = reservation_node(issues, &p.reservation)? {
         t.put("reservation", r);
+    }
+    if !a.red_lines.is_empty() {
+        t.put("red_lines", red_lines_node(sc, &a.red_lines)?);
     }
     match p.discount {
         Discount::None => {}
@@ -351,6 +396,9 @@ fn patch_node(cur: &Scenario, p: &Patch) -> Result<Node, FormatError> {
                 return Err(unsupported(format!("opening on unknown issue `{}`", o.issue)));
             };
             t.put("type", s("opening")).put("actor", s(&o.actor)).put("issue", s(&o.issue)).put("value", value_node(&issues[k], &o.value)?);
+        }
+        Patch::RedLines { actor, red_lines } => {
+            t.put("type", s("red_lines")).put("actor", s(actor)).put("red_lines", red_lines_node(cur, red_lines)?);
         }
         Patch::ExcludeOptions { issue, options } => {
             t.put("type", s("exclude_options")).put("issue", s(issue)).put("options", Node::Arr(options.iter().map(|o| s(o)).collect()));
