@@ -3,6 +3,7 @@
 use crate::eval::Evaluator;
 use crate::frontier::Frontier;
 use crate::large::{additive_tables, frontier_by_issue_dp};
+use crate::red_lines::{Check, RedLineEffect, RedLineSummary};
 use crate::scan::{frontier_only, rational_scan, scan, ScanParams};
 use crate::solutions::{genius_solutions, negmas_nash, negmas_solutions, OutcomeRef, Solution, Solutions};
 use crate::AnalysisError;
@@ -102,7 +103,13 @@ pub struct Zopa {
     pub no_deal_for: Vec<String>,
     /// When the ZOPA is empty: the outcome with the largest smallest gain over reservation
     /// among the required parties, and each required party's gain there (negative = short).
+    /// With red lines, only acceptable outcomes are candidates.
     pub closest: Option<Closest>,
+    /// When a required party states red lines: what they rule out (`None` without red lines).
+    /// Every count, the frontier and every solution above are then over the *acceptable*
+    /// outcomes, those crossing no required party's red line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub red_lines: Option<RedLineSummary>,
 }
 
 /// The nearest thing to a deal when the ZOPA is empty.
@@ -148,17 +155,14 @@ pub fn analysed_parties(scenario: &Scenario) -> Vec<&Actor> {
     scenario.actors.iter().filter(|a| a.is_stakeholder()).collect()
 }
 
-/// The Pareto frontier of a scenario's parties over all outcomes, streamed on all cores
-/// (no statistics). Errors when the space has more than `limit` outcomes.
+/// The Pareto frontier of a scenario's parties over the acceptable outcomes (every outcome when
+/// no required party states a red line), streamed on all cores (no statistics). Errors when the
+/// space has more than `limit` outcomes.
 pub fn pareto_frontier(scenario: &Scenario, limit: u64) -> Result<Frontier, AnalysisError> {
-    let parties = analysed_parties(scenario);
-    if parties.is_empty() {
-        return Err(AnalysisError::NoParties);
-    }
-    let utils: Vec<&Utility> = parties.iter().map(|a| &a.preferences.utility).collect();
-    let names: Vec<&str> = parties.iter().map(|a| a.id.as_str()).collect();
+    let Parties { actors, utils, names, required, .. } = parties_of(scenario)?;
     let ev = Evaluator::new(&scenario.space, &utils, &names, limit)?;
-    Ok(frontier_only(&ev))
+    let check = Check::new(&scenario.space, &actors, &required)?;
+    Ok(frontier_only(&ev, check.as_ref()))
 }
 
 /// The analysed parties and what every pass needs of them: one rule for who counts and who must agree.
@@ -195,12 +199,45 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
     let card = scenario.space.cardinality();
     let enumerable = matches!(card.as_u64(), Some(n) if n <= options.enumeration_limit);
 
+    let check = if parties.iter().zip(&required).any(|(a, &q)| q && !a.red_lines.is_empty()) {
+        if !enumerable {
+            return Err(AnalysisError::RedLinesTooLarge {
+                limit: options.enumeration_limit,
+                actors: parties.iter().filter(|a| !a.red_lines.is_empty()).map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "),
+            });
+        }
+        Check::new(&scenario.space, &parties, &required)?
+    } else {
+        None
+    };
+    let mut red_summary = None;
     let (method, frontier, ranges, worst, counts, genius_opp_sq) = if enumerable {
         let ev = Evaluator::new(&scenario.space, &utils, &names, options.enumeration_limit)?;
         if ev.is_empty() {
             return Err(AnalysisError::NotEnumerable { reason: "the outcome space is empty".into() });
         }
-        let s = scan(&ev, &ScanParams { reservations: rs.clone(), required: required.clone() });
+        let s = scan(&ev, &ScanParams { reservations: rs.clone(), required: required.clone(), red_lines: check.as_ref() });
+        if let Some(check) = &check {
+            red_summary = Some(RedLineSummary {
+                excluded: s.excluded,
+                zone_without_red_lines: s.zone_without_red_lines,
+                lines: check
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(_, l))| {
+                        let a = parties[check.owner(i)];
+                        let line = &a.red_lines[l];
+                        RedLineEffect {
+                            actor: a.id.clone(),
+                            red_line: line.describe(&scenario.space),
+                            source: line.description.clone(),
+                            rules_out: s.per_line.get(i).copied().unwrap_or(0),
+                        }
+                    })
+                    .collect(),
+            });
+        }
         let maxs: Vec<f64> = (0..d).map(|p| s.frontier.iter().map(|q| q.utilities[p]).fold(f64::NEG_INFINITY, f64::max)).collect();
         let ranges: Vec<(f64, f64)> = s.worst.iter().zip(&maxs).map(|(w, &m)| (w.0, m)).collect();
         let mut buf = vec![0.0; d];
@@ -364,6 +401,7 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
         best_for,
         no_deal_for,
         closest,
+        red_lines: red_summary,
     };
 
     Ok(Analysis {
@@ -395,12 +433,13 @@ pub struct ZoneAndNash {
 
 /// [`ZoneAndNash`] of an enumerable scenario (at most `limit` outcomes).
 pub fn zone_and_nash(scenario: &Scenario, limit: u64) -> Result<ZoneAndNash, AnalysisError> {
-    let Parties { utils, names, rs, required, .. } = parties_of(scenario)?;
+    let Parties { actors, utils, names, rs, required } = parties_of(scenario)?;
     let ev = Evaluator::new(&scenario.space, &utils, &names, limit)?;
     if ev.is_empty() {
         return Err(AnalysisError::NotEnumerable { reason: "the outcome space is empty".into() });
     }
-    let s = rational_scan(&ev, &ScanParams { reservations: rs.clone(), required });
+    let check = Check::new(&scenario.space, &actors, &required)?;
+    let s = rational_scan(&ev, &ScanParams { reservations: rs.clone(), required, red_lines: check.as_ref() });
     Ok(ZoneAndNash { zone_count: s.zopa, nash: negmas_nash(&s.rational, &s.ranges, &rs) })
 }
 

@@ -40,7 +40,15 @@ impl<'a> Evaluator<'a> {
             let name = names.get(k).copied().unwrap_or("?");
             let src = match u.additive_tables(space) {
                 Some(t) => {
-                    if !t.bias.is_finite() || t.tables.iter().flatten().any(|x| !x.is_finite()) {
+                    // every entry finite, and no sum of them overflowing to infinity either
+                    let extreme = |pick: fn(f64, f64) -> f64| {
+                        t.tables.iter().map(|tab| tab.iter().copied().fold(0.0, pick)).fold(t.bias, |a, b| a + b)
+                    };
+                    if !t.bias.is_finite()
+                        || t.tables.iter().flatten().any(|x| !x.is_finite())
+                        || !extreme(f64::max).is_finite()
+                        || !extreme(f64::min).is_finite()
+                    {
                         return Err(AnalysisError::NonFinite { actor: name.to_string() });
                     }
                     Source::Additive(t)
@@ -58,6 +66,11 @@ impl<'a> Evaluator<'a> {
             sources.push(src);
         }
         Ok(Evaluator { space, radices, n, sources })
+    }
+
+    /// The space evaluated.
+    pub fn space(&self) -> &'a OutcomeSpace {
+        self.space
     }
 
     /// Number of parties.

@@ -24,6 +24,7 @@ mod eval;
 mod frontier;
 mod large;
 mod quality;
+mod red_lines;
 mod render;
 mod scan;
 mod solutions;
@@ -36,6 +37,7 @@ pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};
 pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};
 pub use quality::{agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality};
+pub use red_lines::{RedLineEffect, RedLineSummary};
 pub use render::{describe_outcome, render_frontier, render_text};
 pub use solutions::{
     genius_ks, genius_nash, genius_solutions, negmas_egalitarian, negmas_ks, negmas_max_relative_welfare, negmas_max_welfare, negmas_nash,
@@ -74,6 +76,16 @@ pub enum AnalysisError {
     NotAdditive {
         /// The actor id.
         actor: String,
+    },
+    /// Red lines need every outcome checked, and the space is too large to enumerate.
+    #[error(
+        "the space has more outcomes than the analysis enumerates (limit {limit}), and red lines (of {actors}) need every outcome checked"
+    )]
+    RedLinesTooLarge {
+        /// The enumeration limit.
+        limit: u64,
+        /// The actors with red lines.
+        actors: String,
     },
     /// An intermediate frontier of the non-enumerating method grew past its bound.
     #[error("the Pareto frontier grew past {limit} points after issue `{issue}` (preferences are too opposed to list it exactly)")]

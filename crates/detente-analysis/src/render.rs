@@ -92,6 +92,26 @@ pub fn render_text(a: &Analysis, s: &Scenario) -> String {
         }
     }
 
+    if let Some(r) = &a.zopa.red_lines {
+        let _ = writeln!(
+            out,
+            "  red lines: {} outcomes cross a required party's red line and are left out of the zone, the frontier and the solutions",
+            r.excluded
+        );
+        if !a.zopa.exists && r.zone_without_red_lines > 0 {
+            let _ = writeln!(
+                out,
+                "  no acceptable deal: {} deals would beat walking away for every required party, but each crosses a red line",
+                r.zone_without_red_lines
+            );
+        }
+        for l in &r.lines {
+            let effect =
+                if l.rules_out > 0 { format!("rules out {} otherwise agreeable deals", l.rules_out) } else { "does not bind".into() };
+            let _ = writeln!(out, "    {} never accepts {}: {effect}", l.actor, l.red_line);
+        }
+    }
+
     let _ = writeln!(out, "\nSolutions");
     let sol = &a.solutions;
     solution_line(&mut out, a, s, "Nash", &sol.nash);

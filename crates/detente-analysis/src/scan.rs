@@ -8,17 +8,22 @@
 
 use crate::eval::Evaluator;
 use crate::frontier::{chunk_frontier, Frontier};
+use crate::red_lines::Check;
 use rayon::prelude::*;
 
 /// Outcomes per chunk.
 pub(crate) const CHUNK: usize = 1 << 16;
 
 /// What the pass needs to know about the parties.
-pub(crate) struct ScanParams {
+pub(crate) struct ScanParams<'a> {
     /// Each party's reservation value.
     pub reservations: Vec<f64>,
     /// Whether each party's acceptance is required (ZOPA membership).
     pub required: Vec<bool>,
+    /// The required parties' red lines, when any states one: outcomes crossing them are left
+    /// out of every count and of the frontier (worst outcomes and GENIUS opposition still range
+    /// over the whole space: they describe utilities, not deals).
+    pub red_lines: Option<&'a Check>,
 }
 
 /// The pass's result.
@@ -36,6 +41,13 @@ pub(crate) struct Scan {
     pub individually: Vec<u64>,
     /// min over outcomes of Σ_i (1 − u_i)² (GENIUS opposition, squared).
     pub genius_opposition_sq: f64,
+    /// Outcomes where every required party gets strictly more than its reservation, red lines
+    /// ignored (equal to `zopa` when there are none).
+    pub zone_without_red_lines: u64,
+    /// Outcomes crossing a required party's red line.
+    pub excluded: u64,
+    /// Per red line (in [`Check::lines`] order): deals of the red-line-free zone it rules out.
+    pub per_line: Vec<u64>,
 }
 
 impl Scan {
@@ -47,6 +59,9 @@ impl Scan {
             zopa: 0,
             individually: vec![0; d],
             genius_opposition_sq: f64::INFINITY,
+            zone_without_red_lines: 0,
+            excluded: 0,
+            per_line: Vec::new(),
         }
     }
 
@@ -62,6 +77,14 @@ impl Scan {
             *a += b;
         }
         self.genius_opposition_sq = self.genius_opposition_sq.min(other.genius_opposition_sq);
+        self.zone_without_red_lines += other.zone_without_red_lines;
+        self.excluded += other.excluded;
+        if self.per_line.len() < other.per_line.len() {
+            self.per_line.resize(other.per_line.len(), 0);
+        }
+        for (a, b) in self.per_line.iter_mut().zip(&other.per_line) {
+            *a += b;
+        }
         self.frontier = self.frontier.merge(other.frontier);
         self
     }
@@ -96,23 +119,42 @@ fn par_chunks<S, T: Send>(
 }
 
 /// Runs the pass.
-pub(crate) fn scan(ev: &Evaluator<'_>, params: &ScanParams) -> Scan {
+pub(crate) fn scan(ev: &Evaluator<'_>, params: &ScanParams<'_>) -> Scan {
     let d = ev.parties();
     par_chunks(
         ev,
-        || (vec![0u8; CHUNK], vec![0u8; CHUNK], vec![0.0f64; CHUNK]),
-        |(all, req, sq), buf, len, start| chunk_scan(d, buf, len, start, params, &mut all[..len], &mut req[..len], &mut sq[..len]),
+        || ChunkScratch { all: vec![0u8; CHUNK], req: vec![0u8; CHUNK], sq: vec![0.0f64; CHUNK], ok: vec![true; CHUNK] },
+        |scratch, buf, len, start| chunk_scan(ev, d, buf, len, start, params, scratch),
         || Scan::empty(d),
         Scan::merge,
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn chunk_scan(d: usize, buf: &[f64], len: usize, start: u64, params: &ScanParams, all: &mut [u8], req: &mut [u8], sq: &mut [f64]) -> Scan {
+struct ChunkScratch {
+    all: Vec<u8>,
+    req: Vec<u8>,
+    sq: Vec<f64>,
+    ok: Vec<bool>,
+}
+
+fn chunk_scan(
+    ev: &Evaluator<'_>,
+    d: usize,
+    buf: &[f64],
+    len: usize,
+    start: u64,
+    params: &ScanParams<'_>,
+    scratch: &mut ChunkScratch,
+) -> Scan {
     let mut s = Scan::empty(d);
+    let (all, req, sq, ok) = (&mut scratch.all[..len], &mut scratch.req[..len], &mut scratch.sq[..len], &mut scratch.ok[..len]);
     all.fill(1);
     req.fill(1);
     sq.fill(0.0);
+    match params.red_lines {
+        Some(check) => check.fill(ev.space(), start, ok),
+        None => ok.fill(true),
+    }
     for p in 0..d {
         let col = &buf[p * len..(p + 1) * len];
         let r = params.reservations[p];
@@ -122,7 +164,8 @@ fn chunk_scan(d: usize, buf: &[f64], len: usize, start: u64, params: &ScanParams
             if u < worst.0 {
                 worst = (u, j);
             }
-            let ok = u8::from(u > r);
+            let better = u8::from(u > r);
+            let ok = better & u8::from(ok[j]);
             count += u64::from(ok);
             all[j] &= ok;
             let e = 1.0 - u;
@@ -137,16 +180,39 @@ fn chunk_scan(d: usize, buf: &[f64], len: usize, start: u64, params: &ScanParams
         s.individually[p] = count;
     }
     s.all_rational = all.iter().map(|&x| u64::from(x)).sum();
-    s.zopa = req.iter().map(|&x| u64::from(x)).sum();
+    s.zone_without_red_lines = req.iter().map(|&x| u64::from(x)).sum();
+    s.zopa = req.iter().zip(ok.iter()).map(|(&x, &o)| u64::from(x & u8::from(o))).sum();
     s.genius_opposition_sq = sq.iter().copied().fold(f64::INFINITY, f64::min);
-    s.frontier = chunk_frontier(d, buf, len, start, None);
+    match params.red_lines {
+        Some(check) => {
+            s.excluded = ok.iter().map(|&o| u64::from(!o)).sum();
+            let ruled_out: Vec<bool> = req.iter().zip(ok.iter()).map(|(&x, &o)| x == 1 && !o).collect();
+            s.per_line = vec![0; check.lines.len()];
+            check.count_lines(ev.space(), start, &ruled_out, &mut s.per_line);
+            s.frontier = chunk_frontier(d, buf, len, start, Some(ok));
+        }
+        None => s.frontier = chunk_frontier(d, buf, len, start, None),
+    }
     s
 }
 
-/// The frontier alone, streamed over the space on all cores.
-pub(crate) fn frontier_only(ev: &Evaluator<'_>) -> Frontier {
+/// The frontier alone (of the outcomes crossing no red line in `red_lines`), streamed over the
+/// space on all cores.
+pub(crate) fn frontier_only(ev: &Evaluator<'_>, red_lines: Option<&Check>) -> Frontier {
     let d = ev.parties();
-    par_chunks(ev, || (), |(), buf, len, start| chunk_frontier(d, buf, len, start, None), || Frontier::empty(d), Frontier::merge)
+    par_chunks(
+        ev,
+        || vec![true; CHUNK],
+        |ok, buf, len, start| match red_lines {
+            Some(check) => {
+                check.fill(ev.space(), start, &mut ok[..len]);
+                chunk_frontier(d, buf, len, start, Some(&ok[..len]))
+            }
+            None => chunk_frontier(d, buf, len, start, None),
+        },
+        || Frontier::empty(d),
+        Frontier::merge,
+    )
 }
 
 /// The lean pass: per-party utility ranges, the ZOPA count and the frontier of the outcomes
@@ -162,15 +228,20 @@ pub(crate) struct RationalScan {
     pub rational: Frontier,
 }
 
-pub(crate) fn rational_scan(ev: &Evaluator<'_>, params: &ScanParams) -> RationalScan {
+pub(crate) fn rational_scan(ev: &Evaluator<'_>, params: &ScanParams<'_>) -> RationalScan {
     let d = ev.parties();
     par_chunks(
         ev,
         || (vec![false; CHUNK], vec![0u8; CHUNK]),
         |(keep, req), buf, len, start| {
             let (keep, req) = (&mut keep[..len], &mut req[..len]);
-            keep.fill(true);
-            req.fill(1);
+            match params.red_lines {
+                Some(check) => check.fill(ev.space(), start, keep),
+                None => keep.fill(true),
+            }
+            for (q, &k) in req.iter_mut().zip(keep.iter()) {
+                *q = u8::from(k);
+            }
             let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); d];
             for (p, range) in ranges.iter_mut().enumerate() {
                 let col = &buf[p * len..(p + 1) * len];

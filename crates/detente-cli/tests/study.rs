@@ -122,5 +122,5 @@ fn a_variant_studied_alone_says_which_and_what_it_changes() {
         text.contains("Studied alone: the what-if us_steps_back (The US steps back from the security guarantee): security_guarantee loses"),
         "{text}"
     );
-    assert!(text.contains("31,208 of 81,648 possible deals do"), "the variant's own space: {text}");
+    assert!(text.contains("9,833 of 81,648 possible deals do"), "the variant's own space: {text}");
 }

@@ -76,6 +76,8 @@ pub struct CaseDeal {
     pub frontier_size: usize,
     /// Each analysed party's reservation value.
     pub reservations: Vec<f64>,
+    /// What the required parties' red lines rule out (`None` when none states one).
+    pub red_lines: Option<detente_analysis::RedLineSummary>,
 }
 
 /// The analysis of one case: the section's row, and the full analysis for later use.
@@ -97,6 +99,7 @@ pub(crate) fn analyse_case(case: &str, s: &Scenario) -> Result<(CaseDeal, Analys
             kalai_smorodinsky: deal(a.solutions.kalai_smorodinsky.chosen()),
             frontier_size: a.frontier.len(),
             reservations: a.parties.iter().map(|p| p.reservation).collect(),
+            red_lines: a.zopa.red_lines.clone(),
         },
         a,
     ))

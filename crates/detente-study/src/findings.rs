@@ -13,6 +13,8 @@ use serde::Serialize;
 pub enum Topic {
     /// Whether a deal beats walking away.
     Zone,
+    /// What the red lines rule out.
+    RedLines,
     /// The Nash and Kalai–Smorodinsky deals.
     Solutions,
     /// What a what-if variant changes.
@@ -99,6 +101,34 @@ fn zone_sentence(d: &CaseDeal) -> String {
         let short: Vec<String> = d.shortfall.iter().map(|(p, g)| format!("{p} by {g:.3}")).collect();
         format!("No single deal beats walking away for all of {who} at once; the closest leaves {} short.", list(&short))
     }
+}
+
+/// What the required parties' red lines do to the zone, when any states one.
+fn red_lines_sentence(d: &CaseDeal) -> Option<String> {
+    let r = d.red_lines.as_ref()?;
+    let lines: Vec<String> = r.lines.iter().map(|l| format!("{} never accepts {}", l.actor, l.red_line)).collect();
+    let binding: Vec<String> = r.binding().map(|l| format!("{} ({})", l.red_line, thousands(l.rules_out))).collect();
+    let zone = d.zone_size.unwrap_or(0);
+    let ruled_out = r.zone_without_red_lines.saturating_sub(zone);
+    let mut s = format!("Red lines: {}.", list(&lines));
+    if ruled_out == 0 {
+        s.push_str(" None of them rules out a deal that would otherwise beat walking away.");
+    } else if zone == 0 {
+        s.push_str(&format!(
+            " No acceptable deal: all {} deals that would beat walking away for {} cross one of them",
+            thousands(r.zone_without_red_lines),
+            list(&d.must_agree)
+        ));
+        s.push_str(&format!(" (deals ruled out per line: {}).", list(&binding)));
+    } else {
+        s.push_str(&format!(
+            " They rule out {} of the {} deals that would otherwise beat walking away (per line: {}).",
+            thousands(ruled_out),
+            thousands(r.zone_without_red_lines),
+            list(&binding)
+        ));
+    }
+    Some(s)
 }
 
 fn solutions_sentence(d: &CaseDeal) -> Option<String> {
@@ -361,6 +391,9 @@ pub fn findings(report: &StudyReport) -> Vec<Finding> {
     let first = report.cases.first().map(|c| c.id.clone()).unwrap_or_default();
     if let Some(d) = report.deal.cases.iter().find(|d| d.case == first) {
         out.push(Finding { topic: Topic::Zone, text: zone_sentence(d), evidence: "deal".into() });
+        if let Some(s) = red_lines_sentence(d) {
+            out.push(Finding { topic: Topic::RedLines, text: s, evidence: "deal".into() });
+        }
         if let Some(s) = solutions_sentence(d) {
             out.push(Finding { topic: Topic::Solutions, text: s, evidence: "deal".into() });
         }
