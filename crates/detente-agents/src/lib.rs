@@ -22,6 +22,7 @@
 mod boa;
 mod hardheaded;
 mod opponent;
+mod reads;
 mod refdep;
 mod registry;
 mod simple;

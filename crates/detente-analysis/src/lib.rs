@@ -37,6 +37,14 @@ pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};
 pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};
 pub use quality::{agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality};
+/// Whether the analyse lens reads this kind of input: roles (observers are not analysed), who
+/// must agree, walk-away values, preferences, red lines and the options; not capabilities,
+/// strategies, mediator rules or opening concessions, which only change how parties bargain.
+pub fn reads(input: detente_core::Input) -> bool {
+    use detente_core::Input;
+    matches!(input, Input::Roles | Input::Required | Input::Reservations | Input::Preferences | Input::RedLines | Input::Options)
+}
+
 pub use red_lines::{RedLineEffect, RedLineSummary};
 pub use render::{describe_outcome, render_frontier, render_text};
 pub use solutions::{

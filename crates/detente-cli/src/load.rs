@@ -16,8 +16,11 @@ pub(crate) enum Failure {
     Format(FormatError),
     /// A model error about a loaded scenario (e.g. an unknown variant).
     Model { file: String, error: ModelError },
-    /// Anything else the user got wrong (message says what was expected).
+    /// Anything else the user got wrong in the input (message says what was expected): exit 1.
     Input(String),
+    /// Options that cannot go together, or that would have no effect: a usage error, exit 2
+    /// (as clap's own).
+    Usage(String),
     /// The command ran and found failures it has already reported (e.g. `validate`).
     Reported,
 }
@@ -32,6 +35,8 @@ impl From<FormatError> for Failure {
 pub(crate) struct Loaded {
     pub(crate) scenario: Scenario,
     pub(crate) source: String,
+    /// The scenario before the variant was applied, when one was.
+    pub(crate) base: Option<Scenario>,
 }
 
 /// Loads `file` (or the built-in scenario) and applies `variant` if given.
@@ -50,11 +55,28 @@ pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded,
             Err(e) => return Err(e.into()),
         },
     };
-    let scenario = match variant {
-        None => scenario,
-        Some(v) => scenario.with_variant(v).map_err(|error| Failure::Model { file: source.clone(), error })?,
+    let (scenario, base) = match variant {
+        None => (scenario, None),
+        Some(v) => (scenario.with_variant(v).map_err(|error| Failure::Model { file: source.clone(), error })?, Some(scenario)),
     };
-    Ok(Loaded { scenario, source })
+    Ok(Loaded { scenario, source, base })
+}
+
+impl Loaded {
+    /// Says on stderr which changes of the variant (if one was applied) a lens does not read,
+    /// so that results identical to the base's are never left unexplained.
+    pub(crate) fn note_unread(
+        &self,
+        variant: Option<&str>,
+        lens: &str,
+        reads: impl Fn(&detente_core::Patch, detente_core::MediatorRule) -> bool,
+    ) {
+        if let (Some(base), Some(id)) = (&self.base, variant) {
+            for note in detente_study::scenario::unread_by(base, id, lens, reads) {
+                eprintln!("note: variant `{id}`: {note}");
+            }
+        }
+    }
 }
 
 /// Whether a folder holds a file with this extension (`.toml`: detente scenarios; GENIUS is XML).

@@ -121,8 +121,8 @@ enum Command {
         file: Option<PathBuf>,
         /// Protocol: sao (joint table), single_text, single_text_veto, single_text_steepest,
         /// shuttle (default: the scenario's).
-        #[arg(long)]
-        protocol: Option<String>,
+        #[arg(long, value_parser = parse_protocol)]
+        protocol: Option<detente_agents::Protocol>,
         /// Negotiators, one per participating party in order, comma-separated, e.g.
         /// `boulware,linear` or `boa(e=0.2,ac=next),tft` (default: each party's strategy).
         #[arg(long, value_name = "A,B,...")]
@@ -138,11 +138,11 @@ enum Command {
         trace: Option<PathBuf>,
         /// Mediator rule for mediated protocols: biased, neutral, welfare (default: the
         /// scenario's).
-        #[arg(long)]
-        mediator_rule: Option<String>,
+        #[arg(long, value_parser = parse_rule)]
+        mediator_rule: Option<detente_core::MediatorRule>,
         /// Alternating-offers rules: negmas (default) or genius_saop.
-        #[arg(long)]
-        rules: Option<String>,
+        #[arg(long, value_parser = parse_rules)]
+        rules: Option<detente_protocol::Rules>,
         /// Shuttle: visit the least satisfied party first.
         #[arg(long)]
         least_satisfied_first: bool,
@@ -191,6 +191,20 @@ enum ScenarioCommand {
     },
 }
 
+// Enum-valued flags parse with the library's own parsers and name lists (no second table here);
+// clap reports a bad value as a usage error (exit 2).
+fn parse_protocol(s: &str) -> Result<detente_agents::Protocol, String> {
+    detente_agents::Protocol::parse(s).ok_or_else(|| format!("unknown protocol `{s}`; known: {}", detente_agents::Protocol::NAMES))
+}
+
+fn parse_rule(s: &str) -> Result<detente_core::MediatorRule, String> {
+    detente_core::MediatorRule::parse(s).ok_or_else(|| format!("unknown mediator rule `{s}`; known: {}", detente_core::MediatorRule::NAMES))
+}
+
+fn parse_rules(s: &str) -> Result<detente_protocol::Rules, String> {
+    detente_protocol::Rules::parse(s).ok_or_else(|| format!("unknown rule set `{s}`; known: {}", detente_protocol::Rules::NAMES))
+}
+
 fn main() -> ExitCode {
     // Messages stay on one line so that they can be grepped; miette only draws the snippet.
     let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())));
@@ -205,7 +219,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             render::report_failure(&failure);
-            ExitCode::from(1)
+            ExitCode::from(if matches!(failure, load::Failure::Usage(_)) { 2 } else { 1 })
         }
     }
 }
@@ -258,13 +272,13 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             page,
         } => {
             let args = commands::negotiate::Args {
-                protocol: protocol.as_deref(),
+                protocol: *protocol,
                 negotiators: negotiators.as_deref(),
                 rounds: *rounds,
                 seed: *seed,
                 trace: trace.as_deref(),
-                mediator_rule: mediator_rule.as_deref(),
-                rules: rules.as_deref(),
+                mediator_rule: *mediator_rule,
+                rules: *rules,
                 least_satisfied_first: *least_satisfied_first,
                 time_limit: *time_limit,
                 list_negotiators: *list_negotiators,

@@ -10,6 +10,7 @@ pub(crate) fn report_failure(failure: &Failure) {
     match failure {
         Failure::Reported => {}
         Failure::Input(msg) => eprintln!("error: {msg}"),
+        Failure::Usage(msg) => eprintln!("error: {msg}\n\nFor more information, try '--help'."),
         Failure::Model { file, error } => eprintln!("error: {file}: {error}"),
         Failure::Format(e) => report_format_error(e),
     }
@@ -64,7 +65,7 @@ pub(crate) use detente_report::table;
 /// nothing silently dropped), and no existing file replaced without `force`.
 pub(crate) fn check_page(path: &std::path::Path, force: bool, json: bool) -> Result<(), Failure> {
     if json {
-        return Err(Failure::Input("--html and --json: choose one (the page and the JSON are two printers of the same report)".into()));
+        return Err(Failure::Usage("--html and --json: choose one (the page and the JSON are two printers of the same report)".into()));
     }
     check_writable(path, force)
 }

@@ -276,24 +276,66 @@ fn negotiate_json_and_trace_are_deterministic() {
     assert_eq!(first["trace"], "detente/1");
 }
 
+/// Usage errors (a bad flag value, options that cannot go together or would have no effect)
+/// exit 2, as clap's own; what the scenario makes impossible exits 1.
 #[test]
-fn negotiate_rejects_bad_arguments_with_exit_1() {
-    for (args, needle) in [
-        (vec!["negotiate", "--protocol", "auction"], "unknown protocol"),
-        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware"], "2 participating parties"),
-        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`"),
+fn negotiate_rejects_bad_arguments_with_exit_2_and_bad_input_with_exit_1() {
+    for (args, needle, code) in [
+        (vec!["negotiate", "--protocol", "auction"], "unknown protocol", 2),
+        (vec!["negotiate", "--mediator-rule", "kind"], "unknown mediator rule `kind`", 2),
+        (vec!["negotiate", "--rules", "anarchy"], "unknown rule set `anarchy`", 2),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware"], "2 participating parties", 1),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,nobody"], "unknown negotiator `nobody`", 2),
         // A typo is named even when the count is also wrong.
-        (vec!["negotiate", "--protocol", "sao", "--negotiators", "nobody"], "--negotiators: unknown negotiator `nobody`"),
-        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`"),
-        (vec!["negotiate", "--rounds", "0"], "at least 1 round"),
-        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules applies to sao"),
-        (vec!["negotiate", "--protocol", "sao", "--mediator-rule", "neutral"], "--mediator-rule applies to the mediated"),
-        (vec!["negotiate", "--protocol", "single_text", "--least-satisfied-first"], "applies to shuttle only"),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "nobody"], "--negotiators: unknown negotiator `nobody`", 2),
+        (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`", 2),
+        (vec!["negotiate", "--rounds", "0"], "at least 1 round", 2),
+        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules has no effect: it applies to sao", 2),
+        (
+            vec!["negotiate", "--protocol", "sao", "--mediator-rule", "neutral"],
+            "--mediator-rule has no effect: it applies to the mediated",
+            2,
+        ),
+        (vec!["negotiate", "--protocol", "single_text", "--least-satisfied-first"], "applies to shuttle only", 2),
+        (vec!["analyze", "--html", "x.html", "--frontier"], "--frontier and --semantics apply to the text", 2),
+        (vec!["forecast", "--model", "mean", "--preset", "dmasad"], "--preset applies to --model eu only", 2),
     ] {
         let o = detente(&args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+}
+
+/// A what-if whose change a lens does not read is said so, not silently run as the base.
+#[test]
+fn a_variant_a_lens_does_not_read_is_named() {
+    for (args, needle) in [
+        (
+            vec!["--variant", "early_concession", "analyze"],
+            "\"ukraine opens by conceding territory = current_line\" has no effect here: the analysis does not read opening concessions",
+        ),
+        (
+            vec!["--variant", "early_concession", "negotiate", "--protocol", "single_text"],
+            "the single_text protocol with these options does not read opening concessions",
+        ),
+        (
+            vec!["--variant", "neutral_mediator", "negotiate", "--protocol", "sao"],
+            "the sao protocol with these options does not read mediator rules",
+        ),
+        (
+            vec!["--variant", "neutral_mediator", "negotiate", "--protocol", "shuttle", "--mediator-rule", "welfare"],
+            "does not read mediator rules",
+        ),
+        (vec!["--variant", "europe_at_the_table", "forecast"], "the forecast does not read who must agree"),
+        (vec!["--variant", "baseline", "analyze"], "\"europe's acceptance is no longer required\" restates the base scenario"),
+    ] {
+        let o = detente(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    // and a change the lens reads goes without a note
+    let o = detente(&["--variant", "early_concession", "negotiate", "--protocol", "sao"]);
+    assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
 }
 
 #[test]
@@ -398,10 +440,10 @@ fn a_failed_genius_export_leaves_no_folder_behind() {
 #[test]
 fn huge_deadlines_and_run_counts_are_refused_rather_than_run_for_hours() {
     let o = detente(&["negotiate", "--rounds", "4294967295"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("--rounds: expected at most 1000000 rounds, got 4294967295"), "{}", stderr(&o));
     let o = detente(&["forecast", "--runs", "100000000000"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("--runs: expected at most 1000000 runs"), "{}", stderr(&o));
     let (_d, p) = temp_scenario(&bilateral_with("rounds = 20", "rounds = 2000000000"));
     let p = p.to_str().expect("utf-8 path");

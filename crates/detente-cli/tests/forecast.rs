@@ -89,10 +89,10 @@ fn bad_spreads_are_located_errors() {
 #[test]
 fn unknown_preset_and_zero_runs_are_usage_errors() {
     let o = detente(&["forecast", "--preset", "nope"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error exits 2");
     assert!(stderr(&o).contains("scholz_code"), "{}", stderr(&o));
     let o = detente(&["forecast", "--runs", "0"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a usage error exits 2");
     assert!(stderr(&o).contains("at least 1"), "{}", stderr(&o));
 }
 

@@ -144,7 +144,7 @@ fn a_lens_page_refuses_options_it_would_ignore() {
         (vec!["study", "--full", "--html", path], "--full applies to the text briefing"),
     ] {
         let o = detente(&args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: a usage error");
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
         assert!(!html.exists(), "nothing is written when the command is refused");
     }

@@ -35,7 +35,8 @@ fn the_json_report_is_golden() {
 fn the_briefing_fits_a_terminal() {
     let text = study(&[]);
     let lines = text.lines().count();
-    assert!(lines <= 180, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
+    // 180 before red lines and the notes on changes a lens does not read; each adds a line or two
+    assert!(lines <= 185, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
     let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
     assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
     assert!(text.starts_with("US-mediated Russia–Ukraine ceasefire talks"), "{text}");
@@ -107,9 +108,11 @@ fn the_utility_space_shows_the_pair_asked_for() {
     assert_eq!((u["x_party"].as_str(), u["y_party"].as_str()), (Some("europe"), Some("russia")), "{u}");
     let default = json(&detente(&["study", "--json", "--runs", "0"]));
     assert_eq!(default["deal"]["utility_space"]["x_party"], "russia", "the first two parties that must agree");
-    for (pair, needle) in [("russia,nobody", "unknown actor `nobody`"), ("russia,russia", "two different actors"), ("russia", "as `a,b`")] {
+    for (pair, needle, code) in
+        [("russia,nobody", "unknown actor `nobody`", 1), ("russia,russia", "two different actors", 1), ("russia", "as `a,b`", 2)]
+    {
         let o = detente(&["study", "--runs", "0", "--pair", pair]);
-        assert_eq!(o.status.code(), Some(1), "{pair}");
+        assert_eq!(o.status.code(), Some(code), "{pair}");
         assert!(stderr(&o).contains(needle), "{pair}: {}", stderr(&o));
     }
 }

@@ -37,5 +37,5 @@ pub use preferences::{
     ValueFunction,
 };
 pub use red_line::{Condition, RedLine, RedLines};
-pub use scenario::{MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, Scenario, Source, Variant};
+pub use scenario::{Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, Scenario, Source, Variant};
 pub use spread::Spread;

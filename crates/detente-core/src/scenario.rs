@@ -56,6 +56,9 @@ impl MediatorRule {
         }
     }
 
+    /// The names [`MediatorRule::parse`] accepts.
+    pub const NAMES: &'static str = "biased, neutral, welfare";
+
     /// Parses `biased`, `neutral`, `welfare`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -161,6 +164,70 @@ pub enum Patch {
         /// Option ids to remove.
         options: Vec<String>,
     },
+}
+
+/// The kind of scenario input a patch changes. Each lens and protocol says which inputs it
+/// reads (`detente_analysis::reads`, `Protocol::reads`, `detente_forecast::reads`), so that a
+/// what-if whose change a lens never looks at is reported instead of silently giving the base's
+/// results again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Input {
+    /// Who is a party, a mediator or an observer.
+    Roles,
+    /// Whose acceptance an agreement needs.
+    Required,
+    /// The value of walking away.
+    Reservations,
+    /// Utility functions, incl. spatial positions and saliences.
+    Preferences,
+    /// Capabilities (power in the talks).
+    Capabilities,
+    /// Default negotiation strategies.
+    Strategies,
+    /// The mediator's rule.
+    MediatorRule,
+    /// Opening concessions.
+    Openings,
+    /// Red lines.
+    RedLines,
+    /// The options on the table.
+    Options,
+}
+
+impl Input {
+    /// The input in words, plural, for notes (`openings`, `mediator rules`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Input::Roles => "roles",
+            Input::Required => "who must agree",
+            Input::Reservations => "walk-away values",
+            Input::Preferences => "preferences",
+            Input::Capabilities => "capabilities",
+            Input::Strategies => "negotiation strategies",
+            Input::MediatorRule => "mediator rules",
+            Input::Openings => "opening concessions",
+            Input::RedLines => "red lines",
+            Input::Options => "the options on the table",
+        }
+    }
+}
+
+impl Patch {
+    /// The input the patch changes.
+    pub fn input(&self) -> Input {
+        match self {
+            Patch::Role { .. } => Input::Roles,
+            Patch::Required { .. } => Input::Required,
+            Patch::Reservation { .. } => Input::Reservations,
+            Patch::Position { .. } => Input::Preferences,
+            Patch::Capability { .. } => Input::Capabilities,
+            Patch::Strategy { .. } => Input::Strategies,
+            Patch::MediatorRule(_) => Input::MediatorRule,
+            Patch::Opening(_) => Input::Openings,
+            Patch::RedLines { .. } => Input::RedLines,
+            Patch::ExcludeOptions { .. } => Input::Options,
+        }
+    }
 }
 
 /// A named what-if: typed patches over the base scenario.
@@ -278,6 +345,23 @@ impl Scenario {
             Some(i) => Ok(&mut self.actors[i]),
             None => Err(self.unknown_actor(id)),
         }
+    }
+
+    /// For each patch of variant `id`, in order: whether it changes the scenario it is applied to
+    /// (`false`: it restates what is already there, e.g. `required = false` for an actor that is
+    /// not required), and the mediator rule in force before it (for lenses to which only some
+    /// rule changes matter).
+    pub fn patch_changes(&self, id: &str) -> Result<Vec<(bool, Option<MediatorRule>)>, ModelError> {
+        let variant = self.variant(id)?;
+        let mut s = self.clone();
+        s.variants.clear();
+        let mut out = Vec::with_capacity(variant.patches.len());
+        for patch in &variant.patches {
+            let before = s.clone();
+            s.apply(patch).map_err(|e| ModelError::InVariant { variant: id.to_string(), source: Box::new(e) })?;
+            out.push((s != before, before.protocol.mediator_rule));
+        }
+        Ok(out)
     }
 
     /// Applies one patch in place (validation is the caller's next step).

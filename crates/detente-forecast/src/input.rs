@@ -172,6 +172,8 @@ pub struct ForecastTable {
     pub issues: Vec<TableIssue>,
     /// The actors that take part (see [`ForecastTable::from_scenario`]).
     pub actors: Vec<TableActor>,
+    /// The scenario's actors left out, with the reason (empty for a table built by hand).
+    pub left_out: Vec<(String, String)>,
 }
 
 impl ForecastTable {
@@ -214,8 +216,16 @@ impl ForecastTable {
             })
             .collect();
         let mut actors = Vec::new();
+        let mut left_out = Vec::new();
         for actor in &scenario.actors {
-            if actor.role == Role::Observer {
+            let why = match &actor.preferences.utility {
+                _ if actor.role == Role::Observer => Some("an observer takes no part"),
+                Utility::Spatial(_) => None,
+                Utility::LinearAdditive(_) => Some("its preferences are weights over options, not positions on a 0-100 scale"),
+                Utility::Table(_) => Some("its preferences are a table over outcomes, not positions on a 0-100 scale"),
+            };
+            if let Some(why) = why {
+                left_out.push((actor.id.clone(), why.to_string()));
                 continue;
             }
             let Utility::Spatial(spatial) = &actor.preferences.utility else { continue };
@@ -250,7 +260,7 @@ impl ForecastTable {
         if actors.is_empty() || !(0..issues.len()).any(|k| actors.iter().any(|a| a.cells[k].is_some())) {
             return Err(ForecastError::NoSpatialIssues);
         }
-        Ok(ForecastTable { issues, actors })
+        Ok(ForecastTable { issues, actors, left_out })
     }
 
     /// The one-dimensional input for issue `k`: the actors with a position on it, in table order.

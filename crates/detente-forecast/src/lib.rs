@@ -46,6 +46,6 @@ pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
 pub use model::{forecast_table, IssueForecast, Model, SpatialModel, TableForecast, Trajectory};
 pub use report::{
-    compare_models, forecast_scenario, levers, spread_use, ComparisonRow, ForecastReport, IssueLevers, ModelComparison, SpreadUse,
+    compare_models, forecast_scenario, levers, reads, spread_use, ComparisonRow, ForecastReport, IssueLevers, ModelComparison, SpreadUse,
 };
 pub use uncertainty::{monte_carlo, MonteCarlo, Uncertainty};

@@ -31,6 +31,8 @@ pub struct ForecastReport {
     /// Per issue, the closed-form lever of the weighted mean: how far it moves per unit an
     /// actor's position moves, `∂mean/∂x_i = c_i s_i / Σ c s` (shares summing to 1).
     pub levers: Vec<IssueLevers>,
+    /// The scenario's actors the forecast leaves out, with the reason.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// The weighted mean's sensitivity to each actor's position on one issue.
@@ -93,6 +95,14 @@ pub fn levers(table: &ForecastTable) -> Vec<IssueLevers> {
         .collect()
 }
 
+/// Whether the forecast lens reads this kind of input: positions and saliences, capabilities,
+/// roles (observers are left out) and the options on the table; not walk-away values, who must
+/// agree, strategies, mediator rules, opening concessions or red lines, which belong to bargaining.
+pub fn reads(input: detente_core::Input) -> bool {
+    use detente_core::Input;
+    matches!(input, Input::Roles | Input::Preferences | Input::Capabilities | Input::Options)
+}
+
 /// Forecasts a scenario with one model, beside both baselines; with `runs`, also the Monte Carlo
 /// over the spreads the scenario states on its inputs (seeded by `seed`).
 pub fn forecast_scenario(scenario: &Scenario, model: &Model, runs: Option<usize>, seed: u64) -> Result<ForecastReport, ForecastError> {
@@ -107,6 +117,7 @@ pub fn forecast_scenario(scenario: &Scenario, model: &Model, runs: Option<usize>
         monte_carlo: runs.map(|n| monte_carlo(&table, model, &uncertainty, n, seed)).transpose()?,
         spreads: spread_use(scenario, &table),
         levers: levers(&table),
+        left_out: table.left_out.clone(),
     })
 }
 

@@ -162,6 +162,7 @@ proptest! {
             actors: rows.iter().enumerate().map(|(i, &(x, s, c))| TableActor {
                 id: format!("a{i}"), capability: c, cells: vec![Some((x, s)), Some((100.0 - x, s))],
             }).collect(),
+            left_out: vec![],
         };
         let mut u = Uncertainty::none(&table);
         for (i, &(x, _, c)) in rows.iter().enumerate() {

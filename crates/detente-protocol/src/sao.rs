@@ -41,6 +41,10 @@ pub enum Rules {
 
 impl Rules {
     /// `negmas` or `genius_saop`.
+    /// The names [`Rules::parse`] accepts.
+    pub const NAMES: &'static str = "negmas, genius_saop";
+
+    /// The name used in traces and reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Rules::Negmas => "negmas",

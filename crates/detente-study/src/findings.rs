@@ -3,7 +3,7 @@
 
 use crate::deal::{CaseDeal, Deal};
 use crate::opening::Direction;
-use crate::simulation::{CaseRuns, Run};
+use crate::simulation::{CaseRuns, Run, StudyProtocol};
 use crate::{Section, StudyReport};
 use serde::Serialize;
 
@@ -63,7 +63,7 @@ pub fn percent(p: f64) -> String {
     }
 }
 
-fn list(items: &[String]) -> String {
+pub(crate) fn list(items: &[String]) -> String {
     match items.len() {
         0 => String::new(),
         1 => items[0].clone(),
@@ -106,29 +106,27 @@ fn zone_sentence(d: &CaseDeal) -> String {
 /// What the required parties' red lines do to the zone, when any states one.
 fn red_lines_sentence(d: &CaseDeal) -> Option<String> {
     let r = d.red_lines.as_ref()?;
-    let lines: Vec<String> = r.lines.iter().map(|l| format!("{} never accepts {}", l.actor, l.red_line)).collect();
-    let binding: Vec<String> = r.binding().map(|l| format!("{} ({})", l.red_line, thousands(l.rules_out))).collect();
+    let lines: Vec<String> = r.lines.iter().map(|l| format!("{}'s {}", l.actor, l.red_line)).collect();
+    let binding: Vec<String> = r.binding().map(|l| format!("{}'s {} ({})", l.actor, l.red_line, thousands(l.rules_out))).collect();
     let zone = d.zone_size.unwrap_or(0);
     let ruled_out = r.zone_without_red_lines.saturating_sub(zone);
-    let mut s = format!("Red lines: {}.", list(&lines));
-    if ruled_out == 0 {
-        s.push_str(" None of them rules out a deal that would otherwise beat walking away.");
+    Some(if ruled_out == 0 {
+        format!("Red lines ({}) rule out no deal that would otherwise beat walking away.", list(&lines))
     } else if zone == 0 {
-        s.push_str(&format!(
-            " No acceptable deal: all {} deals that would beat walking away for {} cross one of them",
+        format!(
+            "No acceptable deal: all {} deals that would beat walking away for {} cross a red line: {}.",
             thousands(r.zone_without_red_lines),
-            list(&d.must_agree)
-        ));
-        s.push_str(&format!(" (deals ruled out per line: {}).", list(&binding)));
+            list(&d.must_agree),
+            list(&binding)
+        )
     } else {
-        s.push_str(&format!(
-            " They rule out {} of the {} deals that would otherwise beat walking away (per line: {}).",
+        format!(
+            "Red lines rule out {} of the {} deals that would otherwise beat walking away: {}.",
             thousands(ruled_out),
             thousands(r.zone_without_red_lines),
             list(&binding)
-        ));
-    }
-    Some(s)
+        )
+    })
 }
 
 fn solutions_sentence(d: &CaseDeal) -> Option<String> {
@@ -253,11 +251,14 @@ fn variant_sentence(report: &StudyReport, k: usize) -> Option<Finding> {
     }
     let what = if case.changes.is_empty() { "no change".to_string() } else { case.changes.join("; ") };
     let name = format!("{name} [{}: {what}]", case.id);
-    let text = if parts.is_empty() {
+    let all_restate = !case.unread.is_empty() && case.unread.len() == case.changes.len() && case.unread.iter().all(|u| u.restates_base);
+    let text = if all_restate {
+        format!("{name} restates the {base_id} case: none of its changes changes anything.")
+    } else if parts.is_empty() {
         let opening = report.simulation.opening_tests.iter().any(|t| t.ran().is_some_and(|t| t.variant == case.id));
         format!(
             "{name} gives the same results as the {base_id} case in every lens{}.",
-            if opening { " (its opening concession is tested on its own below)" } else { "" }
+            if opening { " (its opening is tested on its own below)" } else { "" }
         )
     } else {
         let mut unchanged = Vec::new();
@@ -277,6 +278,37 @@ fn variant_sentence(report: &StudyReport, k: usize) -> Option<Finding> {
         };
         format!("{name} {}{tail}.", list(&parts))
     };
+    let one = case.changes.len() == 1;
+    let notes: Vec<String> = if all_restate {
+        Vec::new()
+    } else {
+        case.unread
+            .iter()
+            .map(|u| {
+                let what = if one { "Not read".to_string() } else { format!("\"{}\" is not read", u.change) };
+                if u.restates_base {
+                    format!("{what}: it restates the {base_id}")
+                } else if matches!(u.input, detente_core::Input::MediatorRule) {
+                    format!("{what} {}", u.why)
+                } else {
+                    // the two single-text runs read the same inputs: name them once
+                    let single: [&str; 2] = [StudyProtocol::BiasedSingleText.label(), StudyProtocol::NeutralSingleText.label()];
+                    let mut who: Vec<String> = Vec::new();
+                    for l in &u.ignored_by {
+                        if single.contains(&l.as_str()) && single.iter().all(|x| u.ignored_by.iter().any(|y| y == x)) {
+                            if !who.iter().any(|w| w == "the single-text runs") {
+                                who.push("the single-text runs".into());
+                            }
+                        } else {
+                            who.push(l.clone());
+                        }
+                    }
+                    format!("{what} by {}", list(&who))
+                }
+            })
+            .collect()
+    };
+    let text = if notes.is_empty() { text } else { format!("{text} {}.", notes.join("; ")) };
     Some(Finding { topic: Topic::Variant, text, evidence: format!("variant-{}", case.id) })
 }
 

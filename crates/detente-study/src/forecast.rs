@@ -1,7 +1,7 @@
 //! Forecasts: every spatial model beside the baselines per case, the expected-utility model's
 //! rounds for the first case, and which actors the models leave out.
 
-use detente_core::{Scenario, Utility};
+use detente_core::Scenario;
 use detente_forecast::baseline::weighted_median;
 use detente_forecast::eu::EuPreset;
 use detente_forecast::{compare_models, forecast_table, ForecastTable, Model, ModelComparison};
@@ -88,22 +88,9 @@ pub(crate) fn presets(s: &Scenario) -> Vec<PresetForecast> {
         .collect()
 }
 
-/// Actors a forecast leaves out, with the reason.
+/// Actors a forecast leaves out, with the reason (the forecast lens's rule).
 pub fn left_out(s: &Scenario) -> Vec<(String, String)> {
-    let Ok(table) = ForecastTable::from_scenario(s) else { return Vec::new() };
-    s.actors
-        .iter()
-        .filter(|a| table.actor_index(&a.id).is_none())
-        .map(|a| {
-            let why = match &a.preferences.utility {
-                Utility::Spatial(_) if a.role == detente_core::Role::Observer => "an observer takes no part".to_string(),
-                Utility::Spatial(_) => "it takes no position or has no capability".to_string(),
-                Utility::LinearAdditive(_) => "its preferences are weights over options, not positions on a 0-100 scale".to_string(),
-                Utility::Table(_) => "its preferences are a table over outcomes, not positions on a 0-100 scale".to_string(),
-            };
-            (a.id.clone(), why)
-        })
-        .collect()
+    ForecastTable::from_scenario(s).map(|t| t.left_out).unwrap_or_default()
 }
 
 /// The EU trajectories of a scenario (preset `scholz_code`): positions and the weighted-median

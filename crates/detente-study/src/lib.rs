@@ -178,6 +178,7 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
                 description: v.and_then(|v| v.description.clone()),
                 changes: v.map(|v| v.patches.iter().map(|p| scenario::describe_patch(scenario, p)).collect()).unwrap_or_default(),
                 must_agree: scenario::must_agree(s),
+                unread: if v.is_some() { scenario::unread_changes(scenario, label, &StudyProtocol::ALL) } else { Vec::new() },
             }
         })
         .collect();

@@ -1,7 +1,7 @@
 //! The scenario as the study presents it: issues, actors, positions with their stated spreads,
 //! and each case (the base and every what-if) with what it changes, in words.
 
-use detente_core::{format_real, Actor, Issue, IssueKind, Patch, Reservation, Role, Scenario, Spread, Utility};
+use detente_core::{format_real, Actor, Issue, IssueKind, MediatorRule, Patch, Reservation, Role, Scenario, Spread, Utility};
 use serde::Serialize;
 
 /// One source the scenario cites.
@@ -149,6 +149,118 @@ pub struct CaseSummary {
     pub changes: Vec<String>,
     /// Which actors must accept a deal.
     pub must_agree: Vec<String>,
+    /// The variant's changes that some lens does not read, or that restate the base: no change
+    /// goes unread without a word (empty for the base, and when every lens reads every change).
+    pub unread: Vec<UnreadChange>,
+}
+
+/// A change of a variant that some lens of the study does not read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnreadChange {
+    /// The change in words.
+    pub change: String,
+    /// It restates what the base scenario already says, so it changes nothing anywhere.
+    pub restates_base: bool,
+    /// The lenses that do not read it (`the analysis`, `the forecasts`, protocol labels), when
+    /// it changes something.
+    pub ignored_by: Vec<String>,
+    /// Why, in words (`the single-text protocols do not read opening concessions`).
+    pub why: String,
+    /// The kind of input it changes.
+    #[serde(skip)]
+    pub input: detente_core::Input,
+}
+
+/// The mediator rule a scenario's mediated protocols use when it states none: biased when there
+/// is a mediator, neutral otherwise (the simulate lens's default).
+fn default_rule(s: &Scenario) -> MediatorRule {
+    if s.protocol.mediator.is_some() || s.actors.iter().any(|a| a.role == detente_core::Role::Mediator) {
+        MediatorRule::Biased
+    } else {
+        MediatorRule::Neutral
+    }
+}
+
+/// The changes of variant `id` that one lens does not see, in words with the reason: those that
+/// restate the base, and those `reads(patch, rule before it)` says the lens does not read.
+/// `lens` names the lens in the reason (`the analysis`, `sao`).
+pub fn unread_by(base: &Scenario, id: &str, lens: &str, reads: impl Fn(&Patch, MediatorRule) -> bool) -> Vec<String> {
+    let (Ok(variant), Ok(changes)) = (base.variant(id), base.patch_changes(id)) else { return Vec::new() };
+    variant
+        .patches
+        .iter()
+        .zip(changes)
+        .filter_map(|(patch, (changes, rule))| {
+            let change = describe_patch(base, patch);
+            if !changes {
+                Some(format!("\"{change}\" restates the base scenario"))
+            } else if !reads(patch, rule.unwrap_or_else(|| default_rule(base))) {
+                Some(format!("\"{change}\" has no effect here: {lens} does not read {}", patch.input().describe()))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Every change of variant `id` that the study's lenses (the analysis, the given protocols,
+/// the forecasts) do not all read, with who ignores it and why.
+pub fn unread_changes(base: &Scenario, id: &str, protocols: &[crate::StudyProtocol]) -> Vec<UnreadChange> {
+    let (Ok(variant), Ok(changes)) = (base.variant(id), base.patch_changes(id)) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (patch, (changes, rule_before)) in variant.patches.iter().zip(changes) {
+        let change = describe_patch(base, patch);
+        if !changes {
+            out.push(UnreadChange {
+                change,
+                restates_base: true,
+                ignored_by: Vec::new(),
+                why: "it restates the base scenario".into(),
+                input: patch.input(),
+            });
+            continue;
+        }
+        let input = patch.input();
+        let rule_before = rule_before.unwrap_or_else(|| default_rule(base));
+        let mut ignored_by: Vec<String> = Vec::new();
+        if !detente_analysis::reads(input) {
+            ignored_by.push("the analysis".into());
+        }
+        ignored_by.extend(protocols.iter().filter(|p| !p.reads(patch, rule_before)).map(|p| p.label().to_string()));
+        if !detente_forecast::reads(input) {
+            ignored_by.push("the forecasts".into());
+        }
+        if ignored_by.is_empty() {
+            continue;
+        }
+        let why = match patch {
+            Patch::MediatorRule(to) => {
+                let mut why = Vec::new();
+                let (no_mediator, fixed): (Vec<String>, Vec<String>) = ignored_by
+                    .iter()
+                    .filter(|l| l.as_str() != crate::StudyProtocol::Shuttle.label())
+                    .cloned()
+                    .partition(|l| l.starts_with("the ") || l.as_str() == crate::StudyProtocol::JointTable.label());
+                if !no_mediator.is_empty() {
+                    why.push(format!("{} (no mediator)", crate::findings::list(&no_mediator)));
+                }
+                if !fixed.is_empty() {
+                    why.push(if fixed.len() > 1 {
+                        "the single-text runs (their own rule)".to_string()
+                    } else {
+                        format!("{} (its own rule)", fixed[0])
+                    });
+                }
+                if ignored_by.iter().any(|l| l == crate::StudyProtocol::Shuttle.label()) {
+                    why.push(format!("shuttle (it treats the {} and {} rules alike)", rule_before.as_str(), to.as_str()));
+                }
+                format!("by {}", why.join(" or "))
+            }
+            _ => format!("{} do not read {}", crate::findings::list(&ignored_by), input.describe()),
+        };
+        out.push(UnreadChange { change, restates_base: false, ignored_by, why, input });
+    }
+    out
 }
 
 /// The values of an issue for people: at most 50 (then the ends).

@@ -47,6 +47,17 @@ impl StudyProtocol {
         }
     }
 
+    /// Whether a patch of this kind can change this protocol's result; `rule_before` is the
+    /// mediator rule in force before the patch (for a mediator-rule patch, which matters only
+    /// where the protocol takes the scenario's rule and the two rules differ for it).
+    pub fn reads(self, patch: &detente_core::Patch, rule_before: MediatorRule) -> bool {
+        let (proto, fixed_rule) = self.engine();
+        match patch {
+            detente_core::Patch::MediatorRule(to) => fixed_rule.is_none() && proto.rule_change_matters(rule_before, *to),
+            p => proto.reads(p.input()),
+        }
+    }
+
     /// Why this protocol cannot run on `s`, if it cannot.
     pub fn not_applicable(self, s: &Scenario) -> Option<String> {
         let (proto, rule) = self.engine();

@@ -42,12 +42,14 @@ pub(crate) fn run(
     if let Some(path) = html {
         if frontier || semantics != SemanticsArg::Negmas {
             // Nothing given is ignored: the page shows the NegMAS analysis and the utility space.
-            return Err(Failure::Input(
+            return Err(Failure::Usage(
                 "--html shows the zone, the Nash and Kalai-Smorodinsky deals (NegMAS definitions) and the utility space; --frontier and --semantics apply to the text and --json output".into(),
             ));
         }
         crate::render::check_page(path, force, opts.json)?;
         let loaded = load(file, opts.variant)?;
+        loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
+        loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
         let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
             .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
         let html = detente_report::html::analysis(&page, &loaded.source);
@@ -56,6 +58,7 @@ pub(crate) fn run(
         return Ok(());
     }
     let loaded = load(file, opts.variant)?;
+    loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
     let s = &loaded.scenario;
     let a = analysis(s, semantics.into(), &loaded.source)?;
     if opts.json {

@@ -43,9 +43,9 @@ fn model_of(req: &Request<'_>) -> Result<Model, Failure> {
         ModelArg::Smp => "smp",
     };
     if req.preset.is_some() && req.model != ModelArg::Eu {
-        return Err(Failure::Input("--preset applies to --model eu only".into()));
+        return Err(Failure::Usage("--preset applies to --model eu only".into()));
     }
-    Model::parse(name, req.preset).map_err(|e| Failure::Input(format!("--preset: {e}")))
+    Model::parse(name, req.preset).map_err(|e| Failure::Usage(format!("--preset: {e}")))
 }
 
 /// `forecast --json`: the report with what it is a forecast of.
@@ -63,12 +63,14 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     if let Some(path) = req.html {
         if req.preset.is_some() || req.runs.is_some() || req.rounds {
             // Nothing given is ignored: the page shows every model on the stated inputs.
-            return Err(Failure::Input(
+            return Err(Failure::Usage(
                 "--html shows every model beside the baselines on the stated inputs; --preset, --runs and --rounds apply to the text and --json output (for Monte Carlo bands in a page, use `detente study --html`)".into(),
             ));
         }
         crate::render::check_page(path, req.force, opts.json)?;
         let loaded = load(file, opts.variant)?;
+        loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
+        loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
         let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
         let html = detente_report::html::forecast(&page, &loaded.source);
         crate::render::write_atomically(path, html.as_bytes(), req.force)?;
@@ -76,13 +78,14 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Ok(());
     }
     let loaded = load(file, opts.variant)?;
+    loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
     if req.runs == Some(0) {
-        return Err(Failure::Input("--runs: expected at least 1".into()));
+        return Err(Failure::Usage("--runs: expected at least 1".into()));
     }
     if let Some(n) = req.runs.filter(|&n| n > MAX_RUNS) {
         // Each run costs ~0.1 ms and its result is kept for the quantiles: beyond this the
         // command would run for hours or exhaust memory instead of answering.
-        return Err(Failure::Input(format!("--runs: expected at most {MAX_RUNS} runs, got {n}")));
+        return Err(Failure::Usage(format!("--runs: expected at most {MAX_RUNS} runs, got {n}")));
     }
     let model = model_of(req)?;
     let report =
@@ -257,7 +260,7 @@ mod tests {
         let req = Request { model: ModelArg::Mean, preset: Some("dmasad"), runs: None, seed: 1, rounds: false, html: None, force: false };
         assert!(model_of(&req).is_err());
         let req = Request { model: ModelArg::Eu, preset: Some("nope"), runs: None, seed: 1, rounds: false, html: None, force: false };
-        let Err(Failure::Input(msg)) = model_of(&req) else { panic!("expected an input error") };
+        let Err(Failure::Usage(msg)) = model_of(&req) else { panic!("expected a usage error") };
         assert!(msg.contains("scholz_code"), "{msg}");
     }
 }

@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 /// The `negotiate` arguments after parsing.
 pub(crate) struct Args<'a> {
-    pub(crate) protocol: Option<&'a str>,
+    pub(crate) protocol: Option<Protocol>,
     pub(crate) negotiators: Option<&'a str>,
     pub(crate) rounds: Option<u32>,
     pub(crate) seed: u64,
     pub(crate) trace: Option<&'a Path>,
-    pub(crate) mediator_rule: Option<&'a str>,
-    pub(crate) rules: Option<&'a str>,
+    pub(crate) mediator_rule: Option<MediatorRule>,
+    pub(crate) rules: Option<Rules>,
     pub(crate) least_satisfied_first: bool,
     pub(crate) time_limit: Option<f64>,
     pub(crate) list_negotiators: bool,
@@ -56,40 +56,25 @@ pub(crate) fn split_specs(s: &str) -> Vec<String> {
 pub(crate) const MAX_ROUNDS: u32 = 1_000_000;
 
 fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
-    let protocol = match args.protocol {
-        None => None,
-        Some(p) => Some(
-            Protocol::parse(p).ok_or_else(|| Failure::Input(format!("--protocol: unknown protocol `{p}`; known: {}", Protocol::NAMES)))?,
-        ),
-    };
-    let mediator_rule = match args.mediator_rule {
-        None => None,
-        Some(r) => Some(
-            MediatorRule::parse(r)
-                .ok_or_else(|| Failure::Input(format!("--mediator-rule: unknown rule `{r}`; known: biased, neutral, welfare")))?,
-        ),
-    };
-    let rules = match args.rules {
-        None => Rules::Negmas,
-        Some(r) => Rules::parse(r).ok_or_else(|| Failure::Input(format!("--rules: unknown rule set `{r}`; known: negmas, genius_saop")))?,
-    };
+    let (protocol, mediator_rule) = (args.protocol, args.mediator_rule);
+    let rules = args.rules.unwrap_or(Rules::Negmas);
     if let Some(l) = args.time_limit {
         if l.is_nan() || l <= 0.0 {
-            return Err(Failure::Input(format!("--time-limit: expected a positive number of seconds, got {l}")));
+            return Err(Failure::Usage(format!("--time-limit: expected a positive number of seconds, got {l}")));
         }
     }
     if args.rounds == Some(0) {
-        return Err(Failure::Input("--rounds: the deadline must be at least 1 round".into()));
+        return Err(Failure::Usage("--rounds: the deadline must be at least 1 round".into()));
     }
     if let Some(r) = args.rounds.filter(|&r| r > MAX_ROUNDS) {
         // The trace is kept in memory and mediated rounds cost ~0.5 ms each: beyond this the
         // command would run for hours or exhaust memory instead of answering.
-        return Err(Failure::Input(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
+        return Err(Failure::Usage(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
     }
     let negotiators = args.negotiators.map(split_specs);
     // Check every name before the count, so a typo is reported as such.
     for n in negotiators.iter().flatten() {
-        detente_agents::build(n, 0).map_err(|e| Failure::Input(format!("--negotiators: {e}")))?;
+        detente_agents::build(n, 0).map_err(|e| Failure::Usage(format!("--negotiators: {e}")))?;
     }
     Ok(SimulationSpec {
         protocol,
@@ -107,8 +92,9 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
 /// Refuses options the chosen protocol would ignore (nothing the user gives is dropped).
 fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> {
     let name = protocol.as_str();
-    let refuse =
-        |opt: &str, applies: &str| Err(Failure::Input(format!("{opt} applies to {applies} only, and the protocol here is {name}")));
+    let refuse = |opt: &str, applies: &str| {
+        Err(Failure::Usage(format!("{opt} has no effect: it applies to {applies} only, and the protocol here is {name}")))
+    };
     match protocol {
         Protocol::JointTable => {
             if args.mediator_rule.is_some() {
@@ -195,7 +181,13 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
             )));
         }
     }
-    check_applicable(args, spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s)))?;
+    let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+    check_applicable(args, protocol)?;
+    loaded.note_unread(opts.variant, &format!("the {} protocol with these options", protocol.as_str()), |p, rule| match p {
+        detente_core::Patch::MediatorRule(to) => spec.mediator_rule.is_none() && protocol.rule_change_matters(rule, *to),
+        detente_core::Patch::Strategy { .. } => spec.negotiators.is_none(),
+        p => protocol.reads(p.input()),
+    });
     let prepared = prepare(s)?;
     let start = std::time::Instant::now();
     let clock = move || start.elapsed().as_secs_f64();

@@ -140,7 +140,7 @@ fn failure_text(f: &Failure) -> String {
     match f {
         Failure::Format(e) => e.to_string(),
         Failure::Model { file, error } => format!("{file}: {error}"),
-        Failure::Input(m) => m.clone(),
+        Failure::Input(m) | Failure::Usage(m) => m.clone(),
         Failure::Reported => String::new(),
     }
 }

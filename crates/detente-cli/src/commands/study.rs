@@ -29,7 +29,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         crate::render::check_page(path, req.force, opts.json)?;
     }
     if req.full && (opts.json || req.html.is_some()) {
-        return Err(Failure::Input("--full applies to the text briefing; the JSON and the HTML report always hold every table".into()));
+        return Err(Failure::Usage("--full applies to the text briefing; the JSON and the HTML report always hold every table".into()));
     }
     let loaded = load(file, None)?;
     let pair = match req.pair {
@@ -38,7 +38,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
             Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() && !b.contains(',') => {
                 Some((a.trim().to_string(), b.trim().to_string()))
             }
-            _ => return Err(Failure::Input(format!("--pair: expected two actor ids as `a,b`, got `{p}`"))),
+            _ => return Err(Failure::Usage(format!("--pair: expected two actor ids as `a,b`, got `{p}`"))),
         },
     };
     let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, pair };
