@@ -14,6 +14,12 @@
 //! their "no" blocks nothing. Each party sees only the mediator's texts and its own answers
 //! (its [`View::history`]), never another party's moves.
 //!
+//! **Red lines.** A party never votes yes for, accepts or counter-proposes a text across its own
+//! red line: the session treats it as an illegal move (`Errored`, naming the actor and the
+//! line); a party with no acceptable outcome at all is not asked (its votes are "no", its
+//! answer to a shuttle visit is `End`). The mediator does not know the parties' red lines:
+//! they simply vote such texts down.
+//!
 //! Traces use the same [`Event`]s as SAO: the mediator is participant `n_parties` (after the
 //! parties); its `Offer` is a text put to the parties, a party's `Accept`/`Reject` is its vote,
 //! a party's `Offer` in shuttle mediation is its counter-proposal.
@@ -21,6 +27,7 @@
 use crate::action::{Action, Event, OutcomeId};
 use crate::negotiator::{Negotiator, Standing, View};
 use crate::prepared::{PartyUtility, PreparedScenario};
+use crate::sao::Violation;
 use crate::session::{Observer, Status};
 use detente_core::{IssueKind, Role, Scenario, UtilityFunction};
 use rand::Rng;
@@ -486,6 +493,10 @@ impl MediatedSession {
     /// presented text. A panic is caught and returned as the reason.
     fn ask(&mut self, p: usize, proposal: OutcomeId, current: Option<OutcomeId>, vote: bool) -> Result<Answer, String> {
         let actor = self.setup.parties[p];
+        if self.setup.u(actor).n_acceptable() == 0 {
+            // every outcome crosses one of its red lines: it can only say no, or leave
+            return Ok(if vote { Answer::Vote(false) } else { Answer::Act(Action::End) });
+        }
         let view = View {
             me: p as u32,
             n_parties: self.setup.parties.len() as u32,
@@ -511,6 +522,18 @@ impl MediatedSession {
         })
     }
 
+    /// Why party `p` may not do `verb` (`voted for`, `accepted`, `offered`) with `o`: it crosses
+    /// the party's own red line.
+    fn crossing(&self, p: usize, verb: &'static str, o: OutcomeId) -> Option<String> {
+        let actor = self.setup.parties[p];
+        let u = self.setup.u(actor);
+        if u.acceptable(o) {
+            return None;
+        }
+        let id = self.setup.prepared.actor_ids().get(actor).cloned().unwrap_or_else(|| format!("party {p}"));
+        Violation::red_line(u, self.setup.prepared.space(), &id, verb, o).map(|v| v.to_string())
+    }
+
     fn error<O: Observer + ?Sized>(&mut self, p: usize, reason: String, obs: &mut O) -> MediatedResult {
         self.status = Status::Errored { by: p as u32, reason };
         self.finish(obs)
@@ -529,6 +552,9 @@ impl MediatedSession {
             }
             match self.ask(p, text, None, true) {
                 Ok(Answer::Vote(yes)) => {
+                    if let Some(reason) = yes.then(|| self.crossing(p, "voted for", text)).flatten() {
+                        return Err(self.error(p, reason, obs));
+                    }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
                     all &= yes;
                 }
@@ -665,6 +691,9 @@ impl MediatedSession {
         for p in 0..self.setup.parties.len() {
             match self.ask(p, cand, Some(self.text), true) {
                 Ok(Answer::Vote(yes)) => {
+                    if let Some(reason) = yes.then(|| self.crossing(p, "voted for", cand)).flatten() {
+                        return Some(self.error(p, reason, obs));
+                    }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
                     if self.setup.required[p] {
                         all &= yes;
@@ -728,6 +757,9 @@ impl MediatedSession {
             self.record(m, Action::Offer(text), obs, Some(p));
             match self.ask(p, text, None, false) {
                 Ok(Answer::Act(Action::Accept)) => {
+                    if let Some(reason) = self.crossing(p, "accepted", text) {
+                        return Some(self.error(p, reason, obs));
+                    }
                     self.accepted += 1;
                     self.record(p as u32, Action::Accept, obs, Some(p));
                     if required {
@@ -741,6 +773,9 @@ impl MediatedSession {
                 Ok(Answer::Act(Action::Offer(c))) => {
                     if c >= self.setup.prepared.n_outcomes() {
                         let reason = format!("offered outcome {c}, but the space has {} outcomes", self.setup.prepared.n_outcomes());
+                        return Some(self.error(p, reason, obs));
+                    }
+                    if let Some(reason) = self.crossing(p, "offered", c) {
                         return Some(self.error(p, reason, obs));
                     }
                     self.record(p as u32, Action::Offer(c), obs, Some(p));

@@ -345,3 +345,58 @@ fn stepping_round_by_round_equals_running() {
         assert!(!b.step_single_text(&mut ()), "a finished session stays finished");
     }
 }
+
+fn one_of(issue: &str, values: &[u32]) -> detente_core::RedLine {
+    detente_core::RedLine {
+        terms: vec![(issue.into(), detente_core::Condition::OneOf(values.iter().map(|&v| detente_core::Value::Option(v)).collect()))],
+        description: None,
+    }
+}
+
+#[test]
+fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
+    // ukraine will never see the flag red or green; it votes yes to everything regardless
+    let mut s = scenario();
+    s.actors[0].red_lines = vec![one_of("flag", &[0, 1])];
+    let mut cfg = MediationConfig::new(30, Objective::Welfare);
+    cfg.move_rule = MoveRule::Veto;
+    let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_single_text(&mut ());
+    let Status::Errored { by: 0, reason } = &r.status else { panic!("{:?}", r.status) };
+    assert!(
+        reason.starts_with("`ukraine` voted for outcome ") && reason.ends_with("crosses its own red line `flag = red or green`"),
+        "{reason}"
+    );
+    // shuttle: the neutral first text (b, green, 50) is put to ukraine, which accepts it
+    let cfg = MediationConfig::new(30, Objective::Neutral);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_shuttle(&mut ());
+    assert_eq!(
+        r.status,
+        Status::Errored { by: 0, reason: "`ukraine` accepted outcome 22, which crosses its own red line `flag = red or green`".into() }
+    );
+}
+
+#[test]
+fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() {
+    struct Bad;
+    impl Negotiator for Bad {
+        fn act(&mut self, _v: &View<'_>) -> Action {
+            panic!("asked to act")
+        }
+        fn vote(&mut self, _v: &View<'_>, _p: OutcomeId, _c: Option<OutcomeId>) -> bool {
+            panic!("asked to vote")
+        }
+    }
+    let mut s = scenario();
+    s.actors[1].red_lines = vec![one_of("flag", &[0, 1, 2])];
+    let negotiators = || -> Vec<Box<dyn Negotiator>> { vec![Box::new(AlwaysYes), Box::new(Bad), Box::new(AlwaysYes)] };
+    let mut sess =
+        MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_single_text(&mut ());
+    assert_eq!(r.status, Status::TimedOut, "russia votes no to every text");
+    assert!(sess.history().iter().filter(|e| e.actor == 1).all(|e| e.action == Action::Reject));
+    let mut sess =
+        MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
+    assert_eq!(sess.run_shuttle(&mut ()).status, Status::Broken { by: 1 }, "a required party that can accept nothing leaves");
+}
