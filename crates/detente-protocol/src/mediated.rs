@@ -17,8 +17,11 @@
 //! **Red lines.** A party never votes yes for, accepts or counter-proposes a text across its own
 //! red line: the session treats it as an illegal move (`Errored`, naming the actor and the
 //! line); a party with no acceptable outcome at all is not asked (its votes are "no", its
-//! answer to a shuttle visit is `End`). The mediator does not know the parties' red lines:
-//! they simply vote such texts down.
+//! answer to a shuttle visit is `End`). A biased mediator never puts forward a text across its
+//! own red lines (initial text, candidates, shuttle moves); if every outcome crosses one, it
+//! cannot mediate and the session ends at once, `Broken` by the mediator. The mediator does not
+//! know the parties' red lines: they simply vote such texts down. Neutral and welfare mediators
+//! have no red lines of their own.
 //!
 //! Traces use the same [`Event`]s as SAO: the mediator is participant `n_parties` (after the
 //! parties); its `Offer` is a text put to the parties, a party's `Accept`/`Reject` is its vote,
@@ -212,6 +215,15 @@ impl MediationSetup {
         self.prepared.utility(actor)
     }
 
+    /// Whether the mediator may put `o` forward under `obj`: a biased mediator never proposes
+    /// a text across its own red lines; neutral and welfare mediators have none.
+    pub fn mediator_accepts(&self, obj: Objective, o: OutcomeId) -> bool {
+        match obj {
+            Objective::Biased { mediator } => self.u(mediator).acceptable(o),
+            Objective::Neutral | Objective::Welfare => true,
+        }
+    }
+
     /// The mediator's objective value of an outcome.
     pub fn objective(&self, obj: Objective, o: OutcomeId) -> f64 {
         match obj {
@@ -268,7 +280,8 @@ impl MediationSetup {
     }
 
     /// The first text: under `biased`, the outcome best for the mediator among those every
-    /// required party finds rational (any outcome if none is); under `neutral` and `welfare`,
+    /// required party finds rational (any outcome if none is), of those its red lines allow
+    /// (outcome 0 if they allow none: the session then ends at once); under `neutral` and `welfare`,
     /// the outcome nearest the middle of every scale (categorical: the middle option). Ties:
     /// lowest outcome index.
     pub fn initial_text(&self, obj: Objective) -> OutcomeId {
@@ -279,7 +292,7 @@ impl MediationSetup {
                 let pick = |filter: bool| {
                     let mut best: Option<(f64, OutcomeId)> = None;
                     for o in 0..n {
-                        if filter && !self.rational_for_required(o) {
+                        if (filter && !self.rational_for_required(o)) || !u.acceptable(o) {
                             continue;
                         }
                         let x = u.utility(o);
@@ -307,7 +320,10 @@ impl MediationSetup {
     /// to text `t`: on each issue, a move from `t` towards `c` by the party's weight on the issue
     /// (its most important issue moves all the way), snapped to the nearest value (ties: the
     /// smaller move); a categorical issue changes iff the weight is at least 0.5. Under a
-    /// biased objective, a move that lowers the mediator's utility (issue by issue) is halved.
+    /// biased objective, a move that lowers the mediator's utility (issue by issue) is halved,
+    /// and if the resulting text would cross the mediator's red lines the issues move one at a
+    /// time in issue order, each only if the text so far stays clear of them (so a text `t`
+    /// clear of them gives a text clear of them).
     pub fn compose(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> OutcomeId {
         let (ti, ci) = (self.decode(t), self.decode(c));
         let w = &self.weights[self.parties[p]];
@@ -333,7 +349,18 @@ impl MediationSetup {
                 ti[j]
             };
         }
-        self.encode(&out)
+        let text = self.encode(&out);
+        if self.mediator_accepts(obj, text) {
+            return text;
+        }
+        let mut g = ti;
+        for (j, &v) in out.iter().enumerate() {
+            let was = std::mem::replace(&mut g[j], v);
+            if !self.mediator_accepts(obj, self.encode(&g)) {
+                g[j] = was;
+            }
+        }
+        self.encode(&g)
     }
 }
 
@@ -583,19 +610,29 @@ impl MediatedSession {
         MediatedResult { status: self.status.clone(), rounds, text: self.text, utilities, proposed: self.proposed, accepted: self.accepted }
     }
 
+    /// The next candidate text, never one across a biased mediator's own red lines.
     fn candidate(&mut self) -> Option<OutcomeId> {
         let n = self.setup.prepared.n_outcomes();
+        let obj = self.cfg.objective;
         match self.cfg.move_rule {
-            MoveRule::Veto => Some(self.rng.gen_range(0..n)),
+            MoveRule::Veto => match obj {
+                // uniform over the outcomes its red lines allow (all of them without red lines)
+                Objective::Biased { mediator } if self.setup.u(mediator).n_acceptable() as u64 != n => {
+                    let u = self.setup.u(mediator);
+                    let k = u.n_acceptable();
+                    (k > 0).then(|| u.at_rank(self.rng.gen_range(0..k)))
+                }
+                _ => Some(self.rng.gen_range(0..n)),
+            },
             MoveRule::HillClimbing => {
-                let nb = self.setup.neighbours(self.text);
+                let mut nb = self.setup.neighbours(self.text);
+                nb.retain(|&o| self.setup.mediator_accepts(obj, o));
                 (!nb.is_empty()).then(|| nb[self.rng.gen_range(0..nb.len())])
             }
             MoveRule::Steepest => {
-                let obj = self.cfg.objective;
                 let mut best: Option<(f64, OutcomeId)> = None;
                 for o in self.setup.neighbours(self.text) {
-                    if self.tried.contains(&o) {
+                    if self.tried.contains(&o) || !self.setup.mediator_accepts(obj, o) {
                         continue;
                     }
                     let v = self.setup.objective(obj, o);
@@ -648,7 +685,19 @@ impl MediatedSession {
         if self.result.is_some() {
             return false;
         }
-        let done = if self.round >= self.cfg.n_rounds { Some(self.finish(obs)) } else { round(self, obs) };
+        let blocked = match self.cfg.objective {
+            Objective::Biased { mediator } => self.setup.u(mediator).n_acceptable() == 0,
+            _ => false,
+        };
+        let done = if blocked {
+            // every text crosses one of the mediator's own red lines: it cannot mediate
+            self.status = Status::Broken { by: self.mediator_index() };
+            Some(self.finish(obs))
+        } else if self.round >= self.cfg.n_rounds {
+            Some(self.finish(obs))
+        } else {
+            round(self, obs)
+        };
         let done = match done {
             Some(r) => Some(r),
             None => {
@@ -677,7 +726,8 @@ impl MediatedSession {
             }
         };
         let Some(cand) = cand else {
-            // a one-outcome space: nothing to propose but the text itself
+            // a one-outcome space, or the mediator's red lines fence the text in: nothing to
+            // propose but the text itself
             match self.ratify(obs) {
                 Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
                 Ok(false) => self.status = Status::Broken { by: m },
