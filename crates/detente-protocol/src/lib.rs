@@ -18,11 +18,12 @@
 //! use detente_protocol::*;
 //! use std::sync::Arc;
 //!
-//! /// Offers its best outcome, accepts anything at least as good as its reservation.
+//! /// Offers its best outcome, accepts anything at least as good as its reservation (and not
+//! /// across its red lines: `acceptable_offer` hides an offer it may not accept).
 //! struct Easy;
 //! impl Negotiator for Easy {
 //!     fn act(&mut self, v: &View<'_>) -> Action {
-//!         match v.offer {
+//!         match v.acceptable_offer() {
 //!             Some(s) if v.utility.utility(s.outcome) >= v.utility.reservation_value() => Action::Accept,
 //!             _ => Action::Offer(v.utility.best()),
 //!         }

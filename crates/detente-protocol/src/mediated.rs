@@ -408,7 +408,8 @@ pub struct MediatedResult {
     pub status: Status,
     /// Rounds run.
     pub rounds: u32,
-    /// The final text (agreed or not).
+    /// The final text (agreed or not); the text it would have started from when a biased
+    /// mediator could put none forward.
     pub text: OutcomeId,
     /// Every scenario actor's utility (scenario order): of the agreement, or its reservation
     /// value without one — the mediator's own included (the price of its bias).
