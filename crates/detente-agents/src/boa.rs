@@ -164,7 +164,7 @@ impl Negotiator for Boa {
             }
         }
         let bid = self.next_bid(v);
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             if self.acceptance.accepts(normalized(u, s.outcome), normalized(u, bid), v.time, &self.history) {
                 return Action::Accept;
             }

@@ -22,7 +22,8 @@ use std::collections::VecDeque;
 ///   still ≥ p(t) (at least the next one if that is ≥ p(t)); when more than 4 are collected it
 ///   keeps the 4 the opponent model rates best; it offers them in turn. When nothing above
 ///   p(t) is left it repeats one of its earlier bids at random (seeded). If the opponent's best
-///   bid so far is at least as good for it as the bid it is about to make, it offers that.
+///   bid so far (of those its red lines allow) is at least as good for it as the bid it is about
+///   to make, it offers that.
 /// - **Acceptance**: `ũ(offer) > ` the lowest `ũ` it has offered, or `≥ ũ(its next bid)`.
 ///
 /// Omitted: the discount-dependent two-phase schedule (GENIUS uses it when d < 0.9).
@@ -121,13 +122,13 @@ impl Negotiator for HardHeaded {
         self.seen = crate::util::new_offers(v, self.seen, |_, o| {
             model.update(o);
             let x = normalized(u, o);
-            if best.is_none_or(|(b, _)| x > b) {
+            if u.acceptable(o) && best.is_none_or(|(b, _)| x > b) {
                 best = Some((x, o));
             }
         });
         self.opp_best = best;
         let bid = self.next_bid(u, v.time);
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             let x = normalized(u, s.outcome);
             if x > self.lowest_offered || x >= normalized(u, bid) {
                 return Action::Accept;
@@ -144,8 +145,8 @@ impl Negotiator for HardHeaded {
 /// the opponent's concession *towards the estimated Nash point*, in its own normalised utility.
 ///
 /// - Opening bid: its best outcome.
-/// - `myNash`: its utility at the Nash point of (own `ũ`, opponent model `Û`) over the whole
-///   space (spaces under 200,000 outcomes; 0.7 otherwise or before any opponent bid), times
+/// - `myNash`: its utility at the Nash point of (own `ũ`, opponent model `Û`) over the
+///   outcomes its red lines allow (spaces under 200,000 outcomes; 0.7 otherwise or before any opponent bid), times
 ///   `1.4 − 0.6·gap` with `gap = 1 − minOppFirst`, clamped to [0.5, 1]; `minOppFirst` = the
 ///   lowest `ũ` among the opponent's bids at `t ≤ 0.01`, or its first bid.
 /// - Target: `concedeFactor = min(1, (bestOpp − minOppFirst)/(myNash − minOppFirst))`,
@@ -155,7 +156,8 @@ impl Negotiator for HardHeaded {
 ///   spaces over 3,000 outcomes).
 /// - Bid: among outcomes with `ũ ∈ [0.98·target, target + 0.04 + 0.01k]`, `k = 1, 2, …` widened
 ///   until ≥ 2 (or ≥ 1 once the top reaches 1), the one `Û` rates best (ties: lowest index);
-///   the opponent's best bid instead if that is at least as good for it.
+///   the opponent's best bid instead if that is at least as good for it (and its red lines
+///   allow it).
 /// - Acceptance: `AC_combi_MAX_W(0.98)` (the condition the same authors found dominant). The
 ///   GENIUS agent's own end-game rule (a probabilistic estimate of the remaining bids) is not
 ///   reproduced.
@@ -191,7 +193,7 @@ impl NiceTitForTat {
                 let mut best = (f64::NEG_INFINITY, 0.7);
                 for o in 0..u.len() as u64 {
                     let x = normalized(u, o);
-                    if x < 0.0 {
+                    if x < 0.0 || !u.acceptable(o) {
                         continue;
                     }
                     let prod = x * m.eval(o);
@@ -268,11 +270,11 @@ impl Negotiator for NiceTitForTat {
                 k += 1.0;
             };
             match self.opp_best {
-                Some((x, o)) if x >= normalized(u, pick) => o,
+                Some((x, o)) if x >= normalized(u, pick) && u.acceptable(o) => o,
                 _ => pick,
             }
         };
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             if (Acceptance::CombiMaxW { t: 0.98 }).accepts(normalized(u, s.outcome), normalized(u, bid), v.time, &self.history) {
                 return Action::Accept;
             }

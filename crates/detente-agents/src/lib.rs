@@ -12,6 +12,10 @@
 //! - [`ReferenceDependent`]: our own test of "early concessions invite larger demands";
 //!   [`WithOpening`] imposes a scenario's opening concessions on any negotiator.
 //!
+//! Every negotiator honours its own red lines: it offers from its acceptable outcomes only (the
+//! sorted order of [`detente_protocol::PartyUtility`] holds nothing else), accepts through
+//! [`detente_protocol::View::acceptable_offer`] and never votes for a text across them.
+//!
 //! [`simulate`] runs one negotiation of a scenario under any protocol (joint table, single
 //! text, shuttle), with each party's default strategy and opening concessions applied.
 //!

@@ -3,8 +3,8 @@
 
 use crate::time_based::{negmas_nearest_above, TimeBased};
 use crate::util::time_of_round;
-use detente_core::{OutcomeSpace, Value};
-use detente_protocol::{Action, Negotiator, OutcomeId, View};
+use detente_core::{Condition, OutcomeSpace, Value};
+use detente_protocol::{Action, Negotiator, OutcomeId, PartyUtility, View};
 
 /// A time-based negotiator whose reference point — its maximum aspiration — rises when the
 /// other side concedes early (mediation-protocols.md §4; Kahneman & Tversky's reference
@@ -110,7 +110,7 @@ impl Negotiator for ReferenceDependent {
         self.observe(v);
         let tb = TimeBased::new(self.exponent, self.eps, self.m);
         let th = tb.threshold(v.utility, v.time);
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             if tb.accepts_at(v.utility, s.outcome, th) {
                 return Action::Accept;
             }
@@ -131,6 +131,12 @@ pub enum Reference {
 /// An opening concession (scenario `openings`, e.g. the `early_concession` variant): the wrapped
 /// negotiator's offers all carry the conceded value on the given issues — a concession once
 /// made is not withdrawn. Acceptance decisions are the inner negotiator's.
+///
+/// Red lines: an opening that leaves the party no acceptable outcome is refused at set-up
+/// ([`WithOpening::check_red_lines`]). When the inner negotiator's offer, with the conceded
+/// values, crosses a red line (a line on conceded and free issues together), it offers instead
+/// the worst acceptable outcome with the conceded values that is at least as good for it (the
+/// best such outcome if none is).
 pub struct WithOpening {
     inner: Box<dyn Negotiator>,
     /// (issue index, value index) pairs.
@@ -157,6 +163,28 @@ impl WithOpening {
         Ok(WithOpening { inner, fixes: out, radices })
     }
 
+    /// Refuses an opening that crosses one of the party's red lines (`u` its utility, over
+    /// `space`) on its own, or that leaves it no acceptable outcome; the reason otherwise.
+    pub fn check_red_lines(&self, u: &PartyUtility, space: &OutcomeSpace) -> Result<(), String> {
+        if u.n_acceptable() == u.len() {
+            return Ok(());
+        }
+        let fixed = |k: usize| self.fixes.iter().rev().find(|f| f.0 == k).map(|f| f.1);
+        let crossed = |c: &Condition, k: usize| {
+            let issue = &space.issues()[k];
+            fixed(k).and_then(|v| issue.value_at(v)).is_some_and(|v| c.matches(issue, &v))
+        };
+        for line in u.red_lines() {
+            if line.terms.iter().all(|(id, c)| space.issue_index(id).is_some_and(|k| crossed(c, k))) {
+                return Err(format!("the opening concession crosses its own red line `{}`", line.describe(space)));
+            }
+        }
+        if !u.order().iter().any(|&o| self.fix(u64::from(o)) == u64::from(o)) {
+            return Err("with the opening concession every outcome crosses one of its own red lines".into());
+        }
+        Ok(())
+    }
+
     /// `o` with the fixed issues set to their conceded values.
     pub fn fix(&self, o: OutcomeId) -> OutcomeId {
         let mut digits = vec![0u64; self.radices.len()];
@@ -175,7 +203,21 @@ impl WithOpening {
 impl Negotiator for WithOpening {
     fn act(&mut self, v: &View<'_>) -> Action {
         match self.inner.act(v) {
-            Action::Offer(o) => Action::Offer(self.fix(o)),
+            Action::Offer(o) => {
+                let f = self.fix(o);
+                let u = v.utility;
+                if u.acceptable(f) {
+                    return Action::Offer(f);
+                }
+                // the worst acceptable outcome with the conceded values at least as good as
+                // `f`, else the best below it; none only if `check_red_lines` was skipped
+                let from = u.rank_at_least(u.get(f).unwrap_or(f64::INFINITY));
+                let keeps = |&r: &usize| self.fix(u.at_rank(r)) == u.at_rank(r);
+                match (from..u.n_acceptable()).find(keeps).or_else(|| (0..from).rev().find(keeps)) {
+                    Some(r) => Action::Offer(u.at_rank(r)),
+                    None => Action::End,
+                }
+            }
             a => a,
         }
     }

@@ -47,7 +47,7 @@ impl NaiveTitForTat {
             concession + self.kindness
         } else {
             let d = u.max() - u.min();
-            let n = u.len();
+            let n = u.n_acceptable();
             if n < 2 || d <= 0.0 {
                 concession
             } else {
@@ -66,8 +66,8 @@ impl Negotiator for NaiveTitForTat {
     fn act(&mut self, v: &View<'_>) -> Action {
         let offer = v.offer.map(|s| s.outcome);
         let target = 1.0 - self.concession(v, offer);
-        if let Some(o) = offer {
-            if normalized(v.utility, o) >= target {
+        if let Some(s) = v.acceptable_offer() {
+            if normalized(v.utility, s.outcome) >= target {
                 return Action::Accept;
             }
         }
@@ -114,7 +114,7 @@ impl Negotiator for Micro {
         self.seen = crate::util::new_offers(v, self.seen, |_, o| {
             self.received.insert(o);
         });
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             let mine = if self.ready() { kth_best(u, self.next) } else { self.next.checked_sub(1).and_then(|k| kth_best(u, k)) };
             let mine_u = mine.map_or(rv, |m| u.utility(m)).max(rv);
             if u.utility(s.outcome) >= mine_u {
@@ -139,7 +139,9 @@ impl Negotiator for Micro {
 /// NegMAS `RandomNegotiator` (negmas 0.16 `gb/negotiators/randneg.py`): with an offer on the
 /// table it accepts with probability `p_accept` (0.15), rejects and counters with a uniformly
 /// random outcome with probability `p_reject` (0.75), and ends the negotiation with the rest
-/// (`p_end` = 0.1); with nothing on the table it offers a random outcome. Seeded.
+/// (`p_end` = 0.1); with nothing on the table it offers a random outcome. Seeded. With red
+/// lines its outcomes are drawn uniformly from the acceptable ones, and a draw to accept an
+/// offer across a red line counters instead.
 #[derive(Debug, Clone)]
 pub struct RandomNegotiator {
     /// Probability of accepting.
@@ -158,17 +160,21 @@ impl RandomNegotiator {
 
 impl Negotiator for RandomNegotiator {
     fn act(&mut self, v: &View<'_>) -> Action {
-        let n = v.utility.len() as u64;
+        let u = v.utility;
         if v.offer.is_some() {
             let r: f64 = self.rng.gen();
-            if r < self.p_accept {
+            if r < self.p_accept && v.acceptable_offer().is_some() {
                 return Action::Accept;
             }
             if r >= self.p_accept + self.p_reject {
                 return Action::End;
             }
         }
-        Action::Offer(self.rng.gen_range(0..n))
+        if u.n_acceptable() == u.len() {
+            Action::Offer(self.rng.gen_range(0..u.len() as u64))
+        } else {
+            Action::Offer(u.at_rank(self.rng.gen_range(0..u.n_acceptable())))
+        }
     }
 }
 

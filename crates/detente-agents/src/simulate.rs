@@ -122,7 +122,8 @@ pub enum SimulateError {
         /// Negotiators given.
         given: usize,
     },
-    /// An opening concession names something that does not exist.
+    /// An opening concession names something that does not exist, or crosses the actor's own
+    /// red lines.
     #[error("opening concession of `{actor}`: {reason}")]
     Opening {
         /// Actor.
@@ -252,10 +253,10 @@ pub fn simulate_with_clock(
         negotiators.push(if fixes.is_empty() {
             n
         } else {
-            Box::new(
-                WithOpening::new(n, &scenario.space, &fixes)
-                    .map_err(|reason| SimulateError::Opening { actor: actor.id.clone(), reason })?,
-            )
+            let opening = WithOpening::new(n, &scenario.space, &fixes)
+                .and_then(|w| w.check_red_lines(prepared.utility(a), &scenario.space).map(|()| w))
+                .map_err(|reason| SimulateError::Opening { actor: actor.id.clone(), reason })?;
+            Box::new(opening)
         });
     }
     let deadline = spec.rounds.or(scenario.protocol.rounds).unwrap_or(100);

@@ -133,8 +133,9 @@ fn negmas_nearest_above_from(u: &PartyUtility, th: f64, hint: usize) -> (Outcome
     (u.at_rank(p), p)
 }
 
-/// The outcome nearest to the text `t` (fewest issues changed) among those the party values
-/// at least `th`; ties: higher own utility, then lowest index. The mediation spec's counter-
+/// The acceptable outcome nearest to the text `t` (fewest issues changed) among those the party
+/// values at least `th`; ties: higher own utility, then lowest index. "Acceptable": crossing
+/// none of the party's red lines. The mediation spec's counter-
 /// proposal of a time-based negotiator to a mediator's text (§3). O(m·issues) for the `m`
 /// outcomes at or above `th`.
 pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
@@ -152,7 +153,7 @@ pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
     // only outcome at distance 0), else the best acceptable outcome one issue away — there are
     // only Σ(radix − 1) of them, and no acceptable outcome is nearer.
     let Some(x_t) = u.get(t) else { return u.best() };
-    if x_t >= th {
+    if x_t >= th && u.acceptable(t) {
         return t;
     }
     let mut best: Option<(usize, f64, OutcomeId)> = None;
@@ -164,7 +165,7 @@ pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
             }
             let o = t - td[k] * place + value * place;
             let x = u.utility(o);
-            if x >= th && best.is_none_or(|(_, bx, bo)| x > bx || (x == bx && o < bo)) {
+            if x >= th && u.acceptable(o) && best.is_none_or(|(_, bx, bo)| x > bx || (x == bx && o < bo)) {
                 best = Some((1, x, o));
             }
         }
@@ -174,7 +175,7 @@ pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
         return b.2;
     }
     let mut od = vec![0; radices.len()];
-    for rank in u.rank_at_least(th)..u.len() {
+    for rank in u.rank_at_least(th)..u.n_acceptable() {
         let o = u.at_rank(rank);
         digits(o, &mut od);
         let d = td.iter().zip(&od).filter(|(a, b)| a != b).count();
@@ -190,13 +191,11 @@ impl Negotiator for TimeBased {
     #[inline]
     fn act(&mut self, v: &View<'_>) -> Action {
         let th = self.threshold(v.utility, v.time);
-        if let Some(s) = v.offer {
-            if self.accepts_at(v.utility, s.outcome, th) {
-                return Action::Accept;
-            }
-            if v.from_mediator() {
-                return Action::Offer(nearest_acceptable(v, s.outcome, th));
-            }
+        if v.acceptable_offer().is_some_and(|s| self.accepts_at(v.utility, s.outcome, th)) {
+            return Action::Accept;
+        }
+        if let Some(s) = v.offer.filter(|_| v.from_mediator()) {
+            return Action::Offer(nearest_acceptable(v, s.outcome, th));
         }
         Action::Offer(self.propose_at(v.utility, th))
     }
@@ -204,8 +203,11 @@ impl Negotiator for TimeBased {
     /// The time-dependent voter of `mediation-protocols.md` §2: yes iff the proposal is at
     /// least as good as the current text, or already acceptable at the current threshold — so
     /// the loss it accepts grows with time and deadlocks can melt. As final text (`current =
-    /// None`): yes iff at least its reservation value.
+    /// None`): yes iff at least its reservation value. Never for a proposal across its red lines.
     fn vote(&mut self, v: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        if !v.utility.acceptable(proposal) {
+            return false;
+        }
         let u = v.utility.utility(proposal);
         match current {
             Some(c) => u >= v.utility.utility(c) || self.accepts_at(v.utility, proposal, self.threshold(v.utility, v.time)),
@@ -293,7 +295,7 @@ pub fn nearest_utility(u: &PartyUtility, x: f64) -> OutcomeId {
 impl Negotiator for TimeDependent {
     fn act(&mut self, v: &View<'_>) -> Action {
         let next = nearest_utility(v.utility, self.target(v.utility, v.time));
-        if let Some(s) = v.offer {
+        if let Some(s) = v.acceptable_offer() {
             if v.utility.utility(s.outcome) >= v.utility.utility(next) {
                 return Action::Accept;
             }
@@ -302,8 +304,12 @@ impl Negotiator for TimeDependent {
     }
 
     /// Time-dependent voter: yes iff the proposal is at least as good as the current text or
-    /// reaches the target `p(t)`; as final text, iff at least the reservation value.
+    /// reaches the target `p(t)`; as final text, iff at least the reservation value. Never for
+    /// a proposal across its red lines.
     fn vote(&mut self, v: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        if !v.utility.acceptable(proposal) {
+            return false;
+        }
         let u = v.utility.utility(proposal);
         match current {
             Some(c) => u >= v.utility.utility(c) || u >= self.target(v.utility, v.time),

@@ -30,23 +30,23 @@ pub(crate) fn denormalize(u: &PartyUtility, a: f64) -> f64 {
     lo + a * (u.max() - lo)
 }
 
-/// The worst outcome with utility ≥ `x` (lowest index among equals), or the best outcome if
-/// none reaches `x`. O(log n).
+/// The worst acceptable outcome with utility ≥ `x` (lowest index among equals), or the best
+/// acceptable outcome if none reaches `x`. O(log n).
 #[inline]
 pub fn worst_at_least(u: &PartyUtility, x: f64) -> OutcomeId {
     let p = u.rank_at_least(x);
-    if p == u.len() {
+    if p == u.n_acceptable() {
         u.best()
     } else {
         u.at_rank(p)
     }
 }
 
-/// The `k`-th best outcome (0 = best) in descending utility, ties by lowest outcome index;
-/// `None` past the end. O(log n).
+/// The `k`-th best acceptable outcome (0 = best) in descending utility, ties by lowest outcome
+/// index; `None` past the end. O(log n).
 #[inline]
 pub fn kth_best(u: &PartyUtility, k: usize) -> Option<OutcomeId> {
-    let n = u.len();
+    let n = u.n_acceptable();
     if k >= n {
         return None;
     }

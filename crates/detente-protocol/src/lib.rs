@@ -6,7 +6,8 @@
 //! - [`Negotiator`]: a strategy. It acts on a read-only [`View`]: its own utility
 //!   ([`PartyUtility`], precomputed and sorted once per scenario and party, shared by `Arc`),
 //!   relative time, round, the standing offer and the public history — never another party's
-//!   utility.
+//!   utility, nor its red lines. Its own red lines are compiled into its `PartyUtility`, and
+//!   every protocol refuses an offer, accept or yes-vote across them.
 //! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
 //!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
 //!   parties.
@@ -17,11 +18,12 @@
 //! use detente_protocol::*;
 //! use std::sync::Arc;
 //!
-//! /// Offers its best outcome, accepts anything at least as good as its reservation.
+//! /// Offers its best outcome, accepts anything at least as good as its reservation (and not
+//! /// across its red lines: `acceptable_offer` hides an offer it may not accept).
 //! struct Easy;
 //! impl Negotiator for Easy {
 //!     fn act(&mut self, v: &View<'_>) -> Action {
-//!         match v.offer {
+//!         match v.acceptable_offer() {
 //!             Some(s) if v.utility.utility(s.outcome) >= v.utility.reservation_value() => Action::Accept,
 //!             _ => Action::Offer(v.utility.best()),
 //!         }

@@ -14,6 +14,15 @@
 //! their "no" blocks nothing. Each party sees only the mediator's texts and its own answers
 //! (its [`View::history`]), never another party's moves.
 //!
+//! **Red lines.** A party never votes yes for, accepts or counter-proposes a text across its own
+//! red line: the session treats it as an illegal move (`Errored`, naming the actor and the
+//! line); a party with no acceptable outcome at all is not asked (its votes are "no", its
+//! answer to a shuttle visit is `End`). A biased mediator never puts forward a text across its
+//! own red lines (initial text, candidates, shuttle moves); if every outcome crosses one, it
+//! cannot mediate and the session ends at once, `Broken` by the mediator. The mediator does not
+//! know the parties' red lines: they simply vote such texts down. Neutral and welfare mediators
+//! have no red lines of their own.
+//!
 //! Traces use the same [`Event`]s as SAO: the mediator is participant `n_parties` (after the
 //! parties); its `Offer` is a text put to the parties, a party's `Accept`/`Reject` is its vote,
 //! a party's `Offer` in shuttle mediation is its counter-proposal.
@@ -21,6 +30,7 @@
 use crate::action::{Action, Event, OutcomeId};
 use crate::negotiator::{Negotiator, Standing, View};
 use crate::prepared::{PartyUtility, PreparedScenario};
+use crate::sao::Violation;
 use crate::session::{Observer, Status};
 use detente_core::{IssueKind, Role, Scenario, UtilityFunction};
 use rand::Rng;
@@ -205,6 +215,15 @@ impl MediationSetup {
         self.prepared.utility(actor)
     }
 
+    /// Whether the mediator may put `o` forward under `obj`: a biased mediator never proposes
+    /// a text across its own red lines; neutral and welfare mediators have none.
+    pub fn mediator_accepts(&self, obj: Objective, o: OutcomeId) -> bool {
+        match obj {
+            Objective::Biased { mediator } => self.u(mediator).acceptable(o),
+            Objective::Neutral | Objective::Welfare => true,
+        }
+    }
+
     /// The mediator's objective value of an outcome.
     pub fn objective(&self, obj: Objective, o: OutcomeId) -> f64 {
         match obj {
@@ -261,7 +280,8 @@ impl MediationSetup {
     }
 
     /// The first text: under `biased`, the outcome best for the mediator among those every
-    /// required party finds rational (any outcome if none is); under `neutral` and `welfare`,
+    /// required party finds rational (any outcome if none is), of those its red lines allow
+    /// (outcome 0 if they allow none: the session then ends at once); under `neutral` and `welfare`,
     /// the outcome nearest the middle of every scale (categorical: the middle option). Ties:
     /// lowest outcome index.
     pub fn initial_text(&self, obj: Objective) -> OutcomeId {
@@ -272,7 +292,7 @@ impl MediationSetup {
                 let pick = |filter: bool| {
                     let mut best: Option<(f64, OutcomeId)> = None;
                     for o in 0..n {
-                        if filter && !self.rational_for_required(o) {
+                        if (filter && !self.rational_for_required(o)) || !u.acceptable(o) {
                             continue;
                         }
                         let x = u.utility(o);
@@ -300,7 +320,10 @@ impl MediationSetup {
     /// to text `t`: on each issue, a move from `t` towards `c` by the party's weight on the issue
     /// (its most important issue moves all the way), snapped to the nearest value (ties: the
     /// smaller move); a categorical issue changes iff the weight is at least 0.5. Under a
-    /// biased objective, a move that lowers the mediator's utility (issue by issue) is halved.
+    /// biased objective, a move that lowers the mediator's utility (issue by issue) is halved,
+    /// and if the resulting text would cross the mediator's red lines the issues move one at a
+    /// time in issue order, each only if the text so far stays clear of them (so a text `t`
+    /// clear of them gives a text clear of them).
     pub fn compose(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> OutcomeId {
         let (ti, ci) = (self.decode(t), self.decode(c));
         let w = &self.weights[self.parties[p]];
@@ -326,7 +349,18 @@ impl MediationSetup {
                 ti[j]
             };
         }
-        self.encode(&out)
+        let text = self.encode(&out);
+        if self.mediator_accepts(obj, text) {
+            return text;
+        }
+        let mut g = ti;
+        for (j, &v) in out.iter().enumerate() {
+            let was = std::mem::replace(&mut g[j], v);
+            if !self.mediator_accepts(obj, self.encode(&g)) {
+                g[j] = was;
+            }
+        }
+        self.encode(&g)
     }
 }
 
@@ -374,7 +408,8 @@ pub struct MediatedResult {
     pub status: Status,
     /// Rounds run.
     pub rounds: u32,
-    /// The final text (agreed or not).
+    /// The final text (agreed or not); the text it would have started from when a biased
+    /// mediator could put none forward.
     pub text: OutcomeId,
     /// Every scenario actor's utility (scenario order): of the agreement, or its reservation
     /// value without one — the mediator's own included (the price of its bias).
@@ -486,6 +521,10 @@ impl MediatedSession {
     /// presented text. A panic is caught and returned as the reason.
     fn ask(&mut self, p: usize, proposal: OutcomeId, current: Option<OutcomeId>, vote: bool) -> Result<Answer, String> {
         let actor = self.setup.parties[p];
+        if self.setup.u(actor).n_acceptable() == 0 {
+            // every outcome crosses one of its red lines: it can only say no, or leave
+            return Ok(if vote { Answer::Vote(false) } else { Answer::Act(Action::End) });
+        }
         let view = View {
             me: p as u32,
             n_parties: self.setup.parties.len() as u32,
@@ -511,6 +550,18 @@ impl MediatedSession {
         })
     }
 
+    /// Why party `p` may not do `verb` (`voted for`, `accepted`, `offered`) with `o`: it crosses
+    /// the party's own red line.
+    fn crossing(&self, p: usize, verb: &'static str, o: OutcomeId) -> Option<String> {
+        let actor = self.setup.parties[p];
+        let u = self.setup.u(actor);
+        if u.acceptable(o) {
+            return None;
+        }
+        let id = self.setup.prepared.actor_ids().get(actor).cloned().unwrap_or_else(|| format!("party {p}"));
+        Violation::red_line(u, self.setup.prepared.space(), &id, verb, o).map(|v| v.to_string())
+    }
+
     fn error<O: Observer + ?Sized>(&mut self, p: usize, reason: String, obs: &mut O) -> MediatedResult {
         self.status = Status::Errored { by: p as u32, reason };
         self.finish(obs)
@@ -529,6 +580,9 @@ impl MediatedSession {
             }
             match self.ask(p, text, None, true) {
                 Ok(Answer::Vote(yes)) => {
+                    if let Some(reason) = yes.then(|| self.crossing(p, "voted for", text)).flatten() {
+                        return Err(self.error(p, reason, obs));
+                    }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
                     all &= yes;
                 }
@@ -557,19 +611,29 @@ impl MediatedSession {
         MediatedResult { status: self.status.clone(), rounds, text: self.text, utilities, proposed: self.proposed, accepted: self.accepted }
     }
 
+    /// The next candidate text, never one across a biased mediator's own red lines.
     fn candidate(&mut self) -> Option<OutcomeId> {
         let n = self.setup.prepared.n_outcomes();
+        let obj = self.cfg.objective;
         match self.cfg.move_rule {
-            MoveRule::Veto => Some(self.rng.gen_range(0..n)),
+            MoveRule::Veto => match obj {
+                // uniform over the outcomes its red lines allow (all of them without red lines)
+                Objective::Biased { mediator } if self.setup.u(mediator).n_acceptable() as u64 != n => {
+                    let u = self.setup.u(mediator);
+                    let k = u.n_acceptable();
+                    (k > 0).then(|| u.at_rank(self.rng.gen_range(0..k)))
+                }
+                _ => Some(self.rng.gen_range(0..n)),
+            },
             MoveRule::HillClimbing => {
-                let nb = self.setup.neighbours(self.text);
+                let mut nb = self.setup.neighbours(self.text);
+                nb.retain(|&o| self.setup.mediator_accepts(obj, o));
                 (!nb.is_empty()).then(|| nb[self.rng.gen_range(0..nb.len())])
             }
             MoveRule::Steepest => {
-                let obj = self.cfg.objective;
                 let mut best: Option<(f64, OutcomeId)> = None;
                 for o in self.setup.neighbours(self.text) {
-                    if self.tried.contains(&o) {
+                    if self.tried.contains(&o) || !self.setup.mediator_accepts(obj, o) {
                         continue;
                     }
                     let v = self.setup.objective(obj, o);
@@ -622,7 +686,19 @@ impl MediatedSession {
         if self.result.is_some() {
             return false;
         }
-        let done = if self.round >= self.cfg.n_rounds { Some(self.finish(obs)) } else { round(self, obs) };
+        let blocked = match self.cfg.objective {
+            Objective::Biased { mediator } => self.setup.u(mediator).n_acceptable() == 0,
+            _ => false,
+        };
+        let done = if blocked {
+            // every text crosses one of the mediator's own red lines: it cannot mediate
+            self.status = Status::Broken { by: self.mediator_index() };
+            Some(self.finish(obs))
+        } else if self.round >= self.cfg.n_rounds {
+            Some(self.finish(obs))
+        } else {
+            round(self, obs)
+        };
         let done = match done {
             Some(r) => Some(r),
             None => {
@@ -651,7 +727,8 @@ impl MediatedSession {
             }
         };
         let Some(cand) = cand else {
-            // a one-outcome space: nothing to propose but the text itself
+            // a one-outcome space, or the mediator's red lines fence the text in: nothing to
+            // propose but the text itself
             match self.ratify(obs) {
                 Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
                 Ok(false) => self.status = Status::Broken { by: m },
@@ -665,6 +742,9 @@ impl MediatedSession {
         for p in 0..self.setup.parties.len() {
             match self.ask(p, cand, Some(self.text), true) {
                 Ok(Answer::Vote(yes)) => {
+                    if let Some(reason) = yes.then(|| self.crossing(p, "voted for", cand)).flatten() {
+                        return Some(self.error(p, reason, obs));
+                    }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
                     if self.setup.required[p] {
                         all &= yes;
@@ -728,6 +808,9 @@ impl MediatedSession {
             self.record(m, Action::Offer(text), obs, Some(p));
             match self.ask(p, text, None, false) {
                 Ok(Answer::Act(Action::Accept)) => {
+                    if let Some(reason) = self.crossing(p, "accepted", text) {
+                        return Some(self.error(p, reason, obs));
+                    }
                     self.accepted += 1;
                     self.record(p as u32, Action::Accept, obs, Some(p));
                     if required {
@@ -741,6 +824,9 @@ impl MediatedSession {
                 Ok(Answer::Act(Action::Offer(c))) => {
                     if c >= self.setup.prepared.n_outcomes() {
                         let reason = format!("offered outcome {c}, but the space has {} outcomes", self.setup.prepared.n_outcomes());
+                        return Some(self.error(p, reason, obs));
+                    }
+                    if let Some(reason) = self.crossing(p, "offered", c) {
                         return Some(self.error(p, reason, obs));
                     }
                     self.record(p as u32, Action::Offer(c), obs, Some(p));

@@ -49,6 +49,14 @@ impl View<'_> {
     pub fn from_mediator(&self) -> bool {
         self.offer.is_some_and(|s| s.by >= self.n_parties)
     }
+
+    /// The standing offer if the viewer may accept it — it crosses none of the viewer's red
+    /// lines ([`PartyUtility::acceptable`]) — else `None`. Negotiators decide whether to accept
+    /// from this rather than from [`View::offer`], so they never accept across a red line.
+    #[inline]
+    pub fn acceptable_offer(&self) -> Option<Standing> {
+        self.offer.filter(|s| self.utility.acceptable(s.outcome))
+    }
 }
 
 /// A negotiating strategy.
@@ -58,6 +66,13 @@ impl View<'_> {
 /// call is caught by the session and ends the negotiation as `Errored` with the message; so
 /// does an illegal action (an outcome outside the space, accepting when nothing is on the
 /// table, acting when the protocol does not allow it).
+///
+/// **Red lines.** A negotiator never offers, accepts or votes yes for an outcome that crosses
+/// one of its own red lines (see [`PartyUtility::acceptable`]); the protocols treat such a move
+/// as illegal. Offering from [`PartyUtility::order`] and accepting through
+/// [`View::acceptable_offer`] is enough. Of the other parties' red lines a negotiator knows
+/// nothing. A party none of whose outcomes is acceptable is never asked to act: at its turn the
+/// protocol walks away for it (`End`), and its votes are "no".
 pub trait Negotiator: Send {
     /// Chooses the next action. With a standing offer the usual answers are
     /// [`Action::Accept`] or a counter-[`Action::Offer`]; without one, an offer.
@@ -66,8 +81,12 @@ pub trait Negotiator: Send {
     /// A vote in a mediated protocol: accept `proposal` in place of the current text
     /// `current` (`None` before any text was accepted)? The default is GENIUS's `HillClimber`
     /// voter: yes iff the proposal is at least as good as the current text, and, with no
-    /// current text, at least as good as walking away.
+    /// current text, at least as good as walking away — and never for a proposal across one of
+    /// its red lines.
     fn vote(&mut self, view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+        if !view.utility.acceptable(proposal) {
+            return false;
+        }
         let u = view.utility.utility(proposal);
         match current {
             Some(c) => u >= view.utility.utility(c),

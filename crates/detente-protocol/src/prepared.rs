@@ -5,9 +5,13 @@
 //! rebuilds both for every negotiator of every negotiation (its "inverse utility function":
 //! 1 s at 188k outcomes); here they are built once per scenario and party and shared through
 //! an [`Arc`] across any number of negotiations and threads.
+//!
+//! A party's [red lines](detente_core::RedLine) are compiled in at the same time: the sorted
+//! order holds only the outcomes the party may accept, so a strategy that offers from it can
+//! never cross its own red line.
 
 use crate::action::OutcomeId;
-use detente_core::{ModelError, OutcomeSpace, Preferences, Reservation, Scenario, UtilityFunction};
+use detente_core::{ModelError, OutcomeSpace, Preferences, RedLine, RedLines, Reservation, Scenario, UtilityFunction};
 use std::sync::Arc;
 
 /// The largest space [`PartyUtility::new`] enumerates (20 bytes per outcome per party).
@@ -39,6 +43,15 @@ pub enum PrepareError {
 /// Ties in utility are ordered by **lowest outcome index first** (the `stable_ties` convention
 /// of the NegMAS reference vectors; NegMAS itself uses numpy's unstable `argsort`, whose tie
 /// order depends on the CPU's SIMD level).
+///
+/// **Red lines.** An outcome that crosses one of the party's red lines is not *acceptable*
+/// ([`Self::acceptable`]): it never appears in [`Self::order`] / [`Self::sorted`], and
+/// [`Self::best`], [`Self::min`], [`Self::max`] and the rank searches are over acceptable
+/// outcomes only, so every rank-based strategy proposes acceptable outcomes and nothing else.
+/// [`Self::utility`] stays the true utility of any outcome. Without red lines every outcome is
+/// acceptable and nothing changes (no mask is stored). When *no* outcome is acceptable the
+/// order is empty, and `best`, `min` and `max` fall back to the whole space; the protocols never
+/// ask such a party to offer (it walks away, see [`crate::Negotiator`]).
 #[derive(Debug, Clone)]
 pub struct PartyUtility {
     utils: Vec<f64>,
@@ -46,18 +59,24 @@ pub struct PartyUtility {
     sorted: Vec<f64>,
     min: f64,
     max: f64,
+    best: u32,
     reservation: Option<f64>,
     reservation_value: f64,
+    /// One bit per outcome, set when acceptable; `None` when every outcome is.
+    acceptable: Option<Box<[u64]>>,
+    red_lines: Vec<RedLine>,
 }
 
 impl PartyUtility {
-    /// Evaluates `prefs` (undiscounted) on every outcome of `space` and sorts.
+    /// Evaluates `prefs` (undiscounted) on every outcome of `space`, marks the outcomes that
+    /// cross one of `red_lines` (validated against `space`, as [`Scenario::validate`] does) as
+    /// not acceptable, and sorts the acceptable ones.
     ///
     /// Additive utilities are evaluated from per-issue tables with an odometer over value
     /// indices (`bias + t₁[v₁] + t₂[v₂] + …`, summed in issue order — the same float operations
     /// as NegMAS's linear-additive ufun, so raw GENIUS utilities match to the bit); others via
     /// [`UtilityFunction::utility`] on each outcome. O(n·issues + n log n).
-    pub fn new(space: &OutcomeSpace, prefs: &Preferences, actor: &str) -> Result<Self, PrepareError> {
+    pub fn new(space: &OutcomeSpace, prefs: &Preferences, red_lines: &[RedLine], actor: &str) -> Result<Self, PrepareError> {
         let n = space.enumerable("negotiate", MAX_OUTCOMES)?;
         if n == 0 {
             return Err(PrepareError::Empty);
@@ -83,13 +102,38 @@ impl PartyUtility {
                 utils.push(prefs.utility(space, &o));
             }
         }
-        Self::from_utilities(utils, reservation_of(space, prefs), actor)
+        let mask = acceptable_mask(space, red_lines, actor)?;
+        Self::build(utils, reservation_of(space, prefs), actor, mask, red_lines.to_vec())
     }
 
     /// From a ready utility vector (outcome index order). `reservation` is `None` when the
     /// party states none: NegMAS then uses `-inf` as the reserved value (so the concession
     /// floor is the minimum utility), and reports 0 as the value of no agreement.
     pub fn from_utilities(utils: Vec<f64>, reservation: Option<f64>, actor: &str) -> Result<Self, PrepareError> {
+        Self::build(utils, reservation, actor, None, Vec::new())
+    }
+
+    /// The same utilities with `red_lines` (validated against `space`, whose outcomes these
+    /// utilities are, in index order) added to the party's own. Sorts again.
+    pub fn with_red_lines(self, space: &OutcomeSpace, red_lines: &[RedLine], actor: &str) -> Result<Self, PrepareError> {
+        let lines: Vec<RedLine> = self.red_lines.iter().chain(red_lines).cloned().collect();
+        if space.enumerable("negotiate", MAX_OUTCOMES)? != self.utils.len() as u64 {
+            return Err(PrepareError::Space(ModelError::InvalidActor {
+                actor: actor.to_string(),
+                reason: format!("{} utilities for a space of {} outcomes", self.utils.len(), space.cardinality()),
+            }));
+        }
+        let mask = acceptable_mask(space, &lines, actor)?;
+        Self::build(self.utils, self.reservation, actor, mask, lines)
+    }
+
+    fn build(
+        utils: Vec<f64>,
+        reservation: Option<f64>,
+        actor: &str,
+        acceptable: Option<Box<[u64]>>,
+        red_lines: Vec<RedLine>,
+    ) -> Result<Self, PrepareError> {
         if utils.is_empty() {
             return Err(PrepareError::Empty);
         }
@@ -105,14 +149,35 @@ impl PartyUtility {
         }
         // sort (order-preserving key, index) pairs by key with a stable radix sort: ties keep
         // index order, so they fall to the lowest index (as sorting the pairs would), in linear time
-        let mut keyed: Vec<(u64, u32)> = utils.iter().enumerate().map(|(i, &u)| (sort_key(u), i as u32)).collect();
+        let mut keyed: Vec<(u64, u32)> = match &acceptable {
+            None => utils.iter().enumerate().map(|(i, &u)| (sort_key(u), i as u32)).collect(),
+            Some(mask) => utils.iter().enumerate().filter(|&(i, _)| bit(mask, i)).map(|(i, &u)| (sort_key(u), i as u32)).collect(),
+        };
         radsort::sort_by_key(&mut keyed, |&(k, _)| k);
         let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
         drop(keyed);
         let sorted: Vec<f64> = order.iter().map(|&i| utils[i as usize]).collect();
-        let min = sorted[0];
-        let max = sorted[sorted.len() - 1];
-        Ok(PartyUtility { utils, order, sorted, min, max, reservation, reservation_value: reservation.unwrap_or(0.0) })
+        let (min, max, best) = match (sorted.first(), sorted.last(), order.last()) {
+            (Some(&lo), Some(&hi), Some(&b)) => (lo, hi, b),
+            // nothing acceptable: the whole space (highest index among equal maxima, as above)
+            _ => {
+                let (lo, hi) = utils.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &u| (a.min(u), b.max(u)));
+                let b = utils.iter().rposition(|&u| u == hi).unwrap_or(0) as u32;
+                (lo, hi, b)
+            }
+        };
+        Ok(PartyUtility {
+            utils,
+            order,
+            sorted,
+            min,
+            max,
+            best,
+            reservation,
+            reservation_value: reservation.unwrap_or(0.0),
+            acceptable,
+            red_lines,
+        })
     }
 
     /// Number of outcomes.
@@ -146,25 +211,54 @@ impl PartyUtility {
         &self.utils
     }
 
-    /// Outcome indices in ascending utility, ties by lowest index.
+    /// Whether the party may accept `outcome`: it crosses none of the party's red lines (false
+    /// for an index out of range).
+    #[inline]
+    pub fn acceptable(&self, outcome: OutcomeId) -> bool {
+        outcome < self.utils.len() as u64 && self.acceptable.as_ref().is_none_or(|m| bit(m, outcome as usize))
+    }
+
+    /// Number of acceptable outcomes (`order().len()`; `len()` without red lines).
+    #[inline]
+    pub fn n_acceptable(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The party's red lines (empty when it has none).
+    pub fn red_lines(&self) -> &[RedLine] {
+        &self.red_lines
+    }
+
+    /// The first of the party's red lines that `outcome` (of `space`) crosses, if any — to say
+    /// which line an illegal move crossed.
+    pub fn crossed_line(&self, space: &OutcomeSpace, outcome: OutcomeId) -> Option<&RedLine> {
+        if self.acceptable(outcome) {
+            return None;
+        }
+        let o = space.outcome_at(outcome)?;
+        self.red_lines.iter().find(|l| l.crosses(space, &o))
+    }
+
+    /// Acceptable outcome indices in ascending utility, ties by lowest index.
     #[inline]
     pub fn order(&self) -> &[u32] {
         &self.order
     }
 
-    /// Utilities in ascending order (`sorted()[k] == utility(order()[k])`).
+    /// Utilities of the acceptable outcomes in ascending order (`sorted()[k] ==
+    /// utility(order()[k])`).
     #[inline]
     pub fn sorted(&self) -> &[f64] {
         &self.sorted
     }
 
-    /// Lowest utility over the space.
+    /// Lowest utility over the acceptable outcomes (the whole space if none is).
     #[inline]
     pub fn min(&self) -> f64 {
         self.min
     }
 
-    /// Highest utility over the space.
+    /// Highest utility over the acceptable outcomes (the whole space if none is).
     #[inline]
     pub fn max(&self) -> f64 {
         self.max
@@ -182,14 +276,16 @@ impl PartyUtility {
         self.reservation_value
     }
 
-    /// The best outcome: the last in the sorted order (among equal maxima, the highest index —
-    /// what NegMAS's `order[-1]` picks under a stable sort).
+    /// The best acceptable outcome: the last in the sorted order (among equal maxima, the
+    /// highest index — what NegMAS's `order[-1]` picks under a stable sort). The best outcome of
+    /// the whole space if none is acceptable.
     #[inline]
     pub fn best(&self) -> OutcomeId {
-        u64::from(self.order[self.order.len() - 1])
+        u64::from(self.best)
     }
 
-    /// Position in [`Self::order`] of the first outcome with utility ≥ `x` (`len()` if none).
+    /// Position in [`Self::order`] of the first outcome with utility ≥ `x` (`n_acceptable()`
+    /// if none).
     /// O(log n).
     #[inline]
     pub fn rank_at_least(&self, x: f64) -> usize {
@@ -245,6 +341,44 @@ impl PartyUtility {
     }
 }
 
+#[inline]
+fn bit(mask: &[u64], i: usize) -> bool {
+    mask[i / 64] >> (i % 64) & 1 == 1
+}
+
+/// The acceptable outcomes of `space` under `red_lines` as a bitset, `None` without red lines.
+/// O(n·issues).
+fn acceptable_mask(space: &OutcomeSpace, red_lines: &[RedLine], actor: &str) -> Result<Option<Box<[u64]>>, PrepareError> {
+    if red_lines.is_empty() {
+        return Ok(None);
+    }
+    let invalid = |reason: String| PrepareError::Space(ModelError::InvalidActor { actor: actor.to_string(), reason });
+    for l in red_lines {
+        l.check(space).map_err(invalid)?;
+    }
+    let n = space.enumerable("negotiate", MAX_OUTCOMES)? as usize;
+    let compiled =
+        RedLines::compile(space, red_lines).ok_or_else(|| invalid("a red line names an issue without a finite list of values".into()))?;
+    let radices: Vec<u32> = space.issues().iter().map(|i| i.cardinality().unwrap_or(1) as u32).collect();
+    let mut idx = vec![0u32; radices.len()];
+    let mut mask = vec![0u64; n.div_ceil(64)];
+    for i in 0..n {
+        if !compiled.crossed(&idx) {
+            mask[i / 64] |= 1 << (i % 64);
+        }
+        let mut k = idx.len();
+        while k > 0 {
+            k -= 1;
+            idx[k] += 1;
+            if idx[k] < radices[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    Ok(Some(mask.into_boxed_slice()))
+}
+
 /// A `u64` whose unsigned order is the numeric order of finite floats (`-0.0` and `0.0`, equal
 /// as floats, get the same key so that their tie order is by index too).
 #[inline]
@@ -280,7 +414,7 @@ impl PreparedScenario {
         let utilities = scenario
             .actors
             .iter()
-            .map(|a| PartyUtility::new(&scenario.space, &a.preferences, &a.id).map(Arc::new))
+            .map(|a| PartyUtility::new(&scenario.space, &a.preferences, &a.red_lines, &a.id).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(PreparedScenario {
             space: Arc::new(scenario.space.clone()),
@@ -290,7 +424,7 @@ impl PreparedScenario {
     }
 
     /// Prepares `scenario`, a variation of `previous` (prepared as `prepared`): an actor whose
-    /// preferences did not change keeps its prepared utilities (shared, not recomputed). Robustness
+    /// preferences and red lines did not change keeps its prepared utilities (shared, not recomputed). Robustness
     /// sweeps prepare hundreds of slightly different scenarios this way.
     pub fn update(prepared: &PreparedScenario, previous: &Scenario, scenario: &Scenario) -> Result<Self, PrepareError> {
         if previous.space != scenario.space || previous.actors.len() != scenario.actors.len() {
@@ -302,10 +436,10 @@ impl PreparedScenario {
             .zip(&previous.actors)
             .zip(&prepared.utilities)
             .map(|((a, b), u)| {
-                if a.id == b.id && a.preferences == b.preferences {
+                if a.id == b.id && a.preferences == b.preferences && a.red_lines == b.red_lines {
                     Ok(Arc::clone(u))
                 } else {
-                    PartyUtility::new(&scenario.space, &a.preferences, &a.id).map(Arc::new)
+                    PartyUtility::new(&scenario.space, &a.preferences, &a.red_lines, &a.id).map(Arc::new)
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -373,6 +507,104 @@ mod tests {
     fn non_finite_and_empty_are_errors() {
         assert!(matches!(PartyUtility::from_utilities(vec![0.0, f64::NAN], None, "a"), Err(PrepareError::NonFinite { outcome: 1, .. })));
         assert!(matches!(PartyUtility::from_utilities(vec![], None, "a"), Err(PrepareError::Empty)));
+    }
+
+    fn nato_space() -> OutcomeSpace {
+        use detente_core::Issue;
+        // outcome = 3·nato + force; utilities 0..6 in index order
+        OutcomeSpace::new(vec![Issue::categorical("nato", &["member", "neutral"]), Issue::integer("force", 0, 100, 50)])
+    }
+
+    #[test]
+    fn red_lines_leave_crossing_outcomes_out_of_the_order_but_not_out_of_the_utilities() {
+        use detente_core::{Condition, RedLine, Value};
+        let space = nato_space();
+        let line = RedLine {
+            terms: vec![
+                ("nato".into(), Condition::OneOf(vec![Value::Option(0)])),
+                ("force".into(), Condition::Range { min: Some(50.0), max: None }),
+            ],
+            description: None,
+        };
+        let u = PartyUtility::from_utilities(vec![5.0, 4.0, 3.0, 2.0, 1.0, 0.0], None, "a").unwrap();
+        let u = u.with_red_lines(&space, std::slice::from_ref(&line), "a").unwrap();
+        // outcomes 1 and 2 (member with force 50, 100) cross the line
+        assert_eq!(u.order(), &[5, 4, 3, 0]);
+        assert_eq!(u.sorted(), &[0.0, 1.0, 2.0, 5.0]);
+        assert_eq!((u.best(), u.min(), u.max(), u.n_acceptable(), u.len()), (0, 0.0, 5.0, 4, 6));
+        assert_eq!(u.utility(1), 4.0, "the true utility of a forbidden outcome");
+        assert!(!u.acceptable(1) && !u.acceptable(2) && u.acceptable(0) && !u.acceptable(6));
+        assert_eq!(u.rank_at_least(2.5), 3);
+        assert_eq!(u.crossed_line(&space, 2), Some(&line));
+        assert_eq!(u.crossed_line(&space, 3), None);
+        // the best outcome is forbidden: the best acceptable is the next one down
+        let top = RedLine::one("force", Value::Int(0));
+        let v = PartyUtility::from_utilities(vec![5.0, 4.0, 3.0, 2.0, 1.0, 0.0], None, "a").unwrap();
+        let v = v.with_red_lines(&space, &[top], "a").unwrap();
+        assert_eq!((v.best(), v.max(), v.min(), v.n_acceptable()), (1, 4.0, 0.0, 4));
+    }
+
+    #[test]
+    fn with_every_outcome_forbidden_the_order_is_empty_and_the_extremes_fall_back_to_the_space() {
+        use detente_core::{RedLine, Value};
+        let space = nato_space();
+        let lines = [RedLine::one("nato", Value::Option(0)), RedLine::one("nato", Value::Option(1))];
+        let u = PartyUtility::from_utilities(vec![1.0, 4.0, 3.0, 4.0, 0.0, 2.0], None, "a").unwrap();
+        let u = u.with_red_lines(&space, &lines, "a").unwrap();
+        assert_eq!((u.n_acceptable(), u.rank_at_least(0.0)), (0, 0));
+        assert_eq!((u.best(), u.min(), u.max()), (3, 0.0, 4.0));
+        assert!((0..6).all(|o| !u.acceptable(o)));
+    }
+
+    #[test]
+    fn invalid_red_lines_are_prepare_errors_and_update_follows_red_line_changes() {
+        use detente_core::strategies::scenario;
+        use detente_core::{RedLine, Value};
+        use proptest::strategy::{Strategy, ValueTree};
+        let u = PartyUtility::from_utilities(vec![0.0; 6], None, "a").unwrap();
+        let err = u.with_red_lines(&nato_space(), &[RedLine::one("flag", Value::Option(0))], "a").unwrap_err();
+        assert!(err.to_string().contains("unknown issue `flag`"), "{err}");
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let base = scenario(2, 2, 3).new_tree(&mut runner).unwrap().current();
+        let p = PreparedScenario::new(&base).unwrap();
+        let mut changed = base.clone();
+        let first = changed.space.issues()[0].clone();
+        changed.actors[1].red_lines = vec![RedLine::one(first.id.clone(), first.value_at(0).unwrap())];
+        let q = PreparedScenario::update(&p, &base, &changed).unwrap();
+        assert!(Arc::ptr_eq(p.utility(0), q.utility(0)), "an unchanged actor is shared");
+        assert!(q.utility(1).n_acceptable() < q.utility(1).len(), "the changed red lines are compiled in");
+        assert_eq!(q.utility(1).red_lines(), changed.actors[1].red_lines.as_slice());
+    }
+
+    proptest::proptest! {
+        /// The compiled mask agrees with `RedLine::crosses` outcome by outcome, and the order
+        /// is exactly the acceptable outcomes sorted by (utility, index).
+        #[test]
+        fn the_order_is_the_acceptable_outcomes_sorted(s in detente_core::strategies::scenario(2, 3, 4), seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 1..4)) {
+            use detente_core::{Condition, RedLine};
+            let lines: Vec<RedLine> = seeds
+                .iter()
+                .map(|&x| {
+                    let k = (x % s.space.issues().len() as u64) as usize;
+                    let issue = &s.space.issues()[k];
+                    let n = issue.cardinality().unwrap_or(1);
+                    let vals = vec![issue.value_at(((x >> 8) % n) as u32).unwrap(), issue.value_at(((x >> 16) % n) as u32).unwrap()];
+                    RedLine { terms: vec![(issue.id.clone(), Condition::OneOf(vals))], description: None }
+                })
+                .collect();
+            let a = &s.actors[0];
+            let u = PartyUtility::new(&s.space, &a.preferences, &lines, &a.id).unwrap();
+            let mut want: Vec<u32> = Vec::new();
+            for (i, o) in s.space.iter().enumerate() {
+                let ok = !lines.iter().any(|l| l.crosses(&s.space, &o));
+                proptest::prop_assert_eq!(u.acceptable(i as u64), ok);
+                if ok {
+                    want.push(i as u32);
+                }
+            }
+            want.sort_by(|&x, &y| u.utility(u64::from(x)).total_cmp(&u.utility(u64::from(y))).then(x.cmp(&y)));
+            proptest::prop_assert_eq!(u.order(), want.as_slice());
+        }
     }
 
     proptest::proptest! {

@@ -142,6 +142,37 @@ pub enum Violation {
         /// The rules' name.
         rules: &'static str,
     },
+    /// The actor offered, accepted or voted for an outcome across its own red line. The state
+    /// machine knows no preferences: sessions, which know each party's, raise this one.
+    #[error("`{actor}` {action} outcome {outcome}, which crosses its own red line `{line}`")]
+    CrossesRedLine {
+        /// The actor's id.
+        actor: String,
+        /// `offered`, `accepted` or `voted for`.
+        action: &'static str,
+        /// The outcome.
+        outcome: OutcomeId,
+        /// The red line, in words.
+        line: String,
+    },
+}
+
+impl Violation {
+    /// The violation of `actor` (id), whose utility is `u`, doing `action` (`offered`,
+    /// `accepted`, `voted for`) with `outcome`, if that crosses one of its red lines.
+    pub fn red_line(
+        u: &crate::PartyUtility,
+        space: &detente_core::OutcomeSpace,
+        actor: &str,
+        action: &'static str,
+        outcome: OutcomeId,
+    ) -> Option<Violation> {
+        if u.acceptable(outcome) || outcome >= u.len() as u64 {
+            return None;
+        }
+        let line = u.crossed_line(space, outcome).map_or_else(|| "(unknown)".to_string(), |l| l.describe(space));
+        Some(Violation::CrossesRedLine { actor: actor.to_string(), action, outcome, line })
+    }
 }
 
 /// The state of an alternating-offers negotiation. Small and `Copy`: applying an action

@@ -4,6 +4,9 @@
 //!
 //! Robustness: every negotiator call runs under [`std::panic::catch_unwind`]; a panic or an
 //! illegal action ends the negotiation as [`Status::Errored`] naming the culprit and the reason.
+//! Offering or accepting an outcome across the actor's own red line is illegal too
+//! ([`Violation::CrossesRedLine`]); a party with no acceptable outcome at all walks away
+//! (`End`, so `Broken`) at its first turn without being asked.
 //! The process never goes down with a negotiator. (The panic hook still prints the panic
 //! message; a binary that wants silence installs its own hook.)
 //!
@@ -287,6 +290,10 @@ impl<'c> Session<'c> {
         let me = self.state.turn;
         let t = self.cfg.rules.relative_time(self.state.round, self.cfg.n_rounds, elapsed);
         self.time = t;
+        if self.utils[me as usize].n_acceptable() == 0 {
+            // every outcome crosses one of its red lines: it can neither offer nor accept
+            return self.apply(me, Action::End, obs);
+        }
         let view = View {
             me,
             n_parties: self.cfg.n_parties,
@@ -316,7 +323,7 @@ impl<'c> Session<'c> {
         if !matches!(self.status, Status::Running) {
             return Err(Violation::Finished);
         }
-        if let Err(v) = self.state.check(&self.cfg, actor, action) {
+        if let Err(v) = self.state.check(&self.cfg, actor, action).and_then(|()| self.red_line_check(actor, action)) {
             self.status = Status::Errored { by: actor, reason: v.to_string() };
             self.finish(obs);
             return Err(v);
@@ -324,9 +331,25 @@ impl<'c> Session<'c> {
         Ok(self.apply(actor, action, obs))
     }
 
+    /// A red-line violation if `actor` (whose turn it is) offering or accepting with `action`
+    /// crosses its own red line.
+    fn red_line_check(&self, actor: u32, action: Action) -> Result<(), Violation> {
+        let (verb, o) = match (action, self.state.offer) {
+            (Action::Offer(o), _) => ("offered", o),
+            (Action::Accept, Some(o)) => ("accepted", o),
+            _ => return Ok(()),
+        };
+        let u = &self.utils[actor as usize];
+        if u.acceptable(o) {
+            return Ok(());
+        }
+        let id = self.prepared.actor_ids().get(self.actors[actor as usize]).cloned().unwrap_or_else(|| format!("participant {actor}"));
+        Violation::red_line(u, self.prepared.space(), &id, verb, o).map_or(Ok(()), Err)
+    }
+
     #[inline]
     fn apply<O: Observer + ?Sized>(&mut self, me: u32, action: Action, obs: &mut O) -> bool {
-        match self.state.apply(&self.cfg, me, action) {
+        match self.state.apply(&self.cfg, me, action).and_then(|next| self.red_line_check(me, action).map(|()| next)) {
             Ok(next) => {
                 let ev = Event { round: self.state.round, actor: me, action };
                 self.history.push(ev);

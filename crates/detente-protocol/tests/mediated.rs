@@ -345,3 +345,146 @@ fn stepping_round_by_round_equals_running() {
         assert!(!b.step_single_text(&mut ()), "a finished session stays finished");
     }
 }
+
+fn one_of(issue: &str, values: &[u32]) -> detente_core::RedLine {
+    detente_core::RedLine {
+        terms: vec![(issue.into(), detente_core::Condition::OneOf(values.iter().map(|&v| detente_core::Value::Option(v)).collect()))],
+        description: None,
+    }
+}
+
+#[test]
+fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
+    // ukraine will never see the flag red or green; it votes yes to everything regardless
+    let mut s = scenario();
+    s.actors[0].red_lines = vec![one_of("flag", &[0, 1])];
+    let mut cfg = MediationConfig::new(30, Objective::Welfare);
+    cfg.move_rule = MoveRule::Veto;
+    let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_single_text(&mut ());
+    let Status::Errored { by: 0, reason } = &r.status else { panic!("{:?}", r.status) };
+    assert!(
+        reason.starts_with("`ukraine` voted for outcome ") && reason.ends_with("crosses its own red line `flag = red or green`"),
+        "{reason}"
+    );
+    // shuttle: the neutral first text (b, green, 50) is put to ukraine, which accepts it
+    let cfg = MediationConfig::new(30, Objective::Neutral);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_shuttle(&mut ());
+    assert_eq!(
+        r.status,
+        Status::Errored { by: 0, reason: "`ukraine` accepted outcome 22, which crosses its own red line `flag = red or green`".into() }
+    );
+}
+
+#[test]
+fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() {
+    struct Bad;
+    impl Negotiator for Bad {
+        fn act(&mut self, _v: &View<'_>) -> Action {
+            panic!("asked to act")
+        }
+        fn vote(&mut self, _v: &View<'_>, _p: OutcomeId, _c: Option<OutcomeId>) -> bool {
+            panic!("asked to vote")
+        }
+    }
+    let mut s = scenario();
+    s.actors[1].red_lines = vec![one_of("flag", &[0, 1, 2])];
+    let negotiators = || -> Vec<Box<dyn Negotiator>> { vec![Box::new(AlwaysYes), Box::new(Bad), Box::new(AlwaysYes)] };
+    let mut sess =
+        MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_single_text(&mut ());
+    assert_eq!(r.status, Status::TimedOut, "russia votes no to every text");
+    assert!(sess.history().iter().filter(|e| e.actor == 1).all(|e| e.action == Action::Reject));
+    let mut sess =
+        MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
+    assert_eq!(sess.run_shuttle(&mut ()).status, Status::Broken { by: 1 }, "a required party that can accept nothing leaves");
+}
+
+#[test]
+fn a_biased_mediator_never_puts_forward_a_text_across_its_own_red_lines() {
+    let mut s = scenario();
+    // the usa will not have the flag blue, nor territory a with money 0
+    s.actors[3].red_lines = vec![
+        one_of("flag", &[2]),
+        detente_core::RedLine {
+            terms: vec![
+                ("territory".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Option(0)])),
+                ("money".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Int(0)])),
+            ],
+            description: None,
+        },
+    ];
+    let m = setup(&s);
+    let p = m.prepared().clone();
+    let biased = Objective::Biased { mediator: 3 };
+    let ok = |o: OutcomeId| p.utility(3).acceptable(o);
+    assert!(p.utility(3).n_acceptable() < p.utility(3).len());
+    assert!(ok(m.initial_text(biased)));
+    // shuttle moves from every text the mediator may hold, on every counter: never across its
+    // red lines, and the plain move whenever that crosses nothing
+    let plain = setup(&scenario());
+    let mut crossing = 0;
+    for t in (0..p.n_outcomes()).filter(|&t| ok(t)) {
+        for c in 0..p.n_outcomes() {
+            for party in 0..3 {
+                let (free, bound) = (plain.compose(biased, t, party, c), m.compose(biased, t, party, c));
+                assert!(ok(bound), "{t} -> {c} by {party}: {bound}");
+                if ok(free) {
+                    assert_eq!(bound, free, "the same move when it crosses nothing");
+                } else {
+                    crossing += 1;
+                }
+            }
+        }
+    }
+    assert!(crossing > 0, "some plain move crosses, so the test means something");
+    for rule in [MoveRule::Veto, MoveRule::HillClimbing, MoveRule::Steepest] {
+        for seed in 0..4 {
+            let mut cfg = MediationConfig::new(40, biased);
+            cfg.move_rule = rule;
+            let mut sess =
+                MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let r = sess.run_single_text(&mut ());
+            assert!(!matches!(r.status, Status::Errored { .. }), "{r:?}");
+            let med = sess.mediator_index();
+            let texts: Vec<OutcomeId> = sess
+                .history()
+                .iter()
+                .filter_map(|e| match e.action {
+                    Action::Offer(o) if e.actor == med => Some(o),
+                    _ => None,
+                })
+                .collect();
+            assert!(texts.len() > 2);
+            assert!(texts.iter().all(|&o| ok(o)), "{rule:?}: {texts:?}");
+        }
+    }
+    let mut sess = MediatedSession::new(
+        setup(&s),
+        negs(&["climber", "climber", "climber"]),
+        MediationConfig::new(40, biased),
+        ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap();
+    sess.run_shuttle(&mut ());
+    let med = sess.mediator_index();
+    assert!(sess.history().iter().all(|e| e.actor != med || matches!(e.action, Action::Offer(o) if ok(o))));
+}
+
+#[test]
+fn a_biased_mediator_whose_red_lines_forbid_everything_cannot_mediate() {
+    let mut s = scenario();
+    s.actors[3].red_lines = vec![one_of("flag", &[0, 1, 2])];
+    for shuttle in [false, true] {
+        let cfg = MediationConfig::new(10, Objective::Biased { mediator: 3 });
+        let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+        let r = if shuttle { sess.run_shuttle(&mut ()) } else { sess.run_single_text(&mut ()) };
+        assert_eq!(r.status, Status::Broken { by: 3 });
+        assert!(sess.history().is_empty(), "no text was put forward");
+    }
+    // a neutral mediator has no red lines of its own: the usa's do not bind it
+    let cfg = MediationConfig::new(10, Objective::Neutral);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    assert!(matches!(sess.run_single_text(&mut ()).status, Status::Agreed { .. }));
+}

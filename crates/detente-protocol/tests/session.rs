@@ -192,3 +192,69 @@ fn a_bare_reject_breaks_under_negmas_and_is_errored_under_genius_saop() {
         Status::Errored { by: 1, reason: "`reject` is not a legal move under the genius_saop rules".into() }
     );
 }
+
+/// The same two parties; `b` will never accept `x = p` (outcome 0), its favourite.
+fn prepared_with_red_line(b_forbids: &[&str]) -> Arc<PreparedScenario> {
+    use detente_core::{Condition, RedLine, Value};
+    let space = OutcomeSpace::new(vec![Issue::categorical("x", &["p", "q", "r", "s"])]);
+    let a = PartyUtility::from_utilities(vec![0.0, 0.3, 0.6, 1.0], Some(0.2), "a").unwrap();
+    let values = b_forbids.iter().map(|v| Value::Option(["p", "q", "r", "s"].iter().position(|x| x == v).unwrap() as u32)).collect();
+    let line = RedLine { terms: vec![("x".into(), Condition::OneOf(values))], description: None };
+    let b = PartyUtility::from_utilities(vec![1.0, 0.6, 0.3, 0.0], None, "b").unwrap().with_red_lines(&space, &[line], "b").unwrap();
+    Arc::new(PreparedScenario::from_parts(space, vec!["a".into(), "b".into()], vec![Arc::new(a), Arc::new(b)]))
+}
+
+/// Accepts whatever is on the table; opens with outcome 0.
+struct AcceptsAnything;
+impl Negotiator for AcceptsAnything {
+    fn act(&mut self, v: &View<'_>) -> Action {
+        if v.offer.is_some() {
+            Action::Accept
+        } else {
+            Action::Offer(0)
+        }
+    }
+}
+
+#[test]
+fn accepting_across_ones_own_red_line_is_stopped_by_the_protocol() {
+    let p = prepared_with_red_line(&["p"]);
+    let mut s =
+        Session::new(p, vec![0, 1], vec![Box::new(Script(vec![Action::Offer(0)])), Box::new(AcceptsAnything)], SessionConfig::rounds(5))
+            .unwrap();
+    let r = s.run(&mut ());
+    assert_eq!(
+        r.status,
+        Status::Errored { by: 1, reason: "`b` accepted outcome 0, which crosses its own red line `x = p`".into() },
+        "a negotiator that ignores its red line cannot make the deal"
+    );
+    assert_eq!(r.utilities, vec![0.2, 0.0]);
+    assert_eq!(s.history().len(), 1, "the illegal accept is not recorded");
+}
+
+#[test]
+fn offering_across_ones_own_red_line_is_errored_in_step_and_submit() {
+    let p = prepared_with_red_line(&["p", "q"]);
+    let mut s =
+        Session::new(Arc::clone(&p), vec![0, 1], vec![Box::new(Stubborn), Box::new(AcceptsAnything)], SessionConfig::rounds(5)).unwrap();
+    // a's best (3) is acceptable to b, so b accepts it; b's own opening 0 would cross
+    assert_eq!(s.run(&mut ()).status, Status::Agreed { outcome: 3, round: 0 });
+    let mut s = Session::new(p, vec![1, 0], vec![Box::new(AcceptsAnything), Box::new(Stubborn)], SessionConfig::rounds(5)).unwrap();
+    let v = s.submit(0, Action::Offer(1), &mut ()).unwrap_err();
+    assert_eq!(v, Violation::CrossesRedLine { actor: "b".into(), action: "offered", outcome: 1, line: "x = p or q".into() });
+    assert!(matches!(s.status(), Status::Errored { by: 0, reason } if reason.contains("red line `x = p or q`")));
+}
+
+#[test]
+fn a_party_with_every_outcome_forbidden_walks_away_without_being_asked() {
+    let p = prepared_with_red_line(&["p", "q", "r", "s"]);
+    assert_eq!(p.utility(1).n_acceptable(), 0);
+    // b would panic if asked; it walks away at its first turn instead
+    let mut s = Session::new(Arc::clone(&p), vec![0, 1], vec![Box::new(Stubborn), Box::new(Panics)], SessionConfig::rounds(5)).unwrap();
+    let r = s.run(&mut ());
+    assert_eq!(r.status, Status::Broken { by: 1 });
+    assert_eq!(s.history().iter().map(|e| (e.actor, e.action)).collect::<Vec<_>>(), vec![(0, Action::Offer(3)), (1, Action::End)]);
+    // speaking first, it walks away before anyone offers
+    let mut s = Session::new(p, vec![1, 0], vec![Box::new(Panics), Box::new(Stubborn)], SessionConfig::rounds(5)).unwrap();
+    assert_eq!(s.run(&mut ()).status, Status::Broken { by: 0 });
+}
