@@ -201,6 +201,29 @@ pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
     scenario.protocol.protocol.as_deref().and_then(Protocol::parse).unwrap_or(Protocol::JointTable)
 }
 
+/// The actors [`participants`] leaves out of `protocol`, each with the reason (the same rule,
+/// said in words): the mediator of a mediated protocol takes part as the mediator, not as a
+/// party, and is not listed.
+pub fn left_out(scenario: &Scenario, protocol: Protocol) -> Vec<(String, String)> {
+    let seated = participants(scenario, protocol);
+    let mediator = scenario.protocol.mediator.as_deref().and_then(|m| scenario.actor_index(m));
+    scenario
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !seated.contains(i) && (protocol == Protocol::JointTable || Some(*i) != mediator))
+        .map(|(_, a)| {
+            let why = match (a.role, protocol) {
+                (Role::Observer, _) => "an observer neither offers nor votes",
+                (Role::Mediator, Protocol::JointTable) => "a mediator has no seat at the joint table",
+                (Role::Mediator, _) => "another actor mediates",
+                (Role::Party, _) => "its acceptance is not required, and the joint table seats the parties that must agree",
+            };
+            (a.id.clone(), why.to_string())
+        })
+        .collect()
+}
+
 /// Who takes part: for the joint table the required parties (all parties if none is
 /// required); for mediated protocols every actor with role `party`.
 pub fn participants(scenario: &Scenario, protocol: Protocol) -> Vec<usize> {

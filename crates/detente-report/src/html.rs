@@ -892,6 +892,7 @@ pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &s
         section #negotiation {
             h2 { "The negotiation" }
             p { "Protocol " strong { (r.protocol) } @if let Some(m) = r.mediator_rule { " with a " (m) " mediator" } "; deadline " (r.deadline) " rounds; seed " (r.seed) ". Parties: " (who.join(", ")) "." }
+            @for (a, why) in &r.left_out { p.note { (a) " is left out: " (why) "." } }
             p { strong { (r.summary) } @if let Some(t) = r.texts { " Texts put to the parties: " (t.proposed) ", accepted: " (t.accepted) "." } }
             @if let Some(deal) = &r.deal {
                 h3 { "The deal" }

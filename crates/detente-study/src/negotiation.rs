@@ -80,6 +80,8 @@ pub struct NegotiationReport {
     pub mediator_rule: Option<&'static str>,
     /// Who negotiated, with which negotiator.
     pub parties: Vec<Seat>,
+    /// The scenario's actors that did not take part, with the reason.
+    pub left_out: Vec<(String, String)>,
     /// `agreed`, `timed_out`, `broken`, `errored`.
     pub status: &'static str,
     /// How it ended, in words.
@@ -144,6 +146,7 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
         seed,
         protocol: sim.protocol.as_str(),
         mediator_rule: sim.mediator_rule.map(|r| r.as_str()),
+        left_out: detente_agents::left_out(s, sim.protocol),
         parties: sim.parties.iter().zip(&sim.negotiators).map(|(a, n)| Seat { actor: a.clone(), negotiator: n.clone() }).collect(),
         status: sim.status.name(),
         summary: status_text(sim),

@@ -219,6 +219,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         r.seed
     );
     outln!("Parties:  {}", who.join(", "));
+    for (a, why) in &r.left_out {
+        outln!("Left out: {a} ({why})");
+    }
     outln!("\nResult: {}", r.summary);
     if let Some(t) = r.texts {
         outln!("Texts put to the parties: {}, accepted: {}", t.proposed, t.accepted);
