@@ -507,3 +507,12 @@ fn a_folder_of_scenario_files_is_named_as_such() {
     assert!(stderr(&o).contains("is a folder of scenario files, not one scenario"), "{}", stderr(&o));
     assert!(stderr(&o).contains("scenarios/*.toml"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_genius_export_says_it_drops_red_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let o = detente(&["scenario", "convert", "--to", "genius", "scenarios/ukraine-ceasefire-2025.toml", out.to_str().expect("utf-8 path")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("5 red line(s)"), "{}", stderr(&o));
+}

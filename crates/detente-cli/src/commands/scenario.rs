@@ -216,6 +216,7 @@ fn genius_losses(s: &detente_core::Scenario) -> Vec<String> {
     count(s.variants.len(), "variant(s) (export one with --variant)");
     count(s.spread_count(), "stated spread(s) of uncertain inputs");
     count(s.openings.len(), "opening concession(s)");
+    count(s.actors.iter().map(|a| a.red_lines.len()).sum(), "red line(s)");
     count(s.actors.iter().filter(|a| a.role != Role::Party).count(), "non-party role(s)");
     count(s.actors.iter().filter(|a| !a.required).count(), "optional-party flag(s)");
     count(s.actors.iter().filter(|a| a.strategy.is_some()).count(), "default strategy(ies)");
