@@ -41,7 +41,8 @@ pub use refdep::{Reference, ReferenceDependent, WithOpening};
 pub use registry::{build, parse_spec, AgentError, Spec, NAMES};
 pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
 pub use simulate::{
-    left_out, participants, scenario_protocol, simulate, simulate_with_clock, Protocol, SimulateError, Simulation, SimulationSpec,
+    default_mediator_rule, left_out, participants, scenario_protocol, simulate, simulate_with_clock, Protocol, SimulateError, Simulation,
+    SimulationSpec,
 };
 pub use time_based::{nearest_acceptable, nearest_utility, negmas_nearest_above, TimeBased, TimeDependent, NEGMAS_INVERTER_EPS};
 pub use util::{kth_best, normalized, worst_at_least};

@@ -201,6 +201,17 @@ pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
     scenario.protocol.protocol.as_deref().and_then(Protocol::parse).unwrap_or(Protocol::JointTable)
 }
 
+/// The mediator rule the mediated protocols follow when neither the scenario nor the caller
+/// states one: biased when the scenario has a mediator (one named in `[protocol]` or an actor
+/// with the mediator role), neutral otherwise.
+pub fn default_mediator_rule(scenario: &Scenario) -> MediatorRule {
+    if scenario.protocol.mediator.is_some() || scenario.actors.iter().any(|a| a.role == Role::Mediator) {
+        MediatorRule::Biased
+    } else {
+        MediatorRule::Neutral
+    }
+}
+
 /// The actors [`participants`] leaves out of `protocol`, each with the reason (the same rule,
 /// said in words): the mediator of a mediated protocol takes part as the mediator, not as a
 /// party, and is not listed.
@@ -327,11 +338,7 @@ pub fn simulate_with_clock(
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
             let setup = MediationSetup::new(scenario, Arc::clone(prepared))?;
-            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or(if setup.mediator.is_some() {
-                MediatorRule::Biased
-            } else {
-                MediatorRule::Neutral
-            });
+            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or_else(|| default_mediator_rule(scenario));
             let objective = match rule {
                 MediatorRule::Biased => Objective::Biased { mediator: setup.mediator.ok_or(SimulateError::NoMediator)? },
                 MediatorRule::Neutral => Objective::Neutral,

@@ -203,7 +203,13 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
         if !enumerable {
             return Err(AnalysisError::RedLinesTooLarge {
                 limit: options.enumeration_limit,
-                actors: parties.iter().filter(|a| !a.red_lines.is_empty()).map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "),
+                actors: parties
+                    .iter()
+                    .zip(&required)
+                    .filter(|(a, &q)| q && !a.red_lines.is_empty())
+                    .map(|(a, _)| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         Check::new(&scenario.space, &parties, &required)?

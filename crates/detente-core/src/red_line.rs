@@ -95,15 +95,10 @@ impl RedLine {
     pub fn describe(&self, space: &OutcomeSpace) -> String {
         self.terms
             .iter()
-            .map(|(id, c)| match space.issue_index(id) {
-                Some(k) => {
-                    let issue = &space.issues()[k];
-                    match c {
-                        Condition::OneOf(_) => format!("{id} = {}", c.describe(issue)),
-                        Condition::Range { .. } => format!("{id} {}", c.describe(issue)).replace(" ..=", " in ").replace("  ", " "),
-                    }
-                }
-                None => format!("{id} (unknown issue)"),
+            .map(|(id, c)| match (space.issue_index(id), c) {
+                (Some(k), Condition::OneOf(_)) => format!("{id} = {}", c.describe(&space.issues()[k])),
+                (Some(k), Condition::Range { .. }) => format!("{id} {}", c.describe(&space.issues()[k])),
+                (None, _) => format!("{id} (unknown issue)"),
             })
             .collect::<Vec<_>>()
             .join(" and ")
@@ -112,10 +107,6 @@ impl RedLine {
     /// Checks the red line against the space; `Err` carries what is wrong, for the caller to
     /// attach to the actor.
     pub fn check(&self, space: &OutcomeSpace) -> Result<(), String> {
-        self.validate(space)
-    }
-
-    fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
         if self.terms.is_empty() {
             return Err("a red line needs at least one `issue = value` condition".into());
         }
@@ -227,7 +218,7 @@ impl RedLines {
 /// Validates an actor's red lines, wrapping errors with the actor.
 pub(crate) fn validate_all(actor: &str, lines: &[RedLine], space: &OutcomeSpace) -> Result<(), ModelError> {
     for l in lines {
-        l.validate(space).map_err(|reason| ModelError::InvalidActor { actor: actor.to_string(), reason })?;
+        l.check(space).map_err(|reason| ModelError::InvalidActor { actor: actor.to_string(), reason })?;
     }
     Ok(())
 }
@@ -253,7 +244,7 @@ mod tests {
             ],
             description: None,
         };
-        line.validate(&s).unwrap();
+        line.check(&s).unwrap();
         assert_eq!(line.describe(&s), "nato = membership and force ≥ 100");
         let compiled = RedLines::compile(&s, std::slice::from_ref(&line)).unwrap();
         let mut idx = vec![0u32; 2];
@@ -269,7 +260,7 @@ mod tests {
     fn invalid_red_lines_say_what_is_wrong() {
         let s = space();
         let bad = |terms: Vec<(&str, Condition)>| {
-            RedLine { terms: terms.into_iter().map(|(a, b)| (a.to_string(), b)).collect(), description: None }.validate(&s).unwrap_err()
+            RedLine { terms: terms.into_iter().map(|(a, b)| (a.to_string(), b)).collect(), description: None }.check(&s).unwrap_err()
         };
         assert!(bad(vec![]).contains("at least one"));
         assert!(bad(vec![("x", Condition::OneOf(vec![Value::Option(0)]))]).contains("unknown issue `x`"));

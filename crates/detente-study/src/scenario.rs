@@ -1,6 +1,7 @@
 //! The scenario as the study presents it: issues, actors, positions with their stated spreads,
 //! and each case (the base and every what-if) with what it changes, in words.
 
+use crate::simulation::{RuleIgnored, StudyProtocol};
 use detente_core::{format_real, Actor, Issue, IssueKind, MediatorRule, Patch, Reservation, Role, Scenario, Spread, Utility};
 use serde::Serialize;
 
@@ -171,30 +172,30 @@ pub struct UnreadChange {
     pub input: detente_core::Input,
 }
 
-/// The mediator rule a scenario's mediated protocols use when it states none: biased when there
-/// is a mediator, neutral otherwise (the simulate lens's default).
-fn default_rule(s: &Scenario) -> MediatorRule {
-    if s.protocol.mediator.is_some() || s.actors.iter().any(|a| a.role == detente_core::Role::Mediator) {
-        MediatorRule::Biased
-    } else {
-        MediatorRule::Neutral
-    }
+/// Each change of variant `id`, in order: the patch, the change in words, whether it changes
+/// anything (see [`Scenario::patch_changes`]) and the mediator rule in force before it.
+fn variant_changes<'a>(base: &'a Scenario, id: &str) -> Vec<(&'a Patch, String, bool, MediatorRule)> {
+    let (Ok(variant), Ok(changes)) = (base.variant(id), base.patch_changes(id)) else { return Vec::new() };
+    variant
+        .patches
+        .iter()
+        .zip(changes)
+        .map(|(patch, (changes, rule))| {
+            (patch, describe_patch(base, patch), changes, rule.unwrap_or_else(|| detente_agents::default_mediator_rule(base)))
+        })
+        .collect()
 }
 
 /// The changes of variant `id` that one lens does not see, in words with the reason: those that
 /// restate the base, and those `reads(patch, rule before it)` says the lens does not read.
 /// `lens` names the lens in the reason (`the analysis`, `sao`).
 pub fn unread_by(base: &Scenario, id: &str, lens: &str, reads: impl Fn(&Patch, MediatorRule) -> bool) -> Vec<String> {
-    let (Ok(variant), Ok(changes)) = (base.variant(id), base.patch_changes(id)) else { return Vec::new() };
-    variant
-        .patches
-        .iter()
-        .zip(changes)
-        .filter_map(|(patch, (changes, rule))| {
-            let change = describe_patch(base, patch);
+    variant_changes(base, id)
+        .into_iter()
+        .filter_map(|(patch, change, changes, rule)| {
             if !changes {
                 Some(format!("\"{change}\" restates the base scenario"))
-            } else if !reads(patch, rule.unwrap_or_else(|| default_rule(base))) {
+            } else if !reads(patch, rule) {
                 Some(format!("\"{change}\" has no effect here: {lens} does not read {}", patch.input().describe()))
             } else {
                 None
@@ -205,23 +206,20 @@ pub fn unread_by(base: &Scenario, id: &str, lens: &str, reads: impl Fn(&Patch, M
 
 /// Every change of variant `id` that the study's lenses (the analysis, the given protocols,
 /// the forecasts) do not all read, with who ignores it and why.
-pub fn unread_changes(base: &Scenario, id: &str, protocols: &[crate::StudyProtocol]) -> Vec<UnreadChange> {
-    let (Ok(variant), Ok(changes)) = (base.variant(id), base.patch_changes(id)) else { return Vec::new() };
+pub fn unread_changes(base: &Scenario, id: &str, protocols: &[StudyProtocol]) -> Vec<UnreadChange> {
     let mut out = Vec::new();
-    for (patch, (changes, rule_before)) in variant.patches.iter().zip(changes) {
-        let change = describe_patch(base, patch);
+    for (patch, change, changes, rule_before) in variant_changes(base, id) {
+        let input = patch.input();
         if !changes {
             out.push(UnreadChange {
                 change,
                 restates_base: true,
                 ignored_by: Vec::new(),
                 why: "it restates the base scenario".into(),
-                input: patch.input(),
+                input,
             });
             continue;
         }
-        let input = patch.input();
-        let rule_before = rule_before.unwrap_or_else(|| default_rule(base));
         let mut ignored_by: Vec<String> = Vec::new();
         if !detente_analysis::reads(input) {
             ignored_by.push("the analysis".into());
@@ -234,33 +232,43 @@ pub fn unread_changes(base: &Scenario, id: &str, protocols: &[crate::StudyProtoc
             continue;
         }
         let why = match patch {
-            Patch::MediatorRule(to) => {
-                let mut why = Vec::new();
-                let (no_mediator, fixed): (Vec<String>, Vec<String>) = ignored_by
-                    .iter()
-                    .filter(|l| l.as_str() != crate::StudyProtocol::Shuttle.label())
-                    .cloned()
-                    .partition(|l| l.starts_with("the ") || l.as_str() == crate::StudyProtocol::JointTable.label());
-                if !no_mediator.is_empty() {
-                    why.push(format!("{} (no mediator)", crate::findings::list(&no_mediator)));
-                }
-                if !fixed.is_empty() {
-                    why.push(if fixed.len() > 1 {
-                        "the single-text runs (their own rule)".to_string()
-                    } else {
-                        format!("{} (its own rule)", fixed[0])
-                    });
-                }
-                if ignored_by.iter().any(|l| l == crate::StudyProtocol::Shuttle.label()) {
-                    why.push(format!("shuttle (it treats the {} and {} rules alike)", rule_before.as_str(), to.as_str()));
-                }
-                format!("by {}", why.join(" or "))
-            }
+            Patch::MediatorRule(to) => rule_change_why(&ignored_by, protocols, rule_before, *to),
             _ => format!("{} do not read {}", crate::findings::list(&ignored_by), input.describe()),
         };
         out.push(UnreadChange { change, restates_base: false, ignored_by, why, input });
     }
     out
+}
+
+/// Why the lenses in `ignored_by` ignore a change of the mediator's rule, grouped by reason:
+/// "by the analysis, joint table and the forecasts (no mediator) or the single-text runs (their
+/// own rule)".
+fn rule_change_why(ignored_by: &[String], protocols: &[StudyProtocol], from: MediatorRule, to: MediatorRule) -> String {
+    let reason = |p: &StudyProtocol| p.ignores_rule_change(from, to);
+    let labels = |r: RuleIgnored| protocols.iter().filter(move |p| reason(p) == Some(r)).map(|p| p.label().to_string());
+    // the analysis and the forecasts have no mediator either; keep the order lenses are listed in
+    let has = |l: &str| ignored_by.iter().any(|x| x == l);
+    let no_mediator: Vec<String> = has("the analysis")
+        .then(|| "the analysis".to_string())
+        .into_iter()
+        .chain(labels(RuleIgnored::NoMediator))
+        .chain(has("the forecasts").then(|| "the forecasts".to_string()))
+        .collect();
+    let own: Vec<String> = labels(RuleIgnored::OwnRule).collect();
+    let alike: Vec<String> = labels(RuleIgnored::Alike).collect();
+    let mut why = Vec::new();
+    if !no_mediator.is_empty() {
+        why.push(format!("{} (no mediator)", crate::findings::list(&no_mediator)));
+    }
+    match own.len() {
+        0 => {}
+        1 => why.push(format!("{} (its own rule)", own[0])),
+        _ => why.push("the single-text runs (their own rule)".to_string()),
+    }
+    for l in alike {
+        why.push(format!("{l} (it treats the {} and {} rules alike)", from.as_str(), to.as_str()));
+    }
+    format!("by {}", why.join(" or "))
 }
 
 /// The values of an issue for people: at most 50 (then the ends).

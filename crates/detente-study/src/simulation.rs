@@ -47,14 +47,27 @@ impl StudyProtocol {
         }
     }
 
+    /// Why this protocol ignores a change of the mediator's rule from `from` to `to`, if it does.
+    pub fn ignores_rule_change(self, from: MediatorRule, to: MediatorRule) -> Option<RuleIgnored> {
+        let (proto, fixed_rule) = self.engine();
+        if !proto.reads(detente_core::Input::MediatorRule) {
+            Some(RuleIgnored::NoMediator)
+        } else if fixed_rule.is_some() {
+            Some(RuleIgnored::OwnRule)
+        } else if !proto.rule_change_matters(from, to) {
+            Some(RuleIgnored::Alike)
+        } else {
+            None
+        }
+    }
+
     /// Whether a patch of this kind can change this protocol's result; `rule_before` is the
     /// mediator rule in force before the patch (for a mediator-rule patch, which matters only
     /// where the protocol takes the scenario's rule and the two rules differ for it).
     pub fn reads(self, patch: &detente_core::Patch, rule_before: MediatorRule) -> bool {
-        let (proto, fixed_rule) = self.engine();
         match patch {
-            detente_core::Patch::MediatorRule(to) => fixed_rule.is_none() && proto.rule_change_matters(rule_before, *to),
-            p => proto.reads(p.input()),
+            detente_core::Patch::MediatorRule(to) => self.ignores_rule_change(rule_before, *to).is_none(),
+            p => self.engine().0.reads(p.input()),
         }
     }
 
@@ -70,6 +83,17 @@ impl StudyProtocol {
         }
         None
     }
+}
+
+/// Why a study protocol ignores a change of the mediator's rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleIgnored {
+    /// The protocol has no mediator (the joint table).
+    NoMediator,
+    /// The study runs it with a rule of its own (the biased and neutral single texts).
+    OwnRule,
+    /// The two rules coincide by construction there (see `Protocol::rule_change_matters`).
+    Alike,
 }
 
 /// One party's utility over the rounds: of its own offers (joint table), or of the texts the

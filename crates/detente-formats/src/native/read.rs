@@ -600,7 +600,7 @@ fn red_lines_of(space: &OutcomeSpace, path: &Path, lines: &[IdMap<TermDto>]) -> 
             return err(lp, "a red line needs at least one `issue = value` condition, e.g. { nato = \"membership\" }");
         }
         let line = RedLine { terms, description };
-        if let Err(reason) = detente_core::RedLine::check(&line, space) {
+        if let Err(reason) = line.check(space) {
             return err(lp, reason);
         }
         out.push(line);
