@@ -17,6 +17,13 @@ pub(crate) fn report_failure(failure: &Failure) {
 }
 
 fn report_format_error(e: &FormatError) {
+    if let FormatError::Many(errors) = e {
+        for e in errors {
+            report_format_error(e);
+        }
+        eprintln!("{} errors", errors.len());
+        return;
+    }
     let plain = || eprintln!("error: {e}");
     let Some(loc) = e.location().filter(|l| l.line > 0) else { return plain() };
     let Some(text) = source_text(&loc.file) else { return plain() };

@@ -102,6 +102,11 @@ pub enum FormatError {
         /// What was found and what is accepted.
         reason: String,
     },
+    /// Several errors in one input, each complete and located, in file order (readers report
+    /// every error they can find, not only the first). Never holds fewer than two; build it with
+    /// [`FormatError::from_many`].
+    #[error("{} errors:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<FormatError>),
     /// The model cannot be written in the requested format.
     #[error("cannot export to {format}: {reason}")]
     Unsupported {
@@ -113,6 +118,67 @@ pub enum FormatError {
 }
 
 impl FormatError {
+    /// One error from a non-empty list: the error itself when there is one, otherwise
+    /// [`FormatError::Many`] with the errors in file order (by file, line, column; errors
+    /// without a position keep their place after the located ones of their file). Nested
+    /// `Many`s are flattened. Returns `None` for an empty list.
+    pub fn from_many(errors: Vec<FormatError>) -> Option<FormatError> {
+        let mut flat: Vec<FormatError> = Vec::with_capacity(errors.len());
+        for e in errors {
+            match e {
+                FormatError::Many(inner) => flat.extend(inner),
+                e => flat.push(e),
+            }
+        }
+        // Files in the order their first error was found; within a file by line and column,
+        // errors without a position last. A stable sort on a total key: errors at the same
+        // place keep the order they were found in.
+        let mut files: Vec<String> = Vec::new();
+        let keys: Vec<(usize, bool, usize, usize)> = flat
+            .iter()
+            .map(|e| {
+                let (file, line, column) = match e.location() {
+                    Some(l) => (Some(l.file.clone()), l.line, l.column),
+                    None => (e.file_name(), 0, 0),
+                };
+                let rank = file.map_or(usize::MAX, |f| match files.iter().position(|g| *g == f) {
+                    Some(i) => i,
+                    None => {
+                        files.push(f);
+                        files.len() - 1
+                    }
+                });
+                (rank, line == 0, line, column)
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..flat.len()).collect();
+        order.sort_by_key(|&i| keys[i]);
+        let mut slots: Vec<Option<FormatError>> = flat.into_iter().map(Some).collect();
+        let mut flat: Vec<FormatError> = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        match flat.len() {
+            0 => None,
+            1 => flat.pop(),
+            _ => Some(FormatError::Many(flat)),
+        }
+    }
+
+    /// The file an error without a position is about, when it names one.
+    fn file_name(&self) -> Option<String> {
+        match self {
+            FormatError::Model { file, .. } => Some(file.clone()),
+            FormatError::Io { path, .. } | FormatError::UnknownFormat { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        }
+    }
+
+    /// The errors this one stands for: itself, or each of a [`FormatError::Many`].
+    pub fn errors(&self) -> &[FormatError] {
+        match self {
+            FormatError::Many(errors) => errors,
+            other => std::slice::from_ref(other),
+        }
+    }
+
     /// The location, when the error has one.
     pub fn location(&self) -> Option<&Location> {
         match self {
