@@ -3,7 +3,7 @@
 
 use crate::refdep::WithOpening;
 use crate::registry::{build, AgentError};
-use detente_core::{MediatorRule, Outcome, Role, Scenario};
+use detente_core::{MediatorRule, Outcome, ProtocolName, Role, Scenario};
 use detente_protocol::{
     Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer,
     OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
@@ -24,33 +24,45 @@ pub enum Protocol {
     Shuttle,
 }
 
-impl Protocol {
-    /// Parses `sao` (also `joint_table`, `alternating`), `single_text` (hill climbing; also
-    /// `single_text_veto`, `single_text_steepest`), `shuttle`.
-    pub fn parse(s: &str) -> Option<Protocol> {
-        match s.to_ascii_lowercase().replace('-', "_").as_str() {
-            "sao" | "joint_table" | "alternating" | "alternating_offers" | "saop" => Some(Protocol::JointTable),
-            "single_text" | "st" | "single_text_hill_climbing" => Some(Protocol::SingleText(MoveRule::HillClimbing)),
-            "single_text_veto" | "veto" => Some(Protocol::SingleText(MoveRule::Veto)),
-            "single_text_steepest" | "steepest" => Some(Protocol::SingleText(MoveRule::Steepest)),
-            "shuttle" => Some(Protocol::Shuttle),
-            _ => None,
+impl From<ProtocolName> for Protocol {
+    fn from(name: ProtocolName) -> Self {
+        match name {
+            ProtocolName::JointTable => Protocol::JointTable,
+            ProtocolName::SingleText => Protocol::SingleText(MoveRule::HillClimbing),
+            ProtocolName::SingleTextVeto => Protocol::SingleText(MoveRule::Veto),
+            ProtocolName::SingleTextSteepest => Protocol::SingleText(MoveRule::Steepest),
+            ProtocolName::Shuttle => Protocol::Shuttle,
         }
+    }
+}
+
+impl From<Protocol> for ProtocolName {
+    fn from(p: Protocol) -> Self {
+        match p {
+            Protocol::JointTable => ProtocolName::JointTable,
+            Protocol::SingleText(MoveRule::HillClimbing) => ProtocolName::SingleText,
+            Protocol::SingleText(MoveRule::Veto) => ProtocolName::SingleTextVeto,
+            Protocol::SingleText(MoveRule::Steepest) => ProtocolName::SingleTextSteepest,
+            Protocol::Shuttle => ProtocolName::Shuttle,
+        }
+    }
+}
+
+impl Protocol {
+    /// Parses a protocol name as the scenario format does ([`ProtocolName::parse`]: `sao`, also
+    /// `joint_table`, `alternating`; `single_text`, `single_text_veto`, `single_text_steepest`;
+    /// `shuttle`).
+    pub fn parse(s: &str) -> Option<Protocol> {
+        ProtocolName::parse(s).map(Protocol::from)
     }
 
     /// Name used in traces and reports.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::JointTable => "sao",
-            Protocol::SingleText(MoveRule::HillClimbing) => "single_text",
-            Protocol::SingleText(MoveRule::Veto) => "single_text_veto",
-            Protocol::SingleText(MoveRule::Steepest) => "single_text_steepest",
-            Protocol::Shuttle => "shuttle",
-        }
+        ProtocolName::from(self).as_str()
     }
 
     /// Known names, for error messages.
-    pub const NAMES: &'static str = "sao (joint_table), single_text, single_text_veto, single_text_steepest, shuttle";
+    pub const NAMES: &'static str = ProtocolName::NAMES;
 }
 
 /// What to simulate.
@@ -198,7 +210,7 @@ fn party_seed(seed: u64, k: usize) -> u64 {
 
 /// The default protocol of a scenario.
 pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
-    scenario.protocol.protocol.as_deref().and_then(Protocol::parse).unwrap_or(Protocol::JointTable)
+    scenario.protocol.protocol.map_or(Protocol::JointTable, Protocol::from)
 }
 
 /// The mediator rule the mediated protocols follow when neither the scenario nor the caller

@@ -4,7 +4,9 @@
 //! a diff. Regenerate deliberately with `DETENTE_UPDATE_GOLDEN=1 cargo test -p detente-agents
 //! --test golden` and review the diff.
 
-use detente_core::{Actor, Issue, Loss, Metadata, OutcomeSpace, Position, Preferences, Reservation, Scenario, Spatial, Utility};
+use detente_core::{
+    Actor, Issue, Loss, Metadata, OutcomeSpace, Position, Preferences, Reservation, Scenario, ScenarioDraft, Spatial, Utility,
+};
 use detente_protocol::{Action, JsonlTrace, Negotiator, PreparedScenario, Session, SessionConfig, TraceHeader, TraceParty, View};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,7 +25,7 @@ fn toy() -> Scenario {
         Issue::ordinal("guarantees", &[("none", 0.0), ("eu_force", 50.0), ("nato", 100.0)]),
         Issue::integer("sanctions_relief", 0, 100, 25),
     ]);
-    Scenario {
+    ScenarioDraft {
         meta: Metadata { id: "toy-ceasefire".into(), ..Default::default() },
         space,
         actors: vec![
@@ -35,6 +37,8 @@ fn toy() -> Scenario {
         openings: vec![],
         variants: vec![],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }
 
 struct Panics;
@@ -88,9 +92,8 @@ fn golden(name: &str, negotiators: &[&str], rounds: u32, seed: u64) {
 }
 
 fn mediated_trace(protocol: &str, rule: detente_core::MediatorRule, seed: u64) -> String {
-    let mut scenario = toy();
     // the usa mediates; europe-like optional party absent: ukraine and russia required
-    scenario.actors[2].role = detente_core::Role::Mediator;
+    let scenario = toy().edited(|s| s.actors[2].role = detente_core::Role::Mediator).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&scenario).unwrap());
     let spec = detente_agents::SimulationSpec {
         protocol: detente_agents::Protocol::parse(protocol),

@@ -120,20 +120,23 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
     #[test]
     fn no_negotiator_or_mediator_crosses_its_own_red_lines(
-        mut s in scenario(4, 3, 5),
+        s in scenario(4, 3, 5),
         seeds in proptest::collection::vec(proptest::collection::vec(any::<u64>(), 0..3), 4),
         with_mediator in any::<bool>(),
         rounds in 1u32..30,
         seed in any::<u64>(),
     ) {
-        for (a, lines) in s.actors.iter_mut().zip(&seeds) {
-            a.red_lines = lines.iter().filter_map(|&x| red_line(&s.space, x)).collect();
-        }
-        if with_mediator && s.actors.len() >= 3 {
-            let last = s.actors.last_mut().unwrap();
-            last.role = Role::Mediator;
-            last.required = false;
-        }
+        let s = s.edited(|s| {
+            let space = s.space.clone();
+            for (a, lines) in s.actors.iter_mut().zip(&seeds) {
+                a.red_lines = lines.iter().filter_map(|&x| red_line(&space, x)).collect();
+            }
+            if with_mediator && s.actors.len() >= 3 {
+                let last = s.actors.last_mut().unwrap();
+                last.role = Role::Mediator;
+                last.required = false;
+            }
+        }).unwrap();
         check_all(&s, rounds, seed)?;
     }
 }
@@ -145,9 +148,7 @@ fn fixed_scenario() -> Scenario {
     while s.actors.len() < 3 || s.space.issues().len() < 2 || s.space.issues().iter().all(|i| i.cardinality() == Some(1)) {
         s = scenario(4, 3, 4).new_tree(&mut runner).unwrap().current();
     }
-    let last = s.actors.last_mut().unwrap();
-    last.role = Role::Mediator;
-    s
+    s.edited(|s| s.actors.last_mut().unwrap().role = Role::Mediator).unwrap()
 }
 
 /// Every value of `issue`: a red line no outcome escapes.
@@ -161,8 +162,12 @@ fn a_party_or_mediator_with_every_outcome_forbidden_does_not_panic_or_error() {
     let base = fixed_scenario();
     let all = everything(&base.space.issues()[0]);
     // a required party that can accept nothing: no agreement, no error, under every protocol
-    let mut s = base.clone();
-    s.actors[1].red_lines = vec![all.clone()];
+    let s = base
+        .clone()
+        .edited(|s| {
+            s.actors[1].red_lines = vec![all.clone()];
+        })
+        .unwrap();
     check_all(&s, 12, 5).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
     for protocol in PROTOCOLS {
@@ -179,9 +184,8 @@ fn a_party_or_mediator_with_every_outcome_forbidden_does_not_panic_or_error() {
         }
     }
     // a biased mediator that can put forward nothing: broken at once, no text
-    let mut s = base;
-    let m = s.actors.len() - 1;
-    s.actors[m].red_lines = vec![all];
+    let m = base.actors.len() - 1;
+    let s = base.edited(|s| s.actors[m].red_lines = vec![all]).unwrap();
     check_all(&s, 12, 5).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
     for protocol in &PROTOCOLS[1..] {
@@ -198,7 +202,7 @@ fn an_opening_concession_across_ones_own_red_line_is_refused_and_one_beside_it_i
         Issue::ordinal("nato", &[("member", 0.0), ("deferred", 50.0), ("neutral", 100.0)]),
         Issue::integer("force", 0, 150, 50),
     ]);
-    let mut s = fixed_scenario();
+    let mut s = fixed_scenario().into_draft();
     s.space = space;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for a in &mut s.actors {
@@ -206,6 +210,7 @@ fn an_opening_concession_across_ones_own_red_line_is_refused_and_one_beside_it_i
             detente_core::strategies::linear_additive(&s.space).new_tree(&mut runner).unwrap().current(),
         );
         a.preferences.reservation = detente_core::Reservation::None;
+        a.red_lines.clear();
     }
     let member_with_force = RedLine {
         terms: vec![
@@ -216,6 +221,7 @@ fn an_opening_concession_across_ones_own_red_line_is_refused_and_one_beside_it_i
     };
     s.actors[0].red_lines = vec![member_with_force];
     s.openings = vec![Opening { actor: s.actors[0].id.clone(), issue: "nato".into(), value: Value::Option(0) }];
+    let s = s.validate().unwrap();
     // conceding `member` leaves force 0 or 50: every offer keeps the concession and stays clear
     let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
     for protocol in PROTOCOLS {
@@ -237,7 +243,7 @@ fn an_opening_concession_across_ones_own_red_line_is_refused_and_one_beside_it_i
         }
     }
     // a red line on the conceded value alone: the opening itself crosses it
-    s.actors[0].red_lines.push(RedLine::one("nato", Value::Option(0)));
+    let s = s.edited(|s| s.actors[0].red_lines.push(RedLine::one("nato", Value::Option(0)))).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
     let err = simulate(&s, &prepared, &SimulationSpec::default()).unwrap_err();
     assert!(matches!(&err, SimulateError::Opening { .. }), "{err}");

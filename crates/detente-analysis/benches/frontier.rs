@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use detente_analysis::{analyze, pareto_frontier, Frontier, Options};
-use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, Utility, ValueFunction};
+use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, ScenarioDraft, Utility, ValueFunction};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -36,7 +36,7 @@ fn scenario(parties: usize, issues: usize, values: u32, opposed: bool, seed: u64
             Actor::party(format!("p{p}"), prefs)
         })
         .collect();
-    Scenario { meta: Default::default(), space, actors, protocol: Default::default(), openings: vec![], variants: vec![] }
+    ScenarioDraft::new("generated", space, actors).validate().expect("invariant: a valid scenario")
 }
 
 fn benches(c: &mut Criterion) {

@@ -13,7 +13,7 @@
 //! point and the process's peak resident memory (VmHWM, KiB).
 
 use detente_analysis::{analyze, pareto_frontier, Options, Semantics};
-use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, Utility, ValueFunction};
+use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, ScenarioDraft, Utility, ValueFunction};
 use serde_json::Value as Json;
 use std::time::Instant;
 
@@ -51,8 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         prefs.reservation = Reservation::Value(party["reserved"].as_f64().unwrap_or(0.0));
         actors.push(Actor::party(format!("p{p}"), prefs));
     }
-    let s = Scenario { meta: Default::default(), space, actors, protocol: Default::default(), openings: vec![], variants: vec![] };
-    s.validate()?;
+    let s = ScenarioDraft::new("generated", space, actors).validate()?;
     let mut times = Vec::new();
     let mut frontier = 0;
     let mut nash: Option<Vec<f64>> = None;

@@ -10,7 +10,7 @@ use detente_testkit::shared_data;
 
 /// Keeps only the actors whose id mentions one of `names` (case-insensitive), in that order;
 /// the others become observers, which the analysis ignores.
-fn select(mut s: Scenario, names: &[&str]) -> Scenario {
+fn select(s: Scenario, names: &[&str]) -> Scenario {
     let mut order = Vec::new();
     for n in names {
         // Prefer an id that ends with the name (`ItexvsCypress_Itex`), then one containing it.
@@ -29,8 +29,7 @@ fn select(mut s: Scenario, names: &[&str]) -> Scenario {
             actors.push(a);
         }
     }
-    s.actors = actors;
-    s
+    s.edited(|s| s.actors = actors).expect("reordering actors keeps the scenario valid")
 }
 
 fn check(folder: &str, names: &[&str], opposition: f64, pareto: Option<usize>, nash: Option<&[f64]>) {

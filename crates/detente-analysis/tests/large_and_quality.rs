@@ -2,7 +2,7 @@
 //! enumeration, and the agreement-quality functions.
 
 use detente_analysis::{agreement_quality, analyze, distance, Method, Options, Semantics};
-use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, Utility, ValueFunction};
+use detente_core::{Actor, Issue, LinearAdditive, OutcomeSpace, Preferences, Reservation, Scenario, ScenarioDraft, Utility, ValueFunction};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -26,7 +26,7 @@ fn random_scenario(parties: usize, issues: usize, values: u32, seed: u64, reserv
             Actor::party(format!("p{p}"), prefs)
         })
         .collect();
-    Scenario { meta: Default::default(), space, actors, protocol: Default::default(), openings: vec![], variants: vec![] }
+    ScenarioDraft::new("generated", space, actors).validate().expect("invariant: a valid scenario")
 }
 
 #[test]
@@ -106,11 +106,16 @@ fn agreement_quality_is_zero_distance_and_full_fairness_at_the_nash_point() {
 #[test]
 fn explicit_tables_are_analysed_by_index_and_refuse_the_per_issue_method() {
     use detente_core::TableUtility;
-    let mut s = random_scenario(3, 4, 7, 5, 0.3);
+    let s = random_scenario(3, 4, 7, 5, 0.3);
     let n = s.space.cardinality().as_u64().unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(99);
     let entries: Vec<(u64, f64)> = (0..n).filter(|i| i % 3 != 0).map(|i| (i, (rng.gen::<f64>() * 8.0).floor() / 8.0)).collect();
-    s.actors[1].preferences.utility = Utility::Table(TableUtility { entries, default: 0.5 });
+    let s = s
+        .edited(|s| {
+            s.actors[1].preferences.utility = Utility::Table(TableUtility { entries, default: 0.5 });
+            s.actors[1].preferences.reservation = detente_core::Reservation::None;
+        })
+        .unwrap();
     let a = analyze(&s, &Options::default()).unwrap();
     let t: Vec<Vec<f64>> = s.space.iter().map(|o| s.utilities(&o)).collect();
     let dom = |q: &[f64], p: &[f64]| q != p && q.iter().zip(p).all(|(x, y)| x >= y);

@@ -2,7 +2,9 @@
 //! kind, linear additive and spatial utilities, random reservations and required flags).
 
 use detente_analysis::{analyze, frontier_by_issue_dp, pareto_frontier, zone_and_nash, Frontier, Options, Semantics};
-use detente_core::{strategies, Condition, Issue, LinearAdditive, OutcomeSpace, Preferences, RedLine, Scenario, Utility, ValueFunction};
+use detente_core::{
+    strategies, Condition, Issue, LinearAdditive, OutcomeSpace, Preferences, RedLine, Scenario, ScenarioDraft, Utility, ValueFunction,
+};
 use proptest::prelude::*;
 
 /// Every outcome's utility vector, by direct evaluation of the model (no tables, no chunks).
@@ -135,7 +137,8 @@ fn check(s: &Scenario, semantics: Semantics) -> Result<(), TestCaseError> {
 
 /// Adds red lines to some actors of `s`, drawn from `seeds`: each a value of one issue, sometimes
 /// joined with a value of a second issue.
-fn with_red_lines(mut s: Scenario, seeds: &[u64]) -> Scenario {
+fn with_red_lines(s: Scenario, seeds: &[u64]) -> Scenario {
+    let mut s = s.into_draft();
     let issues = s.space.issues().to_vec();
     for (i, &seed) in seeds.iter().enumerate() {
         let a = i % s.actors.len();
@@ -154,8 +157,7 @@ fn with_red_lines(mut s: Scenario, seeds: &[u64]) -> Scenario {
         }
         s.actors[a].red_lines.push(RedLine { terms, description: None });
     }
-    s.validate().expect("generated red lines are valid");
-    s
+    s.validate().expect("generated red lines are valid")
 }
 
 proptest! {
@@ -230,7 +232,7 @@ fn streamed_frontier_equals_one_shot_skyline_over_many_chunks() {
                 detente_core::Actor::party(format!("p{p}"), Preferences::new(Utility::LinearAdditive(la)))
             })
             .collect();
-        let s = Scenario { meta: Default::default(), space, actors, protocol: Default::default(), openings: vec![], variants: vec![] };
+        let s = ScenarioDraft::new("generated", space, actors).validate().expect("invariant: a valid scenario");
         let streamed = pareto_frontier(&s, u64::MAX).unwrap();
         let t = table(&s);
         let flat: Vec<f64> = t.iter().flatten().copied().collect();

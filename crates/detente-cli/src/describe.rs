@@ -226,7 +226,7 @@ pub(crate) fn scenario_json<'a>(s: &'a Scenario, source: &'a str) -> ScenarioJso
         issues: s.space.issues().iter().map(issue_json).collect(),
         parties: s.actors.iter().map(|a| actor_json(s, a)).collect(),
         protocol: ProtocolJson {
-            protocol: s.protocol.protocol.as_deref(),
+            protocol: s.protocol.protocol.map(|p| p.as_str()),
             rounds: s.protocol.rounds,
             mediator: s.protocol.mediator.as_deref(),
             mediator_rule: s.protocol.mediator_rule.map(|r| r.as_str()),

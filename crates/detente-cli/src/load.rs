@@ -1,6 +1,6 @@
 //! Loading scenarios: the built-in reference scenario, files and folders, and variants.
 
-use detente_core::{ModelError, Scenario};
+use detente_core::{ModelErrors, Scenario};
 use detente_formats::FormatError;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +14,9 @@ pub(crate) const BUILTIN_NAME: &str = "<built-in>/ukraine-ceasefire-2025.toml";
 pub(crate) enum Failure {
     /// A format error (with location when the format gives one).
     Format(FormatError),
-    /// A model error about a loaded scenario (e.g. an unknown variant).
-    Model { file: String, error: ModelError },
+    /// Model errors about a loaded scenario (e.g. an unknown variant, or a variant that does
+    /// not apply).
+    Model { file: String, error: ModelErrors },
     /// Anything else the user got wrong in the input (message says what was expected): exit 1.
     Input(String),
     /// Options that cannot go together, or that would have no effect: a usage error, exit 2
@@ -97,16 +98,9 @@ pub(crate) fn source_text(file: &str) -> Option<String> {
     }
 }
 
-/// What the scenario names but no simulation can run: a `[protocol] protocol` that is not a
-/// known protocol, or an actor `strategy` (in the scenario or one of its variants) that is not a
-/// known negotiator. The formats only check the text's shape; these names belong to the
-/// protocol and agents crates, so the CLI checks them before it runs or validates anything.
+/// What the scenario names but no simulation can run: an actor `strategy` (in the scenario or
+/// one of its variants) that is not a known negotiator.
 pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
-    if let Some(p) = s.protocol.protocol.as_deref() {
-        if detente_agents::Protocol::parse(p).is_none() {
-            return Some(format!("[protocol] protocol = `{p}` is not a known protocol; known: {}", detente_agents::Protocol::NAMES));
-        }
-    }
     let strategies = |sc: &Scenario, context: &str| {
         sc.actors.iter().find_map(|a| {
             let st = a.strategy.as_deref()?;

@@ -11,7 +11,11 @@ pub(crate) fn report_failure(failure: &Failure) {
         Failure::Reported => {}
         Failure::Input(msg) => eprintln!("error: {msg}"),
         Failure::Usage(msg) => eprintln!("error: {msg}\n\nFor more information, try '--help'."),
-        Failure::Model { file, error } => eprintln!("error: {file}: {error}"),
+        Failure::Model { file, error } => {
+            for e in error {
+                eprintln!("error: {file}: {e}");
+            }
+        }
         Failure::Format(e) => report_format_error(e),
     }
 }

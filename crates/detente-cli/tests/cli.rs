@@ -399,17 +399,37 @@ fn bilateral_with(from: &str, to: &str) -> String {
 }
 
 #[test]
-fn an_unknown_scenario_protocol_is_refused_not_replaced_by_the_joint_table() {
+fn every_error_of_a_file_is_reported_in_file_order_with_its_snippet() {
+    let text = bilateral_with("reservation = 0.4 ", "reservation = 1.4 ").replacen("capability = 1", "capability = -1", 1).replacen(
+        "reservation = 0.35",
+        "reservation = -7",
+        1,
+    );
+    let (_d, p) = temp_scenario(&text);
+    let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let e = stderr(&o);
+    let at = |needle: &str| e.find(needle).unwrap_or_else(|| panic!("`{needle}` missing: {e}"));
+    // three errors, each with its line, in the order of the file
+    assert!(at("s.toml:48:14: actor `buyer`: capability -1") < at("s.toml:50:15: actor `buyer`: reservation 1.4"), "{e}");
+    assert!(at("s.toml:50:15") < at("s.toml:75:15: actor `seller`: reservation -7"), "{e}");
+    assert!(e.contains("3 errors"), "{e}");
+    assert_eq!(e.matches("╰── here").count(), 3, "a snippet each: {e}");
+}
+
+#[test]
+fn an_unknown_scenario_protocol_is_refused_when_the_file_is_loaded() {
     let (_d, p) = temp_scenario(&bilateral_with("protocol = \"sao\"", "protocol = \"xyz\""));
     let p = p.to_str().expect("utf-8 path");
-    let o = detente(&["negotiate", p]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
-    // An explicit --protocol still works.
-    assert!(detente(&["negotiate", p, "--protocol", "sao"]).status.success());
-    let o = detente(&["scenario", "validate", p]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("`xyz` is not a known protocol"), "{}", stderr(&o));
+    // The name is part of the file's meaning: every command refuses the file, located, and an
+    // explicit --protocol does not make an invalid file valid.
+    for args in [vec!["negotiate", p], vec!["negotiate", p, "--protocol", "sao"], vec!["scenario", "validate", p], vec!["analyze", p]] {
+        let o = detente(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stdout(&o));
+        let e = stderr(&o);
+        assert!(e.contains("unknown protocol `xyz`; expected one of: sao, single_text"), "{args:?}: {e}");
+        assert!(e.contains(&format!("{p}:")), "located: {e}");
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! they must be enumerated. A value of an issue is addressed by its *value index*
 //! (`0..issue.cardinality()`), which is what outcomes store.
 
-use crate::error::ModelError;
+use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 
 /// One named option of a categorical or ordinal issue.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,7 +260,7 @@ impl Issue {
     /// Parses a user-written value (`current_line`, `75`, `12.5`) into an admissible value.
     pub fn parse_value(&self, text: &str) -> Result<Value, ModelError> {
         let text = text.trim();
-        let bad = |expected: String| ModelError::BadValue { issue: self.id.clone(), value: text.to_string(), expected };
+        let bad = |expected: String| ModelError::new(ErrorKind::BadValue { issue: self.id.clone(), value: text.to_string(), expected });
         match &self.kind {
             IssueKind::Categorical { options } | IssueKind::Ordinal { options } => options
                 .iter()
@@ -294,66 +294,83 @@ impl Issue {
         }
     }
 
-    /// Checks the issue's own invariants.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        let err = |reason: String| Err(ModelError::InvalidIssue { issue: self.id.clone(), reason });
+    /// Checks the issue's own invariants; every error, each with its path inside the issue.
+    pub fn validate(&self) -> Result<(), ModelErrors> {
+        let mut sink = Sink::default();
+        self.check(&mut sink);
+        sink.finish()
+    }
+
+    /// Checks the issue's own invariants into `sink` (paths relative to the issue).
+    pub(crate) fn check(&self, sink: &mut Sink) {
+        let invalid = |field: &'static str, reason: String| ModelError::invalid(reason).at(Step::Field(field));
         if !is_identifier(&self.id) {
-            return Err(ModelError::BadId { what: "issue", id: self.id.clone() });
+            sink.push(ModelError::new(ErrorKind::BadId { what: "issue", id: self.id.clone() }).at(Step::Field("id")));
         }
         match &self.kind {
             IssueKind::Categorical { options } | IssueKind::Ordinal { options } => {
                 if options.is_empty() {
-                    return err("has no options".into());
+                    sink.push(
+                        ModelError::new(ErrorKind::Empty { what: "the list of options", expected: "at least one option" })
+                            .at(Step::Field("options")),
+                    );
                 }
+                let ordinal = matches!(self.kind, IssueKind::Ordinal { .. });
                 for (i, o) in options.iter().enumerate() {
+                    let at = |e: ModelError| e.at(Step::Field("options")).at(Step::Index(i));
+                    // Option ids are free text (GENIUS domains have commas and trailing spaces in
+                    // theirs); only an empty one is refused.
                     if o.id.is_empty() {
-                        return err(format!("option {} has an empty id", i + 1));
+                        sink.push(at(ModelError::invalid(format!("option {} has an empty id", i + 1))));
+                    } else if options[..i].iter().any(|p| p.id == o.id) {
+                        sink.push(at(ModelError::new(ErrorKind::Duplicate {
+                            what: "option",
+                            id: o.id.clone(),
+                            within: format!("issue `{}`", self.id),
+                        })));
                     }
-                    if options[..i].iter().any(|p| p.id == o.id) {
-                        return Err(ModelError::Duplicate { what: "option", id: o.id.clone(), within: format!("issue `{}`", self.id) });
-                    }
-                    if let Some(s) = o.scale {
-                        if !(0.0..=100.0).contains(&s) {
-                            return err(format!("option `{}` has scale {s}, expected a number in [0, 100]", o.id));
-                        }
-                    }
-                }
-                if matches!(self.kind, IssueKind::Ordinal { .. }) {
-                    if let Some(o) = options.iter().find(|o| o.scale.is_none()) {
-                        return err(format!("ordinal option `{}` has no scale position", o.id));
+                    match o.scale {
+                        Some(s) if !(0.0..=100.0).contains(&s) => sink.push(at(ModelError::new(ErrorKind::OutOfRange {
+                            what: format!("scale position of option `{}`", o.id),
+                            value: format_real(s),
+                            expected: "a number in [0, 100]".into(),
+                        }))),
+                        None if ordinal => sink.push(at(ModelError::invalid(format!(
+                            "ordinal option `{}` has no scale position; expected `scale` on 0–100",
+                            o.id
+                        )))),
+                        _ => {}
                     }
                 }
             }
             IssueKind::Integer { min, max, step, scale } => {
                 if step < &1 {
-                    return err(format!("step is {step}, expected an integer ≥ 1"));
+                    sink.push(invalid("step", format!("step is {step}, expected an integer ≥ 1")));
                 }
                 if max < min {
-                    return err(format!("max {max} is below min {min}"));
+                    sink.push(invalid("max", format!("max {max} is below min {min}")));
                 }
-                check_scale(self, *scale)?;
+                check_scale(sink, *scale);
             }
             IssueKind::Real { min, max, grid, scale } => {
                 if !(min.is_finite() && max.is_finite()) || max < min {
-                    return err(format!("interval [{min}, {max}] is not a finite interval with min ≤ max"));
+                    sink.push(invalid("max", format!("interval [{min}, {max}] is not a finite interval with min ≤ max")));
                 }
                 if let Some(g) = grid {
                     if *g < 2 {
-                        return err(format!("grid is {g}, expected at least 2 points"));
+                        sink.push(invalid("grid", format!("grid is {g}, expected at least 2 points")));
                     }
                 }
-                check_scale(self, *scale)?;
+                check_scale(sink, *scale);
             }
         }
-        Ok(())
     }
 }
 
-fn check_scale(issue: &Issue, (a, b): (f64, f64)) -> Result<(), ModelError> {
+fn check_scale(sink: &mut Sink, (a, b): (f64, f64)) {
     if !((0.0..=100.0).contains(&a) && (0.0..=100.0).contains(&b)) {
-        return Err(ModelError::InvalidIssue { issue: issue.id.clone(), reason: format!("scale [{a}, {b}] must lie in [0, 100]") });
+        sink.push(ModelError::invalid(format!("scale [{a}, {b}] must lie in [0, 100]")).at(Step::Field("scale")));
     }
-    Ok(())
 }
 
 fn lerp(lo: f64, hi: f64, (s0, s1): (f64, f64), x: f64) -> f64 {

@@ -29,7 +29,7 @@ mod spread;
 pub mod strategies;
 
 pub use actor::{Actor, Role};
-pub use error::ModelError;
+pub use error::{ErrorKind, ModelError, ModelErrors, ModelPath, Step};
 pub use issue::{format_real, is_identifier, Issue, IssueKind, IssueOption, Value};
 pub use outcome::{Cardinality, Outcome, OutcomeIter, OutcomeSpace, PartialOutcome};
 pub use preferences::{
@@ -37,5 +37,7 @@ pub use preferences::{
     ValueFunction,
 };
 pub use red_line::{Condition, RedLine, RedLines};
-pub use scenario::{Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, Scenario, Source, Variant};
+pub use scenario::{
+    Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, ProtocolName, Scenario, ScenarioDraft, Source, Variant,
+};
 pub use spread::Spread;

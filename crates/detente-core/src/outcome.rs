@@ -2,7 +2,7 @@
 //! issue slowest** (the order GENIUS and NegMAS enumerate in), so outcome indices agree with
 //! NegMAS's `enumerate_or_sample()` and the reference vectors.
 
-use crate::error::ModelError;
+use crate::error::{ErrorKind, ModelError};
 use crate::issue::{Issue, Value};
 use std::fmt;
 
@@ -24,7 +24,7 @@ impl PartialOutcome {
     pub fn complete(self, space: &OutcomeSpace) -> Result<Outcome, ModelError> {
         let missing = self.missing(space);
         if !missing.is_empty() {
-            return Err(ModelError::PartialOutcome { missing: missing.iter().map(|s| s.to_string()).collect() });
+            return Err(ModelError::new(ErrorKind::PartialOutcome { missing: missing.iter().map(|s| s.to_string()).collect() }));
         }
         Ok(Outcome(self.0.into_iter().map(|v| v.expect("invariant: checked above")).collect()))
     }
@@ -117,12 +117,12 @@ impl OutcomeSpace {
     }
 
     /// The number of outcomes if the space can be enumerated with `u64` indices and has at most
-    /// `limit` outcomes; otherwise a [`ModelError::SpaceTooLarge`] naming the operation.
+    /// `limit` outcomes; otherwise an [`ErrorKind::SpaceTooLarge`] naming the operation.
     pub fn enumerable(&self, operation: &str, limit: u64) -> Result<u64, ModelError> {
         let card = self.cardinality();
         match card.as_u64() {
             Some(n) if n <= limit => Ok(n),
-            _ => Err(ModelError::SpaceTooLarge { operation: operation.to_string(), cardinality: card.to_string(), limit }),
+            _ => Err(ModelError::new(ErrorKind::SpaceTooLarge { operation: operation.to_string(), cardinality: card.to_string(), limit })),
         }
     }
 
@@ -201,15 +201,14 @@ impl OutcomeSpace {
     pub fn parse_partial(&self, text: &str) -> Result<PartialOutcome, ModelError> {
         let mut values: Vec<Option<Value>> = vec![None; self.issues.len()];
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, value) = part.split_once('=').ok_or_else(|| ModelError::BadOutcomeSyntax { part: part.to_string() })?;
+            let (key, value) =
+                part.split_once('=').ok_or_else(|| ModelError::new(ErrorKind::BadOutcomeSyntax { part: part.to_string() }))?;
             let key = key.trim();
-            let i = self.issue_index(key).ok_or_else(|| ModelError::UnknownId {
-                what: "issue",
-                id: key.to_string(),
-                known: self.issue_ids(),
-            })?;
+            let i = self
+                .issue_index(key)
+                .ok_or_else(|| ModelError::new(ErrorKind::UnknownId { what: "issue", id: key.to_string(), known: self.issue_ids() }))?;
             if values[i].is_some() {
-                return Err(ModelError::Duplicate { what: "issue", id: key.to_string(), within: "the outcome".into() });
+                return Err(ModelError::new(ErrorKind::Duplicate { what: "issue", id: key.to_string(), within: "the outcome".into() }));
             }
             values[i] = Some(self.issues[i].parse_value(value)?);
         }

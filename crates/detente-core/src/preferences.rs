@@ -5,6 +5,7 @@
 //! except [`TableUtility`]; [`UtilityFunction::additive_tables`] exposes that decomposition so
 //! that analysis can evaluate millions of outcomes from per-issue lookup tables.
 
+use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 use crate::issue::{Issue, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
 use crate::spread::Spread;
@@ -162,29 +163,87 @@ pub struct LinearAdditive {
 }
 
 impl LinearAdditive {
-    /// Checks dimensions and numbers against the space.
-    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+    /// Checks dimensions and numbers against the space: every error, with its path.
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), ModelErrors> {
+        let mut sink = Sink::default();
+        self.check(space, &mut sink);
+        sink.finish()
+    }
+
+    pub(crate) fn check(&self, space: &OutcomeSpace, sink: &mut Sink) {
         let n = space.issues().len();
         if self.weights.len() != n || self.values.len() != n {
-            return Err(format!("has {} weights and {} value functions for {n} issues", self.weights.len(), self.values.len()));
+            sink.push(ModelError::invalid(format!(
+                "has {} weights and {} value functions for {n} issues",
+                self.weights.len(),
+                self.values.len()
+            )));
+            return;
+        }
+        if !self.bias.is_finite() {
+            sink.push(out_of_range("bias", self.bias, "a finite number").at(Step::Field("bias")));
+        }
+        if let Some((lo, hi)) = self.clamp {
+            if lo.is_nan() || hi.is_nan() || lo > hi {
+                sink.push(ModelError::invalid(format!("clamp [{lo}, {hi}] is not an interval with min ≤ max")).at(Step::Field("clamp")));
+            }
         }
         for ((w, f), issue) in self.weights.iter().zip(&self.values).zip(space.issues()) {
             if !w.is_finite() || *w < 0.0 {
-                return Err(format!("weight {w} on issue `{}` is not a finite number ≥ 0", issue.id));
+                sink.push(
+                    out_of_range(&format!("weight on issue `{}`", issue.id), *w, "a finite number ≥ 0")
+                        .at(Step::Field("weights"))
+                        .at(Step::Key(issue.id.clone())),
+                );
             }
-            if let ValueFunction::Table(t) = f {
-                if let Some(k) = issue.cardinality() {
-                    if t.len() as u64 != k {
-                        return Err(format!("value table for issue `{}` has {} entries, expected {k}", issue.id, t.len()));
+            let at = |e: ModelError| e.at(Step::Field("values")).at(Step::Key(issue.id.clone()));
+            match f {
+                ValueFunction::Table(t) => {
+                    if issue.cardinality().is_none() {
+                        sink.push(at(ModelError::invalid(format!(
+                            "issue `{}` is continuous, so its value function cannot be a table; expected a function",
+                            issue.id
+                        ))));
+                    }
+                    if let Some(k) = issue.cardinality() {
+                        if t.len() as u64 != k {
+                            sink.push(at(ModelError::invalid(format!(
+                                "value table for issue `{}` has {} entries, expected {k}, one per value",
+                                issue.id,
+                                t.len()
+                            ))));
+                        }
+                    }
+                    if let Some(x) = t.iter().find(|x| !x.is_finite()) {
+                        sink.push(at(ModelError::invalid(format!(
+                            "value table for issue `{}` holds {x}, expected finite numbers",
+                            issue.id
+                        ))));
                     }
                 }
-                if let Some(x) = t.iter().find(|x| !x.is_finite()) {
-                    return Err(format!("value table for issue `{}` holds {x}", issue.id));
+                ValueFunction::Affine { slope: a, offset: b, origin: c, .. }
+                | ValueFunction::Interpolate { low_value: a, low_utility: b, high_value: c, .. }
+                | ValueFunction::Triangular { lower: a, upper: b, top: c, .. } => {
+                    let extra = match f {
+                        ValueFunction::Interpolate { high_utility, .. } => *high_utility,
+                        ValueFunction::Triangular { height, .. } => *height,
+                        _ => 0.0,
+                    };
+                    if ![a, b, c, &extra].iter().all(|x| x.is_finite()) {
+                        sink.push(at(ModelError::invalid(format!(
+                            "value function for issue `{}` has a coefficient that is not a finite number",
+                            issue.id
+                        ))));
+                    }
                 }
             }
         }
-        Ok(())
     }
+}
+
+/// An [`ErrorKind::OutOfRange`] for a number.
+fn out_of_range(what: &str, x: f64, expected: &str) -> ModelError {
+    ModelError::new(ErrorKind::OutOfRange { what: what.to_string(), value: crate::format_real(x), expected: expected.to_string() })
 }
 
 impl UtilityFunction for LinearAdditive {
@@ -278,39 +337,68 @@ impl Spatial {
         }
     }
 
-    /// Checks dimensions and ranges against the space.
-    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+    /// Checks dimensions and ranges against the space: every error, with its path.
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), ModelErrors> {
+        let mut sink = Sink::default();
+        self.check(space, &mut sink);
+        sink.finish()
+    }
+
+    pub(crate) fn check(&self, space: &OutcomeSpace, sink: &mut Sink) {
         if self.positions.len() != space.issues().len() {
-            return Err(format!("has {} positions for {} issues", self.positions.len(), space.issues().len()));
+            sink.push(ModelError::invalid(format!("has {} positions for {} issues", self.positions.len(), space.issues().len())));
+            return;
         }
         for (p, issue) in self.positions.iter().zip(space.issues()) {
             let Some(p) = p else { continue };
+            let at = |e: ModelError| e.at(Step::Field("positions")).at(Step::Key(issue.id.clone()));
             if !(0.0..=1.0).contains(&p.salience) {
-                return Err(format!("salience {} on issue `{}` is out of range, expected a number in [0, 1]", p.salience, issue.id));
+                sink.push(
+                    at(out_of_range(&format!("salience on issue `{}`", issue.id), p.salience, "a number in [0, 1]"))
+                        .at(Step::Field("salience")),
+                );
             }
-            let ok = match issue.kind {
+            match issue.kind {
                 IssueKind::Categorical { .. } => {
-                    p.ideal.fract() == 0.0 && p.ideal >= 0.0 && (p.ideal as u64) < issue.cardinality().unwrap_or(0)
+                    if !(p.ideal.fract() == 0.0 && p.ideal >= 0.0 && (p.ideal as u64) < issue.cardinality().unwrap_or(0)) {
+                        sink.push(
+                            at(ModelError::invalid(format!(
+                                "position {} on categorical issue `{}` is not one of its options",
+                                crate::format_real(p.ideal),
+                                issue.id
+                            )))
+                            .at(Step::Field("ideal")),
+                        );
+                    }
                 }
-                _ => (0.0..=100.0).contains(&p.ideal),
-            };
-            if !ok {
-                return Err(format!("position {} on issue `{}` is outside the 0–100 scale", p.ideal, issue.id));
+                _ => {
+                    if !(0.0..=100.0).contains(&p.ideal) {
+                        sink.push(
+                            at(out_of_range(&format!("position on issue `{}`", issue.id), p.ideal, "a number on the 0–100 scale"))
+                                .at(Step::Field("ideal")),
+                        );
+                    }
+                }
             }
             if let Some(sp) = &p.ideal_spread {
                 if matches!(issue.kind, IssueKind::Categorical { .. }) {
-                    return Err(format!("issue `{}` is categorical: it has no scale to vary a position on", issue.id));
+                    sink.push(at(ModelError::invalid(format!(
+                        "issue `{}` is categorical: it has no scale to vary a position on",
+                        issue.id
+                    ))));
+                } else if let Err(e) = sp.check("ideal", p.ideal, 0.0, 100.0) {
+                    sink.push(at(ModelError::invalid(format!("on issue `{}`: {}", issue.id, e.kind))));
                 }
-                sp.check("ideal", p.ideal, 0.0, 100.0).map_err(|e| format!("on issue `{}`: {e}", issue.id))?;
             }
             if let Some(sp) = &p.salience_spread {
-                sp.check("salience", p.salience, 0.0, 1.0).map_err(|e| format!("on issue `{}`: {e}", issue.id))?;
+                if let Err(e) = sp.check("salience", p.salience, 0.0, 1.0) {
+                    sink.push(at(ModelError::invalid(format!("on issue `{}`: {}", issue.id, e.kind))));
+                }
             }
         }
         if self.total_salience() <= 0.0 {
-            return Err("has zero total salience: at least one issue must matter".into());
+            sink.push(ModelError::invalid("has zero total salience: at least one issue must matter").at(Step::Field("positions")));
         }
-        Ok(())
     }
 }
 
@@ -489,59 +577,79 @@ impl Preferences {
         }
     }
 
-    /// Checks the utility function and numbers against the space.
-    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), String> {
+    /// Checks the utility function and numbers against the space: every error, with its path
+    /// (`weights › nato`, `reservation`).
+    pub fn validate(&self, space: &OutcomeSpace) -> Result<(), ModelErrors> {
+        let mut sink = Sink::default();
+        self.check(space, &mut sink);
+        sink.finish()
+    }
+
+    pub(crate) fn check(&self, space: &OutcomeSpace, sink: &mut Sink) {
+        let before = sink.0.len();
         match &self.utility {
-            Utility::LinearAdditive(u) => u.validate(space)?,
-            Utility::Spatial(u) => u.validate(space)?,
+            Utility::LinearAdditive(u) => u.check(space, sink),
+            Utility::Spatial(u) => u.check(space, sink),
             Utility::Table(t) => {
                 if let Some(w) = t.entries.windows(2).find(|w| w[0].0 >= w[1].0) {
-                    return Err(format!("table lists outcome {} twice or out of order", w[1].0));
+                    sink.push(ModelError::invalid(format!("table lists outcome {} twice or out of order", w[1].0)).at(Step::Field("rows")));
                 }
                 if let Some(n) = space.cardinality().as_u64() {
                     if let Some(e) = t.entries.iter().find(|e| e.0 >= n) {
-                        return Err(format!("table names outcome index {}, but the space has {n} outcomes", e.0));
+                        sink.push(
+                            ModelError::invalid(format!("table names outcome index {}, but the space has {n} outcomes", e.0))
+                                .at(Step::Field("rows")),
+                        );
                     }
                 }
             }
         }
+        let utility_ok = sink.0.len() == before;
         match self.discount {
             Discount::None => {}
             Discount::Time { factor } | Discount::PerRound { factor } => {
                 if !(factor > 0.0 && factor <= 1.0) {
-                    return Err(format!("discount factor {factor} is out of range, expected a number in (0, 1]"));
+                    sink.push(out_of_range("discount factor", factor, "a number in (0, 1]").at(Step::Field("discount")));
                 }
             }
         }
+        let at = |e: ModelError| e.at(Step::Field("reservation"));
         match &self.reservation {
-            Reservation::Value(v) if !v.is_finite() => return Err(format!("reservation value {v} is not a finite number")),
-            Reservation::Value(v) => {
+            Reservation::Value(v) if !v.is_finite() => sink.push(at(out_of_range("reservation", *v, "a finite number"))),
+            // The range needs a valid utility function; its own errors were reported above.
+            Reservation::Value(v) if utility_ok => {
                 let (lo, hi) = self.utility_bounds(space).map_or((0.0, 1.0), |(lo, hi)| (lo.min(0.0), hi.max(1.0)));
                 if *v < lo || *v > hi {
-                    return Err(format!(
-                        "reservation {v} is out of range: expected a utility in [{}, {}] (walking away cannot be worth \
-                         more than the best deal or less than the worst)",
-                        crate::format_real(lo),
-                        crate::format_real(hi)
-                    ));
+                    sink.push(at(out_of_range(
+                        "reservation",
+                        *v,
+                        &format!(
+                            "a utility in [{}, {}] (walking away cannot be worth more than the best deal or less than the worst)",
+                            crate::format_real(lo),
+                            crate::format_real(hi)
+                        ),
+                    )));
                 }
             }
-            Reservation::Outcome(o) if o.0.len() != space.issues().len() || !o.0.iter().zip(space.issues()).all(|(v, i)| i.admits(v)) => {
-                return Err("reservation outcome is not an outcome of the space".into())
+            Reservation::Outcome(o) if o.0.len() != space.issues().len() => {
+                sink.push(at(ModelError::invalid("reservation outcome is not an outcome of the space")))
             }
             Reservation::Outcome(o) => {
-                if let Some((v, issue)) = o.0.iter().zip(space.issues()).find(|(v, i)| i.cardinality().is_some() && i.index_of(v).is_none())
-                {
-                    return Err(format!(
-                        "reservation outcome value `{}` of issue `{}` is not on the issue's grid",
-                        issue.format_value(v),
-                        issue.id
-                    ));
+                for (v, issue) in o.0.iter().zip(space.issues()) {
+                    if !issue.admits(v) || (issue.cardinality().is_some() && issue.index_of(v).is_none()) {
+                        sink.push(
+                            at(ModelError::new(ErrorKind::BadValue {
+                                issue: issue.id.clone(),
+                                value: issue.format_value(v),
+                                expected: "a value of the issue (on its grid) for the reservation outcome".into(),
+                            }))
+                            .at(Step::Key(issue.id.clone())),
+                        );
+                    }
                 }
             }
             _ => {}
         }
-        Ok(())
     }
 
     /// The lowest and highest utility the function can take over the space, when it is

@@ -11,7 +11,7 @@
 //! [`RedLines`] compiles an actor's lines against an enumerable space into per-issue value-index
 //! masks, so that lenses test millions of outcomes without looking at values.
 
-use crate::error::ModelError;
+use crate::error::{ErrorKind, ModelError, Sink, Step};
 use crate::issue::{format_real, Issue, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
 
@@ -104,47 +104,51 @@ impl RedLine {
             .join(" and ")
     }
 
-    /// Checks the red line against the space; `Err` carries what is wrong, for the caller to
-    /// attach to the actor.
-    pub fn check(&self, space: &OutcomeSpace) -> Result<(), String> {
+    /// Checks the red line against the space; an error about one term has that issue's
+    /// [`Step::Key`] as its path (the caller puts the actor and the line in front).
+    pub fn check(&self, space: &OutcomeSpace) -> Result<(), ModelError> {
         if self.terms.is_empty() {
-            return Err("a red line needs at least one `issue = value` condition".into());
+            return Err(ModelError::new(ErrorKind::Empty { what: "the red line", expected: "at least one `issue = value` condition" }));
         }
         for (t, (id, c)) in self.terms.iter().enumerate() {
             let Some(k) = space.issue_index(id) else {
-                return Err(format!("red line names unknown issue `{id}`; expected one of: {}", space.issue_ids()));
+                return Err(term_error(id, format!("red line names unknown issue `{id}`; expected one of: {}", space.issue_ids())));
             };
             if self.terms[..t].iter().any(|(j, _)| j == id) {
-                return Err(format!("red line names issue `{id}` twice"));
+                return Err(term_error(id, format!("red line names issue `{id}` twice")));
             }
             let issue = &space.issues()[k];
             match c {
                 Condition::OneOf(vs) => {
                     if vs.is_empty() {
-                        return Err(format!("red line on `{id}` lists no value"));
+                        return Err(term_error(id, format!("red line on `{id}` lists no value")));
                     }
                     if let Some(v) = vs.iter().find(|v| !issue.admits(v)) {
-                        return Err(format!("red line value `{}` is not a value of issue `{id}`", issue.format_value(v)));
+                        return Err(term_error(id, format!("red line value `{}` is not a value of issue `{id}`", issue.format_value(v))));
                     }
                 }
                 Condition::Range { min, max } => {
                     let (lo, hi) = match issue.kind {
                         IssueKind::Integer { min, max, .. } => (min as f64, max as f64),
                         IssueKind::Real { min, max, .. } => (min, max),
-                        _ => return Err(format!("red line range on `{id}`: a range needs an integer or real issue; name options instead")),
+                        _ => {
+                            return Err(term_error(
+                                id,
+                                format!("red line range on `{id}`: a range needs an integer or real issue; name options instead"),
+                            ))
+                        }
                     };
                     if min.is_none() && max.is_none() {
-                        return Err(format!("red line range on `{id}` has neither `min` nor `max`"));
+                        return Err(term_error(id, format!("red line range on `{id}` has neither `min` nor `max`")));
                     }
                     if min.is_some_and(|m| !m.is_finite()) || max.is_some_and(|m| !m.is_finite()) {
-                        return Err(format!("red line range on `{id}` is not finite"));
+                        return Err(term_error(id, format!("red line range on `{id}` is not finite")));
                     }
                     if let (Some(a), Some(b)) = (min, max) {
                         if a > b {
-                            return Err(format!(
-                                "red line range on `{id}` is empty: min {} is above max {}",
-                                format_real(*a),
-                                format_real(*b)
+                            return Err(term_error(
+                                id,
+                                format!("red line range on `{id}` is empty: min {} is above max {}", format_real(*a), format_real(*b)),
                             ));
                         }
                     }
@@ -154,9 +158,12 @@ impl RedLine {
                         _ => a <= hi && b >= lo,
                     };
                     if !matches_some {
-                        return Err(format!(
-                            "red line range on `{id}` ({}) matches no value of the issue, so it could never be crossed",
-                            c.describe(issue)
+                        return Err(term_error(
+                            id,
+                            format!(
+                                "red line range on `{id}` ({}) matches no value of the issue, so it could never be crossed",
+                                c.describe(issue)
+                            ),
                         ));
                     }
                 }
@@ -215,12 +222,18 @@ impl RedLines {
     }
 }
 
-/// Validates an actor's red lines, wrapping errors with the actor.
-pub(crate) fn validate_all(actor: &str, lines: &[RedLine], space: &OutcomeSpace) -> Result<(), ModelError> {
-    for l in lines {
-        l.check(space).map_err(|reason| ModelError::InvalidActor { actor: actor.to_string(), reason })?;
+/// An error about the term of a red line on issue `id`.
+fn term_error(id: &str, reason: String) -> ModelError {
+    ModelError::invalid(reason).at(Step::Key(id.to_string()))
+}
+
+/// Checks an actor's red lines into `sink`, each error at `red_lines › n`.
+pub(crate) fn check_all(lines: &[RedLine], space: &OutcomeSpace, sink: &mut Sink) {
+    for (i, l) in lines.iter().enumerate() {
+        if let Err(e) = l.check(space) {
+            sink.push(e.within(Step::Index(i)).within(Step::Field("red_lines")));
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -260,7 +273,10 @@ mod tests {
     fn invalid_red_lines_say_what_is_wrong() {
         let s = space();
         let bad = |terms: Vec<(&str, Condition)>| {
-            RedLine { terms: terms.into_iter().map(|(a, b)| (a.to_string(), b)).collect(), description: None }.check(&s).unwrap_err()
+            RedLine { terms: terms.into_iter().map(|(a, b)| (a.to_string(), b)).collect(), description: None }
+                .check(&s)
+                .unwrap_err()
+                .to_string()
         };
         assert!(bad(vec![]).contains("at least one"));
         assert!(bad(vec![("x", Condition::OneOf(vec![Value::Option(0)]))]).contains("unknown issue `x`"));

@@ -1,7 +1,7 @@
 //! Scenarios: metadata, the outcome space, the actors, protocol defaults and named variants.
 
 use crate::actor::{Actor, Role};
-use crate::error::ModelError;
+use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 use crate::issue::{is_identifier, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
 use crate::preferences::{Position, Reservation, Utility, ValueFunction};
@@ -70,11 +70,66 @@ impl MediatorRule {
     }
 }
 
+/// The negotiation protocols a scenario can name as its default (the simulate lens runs them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProtocolName {
+    /// Alternating offers at a joint table (SAO).
+    JointTable,
+    /// The mediated single negotiating text, hill climbing.
+    SingleText,
+    /// Single text where any party's no vetoes a move.
+    SingleTextVeto,
+    /// Single text taking the mediator's best move each round.
+    SingleTextSteepest,
+    /// Shuttle mediation.
+    Shuttle,
+}
+
+impl ProtocolName {
+    /// Every protocol, in the order they are listed to users.
+    pub const ALL: [ProtocolName; 5] = [
+        ProtocolName::JointTable,
+        ProtocolName::SingleText,
+        ProtocolName::SingleTextVeto,
+        ProtocolName::SingleTextSteepest,
+        ProtocolName::Shuttle,
+    ];
+
+    /// The names [`ProtocolName::parse`] accepts, for messages (aliases not listed).
+    pub const NAMES: &'static str = "sao, single_text, single_text_veto, single_text_steepest, shuttle";
+
+    /// The name used in files, traces and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolName::JointTable => "sao",
+            ProtocolName::SingleText => "single_text",
+            ProtocolName::SingleTextVeto => "single_text_veto",
+            ProtocolName::SingleTextSteepest => "single_text_steepest",
+            ProtocolName::Shuttle => "shuttle",
+        }
+    }
+
+    /// Parses a name, case-insensitively, `-` read as `_`: `sao` (also `joint_table`,
+    /// `alternating`, `alternating_offers`, `saop`), `single_text` (also `st`,
+    /// `single_text_hill_climbing`), `single_text_veto` (`veto`), `single_text_steepest`
+    /// (`steepest`), `shuttle`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "sao" | "joint_table" | "alternating" | "alternating_offers" | "saop" => Some(ProtocolName::JointTable),
+            "single_text" | "st" | "single_text_hill_climbing" => Some(ProtocolName::SingleText),
+            "single_text_veto" | "veto" => Some(ProtocolName::SingleTextVeto),
+            "single_text_steepest" | "steepest" => Some(ProtocolName::SingleTextSteepest),
+            "shuttle" => Some(ProtocolName::Shuttle),
+            _ => None,
+        }
+    }
+}
+
 /// Protocol defaults stated by the scenario.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtocolDefaults {
-    /// Default protocol name (`sao`, `single_text`, `shuttle`).
-    pub protocol: Option<String>,
+    /// Default protocol.
+    pub protocol: Option<ProtocolName>,
     /// Default deadline in rounds.
     pub rounds: Option<u32>,
     /// The mediating actor, by id.
@@ -243,9 +298,12 @@ pub struct Variant {
     pub patches: Vec<Patch>,
 }
 
-/// A complete negotiation scenario.
+/// A scenario as written or built, not yet checked: every field public, so that readers, tests
+/// and tools can assemble and edit one freely. Nothing takes a draft but
+/// [`ScenarioDraft::validate`], which turns it into a [`Scenario`] or says everything that is
+/// wrong with it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
+pub struct ScenarioDraft {
     /// Metadata.
     pub meta: Metadata,
     /// The issues and their product.
@@ -260,7 +318,74 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
 }
 
+/// A complete negotiation scenario, valid by construction: the only ways to obtain one are
+/// [`ScenarioDraft::validate`] and [`Scenario::with_variant`], so every lens may rely on every
+/// invariant (ids resolve, numbers in range, roles consistent, every variant applies). Fields are
+/// read through [`Deref`](std::ops::Deref) to the draft; to change a scenario, take its draft
+/// ([`Scenario::into_draft`] or `clone`), edit it and validate again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario(ScenarioDraft);
+
+impl std::ops::Deref for Scenario {
+    type Target = ScenarioDraft;
+    fn deref(&self) -> &ScenarioDraft {
+        &self.0
+    }
+}
+
 impl Scenario {
+    /// The scenario as an editable draft.
+    pub fn into_draft(self) -> ScenarioDraft {
+        self.0
+    }
+
+    /// A copy of the scenario changed by `edit` and validated again: what-ifs in code
+    /// (`s.edited(|d| d.actors[1].capability = 80.0)`), with the same checks as a file.
+    pub fn edited(&self, edit: impl FnOnce(&mut ScenarioDraft)) -> Result<Scenario, ModelErrors> {
+        let mut draft = self.0.clone();
+        edit(&mut draft);
+        draft.validate()
+    }
+
+    /// The base scenario with variant `id` applied and validated. The result has no variants
+    /// of its own and its metadata id is `base-id/variant-id`.
+    pub fn with_variant(&self, id: &str) -> Result<Scenario, ModelErrors> {
+        self.0.variant_applied(id).map(Scenario)
+    }
+
+    /// For each patch of variant `id`, in order: whether it changes the scenario it is applied to
+    /// (`false`: it restates what is already there, e.g. `required = false` for an actor that is
+    /// not required), and the mediator rule in force before it (for lenses to which only some
+    /// rule changes matter).
+    pub fn patch_changes(&self, id: &str) -> Result<Vec<(bool, Option<MediatorRule>)>, ModelError> {
+        let variant = self.variant(id)?;
+        let mut s = self.0.clone();
+        s.variants.clear();
+        let mut out = Vec::with_capacity(variant.patches.len());
+        for (j, patch) in variant.patches.iter().enumerate() {
+            let before = s.clone();
+            s.apply(patch).map_err(|e| e.within(Step::Patch(j)).within(Step::Variant(id.to_string())))?;
+            out.push((s != before, before.protocol.mediator_rule));
+        }
+        Ok(out)
+    }
+}
+
+impl ScenarioDraft {
+    /// A draft with this id (also its title), these issues and actors, and nothing else: no
+    /// protocol defaults, openings or variants.
+    pub fn new(id: impl Into<String>, space: OutcomeSpace, actors: Vec<Actor>) -> Self {
+        let id = id.into();
+        ScenarioDraft {
+            meta: Metadata { title: id.clone(), id, ..Metadata::default() },
+            space,
+            actors,
+            protocol: ProtocolDefaults::default(),
+            openings: Vec::new(),
+            variants: Vec::new(),
+        }
+    }
+
     /// Index of the actor with this id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
         self.actors.iter().position(|a| a.id == id)
@@ -272,26 +397,28 @@ impl Scenario {
     }
 
     fn unknown_actor(&self, id: &str) -> ModelError {
-        ModelError::UnknownId {
+        ModelError::new(ErrorKind::UnknownId {
             what: "actor",
             id: id.to_string(),
             known: self.actors.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", "),
-        }
+        })
     }
 
     fn unknown_issue(&self, id: &str) -> ModelError {
-        ModelError::UnknownId { what: "issue", id: id.to_string(), known: self.space.issue_ids() }
+        ModelError::new(ErrorKind::UnknownId { what: "issue", id: id.to_string(), known: self.space.issue_ids() })
     }
 
     /// The variant with this id.
     pub fn variant(&self, id: &str) -> Result<&Variant, ModelError> {
         if self.variants.is_empty() {
-            return Err(ModelError::NoVariants { id: id.to_string() });
+            return Err(ModelError::new(ErrorKind::NoVariants { id: id.to_string() }));
         }
-        self.variants.iter().find(|v| v.id == id).ok_or_else(|| ModelError::UnknownId {
-            what: "variant",
-            id: id.to_string(),
-            known: self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "),
+        self.variants.iter().find(|v| v.id == id).ok_or_else(|| {
+            ModelError::new(ErrorKind::UnknownId {
+                what: "variant",
+                id: id.to_string(),
+                known: self.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "),
+            })
         })
     }
 
@@ -325,18 +452,18 @@ impl Scenario {
             .sum()
     }
 
-    /// The base scenario with variant `id` applied and validated. The result has no variants
-    /// of its own and its metadata id is `base-id/variant-id`.
-    pub fn with_variant(&self, id: &str) -> Result<Scenario, ModelError> {
+    /// The draft with variant `id` applied and checked (see [`Scenario::with_variant`]).
+    fn variant_applied(&self, id: &str) -> Result<ScenarioDraft, ModelErrors> {
         let variant = self.variant(id)?;
-        let wrap = |e: ModelError| ModelError::InVariant { variant: id.to_string(), source: Box::new(e) };
         let mut s = self.clone();
         s.variants.clear();
         s.meta.id = format!("{}/{}", self.meta.id, id);
-        for patch in &variant.patches {
-            s.apply(patch).map_err(wrap)?;
+        for (j, patch) in variant.patches.iter().enumerate() {
+            s.apply(patch).map_err(|e| e.within(Step::Patch(j)).within(Step::Variant(id.to_string())))?;
         }
-        s.validate().map_err(wrap)?;
+        let mut sink = Sink::default();
+        s.check_base(&mut sink);
+        sink.finish().map_err(|e| e.within(Step::Variant(id.to_string())))?;
         Ok(s)
     }
 
@@ -347,23 +474,6 @@ impl Scenario {
         }
     }
 
-    /// For each patch of variant `id`, in order: whether it changes the scenario it is applied to
-    /// (`false`: it restates what is already there, e.g. `required = false` for an actor that is
-    /// not required), and the mediator rule in force before it (for lenses to which only some
-    /// rule changes matter).
-    pub fn patch_changes(&self, id: &str) -> Result<Vec<(bool, Option<MediatorRule>)>, ModelError> {
-        let variant = self.variant(id)?;
-        let mut s = self.clone();
-        s.variants.clear();
-        let mut out = Vec::with_capacity(variant.patches.len());
-        for patch in &variant.patches {
-            let before = s.clone();
-            s.apply(patch).map_err(|e| ModelError::InVariant { variant: id.to_string(), source: Box::new(e) })?;
-            out.push((s != before, before.protocol.mediator_rule));
-        }
-        Ok(out)
-    }
-
     /// Applies one patch in place (validation is the caller's next step).
     pub fn apply(&mut self, patch: &Patch) -> Result<(), ModelError> {
         match patch {
@@ -371,6 +481,14 @@ impl Scenario {
             Patch::Required { actor, required } => self.actor_mut(actor)?.required = *required,
             Patch::Reservation { actor, reservation } => self.actor_mut(actor)?.preferences.reservation = reservation.clone(),
             Patch::Capability { actor, capability } => {
+                if !capability.is_finite() || *capability < 0.0 {
+                    return Err(ModelError::new(ErrorKind::OutOfRange {
+                        what: "capability".into(),
+                        value: crate::format_real(*capability),
+                        expected: "a finite number ≥ 0".into(),
+                    })
+                    .at(Step::Field("capability")));
+                }
                 let a = self.actor_mut(actor)?;
                 let delta = *capability - a.capability;
                 a.capability_spread = a.capability_spread.map(|sp| sp.shifted(delta, 0.0, f64::INFINITY));
@@ -379,13 +497,19 @@ impl Scenario {
             Patch::Strategy { actor, strategy } => self.actor_mut(actor)?.strategy = Some(strategy.clone()),
             Patch::MediatorRule(rule) => self.protocol.mediator_rule = Some(*rule),
             Patch::Position { actor, issue, ideal, salience } => {
+                if let Some(x) = salience.filter(|x| !(0.0..=1.0).contains(x)) {
+                    return Err(ModelError::new(ErrorKind::OutOfRange {
+                        what: format!("salience on issue `{issue}`"),
+                        value: crate::format_real(x),
+                        expected: "a number in [0, 1]".into(),
+                    })
+                    .at(Step::Field("salience")));
+                }
                 let k = self.space.issue_index(issue).ok_or_else(|| self.unknown_issue(issue))?;
                 let a = self.actor_mut(actor)?;
                 let Utility::Spatial(sp) = &mut a.preferences.utility else {
-                    return Err(ModelError::InvalidActor {
-                        actor: actor.clone(),
-                        reason: "a position patch needs spatial preferences (ideal point and salience)".into(),
-                    });
+                    return Err(ModelError::invalid("a position patch needs spatial preferences (ideal point and salience)")
+                        .within(Step::Actor(actor.clone())));
                 };
                 let slot = &mut sp.positions[k];
                 match slot {
@@ -402,10 +526,8 @@ impl Scenario {
                     None => match ideal {
                         Some(x) => *slot = Some(Position::new(*x, salience.unwrap_or(0.0))),
                         None => {
-                            return Err(ModelError::InvalidActor {
-                                actor: actor.clone(),
-                                reason: format!("has no position on issue `{issue}`, so the patch must give one"),
-                            })
+                            return Err(ModelError::invalid(format!("has no position on issue `{issue}`, so the patch must give one"))
+                                .within(Step::Actor(actor.clone())))
                         }
                     },
                 }
@@ -430,20 +552,23 @@ impl Scenario {
         let k = self.space.issue_index(issue).ok_or_else(|| self.unknown_issue(issue))?;
         let old = self.space.issues()[k].clone();
         let Some(options) = old.options() else {
-            return Err(ModelError::InvalidIssue { issue: issue.to_string(), reason: "has no named options to exclude".into() });
+            return Err(ModelError::invalid(format!("issue `{issue}` has no named options to exclude")).at(Step::Field("issue")));
         };
-        for r in remove {
+        for (j, r) in remove.iter().enumerate() {
             if old.option_index(r).is_none() {
-                return Err(ModelError::UnknownId {
+                return Err(ModelError::new(ErrorKind::UnknownId {
                     what: "option",
                     id: r.clone(),
                     known: options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
-                });
+                })
+                .at(Step::Field("options"))
+                .at(Step::Index(j))
+                .within(Step::Issue(issue.to_string())));
             }
         }
         let keep: Vec<usize> = (0..options.len()).filter(|&i| !remove.contains(&options[i].id)).collect();
         if keep.is_empty() {
-            return Err(ModelError::InvalidIssue { issue: issue.to_string(), reason: "would have no options left".into() });
+            return Err(ModelError::invalid("would have no options left").within(Step::Issue(issue.to_string())));
         }
         let remap = |v: &Value| match v {
             Value::Option(i) => keep.iter().position(|&j| j == *i as usize).map(|p| Value::Option(p as u32)),
@@ -453,22 +578,18 @@ impl Scenario {
         for a in &self.actors {
             if let Reservation::Outcome(o) = &a.preferences.reservation {
                 if remap(&o.0[k]).is_none() {
-                    return Err(ModelError::InvalidActor {
-                        actor: a.id.clone(),
-                        reason: format!("its reservation outcome uses an option removed from `{issue}`"),
-                    });
+                    return Err(ModelError::invalid(format!("its reservation outcome uses an option removed from `{issue}`"))
+                        .within(Step::Actor(a.id.clone())));
                 }
             }
             if let Utility::Table(_) = a.preferences.utility {
-                return Err(ModelError::InvalidActor {
-                    actor: a.id.clone(),
-                    reason: "has an explicit outcome table, which cannot be re-indexed when options are removed".into(),
-                });
+                return Err(ModelError::invalid("has an explicit outcome table, which cannot be re-indexed when options are removed")
+                    .within(Step::Actor(a.id.clone())));
             }
         }
         for o in &self.openings {
             if o.issue == issue && remap(&o.value).is_none() {
-                return Err(ModelError::InvalidScenario(format!("the opening of `{}` uses an option removed from `{issue}`", o.actor)));
+                return Err(ModelError::invalid(format!("the opening of `{}` uses an option removed from `{issue}`", o.actor)));
             }
         }
         for a in &mut self.actors {
@@ -483,10 +604,8 @@ impl Scenario {
                         match keep.iter().position(|&j| j as f64 == p.ideal) {
                             Some(n) => p.ideal = n as f64,
                             None => {
-                                return Err(ModelError::InvalidActor {
-                                    actor: a.id.clone(),
-                                    reason: format!("its ideal option on `{issue}` was removed"),
-                                });
+                                return Err(ModelError::invalid(format!("its ideal option on `{issue}` was removed"))
+                                    .within(Step::Actor(a.id.clone())));
                             }
                         }
                     }
@@ -524,98 +643,154 @@ impl Scenario {
         Ok(())
     }
 
-    /// Checks every invariant of the scenario, including that every variant applies cleanly.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        self.validate_base()?;
-        for (i, v) in self.variants.iter().enumerate() {
-            if !is_identifier(&v.id) {
-                return Err(ModelError::BadId { what: "variant", id: v.id.clone() });
+    /// Checks every invariant and returns the valid [`Scenario`], or every error found, in
+    /// model order (issues, actors, protocol, openings, variants), each with its path. Variants
+    /// are checked only when the base is valid (their errors would otherwise repeat the base's).
+    pub fn validate(self) -> Result<Scenario, ModelErrors> {
+        let mut sink = Sink::default();
+        self.check_base(&mut sink);
+        if sink.is_empty() {
+            for (i, v) in self.variants.iter().enumerate() {
+                let at = |e: ModelError| e.at(Step::Field("id")).within(Step::Variant(v.id.clone()));
+                if !is_identifier(&v.id) {
+                    sink.push(at(ModelError::new(ErrorKind::BadId { what: "variant", id: v.id.clone() })));
+                } else if self.variants[..i].iter().any(|w| w.id == v.id) {
+                    sink.push(at(ModelError::new(ErrorKind::Duplicate {
+                        what: "variant",
+                        id: v.id.clone(),
+                        within: "the scenario".into(),
+                    })));
+                } else if let Err(errors) = self.variant_applied(&v.id) {
+                    sink.0.extend(errors);
+                }
             }
-            if self.variants[..i].iter().any(|w| w.id == v.id) {
-                return Err(ModelError::Duplicate { what: "variant", id: v.id.clone(), within: "the scenario".into() });
-            }
-            self.with_variant(&v.id)?;
         }
-        Ok(())
+        sink.finish()?;
+        Ok(Scenario(self))
     }
 
-    fn validate_base(&self) -> Result<(), ModelError> {
+    /// Checks the scenario without its variants into `sink`.
+    fn check_base(&self, sink: &mut Sink) {
+        if !is_identifier(&self.meta.id) {
+            sink.push(ModelError::new(ErrorKind::BadId { what: "scenario", id: self.meta.id.clone() }).at(Step::Field("id")));
+        }
+        for (i, src) in self.meta.sources.iter().enumerate() {
+            let at = |e: ModelError| e.at(Step::Field("sources")).at(Step::Index(i)).at(Step::Field("id"));
+            if !is_identifier(&src.id) {
+                sink.push(at(ModelError::new(ErrorKind::BadId { what: "source", id: src.id.clone() })));
+            } else if self.meta.sources[..i].iter().any(|t| t.id == src.id) {
+                sink.push(at(ModelError::new(ErrorKind::Duplicate { what: "source", id: src.id.clone(), within: "the scenario".into() })));
+            }
+        }
         let issues = self.space.issues();
         if issues.is_empty() {
-            return Err(ModelError::InvalidScenario("has no issues; expected at least one".into()));
+            sink.push(
+                ModelError::new(ErrorKind::Empty { what: "the list of issues", expected: "at least one issue" }).at(Step::Field("issues")),
+            );
         }
         for (i, issue) in issues.iter().enumerate() {
+            let step = Step::Issue(issue.id.clone());
             if issues[..i].iter().any(|j| j.id == issue.id) {
-                return Err(ModelError::Duplicate { what: "issue", id: issue.id.clone(), within: "the scenario".into() });
+                sink.push(
+                    ModelError::new(ErrorKind::Duplicate { what: "issue", id: issue.id.clone(), within: "the scenario".into() })
+                        .at(Step::Field("id"))
+                        .within(step.clone()),
+                );
             }
-            issue.validate()?;
+            sink.within(step, |s| issue.check(s));
         }
         if self.actors.is_empty() {
-            return Err(ModelError::InvalidScenario("has no actors; expected at least one".into()));
+            sink.push(
+                ModelError::new(ErrorKind::Empty { what: "the list of actors", expected: "at least one actor" }).at(Step::Field("actors")),
+            );
         }
         for (i, a) in self.actors.iter().enumerate() {
-            if !is_identifier(&a.id) {
-                return Err(ModelError::BadId { what: "actor", id: a.id.clone() });
-            }
-            if self.actors[..i].iter().any(|b| b.id == a.id) {
-                return Err(ModelError::Duplicate { what: "actor", id: a.id.clone(), within: "the scenario".into() });
-            }
-            if !a.capability.is_finite() || a.capability < 0.0 {
-                return Err(ModelError::InvalidActor {
-                    actor: a.id.clone(),
-                    reason: format!("capability {} is out of range, expected a finite number ≥ 0", a.capability),
-                });
-            }
-            if let Some(sp) = &a.capability_spread {
-                sp.check("capability", a.capability, 0.0, f64::INFINITY)
-                    .map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
-            }
-            a.preferences.validate(&self.space).map_err(|reason| ModelError::InvalidActor { actor: a.id.clone(), reason })?;
-            crate::red_line::validate_all(&a.id, &a.red_lines, &self.space)?;
+            sink.within(Step::Actor(a.id.clone()), |sink| {
+                if !is_identifier(&a.id) {
+                    sink.push(ModelError::new(ErrorKind::BadId { what: "actor", id: a.id.clone() }).at(Step::Field("id")));
+                } else if self.actors[..i].iter().any(|b| b.id == a.id) {
+                    sink.push(
+                        ModelError::new(ErrorKind::Duplicate { what: "actor", id: a.id.clone(), within: "the scenario".into() })
+                            .at(Step::Field("id")),
+                    );
+                }
+                if !a.capability.is_finite() || a.capability < 0.0 {
+                    sink.push(
+                        ModelError::new(ErrorKind::OutOfRange {
+                            what: "capability".into(),
+                            value: crate::format_real(a.capability),
+                            expected: "a finite number ≥ 0".into(),
+                        })
+                        .at(Step::Field("capability")),
+                    );
+                } else if let Some(sp) = &a.capability_spread {
+                    if let Err(e) = sp.check("capability", a.capability, 0.0, f64::INFINITY) {
+                        sink.push(e.at(Step::Field("capability_spread")));
+                    }
+                }
+                sink.within(Step::Field("preferences"), |s| a.preferences.check(&self.space, s));
+                crate::red_line::check_all(&a.red_lines, &self.space, sink);
+            });
         }
         let mediators: Vec<&str> = self.actors.iter().filter(|a| a.role == Role::Mediator).map(|a| a.id.as_str()).collect();
+        let at_protocol = |e: ModelError, field: &'static str| e.at(Step::Field(field)).within(Step::Field("protocol"));
         if let Some(m) = &self.protocol.mediator {
-            let actor = self.actor(m)?;
-            if actor.role != Role::Mediator {
-                let others = if mediators.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (actor `{}` has the mediator role)", mediators.join("`, `"))
-                };
-                return Err(ModelError::InvalidActor {
-                    actor: m.clone(),
-                    reason: format!(
-                        "is named as the protocol's mediator but has role `{}`{others}: a mediator neither offers nor votes, so give it role = \"mediator\" or name the mediating actor",
-                        actor.role.as_str()
-                    ),
-                });
+            match self.actor(m) {
+                Err(e) => sink.push(at_protocol(e, "mediator")),
+                Ok(actor) if actor.role != Role::Mediator => {
+                    let others = if mediators.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (actor `{}` has the mediator role)", mediators.join("`, `"))
+                    };
+                    sink.push(at_protocol(
+                        ModelError::invalid(format!(
+                            "actor `{m}` is named as the protocol's mediator but has role `{}`{others}: a mediator neither offers nor votes, so give it role = \"mediator\" or name the mediating actor",
+                            actor.role.as_str()
+                        )),
+                        "mediator",
+                    ));
+                }
+                Ok(_) => {}
             }
         } else if mediators.len() > 1 {
-            return Err(ModelError::InvalidScenario(format!(
-                "actors `{}` all have the mediator role; name the one that mediates in [protocol] mediator",
-                mediators.join("`, `")
-            )));
+            sink.push(at_protocol(
+                ModelError::invalid(format!(
+                    "actors `{}` all have the mediator role; name the one that mediates in [protocol] mediator",
+                    mediators.join("`, `")
+                )),
+                "mediator",
+            ));
         }
-        if let Some(r) = self.protocol.rounds {
-            if r == 0 {
-                return Err(ModelError::InvalidScenario("protocol rounds is 0, expected at least 1".into()));
+        if self.protocol.rounds == Some(0) {
+            sink.push(at_protocol(
+                ModelError::new(ErrorKind::OutOfRange { what: "rounds".into(), value: "0".into(), expected: "at least 1".into() }),
+                "rounds",
+            ));
+        }
+        for (i, o) in self.openings.iter().enumerate() {
+            let at = |e: ModelError| e.within(Step::Index(i)).within(Step::Field("openings"));
+            if let Err(e) = self.actor(&o.actor) {
+                sink.push(at(e.at(Step::Field("actor"))));
+                continue;
             }
-        }
-        for o in &self.openings {
-            self.actor(&o.actor)?;
-            let k = self.space.issue_index(&o.issue).ok_or_else(|| self.unknown_issue(&o.issue))?;
+            let Some(k) = self.space.issue_index(&o.issue) else {
+                sink.push(at(self.unknown_issue(&o.issue).at(Step::Field("issue"))));
+                continue;
+            };
             if !issues[k].admits(&o.value) {
-                return Err(bad_opening(&issues[k], &o.value));
+                sink.push(at(bad_opening(&issues[k], &o.value).at(Step::Field("value"))));
+            } else if self.openings[..i].iter().any(|p| p.actor == o.actor && p.issue == o.issue) {
+                sink.push(at(ModelError::invalid(format!("actor `{}` already has an opening on issue `{}`", o.actor, o.issue))));
             }
         }
-        Ok(())
     }
 }
 
 fn bad_opening(issue: &crate::Issue, value: &Value) -> ModelError {
-    ModelError::BadValue {
+    ModelError::new(ErrorKind::BadValue {
         issue: issue.id.clone(),
         value: issue.format_value(value),
         expected: "a value of the issue for the opening concession".into(),
-    }
+    })
 }

@@ -1,6 +1,8 @@
 //! Uncertain inputs: the spread an analyst states around an actor's ideal point, salience or
 //! capability. The model only carries and validates them; the forecast lens samples them.
 
+use crate::error::ModelError;
+
 /// The uncertainty of one numeric input, stated beside its value (the value stays the point
 /// estimate every deterministic lens uses).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,11 +36,11 @@ impl Spread {
     /// is `value` and whose valid range is `[min, max]` (`max` may be infinite): the checks of
     /// [`Spread::check_shape`], and a range contains the value. The message names the file keys,
     /// as the scenario format states them.
-    pub fn check(&self, name: &str, value: f64, min: f64, max: f64) -> Result<(), String> {
+    pub fn check(&self, name: &str, value: f64, min: f64, max: f64) -> Result<(), ModelError> {
         self.check_shape(name, min, max)?;
         match *self {
             Spread::Uniform { lo, hi } | Spread::Triangular { lo, hi, .. } if !(lo <= value && value <= hi) => {
-                Err(format!("`{name}_range` [{lo}, {hi}] must contain the stated {name} {value}"))
+                Err(ModelError::invalid(format!("`{name}_range` [{lo}, {hi}] must contain the stated {name} {value}")))
             }
             _ => Ok(()),
         }
@@ -46,18 +48,18 @@ impl Spread {
 
     /// Checks the spread on its own against the valid range `[min, max]`: a range lies within it
     /// with `lo ≤ hi`, a mode lies within the range, an sd is finite and ≥ 0.
-    pub fn check_shape(&self, name: &str, min: f64, max: f64) -> Result<(), String> {
+    pub fn check_shape(&self, name: &str, min: f64, max: f64) -> Result<(), ModelError> {
         let valid = if max.is_finite() { format!("[{min}, {max}]") } else { format!("≥ {min}") };
         let inside = |x: f64| x.is_finite() && x >= min && x <= max;
         match *self {
             Spread::Uniform { lo, hi } | Spread::Triangular { lo, hi, .. } if !(inside(lo) && inside(hi) && lo <= hi) => {
-                Err(format!("`{name}_range` [{lo}, {hi}] must satisfy lo ≤ hi within {valid}"))
+                Err(ModelError::invalid(format!("`{name}_range` [{lo}, {hi}] must satisfy lo ≤ hi within {valid}")))
             }
             Spread::Triangular { lo, mode, hi } if !(mode.is_finite() && lo <= mode && mode <= hi) => {
-                Err(format!("`{name}_mode` {mode} must lie within `{name}_range` [{lo}, {hi}]"))
+                Err(ModelError::invalid(format!("`{name}_mode` {mode} must lie within `{name}_range` [{lo}, {hi}]")))
             }
             Spread::Normal { sd } if !(sd.is_finite() && sd >= 0.0) => {
-                Err(format!("`{name}_sd` {sd} is out of range: expected a number ≥ 0"))
+                Err(ModelError::invalid(format!("`{name}_sd` {sd} is out of range: expected a number ≥ 0")))
             }
             _ => Ok(()),
         }

@@ -3,7 +3,7 @@
 
 use crate::{
     Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, Metadata, OutcomeSpace, Position, Preferences, ProtocolDefaults,
-    Reservation, Scenario, Spatial, Spread, Utility, ValueFunction,
+    Reservation, Scenario, ScenarioDraft, Spatial, Spread, Utility, ValueFunction,
 };
 use proptest::prelude::*;
 
@@ -124,25 +124,33 @@ pub fn scenario(max_actors: usize, max_issues: usize, max_values: u32) -> impl S
         let utility = prop_oneof![linear_additive(&space).prop_map(Utility::LinearAdditive), spatial(&space).prop_map(Utility::Spatial)];
         let capability = (0.0f64..100.0).prop_flat_map(|c| (Just(c), spread_around(c, 0.0, 2.0 * c + 1.0)));
         let actor = (utility, proptest::option::of(0.0f64..0.8), capability, any::<bool>());
-        (Just(space), proptest::collection::vec(actor, 2..=max_actors.max(2))).prop_map(|(space, actors)| Scenario {
-            meta: Metadata { id: "generated".into(), title: "generated".into(), ..Metadata::default() },
-            space,
-            actors: actors
-                .into_iter()
-                .enumerate()
-                .map(|(i, (u, r, (cap, capability_spread), req))| Actor {
-                    capability: cap,
-                    capability_spread,
-                    required: req || i < 2,
-                    ..Actor::party(
-                        format!("a{i}"),
-                        Preferences { utility: u, discount: Discount::None, reservation: r.map_or(Reservation::None, Reservation::Value) },
-                    )
-                })
-                .collect(),
-            protocol: ProtocolDefaults::default(),
-            openings: vec![],
-            variants: vec![],
+        (Just(space), proptest::collection::vec(actor, 2..=max_actors.max(2))).prop_map(|(space, actors)| {
+            ScenarioDraft {
+                meta: Metadata { id: "generated".into(), title: "generated".into(), ..Metadata::default() },
+                space,
+                actors: actors
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (u, r, (cap, capability_spread), req))| Actor {
+                        capability: cap,
+                        capability_spread,
+                        required: req || i < 2,
+                        ..Actor::party(
+                            format!("a{i}"),
+                            Preferences {
+                                utility: u,
+                                discount: Discount::None,
+                                reservation: r.map_or(Reservation::None, Reservation::Value),
+                            },
+                        )
+                    })
+                    .collect(),
+                protocol: ProtocolDefaults::default(),
+                openings: vec![],
+                variants: vec![],
+            }
+            .validate()
+            .expect("invariant: the strategies generate only valid scenarios")
         })
     })
 }

@@ -1,7 +1,7 @@
 //! Integration tests of the domain model: indexing, utilities, variants.
 
-use detente_core::strategies;
 use detente_core::*;
+use detente_core::{strategies, ScenarioDraft};
 use proptest::prelude::*;
 
 fn small_space() -> OutcomeSpace {
@@ -70,7 +70,7 @@ fn two_party() -> Scenario {
             loss: Loss::Linear,
         }))
     };
-    Scenario {
+    ScenarioDraft {
         meta: Metadata { id: "t".into(), title: "t".into(), ..Default::default() },
         space,
         actors: vec![Actor::party("a", sp(0.0, 0.0)), Actor::party("b", sp(100.0, 1.0))],
@@ -78,55 +78,44 @@ fn two_party() -> Scenario {
         openings: vec![],
         variants: vec![],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }
 
 #[test]
 fn variants_apply_and_validate() {
-    let mut s = two_party();
-    s.variants.push(Variant {
-        id: "drop_lo".into(),
-        title: None,
-        description: None,
-        patches: vec![
-            Patch::Opening(Opening { actor: "a".into(), issue: "t".into(), value: Value::Option(2) }),
-            Patch::ExcludeOptions { issue: "t".into(), options: vec!["lo".into()] },
-            Patch::Required { actor: "b".into(), required: false },
-        ],
-    });
-    s.validate().unwrap();
+    let s = two_party()
+        .edited(|s| {
+            s.variants.push(Variant {
+                id: "drop_lo".into(),
+                title: None,
+                description: None,
+                patches: vec![
+                    Patch::Opening(Opening { actor: "a".into(), issue: "t".into(), value: Value::Option(2) }),
+                    Patch::ExcludeOptions { issue: "t".into(), options: vec!["lo".into()] },
+                    Patch::Required { actor: "b".into(), required: false },
+                ],
+            });
+        })
+        .unwrap();
     let v = s.with_variant("drop_lo").unwrap();
     assert_eq!(v.space.cardinality(), Cardinality::Finite(4));
     assert!(!v.actors[1].required);
     assert_eq!(v.openings[0].value, Value::Option(1), "opening re-indexed after the removal");
     assert_eq!(v.meta.id, "t/drop_lo");
 
-    s.variants.push(Variant {
-        id: "bad".into(),
-        title: None,
-        description: None,
-        patches: vec![Patch::Capability { actor: "zz".into(), capability: 1.0 }],
-    });
-    assert_eq!(s.validate().unwrap_err().to_string(), "variant `bad`: unknown actor `zz`; expected one of: a, b");
-    s.variants.pop();
-    s.variants.push(Variant {
-        id: "bad2".into(),
-        title: None,
-        description: None,
-        patches: vec![Patch::Position { actor: "a".into(), issue: "t".into(), ideal: None, salience: Some(1.5) }],
-    });
-    assert_eq!(
-        s.validate().unwrap_err().to_string(),
-        "variant `bad2`: actor `a`: salience 1.5 on issue `t` is out of range, expected a number in [0, 1]"
-    );
-    s.variants.pop();
-    s.variants.push(Variant {
-        id: "bad3".into(),
-        title: None,
-        description: None,
-        patches: vec![Patch::ExcludeOptions { issue: "c".into(), options: vec!["p".into()] }],
-    });
-    assert_eq!(s.validate().unwrap_err().to_string(), "variant `bad3`: actor `a`: its ideal option on `c` was removed");
-    assert_eq!(s.variant("nope").unwrap_err().to_string(), "unknown variant `nope`; expected one of: drop_lo, bad3");
+    let with = |patch: Patch| {
+        s.edited(|s| s.variants.push(Variant { id: "bad".into(), title: None, description: None, patches: vec![patch] })).unwrap_err()
+    };
+    let e = with(Patch::Capability { actor: "zz".into(), capability: 1.0 });
+    assert_eq!(e.to_string(), "variant `bad`: patch 1: unknown actor `zz`; expected one of: a, b");
+    assert_eq!(e.first().path.steps(), &[Step::Variant("bad".into()), Step::Patch(0)]);
+    let e = with(Patch::Position { actor: "a".into(), issue: "t".into(), ideal: None, salience: Some(1.5) });
+    assert_eq!(e.to_string(), "variant `bad`: patch 1: salience on issue `t` 1.5 is out of range: expected a number in [0, 1]");
+    assert_eq!(e.first().path.steps(), &[Step::Variant("bad".into()), Step::Patch(0), Step::Field("salience")]);
+    let e = with(Patch::ExcludeOptions { issue: "c".into(), options: vec!["p".into()] });
+    assert_eq!(e.to_string(), "variant `bad`: patch 1: actor `a`: its ideal option on `c` was removed");
+    assert_eq!(s.variant("nope").unwrap_err().to_string(), "unknown variant `nope`; expected one of: drop_lo");
 }
 
 #[test]
@@ -187,7 +176,7 @@ proptest! {
         ideal in -50.0f64..150.0, salience in -0.5f64..1.5, cap in -10.0f64..10.0, res in -1.0f64..2.0,
         which in 0u8..5,
     ) {
-        let mut s = scenario;
+        let mut s = scenario.into_draft();
         let a = s.actors.get(actor).map_or("ghost".to_string(), |a| a.id.clone());
         let i = s.space.issues().get(issue).map_or("ghost".to_string(), |i| i.id.clone());
         let patch = match which {
@@ -198,8 +187,11 @@ proptest! {
             _ => Patch::ExcludeOptions { issue: i, options: vec!["c0".into(), "o0".into()] },
         };
         s.variants.push(Variant { id: "v".into(), title: None, description: None, patches: vec![patch] });
-        if let Ok(v) = s.with_variant("v") {
-            prop_assert!(v.validate().is_ok());
+        // The only way to a scenario is validation: a variant that applies gives one whose
+        // draft validates again.
+        if let Ok(s) = s.validate() {
+            let v = s.with_variant("v").unwrap();
+            prop_assert!(v.into_draft().validate().is_ok());
         }
     }
 }
@@ -215,24 +207,25 @@ fn last_real_grid_point_is_max_exactly_and_admitted() {
     assert!(issue.admits(&last));
 }
 
-fn position_mut(s: &mut Scenario, actor: usize, issue: usize) -> &mut Position {
+fn position_mut(s: &mut ScenarioDraft, actor: usize, issue: usize) -> &mut Position {
     let Utility::Spatial(sp) = &mut s.actors[actor].preferences.utility else { panic!("spatial") };
     sp.positions[issue].as_mut().expect("a position")
 }
 
 /// `a` states a triangular ideal and a normal salience on `t`, `b` a uniform capability.
 fn two_party_with_spreads() -> Scenario {
-    let mut s = two_party();
-    position_mut(&mut s, 0, 0).ideal_spread = Some(Spread::Triangular { lo: 0.0, mode: 10.0, hi: 40.0 });
-    position_mut(&mut s, 0, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
-    s.actors[1].capability_spread = Some(Spread::Uniform { lo: 0.5, hi: 3.0 });
-    s
+    two_party()
+        .edited(|s| {
+            position_mut(s, 0, 0).ideal_spread = Some(Spread::Triangular { lo: 0.0, mode: 10.0, hi: 40.0 });
+            position_mut(s, 0, 0).salience_spread = Some(Spread::Normal { sd: 0.1 });
+            s.actors[1].capability_spread = Some(Spread::Uniform { lo: 0.5, hi: 3.0 });
+        })
+        .unwrap()
 }
 
 #[test]
 fn spreads_are_validated_with_the_file_keys_wording() {
     let s = two_party_with_spreads();
-    s.validate().unwrap();
     let cases = [
         (Spread::Uniform { lo: 10.0, hi: 40.0 }, "actor `a`: on issue `t`: `ideal_range` [10, 40] must contain the stated ideal 0"),
         (Spread::Uniform { lo: 0.0, hi: 140.0 }, "actor `a`: on issue `t`: `ideal_range` [0, 140] must satisfy lo ≤ hi within [0, 100]"),
@@ -243,32 +236,33 @@ fn spreads_are_validated_with_the_file_keys_wording() {
         (Spread::Normal { sd: -1.0 }, "actor `a`: on issue `t`: `ideal_sd` -1 is out of range: expected a number ≥ 0"),
     ];
     for (spread, message) in cases {
-        let mut bad = s.clone();
-        position_mut(&mut bad, 0, 0).ideal_spread = Some(spread);
-        assert_eq!(bad.validate().unwrap_err().to_string(), message);
+        let e = s.edited(|bad| position_mut(bad, 0, 0).ideal_spread = Some(spread)).unwrap_err();
+        assert_eq!(e.to_string(), message);
+        let steps = [Step::Actor("a".into()), Step::Field("preferences"), Step::Field("positions"), Step::Key("t".into())];
+        assert_eq!(e.first().path.steps(), &steps);
     }
-    let mut bad = s.clone();
-    position_mut(&mut bad, 0, 1).ideal_spread = Some(Spread::Normal { sd: 0.0 });
-    assert_eq!(bad.validate().unwrap_err().to_string(), "actor `a`: issue `c` is categorical: it has no scale to vary a position on");
-    let mut bad = s.clone();
-    bad.actors[1].capability_spread = Some(Spread::Uniform { lo: 2.0, hi: 3.0 });
-    assert_eq!(bad.validate().unwrap_err().to_string(), "actor `b`: `capability_range` [2, 3] must contain the stated capability 1");
+    let e = s.edited(|bad| position_mut(bad, 0, 1).ideal_spread = Some(Spread::Normal { sd: 0.0 })).unwrap_err();
+    assert_eq!(e.to_string(), "actor `a`: issue `c` is categorical: it has no scale to vary a position on");
+    let e = s.edited(|bad| bad.actors[1].capability_spread = Some(Spread::Uniform { lo: 2.0, hi: 3.0 })).unwrap_err();
+    assert_eq!(e.to_string(), "actor `b`: `capability_range` [2, 3] must contain the stated capability 1");
 }
 
 #[test]
 fn a_patch_that_moves_a_value_moves_its_spread_along() {
-    let mut s = two_party_with_spreads();
-    s.variants.push(Variant {
-        id: "move".into(),
-        title: None,
-        description: None,
-        patches: vec![
-            Patch::Position { actor: "a".into(), issue: "t".into(), ideal: Some(80.0), salience: Some(0.9) },
-            Patch::Capability { actor: "b".into(), capability: 2.0 },
-        ],
-    });
-    s.validate().unwrap();
-    let mut v = s.with_variant("move").unwrap();
+    let s = two_party_with_spreads()
+        .edited(|s| {
+            s.variants.push(Variant {
+                id: "move".into(),
+                title: None,
+                description: None,
+                patches: vec![
+                    Patch::Position { actor: "a".into(), issue: "t".into(), ideal: Some(80.0), salience: Some(0.9) },
+                    Patch::Capability { actor: "b".into(), capability: 2.0 },
+                ],
+            });
+        })
+        .unwrap();
+    let mut v = s.with_variant("move").unwrap().into_draft();
     // shifted by +80, clipped to the 0–100 scale: still contains the new ideal
     assert_eq!(position_mut(&mut v, 0, 0).ideal_spread, Some(Spread::Triangular { lo: 80.0, mode: 90.0, hi: 100.0 }));
     assert_eq!(position_mut(&mut v, 0, 0).salience_spread, Some(Spread::Normal { sd: 0.1 }));

@@ -132,10 +132,10 @@ impl Uncertainty {
                 reason: "a categorical issue has no scale to vary a position on".into(),
             });
         }
-        spread.check_shape("ideal", 0.0, 100.0).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("ideal", 0.0, 100.0).map_err(|e| ForecastError::BadSpread {
             actor: actor.into(),
             what: format!("position on `{issue}`"),
-            reason,
+            reason: e.kind.to_string(),
         })?;
         self.positions[a][k] = Some(spread);
         Ok(())
@@ -144,10 +144,10 @@ impl Uncertainty {
     /// Sets the spread of an actor's salience on an issue.
     pub fn set_salience(&mut self, table: &ForecastTable, actor: &str, issue: &str, spread: Spread) -> Result<(), ForecastError> {
         let (a, k) = Self::locate(table, actor, Some(issue))?;
-        spread.check_shape("salience", 0.0, 1.0).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("salience", 0.0, 1.0).map_err(|e| ForecastError::BadSpread {
             actor: actor.into(),
             what: format!("salience on `{issue}`"),
-            reason,
+            reason: e.kind.to_string(),
         })?;
         self.saliences[a][k] = Some(spread);
         Ok(())
@@ -156,10 +156,10 @@ impl Uncertainty {
     /// Sets the spread of an actor's capability.
     pub fn set_capability(&mut self, table: &ForecastTable, actor: &str, spread: Spread) -> Result<(), ForecastError> {
         let (a, _) = Self::locate(table, actor, None)?;
-        spread.check_shape("capability", 0.0, f64::INFINITY).map_err(|reason| ForecastError::BadSpread {
+        spread.check_shape("capability", 0.0, f64::INFINITY).map_err(|e| ForecastError::BadSpread {
             actor: actor.into(),
             what: "capability".into(),
-            reason,
+            reason: e.kind.to_string(),
         })?;
         self.capabilities[a] = Some(spread);
         Ok(())

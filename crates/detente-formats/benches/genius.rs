@@ -4,7 +4,9 @@
 //! `cargo bench -p detente-formats --bench genius`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use detente_core::{Actor, Issue, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Scenario, Utility, ValueFunction};
+use detente_core::{
+    Actor, Issue, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Scenario, ScenarioDraft, Utility, ValueFunction,
+};
 use detente_formats::genius::{self, Semantics};
 use std::hint::black_box;
 
@@ -32,7 +34,7 @@ fn scenario() -> Scenario {
             Actor::party(format!("party{a}"), Preferences::new(Utility::LinearAdditive(la)))
         })
         .collect();
-    Scenario {
+    ScenarioDraft {
         meta: Metadata { id: "bench".into(), title: "bench".into(), ..Metadata::default() },
         space: OutcomeSpace::new(issues),
         actors,
@@ -40,6 +42,8 @@ fn scenario() -> Scenario {
         openings: vec![],
         variants: vec![],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }
 
 fn bench(c: &mut Criterion) {

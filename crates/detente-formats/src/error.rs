@@ -90,9 +90,9 @@ pub enum FormatError {
     Model {
         /// The file.
         file: String,
-        /// The model's error.
+        /// The model's error (boxed: it is large, and rare).
         #[source]
-        source: ModelError,
+        source: Box<ModelError>,
     },
     /// A path that is not a scenario in any format detente reads.
     #[error("{}: {reason}", path.display())]
@@ -160,6 +160,13 @@ impl FormatError {
             1 => flat.pop(),
             _ => Some(FormatError::Many(flat)),
         }
+    }
+
+    /// Every error the model found in what `file` describes, each as a
+    /// [`FormatError::Model`] (for formats that cannot place a model path in the file).
+    pub fn model(file: &str, errors: detente_core::ModelErrors) -> FormatError {
+        let errors = errors.into_iter().map(|source| FormatError::Model { file: file.to_string(), source: Box::new(source) }).collect();
+        FormatError::from_many(errors).expect("invariant: ModelErrors is never empty")
     }
 
     /// The file an error without a position is about, when it names one.

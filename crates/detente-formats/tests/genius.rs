@@ -48,7 +48,6 @@ fn all_nine_genius_domains_load_with_golden_counts_discounts_and_reservations() 
             }
             assert!(a.required);
         }
-        s.validate().expect("valid");
         // GENIUS utilities lie in [0, 1] on every outcome of the small domains.
         if outcomes <= 30_000 {
             let tables: Vec<_> = s.actors.iter().map(|a| a.preferences.utility.additive_tables(&s.space).expect("additive")).collect();
@@ -539,9 +538,12 @@ fn export_keeps_genius_weights_and_normalised_evaluations() {
 #[test]
 fn export_refuses_what_genius_cannot_express() {
     use detente_core::{Actor, Preferences, TableUtility, Utility};
-    let mut s = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
-    let mut t = s.clone();
-    t.actors.push(Actor::party("table", Preferences::new(Utility::Table(TableUtility { entries: vec![(0, 1.0)], default: 0.0 }))));
+    let s = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
+    let t = s
+        .edited(|t| {
+            t.actors.push(Actor::party("table", Preferences::new(Utility::Table(TableUtility { entries: vec![(0, 1.0)], default: 0.0 }))))
+        })
+        .unwrap();
     assert_eq!(
         genius::to_strings(&t).unwrap_err().to_string(),
         "cannot export to genius: actor `table` has an explicit outcome table; GENIUS profiles are linear additive (weights × per-issue evaluations)"
@@ -553,9 +555,13 @@ fn export_refuses_what_genius_cannot_express() {
         "cannot export to genius: actor `a`'s utility reaches 7.6000000000000005, above 1, and GENIUS clamps utilities at 1; scale the weights so the best outcome is worth at most 1"
     );
     // A negative utility somewhere.
-    if let detente_core::Utility::LinearAdditive(la) = &mut s.actors[0].preferences.utility {
-        la.bias = -0.5;
-    }
+    let s = s
+        .edited(|s| {
+            if let detente_core::Utility::LinearAdditive(la) = &mut s.actors[0].preferences.utility {
+                la.bias = -0.5;
+            }
+        })
+        .unwrap();
     assert_eq!(
         genius::to_strings(&s).unwrap_err().to_string(),
         "cannot export to genius: actor `a`'s utility is negative for some outcomes (by 0.375); GENIUS evaluations and weights are ≥ 0"

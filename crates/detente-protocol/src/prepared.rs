@@ -11,7 +11,7 @@
 //! never cross its own red line.
 
 use crate::action::OutcomeId;
-use detente_core::{ModelError, OutcomeSpace, Preferences, RedLine, RedLines, Reservation, Scenario, UtilityFunction};
+use detente_core::{ErrorKind, ModelError, OutcomeSpace, Preferences, RedLine, RedLines, Reservation, Scenario, Step, UtilityFunction};
 use std::sync::Arc;
 
 /// The largest space [`PartyUtility::new`] enumerates (20 bytes per outcome per party).
@@ -118,10 +118,10 @@ impl PartyUtility {
     pub fn with_red_lines(self, space: &OutcomeSpace, red_lines: &[RedLine], actor: &str) -> Result<Self, PrepareError> {
         let lines: Vec<RedLine> = self.red_lines.iter().chain(red_lines).cloned().collect();
         if space.enumerable("negotiate", MAX_OUTCOMES)? != self.utils.len() as u64 {
-            return Err(PrepareError::Space(ModelError::InvalidActor {
-                actor: actor.to_string(),
-                reason: format!("{} utilities for a space of {} outcomes", self.utils.len(), space.cardinality()),
-            }));
+            return Err(PrepareError::Space(
+                ModelError::invalid(format!("{} utilities for a space of {} outcomes", self.utils.len(), space.cardinality()))
+                    .within(Step::Actor(actor.to_string())),
+            ));
         }
         let mask = acceptable_mask(space, &lines, actor)?;
         Self::build(self.utils, self.reservation, actor, mask, lines)
@@ -141,11 +141,11 @@ impl PartyUtility {
             return Err(PrepareError::NonFinite { actor: actor.to_string(), outcome: i as u64, value: v });
         }
         if utils.len() as u64 > MAX_OUTCOMES {
-            return Err(PrepareError::Space(ModelError::SpaceTooLarge {
+            return Err(PrepareError::Space(ModelError::new(ErrorKind::SpaceTooLarge {
                 operation: "negotiate".into(),
                 cardinality: utils.len().to_string(),
                 limit: MAX_OUTCOMES,
-            }));
+            })));
         }
         // sort (order-preserving key, index) pairs by key with a stable radix sort: ties keep
         // index order, so they fall to the lowest index (as sorting the pairs would), in linear time
@@ -352,13 +352,18 @@ fn acceptable_mask(space: &OutcomeSpace, red_lines: &[RedLine], actor: &str) -> 
     if red_lines.is_empty() {
         return Ok(None);
     }
-    let invalid = |reason: String| PrepareError::Space(ModelError::InvalidActor { actor: actor.to_string(), reason });
-    for l in red_lines {
-        l.check(space).map_err(invalid)?;
+    let within = |e: ModelError, i: usize| {
+        PrepareError::Space(e.within(Step::Index(i)).within(Step::Field("red_lines")).within(Step::Actor(actor.to_string())))
+    };
+    for (i, l) in red_lines.iter().enumerate() {
+        l.check(space).map_err(|e| within(e, i))?;
     }
     let n = space.enumerable("negotiate", MAX_OUTCOMES)? as usize;
-    let compiled =
-        RedLines::compile(space, red_lines).ok_or_else(|| invalid("a red line names an issue without a finite list of values".into()))?;
+    let compiled = RedLines::compile(space, red_lines).ok_or_else(|| {
+        PrepareError::Space(
+            ModelError::invalid("a red line names an issue without a finite list of values").within(Step::Actor(actor.to_string())),
+        )
+    })?;
     let radices: Vec<u32> = space.issues().iter().map(|i| i.cardinality().unwrap_or(1) as u32).collect();
     let mut idx = vec![0u32; radices.len()];
     let mut mask = vec![0u64; n.div_ceil(64)];
@@ -567,9 +572,8 @@ mod tests {
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let base = scenario(2, 2, 3).new_tree(&mut runner).unwrap().current();
         let p = PreparedScenario::new(&base).unwrap();
-        let mut changed = base.clone();
-        let first = changed.space.issues()[0].clone();
-        changed.actors[1].red_lines = vec![RedLine::one(first.id.clone(), first.value_at(0).unwrap())];
+        let first = base.space.issues()[0].clone();
+        let changed = base.edited(|c| c.actors[1].red_lines = vec![RedLine::one(first.id.clone(), first.value_at(0).unwrap())]).unwrap();
         let q = PreparedScenario::update(&p, &base, &changed).unwrap();
         assert!(Arc::ptr_eq(p.utility(0), q.utility(0)), "an unchanged actor is shared");
         assert!(q.utility(1).n_acceptable() < q.utility(1).len(), "the changed red lines are compiled in");

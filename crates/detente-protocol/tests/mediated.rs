@@ -1,7 +1,9 @@
 //! Mediated protocols: who votes, when the text moves, what ratification requires, what
 //! optional parties can and cannot do, what each party sees, and the Errored path.
 
-use detente_core::{Actor, Issue, Loss, Metadata, OutcomeSpace, Position, Preferences, Reservation, Role, Scenario, Spatial, Utility};
+use detente_core::{
+    Actor, Issue, Loss, Metadata, OutcomeSpace, Position, Preferences, Reservation, Role, Scenario, ScenarioDraft, Spatial, Utility,
+};
 use detente_protocol::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -25,7 +27,7 @@ fn scenario() -> Scenario {
     europe.required = false;
     let mut usa = Actor::party("usa", spatial([50.0, 2.0, 50.0], [0.2, 0.2, 0.6], 0.0));
     usa.role = Role::Mediator;
-    Scenario {
+    ScenarioDraft {
         meta: Metadata { id: "toy".into(), ..Default::default() },
         space,
         actors: vec![
@@ -38,6 +40,8 @@ fn scenario() -> Scenario {
         openings: vec![],
         variants: vec![],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }
 
 fn setup(s: &Scenario) -> MediationSetup {
@@ -181,14 +185,17 @@ fn single_text_only_moves_to_texts_every_required_party_accepts() {
 
 #[test]
 fn ratification_needs_every_required_party_and_fails_without_a_rational_text() {
-    let mut s = scenario();
-    // russia now walks away unless it gets more than anything can give
-    s.actors[1].preferences.reservation = Reservation::Value(2.0);
+    let s = scenario()
+        .edited(|s| {
+            // russia now walks away from anything short of its best outcome (worth 1)
+            s.actors[1].preferences.reservation = Reservation::Value(1.0);
+        })
+        .unwrap();
     let cfg = MediationConfig::new(15, Objective::Welfare);
     let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
     let r = sess.run_single_text(&mut ());
     assert!(r.status.agreement().is_none(), "{:?}", r.status);
-    assert_eq!(r.utilities[1], 2.0, "no agreement: reservation values");
+    assert_eq!(r.utilities[1], 1.0, "no agreement: reservation values");
     // everyone says yes to everything: agreement at the first ratification
     let cfg = MediationConfig::new(15, Objective::Welfare);
     let mut sess = MediatedSession::new(setup(&scenario()), negs(&["yes", "yes", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
@@ -308,9 +315,12 @@ fn a_panicking_voter_ends_the_session_as_errored() {
 
 #[test]
 fn setup_errors_are_typed() {
-    let mut s = scenario();
-    s.actors[0].required = false;
-    s.actors[1].required = false;
+    let s = scenario()
+        .edited(|s| {
+            s.actors[0].required = false;
+            s.actors[1].required = false;
+        })
+        .unwrap();
     let p = Arc::new(PreparedScenario::new(&s).unwrap());
     assert_eq!(MediationSetup::new(&s, p).unwrap_err(), MediationError::NoRequiredParty);
     let s = scenario();
@@ -356,8 +366,11 @@ fn one_of(issue: &str, values: &[u32]) -> detente_core::RedLine {
 #[test]
 fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
     // ukraine will never see the flag red or green; it votes yes to everything regardless
-    let mut s = scenario();
-    s.actors[0].red_lines = vec![one_of("flag", &[0, 1])];
+    let s = scenario()
+        .edited(|s| {
+            s.actors[0].red_lines = vec![one_of("flag", &[0, 1])];
+        })
+        .unwrap();
     let mut cfg = MediationConfig::new(30, Objective::Welfare);
     cfg.move_rule = MoveRule::Veto;
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
@@ -388,8 +401,11 @@ fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() 
             panic!("asked to vote")
         }
     }
-    let mut s = scenario();
-    s.actors[1].red_lines = vec![one_of("flag", &[0, 1, 2])];
+    let s = scenario()
+        .edited(|s| {
+            s.actors[1].red_lines = vec![one_of("flag", &[0, 1, 2])];
+        })
+        .unwrap();
     let negotiators = || -> Vec<Box<dyn Negotiator>> { vec![Box::new(AlwaysYes), Box::new(Bad), Box::new(AlwaysYes)] };
     let mut sess =
         MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
@@ -403,18 +419,21 @@ fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() 
 
 #[test]
 fn a_biased_mediator_never_puts_forward_a_text_across_its_own_red_lines() {
-    let mut s = scenario();
-    // the usa will not have the flag blue, nor territory a with money 0
-    s.actors[3].red_lines = vec![
-        one_of("flag", &[2]),
-        detente_core::RedLine {
-            terms: vec![
-                ("territory".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Option(0)])),
-                ("money".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Int(0)])),
-            ],
-            description: None,
-        },
-    ];
+    let s = scenario()
+        .edited(|s| {
+            // the usa will not have the flag blue, nor territory a with money 0
+            s.actors[3].red_lines = vec![
+                one_of("flag", &[2]),
+                detente_core::RedLine {
+                    terms: vec![
+                        ("territory".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Option(0)])),
+                        ("money".into(), detente_core::Condition::OneOf(vec![detente_core::Value::Int(0)])),
+                    ],
+                    description: None,
+                },
+            ];
+        })
+        .unwrap();
     let m = setup(&s);
     let p = m.prepared().clone();
     let biased = Objective::Biased { mediator: 3 };
@@ -474,8 +493,11 @@ fn a_biased_mediator_never_puts_forward_a_text_across_its_own_red_lines() {
 
 #[test]
 fn a_biased_mediator_whose_red_lines_forbid_everything_cannot_mediate() {
-    let mut s = scenario();
-    s.actors[3].red_lines = vec![one_of("flag", &[0, 1, 2])];
+    let s = scenario()
+        .edited(|s| {
+            s.actors[3].red_lines = vec![one_of("flag", &[0, 1, 2])];
+        })
+        .unwrap();
     for shuttle in [false, true] {
         let cfg = MediationConfig::new(10, Objective::Biased { mediator: 3 });
         let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();

@@ -25,7 +25,7 @@ pub mod robustness;
 pub mod scenario;
 pub mod simulation;
 
-use detente_core::{ModelError, Scenario};
+use detente_core::{ModelErrors, Scenario};
 use serde::Serialize;
 
 pub use deal::{CaseDeal, Deal, DealPage, Mark, PartyShare, Term, UtilitySpace};
@@ -73,7 +73,7 @@ impl Default for StudyConfig {
 pub enum StudyError {
     /// The variant asked for does not exist or does not apply.
     #[error(transparent)]
-    Variant(#[from] ModelError),
+    Variant(#[from] ModelErrors),
     /// Too many robustness runs.
     #[error("runs: expected at most {MAX_RUNS} robustness runs, got {0}")]
     TooManyRuns(usize),

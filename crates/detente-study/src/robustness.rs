@@ -12,7 +12,7 @@ use crate::forecast::trajectories;
 use crate::scenario::SpreadSummary;
 use crate::simulation::{prepare, run_protocol, StudyProtocol};
 use detente_analysis::zone_and_nash;
-use detente_core::{Scenario, Spread, Utility};
+use detente_core::{Scenario, ScenarioDraft, Spread, Utility};
 use detente_forecast::uncertainty::{draw, quantile_sorted};
 use detente_protocol::PreparedScenario;
 use rand::SeedableRng;
@@ -103,8 +103,8 @@ pub fn uncertain_inputs(s: &Scenario) -> Vec<UncertainInput> {
     out
 }
 
-/// Sets one input of `s` (a clone of the scenario it came from) to `x`, within its bounds.
-fn set_input(s: &mut Scenario, input: &UncertainInput, x: f64) {
+/// Sets one input of `s` (the draft of the scenario it came from) to `x`, within its bounds.
+fn set_input(s: &mut ScenarioDraft, input: &UncertainInput, x: f64) {
     let x = x.clamp(input.bounds.0, input.bounds.1);
     let a = &mut s.actors[input.actor_index];
     match input.kind {
@@ -145,6 +145,18 @@ struct Origin<'a> {
 }
 
 impl Snapshot {
+    /// A run whose drawn inputs make no valid scenario (every salience of an actor drawn to
+    /// 0): nothing analysed, no deal, no forecast — counted as such, never as the stated case.
+    fn invalid() -> Self {
+        Snapshot {
+            zone_size: None,
+            nash: None,
+            agreed: vec![false; StudyProtocol::ALL.len()],
+            eu_rounds: Vec::new(),
+            eu_options: Vec::new(),
+        }
+    }
+
     /// Does a deal beat walking away for every required party?
     fn zone_exists(&self) -> Option<bool> {
         self.zone_size.map(|n| n > 0)
@@ -345,12 +357,12 @@ pub(crate) fn robustness(case: &str, s: &Scenario, runs: usize, seed: u64) -> Ro
         .map(|k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(k as u64);
-            let mut x = s.clone();
+            let mut x = s.clone().into_draft();
             for input in &inputs {
                 let v = draw(Some(input.raw), input.value, input.bounds.0, input.bounds.1, &mut rng);
                 set_input(&mut x, input, v);
             }
-            snapshot(&x, &origin, seed)
+            x.validate().map_or_else(|_| Snapshot::invalid(), |x| snapshot(&x, &origin, seed))
         })
         .collect();
     let issues: Vec<String> = s.space.issues().iter().map(|i| i.id.clone()).collect();
@@ -411,9 +423,9 @@ fn sensitivity(origin: &Origin<'_>, inputs: &[UncertainInput], stated: &Snapshot
         .par_iter()
         .map(|input| {
             let at = |x: f64| {
-                let mut v = s.clone();
+                let mut v = s.clone().into_draft();
                 set_input(&mut v, input, x);
-                snapshot(&v, origin, seed)
+                v.validate().map_or_else(|_| Snapshot::invalid(), |v| snapshot(&v, origin, seed))
             };
             let (lo, hi) = (input.spread.lo, input.spread.hi);
             let (a, b) = (at(lo), at(hi));

@@ -8,7 +8,8 @@
 //!   GENIUS reader.
 
 use detente_core::{
-    Actor, Issue, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation, Scenario, Utility, ValueFunction,
+    Actor, Issue, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation, Scenario, ScenarioDraft, Utility,
+    ValueFunction,
 };
 use serde_json::Value as Json;
 use std::path::PathBuf;
@@ -99,7 +100,7 @@ pub fn vector_scenario(entry: &Json) -> Scenario {
             Actor::party(format!("u{k}"), prefs)
         })
         .collect();
-    Scenario {
+    ScenarioDraft {
         meta: Metadata {
             id: entry["path"].as_str().unwrap_or("vector").to_string(),
             title: entry["name"].as_str().unwrap_or("").to_string(),
@@ -111,6 +112,8 @@ pub fn vector_scenario(entry: &Json) -> Scenario {
         openings: vec![],
         variants: vec![],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }
 
 #[cfg(test)]

@@ -201,7 +201,9 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
 #[cfg(test)]
 mod tests {
     use super::*;
-    use detente_core::{Actor, Issue, Loss, Metadata, OutcomeSpace, Patch, Position, Preferences, Spatial, Utility, Variant};
+    use detente_core::{
+        Actor, Issue, Loss, Metadata, OutcomeSpace, Patch, Position, Preferences, ScenarioDraft, Spatial, Utility, Variant,
+    };
     use detente_forecast::ForecastTable;
 
     fn scenario() -> Scenario {
@@ -215,7 +217,7 @@ mod tests {
             a.capability = cap;
             a
         };
-        Scenario {
+        ScenarioDraft {
             meta: Metadata { id: "mini".into(), title: "mini".into(), ..Default::default() },
             space,
             actors: vec![
@@ -233,15 +235,17 @@ mod tests {
                 patches: vec![Patch::Position { actor: "ukraine".into(), issue: "territory".into(), ideal: Some(67.0), salience: None }],
             }],
         }
+        .validate()
+        .expect("a valid scenario")
     }
 
     #[test]
     fn text_report_shows_model_baselines_rounds_and_monte_carlo() {
-        let mut s = scenario();
+        let mut s = scenario().into_draft();
         let russia = s.actors.iter_mut().find(|a| a.id == "russia").unwrap();
         let detente_core::Utility::Spatial(sp) = &mut russia.preferences.utility else { panic!("spatial") };
         sp.positions[0].as_mut().unwrap().ideal_spread = Some(detente_core::Spread::Uniform { lo: 60.0, hi: 100.0 });
-        s.validate().unwrap();
+        let s = s.validate().unwrap();
         let model = Model::parse("eu", None).unwrap();
         let r = forecast_scenario(&s, &model, Some(50), 3).unwrap();
         let text = render_text(&s, None, &r, true, false);

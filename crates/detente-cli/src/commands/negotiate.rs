@@ -172,15 +172,6 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
     let spec = spec_from(args)?;
-    if spec.protocol.is_none() {
-        if let Some(p) = s.protocol.protocol.as_deref().filter(|p| Protocol::parse(p).is_none()) {
-            return Err(Failure::Input(format!(
-                "{}: [protocol] protocol = `{p}` is not a known protocol; known: {} (or choose one with --protocol)",
-                loaded.source,
-                Protocol::NAMES
-            )));
-        }
-    }
     let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
     check_applicable(args, protocol)?;
     loaded.note_unread(opts.variant, &format!("the {} protocol with these options", protocol.as_str()), |p, rule| match p {

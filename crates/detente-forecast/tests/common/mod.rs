@@ -5,8 +5,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use detente_core::{
-    Actor, Issue, IssueKind, Loss, Metadata, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, Role, Scenario, Spatial,
-    Utility, Variant,
+    Actor, Issue, IssueKind, Loss, Metadata, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, Role, Scenario, ScenarioDraft,
+    Spatial, Utility, Variant,
 };
 
 pub const ISSUES: [&str; 10] = [
@@ -92,7 +92,7 @@ pub fn seed_scenario() -> Scenario {
         })
         .collect();
     let variant = |id: &str, patches: Vec<Patch>| Variant { id: id.into(), title: None, description: None, patches };
-    Scenario {
+    ScenarioDraft {
         meta: Metadata {
             id: "ukraine-ceasefire-2025".into(),
             title: "US-mediated Russia–Ukraine ceasefire talks (Feb 2025)".into(),
@@ -114,4 +114,6 @@ pub fn seed_scenario() -> Scenario {
             ),
         ],
     }
+    .validate()
+    .expect("invariant: a valid scenario")
 }

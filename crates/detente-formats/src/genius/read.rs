@@ -5,7 +5,7 @@ use super::Semantics;
 use crate::{FormatError, Location};
 use detente_core::{
     Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
-    Scenario, Source, Utility, ValueFunction,
+    Scenario, ScenarioDraft, Source, Utility, ValueFunction,
 };
 
 /// GENIUS's threshold below which a discrete issue's maximum evaluation counts as zero.
@@ -684,7 +684,7 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
     for (doc, _) in profiles {
         sources.push(Source { id: stem(&doc.file), title: Some("GENIUS profile".into()), location: Some(doc.file.clone()), note: None });
     }
-    let scenario = Scenario {
+    let draft = ScenarioDraft {
         meta: Metadata {
             id: id_from_name(&dstem),
             title: dstem.clone(),
@@ -698,6 +698,5 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
         openings: vec![],
         variants: vec![],
     };
-    scenario.validate().map_err(|source| FormatError::Model { file: domain_doc.file.clone(), source })?;
-    Ok(scenario)
+    draft.validate().map_err(|errors| FormatError::model(&domain_doc.file, errors))
 }

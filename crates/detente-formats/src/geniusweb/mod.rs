@@ -40,7 +40,7 @@ use crate::json_spans::{self as json, Node, J};
 use crate::{FormatError, Location};
 use detente_core::{
     Actor, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, Outcome, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
-    Scenario, Source, Utility, Value, ValueFunction,
+    Scenario, ScenarioDraft, Source, Utility, Value, ValueFunction,
 };
 use std::path::Path;
 
@@ -415,7 +415,7 @@ fn build(domain_src: Option<&Src>, profiles: &[Src]) -> Result<Scenario, FormatE
         actors.push(actor);
     }
     let (domain, from) = domain.expect("invariant: at least one profile");
-    let scenario = Scenario {
+    let draft = ScenarioDraft {
         meta: Metadata {
             id: id_from_name(&domain.name),
             title: domain.name.clone(),
@@ -429,8 +429,7 @@ fn build(domain_src: Option<&Src>, profiles: &[Src]) -> Result<Scenario, FormatE
         openings: vec![],
         variants: vec![],
     };
-    scenario.validate().map_err(|source| FormatError::Model { file: from, source })?;
-    Ok(scenario)
+    draft.validate().map_err(|errors| FormatError::model(&from, errors))
 }
 
 /// Parses GeniusWeb JSON from memory: an optional domain file and the profiles, each as

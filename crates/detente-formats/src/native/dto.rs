@@ -303,8 +303,6 @@ pub(crate) struct OptionDto {
     pub(crate) id: String,
     pub(crate) label: Option<String>,
     pub(crate) scale: Option<f64>,
-    /// Whether the option was written as a bare string.
-    pub(crate) bare: bool,
 }
 
 #[derive(DeriveDeserialize)]
@@ -326,11 +324,11 @@ impl<'de> Deserialize<'de> for OptionDto {
                 f.write_str("an option id or a table { id, label, scale, source }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<OptionDto, E> {
-                Ok(OptionDto { id: v.to_string(), label: None, scale: None, bare: true })
+                Ok(OptionDto { id: v.to_string(), label: None, scale: None })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OptionDto, A::Error> {
                 let t = OptionTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(OptionDto { id: t.id, label: t.label, scale: t.scale, bare: false })
+                Ok(OptionDto { id: t.id, label: t.label, scale: t.scale })
             }
         }
         d.deserialize_any(OV)

@@ -11,12 +11,19 @@
 //! 3. **shape** — the file is deserialised into private `serde` structs that deny unknown keys;
 //!    a wrong type, a missing field or an unknown key is a [`FormatError::Syntax`] at the
 //!    position `toml` (through its span support) or `serde_json` reports;
-//! 4. **meaning** — ids are resolved and ranges checked while the model is built; each error
-//!    carries the *path* of the offending key or value (`actors[2].preferences.positions.nato`),
-//!    which a span tree of the document (built with `toml::Spanned` for TOML, from `json_spans`
-//!    for JSON) turns into file:line:column: a [`FormatError::Invalid`]. What only
-//!    [`Scenario::validate`] can see is reported at the actor, issue, variant or patch it names,
-//!    and otherwise as [`FormatError::Model`] with the file.
+//! 4. **meaning** — ids are resolved while the model's draft is built (an unknown issue, option
+//!    or actor; a value of the wrong kind), then the draft is checked by the model itself
+//!    ([`detente_core::ScenarioDraft::validate`]: ranges, duplicates, roles, variants). The
+//!    reader does not repeat the model's rules: every model error carries a model path
+//!    (`actor russia › preferences › positions › nato › salience`), which `read::file_path`
+//!    turns into the file's keys (`actors[2].preferences.positions.nato.salience`) and a span
+//!    tree of the document (built with `toml::Spanned` for TOML, from `json_spans` for JSON)
+//!    into file:line:column: a [`FormatError::Invalid`].
+//!
+//! Steps 1–3 stop at the first error (a parser cannot go on after malformed text, and serde
+//! stops at the first wrong shape); step 4 reports every error it finds, in file order
+//! ([`FormatError::Many`]): every unresolved reference of the issues, then (when they resolve)
+//! of the actors, openings and variants, then every broken rule of the model.
 //!
 //! Writing builds one document tree from the model and prints it as TOML (tables laid out for
 //! people: `[[issues]]`, `[[actors]]`, `[actors.preferences]`, positions one per line) or JSON.
@@ -46,12 +53,27 @@ enum Syntax {
 /// Turns a path error into file:line:column. The span tree is built only here, on the error
 /// path, so reading a valid file parses it twice (probe, shape) and no more.
 fn located(file: &str, text: &str, syntax: Syntax, e: read::PathError) -> FormatError {
+    located_all(file, text, syntax, vec![e])
+}
+
+/// Turns path errors into one error (several: [`FormatError::Many`], in file order), building
+/// the span tree once.
+fn located_all(file: &str, text: &str, syntax: Syntax, errors: Vec<read::PathError>) -> FormatError {
     let tree = match syntax {
         Syntax::Toml => Node::from_toml(text),
         Syntax::Json => Node::from_json(text),
     };
-    let location = tree.and_then(|t| t.locate(&e.path)).map_or_else(|| Location::file(file), |off| Location::from_offset(file, text, off));
-    FormatError::Invalid { location, message: e.message }
+    let errors = errors
+        .into_iter()
+        .map(|e| {
+            let location = tree
+                .as_ref()
+                .and_then(|t| t.locate(&e.path))
+                .map_or_else(|| Location::file(file), |off| Location::from_offset(file, text, off));
+            FormatError::Invalid { location, message: e.message }
+        })
+        .collect();
+    FormatError::from_many(errors).expect("invariant: called with at least one error")
 }
 
 /// serde names Rust types in its messages; say what the file should hold instead.
@@ -115,14 +137,13 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
     };
-    let mut scenario = read::scenario_from(&dto).map_err(|e| match e {
-        read::ReadError::At(e) => located(file, text, syntax, e),
-        read::ReadError::Model(source) => FormatError::Model { file: file.to_string(), source },
-    })?;
-    spreads::attach(&dto, &mut scenario).map_err(|e| located(file, text, syntax, e))?;
-    // The spreads were checked key by key above; this only re-checks what variants do to them.
-    scenario.validate().map_err(|source| FormatError::Model { file: file.to_string(), source })?;
-    Ok(scenario)
+    let mut draft = read::scenario_from(&dto).map_err(|errors| located_all(file, text, syntax, errors))?;
+    spreads::attach(&dto, &mut draft).map_err(|errors| located_all(file, text, syntax, errors))?;
+    // The model's rules, once, in the model; each error is put at the key its path names.
+    draft.validate().map_err(|errors| {
+        let errors = errors.into_iter().map(|e| read::PathError { path: read::file_path(&dto, &e), message: e.to_string() }).collect();
+        located_all(file, text, syntax, errors)
+    })
 }
 
 /// Parses a TOML scenario. `file` names the input in error locations. Stated spreads of uncertain

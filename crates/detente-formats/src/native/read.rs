@@ -4,9 +4,9 @@
 use super::dto::*;
 use super::spans::Path;
 use detente_core::{
-    is_identifier, Actor, Condition, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError,
-    Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, RedLine, Reservation, Role, Scenario, Source, Spatial,
-    TableUtility, Utility, Value, ValueFunction, Variant,
+    Actor, Condition, Discount, ErrorKind, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError,
+    Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, ProtocolName, RedLine, Reservation, Role,
+    ScenarioDraft, Source, Spatial, Step, TableUtility, Utility, Value, ValueFunction, Variant,
 };
 
 /// A semantic error before it has a line and column.
@@ -17,10 +17,6 @@ pub(crate) struct PathError {
 }
 
 type R<T> = Result<T, PathError>;
-
-fn at(path: Path, message: impl Into<String>) -> ReadError {
-    ReadError::At(PathError { path, message: message.into() })
-}
 
 fn err<T>(path: Path, message: impl Into<String>) -> R<T> {
     Err(PathError { path, message: message.into() })
@@ -42,25 +38,6 @@ pub(crate) fn join_source(description: Option<String>, source: Option<String>) -
 
 fn list(ids: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     ids.into_iter().map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join(", ")
-}
-
-fn check_id(path: Path, what: &str, id: &str) -> R<()> {
-    if is_identifier(id) {
-        Ok(())
-    } else {
-        err(
-            path,
-            format!("{what} id `{id}` is not valid: expected a non-empty name without `=`, `,` or line breaks, and no surrounding spaces"),
-        )
-    }
-}
-
-fn in_range(path: Path, what: &str, x: f64, lo: f64, hi: f64) -> R<()> {
-    if x.is_finite() && x >= lo && x <= hi {
-        Ok(())
-    } else {
-        err(path, format!("{what} {x} is out of range: expected a number in [{lo}, {hi}]"))
-    }
 }
 
 fn issue_of<'a>(space: &'a OutcomeSpace, path: Path, id: &str) -> R<(usize, &'a Issue)> {
@@ -123,11 +100,7 @@ fn ideal_of(issue: &Issue, path: Path, s: &Scalar) -> R<f64> {
         (IssueKind::Categorical { .. }, other) => {
             err(path, format!("found {other}, expected an option id of categorical issue `{}` (one of: {})", issue.id, option_ids(issue)))
         }
-        (_, Scalar::Int(_) | Scalar::Float(_)) => {
-            let x = s.as_number().expect("invariant: numeric scalar");
-            in_range(path, &format!("position on issue `{}`", issue.id), x, 0.0, 100.0)?;
-            Ok(x)
-        }
+        (_, Scalar::Int(_) | Scalar::Float(_)) => Ok(s.as_number().expect("invariant: numeric scalar")),
         (_, other) => err(path, format!("found {other}, expected a position on the 0–100 scale of issue `{}`", issue.id)),
     }
 }
@@ -148,12 +121,7 @@ fn outcome_of(space: &OutcomeSpace, path: &Path, map: &IdMap<Scalar>) -> R<Outco
 fn reservation_of(space: &OutcomeSpace, path: &Path, r: &ReservationDto) -> R<Reservation> {
     match r {
         ReservationDto::None => Ok(Reservation::None),
-        ReservationDto::Value(v) => {
-            if !v.is_finite() {
-                return err(path.clone(), format!("reservation value {v} is not a finite number"));
-            }
-            Ok(Reservation::Value(*v))
-        }
+        ReservationDto::Value(v) => Ok(Reservation::Value(*v)),
         ReservationDto::Outcome(map) => Ok(Reservation::Outcome(outcome_of(space, path, map)?)),
     }
 }
@@ -174,11 +142,9 @@ fn rule_of(r: RuleDto) -> MediatorRule {
     }
 }
 
-fn issue_from(dto: &IssueDto, path: &Path, earlier: &[Issue]) -> R<Issue> {
-    check_id(path.key("id"), "issue", &dto.id)?;
-    if earlier.iter().any(|i| i.id == dto.id) {
-        return err(path.key("id"), format!("duplicate issue id `{}`: issue ids must be unique", dto.id));
-    }
+/// An issue as the file states it; its rules (ids, ranges, scales) are the model's
+/// ([`Issue::validate`], checked by the caller).
+fn issue_from(dto: &IssueDto, path: &Path) -> R<Issue> {
     let kind_name = match dto.kind {
         KindDto::Categorical => "categorical",
         KindDto::Ordinal => "ordinal",
@@ -192,16 +158,7 @@ fn issue_from(dto: &IssueDto, path: &Path, earlier: &[Issue]) -> R<Issue> {
             Ok(())
         }
     };
-    let scale = |default: (f64, f64)| -> R<(f64, f64)> {
-        match dto.scale {
-            None => Ok(default),
-            Some([a, b]) => {
-                in_range(path.key("scale"), "scale position", a, 0.0, 100.0)?;
-                in_range(path.key("scale"), "scale position", b, 0.0, 100.0)?;
-                Ok((a, b))
-            }
-        }
-    };
+    let scale = |default: (f64, f64)| -> (f64, f64) { dto.scale.map_or(default, |[a, b]| (a, b)) };
     let kind = match dto.kind {
         KindDto::Categorical | KindDto::Ordinal => {
             for (f, p) in
@@ -213,27 +170,8 @@ fn issue_from(dto: &IssueDto, path: &Path, earlier: &[Issue]) -> R<Issue> {
             let Some(opts) = &dto.options else {
                 return err(path.clone(), format!("missing field `options` of {kind_name} issue `{}`", dto.id));
             };
-            if opts.is_empty() {
-                return err(path.key("options"), format!("issue `{}` has no options; expected at least one", dto.id));
-            }
-            let mut options: Vec<IssueOption> = Vec::new();
-            for (j, o) in opts.iter().enumerate() {
-                let op = path.key("options").index(j);
-                let idp = if o.bare { op.clone() } else { op.key("id") };
-                check_id(idp.clone(), "option", &o.id)?;
-                if options.iter().any(|p| p.id == o.id) {
-                    return err(idp, format!("duplicate option id `{}` in issue `{}`", o.id, dto.id));
-                }
-                if let Some(s) = o.scale {
-                    in_range(op.key("scale"), &format!("scale of option `{}`", o.id), s, 0.0, 100.0)?;
-                } else if dto.kind == KindDto::Ordinal {
-                    return err(
-                        op,
-                        format!("option `{}` of ordinal issue `{}` has no `scale`: expected a position on 0–100", o.id, dto.id),
-                    );
-                }
-                options.push(IssueOption { id: o.id.clone(), label: o.label.clone(), scale: o.scale });
-            }
+            let options: Vec<IssueOption> =
+                opts.iter().map(|o| IssueOption { id: o.id.clone(), label: o.label.clone(), scale: o.scale }).collect();
             if dto.kind == KindDto::Categorical {
                 IssueKind::Categorical { options }
             } else {
@@ -251,14 +189,7 @@ fn issue_from(dto: &IssueDto, path: &Path, earlier: &[Issue]) -> R<Issue> {
                 }
             };
             let (min, max) = (int("min", dto.min)?, int("max", dto.max)?);
-            let step = dto.step.unwrap_or(1);
-            if step < 1 {
-                return err(path.key("step"), format!("step {step} is out of range: expected an integer ≥ 1"));
-            }
-            if max < min {
-                return err(path.key("max"), format!("max {max} is below min {min}"));
-            }
-            IssueKind::Integer { min, max, step, scale: scale((0.0, 100.0))? }
+            IssueKind::Integer { min, max, step: dto.step.unwrap_or(1), scale: scale((0.0, 100.0)) }
         }
         KindDto::Real => {
             not_for("options", dto.options.is_some())?;
@@ -266,21 +197,12 @@ fn issue_from(dto: &IssueDto, path: &Path, earlier: &[Issue]) -> R<Issue> {
             let num = |field: &str, v: Option<Num>| -> R<f64> {
                 match v {
                     Some(Num::Int(v)) => Ok(v as f64),
-                    Some(Num::Float(x)) if x.is_finite() => Ok(x),
-                    Some(Num::Float(x)) => err(path.key(field), format!("found {x}, expected a finite number")),
+                    Some(Num::Float(x)) => Ok(x),
                     None => err(path.clone(), format!("missing field `{field}` of real issue `{}`", dto.id)),
                 }
             };
             let (min, max) = (num("min", dto.min)?, num("max", dto.max)?);
-            if max < min {
-                return err(path.key("max"), format!("max {max} is below min {min}"));
-            }
-            if let Some(g) = dto.grid {
-                if g < 2 {
-                    return err(path.key("grid"), format!("grid {g} is out of range: expected at least 2 points"));
-                }
-            }
-            IssueKind::Real { min, max, grid: dto.grid, scale: scale((0.0, 100.0))? }
+            IssueKind::Real { min, max, grid: dto.grid, scale: scale((0.0, 100.0)) }
         }
     };
     Ok(Issue { id: dto.id.clone(), name: dto.name.clone(), description: join_source(dto.description.clone(), dto.source.clone()), kind })
@@ -295,11 +217,7 @@ fn spatial_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<Spat
     for (k, pos) in &positions.0 {
         let (i, issue) = issue_of(space, pp.key(k).the_key(), k)?;
         let ideal = ideal_of(issue, pp.key(k).key("ideal"), &pos.ideal)?;
-        in_range(pp.key(k).key("salience"), &format!("salience on issue `{k}`"), pos.salience, 0.0, 1.0)?;
         out[i] = Some(Position::new(ideal, pos.salience));
-    }
-    if out.iter().flatten().map(|p| p.salience).sum::<f64>() <= 0.0 {
-        return err(pp, "the total salience is zero: at least one issue must matter (salience > 0)");
     }
     let loss = match p.loss {
         None | Some(LossDto::Linear) => Loss::Linear,
@@ -313,8 +231,8 @@ fn numeric_fn(issue: &Issue, path: &Path, t: &IdMap<Scalar>) -> R<ValueFunction>
     let num = |k: &str, default: Option<f64>| -> R<f64> {
         match get(k) {
             Some(s) => match s.as_number() {
-                Some(x) if x.is_finite() => Ok(x),
-                _ => err(path.key(k), format!("found {s}, expected a finite number for `{k}`")),
+                Some(x) => Ok(x),
+                _ => err(path.key(k), format!("found {s}, expected a number for `{k}`")),
             },
             None => {
                 default.map_or_else(|| err(path.clone(), format!("missing field `{k}` in the value function of issue `{}`", issue.id)), Ok)
@@ -374,18 +292,7 @@ fn numeric_fn(issue: &Issue, path: &Path, t: &IdMap<Scalar>) -> R<ValueFunction>
 
 fn value_fn(issue: &Issue, path: &Path, spec: &ValueSpec) -> R<ValueFunction> {
     match spec {
-        ValueSpec::Array(xs) => {
-            let k = issue.cardinality();
-            if k != Some(xs.len() as u64) {
-                let expected =
-                    k.map_or_else(|| "a function, as the issue is continuous".to_string(), |k| format!("{k} entries, one per value"));
-                return err(path.clone(), format!("value table of issue `{}` has {} entries, expected {expected}", issue.id, xs.len()));
-            }
-            if let Some(j) = xs.iter().position(|x| !x.is_finite()) {
-                return err(path.index(j), format!("value {} is not a finite number", xs[j]));
-            }
-            Ok(ValueFunction::Table(xs.clone()))
-        }
+        ValueSpec::Array(xs) => Ok(ValueFunction::Table(xs.clone())),
         ValueSpec::Table(t) => match issue.options() {
             Some(options) => {
                 let mut table = vec![f64::NAN; options.len()];
@@ -397,8 +304,8 @@ fn value_fn(issue: &Issue, path: &Path, spec: &ValueSpec) -> R<ValueFunction> {
                         );
                     };
                     match s.as_number() {
-                        Some(x) if x.is_finite() => table[i as usize] = x,
-                        _ => return err(path.key(k), format!("found {s}, expected a finite number")),
+                        Some(x) => table[i as usize] = x,
+                        _ => return err(path.key(k), format!("found {s}, expected a number")),
                     }
                 }
                 if let Some(i) = table.iter().position(|x| x.is_nan()) {
@@ -424,9 +331,6 @@ fn linear_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<Linea
     let wp = path.key("weights");
     for (k, w) in p.weights.as_ref().map_or(&[][..], |m| &m.0[..]) {
         let (i, _) = issue_of(space, wp.key(k).the_key(), k)?;
-        if !w.is_finite() || *w < 0.0 {
-            return err(wp.key(k), format!("weight {w} on issue `{k}` is out of range: expected a finite number ≥ 0"));
-        }
         weights[i] = Some(*w);
     }
     let vp = path.key("values");
@@ -454,15 +358,7 @@ fn linear_from(space: &OutcomeSpace, path: &Path, p: &PreferencesDto) -> R<Linea
         }
     }
     let clamp = p.clamp.as_ref().map(|c| (c.min.unwrap_or(f64::NEG_INFINITY), c.max.unwrap_or(f64::INFINITY)));
-    if let Some((lo, hi)) = clamp {
-        if lo.is_nan() || hi.is_nan() || lo > hi {
-            return err(path.key("clamp"), format!("clamp [{lo}, {hi}] is not an interval with min ≤ max"));
-        }
-    }
     let bias = p.bias.unwrap_or(0.0);
-    if !bias.is_finite() {
-        return err(path.key("bias"), format!("bias {bias} is not a finite number"));
-    }
     Ok(LinearAdditive { bias, weights: weights.into_iter().map(|w| w.unwrap_or(0.0)).collect(), values: vf, clamp })
 }
 
@@ -521,18 +417,10 @@ fn preferences_from(space: &OutcomeSpace, path: &Path, a: &ActorDto) -> R<Prefer
     };
     let discount = match &a.discount {
         None => Discount::None,
-        Some(d) => {
-            if !(d.factor > 0.0 && d.factor <= 1.0) {
-                return err(
-                    path.key("discount").key("factor"),
-                    format!("discount factor {} is out of range: expected a number in (0, 1]", d.factor),
-                );
-            }
-            match d.kind {
-                DiscountKind::Time => Discount::Time { factor: d.factor },
-                DiscountKind::Round => Discount::PerRound { factor: d.factor },
-            }
-        }
+        Some(d) => match d.kind {
+            DiscountKind::Time => Discount::Time { factor: d.factor },
+            DiscountKind::Round => Discount::PerRound { factor: d.factor },
+        },
     };
     let reservation = match &a.reservation {
         None => Reservation::None,
@@ -541,22 +429,16 @@ fn preferences_from(space: &OutcomeSpace, path: &Path, a: &ActorDto) -> R<Prefer
     Ok(Preferences { utility, discount, reservation })
 }
 
-fn actor_from(space: &OutcomeSpace, path: &Path, a: &ActorDto, earlier: &[Actor]) -> R<Actor> {
-    check_id(path.key("id"), "actor", &a.id)?;
-    if earlier.iter().any(|b| b.id == a.id) {
-        return err(path.key("id"), format!("duplicate actor id `{}`: actor ids must be unique", a.id));
-    }
+/// An actor as the file states it (ids of issues and options resolved); its rules are the
+/// model's.
+fn actor_from(space: &OutcomeSpace, path: &Path, a: &ActorDto) -> R<Actor> {
     let role = a.role.map_or(Role::Party, role_of);
-    let capability = a.capability.unwrap_or(1.0);
-    if !capability.is_finite() || capability < 0.0 {
-        return err(path.key("capability"), format!("capability {capability} is out of range: expected a finite number ≥ 0"));
-    }
     Ok(Actor {
         id: a.id.clone(),
         name: a.name.clone(),
         role,
         required: a.required.unwrap_or(role == Role::Party),
-        capability,
+        capability: a.capability.unwrap_or(1.0),
         capability_spread: None,
         preferences: preferences_from(space, path, a)?,
         red_lines: match &a.red_lines {
@@ -587,35 +469,25 @@ fn red_lines_of(space: &OutcomeSpace, path: &Path, lines: &[IdMap<TermDto>]) -> 
             let c = match t {
                 TermDto::One(v) => Condition::OneOf(vec![value_of(issue, lp.key(k), v)?]),
                 TermDto::Many(vs) => {
-                    if vs.is_empty() {
-                        return err(lp.key(k), format!("red line on `{k}` lists no value"));
-                    }
                     Condition::OneOf(vs.iter().enumerate().map(|(j, v)| value_of(issue, lp.key(k).index(j), v)).collect::<R<Vec<_>>>()?)
                 }
                 TermDto::Range { min, max } => Condition::Range { min: *min, max: *max },
             };
             terms.push((k.clone(), c));
         }
-        if terms.is_empty() {
-            return err(lp, "a red line needs at least one `issue = value` condition, e.g. { nato = \"membership\" }");
-        }
-        let line = RedLine { terms, description };
-        if let Err(reason) = line.check(space) {
-            return err(lp, reason);
-        }
-        out.push(line);
+        out.push(RedLine { terms, description });
     }
     Ok(out)
 }
 
-fn opening_from(s: &Scenario, path: &Path, actor: &str, issue: &str, value: &Scalar) -> R<Opening> {
+fn opening_from(s: &ScenarioDraft, path: &Path, actor: &str, issue: &str, value: &Scalar) -> R<Opening> {
     actor_of(&s.actors, path.key("actor"), actor)?;
     let (_, iss) = issue_of(&s.space, path.key("issue"), issue)?;
     let value = value_of(iss, path.key("value"), value)?;
     Ok(Opening { actor: actor.to_string(), issue: issue.to_string(), value })
 }
 
-fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
+fn patch_from(s: &ScenarioDraft, path: &Path, p: &PatchDto) -> R<Patch> {
     let (name, fields): (&str, &[&str]) = match p.kind {
         PatchKind::Role => ("role", &["actor", "role"]),
         PatchKind::Required => ("required", &["actor", "required"]),
@@ -668,19 +540,9 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
             let actor = actor()?;
             let (_, iss) = issue()?;
             let ideal = p.ideal.as_ref().map(|x| ideal_of(iss, path.key("ideal"), x)).transpose()?;
-            if let Some(sal) = p.salience {
-                in_range(path.key("salience"), &format!("salience on issue `{}`", iss.id), sal, 0.0, 1.0)?;
-            }
             Patch::Position { actor, issue: iss.id.clone(), ideal, salience: p.salience }
         }
-        PatchKind::Capability => {
-            let actor = actor()?;
-            let c = p.capability.expect("invariant: checked");
-            if !c.is_finite() || c < 0.0 {
-                return err(path.key("capability"), format!("capability {c} is out of range: expected a finite number ≥ 0"));
-            }
-            Patch::Capability { actor, capability: c }
-        }
+        PatchKind::Capability => Patch::Capability { actor: actor()?, capability: p.capability.expect("invariant: checked") },
         PatchKind::Strategy => Patch::Strategy { actor: actor()?, strategy: p.strategy.clone().expect("invariant: checked") },
         PatchKind::MediatorRule => Patch::MediatorRule(rule_of(p.rule.expect("invariant: checked"))),
         PatchKind::Opening => Patch::Opening(opening_from(
@@ -696,101 +558,162 @@ fn patch_from(s: &Scenario, path: &Path, p: &PatchDto) -> R<Patch> {
         },
         PatchKind::ExcludeOptions => {
             let (_, iss) = issue()?;
-            if iss.options().is_none() {
-                return err(path.key("issue"), format!("issue `{}` has no named options to exclude", iss.id));
-            }
-            let opts = p.options.as_ref().expect("invariant: checked");
-            for (j, o) in opts.iter().enumerate() {
-                if iss.option_index(o).is_none() {
-                    return err(
-                        path.key("options").index(j),
-                        format!("unknown option `{o}` of issue `{}`; expected one of: {}", iss.id, option_ids(iss)),
-                    );
-                }
-            }
-            Patch::ExcludeOptions { issue: iss.id.clone(), options: opts.clone() }
+            Patch::ExcludeOptions { issue: iss.id.clone(), options: p.options.clone().expect("invariant: checked") }
         }
     })
 }
 
-/// Where the model's own validation pointed, when it names an actor or issue.
-fn model_error_path(s: &Scenario, e: &ModelError) -> Option<Path> {
-    match e {
-        ModelError::InvalidActor { actor, .. } => s.actor_index(actor).map(|i| Path::root().key("actors").index(i)),
-        ModelError::InvalidIssue { issue, .. } | ModelError::BadValue { issue, .. } => {
-            s.space.issue_index(issue).map(|i| Path::root().key("issues").index(i))
+/// Where in the file a model error points: the model path turned into the file's keys
+/// (`actor russia › preferences › reservation` is `actors[2].reservation`). Where the file
+/// has no such key (a default, or a change a variant made), the caller falls back to the
+/// nearest enclosing key that exists.
+pub(crate) fn file_path(f: &FileDto, e: &ModelError) -> Path {
+    let duplicate = matches!(e.kind, ErrorKind::Duplicate { .. });
+    // Of two elements with one id, a duplicate is reported at the later one.
+    let find = |ids: Vec<&str>, id: &str| {
+        let mut hits = ids.iter().enumerate().filter(|(_, x)| **x == id).map(|(i, _)| i);
+        let first = hits.next();
+        if duplicate {
+            hits.next().or(first)
+        } else {
+            first
         }
-        _ => None,
+    };
+    let mut path = Path::root();
+    let mut steps = e.path.steps().iter().peekable();
+    while let Some(step) = steps.next() {
+        match step {
+            Step::Issue(id) => match find(f.issues.iter().map(|i| i.id.as_str()).collect(), id) {
+                Some(i) => path = path.key("issues").index(i),
+                None => return path,
+            },
+            Step::Actor(id) => match find(f.actors.iter().map(|a| a.id.as_str()).collect(), id) {
+                Some(i) => {
+                    path = path.key("actors").index(i);
+                    // Reservation and discount sit on the actor in the file, in its preferences
+                    // in the model.
+                    if steps.peek() == Some(&&Step::Field("preferences")) {
+                        steps.next();
+                        match steps.peek() {
+                            Some(Step::Field("reservation")) => {}
+                            Some(Step::Field("discount")) => {
+                                steps.next();
+                                return path.key("discount").key("factor");
+                            }
+                            _ => path = path.key("preferences"),
+                        }
+                    }
+                }
+                None => return path,
+            },
+            Step::Variant(id) => match find(f.variants.iter().map(|v| v.id.as_str()).collect(), id) {
+                Some(i) => {
+                    path = path.key("variants").index(i);
+                    // What a variant's patches produce has no place in the file but the
+                    // variant, or the patch that failed to apply.
+                    match steps.peek() {
+                        Some(Step::Patch(_) | Step::Field("id")) => {}
+                        _ => return path,
+                    }
+                }
+                None => return path,
+            },
+            Step::Patch(j) => {
+                path = path.key("patches").index(*j);
+                // Inside a patch only its own fields have a place in the file: the actor or
+                // issue it names is a field of the patch, not the element of the base.
+                for step in steps.by_ref() {
+                    match step {
+                        Step::Field(name) => path = path.key(name),
+                        Step::Index(j) => path = path.index(*j),
+                        Step::Key(k) => path = path.key(k),
+                        Step::Issue(_) | Step::Actor(_) | Step::Variant(_) | Step::Patch(_) => {}
+                    }
+                }
+            }
+            Step::Index(j) => path = path.index(*j),
+            Step::Field("capability_spread") => return path.key("capability"),
+            Step::Field(name) => path = path.key(name),
+            Step::Key(k) => path = path.key(k),
+        }
     }
+    path
 }
 
-/// What went wrong after parsing: located, or only the model's word.
-#[derive(Debug)]
-pub(crate) enum ReadError {
-    At(PathError),
-    Model(ModelError),
-}
-
-impl From<PathError> for ReadError {
-    fn from(e: PathError) -> Self {
-        ReadError::At(e)
-    }
-}
-
-/// Builds and validates the scenario.
-pub(crate) fn scenario_from(f: &FileDto) -> Result<Scenario, ReadError> {
+/// Builds the scenario the file describes, with every id resolved, and reports every error
+/// of this step in file order: a file that names an unknown issue, option or actor, or holds a
+/// value of the wrong kind. The model's own rules are checked by the caller on the draft
+/// ([`ScenarioDraft::validate`]); issues are checked here already, since everything else
+/// reads them.
+pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>> {
     let root = Path::root();
-    check_id(root.key("id"), "scenario", &f.id)?;
-    let mut sources: Vec<Source> = Vec::new();
-    for (i, s) in f.sources.iter().enumerate() {
-        let p = root.key("sources").index(i);
-        check_id(p.key("id"), "source", &s.id)?;
-        if sources.iter().any(|t| t.id == s.id) {
-            return Err(at(p.key("id"), format!("duplicate source id `{}`: source ids must be unique", s.id)));
-        }
-        sources.push(Source { id: s.id.clone(), title: s.title.clone(), location: s.location.clone(), note: s.note.clone() });
-    }
-    if f.issues.is_empty() {
-        return Err(at(root.key("issues"), "the scenario has no issues; expected at least one"));
-    }
+    let mut errors: Vec<PathError> = Vec::new();
     let mut issues: Vec<Issue> = Vec::new();
     for (i, dto) in f.issues.iter().enumerate() {
-        let issue = issue_from(dto, &root.key("issues").index(i), &issues)?;
-        issues.push(issue);
+        match issue_from(dto, &root.key("issues").index(i)) {
+            Ok(issue) => issues.push(issue),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // The issues' own rules (the model's), before anything reads them.
+    for (i, issue) in issues.iter().enumerate() {
+        if let Err(model) = issue.validate() {
+            let ip = root.key("issues").index(i);
+            for e in model {
+                let e = e.within(Step::Issue(issue.id.clone()));
+                let path = file_path(f, &e);
+                errors.push(PathError { path: if path == Path::root() { ip.clone() } else { path }, message: e.to_string() });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let space = OutcomeSpace::new(issues);
-    if f.actors.is_empty() {
-        return Err(at(root.key("actors"), "the scenario has no actors; expected at least one"));
-    }
     let mut actors: Vec<Actor> = Vec::new();
     for (i, a) in f.actors.iter().enumerate() {
-        let actor = actor_from(&space, &root.key("actors").index(i), a, &actors)?;
-        actors.push(actor);
+        match actor_from(&space, &root.key("actors").index(i), a) {
+            Ok(actor) => actors.push(actor),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let pd = f.protocol.as_ref();
     let pp = root.key("protocol");
     let protocol = ProtocolDefaults {
-        protocol: pd.and_then(|p| p.protocol.clone()),
+        protocol: match pd.and_then(|p| p.protocol.as_deref()) {
+            None => None,
+            Some(name) => match ProtocolName::parse(name) {
+                Some(p) => Some(p),
+                None => {
+                    errors.push(PathError {
+                        path: pp.key("protocol"),
+                        message: format!("unknown protocol `{name}`; expected one of: {}", ProtocolName::NAMES),
+                    });
+                    None
+                }
+            },
+        },
         rounds: pd.and_then(|p| p.rounds),
         mediator: pd.and_then(|p| p.mediator.clone()),
         mediator_rule: pd.and_then(|p| p.mediator_rule).map(rule_of),
     };
-    if protocol.rounds == Some(0) {
-        return Err(at(pp.key("rounds"), "rounds 0 is out of range: expected at least 1"));
-    }
-    if let Some(m) = &protocol.mediator {
-        let i = actor_of(&actors, pp.key("mediator"), m)?;
-        if actors[i].role == Role::Observer {
-            return Err(at(pp.key("mediator"), format!("actor `{m}` is named as mediator but is an observer")));
-        }
-    }
-    let mut s = Scenario {
+    let mut s = ScenarioDraft {
         meta: Metadata {
             id: f.id.clone(),
             title: f.title.clone(),
             description: f.description.clone(),
             assumptions: f.assumptions.clone(),
-            sources,
+            sources: f
+                .sources
+                .iter()
+                .map(|s| Source { id: s.id.clone(), title: s.title.clone(), location: s.location.clone(), note: s.note.clone() })
+                .collect(),
         },
         space,
         actors,
@@ -799,42 +722,44 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<Scenario, ReadError> {
         variants: Vec::new(),
     };
     for (i, o) in f.openings.iter().enumerate() {
-        let op = opening_from(&s, &root.key("openings").index(i), &o.actor, &o.issue, &o.value)?;
-        if s.openings.iter().any(|q| q.actor == op.actor && q.issue == op.issue) {
-            return Err(at(root.key("openings").index(i), format!("actor `{}` already has an opening on issue `{}`", op.actor, op.issue)));
+        match opening_from(&s, &root.key("openings").index(i), &o.actor, &o.issue, &o.value) {
+            Ok(op) => s.openings.push(op),
+            Err(e) => errors.push(e),
         }
-        s.openings.push(op);
     }
-    if let Err(e) = s.validate() {
-        return Err(match model_error_path(&s, &e) {
-            Some(path) => ReadError::At(PathError { path, message: e.to_string() }),
-            None => ReadError::Model(e),
-        });
-    }
-    let mut variants: Vec<Variant> = Vec::new();
+    // Each variant's patches are read against the scenario as the earlier patches left it
+    // (an option a patch excluded is gone for the next one). A patch that does not apply stops
+    // its variant; the other variants go on.
     for (i, v) in f.variants.iter().enumerate() {
         let vp = root.key("variants").index(i);
-        check_id(vp.key("id"), "variant", &v.id)?;
-        if variants.iter().any(|w| w.id == v.id) {
-            return Err(at(vp.key("id"), format!("duplicate variant id `{}`: variant ids must be unique", v.id)));
-        }
         let mut cur = s.clone();
         let mut patches = Vec::new();
         for (j, p) in v.patches.iter().enumerate() {
             let pp = vp.key("patches").index(j);
-            let patch = patch_from(&cur, &pp, p)?;
-            cur.apply(&patch).map_err(|e| PathError { path: pp.clone(), message: format!("variant `{}`: {e}", v.id) })?;
+            let patch = match patch_from(&cur, &pp, p) {
+                Ok(patch) => patch,
+                Err(e) => {
+                    errors.push(e);
+                    break;
+                }
+            };
+            if let Err(e) = cur.apply(&patch) {
+                let e = e.within(Step::Patch(j)).within(Step::Variant(v.id.clone()));
+                errors.push(PathError { path: file_path(f, &e), message: e.to_string() });
+                break;
+            }
             patches.push(patch);
         }
-        cur.validate().map_err(|e| PathError { path: vp.clone(), message: format!("variant `{}`: {e}", v.id) })?;
-        variants.push(Variant {
+        s.variants.push(Variant {
             id: v.id.clone(),
             title: v.title.clone(),
             description: join_source(v.description.clone(), v.source.clone()),
             patches,
         });
     }
-    s.variants = variants;
-    s.validate().map_err(ReadError::Model)?;
-    Ok(s)
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
 }

@@ -5,7 +5,7 @@
 //! (`Position::ideal_spread`, `Position::salience_spread`, `Actor::capability_spread`) with errors
 //! located at the offending key; `write.rs` writes them back.
 
-use detente_core::{Scenario, Spread, Utility};
+use detente_core::{ScenarioDraft, Spread, Utility};
 
 use super::dto::{FileDto, KindDto, PositionDto, PrefKind};
 use super::read::PathError;
@@ -36,16 +36,16 @@ fn shape(
         (None, Some(_), _) => return err(key("mode"), format!("`{name}_mode` needs `{name}_range = [lo, hi]` (a triangular spread)")),
         (None, None, Some(sd)) => {
             let s = Spread::Normal { sd };
-            s.check(name, value, min, max).or_else(|m| err(key("sd"), m))?;
+            s.check(name, value, min, max).or_else(|m| err(key("sd"), m.kind.to_string()))?;
             s
         }
         (Some([lo, hi]), mode, None) => {
-            Spread::Uniform { lo, hi }.check(name, value, min, max).or_else(|m| err(key("range"), m))?;
+            Spread::Uniform { lo, hi }.check(name, value, min, max).or_else(|m| err(key("range"), m.kind.to_string()))?;
             match mode {
                 None => Spread::Uniform { lo, hi },
                 Some(mode) => {
                     let s = Spread::Triangular { lo, mode, hi };
-                    s.check(name, value, min, max).or_else(|m| err(key("mode"), m))?;
+                    s.check(name, value, min, max).or_else(|m| err(key("mode"), m.kind.to_string()))?;
                     s
                 }
             }
@@ -58,31 +58,43 @@ fn has_ideal_spread(p: &PositionDto) -> bool {
     p.ideal_range.is_some() || p.ideal_mode.is_some() || p.ideal_sd.is_some()
 }
 
-/// Reads every stated spread of a file into `scenario`, the scenario read from that same file
-/// (actors in file order, ids already checked).
-pub(crate) fn attach(f: &FileDto, scenario: &mut Scenario) -> R<()> {
+/// Reads every stated spread of a file into `scenario`, the draft read from that same file
+/// (actors in file order), reporting every error.
+pub(crate) fn attach(f: &FileDto, scenario: &mut ScenarioDraft) -> Result<(), Vec<PathError>> {
+    let mut errors = Vec::new();
     for (i, a) in f.actors.iter().enumerate() {
-        let path = Path::root().key("actors").index(i);
-        let actor = &mut scenario.actors[i];
-        actor.capability_spread =
-            shape(&path, "capability", actor.capability, (0.0, f64::INFINITY), a.capability_range, a.capability_mode, a.capability_sd)?;
-        if a.preferences.kind != PrefKind::Spatial {
-            continue;
+        if let Err(e) = attach_actor(f, scenario, i, a) {
+            errors.push(e);
         }
-        let Some(positions) = &a.preferences.positions else { continue };
-        let Utility::Spatial(sp) = &mut actor.preferences.utility else { continue };
-        for (issue, p) in &positions.0 {
-            let pp = path.key("preferences").key("positions").key(issue);
-            let Some(k) = scenario.space.issue_index(issue) else { continue };
-            let Some(pos) = sp.positions[k].as_mut() else { continue };
-            if has_ideal_spread(p) {
-                if f.issues.iter().any(|i| &i.id == issue && i.kind == KindDto::Categorical) {
-                    return err(pp.key("ideal_range"), format!("issue `{issue}` is categorical: it has no scale to vary a position on"));
-                }
-                pos.ideal_spread = shape(&pp, "ideal", pos.ideal, (0.0, 100.0), p.ideal_range, p.ideal_mode, p.ideal_sd)?;
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn attach_actor(f: &FileDto, scenario: &mut ScenarioDraft, i: usize, a: &super::dto::ActorDto) -> R<()> {
+    let path = Path::root().key("actors").index(i);
+    let actor = &mut scenario.actors[i];
+    actor.capability_spread =
+        shape(&path, "capability", actor.capability, (0.0, f64::INFINITY), a.capability_range, a.capability_mode, a.capability_sd)?;
+    if a.preferences.kind != PrefKind::Spatial {
+        return Ok(());
+    }
+    let Some(positions) = &a.preferences.positions else { return Ok(()) };
+    let Utility::Spatial(sp) = &mut actor.preferences.utility else { return Ok(()) };
+    for (issue, p) in &positions.0 {
+        let pp = path.key("preferences").key("positions").key(issue);
+        let Some(k) = scenario.space.issue_index(issue) else { continue };
+        let Some(pos) = sp.positions[k].as_mut() else { continue };
+        if has_ideal_spread(p) {
+            if f.issues.iter().any(|i| &i.id == issue && i.kind == KindDto::Categorical) {
+                return err(pp.key("ideal_range"), format!("issue `{issue}` is categorical: it has no scale to vary a position on"));
             }
-            pos.salience_spread = shape(&pp, "salience", pos.salience, (0.0, 1.0), p.salience_range, p.salience_mode, p.salience_sd)?;
+            pos.ideal_spread = shape(&pp, "ideal", pos.ideal, (0.0, 100.0), p.ideal_range, p.ideal_mode, p.ideal_sd)?;
         }
+        pos.salience_spread = shape(&pp, "salience", pos.salience, (0.0, 1.0), p.salience_range, p.salience_mode, p.salience_sd)?;
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 use super::read::{SOURCE_PREFIX, SOURCE_SEP};
 use crate::FormatError;
 use detente_core::{
-    Actor, Condition, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, RedLine, Reservation, Scenario, Spread, Utility,
-    Value, ValueFunction,
+    Actor, Condition, Discount, Issue, IssueKind, Loss, MediatorRule, Outcome, Patch, RedLine, Reservation, Scenario, ScenarioDraft,
+    Spread, Utility, Value, ValueFunction,
 };
 
 /// A document node. Tables keep insertion order; `block` tables become `[headers]` in TOML.
@@ -224,7 +224,7 @@ fn put_spread(t: &mut Tab, name: &str, spread: &Option<Spread>) {
 
 /// Red lines as an array of inline tables: `{ nato = "membership", source = "..." }`; a range
 /// is `{ min = .., max = .. }`, several values an array.
-fn red_lines_node(sc: &Scenario, lines: &[RedLine]) -> Result<Node, FormatError> {
+fn red_lines_node(sc: &ScenarioDraft, lines: &[RedLine]) -> Result<Node, FormatError> {
     let issues = sc.space.issues();
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
@@ -354,7 +354,7 @@ fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     Ok(t.block())
 }
 
-fn patch_node(cur: &Scenario, p: &Patch) -> Result<Node, FormatError> {
+fn patch_node(cur: &ScenarioDraft, p: &Patch) -> Result<Node, FormatError> {
     let issues = cur.space.issues();
     let mut t = Tab::new();
     match p {
@@ -432,7 +432,7 @@ pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
     let pr = &sc.protocol;
     if pr.protocol.is_some() || pr.rounds.is_some() || pr.mediator.is_some() || pr.mediator_rule.is_some() {
         let mut p = Tab::new();
-        p.opt_str("protocol", &pr.protocol);
+        p.opt_str("protocol", &pr.protocol.map(|p| p.as_str().to_string()));
         if let Some(r) = pr.rounds {
             p.put("rounds", Node::Int(i64::from(r)));
         }
@@ -457,7 +457,7 @@ pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
         t.put("openings", Node::Arr(os));
     }
     if !sc.variants.is_empty() {
-        let mut base = sc.clone();
+        let mut base = sc.clone().into_draft();
         base.variants.clear();
         let mut vs = Vec::new();
         for v in &sc.variants {
