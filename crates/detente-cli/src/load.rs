@@ -99,8 +99,9 @@ pub(crate) fn source_text(file: &str) -> Option<String> {
 
 /// What the scenario names but no simulation can run: a `[protocol] protocol` that is not a
 /// known protocol, or an actor `strategy` (in the scenario or one of its variants) that is not a
-/// known negotiator. The formats only check the text's shape; these names belong to the
-/// protocol and agents crates, so the CLI checks them before it runs or validates anything.
+/// known negotiator. The formats only check the text's shape; protocol names belong to the
+/// agents crate and negotiator specs are read with core's `NegotiatorSpec` (an actor's strategy
+/// is still text), so the CLI checks them before it runs or validates anything.
 pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
     if let Some(p) = s.protocol.protocol.as_deref() {
         if detente_agents::Protocol::parse(p).is_none() {
@@ -110,7 +111,7 @@ pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
     let strategies = |sc: &Scenario, context: &str| {
         sc.actors.iter().find_map(|a| {
             let st = a.strategy.as_deref()?;
-            detente_agents::build(st, 0).err().map(|e| format!("actor `{}`{context}: strategy `{st}`: {e}", a.id))
+            detente_core::NegotiatorSpec::parse(st).err().map(|e| format!("actor `{}`{context}: strategy `{st}`: {e}", a.id))
         })
     };
     if let Some(m) = strategies(s, "") {
