@@ -20,7 +20,8 @@
 //! text, shuttle), with each party's default strategy and opening concessions applied.
 //!
 //! Negotiators are built by name with [`build`] (`boulware`, `linear`, `conceder`,
-//! `aspiration`, `timebased(exponent=2,eps=0.001)`, …; see [`NAMES`]).
+//! `aspiration`, `timebased(exponent=2,eps=0.001)`, …; see [`NAMES`]), or infallibly from a
+//! validated [`detente_core::NegotiatorSpec`] with [`build_spec`].
 #![deny(missing_docs)]
 
 mod boa;
@@ -38,11 +39,11 @@ pub use boa::{best_for_opponent_near, Acceptance, Boa};
 pub use hardheaded::{HardHeaded, NiceTitForTat};
 pub use opponent::{FrequencyModel, OpponentModel};
 pub use refdep::{Reference, ReferenceDependent, WithOpening};
-pub use registry::{build, parse_spec, AgentError, Spec, NAMES};
+pub use registry::{build, build_spec, AgentError, NAMES};
 pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
 pub use simulate::{
-    default_mediator_rule, left_out, participants, scenario_protocol, simulate, simulate_with_clock, Protocol, SimulateError, Simulation,
-    SimulationSpec,
+    actor_negotiator, default_mediator_rule, left_out, participants, scenario_protocol, simulate, simulate_with_clock, Protocol,
+    SimulateError, Simulation, SimulationSpec,
 };
 pub use time_based::{nearest_acceptable, nearest_utility, negmas_nearest_above, TimeBased, TimeDependent, NEGMAS_INVERTER_EPS};
 pub use util::{kth_best, normalized, worst_at_least};

@@ -2,8 +2,8 @@
 //! study's simulation section run.
 
 use crate::refdep::WithOpening;
-use crate::registry::{build, AgentError};
-use detente_core::{MediatorRule, Outcome, ProtocolName, Role, Scenario};
+use crate::registry::build_spec;
+use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
 use detente_protocol::{
     Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer,
     OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
@@ -70,8 +70,8 @@ impl Protocol {
 pub struct SimulationSpec {
     /// The protocol (default: the scenario's, else `sao`).
     pub protocol: Option<Protocol>,
-    /// Negotiator specs, one per participating party in order (default: each actor's
-    /// `strategy`, else `boulware`).
+    /// Negotiator specs (text, read with [`NegotiatorSpec::parse`]), one per participating
+    /// party in order (default: [`actor_negotiator`] of each).
     pub negotiators: Option<Vec<String>>,
     /// Deadline in rounds (default: the scenario's, else 100).
     pub rounds: Option<u32>,
@@ -115,7 +115,7 @@ pub enum SimulateError {
     Prepare(#[from] PrepareError),
     /// A negotiator spec is wrong.
     #[error(transparent)]
-    Agent(#[from] AgentError),
+    Agent(#[from] SpecError),
     /// The SAO session refused the set-up.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -159,7 +159,7 @@ pub struct Simulation {
     pub mediator_rule: Option<MediatorRule>,
     /// Participating parties' actor ids, in speaking/visiting order.
     pub parties: Vec<String>,
-    /// Their negotiator specs.
+    /// Their negotiator specs, in canonical text ([`NegotiatorSpec`]'s `Display`).
     pub negotiators: Vec<String>,
     /// How it ended.
     pub status: Status,
@@ -206,6 +206,12 @@ fn party_seed(seed: u64, k: usize) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// The negotiator an actor plays unless the caller names one: its `strategy`, else
+/// `boulware`.
+pub fn actor_negotiator(actor: &Actor) -> NegotiatorSpec {
+    actor.strategy.clone().unwrap_or_else(|| NegotiatorSpec::new(NegotiatorKind::Boulware))
 }
 
 /// The default protocol of a scenario.
@@ -279,9 +285,10 @@ pub fn simulate_with_clock(
 ) -> Result<Simulation, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
     let parties = participants(scenario, protocol);
-    let specs: Vec<String> = match &spec.negotiators {
-        Some(n) => n.clone(),
-        None => parties.iter().map(|&i| scenario.actors[i].strategy.clone().unwrap_or_else(|| "boulware".into())).collect(),
+    // Every spec is read before the count is checked, so that a typo is reported as such.
+    let specs: Vec<NegotiatorSpec> = match &spec.negotiators {
+        Some(n) => n.iter().map(|text| NegotiatorSpec::parse(text)).collect::<Result<_, _>>()?,
+        None => parties.iter().map(|&i| actor_negotiator(&scenario.actors[i])).collect(),
     };
     if specs.len() != parties.len() {
         return Err(SimulateError::NegotiatorCount {
@@ -293,7 +300,7 @@ pub fn simulate_with_clock(
     }
     let mut negotiators: Vec<Box<dyn Negotiator>> = Vec::new();
     for (k, (&a, s)) in parties.iter().zip(&specs).enumerate() {
-        let n = build(s, party_seed(spec.seed, k))?;
+        let n = build_spec(s, party_seed(spec.seed, k));
         let actor = &scenario.actors[a];
         let fixes: Vec<_> = scenario.openings.iter().filter(|o| o.actor == actor.id).map(|o| (o.issue.clone(), o.value.clone())).collect();
         negotiators.push(if fixes.is_empty() {
@@ -307,6 +314,7 @@ pub fn simulate_with_clock(
     }
     let deadline = spec.rounds.or(scenario.protocol.rounds).unwrap_or(100);
     let party_ids: Vec<String> = parties.iter().map(|&i| scenario.actors[i].id.clone()).collect();
+    let specs: Vec<String> = specs.iter().map(NegotiatorSpec::to_string).collect();
     let mut trace_parties: Vec<TraceParty> =
         party_ids.iter().zip(&specs).map(|(a, n)| TraceParty { actor: a.clone(), negotiator: n.clone() }).collect();
     match protocol {

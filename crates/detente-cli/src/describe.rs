@@ -127,7 +127,7 @@ struct ActorJson<'a> {
     role: &'static str,
     required: bool,
     capability: f64,
-    strategy: Option<&'a str>,
+    strategy: Option<String>,
     preferences: &'static str,
     reservation_value: f64,
     discount: Option<String>,
@@ -166,7 +166,7 @@ fn actor_json<'a>(s: &'a Scenario, a: &'a Actor) -> ActorJson<'a> {
         role: a.role.as_str(),
         required: a.required,
         capability: a.capability,
-        strategy: a.strategy.as_deref(),
+        strategy: a.strategy.as_ref().map(ToString::to_string),
         preferences: preference_kind(a),
         reservation_value: a.preferences.reservation_value(&s.space),
         discount: discount_text(a.preferences.discount),
@@ -264,7 +264,7 @@ pub(crate) fn actors_text(s: &Scenario) -> String {
                 if a.required { "yes".into() } else { "no".into() },
                 format_real(a.capability),
                 reservation_text(s, a),
-                a.strategy.clone().unwrap_or_else(|| "-".into()),
+                a.strategy.as_ref().map_or_else(|| "-".into(), ToString::to_string),
                 preference_kind(a).into(),
             ]
         })

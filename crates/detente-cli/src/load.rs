@@ -97,21 +97,3 @@ pub(crate) fn source_text(file: &str) -> Option<String> {
         None
     }
 }
-
-/// What the scenario names but no simulation can run: an actor `strategy` (in the scenario or
-/// one of its variants) that is not a known negotiator.
-pub(crate) fn unrunnable_names(s: &Scenario) -> Option<String> {
-    let strategies = |sc: &Scenario, context: &str| {
-        sc.actors.iter().find_map(|a| {
-            let st = a.strategy.as_deref()?;
-            detente_agents::build(st, 0).err().map(|e| format!("actor `{}`{context}: strategy `{st}`: {e}", a.id))
-        })
-    };
-    if let Some(m) = strategies(s, "") {
-        return Some(m);
-    }
-    s.variants.iter().find_map(|v| match s.with_variant(&v.id) {
-        Ok(sv) => strategies(&sv, &format!(" in variant `{}`", v.id)),
-        Err(e) => Some(e.to_string()),
-    })
-}

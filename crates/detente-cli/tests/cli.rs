@@ -437,11 +437,13 @@ fn validate_refuses_unknown_strategies_in_actors_and_variants() {
     let (_d, p) = temp_scenario(&bilateral_with("strategy = \"boulware\"", "strategy = \"nonsense\""));
     let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("actor `buyer`: strategy `nonsense`"), "{}", stderr(&o));
+    // located at the actor's `strategy` key, with the known names
+    assert!(stderr(&o).contains("s.toml:49:12: strategy `nonsense`: unknown negotiator `nonsense`; known: boulware"), "{}", stderr(&o));
     let (_d, p) = temp_scenario(&bilateral_with("strategy = \"hardliner\"", "strategy = \"zzz\""));
     let o = detente(&["scenario", "validate", p.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("in variant `patient_buyer`: strategy `zzz`"), "{}", stderr(&o));
+    // located at the variant patch's `strategy` key
+    assert!(stderr(&o).contains("s.toml:97:52: strategy `zzz`: unknown negotiator `zzz`"), "{}", stderr(&o));
     let o = detente(&["scenario", "validate", "scenarios/textbook-bilateral.toml"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("81 outcomes, 1 variant\n"), "{}", stdout(&o));

@@ -1,5 +1,6 @@
 //! Actors: the parties, mediators and observers of a negotiation.
 
+use crate::negotiator::NegotiatorSpec;
 use crate::preferences::Preferences;
 use crate::red_line::RedLine;
 use crate::spread::Spread;
@@ -56,8 +57,9 @@ pub struct Actor {
     pub preferences: Preferences,
     /// Outcomes the actor will never accept, whatever their utility (see [`RedLine`]).
     pub red_lines: Vec<RedLine>,
-    /// Default negotiation strategy, by name (the simulate lens gives names meaning).
-    pub strategy: Option<String>,
+    /// Default negotiation strategy (checked when the scenario is read: a spec that exists is
+    /// one the agents can build).
+    pub strategy: Option<NegotiatorSpec>,
     /// Free-text description or source note.
     pub description: Option<String>,
 }

@@ -19,6 +19,7 @@
 mod actor;
 mod error;
 mod issue;
+mod negotiator;
 mod outcome;
 mod preferences;
 mod red_line;
@@ -31,6 +32,7 @@ pub mod strategies;
 pub use actor::{Actor, Role};
 pub use error::{ErrorKind, ModelError, ModelErrors, ModelPath, Step};
 pub use issue::{format_real, is_identifier, Issue, IssueKind, IssueOption, Value};
+pub use negotiator::{NegotiatorKind, NegotiatorSpec, ParamDomain, ParamSpec, ParamValue, SpecError};
 pub use outcome::{Cardinality, Outcome, OutcomeIter, OutcomeSpace, PartialOutcome};
 pub use preferences::{
     AdditiveTables, Discount, LinearAdditive, Loss, Position, Preferences, Reservation, Spatial, TableUtility, Utility, UtilityFunction,

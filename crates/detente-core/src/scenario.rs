@@ -3,6 +3,7 @@
 use crate::actor::{Actor, Role};
 use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 use crate::issue::{is_identifier, IssueKind, Value};
+use crate::negotiator::NegotiatorSpec;
 use crate::outcome::{Outcome, OutcomeSpace};
 use crate::preferences::{Position, Reservation, Utility, ValueFunction};
 use crate::red_line::{Condition, RedLine};
@@ -197,8 +198,8 @@ pub enum Patch {
     Strategy {
         /// Actor id.
         actor: String,
-        /// Strategy name.
-        strategy: String,
+        /// The strategy.
+        strategy: NegotiatorSpec,
     },
     /// Change the mediator's rule.
     MediatorRule(MediatorRule),

@@ -2,8 +2,9 @@
 //! model): downstream property tests draw issues, spaces and scenarios from here.
 
 use crate::{
-    Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, Metadata, OutcomeSpace, Position, Preferences, ProtocolDefaults,
-    Reservation, Scenario, ScenarioDraft, Spatial, Spread, Utility, ValueFunction,
+    Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Loss, Metadata, NegotiatorKind, NegotiatorSpec, OutcomeSpace,
+    ParamDomain, ParamSpec, ParamValue, Position, Preferences, ProtocolDefaults, Reservation, Scenario, ScenarioDraft, Spatial, Spread,
+    Utility, ValueFunction,
 };
 use proptest::prelude::*;
 
@@ -153,4 +154,37 @@ pub fn scenario(max_actors: usize, max_issues: usize, max_values: u32) -> impl S
             .expect("invariant: the strategies generate only valid scenarios")
         })
     })
+}
+
+/// A value in a parameter's domain: a bound, any number between, any finite number where the
+/// domain is unbounded, or any choice.
+pub fn param_value(p: &ParamSpec) -> BoxedStrategy<ParamValue> {
+    match p.domain {
+        ParamDomain::Number { min, max } if min.is_finite() && max.is_finite() => {
+            prop_oneof![Just(min), Just(max), min..=max].prop_map(ParamValue::Number).boxed()
+        }
+        ParamDomain::Number { min, max } => any::<f64>()
+            .prop_filter("a finite number in the domain", move |x| x.is_finite() && *x >= min && *x <= max)
+            .prop_map(ParamValue::Number)
+            .boxed(),
+        ParamDomain::Choice(options) => proptest::sample::select(options).prop_map(ParamValue::Choice).boxed(),
+    }
+}
+
+/// A valid negotiator spec: any kind, each of its parameters given or not (specs that break a
+/// cross-parameter rule are left out).
+pub fn negotiator_spec() -> impl Strategy<Value = NegotiatorSpec> {
+    proptest::sample::select(NegotiatorKind::ALL.to_vec())
+        .prop_flat_map(|kind| {
+            let values: Vec<_> = kind.params().iter().map(|p| proptest::option::of(param_value(p))).collect();
+            (Just(kind), values)
+        })
+        .prop_filter_map("breaks a cross-parameter rule", |(kind, values)| {
+            kind.params()
+                .iter()
+                .zip(values)
+                .filter_map(|(p, v)| Some((p.key, v?)))
+                .try_fold(NegotiatorSpec::new(kind), |spec, (key, value)| spec.with(key, value))
+                .ok()
+        })
 }

@@ -278,7 +278,8 @@ fn decorate(s: Scenario, seed: u64) -> Scenario {
     for a in &mut s.actors {
         a.name = p.text();
         a.description = p.text();
-        a.strategy = [None, Some("boulware".to_string()), Some("tit for tat".to_string())][p.next(3)].clone();
+        a.strategy = [None, Some("boulware"), Some("timebased(exponent=2, eps=0.01)")][p.next(3)]
+            .map(|t| detente_core::NegotiatorSpec::parse(t).expect("a known negotiator"));
         a.preferences.discount = match p.next(3) {
             0 => Discount::None,
             1 => Discount::Time { factor: 0.5 + 0.5 * (p.next(100) as f64) / 100.0 },
@@ -351,7 +352,7 @@ fn decorate(s: Scenario, seed: u64) -> Scenario {
                     Patch::RedLines { actor, red_lines: if p.next(3) == 0 { vec![] } else { vec![RedLine::one(issue, value)] } }
                 }
                 4 => Patch::Capability { actor, capability: 7.5 },
-                5 => Patch::Strategy { actor, strategy: "conceder".into() },
+                5 => Patch::Strategy { actor, strategy: detente_core::NegotiatorKind::Conceder.into() },
                 6 => Patch::MediatorRule([MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare][p.next(3)]),
                 7 => {
                     let iss = &s.space.issues()[k];

@@ -249,7 +249,7 @@ fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
                         td { @if a.required { span.yes { "yes" } } @else { "no" } }
                         td.num { (format!("{:.0}", a.capability)) @if let Some(sp) = &a.capability_spread { br; span.note { (format!("{:.0}–{:.0}", sp.lo, sp.hi)) } } }
                         td.num { (u3(a.reservation)) }
-                        td { (a.strategy.as_deref().unwrap_or("-")) }
+                        td { (a.strategy.as_ref().map_or_else(|| "-".to_string(), ToString::to_string)) }
                         td.small { (a.description.as_deref().unwrap_or("")) }
                     }
                 }

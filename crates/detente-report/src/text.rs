@@ -125,7 +125,7 @@ fn scenario(out: &mut String, r: &StudyReport, opts: TextOptions) {
                 if a.required { "yes".into() } else { "no".into() },
                 format!("{:.0}", a.capability),
                 u3(a.reservation),
-                a.strategy.clone().unwrap_or_else(|| "-".into()),
+                a.strategy.as_ref().map_or_else(|| "-".into(), ToString::to_string),
                 a.preferences.to_string(),
             ]
         })

@@ -5,8 +5,8 @@
 //! generosity), so the test can find the effect if the mechanism the claim names is at work.
 
 use crate::simulation::{prepare, status_text};
-use detente_agents::{participants, simulate, Protocol, Simulation, SimulationSpec};
-use detente_core::{Opening, Patch, Scenario};
+use detente_agents::{actor_negotiator, participants, simulate, Protocol, Simulation, SimulationSpec};
+use detente_core::{NegotiatorKind, NegotiatorSpec, Opening, Patch, Scenario};
 use detente_protocol::PreparedScenario;
 use serde::Serialize;
 
@@ -111,10 +111,10 @@ fn one_test(
         .iter()
         .map(|&i| {
             let a = &s.actors[i];
-            let n = if conceding.contains(&a.id) { a.strategy.clone().unwrap_or_else(|| "boulware".into()) } else { "refdep".into() };
-            (a.id.clone(), n)
+            let n = if conceding.contains(&a.id) { actor_negotiator(a) } else { NegotiatorSpec::new(NegotiatorKind::RefDep) };
+            Ok((a.id.clone(), n.to_string()))
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let spec = SimulationSpec {
         protocol: Some(Protocol::JointTable),
         negotiators: Some(negotiators.iter().map(|(_, n)| n.clone()).collect()),

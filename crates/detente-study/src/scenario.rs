@@ -338,7 +338,7 @@ fn actor_summary(s: &Scenario, a: &Actor) -> ActorSummary {
         capability: a.capability,
         capability_spread: a.capability_spread.map(|sp| SpreadSummary::of(sp, a.capability, 0.0, f64::INFINITY)),
         reservation: a.preferences.reservation_value(&s.space),
-        strategy: a.strategy.clone(),
+        strategy: a.strategy.as_ref().map(ToString::to_string),
         preferences: preferences_kind(a),
         positions,
         description: a.description.clone(),

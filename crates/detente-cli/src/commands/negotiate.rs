@@ -4,7 +4,7 @@ use super::Options;
 use crate::load::{load, Failure};
 use crate::render::{print_serialized, table, util};
 use detente_agents::{Protocol, SimulationSpec};
-use detente_core::{MediatorRule, Scenario};
+use detente_core::{MediatorRule, NegotiatorKind, NegotiatorSpec, Scenario};
 use detente_protocol::{PreparedScenario, Rules};
 use detente_study::NegotiationReport;
 use std::path::Path;
@@ -71,11 +71,16 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         // command would run for hours or exhaust memory instead of answering.
         return Err(Failure::Usage(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
     }
-    let negotiators = args.negotiators.map(split_specs);
-    // Check every name before the count, so a typo is reported as such.
-    for n in negotiators.iter().flatten() {
-        detente_agents::build(n, 0).map_err(|e| Failure::Usage(format!("--negotiators: {e}")))?;
-    }
+    // Every spec is read here, before the count is checked, so that a typo is a usage error.
+    let negotiators = match args.negotiators.map(split_specs) {
+        Some(texts) => Some(
+            texts
+                .iter()
+                .map(|t| NegotiatorSpec::parse(t).map(|n| n.to_string()).map_err(|e| Failure::Usage(format!("--negotiators: {e}"))))
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
+    };
     Ok(SimulationSpec {
         protocol,
         negotiators,
@@ -158,10 +163,10 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     if args.list_negotiators {
         if opts.json {
             let list: Vec<NegotiatorInfo> =
-                detente_agents::NAMES.iter().map(|&(name, description)| NegotiatorInfo { name, description }).collect();
+                NegotiatorKind::ALL.iter().map(|k| NegotiatorInfo { name: k.name(), description: k.describe() }).collect();
             print_serialized(&list);
         } else {
-            let rows: Vec<Vec<String>> = detente_agents::NAMES.iter().map(|(n, d)| vec![n.to_string(), d.to_string()]).collect();
+            let rows: Vec<Vec<String>> = NegotiatorKind::ALL.iter().map(|k| vec![k.name().to_string(), k.describe().to_string()]).collect();
             out!("{}", table(&["negotiator".to_string(), "algorithm and parameters".to_string()], &rows));
         }
         return Ok(());

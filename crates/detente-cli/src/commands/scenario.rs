@@ -76,10 +76,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
     let mut failed = 0usize;
     let mut results = Vec::new();
     for f in files {
-        let loaded = load(Some(f), opts.variant).and_then(|l| match crate::load::unrunnable_names(&l.scenario) {
-            Some(m) => Err(Failure::Input(format!("{}: {m}", f.display()))),
-            None => Ok(l),
-        });
+        let loaded = load(Some(f), opts.variant);
         match loaded {
             Ok(l) => {
                 let s = &l.scenario;

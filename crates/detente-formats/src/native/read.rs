@@ -5,8 +5,8 @@ use super::dto::*;
 use super::spans::Path;
 use detente_core::{
     Actor, Condition, Discount, ErrorKind, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError,
-    Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, ProtocolName, RedLine, Reservation, Role,
-    ScenarioDraft, Source, Spatial, Step, TableUtility, Utility, Value, ValueFunction, Variant,
+    NegotiatorSpec, Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, ProtocolName, RedLine, Reservation,
+    Role, ScenarioDraft, Source, Spatial, Step, TableUtility, Utility, Value, ValueFunction, Variant,
 };
 
 /// A semantic error before it has a line and column.
@@ -124,6 +124,11 @@ fn reservation_of(space: &OutcomeSpace, path: &Path, r: &ReservationDto) -> R<Re
         ReservationDto::Value(v) => Ok(Reservation::Value(*v)),
         ReservationDto::Outcome(map) => Ok(Reservation::Outcome(outcome_of(space, path, map)?)),
     }
+}
+
+/// A negotiator spec (`boulware`, `timebased(exponent=2)`), checked where it is written.
+fn strategy_of(path: &Path, text: &str) -> R<NegotiatorSpec> {
+    NegotiatorSpec::parse(text).map_err(|e| PathError { path: path.clone(), message: format!("strategy `{text}`: {e}") })
 }
 
 fn role_of(r: RoleDto) -> Role {
@@ -445,7 +450,7 @@ fn actor_from(space: &OutcomeSpace, path: &Path, a: &ActorDto) -> R<Actor> {
             Some(lines) => red_lines_of(space, &path.key("red_lines"), lines)?,
             None => Vec::new(),
         },
-        strategy: a.strategy.clone(),
+        strategy: a.strategy.as_deref().map(|text| strategy_of(&path.key("strategy"), text)).transpose()?,
         description: join_source(a.description.clone(), a.source.clone()),
     })
 }
@@ -543,7 +548,10 @@ fn patch_from(s: &ScenarioDraft, path: &Path, p: &PatchDto) -> R<Patch> {
             Patch::Position { actor, issue: iss.id.clone(), ideal, salience: p.salience }
         }
         PatchKind::Capability => Patch::Capability { actor: actor()?, capability: p.capability.expect("invariant: checked") },
-        PatchKind::Strategy => Patch::Strategy { actor: actor()?, strategy: p.strategy.clone().expect("invariant: checked") },
+        PatchKind::Strategy => Patch::Strategy {
+            actor: actor()?,
+            strategy: strategy_of(&path.key("strategy"), p.strategy.as_deref().expect("invariant: checked"))?,
+        },
         PatchKind::MediatorRule => Patch::MediatorRule(rule_of(p.rule.expect("invariant: checked"))),
         PatchKind::Opening => Patch::Opening(opening_from(
             s,

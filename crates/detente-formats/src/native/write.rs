@@ -272,7 +272,7 @@ fn actor_node(sc: &Scenario, a: &Actor) -> Result<Node, FormatError> {
     t.put("required", Node::Bool(a.required));
     t.put("capability", num(a.capability));
     put_spread(&mut t, "capability", &a.capability_spread);
-    t.opt_str("strategy", &a.strategy);
+    t.opt_str("strategy", &a.strategy.as_ref().map(ToString::to_string));
     described(&mut t, &a.description);
     let p = &a.preferences;
     if let Some(r) = reservation_node(issues, &p.reservation)? {
@@ -386,7 +386,7 @@ fn patch_node(cur: &ScenarioDraft, p: &Patch) -> Result<Node, FormatError> {
             t.put("type", s("capability")).put("actor", s(actor)).put("capability", num(*capability));
         }
         Patch::Strategy { actor, strategy } => {
-            t.put("type", s("strategy")).put("actor", s(actor)).put("strategy", s(strategy));
+            t.put("type", s("strategy")).put("actor", s(actor)).put("strategy", s(&strategy.to_string()));
         }
         Patch::MediatorRule(r) => {
             t.put("type", s("mediator_rule")).put("rule", s(r.as_str()));
