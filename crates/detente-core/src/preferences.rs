@@ -45,6 +45,40 @@ impl AdditiveTables {
             None => u,
         }
     }
+
+    /// An outcome whose total is not a finite number, if there is one: its value indices and
+    /// its total *before* the clamp (a clamp at 1 would turn a sum that overflowed to `inf`
+    /// into a plausible 1). Checks the bias and every entry, then the largest and the smallest
+    /// total (the left fold of per-issue maxima, minima): IEEE addition is monotone in each
+    /// argument, so when those two are finite every total is. The one rule by which the
+    /// analysis and the negotiation refuse utilities that overflow. O(Σ table lengths).
+    pub fn non_finite(&self) -> Option<(Vec<u32>, f64)> {
+        if self.tables.iter().any(Vec::is_empty) {
+            return None; // no outcomes
+        }
+        let total = |idx: &[u32]| self.tables.iter().zip(idx).fold(self.bias, |u, (t, &v)| u + t[v as usize]);
+        let mut idx = vec![0u32; self.tables.len()];
+        for (k, t) in self.tables.iter().enumerate() {
+            if let Some((v, _)) = (0..=u32::MAX).zip(t).find(|(_, x)| !x.is_finite()) {
+                idx[k] = v;
+                return Some((idx.clone(), total(&idx)));
+            }
+        }
+        if !self.bias.is_finite() {
+            return Some((idx.clone(), total(&idx)));
+        }
+        // Every entry is finite now (no NaN): the extremes are well defined; ties to the lowest index.
+        for better in [|a: f64, b: f64| a > b, |a: f64, b: f64| a < b] {
+            for (slot, t) in idx.iter_mut().zip(&self.tables) {
+                *slot = (0..=u32::MAX).zip(t).fold((0, t[0]), |(bi, bx), (i, &x)| if better(x, bx) { (i, x) } else { (bi, bx) }).0;
+            }
+            let u = total(&idx);
+            if !u.is_finite() {
+                return Some((idx, u));
+            }
+        }
+        None
+    }
 }
 
 /// How one issue's value maps to a number (before weighting).

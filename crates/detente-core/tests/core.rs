@@ -276,3 +276,16 @@ fn a_patch_that_moves_a_value_moves_its_spread_along() {
     // the other actor's spreads (none) and positions are untouched
     assert_eq!(position_mut(&mut v, 1, 0).ideal_spread, None);
 }
+
+#[test]
+fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
+    let t = AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
+    assert_eq!(t.eval(&[1, 1]), 1.0, "the clamp hides the overflow");
+    assert_eq!(t.non_finite(), Some((vec![1, 1], f64::INFINITY)));
+    let t = AdditiveTables { bias: 0.0, tables: vec![vec![-1e308, 0.0], vec![0.0, -1e308]], clamp: None };
+    assert_eq!(t.non_finite(), Some((vec![0, 1], f64::NEG_INFINITY)));
+    let t = AdditiveTables { bias: 0.5, tables: vec![vec![0.0, f64::NAN]], clamp: None };
+    assert!(matches!(t.non_finite(), Some((ref i, x)) if i == &[1] && x.is_nan()));
+    let t = AdditiveTables { bias: 0.5, tables: vec![vec![0.0, 1e308], vec![0.0, 0.5]], clamp: None };
+    assert_eq!(t.non_finite(), None);
+}
