@@ -153,23 +153,38 @@ impl Issue {
 
     /// Index of the option with this id.
     pub fn option_index(&self, id: &str) -> Option<u32> {
-        self.options()?.iter().position(|o| o.id == id).map(|i| i as u32)
+        self.options()?.iter().position(|o| o.id == id).and_then(|i| u32::try_from(i).ok())
     }
 
-    /// Number of values, or `None` for a continuous real issue without a grid.
-    pub fn cardinality(&self) -> Option<u64> {
+    /// The exact number of values, or `None` for a continuous real issue without a grid. Never
+    /// overflows: the integer range `i64::MIN..=i64::MAX` has 2^64 values, which `u128` holds.
+    pub fn value_count(&self) -> Option<u128> {
         match &self.kind {
-            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => Some(options.len() as u64),
+            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => Some(options.len() as u128),
             IssueKind::Integer { min, max, step, .. } => {
                 if max < min || *step < 1 {
                     Some(0)
                 } else {
-                    Some(((*max as i128 - *min as i128) / *step as i128) as u64 + 1)
+                    // ≤ 2^64 − 1 before the + 1: no overflow in i128.
+                    Some(((i128::from(*max) - i128::from(*min)) / i128::from(*step) + 1) as u128)
                 }
             }
-            IssueKind::Real { grid, .. } => grid.map(u64::from),
+            IssueKind::Real { grid, .. } => grid.map(u128::from),
         }
     }
+
+    /// Number of values, or `None` for a continuous real issue without a grid. Saturates at
+    /// `u64::MAX` rather than wrapping (only an integer issue over the whole `i64` range has
+    /// more); [`Issue::validate`] refuses any issue with more than [`Issue::MAX_VALUES`] values,
+    /// so on a valid issue this is exact. [`Issue::value_count`] is exact always.
+    pub fn cardinality(&self) -> Option<u64> {
+        self.value_count().map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+    }
+
+    /// The most values one issue may have: value indices are `u32` everywhere (outcomes,
+    /// utility tables, the lenses' odometers), so a valid issue has at most `u32::MAX` values
+    /// (indices `0..u32::MAX`).
+    pub const MAX_VALUES: u64 = u32::MAX as u64;
 
     /// The value at a value index (`index < cardinality`).
     pub fn value_at(&self, index: u32) -> Option<Value> {
@@ -179,7 +194,8 @@ impl Issue {
         }
         Some(match &self.kind {
             IssueKind::Categorical { .. } | IssueKind::Ordinal { .. } => Value::Option(index),
-            IssueKind::Integer { min, step, .. } => Value::Int(min + step * i64::from(index)),
+            // In i128: `step · index` can pass i64::MAX on a wide range; the sum is ≤ max.
+            IssueKind::Integer { min, step, .. } => Value::Int((i128::from(*min) + i128::from(*step) * i128::from(index)) as i64),
             IssueKind::Real { min, max, grid, .. } => {
                 let g = grid.expect("invariant: cardinality is Some only with a grid");
                 if g <= 1 {
@@ -201,7 +217,10 @@ impl Issue {
         match (&self.kind, value) {
             (IssueKind::Categorical { .. } | IssueKind::Ordinal { .. }, Value::Option(i)) => (u64::from(*i) < n).then_some(*i),
             (IssueKind::Integer { min, max, step, .. }, Value::Int(v)) => {
-                (v >= min && v <= max && (v - min) % step == 0).then(|| ((v - min) / step) as u32)
+                // In i128: `v − min` overflows i64 on a wide range. An index beyond u32 is no index
+                // (such an issue fails `validate`), never a wrapped one.
+                let d = i128::from(*v) - i128::from(*min);
+                (v >= min && v <= max && d % i128::from(*step) == 0).then(|| u32::try_from(d / i128::from(*step)).ok()).flatten()
             }
             (IssueKind::Real { .. }, Value::Real(x)) => {
                 (0..n as u32).find(|&i| matches!(self.value_at(i), Some(Value::Real(y)) if (y - x).abs() <= 1e-9 * (1.0 + x.abs())))
@@ -236,7 +255,7 @@ impl Issue {
 
     /// The value closest to a scale position (ties: lowest index). For forecasts on ordinal issues.
     pub fn nearest_to_scale(&self, position: f64) -> Option<u32> {
-        let n = self.cardinality()? as u32;
+        let n = u32::try_from(self.cardinality()?).ok()?;
         let mut best: Option<(u32, f64)> = None;
         for i in 0..n {
             let s = self.scale_of(&self.value_at(i)?)?;
@@ -265,7 +284,8 @@ impl Issue {
             IssueKind::Categorical { options } | IssueKind::Ordinal { options } => options
                 .iter()
                 .position(|o| o.id == text)
-                .map(|i| Value::Option(i as u32))
+                .and_then(|i| u32::try_from(i).ok())
+                .map(Value::Option)
                 .ok_or_else(|| bad(format!("one of {}", options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")))),
             IssueKind::Integer { min, max, step, .. } => {
                 let expected = if *step == 1 {
@@ -344,6 +364,18 @@ impl Issue {
                 }
                 check_scale(self, *scale)?;
             }
+        }
+        // Value indices are u32: a count beyond that would wrap an index (value 2^32 + 3 read as
+        // value 3). Real grids are u32 already.
+        if let Some(n) = self.value_count().filter(|&n| n > u128::from(Issue::MAX_VALUES)) {
+            let max_values = Issue::MAX_VALUES;
+            return err(match &self.kind {
+                IssueKind::Integer { min, max, step, .. } => format!(
+                    "has {n} values (integers {min}..={max} in steps of {step}); expected at most {max_values} (value indices are \
+                     32-bit): narrow the range or take a larger step"
+                ),
+                _ => format!("has {n} values; expected at most {max_values} (value indices are 32-bit)"),
+            });
         }
         Ok(())
     }

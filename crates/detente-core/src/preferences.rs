@@ -239,7 +239,7 @@ impl UtilityFunction for LinearAdditive {
             .iter()
             .zip(self.weights.iter().zip(&self.values))
             .map(|(issue, (w, f))| {
-                let k = issue.cardinality()? as u32;
+                let k = u32::try_from(issue.cardinality()?).ok()?;
                 (0..k).map(|i| Some(w * f.eval(issue, &issue.value_at(i)?))).collect::<Option<Vec<f64>>>()
             })
             .collect::<Option<Vec<_>>>()?;
@@ -375,7 +375,7 @@ impl UtilityFunction for Spatial {
             .iter()
             .zip(&self.positions)
             .map(|(issue, p)| {
-                let k = issue.cardinality()? as u32;
+                let k = u32::try_from(issue.cardinality()?).ok()?;
                 (0..k)
                     .map(|i| {
                         let v = issue.value_at(i)?;

@@ -277,6 +277,51 @@ fn a_patch_that_moves_a_value_moves_its_spread_along() {
     assert_eq!(position_mut(&mut v, 1, 0).ideal_spread, None);
 }
 
+// ---------------------------------------------------------------- counts and indices that do not fit
+
+#[test]
+fn an_integer_range_over_all_of_i64_is_counted_exactly_and_refused() {
+    let issue = Issue::integer("n", i64::MIN, i64::MAX, 1);
+    // 2^64 values: once this wrapped to 0 and the issue validated as empty.
+    assert_eq!(issue.value_count(), Some(1u128 << 64));
+    assert_eq!(issue.cardinality(), Some(u64::MAX), "saturates, never wraps");
+    assert_eq!(OutcomeSpace::new(vec![issue.clone()]).cardinality(), Cardinality::Finite(1u128 << 64));
+    assert_eq!(
+        issue.validate().unwrap_err().to_string(),
+        "issue `n` has 18446744073709551616 values (integers -9223372036854775808..=9223372036854775807 in steps of 1); \
+         expected at most 4294967295 (value indices are 32-bit): narrow the range or take a larger step"
+    );
+    // The product of two such issues stays exact in u128 (or says Huge), never wraps.
+    let s = OutcomeSpace::new(vec![Issue::integer("a", 0, 1 << 40, 1), Issue::integer("b", 0, 1 << 40, 1)]);
+    assert_eq!(s.cardinality(), Cardinality::Finite(((1u128 << 40) + 1) * ((1u128 << 40) + 1)));
+    // A wide range with a large step: values are computed without overflowing i64.
+    let wide = Issue::integer("w", i64::MIN, i64::MAX, 1 << 33);
+    wide.validate().expect("2^31 values");
+    let last = wide.value_at((1u32 << 31) - 1).unwrap();
+    assert_eq!(last, Value::Int((i128::from(i64::MIN) + (1i128 << 33) * ((1i128 << 31) - 1)) as i64));
+    assert_eq!(wide.index_of(&last), Some((1u32 << 31) - 1));
+}
+
+#[test]
+fn value_indices_beyond_u32_are_refused_not_wrapped() {
+    // 2^32 + 5 values: index 2^32 + 3 would be cast to 3.
+    let issue = Issue::integer("n", 0, (1i64 << 32) + 4, 1);
+    assert_eq!(issue.cardinality(), Some((1u64 << 32) + 5));
+    assert!(issue.validate().unwrap_err().to_string().starts_with("issue `n` has 4294967301 values (integers 0..=4294967300"));
+    assert_eq!(issue.index_of(&Value::Int((1i64 << 32) + 3)), None, "no index, not index 3");
+    assert_eq!(issue.index_of(&Value::Int(3)), Some(3));
+    assert!(!issue.admits(&Value::Int((1i64 << 32) + 3)));
+    let space = OutcomeSpace::new(vec![issue.clone()]);
+    let mut idx = [0u32];
+    assert!(!space.value_indices_at((1u64 << 32) + 3, &mut idx), "a digit beyond u32 is refused");
+    assert_eq!(space.iter().next(), None, "an invalid space is not iterated with wrapping indices");
+    let lin = LinearAdditive { bias: 0.0, weights: vec![1.0], values: vec![ValueFunction::Table(vec![0.0; 5])], clamp: None };
+    assert_eq!(lin.additive_tables(&space), None, "no tables over truncated indices");
+    // Exactly u32::MAX values is the most a valid issue has.
+    Issue::integer("m", 1, i64::from(u32::MAX), 1).validate().expect("u32::MAX values");
+    assert!(Issue::integer("m", 0, i64::from(u32::MAX), 1).validate().is_err());
+}
+
 #[test]
 fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
     let t = AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
