@@ -560,16 +560,15 @@ impl Preferences {
                     ));
                 }
             }
-            Reservation::Outcome(o) if o.0.len() != space.issues().len() || !o.0.iter().zip(space.issues()).all(|(v, i)| i.admits(v)) => {
-                return Err("reservation outcome is not an outcome of the space".into())
-            }
+            Reservation::Outcome(o) if o.0.len() != space.issues().len() => return Err("reservation outcome is not an outcome of the space".into()),
             Reservation::Outcome(o) => {
-                if let Some((v, issue)) = o.0.iter().zip(space.issues()).find(|(v, i)| i.cardinality().is_some() && i.index_of(v).is_none())
-                {
+                // `admits` is the one rule (on a real issue's grid, within tolerance, when it has one).
+                if let Some((v, issue)) = o.0.iter().zip(space.issues()).find(|(v, i)| !i.admits(v)) {
                     return Err(format!(
-                        "reservation outcome value `{}` of issue `{}` is not on the issue's grid",
+                        "reservation outcome value `{}` of issue `{}` is not a value of the issue: expected {}",
                         issue.format_value(v),
-                        issue.id
+                        issue.id,
+                        issue.expected(Some(v))
                     ));
                 }
             }

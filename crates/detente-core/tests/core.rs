@@ -323,6 +323,57 @@ fn value_indices_beyond_u32_are_refused_not_wrapped() {
 }
 
 #[test]
+fn a_real_issue_with_a_grid_admits_grid_points_only_and_names_the_nearest() {
+    let space = OutcomeSpace::new(vec![Issue::real("flow", 1.0, 3.0, Some(5)), Issue::real("free", 0.0, 1.0, None)]);
+    let flow = &space.issues()[0];
+    // On the grid (within 1e-9 relative), and snapped to the grid point.
+    assert_eq!(space.parse("flow=1.5, free=0.3").unwrap().0[0], Value::Real(1.5));
+    assert_eq!(space.parse("flow=2.0000000001, free=0.3").unwrap().0[0], Value::Real(2.0));
+    assert_eq!(space.parse("flow=3, free=0.3").unwrap().0[0], Value::Real(3.0));
+    // Off the grid: refused (it once scored as 0 on a grid table), with the nearest grid values.
+    assert_eq!(
+        space.parse("flow=1.7, free=0.3").unwrap_err().to_string(),
+        "value `1.7` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest are 1.5 and 2)"
+    );
+    assert_eq!(
+        space.parse("flow=3.2, free=0.3").unwrap_err().to_string(),
+        "value `3.2` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest is 3)"
+    );
+    assert_eq!(
+        space.parse("flow=0, free=0.3").unwrap_err().to_string(),
+        "value `0` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest is 1)"
+    );
+    assert!(!flow.admits(&Value::Real(1.7)));
+    assert!(flow.admits(&Value::Real(2.5)));
+    // A continuous issue admits anything finite in range.
+    assert!(space.issues()[1].admits(&Value::Real(0.123)));
+    assert_eq!(
+        space.parse("flow=2, free=1.5").unwrap_err().to_string(),
+        "value `1.5` is not valid for issue `free`: expected a number in [0, 1]"
+    );
+    // The reservation check is the same rule, with the same words.
+    let space1 = OutcomeSpace::new(vec![Issue::real("flow", 1.0, 3.0, Some(5)), Issue::real("x", 0.0, 1.0, Some(2))]);
+    let tables = vec![ValueFunction::Table(vec![0.0, 0.25, 0.5, 0.75, 1.0]), ValueFunction::Table(vec![0.0, 1.0])];
+    let mut p = Preferences::new(Utility::LinearAdditive(LinearAdditive { bias: 0.0, weights: vec![1.0, 0.0], values: tables, clamp: None }));
+    p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.5), Value::Real(1.0)]));
+    p.validate(&space1).expect("on the grid");
+    p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.7), Value::Real(1.0)]));
+    assert_eq!(
+        p.validate(&space1).unwrap_err(),
+        "reservation outcome value `1.7` of issue `flow` is not a value of the issue: expected a point of the issue's grid of 5 \
+         evenly spaced values from 1 to 3 (the nearest are 1.5 and 2)"
+    );
+    // Grid lookups agree with value_at on every point, including a large grid.
+    let big = Issue::real("b", -0.3, 0.9, Some(1_000_001));
+    for i in [0u32, 1, 2, 499_999, 500_000, 999_999, 1_000_000] {
+        assert_eq!(big.index_of(&big.value_at(i).unwrap()), Some(i));
+    }
+}
+
+#[test]
 fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
     let t = AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
     assert_eq!(t.eval(&[1, 1]), 1.0, "the clamp hides the overflow");
