@@ -553,3 +553,20 @@ preferences = { type = "linear", weights = { a = 1, b = 1 }, values = { a = { x 
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("cannot negotiate on overflow: actor `p` has a non-finite utility (inf) at outcome 3"), "{}", stderr(&o));
 }
+
+#[test]
+fn utility_refuses_a_real_value_off_the_issue_grid() {
+    // `min_flow` is 1, 1.5, …, 3: 1.7 once scored as 0 on the grid table instead of being refused.
+    let o = detente(&["utility", "scenarios/textbook-three-party.toml", "--outcome", "site=north, cost_split=equal, capacity=50, min_flow=1.7"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(
+            "value `1.7` is not valid for issue `min_flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+             (the nearest are 1.5 and 2)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = detente(&["utility", "scenarios/textbook-three-party.toml", "--outcome", "site=north, cost_split=equal, capacity=50, min_flow=1.5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
