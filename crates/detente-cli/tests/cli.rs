@@ -557,7 +557,12 @@ preferences = { type = "linear", weights = { a = 1, b = 1 }, values = { a = { x 
 #[test]
 fn utility_refuses_a_real_value_off_the_issue_grid() {
     // `min_flow` is 1, 1.5, …, 3: 1.7 once scored as 0 on the grid table instead of being refused.
-    let o = detente(&["utility", "scenarios/textbook-three-party.toml", "--outcome", "site=north, cost_split=equal, capacity=50, min_flow=1.7"]);
+    let o = detente(&[
+        "utility",
+        "scenarios/textbook-three-party.toml",
+        "--outcome",
+        "site=north, cost_split=equal, capacity=50, min_flow=1.7",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
         stderr(&o).contains(
@@ -567,6 +572,11 @@ fn utility_refuses_a_real_value_off_the_issue_grid() {
         "{}",
         stderr(&o)
     );
-    let o = detente(&["utility", "scenarios/textbook-three-party.toml", "--outcome", "site=north, cost_split=equal, capacity=50, min_flow=1.5"]);
+    let o = detente(&[
+        "utility",
+        "scenarios/textbook-three-party.toml",
+        "--outcome",
+        "site=north, cost_split=equal, capacity=50, min_flow=1.5",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -303,13 +303,16 @@ impl Issue {
             }
             IssueKind::Real { min, max, grid: None, .. } => format!("a number in [{}, {}]", format_real(*min), format_real(*max)),
             IssueKind::Real { min, max, grid: Some(g), .. } => {
-                let mut s = format!("a point of the issue's grid of {g} evenly spaced values from {} to {}", format_real(*min), format_real(*max));
+                let mut s =
+                    format!("a point of the issue's grid of {g} evenly spaced values from {} to {}", format_real(*min), format_real(*max));
                 let near = match value {
                     Some(Value::Real(x)) => self.grid_search(*x),
                     _ => None,
                 };
                 match near {
-                    Some(GridHit::Between(Some(a), Some(b))) => s += &format!(" (the nearest are {} and {})", format_real(a), format_real(b)),
+                    Some(GridHit::Between(Some(a), Some(b))) => {
+                        s += &format!(" (the nearest are {} and {})", format_real(a), format_real(b))
+                    }
                     Some(GridHit::Between(Some(a), None) | GridHit::Between(None, Some(a))) => {
                         s += &format!(" (the nearest is {})", format_real(a))
                     }
@@ -364,7 +367,8 @@ impl Issue {
     /// error says what the issue admits (for a grid, the nearest grid values).
     pub fn parse_value(&self, text: &str) -> Result<Value, ModelError> {
         let text = text.trim();
-        let bad = |near: Option<&Value>| ModelError::BadValue { issue: self.id.clone(), value: text.to_string(), expected: self.expected(near) };
+        let bad =
+            |near: Option<&Value>| ModelError::BadValue { issue: self.id.clone(), value: text.to_string(), expected: self.expected(near) };
         let v = match &self.kind {
             IssueKind::Categorical { .. } | IssueKind::Ordinal { .. } => Value::Option(self.option_index(text).ok_or_else(|| bad(None))?),
             IssueKind::Integer { .. } => Value::Int(text.parse().map_err(|_| bad(None))?),

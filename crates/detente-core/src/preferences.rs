@@ -560,7 +560,9 @@ impl Preferences {
                     ));
                 }
             }
-            Reservation::Outcome(o) if o.0.len() != space.issues().len() => return Err("reservation outcome is not an outcome of the space".into()),
+            Reservation::Outcome(o) if o.0.len() != space.issues().len() => {
+                return Err("reservation outcome is not an outcome of the space".into())
+            }
             Reservation::Outcome(o) => {
                 // `admits` is the one rule (on a real issue's grid, within tolerance, when it has one).
                 if let Some((v, issue)) = o.0.iter().zip(space.issues()).find(|(v, i)| !i.admits(v)) {

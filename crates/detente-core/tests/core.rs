@@ -357,7 +357,8 @@ fn a_real_issue_with_a_grid_admits_grid_points_only_and_names_the_nearest() {
     // The reservation check is the same rule, with the same words.
     let space1 = OutcomeSpace::new(vec![Issue::real("flow", 1.0, 3.0, Some(5)), Issue::real("x", 0.0, 1.0, Some(2))]);
     let tables = vec![ValueFunction::Table(vec![0.0, 0.25, 0.5, 0.75, 1.0]), ValueFunction::Table(vec![0.0, 1.0])];
-    let mut p = Preferences::new(Utility::LinearAdditive(LinearAdditive { bias: 0.0, weights: vec![1.0, 0.0], values: tables, clamp: None }));
+    let mut p =
+        Preferences::new(Utility::LinearAdditive(LinearAdditive { bias: 0.0, weights: vec![1.0, 0.0], values: tables, clamp: None }));
     p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.5), Value::Real(1.0)]));
     p.validate(&space1).expect("on the grid");
     p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.7), Value::Real(1.0)]));
@@ -375,7 +376,8 @@ fn a_real_issue_with_a_grid_admits_grid_points_only_and_names_the_nearest() {
 
 #[test]
 fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
-    let t = AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
+    let t =
+        AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
     assert_eq!(t.eval(&[1, 1]), 1.0, "the clamp hides the overflow");
     assert_eq!(t.non_finite(), Some((vec![1, 1], f64::INFINITY)));
     let t = AdditiveTables { bias: 0.0, tables: vec![vec![-1e308, 0.0], vec![0.0, -1e308]], clamp: None };
