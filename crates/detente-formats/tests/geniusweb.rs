@@ -98,9 +98,13 @@ fn errors_name_the_place_and_what_was_expected() {
     let p = side_a().replace("LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace");
     assert_eq!(err(&p), "a.json:1:1: profile class `SumOfGroupsUtilitySpace` is not supported; expected LinearAdditiveUtilitySpace");
     let p = side_a().replace(r#""reservationBid": null"#, r#""reservationBid": {"issuevalues": {"line": "partial"}}"#);
+    // Each value missing is its own error.
     assert_eq!(
-        err(&p),
-        "a.json:12:38: the reservation bid gives no value for issue `guarantees`; detente needs a complete reservation outcome"
+        all_errors(geniusweb::from_strs(None, &[("a.json", &p)])),
+        [
+            "a.json:12:38: the reservation bid gives no value for issue `guarantees`; detente needs a complete reservation outcome",
+            "a.json:12:38: the reservation bid gives no value for issue `relief`; detente needs a complete reservation outcome",
+        ]
     );
     let p = side_a().replace(
         r#""reservationBid": null"#,

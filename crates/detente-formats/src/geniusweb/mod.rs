@@ -356,45 +356,98 @@ fn parse_profile(src: &Src, errors: &mut Vec<FormatError>) -> Option<Profile> {
     Some(Profile { name, domain, domain_at: dnode.at, preferences })
 }
 
+/// An object keyed by issue name (`issueWeights`, `issueUtilities`, a bid's `issuevalues`) and
+/// how its errors are worded.
+struct PerIssue {
+    /// Its key in the parent object.
+    key: &'static str,
+    /// When the parent has no such key.
+    absent: &'static str,
+    /// A key naming no issue.
+    unknown: fn(&str) -> String,
+    /// An issue without an entry.
+    missing: fn(&Issue) -> String,
+}
+
+/// Reads `parent[spec.key]`, an object keyed by issue name: each entry through `read` (which
+/// reports its own errors), per issue in domain order, with the object itself. A key naming no
+/// issue is an error; so is each issue left without an entry — unless some key named no issue
+/// (that key may be the entry meant) or the issue's value set failed. `None` when the object is
+/// absent or not an object (reported).
+fn per_issue<'n, T>(
+    src: &Src,
+    parent: &'n Node,
+    spec: &PerIssue,
+    domain: &Domain,
+    errors: &mut Vec<FormatError>,
+    mut read: impl FnMut(usize, &str, &Node, &mut Vec<FormatError>) -> Option<T>,
+) -> Option<(Vec<Option<T>>, &'n Node)> {
+    let Some(node) = parent.get(spec.key) else {
+        errors.push(src.invalid(parent, spec.absent));
+        return None;
+    };
+    let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(domain.issues.len()).collect();
+    let mut given = vec![false; domain.issues.len()];
+    let mut lost_key = false;
+    for (k, v) in note(errors, expect_obj(src, node, &format!("`{}`", spec.key)))? {
+        let Some(i) = issue_pos(domain, k) else {
+            errors.push(src.invalid(v, (spec.unknown)(k)));
+            lost_key = true;
+            continue;
+        };
+        given[i] = true;
+        out[i] = read(i, k, v, errors);
+    }
+    if !lost_key {
+        for ((g, issue), broken) in given.iter().zip(&domain.issues).zip(&domain.broken) {
+            if !g && !broken {
+                errors.push(src.invalid(node, (spec.missing)(issue)));
+            }
+        }
+    }
+    Some((out, node))
+}
+
+const WEIGHTS: PerIssue = PerIssue {
+    key: "issueWeights",
+    absent: "the profile has no `issueWeights`",
+    unknown: |k| format!("weight for `{k}`, which is not an issue of the domain"),
+    missing: |issue| format!("`issueWeights` has no weight for issue `{}`; expected one per issue", issue.display()),
+};
+
+const UTILITIES: PerIssue = PerIssue {
+    key: "issueUtilities",
+    absent: "the profile has no `issueUtilities`",
+    unknown: |k| format!("utilities for `{k}`, which is not an issue of the domain"),
+    missing: |issue| format!("`issueUtilities` has no entry for issue `{}`; expected one per issue", issue.display()),
+};
+
+const BID_VALUES: PerIssue = PerIssue {
+    key: "issuevalues",
+    absent: "`reservationBid` has no `issuevalues`; expected {\"issuevalues\": {issue: value}}",
+    unknown: |k| format!("`{k}` is not an issue of the domain"),
+    missing: |issue| {
+        format!("the reservation bid gives no value for issue `{}`; detente needs a complete reservation outcome", issue.display())
+    },
+};
+
 /// `issueWeights`: one number in [0, 1] per issue, summing to 1. Every bad or missing weight is
 /// reported; the sum only when every weight is right (else it would repeat them).
 fn read_weights(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<FormatError>) -> Option<Vec<f64>> {
     let before = errors.len();
-    let Some(wnode) = body.get("issueWeights") else {
-        errors.push(src.invalid(body, "the profile has no `issueWeights`"));
-        return None;
-    };
-    let mut weights: Vec<Option<f64>> = vec![None; domain.issues.len()];
-    // A key that names no issue may be the weight a missing issue was meant to have.
-    let mut lost_key = false;
-    for (k, w) in note(errors, expect_obj(src, wnode, "`issueWeights`"))? {
-        let Some(i) = issue_pos(domain, k) else {
-            errors.push(src.invalid(w, format!("weight for `{k}`, which is not an issue of the domain")));
-            lost_key = true;
-            continue;
-        };
-        match w.v {
-            J::Num(x) if (0.0..=1.0).contains(&x) => weights[i] = Some(x),
-            J::Num(x) => errors.push(src.invalid(w, format!("the weight of `{k}` is {x}; expected a number in [0, 1]"))),
-            _ => errors.push(src.invalid(w, format!("the weight of `{k}` is {}; expected a number", w.kind()))),
+    let (weights, wnode) = per_issue(src, body, &WEIGHTS, domain, errors, |_, k, w, errors| match w.v {
+        J::Num(x) if (0.0..=1.0).contains(&x) => Some(x),
+        J::Num(x) => {
+            errors.push(src.invalid(w, format!("the weight of `{k}` is {x}; expected a number in [0, 1]")));
+            None
         }
-        if weights[i].is_none() {
-            weights[i] = Some(f64::NAN); // reported: not "missing" too
+        _ => {
+            errors.push(src.invalid(w, format!("the weight of `{k}` is {}; expected a number", w.kind())));
+            None
         }
-    }
-    if !lost_key {
-        for (w, issue) in weights.iter().zip(&domain.issues) {
-            if w.is_none() {
-                errors.push(
-                    src.invalid(wnode, format!("`issueWeights` has no weight for issue `{}`; expected one per issue", issue.display())),
-                );
-            }
-        }
-    }
-    if errors.len() > before {
-        return None;
-    }
-    let weights: Vec<f64> = weights.into_iter().map(|w| w.expect("invariant: checked above")).collect();
+    })?;
+    // Complete unless an issue of the domain failed (reported with the domain).
+    let weights: Vec<f64> = weights.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)?;
     let sum: f64 = weights.iter().sum();
     if (sum - 1.0).abs() > 1e-9 {
         errors.push(src.invalid(wnode, format!("the weights sum to {sum}; GeniusWeb requires them to sum to 1")));
@@ -406,37 +459,14 @@ fn read_weights(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<Format
 /// `issueUtilities`: one value function per issue. Every bad or missing one is reported.
 fn read_utilities(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<FormatError>) -> Option<Vec<ValueFunction>> {
     let before = errors.len();
-    let Some(unode) = body.get("issueUtilities") else {
-        errors.push(src.invalid(body, "the profile has no `issueUtilities`"));
-        return None;
-    };
-    let mut values: Vec<Option<ValueFunction>> = vec![None; domain.issues.len()];
-    let mut seen = vec![false; domain.issues.len()];
-    let mut lost_key = false;
-    for (k, u) in note(errors, expect_obj(src, unode, "`issueUtilities`"))? {
-        let Some(i) = issue_pos(domain, k) else {
-            errors.push(src.invalid(u, format!("utilities for `{k}`, which is not an issue of the domain")));
-            lost_key = true;
-            continue;
-        };
-        seen[i] = true;
-        if !domain.broken[i] {
-            values[i] = value_function(src, k, &domain.issues[i], u, errors);
+    let (values, _) = per_issue(src, body, &UTILITIES, domain, errors, |i, k, u, errors| {
+        if domain.broken[i] {
+            None
+        } else {
+            value_function(src, k, &domain.issues[i], u, errors)
         }
-    }
-    if !lost_key {
-        for ((s, issue), broken) in seen.iter().zip(&domain.issues).zip(&domain.broken) {
-            if !s && !broken {
-                errors.push(
-                    src.invalid(unode, format!("`issueUtilities` has no entry for issue `{}`; expected one per issue", issue.display())),
-                );
-            }
-        }
-    }
-    if errors.len() > before {
-        return None;
-    }
-    values.into_iter().collect()
+    })?;
+    values.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)
 }
 
 /// One issue's utilities, every error in them reported (`None` if any).
@@ -528,39 +558,15 @@ fn read_reservation(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<Fo
         }
         (Some(b), None) => {
             let before = errors.len();
-            let Some(iv) = b.get("issuevalues") else {
-                errors.push(src.invalid(b, "`reservationBid` has no `issuevalues`; expected {\"issuevalues\": {issue: value}}"));
-                return None;
-            };
-            let mut out: Vec<Option<Value>> = vec![None; domain.issues.len()];
-            let mut given = vec![false; domain.issues.len()];
-            let mut lost_key = false;
-            for (k, v) in note(errors, expect_obj(src, iv, "`issuevalues`"))? {
-                let Some(i) = issue_pos(domain, k) else {
-                    errors.push(src.invalid(v, format!("`{k}` is not an issue of the domain")));
-                    lost_key = true;
-                    continue;
-                };
-                given[i] = true;
-                if !domain.broken[i] {
-                    out[i] = note(errors, bid_value(src, &domain.issues[i], v));
+            let (out, _) = per_issue(src, b, &BID_VALUES, domain, errors, |i, _, v, errors| {
+                if domain.broken[i] {
+                    None
+                } else {
+                    note(errors, bid_value(src, &domain.issues[i], v))
                 }
-            }
-            if !lost_key {
-                if let Some(i) = given.iter().position(|g| !g) {
-                    errors.push(src.invalid(
-                        iv,
-                        format!(
-                            "the reservation bid gives no value for issue `{}`; detente needs a complete reservation outcome",
-                            domain.issues[i].display()
-                        ),
-                    ));
-                }
-            }
-            if errors.len() > before {
-                return None;
-            }
-            Some(Reservation::Outcome(Outcome(out.into_iter().collect::<Option<Vec<_>>>()?)))
+            })?;
+            let out: Vec<Value> = out.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)?;
+            Some(Reservation::Outcome(Outcome(out)))
         }
         (None, Some(r)) => match r.v {
             J::Num(x) => Some(Reservation::Value(x)),
