@@ -525,16 +525,7 @@ fn utilities_that_overflow_are_refused_by_analyze_and_negotiate_alike() {
         r#"format = 1
 id = "overflow"
 title = "Utilities that overflow"
-
-[[issues]]
-id = "a"
-kind = "categorical"
-options = ["x", "y"]
-
-[[issues]]
-id = "b"
-kind = "categorical"
-options = ["x", "y"]
+issues = [{ id = "a", kind = "categorical", options = ["x", "y"] }, { id = "b", kind = "categorical", options = ["x", "y"] }]
 
 [[actors]]
 id = "p"
