@@ -40,15 +40,9 @@ impl<'a> Evaluator<'a> {
             let name = names.get(k).copied().unwrap_or("?");
             let src = match u.additive_tables(space) {
                 Some(t) => {
-                    // every entry finite, and no sum of them overflowing to infinity either
-                    let extreme = |pick: fn(f64, f64) -> f64| {
-                        t.tables.iter().map(|tab| tab.iter().copied().fold(0.0, pick)).fold(t.bias, |a, b| a + b)
-                    };
-                    if !t.bias.is_finite()
-                        || t.tables.iter().flatten().any(|x| !x.is_finite())
-                        || !extreme(f64::max).is_finite()
-                        || !extreme(f64::min).is_finite()
-                    {
+                    // every entry finite, and no sum of them overflowing to infinity either (the
+                    // negotiation refuses by the same rule)
+                    if t.non_finite().is_some() {
                         return Err(AnalysisError::NonFinite { actor: name.to_string() });
                     }
                     Source::Additive(t)

@@ -149,7 +149,7 @@ pub(crate) fn additive_tables(space: &OutcomeSpace, utilities: &[&Utility], name
             let t = u
                 .additive_tables(space)
                 .ok_or_else(|| AnalysisError::NotAdditive { actor: names.get(k).copied().unwrap_or("?").to_string() })?;
-            if !t.bias.is_finite() || t.tables.iter().flatten().any(|x| !x.is_finite()) {
+            if t.non_finite().is_some() {
                 return Err(AnalysisError::NonFinite { actor: names.get(k).copied().unwrap_or("?").to_string() });
             }
             Ok(t)

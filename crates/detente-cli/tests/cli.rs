@@ -538,3 +538,58 @@ fn a_genius_export_says_it_drops_red_lines() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("5 red line(s)"), "{}", stderr(&o));
 }
+
+#[test]
+fn utilities_that_overflow_are_refused_by_analyze_and_negotiate_alike() {
+    // Weights of 1e308 on values of 1.5 sum past the largest float; GENIUS's clamp at 1 once hid
+    // that from negotiate (the deal scored 1.0), while analyze refused the file.
+    let (_d, p) = temp_scenario(
+        r#"format = 1
+id = "overflow"
+title = "Utilities that overflow"
+issues = [{ id = "a", kind = "categorical", options = ["x", "y"] }, { id = "b", kind = "categorical", options = ["x", "y"] }]
+
+[[actors]]
+id = "p"
+preferences = { type = "linear", clamp = { max = 1 }, weights = { a = 1e308, b = 1e308 }, values = { a = { x = 0, y = 1.5 }, b = { x = 0, y = 1.5 } } }
+
+[[actors]]
+id = "q"
+preferences = { type = "linear", weights = { a = 1, b = 1 }, values = { a = { x = 1, y = 0 }, b = { x = 1, y = 0 } } }
+"#,
+    );
+    let p = p.to_str().expect("utf-8 path");
+    let o = detente(&["analyze", p]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("actor `p` has a utility or reservation value that is not a finite number"), "{}", stderr(&o));
+    let o = detente(&["negotiate", p, "--protocol", "sao"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("cannot negotiate on overflow: actor `p` has a non-finite utility (inf) at outcome 3"), "{}", stderr(&o));
+}
+
+#[test]
+fn utility_refuses_a_real_value_off_the_issue_grid() {
+    // `min_flow` is 1, 1.5, …, 3: 1.7 once scored as 0 on the grid table instead of being refused.
+    let o = detente(&[
+        "utility",
+        "scenarios/textbook-three-party.toml",
+        "--outcome",
+        "site=north, cost_split=equal, capacity=50, min_flow=1.7",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(
+            "value `1.7` is not valid for issue `min_flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+             (the nearest are 1.5 and 2)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = detente(&[
+        "utility",
+        "scenarios/textbook-three-party.toml",
+        "--outcome",
+        "site=north, cost_split=equal, capacity=50, min_flow=1.5",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

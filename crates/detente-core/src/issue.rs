@@ -97,6 +97,14 @@ pub enum Value {
     Real(f64),
 }
 
+/// Where a number falls on a real issue's grid.
+enum GridHit {
+    /// On the grid point with this index.
+    On(u32),
+    /// Off the grid, between the nearest grid values below and above (`None` past an end).
+    Between(Option<f64>, Option<f64>),
+}
+
 impl Issue {
     /// Builds a categorical issue.
     pub fn categorical(id: impl Into<String>, options: &[&str]) -> Self {
@@ -153,23 +161,38 @@ impl Issue {
 
     /// Index of the option with this id.
     pub fn option_index(&self, id: &str) -> Option<u32> {
-        self.options()?.iter().position(|o| o.id == id).map(|i| i as u32)
+        self.options()?.iter().position(|o| o.id == id).and_then(|i| u32::try_from(i).ok())
     }
 
-    /// Number of values, or `None` for a continuous real issue without a grid.
-    pub fn cardinality(&self) -> Option<u64> {
+    /// The exact number of values, or `None` for a continuous real issue without a grid. Never
+    /// overflows: the integer range `i64::MIN..=i64::MAX` has 2^64 values, which `u128` holds.
+    pub fn value_count(&self) -> Option<u128> {
         match &self.kind {
-            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => Some(options.len() as u64),
+            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => Some(options.len() as u128),
             IssueKind::Integer { min, max, step, .. } => {
                 if max < min || *step < 1 {
                     Some(0)
                 } else {
-                    Some(((*max as i128 - *min as i128) / *step as i128) as u64 + 1)
+                    // ≤ 2^64 − 1 before the + 1: no overflow in i128.
+                    Some(((i128::from(*max) - i128::from(*min)) / i128::from(*step) + 1) as u128)
                 }
             }
-            IssueKind::Real { grid, .. } => grid.map(u64::from),
+            IssueKind::Real { grid, .. } => grid.map(u128::from),
         }
     }
+
+    /// Number of values, or `None` for a continuous real issue without a grid. Saturates at
+    /// `u64::MAX` rather than wrapping (only an integer issue over the whole `i64` range has
+    /// more); [`Issue::validate`] refuses any issue with more than [`Issue::MAX_VALUES`] values,
+    /// so on a valid issue this is exact. [`Issue::value_count`] is exact always.
+    pub fn cardinality(&self) -> Option<u64> {
+        self.value_count().map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+    }
+
+    /// The most values one issue may have: value indices are `u32` everywhere (outcomes,
+    /// utility tables, the lenses' odometers), so a valid issue has at most `u32::MAX` values
+    /// (indices `0..u32::MAX`).
+    pub const MAX_VALUES: u64 = u32::MAX as u64;
 
     /// The value at a value index (`index < cardinality`).
     pub fn value_at(&self, index: u32) -> Option<Value> {
@@ -179,7 +202,8 @@ impl Issue {
         }
         Some(match &self.kind {
             IssueKind::Categorical { .. } | IssueKind::Ordinal { .. } => Value::Option(index),
-            IssueKind::Integer { min, step, .. } => Value::Int(min + step * i64::from(index)),
+            // In i128: `step · index` can pass i64::MAX on a wide range; the sum is ≤ max.
+            IssueKind::Integer { min, step, .. } => Value::Int((i128::from(*min) + i128::from(*step) * i128::from(index)) as i64),
             IssueKind::Real { min, max, grid, .. } => {
                 let g = grid.expect("invariant: cardinality is Some only with a grid");
                 if g <= 1 {
@@ -201,20 +225,101 @@ impl Issue {
         match (&self.kind, value) {
             (IssueKind::Categorical { .. } | IssueKind::Ordinal { .. }, Value::Option(i)) => (u64::from(*i) < n).then_some(*i),
             (IssueKind::Integer { min, max, step, .. }, Value::Int(v)) => {
-                (v >= min && v <= max && (v - min) % step == 0).then(|| ((v - min) / step) as u32)
+                // In i128: `v − min` overflows i64 on a wide range. An index beyond u32 is no index
+                // (such an issue fails `validate`), never a wrapped one.
+                let d = i128::from(*v) - i128::from(*min);
+                (v >= min && v <= max && d % i128::from(*step) == 0).then(|| u32::try_from(d / i128::from(*step)).ok()).flatten()
             }
-            (IssueKind::Real { .. }, Value::Real(x)) => {
-                (0..n as u32).find(|&i| matches!(self.value_at(i), Some(Value::Real(y)) if (y - x).abs() <= 1e-9 * (1.0 + x.abs())))
-            }
+            (IssueKind::Real { .. }, Value::Real(x)) => match self.grid_search(*x)? {
+                GridHit::On(i) => Some(i),
+                GridHit::Between(..) => None,
+            },
             _ => None,
         }
     }
 
-    /// Whether `value` is admissible on this issue (continuous reals accept any value in range).
+    /// Where `x` falls on a real issue's grid: on a grid point (within `1e-9·(1 + |x|)`, the
+    /// closest, ties to the lowest index), or between the nearest points below and above.
+    /// `None` for a continuous issue, another kind, an empty grid or a non-finite `x`.
+    fn grid_search(&self, x: f64) -> Option<GridHit> {
+        let IssueKind::Real { min, max, grid: Some(g), .. } = self.kind else { return None };
+        if g == 0 || !x.is_finite() {
+            return None;
+        }
+        let at = |i: u32| match self.value_at(i) {
+            Some(Value::Real(y)) => y,
+            _ => min,
+        };
+        // The grid points are evenly spaced: the nearest is within one step of the rounded
+        // fractional position, so three candidates decide (no scan over the grid).
+        let last = g - 1;
+        let t = if g > 1 && max > min { (x - min) / (max - min) * f64::from(last) } else { 0.0 };
+        let k = t.round().clamp(0.0, f64::from(last)) as u32;
+        let tol = 1e-9 * (1.0 + x.abs());
+        let mut best: Option<(u32, f64)> = None;
+        for i in [k.saturating_sub(1), k, k.saturating_add(1).min(last)] {
+            let d = (at(i) - x).abs();
+            if d <= tol && best.is_none_or(|(_, bd)| d < bd) {
+                best = Some((i, d));
+            }
+        }
+        if let Some((i, _)) = best {
+            return Some(GridHit::On(i));
+        }
+        // Off the grid: the nearest points below and above (the points ascend with the index).
+        let f = t.floor().clamp(0.0, f64::from(last)) as u32;
+        let around: Vec<u32> = (f.saturating_sub(2)..=f.saturating_add(2).min(last)).collect();
+        let below = around.iter().rev().copied().find(|&i| at(i) < x).map(at);
+        let above = around.iter().copied().find(|&i| at(i) > x).map(at);
+        Some(GridHit::Between(below, above))
+    }
+
+    /// Whether `value` is a value of this issue: an option of a categorical or ordinal issue,
+    /// a step of an integer range, a point of a real issue's grid (within `1e-9·(1 + |x|)`), or
+    /// any finite number in `[min, max]` of a continuous real issue. The one rule that parsing
+    /// (`--outcome`, [`Issue::parse_value`]), the readers and validation (reservation outcomes,
+    /// red lines, openings) apply.
     pub fn admits(&self, value: &Value) -> bool {
         match (&self.kind, value) {
-            (IssueKind::Real { min, max, .. }, Value::Real(x)) => x.is_finite() && *x >= *min && *x <= *max,
+            (IssueKind::Real { min, max, grid: None, .. }, Value::Real(x)) => x.is_finite() && *x >= *min && *x <= *max,
             _ => self.index_of(value).is_some(),
+        }
+    }
+
+    /// What the issue admits, in words, for an error about `value` (which it does not admit):
+    /// `one of a, b`, `an integer in 0..=10`, `a number in [0, 1]`, or for a real issue with a
+    /// grid, its grid and the grid values nearest to `value`.
+    pub fn expected(&self, value: Option<&Value>) -> String {
+        match &self.kind {
+            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => {
+                format!("one of {}", options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "))
+            }
+            IssueKind::Integer { min, max, step, .. } => {
+                if *step == 1 {
+                    format!("an integer in {min}..={max}")
+                } else {
+                    format!("an integer in {min}..={max} in steps of {step} from {min}")
+                }
+            }
+            IssueKind::Real { min, max, grid: None, .. } => format!("a number in [{}, {}]", format_real(*min), format_real(*max)),
+            IssueKind::Real { min, max, grid: Some(g), .. } => {
+                let mut s =
+                    format!("a point of the issue's grid of {g} evenly spaced values from {} to {}", format_real(*min), format_real(*max));
+                let near = match value {
+                    Some(Value::Real(x)) => self.grid_search(*x),
+                    _ => None,
+                };
+                match near {
+                    Some(GridHit::Between(Some(a), Some(b))) => {
+                        s += &format!(" (the nearest are {} and {})", format_real(a), format_real(b))
+                    }
+                    Some(GridHit::Between(Some(a), None) | GridHit::Between(None, Some(a))) => {
+                        s += &format!(" (the nearest is {})", format_real(a))
+                    }
+                    _ => {}
+                }
+                s
+            }
         }
     }
 
@@ -236,7 +341,7 @@ impl Issue {
 
     /// The value closest to a scale position (ties: lowest index). For forecasts on ordinal issues.
     pub fn nearest_to_scale(&self, position: f64) -> Option<u32> {
-        let n = self.cardinality()? as u32;
+        let n = u32::try_from(self.cardinality()?).ok()?;
         let mut best: Option<(u32, f64)> = None;
         for i in 0..n {
             let s = self.scale_of(&self.value_at(i)?)?;
@@ -257,47 +362,33 @@ impl Issue {
         }
     }
 
-    /// Parses a user-written value (`current_line`, `75`, `12.5`) into an admissible value.
+    /// Parses a user-written value (`current_line`, `75`, `12.5`) into a value the issue
+    /// [admits](Issue::admits); a number on a real issue's grid becomes that grid point. The
+    /// error says what the issue admits (for a grid, the nearest grid values).
     pub fn parse_value(&self, text: &str) -> Result<Value, ModelError> {
         let text = text.trim();
-        let bad = |expected: String| ModelError::new(ErrorKind::BadValue { issue: self.id.clone(), value: text.to_string(), expected });
-        match &self.kind {
-            IssueKind::Categorical { options } | IssueKind::Ordinal { options } => options
-                .iter()
-                .position(|o| o.id == text)
-                .map(|i| Value::Option(i as u32))
-                .ok_or_else(|| bad(format!("one of {}", options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")))),
-            IssueKind::Integer { min, max, step, .. } => {
-                let expected = if *step == 1 {
-                    format!("an integer in {min}..={max}")
-                } else {
-                    format!("an integer in {min}..={max} in steps of {step} from {min}")
-                };
-                let v: i64 = text.parse().map_err(|_| bad(expected.clone()))?;
-                let v = Value::Int(v);
-                if self.admits(&v) {
-                    Ok(v)
-                } else {
-                    Err(bad(expected))
-                }
-            }
-            IssueKind::Real { min, max, .. } => {
-                let expected = format!("a number in [{}, {}]", format_real(*min), format_real(*max));
-                let x: f64 = text.parse().map_err(|_| bad(expected.clone()))?;
-                let v = Value::Real(x);
-                if self.admits(&v) {
-                    Ok(v)
-                } else {
-                    Err(bad(expected))
-                }
-            }
+        let bad = |near: Option<&Value>| {
+            ModelError::new(ErrorKind::BadValue { issue: self.id.clone(), value: text.to_string(), expected: self.expected(near) })
+        };
+        let v = match &self.kind {
+            IssueKind::Categorical { .. } | IssueKind::Ordinal { .. } => Value::Option(self.option_index(text).ok_or_else(|| bad(None))?),
+            IssueKind::Integer { .. } => Value::Int(text.parse().map_err(|_| bad(None))?),
+            IssueKind::Real { .. } => Value::Real(text.parse().map_err(|_| bad(None))?),
+        };
+        if !self.admits(&v) {
+            return Err(bad(Some(&v)));
         }
+        Ok(match (&self.kind, &v) {
+            (IssueKind::Real { grid: Some(_), .. }, Value::Real(_)) => self.index_of(&v).and_then(|i| self.value_at(i)).unwrap_or(v),
+            _ => v,
+        })
     }
 
-    /// Checks the issue's own invariants; every error, each with its path inside the issue.
+    /// Checks the issue's own invariants; every error, each with its path (the issue, then
+    /// the field).
     pub fn validate(&self) -> Result<(), ModelErrors> {
         let mut sink = Sink::default();
-        self.check(&mut sink);
+        sink.within(Step::Issue(self.id.clone()), |s| self.check(s));
         sink.finish()
     }
 
@@ -363,6 +454,22 @@ impl Issue {
                 }
                 check_scale(sink, *scale);
             }
+        }
+        // Value indices are u32: a count beyond that would wrap an index (value 2^32 + 3 read as
+        // value 3). Real grids are u32 already.
+        if let Some(n) = self.value_count().filter(|&n| n > u128::from(Issue::MAX_VALUES)) {
+            let max_values = Issue::MAX_VALUES;
+            let (field, reason) = match &self.kind {
+                IssueKind::Integer { min, max, step, .. } => (
+                    "max",
+                    format!(
+                        "{n} values (integers {min}..={max} in steps of {step}) are too many: expected at most {max_values} (value \
+                         indices are 32-bit); narrow the range or take a larger step"
+                    ),
+                ),
+                _ => ("options", format!("{n} values are too many: expected at most {max_values} (value indices are 32-bit)")),
+            };
+            sink.push(invalid(field, reason));
         }
     }
 }

@@ -97,13 +97,14 @@ impl OutcomeSpace {
         let mut log10 = 0.0f64;
         let mut overflow = false;
         for issue in &self.issues {
-            let Some(k) = issue.cardinality() else { return Cardinality::Infinite };
+            // The exact count (an integer issue over all of i64 has 2^64 values, past u64).
+            let Some(k) = issue.value_count() else { return Cardinality::Infinite };
             if k == 0 {
                 return Cardinality::Finite(0);
             }
             log10 += (k as f64).log10();
             if !overflow {
-                match n.checked_mul(u128::from(k)) {
+                match n.checked_mul(k) {
                     Some(m) => n = m,
                     None => overflow = true,
                 }
@@ -160,7 +161,9 @@ impl OutcomeSpace {
             if k == 0 {
                 return false;
             }
-            *slot = (index % k) as u32;
+            // A digit beyond u32 is no value index (such an issue fails `Issue::validate`).
+            let Ok(digit) = u32::try_from(index % k) else { return false };
+            *slot = digit;
             index /= k;
         }
         index == 0
@@ -181,12 +184,13 @@ impl OutcomeSpace {
     }
 
     /// Iterates over all outcomes in index order without materialising the space.
-    /// Empty for a continuous space.
+    /// Empty for a continuous space (and for an invalid one with an issue of more than
+    /// [`Issue::MAX_VALUES`] values, whose value indices do not fit `u32`).
     pub fn iter(&self) -> OutcomeIter<'_> {
         let radices = self.radices();
         let done = match &radices {
             None => true,
-            Some(r) => r.contains(&0),
+            Some(r) => r.iter().any(|&k| k == 0 || k > Issue::MAX_VALUES),
         };
         OutcomeIter { space: self, radices: radices.unwrap_or_default(), current: vec![0; self.issues.len()], done }
     }

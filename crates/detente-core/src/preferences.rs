@@ -46,6 +46,40 @@ impl AdditiveTables {
             None => u,
         }
     }
+
+    /// An outcome whose total is not a finite number, if there is one: its value indices and
+    /// its total *before* the clamp (a clamp at 1 would turn a sum that overflowed to `inf`
+    /// into a plausible 1). Checks the bias and every entry, then the largest and the smallest
+    /// total (the left fold of per-issue maxima, minima): IEEE addition is monotone in each
+    /// argument, so when those two are finite every total is. The one rule by which the
+    /// analysis and the negotiation refuse utilities that overflow. O(Σ table lengths).
+    pub fn non_finite(&self) -> Option<(Vec<u32>, f64)> {
+        if self.tables.iter().any(Vec::is_empty) {
+            return None; // no outcomes
+        }
+        let total = |idx: &[u32]| self.tables.iter().zip(idx).fold(self.bias, |u, (t, &v)| u + t[v as usize]);
+        let mut idx = vec![0u32; self.tables.len()];
+        for (k, t) in self.tables.iter().enumerate() {
+            if let Some((v, _)) = (0..=u32::MAX).zip(t).find(|(_, x)| !x.is_finite()) {
+                idx[k] = v;
+                return Some((idx.clone(), total(&idx)));
+            }
+        }
+        if !self.bias.is_finite() {
+            return Some((idx.clone(), total(&idx)));
+        }
+        // Every entry is finite now (no NaN): the extremes are well defined; ties to the lowest index.
+        for better in [|a: f64, b: f64| a > b, |a: f64, b: f64| a < b] {
+            for (slot, t) in idx.iter_mut().zip(&self.tables) {
+                *slot = (0..=u32::MAX).zip(t).fold((0, t[0]), |(bi, bx), (i, &x)| if better(x, bx) { (i, x) } else { (bi, bx) }).0;
+            }
+            let u = total(&idx);
+            if !u.is_finite() {
+                return Some((idx, u));
+            }
+        }
+        None
+    }
 }
 
 /// How one issue's value maps to a number (before weighting).
@@ -264,7 +298,7 @@ impl UtilityFunction for LinearAdditive {
             .iter()
             .zip(self.weights.iter().zip(&self.values))
             .map(|(issue, (w, f))| {
-                let k = issue.cardinality()? as u32;
+                let k = u32::try_from(issue.cardinality()?).ok()?;
                 (0..k).map(|i| Some(w * f.eval(issue, &issue.value_at(i)?))).collect::<Option<Vec<f64>>>()
             })
             .collect::<Option<Vec<_>>>()?;
@@ -429,7 +463,7 @@ impl UtilityFunction for Spatial {
             .iter()
             .zip(&self.positions)
             .map(|(issue, p)| {
-                let k = issue.cardinality()? as u32;
+                let k = u32::try_from(issue.cardinality()?).ok()?;
                 (0..k)
                     .map(|i| {
                         let v = issue.value_at(i)?;
@@ -635,13 +669,14 @@ impl Preferences {
                 sink.push(at(ModelError::invalid("reservation outcome is not an outcome of the space")))
             }
             Reservation::Outcome(o) => {
+                // `admits` is the one rule (on a real issue's grid, within tolerance, when it has one).
                 for (v, issue) in o.0.iter().zip(space.issues()) {
-                    if !issue.admits(v) || (issue.cardinality().is_some() && issue.index_of(v).is_none()) {
+                    if !issue.admits(v) {
                         sink.push(
                             at(ModelError::new(ErrorKind::BadValue {
                                 issue: issue.id.clone(),
                                 value: issue.format_value(v),
-                                expected: "a value of the issue (on its grid) for the reservation outcome".into(),
+                                expected: issue.expected(Some(v)),
                             }))
                             .at(Step::Key(issue.id.clone())),
                         );

@@ -270,3 +270,114 @@ fn a_patch_that_moves_a_value_moves_its_spread_along() {
     // the other actor's spreads (none) and positions are untouched
     assert_eq!(position_mut(&mut v, 1, 0).ideal_spread, None);
 }
+
+// ---------------------------------------------------------------- counts and indices that do not fit
+
+#[test]
+fn an_integer_range_over_all_of_i64_is_counted_exactly_and_refused() {
+    let issue = Issue::integer("n", i64::MIN, i64::MAX, 1);
+    // 2^64 values: once this wrapped to 0 and the issue validated as empty.
+    assert_eq!(issue.value_count(), Some(1u128 << 64));
+    assert_eq!(issue.cardinality(), Some(u64::MAX), "saturates, never wraps");
+    assert_eq!(OutcomeSpace::new(vec![issue.clone()]).cardinality(), Cardinality::Finite(1u128 << 64));
+    assert_eq!(
+        issue.validate().unwrap_err().to_string(),
+        "issue `n`: 18446744073709551616 values (integers -9223372036854775808..=9223372036854775807 in steps of 1) are too many: \
+         expected at most 4294967295 (value indices are 32-bit); narrow the range or take a larger step"
+    );
+    // The product of two such issues stays exact in u128 (or says Huge), never wraps.
+    let s = OutcomeSpace::new(vec![Issue::integer("a", 0, 1 << 40, 1), Issue::integer("b", 0, 1 << 40, 1)]);
+    assert_eq!(s.cardinality(), Cardinality::Finite(((1u128 << 40) + 1) * ((1u128 << 40) + 1)));
+    // A wide range with a large step: values are computed without overflowing i64.
+    let wide = Issue::integer("w", i64::MIN, i64::MAX, 1 << 33);
+    wide.validate().expect("2^31 values");
+    let last = wide.value_at((1u32 << 31) - 1).unwrap();
+    assert_eq!(last, Value::Int((i128::from(i64::MIN) + (1i128 << 33) * ((1i128 << 31) - 1)) as i64));
+    assert_eq!(wide.index_of(&last), Some((1u32 << 31) - 1));
+}
+
+#[test]
+fn value_indices_beyond_u32_are_refused_not_wrapped() {
+    // 2^32 + 5 values: index 2^32 + 3 would be cast to 3.
+    let issue = Issue::integer("n", 0, (1i64 << 32) + 4, 1);
+    assert_eq!(issue.cardinality(), Some((1u64 << 32) + 5));
+    assert!(issue.validate().unwrap_err().to_string().starts_with("issue `n`: 4294967301 values (integers 0..=4294967300"));
+    assert_eq!(issue.index_of(&Value::Int((1i64 << 32) + 3)), None, "no index, not index 3");
+    assert_eq!(issue.index_of(&Value::Int(3)), Some(3));
+    assert!(!issue.admits(&Value::Int((1i64 << 32) + 3)));
+    let space = OutcomeSpace::new(vec![issue.clone()]);
+    let mut idx = [0u32];
+    assert!(!space.value_indices_at((1u64 << 32) + 3, &mut idx), "a digit beyond u32 is refused");
+    assert_eq!(space.iter().next(), None, "an invalid space is not iterated with wrapping indices");
+    let lin = LinearAdditive { bias: 0.0, weights: vec![1.0], values: vec![ValueFunction::Table(vec![0.0; 5])], clamp: None };
+    assert_eq!(lin.additive_tables(&space), None, "no tables over truncated indices");
+    // Exactly u32::MAX values is the most a valid issue has.
+    Issue::integer("m", 1, i64::from(u32::MAX), 1).validate().expect("u32::MAX values");
+    assert!(Issue::integer("m", 0, i64::from(u32::MAX), 1).validate().is_err());
+}
+
+#[test]
+fn a_real_issue_with_a_grid_admits_grid_points_only_and_names_the_nearest() {
+    let space = OutcomeSpace::new(vec![Issue::real("flow", 1.0, 3.0, Some(5)), Issue::real("free", 0.0, 1.0, None)]);
+    let flow = &space.issues()[0];
+    // On the grid (within 1e-9 relative), and snapped to the grid point.
+    assert_eq!(space.parse("flow=1.5, free=0.3").unwrap().0[0], Value::Real(1.5));
+    assert_eq!(space.parse("flow=2.0000000001, free=0.3").unwrap().0[0], Value::Real(2.0));
+    assert_eq!(space.parse("flow=3, free=0.3").unwrap().0[0], Value::Real(3.0));
+    // Off the grid: refused (it once scored as 0 on a grid table), with the nearest grid values.
+    assert_eq!(
+        space.parse("flow=1.7, free=0.3").unwrap_err().to_string(),
+        "value `1.7` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest are 1.5 and 2)"
+    );
+    assert_eq!(
+        space.parse("flow=3.2, free=0.3").unwrap_err().to_string(),
+        "value `3.2` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest is 3)"
+    );
+    assert_eq!(
+        space.parse("flow=0, free=0.3").unwrap_err().to_string(),
+        "value `0` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest is 1)"
+    );
+    assert!(!flow.admits(&Value::Real(1.7)));
+    assert!(flow.admits(&Value::Real(2.5)));
+    // A continuous issue admits anything finite in range.
+    assert!(space.issues()[1].admits(&Value::Real(0.123)));
+    assert_eq!(
+        space.parse("flow=2, free=1.5").unwrap_err().to_string(),
+        "value `1.5` is not valid for issue `free`: expected a number in [0, 1]"
+    );
+    // The reservation check is the same rule, with the same words.
+    let space1 = OutcomeSpace::new(vec![Issue::real("flow", 1.0, 3.0, Some(5)), Issue::real("x", 0.0, 1.0, Some(2))]);
+    let tables = vec![ValueFunction::Table(vec![0.0, 0.25, 0.5, 0.75, 1.0]), ValueFunction::Table(vec![0.0, 1.0])];
+    let mut p =
+        Preferences::new(Utility::LinearAdditive(LinearAdditive { bias: 0.0, weights: vec![1.0, 0.0], values: tables, clamp: None }));
+    p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.5), Value::Real(1.0)]));
+    p.validate(&space1).expect("on the grid");
+    p.reservation = Reservation::Outcome(Outcome(vec![Value::Real(1.7), Value::Real(1.0)]));
+    assert_eq!(
+        p.validate(&space1).unwrap_err().to_string(),
+        "value `1.7` is not valid for issue `flow`: expected a point of the issue's grid of 5 evenly spaced values from 1 to 3 \
+         (the nearest are 1.5 and 2)"
+    );
+    // Grid lookups agree with value_at on every point, including a large grid.
+    let big = Issue::real("b", -0.3, 0.9, Some(1_000_001));
+    for i in [0u32, 1, 2, 499_999, 500_000, 999_999, 1_000_000] {
+        assert_eq!(big.index_of(&big.value_at(i).unwrap()), Some(i));
+    }
+}
+
+#[test]
+fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
+    let t =
+        AdditiveTables { bias: 0.0, tables: vec![vec![0.0, 1e308 * 1.5], vec![0.0, 1e308 * 1.5]], clamp: Some((f64::NEG_INFINITY, 1.0)) };
+    assert_eq!(t.eval(&[1, 1]), 1.0, "the clamp hides the overflow");
+    assert_eq!(t.non_finite(), Some((vec![1, 1], f64::INFINITY)));
+    let t = AdditiveTables { bias: 0.0, tables: vec![vec![-1e308, 0.0], vec![0.0, -1e308]], clamp: None };
+    assert_eq!(t.non_finite(), Some((vec![0, 1], f64::NEG_INFINITY)));
+    let t = AdditiveTables { bias: 0.5, tables: vec![vec![0.0, f64::NAN]], clamp: None };
+    assert!(matches!(t.non_finite(), Some((ref i, x)) if i == &[1] && x.is_nan()));
+    let t = AdditiveTables { bias: 0.5, tables: vec![vec![0.0, 1e308], vec![0.0, 0.5]], clamp: None };
+    assert_eq!(t.non_finite(), None);
+}

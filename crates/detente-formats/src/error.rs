@@ -194,3 +194,64 @@ impl FormatError {
         }
     }
 }
+
+/// Keeps `r`'s value, or records its error in `errors` and gives `None`: how a reader goes on
+/// past an error to find the next one (see [`FormatError::from_many`]).
+pub(crate) fn note<T>(errors: &mut Vec<FormatError>, r: Result<T, FormatError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+/// Which of `known` a name `found` is a near miss of, if any: the same name up to letter case,
+/// or within edit distance 3 (insertions, deletions, substitutions). The readers use it to tell
+/// a misspelt root element or wrapper key (`<utility_spaec>`, `LinearAdditiveUtilitySpac`),
+/// which they refuse, from a file that is plainly something else, which a folder may hold and
+/// they skip. Ties go to the first of `known`.
+pub(crate) fn near_miss<'a>(found: &str, known: &[&'a str]) -> Option<&'a str> {
+    let found_lower = found.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for &k in known {
+        let d = if found_lower == k.to_lowercase() { 0 } else { edit_distance(found, k) };
+        if d <= 3 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_case_or_three_edits_away() {
+        let known = ["utility_space", "negotiation_template"];
+        assert_eq!(near_miss("utility_spaec", &known), Some("utility_space"));
+        assert_eq!(near_miss("Utility_Space", &known), Some("utility_space"));
+        assert_eq!(near_miss("utilityspace", &known), Some("utility_space"));
+        assert_eq!(near_miss("negotiation_templat", &known), Some("negotiation_template"));
+        assert_eq!(near_miss("project", &known), None);
+        assert_eq!(near_miss("utility", &known), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

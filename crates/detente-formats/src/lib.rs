@@ -13,6 +13,7 @@ pub mod geniusweb;
 mod json_spans;
 pub mod native;
 
+pub(crate) use error::{near_miss, note};
 pub use error::{FormatError, Location};
 
 use detente_core::Scenario;

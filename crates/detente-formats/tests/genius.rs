@@ -798,8 +798,17 @@ fn huge_integer_ranges_are_refused_not_overflowed() {
         .replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="-9223372036854775808" upperbound="9223372036854775807""#);
     assert_eq!(
         genius_err(&d, CEASEFIRE_SIDE_A),
-        "d.xml:15:48: integer issue `Sanctions relief pct` spans [-9223372036854775808, 9223372036854775807]; expected fewer than 2^53 values"
+        "d.xml:15:48: integer issue `Sanctions relief pct` spans [-9223372036854775808, 9223372036854775807]; expected at most 4294967295 values"
     );
+    // 2^32 + 1 values: more than a 32-bit value index can address (the model's limit, located here).
+    let d = CEASEFIRE_DOMAIN.replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="0" upperbound="4294967296""#);
+    assert_eq!(
+        genius_err(&d, CEASEFIRE_SIDE_A),
+        "d.xml:15:29: integer issue `Sanctions relief pct` spans [0, 4294967296]; expected at most 4294967295 values"
+    );
+    let d = CEASEFIRE_DOMAIN.replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="1" upperbound="4294967295""#);
+    let p = CEASEFIRE_SIDE_A.replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="1" upperbound="4294967295""#);
+    assert!(genius::from_strs("d.xml", &d, &[("p.xml", &p)], Semantics::Genius).is_ok(), "u32::MAX values is the most");
 }
 
 /// A brute-force check of the GENIUS reading on every outcome of all nine domains against the
@@ -843,5 +852,126 @@ fn genius_semantics_reproduce_sources_md_opposition_and_nash() {
         if let Some((a, b)) = nash {
             assert!((best_u.0 - a).abs() < 1e-5 && (best_u.1 - b).abs() < 1e-5, "{folder}: Nash {best_u:?} vs ({a}, {b})");
         }
+    }
+}
+
+// ---------------------------------------------------------------- every error, not the first
+
+/// Each error of a result, one string per error, in the order reported.
+fn all_errors(r: Result<Scenario, FormatError>) -> Vec<String> {
+    match r {
+        Ok(_) => panic!("expected errors, the files loaded"),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_domain_with_three_mistakes_reports_all_three_in_file_order() {
+    let d = CEASEFIRE_DOMAIN
+        .replace(r#"<item index="3" value="full withdrawal"/>"#, r#"<item index="3" value="freeze current line"/>"#)
+        .replace(r#"<item index="3" value="NATO membership"/>"#, r#"<item index="3"/>"#)
+        .replace(r#"lowerbound="0" upperbound="100""#, r#"lowerbound="0" upperbound="-5""#);
+    // The profile is right for the domain meant: no error of its own, and none repeated from the
+    // domain (its evaluation of `full withdrawal` is not reported against the broken issue).
+    assert_eq!(
+        all_errors(genius::from_strs("d.xml", &d, &[("p.xml", CEASEFIRE_SIDE_A)], Semantics::Genius)),
+        [
+            "d.xml:7:25: value `freeze current line` of issue `Line of contact` is listed twice; expected distinct values",
+            "d.xml:12:9: an <item> of issue `Security guarantees` has no `value` attribute",
+            "d.xml:15:29: integer issue `Sanctions relief pct` has upperbound -5 below lowerbound 0",
+        ]
+    );
+}
+
+#[test]
+fn a_profile_with_three_mistakes_reports_all_three_without_their_consequences() {
+    let p = CEASEFIRE_SIDE_A
+        .replace(r#"value="partial withdrawal"  evaluation="4""#, r#"value="partial withdrawal"  evaluation="-4""#)
+        .replace(r#"value="European force" evaluation"#, r#"value="EU force" evaluation"#)
+        .replace(r#"<weight index="3" value="0.2"/>"#, r#"<weight index="3" value="two"/>"#);
+    assert_eq!(
+        all_errors(genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("p.xml", &p)], Semantics::Genius)),
+        [
+            "p.xml:5:51: evaluation -4 of value `partial withdrawal` (issue `Line of contact`) is negative; GENIUS requires evaluations ≥ 0",
+            // not also "`European force` has no evaluation": the misspelt item is that evaluation
+            "p.xml:10:23: value `EU force` is not a value of issue `Security guarantees` in the domain; expected one of: none, European force, NATO membership",
+            "p.xml:19:23: `value` is \"two\"; expected a number",
+        ]
+    );
+}
+
+#[test]
+fn every_bad_profile_of_a_folder_is_reported_and_a_misspelt_root_is_one_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.xml"), CEASEFIRE_DOMAIN).unwrap();
+    std::fs::write(dir.path().join("a.xml"), CEASEFIRE_SIDE_A.replace(r#"<reservation value="0.3"/>"#, r#"<reservation value="high"/>"#))
+        .unwrap();
+    let b = CEASEFIRE_SIDE_A
+        .replace(r#"<weight index="1" value="0.5"/>"#, r#"<weight index="1" value="-0.5"/>"#)
+        .replace(r#"offset="1.0" "#, "");
+    std::fs::write(dir.path().join("b.xml"), b).unwrap();
+    std::fs::write(dir.path().join("c.xml"), CEASEFIRE_SIDE_A.replace("utility_space>", "utility_spaec>")).unwrap();
+    std::fs::write(dir.path().join("ok.xml"), CEASEFIRE_SIDE_A).unwrap();
+    // Plainly something else: skipped, as before.
+    std::fs::write(dir.path().join("pom.xml"), "<project><modelVersion>4.0.0</modelVersion></project>").unwrap();
+    let at = |f: &str| dir.path().join(f).display().to_string();
+    let errors = all_errors(genius::load_folder(dir.path(), Semantics::Genius));
+    assert_eq!(
+        errors,
+        [
+            format!("{}:22:16: `value` is \"high\"; expected a number", at("a.xml")),
+            format!("{}:15:7: <evaluator> has no `offset` attribute; expected a number", at("b.xml")),
+            format!("{}:17:23: weight -0.5 for index 1 is negative; expected a number ≥ 0", at("b.xml")),
+            format!(
+                "{}:1:1: the root element is <utility_spaec>, which is not a GENIUS root; expected <utility_space> (a GENIUS profile): \
+                 a misspelling? (files whose root is far from <utility_space> and <negotiation_template> are skipped)",
+                at("c.xml")
+            ),
+        ]
+    );
+    // The misspelt profile alone, as a file, says the same.
+    let e = genius::load_file(&dir.path().join("c.xml"), Semantics::Genius).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("{}:1:1: the root element is <utility_spaec>", at("c.xml"))), "{e}");
+    // A syntax error stops its own file only; the other files are still read.
+    std::fs::write(dir.path().join("a.xml"), "<utility_space>\n  <weight index=\"1\" value=0.5/>\n</utility_space>\n").unwrap();
+    let errors = all_errors(genius::load_folder(dir.path(), Semantics::Genius));
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert_eq!(
+        errors[0],
+        format!("{}:2:27: in <weight>: the attribute value is not in quotes; expected name=\"value\" attributes", at("a.xml"))
+    );
+}
+
+#[test]
+fn a_misspelt_domain_root_is_named_not_reported_as_no_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.xml"), CEASEFIRE_DOMAIN.replace("negotiation_template>", "Negotiation_Template>")).unwrap();
+    std::fs::write(dir.path().join("a.xml"), CEASEFIRE_SIDE_A).unwrap();
+    assert!(genius::is_genius_folder(dir.path()));
+    let d = dir.path().join("d.xml").display().to_string();
+    let want = format!(
+        "{d}:1:1: the root element is <Negotiation_Template>, which is not a GENIUS root; expected <negotiation_template> (a GENIUS \
+         domain): a misspelling? (files whose root is far from <utility_space> and <negotiation_template> are skipped)"
+    );
+    assert_eq!(genius::load_folder(dir.path(), Semantics::Genius).unwrap_err().to_string(), want);
+    assert_eq!(detente_formats::load_path(dir.path()).unwrap_err().to_string(), want);
+}
+
+#[test]
+fn the_reference_genius_folders_still_load_whole() {
+    // Every GENIUS folder of the reference data (and the NegMAS vector scenarios) loads, with
+    // every profile file as an actor: the misspelt-root rule refuses none of their files.
+    let Some(root) = shared_data("genius") else { return };
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    if let Some(anac) = shared_data("negmas-vectors/scenarios/anac") {
+        for year in std::fs::read_dir(anac).unwrap().flatten() {
+            folders.extend(std::fs::read_dir(year.path()).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+        }
+    }
+    assert!(folders.len() >= 9, "{folders:?}");
+    for folder in folders {
+        let s = genius::load_folder(&folder, Semantics::Genius).unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
+        let xml = std::fs::read_dir(&folder).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".xml")).count();
+        assert_eq!(s.actors.len(), xml - 1, "{}: one domain, every other file a profile", folder.display());
     }
 }

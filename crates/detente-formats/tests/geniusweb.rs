@@ -98,9 +98,13 @@ fn errors_name_the_place_and_what_was_expected() {
     let p = side_a().replace("LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace");
     assert_eq!(err(&p), "a.json:1:1: profile class `SumOfGroupsUtilitySpace` is not supported; expected LinearAdditiveUtilitySpace");
     let p = side_a().replace(r#""reservationBid": null"#, r#""reservationBid": {"issuevalues": {"line": "partial"}}"#);
+    // Each value missing is its own error.
     assert_eq!(
-        err(&p),
-        "a.json:12:38: the reservation bid gives no value for issue `guarantees`; detente needs a complete reservation outcome"
+        all_errors(geniusweb::from_strs(None, &[("a.json", &p)])),
+        [
+            "a.json:12:38: the reservation bid gives no value for issue `guarantees`; detente needs a complete reservation outcome",
+            "a.json:12:38: the reservation bid gives no value for issue `relief`; detente needs a complete reservation outcome",
+        ]
     );
     let p = side_a().replace(
         r#""reservationBid": null"#,
@@ -143,4 +147,101 @@ fn load_path_names_both_folder_formats_when_neither_is_found() {
         e.ends_with("is a folder with neither a GENIUS domain (an .xml file with <negotiation_template>) nor GeniusWeb profiles (.json files with a LinearAdditiveUtilitySpace)"),
         "{e}"
     );
+}
+
+// ---------------------------------------------------------------- every error, not the first
+
+/// Each error of a result, one string per error, in the order reported.
+fn all_errors(r: Result<Scenario, detente_formats::FormatError>) -> Vec<String> {
+    match r {
+        Ok(_) => panic!("expected errors, the files loaded"),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_profile_with_three_mistakes_reports_all_three_in_file_order() {
+    let p = side_a()
+        .replace(r#""guarantees": 0.3, "relief""#, r#""guarantees": 1.3, "relief""#)
+        .replace(r#""full": 1.0}"#, r#""full": 1.5}"#)
+        .replace(r#""lowValue": 0,"#, r#""lowValue": 100,"#);
+    // Not also "the weights sum to 2.0": the bad weight is the reason, reported once.
+    assert_eq!(
+        all_errors(geniusweb::from_strs(None, &[("a.json", &p)])),
+        [
+            "a.json:7:48: the weight of `guarantees` is 1.3; expected a number in [0, 1]",
+            "a.json:9:105: utility 1.5 on issue `line` is outside [0, 1]; GeniusWeb utilities lie in [0, 1]",
+            "a.json:11:46: the number utilities of `relief` have lowValue 100 ≥ highValue 100; expected lowValue < highValue",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_domain_issue_is_reported_once_not_again_at_its_utilities() {
+    let p = side_a()
+        .replace(r#""line": {"values": ["freeze", "partial", "full"]}"#, r#""line": {"values": ["freeze", "partial", "freeze"]}"#)
+        .replace(r#""step": 1}}}},"#, r#""step": 0}}}},"#)
+        .replace(r#""relief": 0.2}"#, r#""relief": "low"}"#);
+    // `line` lost `full`, which its utilities name; `relief` has no value set for its number
+    // utilities to be checked against: neither is reported again.
+    assert_eq!(
+        all_errors(geniusweb::from_strs(None, &[("a.json", &p)])),
+        [
+            "a.json:4:49: value \"freeze\" of issue `line` is empty or listed twice; expected distinct values",
+            "a.json:6:28: the range of issue `relief` has low 0, high 100, step 0; expected low ≤ high and step > 0",
+            "a.json:7:63: the weight of `relief` is a string; expected a number",
+        ]
+    );
+}
+
+#[test]
+fn every_bad_profile_of_a_folder_is_reported_and_a_misspelt_wrapper_is_one_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("ceasefire/ceasefiremini.json"), dir.path().join("ceasefiremini.json")).unwrap();
+    std::fs::write(dir.path().join("a.json"), side_a().replace(r#""partial": 0.4"#, r#""withdraw": 0.4"#)).unwrap();
+    std::fs::write(dir.path().join("b.json"), side_a().replace("LinearAdditiveUtilitySpace", "LinearAdditiveUtilitySpac")).unwrap();
+    let c = side_a().replace(r#""name": "sideA","#, r#""name": "sideA", "discount": 0.9,"#).replace(r#""nato": 1.0"#, r#""nato": "high""#);
+    std::fs::write(dir.path().join("c.json"), c).unwrap();
+    std::fs::write(dir.path().join("d.json"), side_a()).unwrap();
+    // Plainly something else: skipped, as before.
+    std::fs::write(dir.path().join("settings.json"), r#"{"deadline": {"rounds": 100}}"#).unwrap();
+    let at = |f: &str| dir.path().join(f).display().to_string();
+    assert!(geniusweb::is_geniusweb_folder(dir.path()));
+    assert_eq!(
+        all_errors(geniusweb::load_folder(dir.path())),
+        [
+            format!(
+                "{}:9:93: utility for \"withdraw\", which is not a value of issue `line`; expected one of: freeze, partial, full",
+                at("a.json")
+            ),
+            format!(
+                "{}:1:2: the wrapper key is `LinearAdditiveUtilitySpac`, which is not a GeniusWeb profile class; expected \
+                 `LinearAdditiveUtilitySpace`: a misspelling? (files whose only key is far from every profile class are skipped)",
+                at("b.json")
+            ),
+            format!(
+                "{}:2:33: unknown field `discount` of LinearAdditiveUtilitySpace; expected one of: name, domain, issueWeights, \
+                 issueUtilities, reservationBid, reserved_value",
+                at("c.json")
+            ),
+            format!("{}:10:112: the utility of \"nato\" is a string; expected a number", at("c.json")),
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_wrapper_is_named_wherever_the_file_is_loaded() {
+    let p = side_a().replace("LinearAdditiveUtilitySpace", "linearadditiveutilityspace");
+    assert!(geniusweb::looks_like_geniusweb(&p), "load_path sends it to the GeniusWeb reader");
+    let want = "a.json:1:2: the wrapper key is `linearadditiveutilityspace`, which is not a GeniusWeb profile class; expected \
+                `LinearAdditiveUtilitySpace`: a misspelling? (files whose only key is far from every profile class are skipped)";
+    assert_eq!(err(&p), want);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), &p).unwrap();
+    let e = detente_formats::load_path(&dir.path().join("a.json")).unwrap_err().to_string();
+    assert!(e.ends_with(&want["a.json".len()..]), "{e}");
+    let e = detente_formats::load_path(dir.path()).unwrap_err().to_string();
+    assert!(e.ends_with(&want["a.json".len()..]), "{e}");
+    // Far from every class: not a profile, as before.
+    assert!(!geniusweb::looks_like_geniusweb(r#"{"LinearUtility": {}}"#));
 }

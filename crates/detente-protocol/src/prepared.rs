@@ -23,7 +23,8 @@ pub enum PrepareError {
     /// The outcome space is continuous or larger than [`MAX_OUTCOMES`].
     #[error(transparent)]
     Space(#[from] ModelError),
-    /// A utility is NaN or infinite somewhere.
+    /// A utility is NaN or infinite somewhere (for an additive utility: its sum before any
+    /// clamp, by [`detente_core::AdditiveTables::non_finite`], the rule the analysis applies too).
     #[error("actor `{actor}` has a non-finite utility ({value}) at outcome {outcome}")]
     NonFinite {
         /// Actor id.
@@ -84,6 +85,12 @@ impl PartyUtility {
         let mut utils = Vec::with_capacity(n as usize);
         if let Some(tables) = prefs.utility.additive_tables(space) {
             let radices: Vec<u32> = tables.tables.iter().map(|t| t.len() as u32).collect();
+            // A sum that overflows is refused even where a clamp would hide it (the analysis
+            // refuses by the same rule).
+            if let Some((idx, value)) = tables.non_finite() {
+                let outcome = idx.iter().zip(&radices).fold(0u64, |acc, (&v, &r)| acc * u64::from(r) + u64::from(v));
+                return Err(PrepareError::NonFinite { actor: actor.to_string(), outcome, value });
+            }
             let mut idx = vec![0u32; radices.len()];
             for _ in 0..n {
                 utils.push(tables.eval(&idx));
@@ -512,6 +519,23 @@ mod tests {
     fn non_finite_and_empty_are_errors() {
         assert!(matches!(PartyUtility::from_utilities(vec![0.0, f64::NAN], None, "a"), Err(PrepareError::NonFinite { outcome: 1, .. })));
         assert!(matches!(PartyUtility::from_utilities(vec![], None, "a"), Err(PrepareError::Empty)));
+    }
+
+    #[test]
+    fn a_sum_that_overflows_is_refused_even_under_a_clamp() {
+        use detente_core::{Issue, LinearAdditive, Utility, ValueFunction};
+        let space = OutcomeSpace::new(vec![Issue::categorical("a", &["x", "y"]), Issue::categorical("b", &["x", "y"])]);
+        let la = LinearAdditive {
+            bias: 0.0,
+            weights: vec![1e308, 1e308],
+            values: vec![ValueFunction::Table(vec![0.0, 1.5]), ValueFunction::Table(vec![0.0, 1.5])],
+            // GENIUS's clamp: min(1, Σ) once turned the overflow into a utility of 1
+            clamp: Some((f64::NEG_INFINITY, 1.0)),
+        };
+        let prefs = Preferences::new(Utility::LinearAdditive(la));
+        let e = PartyUtility::new(&space, &prefs, &[], "p").unwrap_err();
+        assert!(matches!(e, PrepareError::NonFinite { outcome: 3, value, .. } if value == f64::INFINITY), "{e:?}");
+        assert_eq!(e.to_string(), "actor `p` has a non-finite utility (inf) at outcome 3");
     }
 
     fn nato_space() -> OutcomeSpace {

@@ -16,8 +16,13 @@
 //! # Reading, both semantics
 //! - **Files in a folder.** Every `*.xml` except `*pareto.xml`, sorted by file name (byte
 //!   order, as NegMAS's `sorted(listdir())`): the one with root `<negotiation_template>` is the
-//!   domain, each `<utility_space>` is a profile, others are ignored. So *actor k is the k-th
-//!   profile file in name order* — the same order NegMAS gives its ufuns.
+//!   domain, each `<utility_space>` is a profile. So *actor k is the k-th profile file in name
+//!   order* — the same order NegMAS gives its ufuns. A file with another root is skipped when it
+//!   is plainly something else (a folder may hold other XML), but a root that is a near miss of
+//!   either — the same name up to case, or within three edits, like `<utility_spaec>` — is an
+//!   error at that root naming the one expected: a misspelt profile would otherwise drop its
+//!   party from the scenario without a word. (The GENIUS folders of the reference data hold
+//!   only domains and profiles, so no real folder is refused by this.)
 //! - **Actors** are named after the profile file stem (`laptop_buyer_utility`), required
 //!   parties. **Scenario** id and title: the domain file stem.
 //! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
@@ -41,6 +46,18 @@
 //!   evaluate the profile); with NegMAS semantics see below. Weights of sub-objectives are ignored,
 //!   as GENIUS ignores them; a weight naming nothing beside it is an error.
 //! - `<reservation>` and `<discount_factor>` are found at any depth; two of either is an error.
+//!
+//! # Every error, not the first
+//! A file that parses is read to the end: every bad issue, bound or item of the domain, every
+//! bad weight, evaluation or evaluator of each profile, every missing issue, each with file,
+//! line and column, and every profile of a folder, come back together as
+//! [`FormatError::Many`], in file order (the domain first, then the profiles in name order).
+//! Mistakes are reported once: a profile is not checked against a domain issue whose own
+//! definition failed, an `<issue>` whose index the domain lacks is reported without the weight
+//! and domain issue it leaves unmatched, and an `<item>` naming no domain value without the
+//! value it may have meant. **Syntax errors stop at the first one of their file** (malformed
+//! XML has no tree to read on): each file that does not parse contributes its first syntax
+//! error, and when the domain does not parse, its profiles are not checked.
 //!
 //! # [`Semantics::Genius`] (GENIUS 10.4)
 //! - **Issue order**: the pre-order of GENIUS's objective tree — at each objective, first the
@@ -102,7 +119,7 @@ pub(crate) mod xml;
 
 pub use write::{to_strings, GeniusFiles};
 
-use crate::{FormatError, Location};
+use crate::{near_miss, FormatError, Location};
 use detente_core::Scenario;
 use std::path::{Path, PathBuf};
 use xml::Doc;
@@ -119,11 +136,17 @@ pub enum Semantics {
 
 /// Parses a domain and its profiles from bytes. Each pair is `(file name, contents)`; file
 /// names appear in error locations, the domain's stem becomes the scenario id and each
-/// profile's stem its actor id. Profiles become actors in the order given.
+/// profile's stem its actor id. Profiles become actors in the order given. Every error found
+/// is reported (see the module docs): several come as [`FormatError::Many`].
 pub fn from_bytes(domain: (&str, &[u8]), profiles: &[(&str, &[u8])], semantics: Semantics) -> Result<Scenario, FormatError> {
-    let ddoc = Doc::parse(domain.0, domain.1)?;
-    let docs = profiles.iter().map(|(name, bytes)| Doc::parse(name, bytes)).collect::<Result<Vec<_>, _>>()?;
-    from_docs(ddoc, docs, semantics)
+    let ddoc = Doc::parse(domain.0, domain.1);
+    let files: Vec<Result<Doc, FormatError>> = profiles.iter().map(|(name, bytes)| Doc::parse(name, bytes)).collect();
+    match ddoc {
+        Ok(ddoc) => from_docs(ddoc, files, semantics),
+        // No domain to read the profiles against: the syntax errors are all there is to say.
+        Err(e) => Err(FormatError::from_many(std::iter::once(e).chain(files.into_iter().filter_map(Result::err)).collect())
+            .expect("invariant: the domain's error is in the list")),
+    }
 }
 
 /// Parses a domain and its profiles from text; see [`from_bytes`].
@@ -132,28 +155,69 @@ pub fn from_strs(domain_file: &str, domain_xml: &str, profiles: &[(&str, &str)],
     from_bytes((domain_file, domain_xml.as_bytes()), &p, semantics)
 }
 
-fn from_docs(ddoc: Doc, docs: Vec<Doc>, semantics: Semantics) -> Result<Scenario, FormatError> {
-    let domain = read::parse_domain(&ddoc, semantics)?;
-    if docs.is_empty() {
-        return Err(FormatError::Invalid {
+/// Reads the domain, then every profile against it, then builds the scenario — or returns
+/// every error found. `files` are the profile files in order, each parsed or the error that
+/// stopped it (a syntax error, a misspelt root): the errors come in that order, after the
+/// domain's.
+fn from_docs(ddoc: Doc, files: Vec<Result<Doc, FormatError>>, semantics: Semantics) -> Result<Scenario, FormatError> {
+    let mut errors = Vec::new();
+    let domain = read::parse_domain(&ddoc, semantics, &mut errors);
+    if files.is_empty() {
+        errors.push(FormatError::Invalid {
             location: Location::file(&ddoc.file),
             message: "no profiles: expected at least one <utility_space> profile beside the domain".into(),
         });
     }
-    let mut profiles = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let p = read::parse_profile(&doc, &domain, semantics)?;
-        profiles.push((doc, p));
+    let mut profiles = Vec::with_capacity(files.len());
+    for file in files {
+        match (file, &domain) {
+            (Ok(doc), Some(domain)) => {
+                if let Some(p) = read::parse_profile(&doc, domain, semantics, &mut errors) {
+                    profiles.push((doc, p));
+                }
+            }
+            (Ok(_), None) => {}
+            (Err(e), _) => errors.push(e),
+        }
     }
-    read::build(&ddoc, &domain, &profiles, semantics)
+    if let Some(e) = FormatError::from_many(errors) {
+        return Err(e);
+    }
+    read::build(&ddoc, &domain.expect("invariant: a domain that was not read is an error"), &profiles, semantics)
+}
+
+/// The two root elements of GENIUS files.
+const ROOTS: [&str; 2] = ["utility_space", "negotiation_template"];
+
+/// The error for a root element that is a near miss of a GENIUS root (see [`read_folder`]).
+fn misspelt_root(doc: &Doc, meant: &str) -> FormatError {
+    let what = if meant == "utility_space" { "a GENIUS profile" } else { "a GENIUS domain" };
+    doc.invalid_at(
+        &doc.root,
+        format!(
+            "the root element is <{}>, which is not a GENIUS root; expected <{meant}> ({what}): a misspelling? \
+             (files whose root is far from <utility_space> and <negotiation_template> are skipped)",
+            doc.root.name
+        ),
+    )
 }
 
 /// The XML files of a folder, sorted by name, parsed and classified.
 struct FolderDocs {
     domains: Vec<Doc>,
-    profiles: Vec<Doc>,
+    /// Every other file meant as a profile, in name order: parsed, or the error that stopped it
+    /// (a syntax error, or a misspelt root).
+    profiles: Vec<Result<Doc, FormatError>>,
 }
 
+/// Reads every `*.xml` of a folder except `*pareto.xml`. A root other than
+/// `<negotiation_template>` and `<utility_space>` is skipped when it is plainly something else
+/// (a folder may hold other XML: GENIUS's own repository and tournament files, build files,
+/// exports of other tools), but refused when it is a near miss of either — the same name up to
+/// case, or within three edits (`<utility_spaec>`): a misspelt profile would otherwise vanish
+/// from the scenario with its party, and a misspelt domain would leave the folder "without a
+/// domain". (Every folder of GENIUS domains in the reference data holds only domains and
+/// profiles; the rule is for folders people assemble.)
 fn read_folder(dir: &Path) -> Result<FolderDocs, FormatError> {
     let io = |source| FormatError::Io { path: dir.to_path_buf(), source };
     let mut names: Vec<String> = Vec::new();
@@ -169,18 +233,29 @@ fn read_folder(dir: &Path) -> Result<FolderDocs, FormatError> {
     for name in names {
         let path = dir.join(&name);
         let bytes = std::fs::read(&path).map_err(|source| FormatError::Io { path: path.clone(), source })?;
-        let doc = Doc::parse(&path.display().to_string(), &bytes)?;
+        let doc = match Doc::parse(&path.display().to_string(), &bytes) {
+            Ok(doc) => doc,
+            Err(e) => {
+                out.profiles.push(Err(e));
+                continue;
+            }
+        };
         match doc.root.name.as_str() {
             "negotiation_template" => out.domains.push(doc),
-            "utility_space" => out.profiles.push(doc),
-            _ => {}
+            "utility_space" => out.profiles.push(Ok(doc)),
+            other => {
+                if let Some(meant) = near_miss(other, &ROOTS) {
+                    out.profiles.push(Err(misspelt_root(&doc, meant)));
+                }
+            }
         }
     }
     Ok(out)
 }
 
 /// Whether a folder holds a GENIUS domain (an `*.xml` file whose root is
-/// `<negotiation_template>`); files that do not parse count as not.
+/// `<negotiation_template>`, or a near miss of it: see [`load_folder`]); files that do not
+/// parse count as not.
 pub fn is_genius_folder(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else { return false };
     entries.flatten().any(|e| {
@@ -189,6 +264,7 @@ pub fn is_genius_folder(path: &Path) -> bool {
             && std::fs::read(e.path()).is_ok_and(|b| {
                 let (text, _) = xml::decode(&b[..b.len().min(4096)]);
                 text.contains("<negotiation_template")
+                    || xml::root_name(&text).is_some_and(|r| near_miss(r, &["negotiation_template"]).is_some())
             })
     })
 }
@@ -205,7 +281,9 @@ pub fn load(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> 
 }
 
 /// Loads a GENIUS folder: one domain file and every profile beside it (profiles in file-name
-/// order become the actors).
+/// order become the actors). Every error of every file is reported; a file whose root element
+/// is a misspelt `<utility_space>` or `<negotiation_template>` is one of them (other XML files
+/// are skipped: see the module docs).
 pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
     let mut f = read_folder(path)?;
     if f.domains.len() > 1 {
@@ -220,10 +298,12 @@ pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, Format
         });
     }
     let Some(domain) = f.domains.pop() else {
-        return Err(FormatError::UnknownFormat {
+        // Files that did not parse, or a misspelt root, explain the missing domain best.
+        let errors = f.profiles.into_iter().filter_map(Result::err).collect();
+        return Err(FormatError::from_many(errors).unwrap_or_else(|| FormatError::UnknownFormat {
             path: path.to_path_buf(),
             reason: "holds no GENIUS domain: expected an .xml file whose root is <negotiation_template>".into(),
-        });
+        }));
     };
     from_docs(domain, f.profiles, semantics)
 }
@@ -245,6 +325,9 @@ pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatEr
         "utility_space" => {
             let mut f = read_folder(&dir)?;
             if f.domains.len() != 1 {
+                if let Some(e) = FormatError::from_many(f.profiles.into_iter().filter_map(Result::err).collect()) {
+                    return Err(e);
+                }
                 return Err(FormatError::UnknownFormat {
                     path: path.to_path_buf(),
                     reason: format!(
@@ -254,12 +337,16 @@ pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatEr
                 });
             }
             let domain = f.domains.pop().expect("invariant: exactly one domain");
-            from_docs(domain, vec![doc], semantics)
+            // Only this profile is read: the other files' errors are not its own.
+            from_docs(domain, vec![Ok(doc)], semantics)
         }
-        other => Err(FormatError::UnknownFormat {
-            path: path.to_path_buf(),
-            reason: format!("root element <{other}>; expected a GENIUS domain (<negotiation_template>) or profile (<utility_space>)"),
-        }),
+        other => match near_miss(other, &ROOTS) {
+            Some(meant) => Err(misspelt_root(&doc, meant)),
+            None => Err(FormatError::UnknownFormat {
+                path: path.to_path_buf(),
+                reason: format!("root element <{other}>; expected a GENIUS domain (<negotiation_template>) or profile (<utility_space>)"),
+            }),
+        },
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::xml::{Doc, Element};
 use super::Semantics;
-use crate::{FormatError, Location};
+use crate::{note, FormatError, Location};
 use detente_core::{
     Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
     Scenario, ScenarioDraft, Source, Utility, ValueFunction,
@@ -35,6 +35,9 @@ pub(crate) struct DomIssue {
     pub(crate) name: String,
     pub(crate) index: i64,
     pub(crate) kind: DomKind,
+    /// Its definition had errors (already reported): profiles are not checked against it, so
+    /// that one mistake is reported once, not again at every profile.
+    pub(crate) broken: bool,
 }
 
 /// A parsed domain file.
@@ -46,6 +49,9 @@ pub(crate) struct Domain {
     pub(crate) issues: Vec<DomIssue>,
     /// Indices of the (non-root) objectives.
     pub(crate) objectives: Vec<i64>,
+    /// Some `<issue>` had no usable index (reported): a profile issue whose index the domain
+    /// does not know may be that one, so it is not reported again.
+    pub(crate) lost_indices: bool,
 }
 
 fn parse_f64(doc: &Doc, el: &Element, attr: &str, what: &str) -> Result<f64, FormatError> {
@@ -80,48 +86,54 @@ fn type_of(el: &Element) -> &'static str {
     }
 }
 
-/// Parses a domain document (`<negotiation_template>`).
-pub(crate) fn parse_domain(doc: &Doc, semantics: Semantics) -> Result<Domain, FormatError> {
+/// Parses a domain document (`<negotiation_template>`). Every error it can find goes to
+/// `errors`: each bad issue, bound and item, not only the first. `None` when the document has
+/// no issue tree to read at all.
+pub(crate) fn parse_domain(doc: &Doc, semantics: Semantics, errors: &mut Vec<FormatError>) -> Option<Domain> {
     let root = &doc.root;
     if root.name != "negotiation_template" {
-        return Err(doc.invalid_at(
+        errors.push(doc.invalid_at(
             root,
             format!("the root element is <{}>; a GENIUS domain file has <negotiation_template> (a profile has <utility_space>)", root.name),
         ));
+        return None;
     }
-    let us = root
-        .children_named("utility_space")
-        .next()
-        .ok_or_else(|| doc.invalid_at(root, "<negotiation_template> has no <utility_space> child; expected the issue tree there"))?;
-    let obj = us
-        .children_named("objective")
-        .next()
-        .ok_or_else(|| doc.invalid_at(us, "<utility_space> has no <objective> child; expected the root objective holding the issues"))?;
-    let mut domain = Domain { objective: obj.get("name").unwrap_or("root").to_string(), issues: vec![], objectives: vec![] };
+    let Some(us) = root.children_named("utility_space").next() else {
+        errors.push(doc.invalid_at(root, "<negotiation_template> has no <utility_space> child; expected the issue tree there"));
+        return None;
+    };
+    let Some(obj) = us.children_named("objective").next() else {
+        errors.push(doc.invalid_at(us, "<utility_space> has no <objective> child; expected the root objective holding the issues"));
+        return None;
+    };
+    let mut domain =
+        Domain { objective: obj.get("name").unwrap_or("root").to_string(), issues: vec![], objectives: vec![], lost_indices: false };
     let mut seen: Vec<(i64, usize)> = Vec::new();
     if let Some(i) = obj.get("index") {
         if let Ok(i) = i.trim().parse::<i64>() {
             seen.push((i, obj.offset));
         }
     }
-    walk_domain(doc, obj, &mut domain, &mut seen)?;
-    if domain.issues.is_empty() {
-        return Err(doc.invalid_at(obj, "the domain has no <issue> elements; expected at least one issue"));
+    let before = errors.len();
+    walk_domain(doc, obj, &mut domain, &mut seen, errors);
+    if domain.issues.is_empty() && errors.len() == before {
+        errors.push(doc.invalid_at(obj, "the domain has no <issue> elements; expected at least one issue"));
     }
     if semantics == Semantics::Negmas {
         // NegMAS places each issue at position `index − 1`.
         domain.issues.sort_by_key(|i| i.index);
     }
-    Ok(domain)
+    Some(domain)
 }
 
 /// GENIUS `DomainImpl.buildTreeRecursive`: at each objective, first the child objectives (each
 /// recursively), then the objective's own issues — so the pre-order issue enumeration visits a
 /// nested objective's issues before its parent's own. For flat domains this is document order.
-fn walk_domain(doc: &Doc, obj: &Element, domain: &mut Domain, seen: &mut Vec<(i64, usize)>) -> Result<(), FormatError> {
+fn walk_domain(doc: &Doc, obj: &Element, domain: &mut Domain, seen: &mut Vec<(i64, usize)>, errors: &mut Vec<FormatError>) {
+    // The index is free, or the element and its first holder are an error.
     let check_index = |el: &Element, index: i64, seen: &mut Vec<(i64, usize)>| -> Result<(), FormatError> {
-        if let Some((_, at)) = seen.iter().find(|(i, _)| *i == index) {
-            let first = doc.loc(*at);
+        if let Some(&(_, at)) = seen.iter().find(|(i, _)| *i == index) {
+            let first = doc.loc(at);
             return Err(doc.invalid_attr(
                 el,
                 "index",
@@ -132,93 +144,129 @@ fn walk_domain(doc: &Doc, obj: &Element, domain: &mut Domain, seen: &mut Vec<(i6
         Ok(())
     };
     for child in obj.children_named("objective") {
-        let index = parse_i64(doc, child, "index", "an integer objective index")?;
-        check_index(child, index, seen)?;
-        domain.objectives.push(index);
-        walk_domain(doc, child, domain, seen)?;
+        match parse_i64(doc, child, "index", "an integer objective index") {
+            Ok(index) => match check_index(child, index, seen) {
+                Ok(()) => domain.objectives.push(index),
+                Err(e) => errors.push(e),
+            },
+            Err(e) => errors.push(e),
+        }
+        walk_domain(doc, child, domain, seen, errors);
     }
     for el in obj.children_named("issue") {
-        let name = el.get("name").ok_or_else(|| doc.invalid_at(el, "<issue> has no `name` attribute; expected the issue's name"))?;
-        let index = parse_i64(doc, el, "index", "an integer issue index")?;
-        check_index(el, index, seen)?;
-        if let Some(other) = domain.issues.iter().find(|i| i.name == name) {
-            return Err(doc.invalid_attr(
-                el,
-                "name",
-                format!("issue name `{name}` is used twice (indices {} and {index}); expected unique names", other.index),
-            ));
+        let before = errors.len();
+        let name =
+            note(errors, el.get("name").ok_or_else(|| doc.invalid_at(el, "<issue> has no `name` attribute; expected the issue's name")));
+        let label = name.unwrap_or("?");
+        let Some(index) = note(errors, parse_i64(doc, el, "index", "an integer issue index")) else {
+            domain.lost_indices = true;
+            // Its values are still checked: their mistakes are independent ones.
+            let _ = issue_kind(doc, el, label, errors);
+            continue;
+        };
+        if let Err(e) = check_index(el, index, seen) {
+            errors.push(e);
+            // A profile's <issue index=…> cannot say which of the two it means: check neither.
+            if let Some(first) = domain.issues.iter_mut().find(|i| i.index == index) {
+                first.broken = true;
+            }
+            let _ = issue_kind(doc, el, label, errors);
+            continue;
         }
-        let kind = match type_of(el) {
-            "integer" => {
-                let range = el.children_named("range").next();
-                let bound = |attr: &str| -> Result<i64, FormatError> {
-                    match (el.get(attr), range) {
-                        (None, Some(r)) if r.get(attr).is_some() => parse_i64(doc, r, attr, "an integer bound"),
-                        _ => parse_i64(doc, el, attr, "an integer bound (integer issues carry lowerbound/upperbound on <issue>)"),
-                    }
-                };
-                let (lo, hi) = (bound("lowerbound")?, bound("upperbound")?);
-                if hi < lo {
-                    return Err(doc.invalid_attr(
-                        el,
-                        "upperbound",
-                        format!("integer issue `{name}` has upperbound {hi} below lowerbound {lo}"),
-                    ));
-                }
-                if (hi as i128 - lo as i128) >= 1i128 << 53 {
-                    return Err(doc.invalid_attr(
-                        el,
-                        "upperbound",
-                        format!("integer issue `{name}` spans [{lo}, {hi}]; expected fewer than 2^53 values"),
-                    ));
-                }
-                DomKind::Integer { lo, hi }
+        if let Some(name) = name {
+            if let Some(other) = domain.issues.iter().find(|i| i.name == name) {
+                errors.push(doc.invalid_attr(
+                    el,
+                    "name",
+                    format!("issue name `{name}` is used twice (indices {} and {index}); expected unique names", other.index),
+                ));
             }
-            "real" => {
-                let range = el.children_named("range").next();
-                let (lo, hi) = match range {
-                    Some(r) => (parse_f64(doc, r, "lowerbound", "a number")?, parse_f64(doc, r, "upperbound", "a number")?),
-                    None if el.get("lowerbound").is_some() => {
-                        (parse_f64(doc, el, "lowerbound", "a number")?, parse_f64(doc, el, "upperbound", "a number")?)
-                    }
-                    None => {
-                        return Err(doc.invalid_at(el, format!("real issue `{name}` has no <range lowerbound=… upperbound=…/> child")));
-                    }
-                };
-                if hi < lo {
-                    return Err(doc.invalid_at(el, format!("real issue `{name}` has upperbound {hi} below lowerbound {lo}")));
+        }
+        let kind = issue_kind(doc, el, label, errors);
+        let broken = errors.len() > before;
+        domain.issues.push(DomIssue { name: label.to_string(), index, kind, broken });
+    }
+}
+
+/// The value set of a domain `<issue>`, every error in it reported (a placeholder when there
+/// are errors: the issue is then marked broken and never built).
+fn issue_kind(doc: &Doc, el: &Element, name: &str, errors: &mut Vec<FormatError>) -> DomKind {
+    match type_of(el) {
+        "integer" => {
+            let range = el.children_named("range").next();
+            let bound = |attr: &str| -> Result<i64, FormatError> {
+                match (el.get(attr), range) {
+                    (None, Some(r)) if r.get(attr).is_some() => parse_i64(doc, r, attr, "an integer bound"),
+                    _ => parse_i64(doc, el, attr, "an integer bound (integer issues carry lowerbound/upperbound on <issue>)"),
                 }
-                DomKind::Real { lo, hi }
+            };
+            let (lo, hi) = (note(errors, bound("lowerbound")), note(errors, bound("upperbound")));
+            let (Some(lo), Some(hi)) = (lo, hi) else { return DomKind::Integer { lo: 0, hi: 0 } };
+            if hi < lo {
+                errors.push(doc.invalid_attr(
+                    el,
+                    "upperbound",
+                    format!("integer issue `{name}` has upperbound {hi} below lowerbound {lo}"),
+                ));
+            } else if (i128::from(hi) - i128::from(lo)) >= i128::from(Issue::MAX_VALUES) {
+                // The model's limit (value indices are 32-bit), said here with a position.
+                errors.push(doc.invalid_attr(
+                    el,
+                    "upperbound",
+                    format!("integer issue `{name}` spans [{lo}, {hi}]; expected at most {} values", Issue::MAX_VALUES),
+                ));
             }
-            _ => {
-                let mut values: Vec<String> = Vec::new();
-                for item in el.children_named("item") {
-                    let v = item
-                        .get("value")
-                        .ok_or_else(|| doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")))?;
-                    if v.is_empty() {
-                        return Err(doc.invalid_attr(item, "value", format!("an <item> of issue `{name}` has an empty value")));
-                    }
-                    if values.iter().any(|x| x == v) {
-                        return Err(doc.invalid_attr(
-                            item,
-                            "value",
-                            format!("value `{v}` of issue `{name}` is listed twice; expected distinct values"),
-                        ));
-                    }
+            DomKind::Integer { lo, hi }
+        }
+        "real" => {
+            let range = el.children_named("range").next();
+            let bounds = match range {
+                Some(r) => {
+                    (note(errors, parse_f64(doc, r, "lowerbound", "a number")), note(errors, parse_f64(doc, r, "upperbound", "a number")))
+                }
+                None if el.get("lowerbound").is_some() => {
+                    (note(errors, parse_f64(doc, el, "lowerbound", "a number")), note(errors, parse_f64(doc, el, "upperbound", "a number")))
+                }
+                None => {
+                    errors.push(doc.invalid_at(el, format!("real issue `{name}` has no <range lowerbound=… upperbound=…/> child")));
+                    (None, None)
+                }
+            };
+            let (Some(lo), Some(hi)) = bounds else { return DomKind::Real { lo: 0.0, hi: 0.0 } };
+            if hi < lo {
+                errors.push(doc.invalid_at(el, format!("real issue `{name}` has upperbound {hi} below lowerbound {lo}")));
+            }
+            DomKind::Real { lo, hi }
+        }
+        _ => {
+            let mut values: Vec<String> = Vec::new();
+            let mut items = 0usize;
+            for item in el.children_named("item") {
+                items += 1;
+                let Some(v) = item.get("value") else {
+                    errors.push(doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")));
+                    continue;
+                };
+                if v.is_empty() {
+                    errors.push(doc.invalid_attr(item, "value", format!("an <item> of issue `{name}` has an empty value")));
+                } else if values.iter().any(|x| x == v) {
+                    errors.push(doc.invalid_attr(
+                        item,
+                        "value",
+                        format!("value `{v}` of issue `{name}` is listed twice; expected distinct values"),
+                    ));
+                } else {
                     values.push(v.to_string());
                 }
-                if values.is_empty() {
-                    return Err(
-                        doc.invalid_at(el, format!("discrete issue `{name}` has no <item value=…/> children; expected at least one value"))
-                    );
-                }
-                DomKind::Discrete(values)
             }
-        };
-        domain.issues.push(DomIssue { name: name.to_string(), index, kind });
+            if items == 0 {
+                errors.push(
+                    doc.invalid_at(el, format!("discrete issue `{name}` has no <item value=…/> children; expected at least one value")),
+                );
+            }
+            DomKind::Discrete(values)
+        }
     }
-    Ok(())
 }
 
 /// A profile read against a domain: one value function and weight per domain issue.
@@ -226,7 +274,7 @@ pub(crate) struct Profile {
     pub(crate) weights: Vec<f64>,
     pub(crate) values: Vec<ValueFunction>,
     pub(crate) bias: f64,
-    pub(crate) discount: Option<(f64, Location)>,
+    pub(crate) discount: Discount,
     pub(crate) reservation: Option<f64>,
 }
 
@@ -243,59 +291,86 @@ fn single<'a>(doc: &Doc, root: &'a Element, name: &str) -> Result<Option<&'a Ele
     Ok(found.first().copied())
 }
 
-/// Parses a profile document (`<utility_space>`) against its domain.
-pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics) -> Result<Profile, FormatError> {
+/// The discount a profile's `<discount_factor value=d>` means under `semantics`.
+fn discount_of(doc: &Doc, el: &Element, d: f64, semantics: Semantics) -> Result<Discount, FormatError> {
+    match semantics {
+        Semantics::Genius => Ok(Discount::genius(d)),
+        Semantics::Negmas if !(0.0..=1.0).contains(&d) => Err(doc.invalid_attr(
+            el,
+            "value",
+            format!("discount factor {d} is outside [0, 1]; NegMAS would apply it per round; expected a number in [0, 1]"),
+        )),
+        Semantics::Negmas if d > 0.0 && d < 1.0 => Ok(Discount::PerRound { factor: d }),
+        Semantics::Negmas => Ok(Discount::None),
+    }
+}
+
+/// Parses a profile document (`<utility_space>`) against its domain. Every error it can find
+/// goes to `errors` (each bad weight, evaluation, evaluator; each missing issue); the profile
+/// is `Some` only when there was none. Issues the domain could not define are skipped.
+pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics, errors: &mut Vec<FormatError>) -> Option<Profile> {
+    let before = errors.len();
     let root = &doc.root;
     if root.name != "utility_space" {
-        return Err(doc.invalid_at(
+        errors.push(doc.invalid_at(
             root,
             format!("the root element is <{}>; a GENIUS profile has <utility_space> (a domain has <negotiation_template>)", root.name),
         ));
+        return None;
     }
     if let Some(t) = root.get("type") {
         let t = t.trim().to_ascii_lowercase();
         if t == "nonlinear" || t == "constraint" {
-            return Err(doc.invalid_attr(
+            errors.push(doc.invalid_attr(
                 root,
                 "type",
                 format!("non-linear GENIUS utility spaces (type=\"{t}\") are not supported; expected a linear additive profile"),
             ));
+            return None;
         }
     }
-    let reservation = match single(doc, root, "reservation")? {
-        Some(el) => Some(parse_f64(doc, el, "value", "a number")?),
+    let reservation = match note(errors, single(doc, root, "reservation")).flatten() {
+        Some(el) => note(errors, parse_f64(doc, el, "value", "a number")),
         None => None,
     };
-    let discount = match single(doc, root, "discount_factor")? {
-        Some(el) => {
-            let d = parse_f64(doc, el, "value", "a number")?;
-            Some((d, doc.loc(el.attr("value").map_or(el.offset, |a| a.offset))))
-        }
-        None => None,
+    let discount = match note(errors, single(doc, root, "discount_factor")).flatten() {
+        Some(el) => note(errors, parse_f64(doc, el, "value", "a number").and_then(|d| discount_of(doc, el, d, semantics))),
+        None => Some(Discount::None),
     };
     let n = domain.issues.len();
-    let mut state = ProfileState { stray: vec![], weights: vec![None; n], values: vec![None; n], bias: 0.0, seen_at: vec![None; n] };
-    walk_profile(doc, root, domain, semantics, &mut state)?;
-    if let Some(&(index, at)) = state.stray.first() {
+    let mut state =
+        ProfileState { stray: vec![], weights: vec![None; n], values: vec![None; n], bias: 0.0, seen_at: vec![None; n], lost_issue: false };
+    walk_profile(doc, root, domain, semantics, &mut state, errors);
+    // A profile issue the domain does not know takes its weight and its domain issue with it:
+    // report that issue only, not the consequences.
+    let cascade = state.lost_issue || domain.lost_indices;
+    let mut weighted_but_missing: Vec<usize> = Vec::new();
+    for &(index, at) in &state.stray {
+        if cascade {
+            break;
+        }
         let location = doc.loc(at);
         let message = match domain.issues.iter().position(|d| d.index == index) {
             Some(k) if state.seen_at[k].is_some() => format!(
                 "<weight index=\"{index}\"> is not beside the <issue> of `{}`; GENIUS matches a weight to the issue with its index at the same level",
                 domain.issues[k].name
             ),
-            Some(k) => format!(
-                "<weight index=\"{index}\"> is for domain issue `{}`, but the profile has no <issue> for it; expected one <issue> per domain issue",
-                domain.issues[k].name
-            ),
+            Some(k) => {
+                weighted_but_missing.push(k);
+                format!(
+                    "<weight index=\"{index}\"> is for domain issue `{}`, but the profile has no <issue> for it; expected one <issue> per domain issue",
+                    domain.issues[k].name
+                )
+            }
             None => format!("<weight index=\"{index}\"> names no <issue> or <objective> beside it; expected the index of an issue at this level"),
         };
-        return Err(FormatError::Invalid { location, message });
+        errors.push(FormatError::Invalid { location, message });
     }
     let mut values = Vec::with_capacity(n);
     let mut weights = Vec::with_capacity(n);
     for (k, issue) in domain.issues.iter().enumerate() {
-        if state.seen_at[k].is_none() {
-            return Err(doc.invalid_at(
+        if state.seen_at[k].is_none() && !issue.broken && !cascade && !weighted_but_missing.contains(&k) {
+            errors.push(doc.invalid_at(
                 root,
                 format!(
                     "the profile has no <issue> for domain issue `{}` (index {}); expected one <issue> per domain issue",
@@ -306,7 +381,8 @@ pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics) ->
         weights.push(state.weights[k].unwrap_or(0.0));
         values.push(state.values[k].take().unwrap_or_else(|| zero_function(&issue.kind)));
     }
-    Ok(Profile { weights, values, bias: state.bias, discount, reservation })
+    let discount = discount?;
+    (errors.len() == before).then_some(Profile { weights, values, bias: state.bias, discount, reservation })
 }
 
 fn zero_function(kind: &DomKind) -> ValueFunction {
@@ -323,22 +399,32 @@ struct ProfileState {
     values: Vec<Option<ValueFunction>>,
     bias: f64,
     seen_at: Vec<Option<usize>>,
+    /// Some `<issue>` had no index or one the domain does not have (reported).
+    lost_issue: bool,
 }
+
+/// One `<weight>` of a level: its index, its value (`None` when that was an error, reported),
+/// the element, and whether an issue or objective beside it took it.
+type LevelWeight<'a> = (i64, Option<f64>, &'a Element, bool);
 
 /// GENIUS `AdditiveUtilitySpace.loadTreeRecursive`: at every element, the `<weight>` children
 /// give weights (by index) to the `<issue>` and `<objective>` children beside them; an issue
 /// gets an evaluator only if such a weight exists. Then recurse into every child.
-fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, st: &mut ProfileState) -> Result<(), FormatError> {
-    let mut level: Vec<(i64, f64, &Element, bool)> = Vec::new();
+fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, st: &mut ProfileState, errors: &mut Vec<FormatError>) {
+    let mut level: Vec<LevelWeight<'_>> = Vec::new();
     for w in el.children_named("weight") {
-        let index = parse_i64(doc, w, "index", "the integer index of an issue")?;
-        let value = parse_f64(doc, w, "value", "a number")?;
+        let Some(index) = note(errors, parse_i64(doc, w, "index", "the integer index of an issue")) else { continue };
         if level.iter().any(|(i, ..)| *i == index) {
-            return Err(doc.invalid_attr(w, "index", format!("a second <weight> for index {index}; expected one weight per issue")));
+            errors.push(doc.invalid_attr(w, "index", format!("a second <weight> for index {index}; expected one weight per issue")));
+            continue;
         }
-        if value < 0.0 {
-            return Err(doc.invalid_attr(w, "value", format!("weight {value} for index {index} is negative; expected a number ≥ 0")));
-        }
+        let value = match note(errors, parse_f64(doc, w, "value", "a number")) {
+            Some(value) if value < 0.0 => {
+                errors.push(doc.invalid_attr(w, "value", format!("weight {value} for index {index} is negative; expected a number ≥ 0")));
+                None
+            }
+            value => value,
+        };
         level.push((index, value, w, false));
     }
     for obj in el.children_named("objective") {
@@ -350,39 +436,57 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         }
     }
     for is in el.children_named("issue") {
-        let index = parse_i64(doc, is, "index", "an integer issue index")?;
+        let Some(index) = note(errors, parse_i64(doc, is, "index", "an integer issue index")) else {
+            st.lost_issue = true;
+            continue;
+        };
         let Some(k) = domain.issues.iter().position(|d| d.index == index) else {
-            let known: Vec<String> = domain.issues.iter().map(|d| format!("{} `{}`", d.index, d.name)).collect();
-            return Err(doc.invalid_attr(
-                is,
-                "index",
-                format!(
-                    "issue index {index} (`{}`) is not an issue of the domain; expected one of: {}",
-                    is.get("name").unwrap_or("?"),
-                    known.join(", ")
-                ),
-            ));
+            st.lost_issue = true;
+            if !domain.lost_indices {
+                let known: Vec<String> = domain.issues.iter().map(|d| format!("{} `{}`", d.index, d.name)).collect();
+                errors.push(doc.invalid_attr(
+                    is,
+                    "index",
+                    format!(
+                        "issue index {index} (`{}`) is not an issue of the domain; expected one of: {}",
+                        is.get("name").unwrap_or("?"),
+                        known.join(", ")
+                    ),
+                ));
+            }
+            continue;
         };
         let dom = &domain.issues[k];
+        // The weight beside it is taken whatever follows (else it would be reported as stray).
+        // `Some(None)`: there is a weight, but its value was an error.
+        let weight = level.iter_mut().find(|(i, ..)| *i == index).map(|s| {
+            s.3 = true;
+            s.1
+        });
+        if let Some(prev) = st.seen_at[k] {
+            let first = doc.loc(prev);
+            errors.push(
+                doc.invalid_at(is, format!("a second <issue> for `{}` (the first is at line {}); expected one", dom.name, first.line)),
+            );
+            continue;
+        }
+        st.seen_at[k] = Some(is.offset);
+        if dom.broken {
+            continue; // its definition's errors are reported; matching against it would repeat them
+        }
         if let Some(name) = is.get("name") {
             if name != dom.name {
-                return Err(doc.invalid_attr(
+                errors.push(doc.invalid_attr(
                     is,
                     "name",
                     format!("issue {index} is named `{name}` here but `{}` in the domain; the profile does not match the domain", dom.name),
                 ));
+                continue; // its evaluations are for another issue: not checked against this one
             }
         }
-        if let Some(prev) = st.seen_at[k] {
-            let first = doc.loc(prev);
-            return Err(
-                doc.invalid_at(is, format!("a second <issue> for `{}` (the first is at line {}); expected one", dom.name, first.line))
-            );
-        }
-        st.seen_at[k] = Some(is.offset);
         let etype = type_of(is);
         if etype != dom.kind.type_name() {
-            return Err(doc.invalid_attr(
+            errors.push(doc.invalid_attr(
                 is,
                 "type",
                 format!(
@@ -392,19 +496,19 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
                     dom.kind.type_name()
                 ),
             ));
+            continue;
         }
-        match (level.iter_mut().find(|(i, ..)| *i == index), semantics) {
-            (Some(slot), _) => {
-                slot.3 = true;
-                st.weights[k] = Some(slot.1);
-                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+        match (weight, semantics) {
+            (Some(weight), _) => {
+                st.weights[k] = weight;
+                st.values[k] = evaluator(doc, is, dom, semantics, errors);
             }
             // No weight beside it: GENIUS loads no evaluator, so the issue contributes 0 …
             (None, Semantics::Genius) => {}
             // … while NegMAS reads the evaluator and gives it the default weight 1.
             (None, Semantics::Negmas) => {
                 st.weights[k] = Some(1.0);
-                st.values[k] = Some(evaluator(doc, is, dom, semantics)?);
+                st.values[k] = evaluator(doc, is, dom, semantics, errors);
             }
         }
     }
@@ -415,70 +519,83 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         let n = domain.issues.len() as i64;
         if semantics == Semantics::Negmas && !(1..=n).contains(index) {
             // NegMAS adds a weight whose index is outside 1..=n to a constant term.
-            st.bias += value;
+            st.bias += value.unwrap_or(0.0);
             continue;
         }
         st.stray.push((*index, w.attr("index").map_or(w.offset, |a| a.offset)));
     }
     for child in &el.children {
-        walk_profile(doc, child, domain, semantics, st)?;
+        walk_profile(doc, child, domain, semantics, st, errors);
     }
-    Ok(())
 }
 
-fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics) -> Result<ValueFunction, FormatError> {
+/// The value function of a profile `<issue>`, every error in it reported (`None` if any).
+fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, errors: &mut Vec<FormatError>) -> Option<ValueFunction> {
     let name = &dom.name;
-    match &dom.kind {
+    let before = errors.len();
+    let f = match &dom.kind {
         DomKind::Discrete(values) => {
             let mut evals: Vec<Option<f64>> = vec![None; values.len()];
+            let mut given = vec![false; values.len()];
+            // An item naming no domain value may be the one a missing value was meant to have.
+            let mut lost_item = false;
             for item in is.children_named("item") {
-                let v = item
-                    .get("value")
-                    .ok_or_else(|| doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")))?;
+                let Some(v) = item.get("value") else {
+                    errors.push(doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")));
+                    lost_item = true;
+                    continue;
+                };
                 let Some(k) = values.iter().position(|x| x == v) else {
-                    return Err(doc.invalid_attr(
+                    errors.push(doc.invalid_attr(
                         item,
                         "value",
                         format!("value `{v}` is not a value of issue `{name}` in the domain; expected one of: {}", values.join(", ")),
                     ));
+                    lost_item = true;
+                    continue;
                 };
-                if evals[k].is_some() {
-                    return Err(doc.invalid_attr(
+                if given[k] {
+                    errors.push(doc.invalid_attr(
                         item,
                         "value",
                         format!("value `{v}` of issue `{name}` is evaluated twice; expected once"),
                     ));
+                    continue;
                 }
+                given[k] = true;
                 let Some(text) = item.get("evaluation").filter(|t| t.trim() != "null") else {
-                    return Err(
-                        doc.invalid_at(item, format!("value `{v}` of issue `{name}` has no `evaluation` attribute; expected a number ≥ 0"))
+                    errors.push(
+                        doc.invalid_at(item, format!("value `{v}` of issue `{name}` has no `evaluation` attribute; expected a number ≥ 0")),
                     );
+                    continue;
                 };
-                let e = match text.trim().parse::<f64>() {
-                    Ok(e) if e.is_finite() => e,
-                    _ => return Err(doc.invalid_attr(item, "evaluation", format!("evaluation \"{text}\" of value `{v}` is not a number"))),
-                };
-                if e < 0.0 {
-                    return Err(doc.invalid_attr(
+                match text.trim().parse::<f64>() {
+                    Ok(e) if e.is_finite() && e < 0.0 => errors.push(doc.invalid_attr(
                         item,
                         "evaluation",
                         format!("evaluation {e} of value `{v}` (issue `{name}`) is negative; GENIUS requires evaluations ≥ 0"),
-                    ));
-                }
-                evals[k] = Some(e);
-            }
-            let mut table = Vec::with_capacity(values.len());
-            for (v, e) in values.iter().zip(&evals) {
-                match e {
-                    Some(e) => table.push(*e),
-                    None => {
-                        return Err(doc.invalid_at(
-                            is,
-                            format!("value `{v}` of issue `{name}` has no evaluation; expected an <item value=\"{v}\" evaluation=…/> for every domain value"),
-                        ))
-                    }
+                    )),
+                    Ok(e) if e.is_finite() => evals[k] = Some(e),
+                    _ => errors.push(doc.invalid_attr(item, "evaluation", format!("evaluation \"{text}\" of value `{v}` is not a number"))),
                 }
             }
+            let missing: Vec<&str> = values.iter().zip(&given).filter(|(_, g)| !**g).map(|(v, _)| v.as_str()).collect();
+            match missing[..] {
+                _ if lost_item => {}
+                [] => {}
+                [v] => errors.push(doc.invalid_at(
+                    is,
+                    format!("value `{v}` of issue `{name}` has no evaluation; expected an <item value=\"{v}\" evaluation=…/> for every domain value"),
+                )),
+                _ => errors.push(doc.invalid_at(
+                    is,
+                    format!(
+                        "values `{}` of issue `{name}` have no evaluation; expected an <item value=… evaluation=…/> for every domain value",
+                        missing.join("`, `")
+                    ),
+                )),
+            }
+            let mut table: Vec<f64> = evals.iter().map(|e| e.unwrap_or(0.0)).collect();
             if semantics == Semantics::Genius {
                 let max = table.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 if max < GENIUS_MAX_EPS {
@@ -487,24 +604,30 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics) -> R
                     table.iter_mut().for_each(|x| *x /= max);
                 }
             }
-            Ok(ValueFunction::Table(table))
+            Some(ValueFunction::Table(table))
         }
         DomKind::Integer { lo, hi } => {
-            let ev = is.children_named("evaluator").next().ok_or_else(|| {
-                doc.invalid_at(is, format!("integer issue `{name}` has no <evaluator ftype=\"linear\" slope=… offset=…/>; expected one"))
-            })?;
+            let Some(ev) = is.children_named("evaluator").next() else {
+                errors.push(
+                    doc.invalid_at(
+                        is,
+                        format!("integer issue `{name}` has no <evaluator ftype=\"linear\" slope=… offset=…/>; expected one"),
+                    ),
+                );
+                return None;
+            };
             match semantics {
                 Semantics::Genius => {
-                    let l = parse_i64(doc, is, "lowerbound", "the integer lower bound the evaluator is measured from")?;
-                    let slope = parse_f64(doc, ev, "slope", "a number")?;
-                    let offset = parse_f64(doc, ev, "offset", "a number")?;
-                    Ok(ValueFunction::Affine { slope, offset, origin: l as f64, clamp01: true })
+                    let l = note(errors, parse_i64(doc, is, "lowerbound", "the integer lower bound the evaluator is measured from"));
+                    let slope = note(errors, parse_f64(doc, ev, "slope", "a number"));
+                    let offset = note(errors, parse_f64(doc, ev, "offset", "a number"));
+                    Some(ValueFunction::Affine { slope: slope?, offset: offset?, origin: l? as f64, clamp01: true })
                 }
                 Semantics::Negmas => {
                     for (attr, bound, below) in [("lowerbound", lo, true), ("upperbound", hi, false)] {
-                        if let Some(b) = opt_f64(doc, is, attr, "an integer bound")? {
+                        if let Some(b) = note(errors, opt_f64(doc, is, attr, "an integer bound")).flatten() {
                             if (below && b < *bound as f64) || (!below && b > *bound as f64) {
-                                return Err(doc.invalid_attr(
+                                errors.push(doc.invalid_attr(
                                     is,
                                     attr,
                                     format!("{attr} {b} of issue `{name}` is outside the domain's bounds [{lo}, {hi}]"),
@@ -512,63 +635,70 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics) -> R
                             }
                         }
                     }
-                    negmas_linear(doc, ev)
+                    negmas_linear(doc, ev, errors)
                 }
             }
         }
         DomKind::Real { .. } => {
-            let ev = is.children_named("evaluator").next().ok_or_else(|| {
-                doc.invalid_at(is, format!("real issue `{name}` has no <evaluator ftype=…/>; expected linear, constant or triangular"))
-            })?;
+            let Some(ev) = is.children_named("evaluator").next() else {
+                errors.push(
+                    doc.invalid_at(is, format!("real issue `{name}` has no <evaluator ftype=…/>; expected linear, constant or triangular")),
+                );
+                return None;
+            };
             let ftype = ev.get("ftype").map(|f| f.trim().to_ascii_lowercase()).unwrap_or_default();
             match (ftype.as_str(), semantics) {
                 ("linear", Semantics::Genius) => {
-                    let offset = parse_f64(doc, ev, "parameter0", "the constant term (a number)")?;
-                    let slope = parse_f64(doc, ev, "parameter1", "the slope (a number)")?;
-                    Ok(ValueFunction::Affine { slope, offset, origin: 0.0, clamp01: true })
+                    let offset = note(errors, parse_f64(doc, ev, "parameter0", "the constant term (a number)"));
+                    let slope = note(errors, parse_f64(doc, ev, "parameter1", "the slope (a number)"));
+                    Some(ValueFunction::Affine { slope: slope?, offset: offset?, origin: 0.0, clamp01: true })
                 }
-                ("linear", Semantics::Negmas) => negmas_linear(doc, ev),
+                ("linear", Semantics::Negmas) => negmas_linear(doc, ev, errors),
                 ("constant", Semantics::Genius) => {
-                    let offset = parse_f64(doc, ev, "parameter0", "the constant (a number)")?;
-                    Ok(ValueFunction::Affine { slope: 0.0, offset, origin: 0.0, clamp01: false })
+                    let offset = note(errors, parse_f64(doc, ev, "parameter0", "the constant (a number)"))?;
+                    Some(ValueFunction::Affine { slope: 0.0, offset, origin: 0.0, clamp01: false })
                 }
                 ("triangular", _) => {
-                    let lower = parse_f64(doc, ev, "parameter0", "the lower end (a number)")?;
-                    let upper = parse_f64(doc, ev, "parameter1", "the upper end (a number)")?;
-                    let top = parse_f64(doc, ev, "parameter2", "the top (a number)")?;
+                    let lower = note(errors, parse_f64(doc, ev, "parameter0", "the lower end (a number)"));
+                    let upper = note(errors, parse_f64(doc, ev, "parameter1", "the upper end (a number)"));
+                    let top = note(errors, parse_f64(doc, ev, "parameter2", "the top (a number)"));
+                    let (lower, upper, top) = (lower?, upper?, top?);
                     if !(lower <= top && top <= upper) {
-                        return Err(
-                            doc.invalid_at(ev, format!("triangular evaluator needs lower ≤ top ≤ upper, got {lower}, {top}, {upper}"))
+                        errors.push(
+                            doc.invalid_at(ev, format!("triangular evaluator needs lower ≤ top ≤ upper, got {lower}, {top}, {upper}")),
                         );
+                        return None;
                     }
-                    Ok(ValueFunction::Triangular { lower, upper, top, height: 1.0 })
+                    Some(ValueFunction::Triangular { lower, upper, top, height: 1.0 })
                 }
                 (other, _) => {
                     let accepted =
                         if semantics == Semantics::Genius { "linear, constant or triangular" } else { "linear or triangular (NegMAS)" };
-                    Err(doc.invalid_attr(
+                    errors.push(doc.invalid_attr(
                         ev,
                         "ftype",
                         format!("evaluator ftype \"{other}\" of real issue `{name}` is not supported; expected {accepted}"),
-                    ))
+                    ));
+                    None
                 }
             }
         }
-    }
+    };
+    f.filter(|_| errors.len() == before)
 }
 
 /// NegMAS `make_fun_from_xml` for `ftype="linear"`: `offset + slope·x` on the absolute value,
 /// unclamped; `offset` falls back to `parameter0` then 0, `slope` to `parameter1` then 1.
-fn negmas_linear(doc: &Doc, ev: &Element) -> Result<ValueFunction, FormatError> {
-    let offset = match opt_f64(doc, ev, "offset", "a number")? {
-        Some(x) => x,
-        None => opt_f64(doc, ev, "parameter0", "a number")?.unwrap_or(0.0),
+fn negmas_linear(doc: &Doc, ev: &Element, errors: &mut Vec<FormatError>) -> Option<ValueFunction> {
+    let either = |a: &str, b: &str, default: f64| -> Result<f64, FormatError> {
+        match opt_f64(doc, ev, a, "a number")? {
+            Some(x) => Ok(x),
+            None => Ok(opt_f64(doc, ev, b, "a number")?.unwrap_or(default)),
+        }
     };
-    let slope = match opt_f64(doc, ev, "slope", "a number")? {
-        Some(x) => x,
-        None => opt_f64(doc, ev, "parameter1", "a number")?.unwrap_or(1.0),
-    };
-    Ok(ValueFunction::Affine { slope, offset, origin: 0.0, clamp01: false })
+    let offset = note(errors, either("offset", "parameter0", 0.0));
+    let slope = note(errors, either("slope", "parameter1", 1.0));
+    Some(ValueFunction::Affine { slope: slope?, offset: offset?, origin: 0.0, clamp01: false })
 }
 
 /// A valid detente id from a GENIUS name: trimmed, `=` and `,` (which the outcome syntax uses)
@@ -616,10 +746,11 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
             Issue { id, name, description: None, kind }
         })
         .collect();
+    let mut errors: Vec<FormatError> = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
     for i in &issues {
         if ids.contains(&i.id.as_str()) {
-            return Err(FormatError::Invalid {
+            errors.push(FormatError::Invalid {
                 location: Location::file(&domain_doc.file),
                 message: format!("two issues map to the same id `{}` once `=`/`,` are replaced; rename one", i.id),
             });
@@ -635,33 +766,16 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
         };
         let la = LinearAdditive { bias: p.bias, weights: p.weights.clone(), values: p.values.clone(), clamp };
         let mut prefs = Preferences::new(Utility::LinearAdditive(la));
-        prefs.discount = match (semantics, &p.discount) {
-            (_, None) => Discount::None,
-            (Semantics::Genius, Some((d, _))) => Discount::genius(*d),
-            (Semantics::Negmas, Some((d, loc))) => {
-                if *d > 1.0 || *d < 0.0 {
-                    return Err(FormatError::Invalid {
-                        location: loc.clone(),
-                        message: format!(
-                            "discount factor {d} is outside [0, 1]; NegMAS would apply it per round; expected a number in [0, 1]"
-                        ),
-                    });
-                }
-                if *d > 0.0 && *d < 1.0 {
-                    Discount::PerRound { factor: *d }
-                } else {
-                    Discount::None
-                }
-            }
-        };
+        prefs.discount = p.discount;
         prefs.reservation = p.reservation.map_or(Reservation::None, Reservation::Value);
         let raw = stem(&doc.file);
         let id = id_from_name(&raw);
         if actors.iter().any(|a| a.id == id) {
-            return Err(FormatError::Invalid {
+            errors.push(FormatError::Invalid {
                 location: Location::file(&doc.file),
                 message: format!("two profiles give the same actor id `{id}`; expected distinct file names"),
             });
+            continue;
         }
         let mut actor = Actor::party(id.clone(), prefs);
         if id != raw {
@@ -669,6 +783,9 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
         }
         actor.description = Some(format!("GENIUS profile {}", doc.file));
         actors.push(actor);
+    }
+    if let Some(e) = FormatError::from_many(errors) {
+        return Err(e);
     }
     let dstem = stem(&domain_doc.file);
     let sem = match semantics {

@@ -141,6 +141,27 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, bool) {
     }
 }
 
+/// The name of the first element of `text`, past a byte-order mark, the declaration, comments,
+/// processing instructions and a doctype — a cheap look at a file's root for folder detection
+/// (`None` when there is no element to see).
+pub(crate) fn root_name(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("<!--") {
+            rest = &r[r.find("-->")? + 3..];
+        } else if let Some(r) = rest.strip_prefix("<?") {
+            rest = &r[r.find("?>")? + 2..];
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            rest = &r[r.find('>')? + 1..];
+        } else {
+            let r = rest.strip_prefix('<')?;
+            let end = r.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(r.len());
+            return (end > 0).then(|| &r[..end]);
+        }
+    }
+}
+
 /// Whether `rest` (starting just after an `&`) begins a well-formed entity or character reference.
 fn is_reference(rest: &str) -> bool {
     let Some(end) = rest.find(';') else { return false };
@@ -394,6 +415,17 @@ mod tests {
         let text = "<a x=\"A & B\"\n  y=\"1\"z=\"2\">\n<b></c></a>";
         let doc = Doc::parse("t.xml", text.as_bytes()).unwrap_err();
         assert_eq!(doc.location().unwrap().to_string(), "t.xml:3:4");
+    }
+
+    #[test]
+    fn root_name_skips_declaration_comments_and_doctype() {
+        assert_eq!(
+            root_name("\u{feff}<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE x>\n<utility_spaec type=\"x\">"),
+            Some("utility_spaec")
+        );
+        assert_eq!(root_name("<a/>"), Some("a"));
+        assert_eq!(root_name("text"), None);
+        assert_eq!(root_name("<!-- unclosed"), None);
     }
 
     #[test]

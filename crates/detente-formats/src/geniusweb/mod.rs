@@ -33,11 +33,24 @@
 //! Every `*.json` file, sorted by name: profiles become the actors in that order (actor id = file
 //! stem, display name = the profile's `name` when it differs); a domain file, if present, and
 //! every profile's embedded domain must describe the same issues. Scenario id and title: the
-//! domain's `name`.
+//! domain's `name`. A file whose only key is a near miss of a profile class (the same name up to
+//! case, or within three edits: `LinearAdditiveUtilitySpac`) is an error at that key naming the
+//! class expected — skipped, it would drop its party without a word; JSON that is plainly
+//! something else (no such key, no `issuesValues`) is skipped, as a folder may hold other files.
+//!
+//! # Every error, not the first
+//! A file that parses is read to the end: every bad issue and value set of its domain, every
+//! unknown field, every bad or missing weight and utility, every bad value of the reservation
+//! bid, each located, and every file of a folder — together as [`FormatError::Many`], in file
+//! order. Mistakes are reported once: nothing is checked against a domain issue whose value set
+//! failed; a key naming no issue is reported without the weight (utility, bid value) it leaves
+//! missing; the weights' sum only when every weight is right. **Syntax errors stop at the
+//! first one of their file** (serde_json's: malformed JSON has no tree to read on), but the other
+//! files of a folder are still read.
 
 use crate::genius::read::id_from_name;
 use crate::json_spans::{self as json, Node, J};
-use crate::{FormatError, Location};
+use crate::{near_miss, note, FormatError, Location};
 use detente_core::{
     Actor, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, Outcome, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
     Scenario, ScenarioDraft, Source, Utility, Value, ValueFunction,
@@ -47,7 +60,22 @@ use std::path::Path;
 /// Top-level keys that mark a GeniusWeb profile of any class.
 const PROFILE_CLASSES: &[&str] = &["LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace", "DefaultPartialOrdering", "DefaultProfile"];
 
-/// Whether a folder holds GeniusWeb JSON profiles.
+/// The wrapper key of a JSON object with exactly one key.
+fn wrapper(root: &Node) -> Option<&str> {
+    match root.members()? {
+        [(k, _)] => Some(k.as_str()),
+        _ => None,
+    }
+}
+
+/// The profile class a misspelt wrapper key means, when the object's only key is a near miss
+/// of one (same name up to case, or within three edits) without being one.
+fn misspelt_class(root: &Node) -> Option<&'static str> {
+    let key = wrapper(root)?;
+    near_miss(key, PROFILE_CLASSES).filter(|c| *c != key)
+}
+
+/// Whether a folder holds GeniusWeb JSON profiles (or a misspelt one: see [`load_folder`]).
 pub fn is_geniusweb_folder(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else { return false };
     entries.flatten().any(|e| {
@@ -56,12 +84,14 @@ pub fn is_geniusweb_folder(path: &Path) -> bool {
 }
 
 /// Whether JSON text is a GeniusWeb object (`{"LinearAdditiveUtilitySpace": …}` or another
-/// profile class, or a domain with `issuesValues`).
+/// profile class, or a misspelling of one; or a domain with `issuesValues`).
 pub fn looks_like_geniusweb(text: &str) -> bool {
     match json::parse("", text) {
-        Ok(n) => n
-            .members()
-            .is_some_and(|m| (m.len() == 1 && PROFILE_CLASSES.contains(&m[0].0.as_str())) || m.iter().any(|(k, _)| k == "issuesValues")),
+        Ok(n) => {
+            wrapper(&n).is_some_and(|k| PROFILE_CLASSES.contains(&k))
+                || misspelt_class(&n).is_some()
+                || n.members().is_some_and(|m| m.iter().any(|(k, _)| k == "issuesValues"))
+        }
         Err(_) => false,
     }
 }
@@ -82,8 +112,25 @@ impl Src {
         FormatError::Invalid { location: self.loc(node.at), message: message.into() }
     }
 
+    /// An error at a member's key (at its value when it has no key).
+    fn invalid_key(&self, node: &Node, message: impl Into<String>) -> FormatError {
+        FormatError::Invalid { location: self.loc(node.key_at.unwrap_or(node.at)), message: message.into() }
+    }
+
     fn parse(file: &str, text: &str) -> Result<Src, FormatError> {
         Ok(Src { file: file.to_string(), text: text.to_string(), root: json::parse(file, text)? })
+    }
+
+    /// The error for a wrapper key that is a near miss of a profile class.
+    fn misspelt_wrapper(&self, meant: &str) -> FormatError {
+        let (key, node) = &self.root.members().expect("invariant: a wrapper is an object's only key")[0];
+        self.invalid_key(
+            node,
+            format!(
+                "the wrapper key is `{key}`, which is not a GeniusWeb profile class; expected `{meant}`: a misspelling? \
+                 (files whose only key is far from every profile class are skipped)"
+            ),
+        )
     }
 }
 
@@ -92,6 +139,15 @@ impl Src {
 struct Domain {
     name: String,
     issues: Vec<Issue>,
+    /// Per issue: its value set had errors (reported); nothing is checked against it, so that
+    /// one mistake is reported once.
+    broken: Vec<bool>,
+}
+
+impl Domain {
+    fn has_errors(&self) -> bool {
+        self.broken.contains(&true)
+    }
 }
 
 fn expect_obj<'a>(src: &Src, n: &'a Node, what: &str) -> Result<&'a [(String, Node)], FormatError> {
@@ -114,75 +170,107 @@ fn unwrap_tag<'a>(n: &'a Node, tags: &[&str]) -> (&'a Node, Option<&'a str>) {
     }
 }
 
-fn parse_domain(src: &Src, n: &Node) -> Result<Domain, FormatError> {
-    expect_obj(src, n, "the domain")?;
+/// Reads a domain object. Every error it can find goes to `errors` (each bad issue, value and
+/// range); `None` when there is no issue list to read at all.
+fn parse_domain(src: &Src, n: &Node, errors: &mut Vec<FormatError>) -> Option<Domain> {
+    note(errors, expect_obj(src, n, "the domain"))?;
     let name = match n.get("name") {
         Some(Node { v: J::Str(s), .. }) => s.clone(),
-        Some(other) => return Err(src.invalid(other, format!("the domain's `name` is {}; expected a string", other.kind()))),
-        None => return Err(src.invalid(n, "the domain has no `name`; expected a string")),
+        Some(other) => {
+            errors.push(src.invalid(other, format!("the domain's `name` is {}; expected a string", other.kind())));
+            String::new()
+        }
+        None => {
+            errors.push(src.invalid(n, "the domain has no `name`; expected a string"));
+            String::new()
+        }
     };
-    let iv =
-        n.get("issuesValues").ok_or_else(|| src.invalid(n, "the domain has no `issuesValues`; expected an object of issue → value set"))?;
-    let members = expect_obj(src, iv, "`issuesValues`")?;
+    let Some(iv) = n.get("issuesValues") else {
+        errors.push(src.invalid(n, "the domain has no `issuesValues`; expected an object of issue → value set"));
+        return None;
+    };
+    let members = note(errors, expect_obj(src, iv, "`issuesValues`"))?;
     if members.is_empty() {
-        return Err(src.invalid(iv, "`issuesValues` is empty; expected at least one issue"));
+        errors.push(src.invalid(iv, "`issuesValues` is empty; expected at least one issue"));
+        return None;
     }
-    let mut issues: Vec<Issue> = Vec::with_capacity(members.len());
+    let mut domain = Domain { name, issues: Vec::with_capacity(members.len()), broken: Vec::with_capacity(members.len()) };
     for (iname, vs) in members {
-        let (vs, _) = unwrap_tag(vs, &["DiscreteValueSet", "NumberValueSet"]);
-        let what = format!("the value set of issue `{iname}`");
-        expect_obj(src, vs, &what)?;
-        let kind = if let Some(values) = vs.get("values") {
-            let J::Arr(items) = &values.v else {
-                return Err(src.invalid(values, format!("`values` of issue `{iname}` is {}; expected an array of strings", values.kind())));
-            };
-            let mut options: Vec<IssueOption> = Vec::with_capacity(items.len());
-            for it in items {
-                let J::Str(s) = &it.v else {
-                    return Err(
-                        src.invalid(it, format!("a value of issue `{iname}` is {}; GeniusWeb discrete values are strings", it.kind()))
-                    );
-                };
-                if s.is_empty() || options.iter().any(|o| o.id == *s) {
-                    return Err(
-                        src.invalid(it, format!("value \"{s}\" of issue `{iname}` is empty or listed twice; expected distinct values"))
-                    );
-                }
-                options.push(IssueOption::new(s.clone()));
-            }
-            if options.is_empty() {
-                return Err(src.invalid(values, format!("issue `{iname}` has no values; expected at least one")));
-            }
-            IssueKind::Categorical { options }
-        } else if let Some(range) = vs.get("range") {
-            let what = format!("the range of issue `{iname}`");
-            expect_obj(src, range, &what)?;
-            let (low, high, step) = (num(src, range, "low", &what)?, num(src, range, "high", &what)?, num(src, range, "step", &what)?);
-            if step <= 0.0 || high < low {
-                return Err(src.invalid(range, format!("{what} has low {low}, high {high}, step {step}; expected low ≤ high and step > 0")));
-            }
-            let n_points = ((high - low) / step * (1.0 + 1e-12)).floor() as u64 + 1;
-            if low.fract() == 0.0 && high.fract() == 0.0 && step.fract() == 0.0 && low.abs() < 9e15 && high.abs() < 9e15 {
-                IssueKind::Integer { min: low as i64, max: high as i64, step: step as i64, scale: (0.0, 100.0) }
-            } else if n_points < 2 {
-                return Err(src.invalid(range, format!("{what} has a single non-integer value {low}; expected at least two values")));
-            } else if n_points > u64::from(u32::MAX) {
-                return Err(src.invalid(range, format!("{what} has {n_points} values; expected at most {}", u32::MAX)));
-            } else {
-                let max = low + step * (n_points - 1) as f64;
-                IssueKind::Real { min: low, max, grid: Some(n_points as u32), scale: (0.0, 100.0) }
-            }
-        } else {
-            return Err(src.invalid(vs, format!("{what} has neither `values` nor `range`; expected one of them")));
-        };
+        let before = errors.len();
+        let kind = value_set(src, iname, vs, errors);
         let id = id_from_name(iname);
-        if issues.iter().any(|i| i.id == id) {
-            return Err(src.invalid(vs, format!("issue `{iname}` maps to the id `{id}` of an earlier issue; rename one")));
+        if domain.issues.iter().any(|i| i.id == id) {
+            errors.push(src.invalid(vs, format!("issue `{iname}` maps to the id `{id}` of an earlier issue; rename one")));
         }
         let name = (id != *iname).then(|| iname.clone());
-        issues.push(Issue { id, name, description: None, kind });
+        domain.issues.push(Issue { id, name, description: None, kind });
+        domain.broken.push(errors.len() > before);
     }
-    Ok(Domain { name, issues })
+    Some(domain)
+}
+
+/// The value set of one domain issue, every error in it reported (a placeholder when there
+/// are errors: the issue is then marked broken and never built).
+fn value_set(src: &Src, iname: &str, vs: &Node, errors: &mut Vec<FormatError>) -> IssueKind {
+    let placeholder = IssueKind::Categorical { options: vec![] };
+    let (vs, _) = unwrap_tag(vs, &["DiscreteValueSet", "NumberValueSet"]);
+    let what = format!("the value set of issue `{iname}`");
+    if note(errors, expect_obj(src, vs, &what)).is_none() {
+        return placeholder;
+    }
+    if let Some(values) = vs.get("values") {
+        let J::Arr(items) = &values.v else {
+            errors.push(src.invalid(values, format!("`values` of issue `{iname}` is {}; expected an array of strings", values.kind())));
+            return placeholder;
+        };
+        let mut options: Vec<IssueOption> = Vec::with_capacity(items.len());
+        for it in items {
+            let J::Str(s) = &it.v else {
+                errors.push(src.invalid(it, format!("a value of issue `{iname}` is {}; GeniusWeb discrete values are strings", it.kind())));
+                continue;
+            };
+            if s.is_empty() || options.iter().any(|o| o.id == *s) {
+                errors
+                    .push(src.invalid(it, format!("value \"{s}\" of issue `{iname}` is empty or listed twice; expected distinct values")));
+                continue;
+            }
+            options.push(IssueOption::new(s.clone()));
+        }
+        if items.is_empty() {
+            errors.push(src.invalid(values, format!("issue `{iname}` has no values; expected at least one")));
+        }
+        IssueKind::Categorical { options }
+    } else if let Some(range) = vs.get("range") {
+        let what = format!("the range of issue `{iname}`");
+        if note(errors, expect_obj(src, range, &what)).is_none() {
+            return placeholder;
+        }
+        let low = note(errors, num(src, range, "low", &what));
+        let high = note(errors, num(src, range, "high", &what));
+        let step = note(errors, num(src, range, "step", &what));
+        let (Some(low), Some(high), Some(step)) = (low, high, step) else { return placeholder };
+        if step <= 0.0 || high < low {
+            errors.push(src.invalid(range, format!("{what} has low {low}, high {high}, step {step}; expected low ≤ high and step > 0")));
+            return placeholder;
+        }
+        let n_points = ((high - low) / step * (1.0 + 1e-12)).floor() as u64 + 1;
+        if n_points > Issue::MAX_VALUES {
+            // The model's limit (value indices are 32-bit), said here with a position.
+            errors.push(src.invalid(range, format!("{what} has {n_points} values; expected at most {}", Issue::MAX_VALUES)));
+            placeholder
+        } else if low.fract() == 0.0 && high.fract() == 0.0 && step.fract() == 0.0 && low.abs() < 9e15 && high.abs() < 9e15 {
+            IssueKind::Integer { min: low as i64, max: high as i64, step: step as i64, scale: (0.0, 100.0) }
+        } else if n_points < 2 {
+            errors.push(src.invalid(range, format!("{what} has a single non-integer value {low}; expected at least two values")));
+            placeholder
+        } else {
+            let max = low + step * (n_points - 1) as f64;
+            IssueKind::Real { min: low, max, grid: Some(n_points as u32), scale: (0.0, 100.0) }
+        }
+    } else {
+        errors.push(src.invalid(vs, format!("{what} has neither `values` nor `range`; expected one of them")));
+        placeholder
+    }
 }
 
 /// The position of issue `key` (by GeniusWeb name) in the domain.
@@ -218,195 +306,343 @@ struct Profile {
     preferences: Preferences,
 }
 
-fn parse_profile(src: &Src) -> Result<Profile, FormatError> {
+/// Reads a profile file. Every error it can find goes to `errors`: each unknown field, each
+/// bad or missing weight and utility, each bad value of the reservation bid; the profile is
+/// `Some` only when there was none.
+fn parse_profile(src: &Src, errors: &mut Vec<FormatError>) -> Option<Profile> {
+    let before = errors.len();
     let root = &src.root;
-    let members = expect_obj(src, root, "the file")?;
+    let members = note(errors, expect_obj(src, root, "the file"))?;
     let [(class, body)] = members else {
-        return Err(src.invalid(root, "expected a single wrapper key naming the profile class, like {\"LinearAdditiveUtilitySpace\": {…}}"));
+        errors
+            .push(src.invalid(root, "expected a single wrapper key naming the profile class, like {\"LinearAdditiveUtilitySpace\": {…}}"));
+        return None;
     };
     if class != "LinearAdditiveUtilitySpace" {
-        return Err(src.invalid(root, format!("profile class `{class}` is not supported; expected LinearAdditiveUtilitySpace")));
+        errors.push(match misspelt_class(root) {
+            Some(meant) => src.misspelt_wrapper(meant),
+            None => src.invalid(root, format!("profile class `{class}` is not supported; expected LinearAdditiveUtilitySpace")),
+        });
+        return None;
     }
-    let fields = expect_obj(src, body, "the LinearAdditiveUtilitySpace")?;
+    let fields = note(errors, expect_obj(src, body, "the LinearAdditiveUtilitySpace"))?;
     const KNOWN: &[&str] = &["name", "domain", "issueWeights", "issueUtilities", "reservationBid", "reserved_value"];
-    if let Some((k, n)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
-        return Err(src.invalid(n, format!("unknown field `{k}` of LinearAdditiveUtilitySpace; expected one of: {}", KNOWN.join(", "))));
+    for (k, n) in fields.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        errors.push(src.invalid(n, format!("unknown field `{k}` of LinearAdditiveUtilitySpace; expected one of: {}", KNOWN.join(", "))));
     }
     let name = match body.get("name") {
         Some(Node { v: J::Str(s), .. }) => Some(s.clone()),
         None | Some(Node { v: J::Null, .. }) => None,
-        Some(other) => return Err(src.invalid(other, format!("`name` is {}; expected a string", other.kind()))),
-    };
-    let dnode = body.get("domain").ok_or_else(|| src.invalid(body, "the profile has no `domain`; expected the domain object"))?;
-    let domain = parse_domain(src, dnode)?;
-    let n = domain.issues.len();
-
-    // Weights.
-    let wnode = body.get("issueWeights").ok_or_else(|| src.invalid(body, "the profile has no `issueWeights`"))?;
-    let mut weights: Vec<Option<f64>> = vec![None; n];
-    for (k, w) in expect_obj(src, wnode, "`issueWeights`")? {
-        let i = issue_pos(&domain, k).ok_or_else(|| src.invalid(w, format!("weight for `{k}`, which is not an issue of the domain")))?;
-        let J::Num(x) = w.v else { return Err(src.invalid(w, format!("the weight of `{k}` is {}; expected a number", w.kind()))) };
-        if !(0.0..=1.0).contains(&x) {
-            return Err(src.invalid(w, format!("the weight of `{k}` is {x}; expected a number in [0, 1]")));
+        Some(other) => {
+            errors.push(src.invalid(other, format!("`name` is {}; expected a string", other.kind())));
+            None
         }
-        weights[i] = Some(x);
+    };
+    let Some(dnode) = body.get("domain") else {
+        errors.push(src.invalid(body, "the profile has no `domain`; expected the domain object"));
+        return None;
+    };
+    let domain = parse_domain(src, dnode, errors)?;
+    let weights = read_weights(src, body, &domain, errors);
+    let values = read_utilities(src, body, &domain, errors);
+    let reservation = read_reservation(src, body, &domain, errors);
+    if errors.len() > before {
+        return None;
     }
-    if let Some(i) = weights.iter().position(Option::is_none) {
-        return Err(
-            src.invalid(wnode, format!("`issueWeights` has no weight for issue `{}`; expected one per issue", domain.issues[i].display()))
-        );
-    }
-    let weights: Vec<f64> = weights.into_iter().map(|w| w.expect("invariant: checked above")).collect();
-    let sum: f64 = weights.iter().sum();
-    if (sum - 1.0).abs() > 1e-9 {
-        return Err(src.invalid(wnode, format!("the weights sum to {sum}; GeniusWeb requires them to sum to 1")));
-    }
-
-    // Utilities.
-    let unode = body.get("issueUtilities").ok_or_else(|| src.invalid(body, "the profile has no `issueUtilities`"))?;
-    let mut values: Vec<Option<ValueFunction>> = vec![None; n];
-    for (k, u) in expect_obj(src, unode, "`issueUtilities`")? {
-        let i = issue_pos(&domain, k).ok_or_else(|| src.invalid(u, format!("utilities for `{k}`, which is not an issue of the domain")))?;
-        let issue = &domain.issues[i];
-        let (inner, tag) = unwrap_tag(u, &["DiscreteValueSetUtilities", "discreteutils", "NumberValueSetUtilities", "numberutils"]);
-        let in01 = |n: &Node, x: f64| -> Result<f64, FormatError> {
-            if (0.0..=1.0).contains(&x) {
-                Ok(x)
-            } else {
-                Err(src.invalid(n, format!("utility {x} on issue `{k}` is outside [0, 1]; GeniusWeb utilities lie in [0, 1]")))
-            }
-        };
-        let f = match tag {
-            Some("DiscreteValueSetUtilities" | "discreteutils") => {
-                let IssueKind::Categorical { options } = &issue.kind else {
-                    return Err(src.invalid(u, format!("discrete utilities for number issue `{k}`; expected NumberValueSetUtilities")));
-                };
-                let vu = inner.get("valueUtilities").ok_or_else(|| src.invalid(inner, format!("the utilities of `{k}` have no `valueUtilities`")))?;
-                let mut table = vec![0.0; options.len()];
-                for (v, x) in expect_obj(src, vu, "`valueUtilities`")? {
-                    let j = issue.option_index(v).ok_or_else(|| {
-                        src.invalid(
-                            x,
-                            format!(
-                                "utility for \"{v}\", which is not a value of issue `{k}`; expected one of: {}",
-                                options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
-                            ),
-                        )
-                    })?;
-                    let J::Num(y) = x.v else { return Err(src.invalid(x, format!("the utility of \"{v}\" is {}; expected a number", x.kind()))) };
-                    table[j as usize] = in01(x, y)?;
-                }
-                ValueFunction::Table(table)
-            }
-            Some(_) => {
-                if matches!(issue.kind, IssueKind::Categorical { .. }) {
-                    return Err(src.invalid(u, format!("number utilities for discrete issue `{k}`; expected DiscreteValueSetUtilities")));
-                }
-                let what = format!("the number utilities of `{k}`");
-                let low_value = num(src, inner, "lowValue", &what)?;
-                let high_value = num(src, inner, "highValue", &what)?;
-                let low_utility = num(src, inner, "lowUtility", &what)?;
-                let high_utility = num(src, inner, "highUtility", &what)?;
-                in01(inner.get("lowUtility").expect("invariant: read above"), low_utility)?;
-                in01(inner.get("highUtility").expect("invariant: read above"), high_utility)?;
-                if low_value >= high_value {
-                    return Err(src.invalid(inner, format!("{what} have lowValue {low_value} ≥ highValue {high_value}; expected lowValue < highValue")));
-                }
-                ValueFunction::Interpolate { low_value, low_utility, high_value, high_utility }
-            }
-            None => {
-                return Err(src.invalid(
-                    u,
-                    format!("the utilities of `{k}` are not tagged; expected {{\"DiscreteValueSetUtilities\": …}} or {{\"NumberValueSetUtilities\": …}}"),
-                ))
-            }
-        };
-        values[i] = Some(f);
-    }
-    if let Some(i) = values.iter().position(Option::is_none) {
-        return Err(
-            src.invalid(unode, format!("`issueUtilities` has no entry for issue `{}`; expected one per issue", domain.issues[i].display()))
-        );
-    }
-    let values: Vec<ValueFunction> = values.into_iter().map(|v| v.expect("invariant: checked above")).collect();
+    let (Some(weights), Some(values), Some(reservation)) = (weights, values, reservation) else { return None };
     let la = LinearAdditive { bias: 0.0, weights, values, clamp: None };
     let mut preferences = Preferences::new(Utility::LinearAdditive(la));
-
-    // Reservation.
-    let bid = body.get("reservationBid").filter(|b| b.v != J::Null);
-    let rv = body.get("reserved_value").filter(|b| b.v != J::Null);
-    preferences.reservation = match (bid, rv) {
-        (Some(b), Some(r)) => {
-            return Err(
-                src.invalid(r, format!("both `reservationBid` (line {}) and `reserved_value`; expected at most one", src.loc(b.at).line))
-            )
-        }
-        (Some(b), None) => {
-            let iv = b
-                .get("issuevalues")
-                .ok_or_else(|| src.invalid(b, "`reservationBid` has no `issuevalues`; expected {\"issuevalues\": {issue: value}}"))?;
-            let mut out: Vec<Option<Value>> = vec![None; n];
-            for (k, v) in expect_obj(src, iv, "`issuevalues`")? {
-                let i = issue_pos(&domain, k).ok_or_else(|| src.invalid(v, format!("`{k}` is not an issue of the domain")))?;
-                out[i] = Some(bid_value(src, &domain.issues[i], v)?);
-            }
-            if let Some(i) = out.iter().position(Option::is_none) {
-                return Err(src.invalid(
-                    iv,
-                    format!(
-                        "the reservation bid gives no value for issue `{}`; detente needs a complete reservation outcome",
-                        domain.issues[i].display()
-                    ),
-                ));
-            }
-            Reservation::Outcome(Outcome(out.into_iter().map(|v| v.expect("invariant: checked above")).collect()))
-        }
-        (None, Some(r)) => match r.v {
-            J::Num(x) => Reservation::Value(x),
-            _ => return Err(src.invalid(r, format!("`reserved_value` is {}; expected a number", r.kind()))),
-        },
-        (None, None) => Reservation::None,
-    };
-    Ok(Profile { name, domain, domain_at: dnode.at, preferences })
+    preferences.reservation = reservation;
+    Some(Profile { name, domain, domain_at: dnode.at, preferences })
 }
 
-/// Builds a scenario from profile files (and an optional domain file), in the order given.
-fn build(domain_src: Option<&Src>, profiles: &[Src]) -> Result<Scenario, FormatError> {
-    let mut domain: Option<(Domain, String)> = match domain_src {
-        Some(src) => Some((parse_domain(src, &src.root)?, src.file.clone())),
-        None => None,
+/// An object keyed by issue name (`issueWeights`, `issueUtilities`, a bid's `issuevalues`) and
+/// how its errors are worded.
+struct PerIssue {
+    /// Its key in the parent object.
+    key: &'static str,
+    /// When the parent has no such key.
+    absent: &'static str,
+    /// A key naming no issue.
+    unknown: fn(&str) -> String,
+    /// An issue without an entry.
+    missing: fn(&Issue) -> String,
+}
+
+/// Reads `parent[spec.key]`, an object keyed by issue name: each entry through `read` (which
+/// reports its own errors), per issue in domain order, with the object itself. A key naming no
+/// issue is an error; so is each issue left without an entry — unless some key named no issue
+/// (that key may be the entry meant) or the issue's value set failed. `None` when the object is
+/// absent or not an object (reported).
+fn per_issue<'n, T>(
+    src: &Src,
+    parent: &'n Node,
+    spec: &PerIssue,
+    domain: &Domain,
+    errors: &mut Vec<FormatError>,
+    mut read: impl FnMut(usize, &str, &Node, &mut Vec<FormatError>) -> Option<T>,
+) -> Option<(Vec<Option<T>>, &'n Node)> {
+    let Some(node) = parent.get(spec.key) else {
+        errors.push(src.invalid(parent, spec.absent));
+        return None;
     };
-    if profiles.is_empty() {
-        let file = domain_src.map_or("<string>".to_string(), |s| s.file.clone());
-        return Err(FormatError::Invalid {
-            location: Location::file(&file),
+    let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(domain.issues.len()).collect();
+    let mut given = vec![false; domain.issues.len()];
+    let mut lost_key = false;
+    for (k, v) in note(errors, expect_obj(src, node, &format!("`{}`", spec.key)))? {
+        let Some(i) = issue_pos(domain, k) else {
+            errors.push(src.invalid(v, (spec.unknown)(k)));
+            lost_key = true;
+            continue;
+        };
+        given[i] = true;
+        out[i] = read(i, k, v, errors);
+    }
+    if !lost_key {
+        for ((g, issue), broken) in given.iter().zip(&domain.issues).zip(&domain.broken) {
+            if !g && !broken {
+                errors.push(src.invalid(node, (spec.missing)(issue)));
+            }
+        }
+    }
+    Some((out, node))
+}
+
+const WEIGHTS: PerIssue = PerIssue {
+    key: "issueWeights",
+    absent: "the profile has no `issueWeights`",
+    unknown: |k| format!("weight for `{k}`, which is not an issue of the domain"),
+    missing: |issue| format!("`issueWeights` has no weight for issue `{}`; expected one per issue", issue.display()),
+};
+
+const UTILITIES: PerIssue = PerIssue {
+    key: "issueUtilities",
+    absent: "the profile has no `issueUtilities`",
+    unknown: |k| format!("utilities for `{k}`, which is not an issue of the domain"),
+    missing: |issue| format!("`issueUtilities` has no entry for issue `{}`; expected one per issue", issue.display()),
+};
+
+const BID_VALUES: PerIssue = PerIssue {
+    key: "issuevalues",
+    absent: "`reservationBid` has no `issuevalues`; expected {\"issuevalues\": {issue: value}}",
+    unknown: |k| format!("`{k}` is not an issue of the domain"),
+    missing: |issue| {
+        format!("the reservation bid gives no value for issue `{}`; detente needs a complete reservation outcome", issue.display())
+    },
+};
+
+/// `issueWeights`: one number in [0, 1] per issue, summing to 1. Every bad or missing weight is
+/// reported; the sum only when every weight is right (else it would repeat them).
+fn read_weights(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<FormatError>) -> Option<Vec<f64>> {
+    let before = errors.len();
+    let (weights, wnode) = per_issue(src, body, &WEIGHTS, domain, errors, |_, k, w, errors| match w.v {
+        J::Num(x) if (0.0..=1.0).contains(&x) => Some(x),
+        J::Num(x) => {
+            errors.push(src.invalid(w, format!("the weight of `{k}` is {x}; expected a number in [0, 1]")));
+            None
+        }
+        _ => {
+            errors.push(src.invalid(w, format!("the weight of `{k}` is {}; expected a number", w.kind())));
+            None
+        }
+    })?;
+    // Complete unless an issue of the domain failed (reported with the domain).
+    let weights: Vec<f64> = weights.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)?;
+    let sum: f64 = weights.iter().sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        errors.push(src.invalid(wnode, format!("the weights sum to {sum}; GeniusWeb requires them to sum to 1")));
+        return None;
+    }
+    Some(weights)
+}
+
+/// `issueUtilities`: one value function per issue. Every bad or missing one is reported.
+fn read_utilities(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<FormatError>) -> Option<Vec<ValueFunction>> {
+    let before = errors.len();
+    let (values, _) = per_issue(src, body, &UTILITIES, domain, errors, |i, k, u, errors| {
+        if domain.broken[i] {
+            None
+        } else {
+            value_function(src, k, &domain.issues[i], u, errors)
+        }
+    })?;
+    values.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)
+}
+
+/// One issue's utilities, every error in them reported (`None` if any).
+fn value_function(src: &Src, k: &str, issue: &Issue, u: &Node, errors: &mut Vec<FormatError>) -> Option<ValueFunction> {
+    let before = errors.len();
+    let (inner, tag) = unwrap_tag(u, &["DiscreteValueSetUtilities", "discreteutils", "NumberValueSetUtilities", "numberutils"]);
+    let in01 = |n: &Node, x: f64| -> Result<f64, FormatError> {
+        if (0.0..=1.0).contains(&x) {
+            Ok(x)
+        } else {
+            Err(src.invalid(n, format!("utility {x} on issue `{k}` is outside [0, 1]; GeniusWeb utilities lie in [0, 1]")))
+        }
+    };
+    let f = match tag {
+        Some("DiscreteValueSetUtilities" | "discreteutils") => {
+            let IssueKind::Categorical { options } = &issue.kind else {
+                errors.push(src.invalid(u, format!("discrete utilities for number issue `{k}`; expected NumberValueSetUtilities")));
+                return None;
+            };
+            let Some(vu) = inner.get("valueUtilities") else {
+                errors.push(src.invalid(inner, format!("the utilities of `{k}` have no `valueUtilities`")));
+                return None;
+            };
+            let mut table = vec![0.0; options.len()];
+            for (v, x) in note(errors, expect_obj(src, vu, "`valueUtilities`"))? {
+                let Some(j) = issue.option_index(v) else {
+                    errors.push(src.invalid(
+                        x,
+                        format!(
+                            "utility for \"{v}\", which is not a value of issue `{k}`; expected one of: {}",
+                            options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                    continue;
+                };
+                let J::Num(y) = x.v else {
+                    errors.push(src.invalid(x, format!("the utility of \"{v}\" is {}; expected a number", x.kind())));
+                    continue;
+                };
+                if let Some(y) = note(errors, in01(x, y)) {
+                    table[j as usize] = y;
+                }
+            }
+            ValueFunction::Table(table)
+        }
+        Some(_) => {
+            if matches!(issue.kind, IssueKind::Categorical { .. }) {
+                errors.push(src.invalid(u, format!("number utilities for discrete issue `{k}`; expected DiscreteValueSetUtilities")));
+                return None;
+            }
+            let what = format!("the number utilities of `{k}`");
+            let low_value = note(errors, num(src, inner, "lowValue", &what));
+            let low_utility = note(errors, num(src, inner, "lowUtility", &what));
+            let high_value = note(errors, num(src, inner, "highValue", &what));
+            let high_utility = note(errors, num(src, inner, "highUtility", &what));
+            let low_utility = low_utility.and_then(|y| note(errors, in01(inner.get("lowUtility").expect("invariant: read above"), y)));
+            let high_utility = high_utility.and_then(|y| note(errors, in01(inner.get("highUtility").expect("invariant: read above"), y)));
+            let (low_value, low_utility, high_value, high_utility) = (low_value?, low_utility?, high_value?, high_utility?);
+            if low_value >= high_value {
+                errors.push(
+                    src.invalid(inner, format!("{what} have lowValue {low_value} ≥ highValue {high_value}; expected lowValue < highValue")),
+                );
+                return None;
+            }
+            ValueFunction::Interpolate { low_value, low_utility, high_value, high_utility }
+        }
+        None => {
+            errors.push(src.invalid(
+                u,
+                format!("the utilities of `{k}` are not tagged; expected {{\"DiscreteValueSetUtilities\": …}} or {{\"NumberValueSetUtilities\": …}}"),
+            ));
+            return None;
+        }
+    };
+    (errors.len() == before).then_some(f)
+}
+
+/// `reservationBid` (a complete outcome) or the NegMAS `reserved_value`, at most one. Every bad
+/// value of the bid is reported.
+fn read_reservation(src: &Src, body: &Node, domain: &Domain, errors: &mut Vec<FormatError>) -> Option<Reservation> {
+    let bid = body.get("reservationBid").filter(|b| b.v != J::Null);
+    let rv = body.get("reserved_value").filter(|b| b.v != J::Null);
+    match (bid, rv) {
+        (Some(b), Some(r)) => {
+            errors.push(
+                src.invalid(r, format!("both `reservationBid` (line {}) and `reserved_value`; expected at most one", src.loc(b.at).line)),
+            );
+            None
+        }
+        (Some(b), None) => {
+            let before = errors.len();
+            let (out, _) = per_issue(src, b, &BID_VALUES, domain, errors, |i, _, v, errors| {
+                if domain.broken[i] {
+                    None
+                } else {
+                    note(errors, bid_value(src, &domain.issues[i], v))
+                }
+            })?;
+            let out: Vec<Value> = out.into_iter().collect::<Option<_>>().filter(|_| errors.len() == before)?;
+            Some(Reservation::Outcome(Outcome(out)))
+        }
+        (None, Some(r)) => match r.v {
+            J::Num(x) => Some(Reservation::Value(x)),
+            _ => {
+                errors.push(src.invalid(r, format!("`reserved_value` is {}; expected a number", r.kind())));
+                None
+            }
+        },
+        (None, None) => Some(Reservation::None),
+    }
+}
+
+/// Builds a scenario from profile files (each parsed, or the error that stopped it) and an
+/// optional domain file, in the order given — or returns every error of every file, in that
+/// order (the domain file's first).
+fn build(domain_src: Option<Result<Src, FormatError>>, files: Vec<Result<Src, FormatError>>) -> Result<Scenario, FormatError> {
+    let mut errors = Vec::new();
+    let domain_file = match &domain_src {
+        Some(Ok(src)) => src.file.clone(),
+        Some(Err(e)) => e.location().map_or_else(|| "<string>".to_string(), |l| l.file.clone()),
+        None => "<string>".to_string(),
+    };
+    // The domain every profile must share, and the file it comes from; `None` while unknown,
+    // or when the one given had errors (then no profile is compared with it).
+    let mut domain: Option<(Domain, String)> = None;
+    let mut domain_failed = false;
+    match domain_src {
+        Some(Ok(src)) => match parse_domain(&src, &src.root, &mut errors) {
+            Some(d) if !d.has_errors() => domain = Some((d, src.file.clone())),
+            _ => domain_failed = true,
+        },
+        Some(Err(e)) => {
+            errors.push(e);
+            domain_failed = true;
+        }
+        None => {}
+    }
+    if files.is_empty() {
+        errors.push(FormatError::Invalid {
+            location: Location::file(&domain_file),
             message: "no profiles: expected at least one LinearAdditiveUtilitySpace".into(),
         });
     }
-    let mut actors: Vec<Actor> = Vec::with_capacity(profiles.len());
+    let mut actors: Vec<Actor> = Vec::with_capacity(files.len());
     let mut sources = Vec::new();
-    for src in profiles {
-        let p = parse_profile(src)?;
+    for file in files {
+        let src = match file {
+            Ok(src) => src,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let Some(p) = parse_profile(&src, &mut errors) else { continue };
         match &domain {
             Some((d, from)) if *d != p.domain => {
-                return Err(FormatError::Invalid {
+                errors.push(FormatError::Invalid {
                     location: src.loc(p.domain_at),
                     message: format!(
                         "this profile's domain differs from the one in {from}; expected every profile of a folder to share one domain"
                     ),
-                })
+                });
+                continue;
             }
             Some(_) => {}
+            None if domain_failed => {}
             None => domain = Some((p.domain.clone(), src.file.clone())),
         }
         let raw = crate::genius::read::stem(&src.file);
         let id = id_from_name(&raw);
         if actors.iter().any(|a| a.id == id) {
-            return Err(FormatError::Invalid {
+            errors.push(FormatError::Invalid {
                 location: Location::file(&src.file),
                 message: format!("two profiles give the actor id `{id}`"),
             });
+            continue;
         }
         let mut actor = Actor::party(id.clone(), p.preferences);
         actor.name = p.name.filter(|n| *n != id);
@@ -414,7 +650,10 @@ fn build(domain_src: Option<&Src>, profiles: &[Src]) -> Result<Scenario, FormatE
         sources.push(Source { id: id.clone(), title: Some("GeniusWeb profile".into()), location: Some(src.file.clone()), note: None });
         actors.push(actor);
     }
-    let (domain, from) = domain.expect("invariant: at least one profile");
+    if let Some(e) = FormatError::from_many(errors) {
+        return Err(e);
+    }
+    let (domain, from) = domain.expect("invariant: at least one profile, all read");
     let draft = ScenarioDraft {
         meta: Metadata {
             id: id_from_name(&domain.name),
@@ -434,10 +673,11 @@ fn build(domain_src: Option<&Src>, profiles: &[Src]) -> Result<Scenario, FormatE
 
 /// Parses GeniusWeb JSON from memory: an optional domain file and the profiles, each as
 /// `(file name, text)`. Profiles become actors in the order given (actor id = file stem).
+/// Every error of every file is reported (see the module docs).
 pub fn from_strs(domain: Option<(&str, &str)>, profiles: &[(&str, &str)]) -> Result<Scenario, FormatError> {
-    let d = domain.map(|(f, t)| Src::parse(f, t)).transpose()?;
-    let ps = profiles.iter().map(|(f, t)| Src::parse(f, t)).collect::<Result<Vec<_>, _>>()?;
-    build(d.as_ref(), &ps)
+    let d = domain.map(|(f, t)| Src::parse(f, t));
+    let ps = profiles.iter().map(|(f, t)| Src::parse(f, t)).collect();
+    build(d, ps)
 }
 
 fn read_src(path: &Path) -> Result<Src, FormatError> {
@@ -450,7 +690,12 @@ fn read_src(path: &Path) -> Result<Src, FormatError> {
     Src::parse(&file, &text)
 }
 
-/// Loads a GeniusWeb folder (profiles, and the domain they share).
+/// Loads a GeniusWeb folder (profiles, and the domain they share). Every error of every file is
+/// reported, in file-name order. A file whose only key is a near miss of a profile class (the
+/// same name up to case, or within three edits: `LinearAdditiveUtilitySpac`) is one of them —
+/// skipping it would drop its party without a word; files that are plainly something else (any
+/// other JSON a folder may hold) are skipped. A file that is not JSON at all is an error: it
+/// cannot be told apart from a broken profile.
 pub fn load_folder(path: &Path) -> Result<Scenario, FormatError> {
     let io = |source| FormatError::Io { path: path.to_path_buf(), source };
     let mut names: Vec<String> = Vec::new();
@@ -463,12 +708,21 @@ pub fn load_folder(path: &Path) -> Result<Scenario, FormatError> {
     }
     names.sort();
     let mut domain: Option<Src> = None;
-    let mut profiles = Vec::new();
+    let mut files: Vec<Result<Src, FormatError>> = Vec::new();
     for name in names {
-        let src = read_src(&path.join(&name))?;
+        let src = match read_src(&path.join(&name)) {
+            Ok(src) => src,
+            Err(e @ FormatError::Io { .. }) => return Err(e),
+            Err(e) => {
+                files.push(Err(e));
+                continue;
+            }
+        };
         let Some(members) = src.root.members() else { continue };
         if members.len() == 1 && PROFILE_CLASSES.contains(&members[0].0.as_str()) {
-            profiles.push(src);
+            files.push(Ok(src));
+        } else if let Some(meant) = misspelt_class(&src.root) {
+            files.push(Err(src.misspelt_wrapper(meant)));
         } else if members.iter().any(|(k, _)| k == "issuesValues") {
             if let Some(first) = &domain {
                 return Err(FormatError::UnknownFormat {
@@ -479,13 +733,13 @@ pub fn load_folder(path: &Path) -> Result<Scenario, FormatError> {
             domain = Some(src);
         }
     }
-    if profiles.is_empty() {
+    if files.is_empty() {
         return Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),
             reason: "holds no GeniusWeb profile (.json with a LinearAdditiveUtilitySpace)".into(),
         });
     }
-    build(domain.as_ref(), &profiles)
+    build(domain.map(Ok), files)
 }
 
 /// Loads one GeniusWeb profile file (its domain is embedded); a domain file loads its folder.
@@ -495,5 +749,5 @@ pub fn load_file(path: &Path) -> Result<Scenario, FormatError> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         return load_folder(dir);
     }
-    build(None, std::slice::from_ref(&src))
+    build(None, vec![Ok(src)])
 }

@@ -191,6 +191,52 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// An optional `[a, b]` of exactly two numbers (`scale`, `ideal_range`, `salience_range`,
+/// `capability_range`). serde's own `[f64; 2]` lets the TOML reader cut `[1, 2, 3]` to `[1, 2]`
+/// (and makes JSON say "trailing characters"); this refuses any other length in both, with one
+/// message located at the array. JSON `null` is "absent", as for the other optional keys.
+fn two_numbers<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
+    struct Pair;
+    impl<'de> Visitor<'de> for Pair {
+        type Value = [f64; 2];
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of exactly two numbers")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 2], A::Error> {
+            let mut first = [0.0; 2];
+            let mut n = 0usize;
+            while let Some(x) = seq.next_element::<f64>()? {
+                if let Some(slot) = first.get_mut(n) {
+                    *slot = x;
+                }
+                n += 1;
+            }
+            if n == 2 {
+                Ok(first)
+            } else {
+                Err(de::Error::invalid_length(n, &self))
+            }
+        }
+    }
+    struct OptPair;
+    impl<'de> Visitor<'de> for OptPair {
+        type Value = Option<[f64; 2]>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of exactly two numbers")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_seq(Pair).map(Some)
+        }
+    }
+    d.deserialize_option(OptPair)
+}
+
 /// `format = 1` is read first, before the rest of the file, so that a future version's new keys
 /// are reported as a version mismatch rather than as unknown keys.
 #[derive(DeriveDeserialize)]
@@ -294,6 +340,7 @@ pub(crate) struct IssueDto {
     pub(crate) max: Option<Num>,
     pub(crate) step: Option<i64>,
     pub(crate) grid: Option<u32>,
+    #[serde(default, deserialize_with = "two_numbers")]
     pub(crate) scale: Option<[f64; 2]>,
 }
 
@@ -446,9 +493,11 @@ pub(crate) struct PositionDto {
     pub(crate) ideal: Scalar,
     pub(crate) salience: f64,
     // Optional spreads for the forecast lens (see `spreads.rs`).
+    #[serde(default, deserialize_with = "two_numbers")]
     pub(crate) ideal_range: Option<[f64; 2]>,
     pub(crate) ideal_mode: Option<f64>,
     pub(crate) ideal_sd: Option<f64>,
+    #[serde(default, deserialize_with = "two_numbers")]
     pub(crate) salience_range: Option<[f64; 2]>,
     pub(crate) salience_mode: Option<f64>,
     pub(crate) salience_sd: Option<f64>,
@@ -508,6 +557,7 @@ pub(crate) struct ActorDto {
     pub(crate) required: Option<bool>,
     pub(crate) capability: Option<f64>,
     // Optional spread of the capability for the forecast lens (see `spreads.rs`).
+    #[serde(default, deserialize_with = "two_numbers")]
     pub(crate) capability_range: Option<[f64; 2]>,
     pub(crate) capability_mode: Option<f64>,
     pub(crate) capability_sd: Option<f64>,

@@ -79,9 +79,10 @@ pub(crate) fn value_of(issue: &Issue, path: Path, s: &Scalar) -> R<Value> {
                 other => err(path, format!("found {other}, expected a value of issue `{}`: {expected}", issue.id)),
             }
         }
-        IssueKind::Real { min, max, .. } => match s.as_number() {
+        IssueKind::Real { .. } => match s.as_number() {
             Some(x) if issue.admits(&Value::Real(x)) => Ok(Value::Real(x)),
-            _ => err(path, format!("found {s}, expected a value of issue `{}`: a number in [{min}, {max}]", issue.id)),
+            // on a grid: the grid and its nearest points
+            x => err(path, format!("found {s}, expected a value of issue `{}`: {}", issue.id, issue.expected(x.map(Value::Real).as_ref()))),
         },
     }
 }
@@ -671,7 +672,6 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>
         if let Err(model) = issue.validate() {
             let ip = root.key("issues").index(i);
             for e in model {
-                let e = e.within(Step::Issue(issue.id.clone()));
                 let path = file_path(f, &e);
                 errors.push(PathError { path: if path == Path::root() { ip.clone() } else { path }, message: e.to_string() });
             }
