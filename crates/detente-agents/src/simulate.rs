@@ -62,7 +62,9 @@ impl Protocol {
     }
 
     /// Known names, for error messages.
-    pub const NAMES: &'static str = ProtocolName::NAMES;
+    pub fn names() -> String {
+        ProtocolName::names()
+    }
 }
 
 /// What to simulate.

@@ -194,15 +194,16 @@ enum ScenarioCommand {
 // Enum-valued flags parse with the library's own parsers and name lists (no second table here);
 // clap reports a bad value as a usage error (exit 2).
 fn parse_protocol(s: &str) -> Result<detente_agents::Protocol, String> {
-    detente_agents::Protocol::parse(s).ok_or_else(|| format!("unknown protocol `{s}`; known: {}", detente_agents::Protocol::NAMES))
+    detente_agents::Protocol::parse(s).ok_or_else(|| format!("unknown protocol `{s}`; known: {}", detente_agents::Protocol::names()))
 }
 
 fn parse_rule(s: &str) -> Result<detente_core::MediatorRule, String> {
-    detente_core::MediatorRule::parse(s).ok_or_else(|| format!("unknown mediator rule `{s}`; known: {}", detente_core::MediatorRule::NAMES))
+    detente_core::MediatorRule::parse(s)
+        .ok_or_else(|| format!("unknown mediator rule `{s}`; known: {}", detente_core::MediatorRule::names()))
 }
 
 fn parse_rules(s: &str) -> Result<detente_protocol::Rules, String> {
-    detente_protocol::Rules::parse(s).ok_or_else(|| format!("unknown rule set `{s}`; known: {}", detente_protocol::Rules::NAMES))
+    detente_protocol::Rules::parse(s).ok_or_else(|| format!("unknown rule set `{s}`; known: {}", detente_protocol::Rules::names()))
 }
 
 fn main() -> ExitCode {

@@ -27,14 +27,12 @@ impl Role {
         }
     }
 
-    /// Parses `party`, `mediator`, `observer`.
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Party, Role::Mediator, Role::Observer];
+
+    /// Parses `party`, `mediator`, `observer` (the names of [`Role::as_str`]: one table).
     pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "party" => Some(Role::Party),
-            "mediator" => Some(Role::Mediator),
-            "observer" => Some(Role::Observer),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 

@@ -57,17 +57,18 @@ impl MediatorRule {
         }
     }
 
-    /// The names [`MediatorRule::parse`] accepts.
-    pub const NAMES: &'static str = "biased, neutral, welfare";
+    /// Every rule.
+    pub const ALL: [MediatorRule; 3] = [MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare];
+
+    /// The names [`MediatorRule::parse`] accepts, for messages (from [`MediatorRule::as_str`]:
+    /// one table).
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
 
     /// Parses `biased`, `neutral`, `welfare`.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "biased" => Some(MediatorRule::Biased),
-            "neutral" => Some(MediatorRule::Neutral),
-            "welfare" => Some(MediatorRule::Welfare),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -96,8 +97,11 @@ impl ProtocolName {
         ProtocolName::Shuttle,
     ];
 
-    /// The names [`ProtocolName::parse`] accepts, for messages (aliases not listed).
-    pub const NAMES: &'static str = "sao, single_text, single_text_veto, single_text_steepest, shuttle";
+    /// The names [`ProtocolName::parse`] accepts, for messages (aliases not listed; from
+    /// [`ProtocolName::as_str`]: one table).
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
 
     /// The name used in files, traces and reports.
     pub fn as_str(self) -> &'static str {
@@ -115,14 +119,14 @@ impl ProtocolName {
     /// `single_text_hill_climbing`), `single_text_veto` (`veto`), `single_text_steepest`
     /// (`steepest`), `shuttle`.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "sao" | "joint_table" | "alternating" | "alternating_offers" | "saop" => Some(ProtocolName::JointTable),
-            "single_text" | "st" | "single_text_hill_climbing" => Some(ProtocolName::SingleText),
-            "single_text_veto" | "veto" => Some(ProtocolName::SingleTextVeto),
-            "single_text_steepest" | "steepest" => Some(ProtocolName::SingleTextSteepest),
-            "shuttle" => Some(ProtocolName::Shuttle),
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|p| p.as_str() == s).or(match s.as_str() {
+            "joint_table" | "alternating" | "alternating_offers" | "saop" => Some(ProtocolName::JointTable),
+            "st" | "single_text_hill_climbing" => Some(ProtocolName::SingleText),
+            "veto" => Some(ProtocolName::SingleTextVeto),
+            "steepest" => Some(ProtocolName::SingleTextSteepest),
             _ => None,
-        }
+        })
     }
 }
 

@@ -40,9 +40,14 @@ pub enum Rules {
 }
 
 impl Rules {
-    /// `negmas` or `genius_saop`.
-    /// The names [`Rules::parse`] accepts.
-    pub const NAMES: &'static str = "negmas, genius_saop";
+    /// Every rule set.
+    pub const ALL: [Rules; 2] = [Rules::Negmas, Rules::GeniusSaop];
+
+    /// The names [`Rules::parse`] accepts, for messages (from [`Rules::as_str`]: one table;
+    /// aliases not listed).
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
 
     /// The name used in traces and reports.
     pub fn as_str(self) -> &'static str {
@@ -54,11 +59,11 @@ impl Rules {
 
     /// Parses `negmas`, `genius_saop` (also `saop`, `genius`).
     pub fn parse(s: &str) -> Option<Rules> {
-        match s {
-            "negmas" | "sao" => Some(Rules::Negmas),
-            "genius_saop" | "saop" | "genius" => Some(Rules::GeniusSaop),
+        Self::ALL.into_iter().find(|r| r.as_str() == s).or(match s {
+            "sao" => Some(Rules::Negmas),
+            "saop" | "genius" => Some(Rules::GeniusSaop),
             _ => None,
-        }
+        })
     }
 
     /// The relative time agents see in round `round` (0-based) of `n_rounds`, given the

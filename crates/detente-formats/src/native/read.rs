@@ -701,7 +701,7 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>
                 None => {
                     errors.push(PathError {
                         path: pp.key("protocol"),
-                        message: format!("unknown protocol `{name}`; expected one of: {}", ProtocolName::NAMES),
+                        message: format!("unknown protocol `{name}`; expected one of: {}", ProtocolName::names()),
                     });
                     None
                 }
