@@ -38,7 +38,7 @@ mod util;
 pub use boa::{best_for_opponent_near, Acceptance, Boa};
 pub use hardheaded::{HardHeaded, NiceTitForTat};
 pub use opponent::{FrequencyModel, OpponentModel};
-pub use refdep::{Reference, ReferenceDependent, WithOpening};
+pub use refdep::{OpeningError, Reference, ReferenceDependent, WithOpening};
 pub use registry::{build, build_spec, AgentError, NAMES};
 pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
 pub use simulate::{

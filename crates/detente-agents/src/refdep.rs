@@ -150,14 +150,34 @@ impl std::fmt::Debug for WithOpening {
     }
 }
 
+/// Why an opening concession cannot be played.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpeningError {
+    /// The outcome space has a continuous issue, so outcomes have no index to fix.
+    #[error("the outcome space is continuous")]
+    Continuous,
+    /// The concession names an issue the space does not have.
+    #[error("unknown issue `{0}`")]
+    UnknownIssue(String),
+    /// The conceded value is not one of the issue's.
+    #[error("value not admitted by issue `{0}`")]
+    NotAdmitted(String),
+    /// The concession alone crosses one of the party's own red lines.
+    #[error("the opening concession crosses its own red line `{0}`")]
+    CrossesRedLine(String),
+    /// With the concession every outcome crosses one of the party's red lines.
+    #[error("with the opening concession every outcome crosses one of its own red lines")]
+    NothingAcceptable,
+}
+
 impl WithOpening {
     /// Wraps `inner`; `fixes` are (issue id, value) pairs checked against `space`.
-    pub fn new(inner: Box<dyn Negotiator>, space: &OutcomeSpace, fixes: &[(String, Value)]) -> Result<Self, String> {
-        let radices = space.radices().ok_or("the outcome space is continuous")?;
+    pub fn new(inner: Box<dyn Negotiator>, space: &OutcomeSpace, fixes: &[(String, Value)]) -> Result<Self, OpeningError> {
+        let radices = space.radices().ok_or(OpeningError::Continuous)?;
         let mut out = Vec::new();
         for (issue, value) in fixes {
-            let i = space.issue_index(issue).ok_or_else(|| format!("unknown issue `{issue}`"))?;
-            let v = space.issues()[i].index_of(value).ok_or_else(|| format!("value not admitted by issue `{issue}`"))?;
+            let i = space.issue_index(issue).ok_or_else(|| OpeningError::UnknownIssue(issue.clone()))?;
+            let v = space.issues()[i].index_of(value).ok_or_else(|| OpeningError::NotAdmitted(issue.clone()))?;
             out.push((i, v));
         }
         Ok(WithOpening { inner, fixes: out, radices })
@@ -165,7 +185,7 @@ impl WithOpening {
 
     /// Refuses an opening that crosses one of the party's red lines (`u` its utility, over
     /// `space`) on its own, or that leaves it no acceptable outcome; the reason otherwise.
-    pub fn check_red_lines(&self, u: &PartyUtility, space: &OutcomeSpace) -> Result<(), String> {
+    pub fn check_red_lines(&self, u: &PartyUtility, space: &OutcomeSpace) -> Result<(), OpeningError> {
         if u.n_acceptable() == u.len() {
             return Ok(());
         }
@@ -176,11 +196,11 @@ impl WithOpening {
         };
         for line in u.red_lines() {
             if line.terms.iter().all(|(id, c)| space.issue_index(id).is_some_and(|k| crossed(c, k))) {
-                return Err(format!("the opening concession crosses its own red line `{}`", line.describe(space)));
+                return Err(OpeningError::CrossesRedLine(line.describe(space)));
             }
         }
         if !u.order().iter().any(|&o| self.fix(u64::from(o)) == u64::from(o)) {
-            return Err("with the opening concession every outcome crosses one of its own red lines".into());
+            return Err(OpeningError::NothingAcceptable);
         }
         Ok(())
     }

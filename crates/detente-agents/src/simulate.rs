@@ -143,7 +143,8 @@ pub enum SimulateError {
         /// Actor.
         actor: String,
         /// What is wrong.
-        reason: String,
+        #[source]
+        reason: crate::refdep::OpeningError,
     },
     /// A mediated protocol with no mediator for a biased rule.
     #[error("the biased mediator rule needs a mediator: name one in [protocol] mediator or give an actor role = \"mediator\"")]

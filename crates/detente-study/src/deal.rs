@@ -81,8 +81,8 @@ pub struct CaseDeal {
 }
 
 /// The analysis of one case: the section's row, and the full analysis for later use.
-pub(crate) fn analyse_case(case: &str, s: &Scenario) -> Result<(CaseDeal, Analysis), String> {
-    let a = analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() }).map_err(|e| e.to_string())?;
+pub(crate) fn analyse_case(case: &str, s: &Scenario) -> Result<(CaseDeal, Analysis), detente_analysis::AnalysisError> {
+    let a = analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() })?;
     let deal = |r: Option<&OutcomeRef>| r.map(|d| deal_of(s, &a, d));
     let shortfall = a.zopa.closest.iter().flat_map(|c| c.gains.iter().filter(|g| g.1 <= 0.0).map(|(id, g)| (id.clone(), -g))).collect();
     Ok((
@@ -251,7 +251,7 @@ pub struct DealPage {
 }
 
 /// [`DealPage`] of a scenario, or why it cannot be analysed.
-pub fn page(s: &Scenario, case: &str) -> Result<DealPage, String> {
+pub fn page(s: &Scenario, case: &str) -> Result<DealPage, detente_analysis::AnalysisError> {
     let (deal, _) = analyse_case(case, s)?;
     let utility_space = match picture_pair(s) {
         None => crate::Section::NotRun { reason: "fewer than two parties to plot".into() },

@@ -151,7 +151,7 @@ pub struct StudyReport {
 }
 
 /// One case's analysis: the report row and the full analysis (for the quality of simulations).
-type Analysed = Result<(CaseDeal, detente_analysis::Analysis), String>;
+type Analysed = Result<(CaseDeal, detente_analysis::Analysis), detente_analysis::AnalysisError>;
 
 /// Studies `scenario` (which is valid: it exists).
 pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, StudyError> {
@@ -235,7 +235,7 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
     for (label, a) in analysed {
         match a {
             Ok((d, _)) => deal_cases.push(d),
-            Err(e) => not_analysed.push((label, e)),
+            Err(e) => not_analysed.push((label, e.to_string())),
         }
     }
     let opening_tests = opening::opening_tests(scenario, &cases, config.seed)

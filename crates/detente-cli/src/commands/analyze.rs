@@ -49,7 +49,6 @@ pub(crate) fn run(
         crate::render::check_page(path, force, opts.json)?;
         let loaded = load(file, opts.variant)?;
         loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
-        loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
         let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
             .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
         let html = detente_report::html::analysis(&page, &loaded.source);
