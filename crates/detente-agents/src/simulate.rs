@@ -160,6 +160,9 @@ pub struct Simulation {
     /// Mediator rule (mediated protocols).
     #[serde(serialize_with = "ser_rule")]
     pub mediator_rule: Option<MediatorRule>,
+    /// The actor that mediated (mediated protocols whose scenario names one; its utility is
+    /// among `utilities`, beside the parties').
+    pub mediator: Option<String>,
     /// Participating parties' actor ids, in speaking/visiting order.
     pub parties: Vec<String>,
     /// Their negotiator specs, in canonical text ([`NegotiatorSpec`]'s `Display`).
@@ -345,6 +348,7 @@ pub fn simulate_with_clock(
             Ok(Simulation {
                 protocol,
                 mediator_rule: None,
+                mediator: None,
                 parties: party_ids,
                 negotiators: specs,
                 agreement,
@@ -372,7 +376,8 @@ pub fn simulate_with_clock(
                 cfg.move_rule = m;
             }
             cfg.least_satisfied_first = spec.least_satisfied_first;
-            let mediator_id = setup.mediator.map_or_else(|| "mediator".to_string(), |m| scenario.actors[m].id.clone());
+            let mediator_actor = setup.mediator.map(|m| scenario.actors[m].id.clone());
+            let mediator_id = mediator_actor.clone().unwrap_or_else(|| "mediator".to_string());
             trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({})", rule.as_str()) });
             let header =
                 TraceHeader::new(protocol.as_str(), rule.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
@@ -389,6 +394,7 @@ pub fn simulate_with_clock(
             Ok(Simulation {
                 protocol,
                 mediator_rule: Some(rule),
+                mediator: mediator_actor,
                 parties: party_ids,
                 negotiators: specs,
                 agreement,
