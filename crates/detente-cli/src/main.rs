@@ -66,6 +66,9 @@ enum Command {
         /// run again on each draw (0: none).
         #[arg(long, default_value_t = detente_study::DEFAULT_RUNS, value_name = "N")]
         runs: usize,
+        /// Seeds per protocol and mediator rule in the comparison over seeds (0: none).
+        #[arg(long, default_value_t = detente_study::DEFAULT_SEEDS, value_name = "N")]
+        seeds: usize,
         /// Seed of the simulations and the robustness runs (same seed, same bytes).
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -228,10 +231,11 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), load::Failure> {
     let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
     match &cli.command {
-        Command::Study { file, full, runs, seed, pair, page } => {
+        Command::Study { file, full, runs, seeds, seed, pair, page } => {
             let req = commands::study::Request {
                 full: *full,
                 runs: *runs,
+                seeds: *seeds,
                 seed: *seed,
                 pair: pair.as_deref(),
                 html: page.html.as_deref(),

@@ -161,6 +161,7 @@ pub fn render(r: &StudyReport, source: &str) -> String {
                     (variants_section(r))
                     (deal_section(r, &figures))
                     (simulation_section(r, &figures))
+                    (comparison_section(r, &figures))
                     (opening_section(r))
                     (forecast_section(r, &figures))
                     (robustness_section(r, &figures))
@@ -174,6 +175,7 @@ struct Figures {
     utility_space: Option<Figure>,
     concessions: Vec<Figure>,
     trajectories: Vec<Figure>,
+    comparison: Option<Figure>,
     robustness: Option<Figure>,
     forecast_shares: Option<Figure>,
     sensitivity: Option<Figure>,
@@ -186,6 +188,7 @@ impl Figures {
             utility_space: utility_space(r),
             concessions: concessions(r),
             trajectories: trajectories(r),
+            comparison: r.simulation.comparison.ran().and_then(comparison_bars),
             robustness: r.robustness.ran().map(robustness_bars),
             forecast_shares: r.robustness.ran().and_then(forecast_shares),
             sensitivity: r.robustness.ran().and_then(sensitivity_tornado),
@@ -197,6 +200,7 @@ impl Figures {
         out.extend(&self.positions);
         out.extend(&self.utility_space);
         out.extend(&self.concessions);
+        out.extend(&self.comparison);
         out.extend(&self.trajectories);
         out.extend(&self.robustness);
         out.extend(&self.forecast_shares);
@@ -212,6 +216,7 @@ fn contents(r: &StudyReport, f: &Figures) -> Markup {
         (r.cases.len() > 1).then(|| ("variants", "What-if variants, side by side".to_string())),
         Some(("deal", "Is there a deal?".to_string())),
         Some(("simulation", "Simulated negotiations".to_string())),
+        Some(("comparison", "Protocols and mediator rules over seeds".to_string())),
         (!r.simulation.opening_tests.is_empty()).then(|| ("opening", "Opening-concession test".to_string())),
         Some(("forecast", "Forecasts".to_string())),
         Some(("robustness", "How robust are the findings?".to_string())),
@@ -746,6 +751,85 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
             }
         }
     }
+}
+
+fn mean_sd(x: Option<detente_study::Summary>) -> String {
+    x.map_or("-".into(), |x| format!("{:.3}±{:.3}", x.mean, x.sd))
+}
+
+fn comparison_section(r: &StudyReport, f: &Figures) -> Markup {
+    html! {
+        section #comparison {
+            h2 { "Protocols and mediator rules over seeds" }
+            @match &r.simulation.comparison {
+                Section::NotRun { reason } => p.note { "Not run: " (reason) "." },
+                Section::Ran(c) => {
+                    p { (c.seeds) " seeds per protocol and mediator rule on " (c.case) " (" (c.deadline) " rounds, default strategies); each run's seed is derived from seed "
+                        (c.seed) " and the run's protocol, rule and index, so the arms are independent samples. "
+                        "Deal: share of seeds with a deal and its 95 % Wilson interval. " (c.parties.join(", ")) ": mean ± sd of the utility over every seed (the walk-away value without a deal). "
+                        "To Pareto, to Nash: mean ± sd of the distance from their frontier and their Nash point over the deals, with the interquartile range of the first."
+                        @if let Some(m) = &c.mediator { " " (m) " gain: the mediator's utility minus its utility at their Nash deal, the price of its bias." } }
+                    div.scroll { table {
+                        tr {
+                            th { "protocol" } th { "rule" } th.num { "deal" } th.num { "95 % interval" }
+                            @for p in &c.parties { th.num { (p) } }
+                            th.num { "to Pareto" } th.num { "its IQR" } th.num { "to Nash" }
+                            @if let Some(m) = &c.mediator { th.num { (m) " gain" } }
+                            th.num { "distinct deals" } th.num { "rounds" }
+                        }
+                        @for a in &c.arms {
+                            tr {
+                                td { (a.arm.protocol_label()) } td { (a.arm.rule.map_or("-", |r| r.as_str())) }
+                                @if let Some(why) = &a.not_run { td colspan="9" { "not run: " (why) } } @else {
+                                    td.num { (percent(a.agreed.p)) " (" (a.deals) "/" (a.runs) ")" } td.num { (format!("{:.0}–{:.0} %", a.agreed.lo * 100.0, a.agreed.hi * 100.0)) }
+                                    @for p in &c.parties { td.num { (mean_sd(a.utilities.iter().find(|u| &u.actor == p).map(|u| u.utility))) } }
+                                    td.num { (mean_sd(a.pareto_distance)) }
+                                    td.num { (a.pareto_distance.map_or("-".into(), |d| format!("{:.3}–{:.3}", d.q1, d.q3))) }
+                                    td.num { (mean_sd(a.nash_distance)) }
+                                    @if c.mediator.is_some() { td.num { (a.mediator_gain.map_or("-".into(), |g| format!("{}±{:.3}", signed(g.mean), g.sd))) } }
+                                    td.num { (a.distinct_deals) } td.num { (a.rounds.map_or("-".into(), |x| format!("{:.1}", x.mean))) }
+                                }
+                            }
+                        }
+                    } }
+                    @let borne: Vec<&detente_study::Contrast> = c.contrasts.iter().filter(|x| x.borne_out).collect();
+                    @if !borne.is_empty() {
+                        p.note { "Differences in the share of deals whose 95 % interval (Newcombe, independent samples) excludes zero: "
+                            (borne.iter().map(|x| format!("{} over {} ({:+.0} points, {:.0} to {:.0})", x.a.label(), x.b.label(), x.difference * 100.0, x.lo * 100.0, x.hi * 100.0)).collect::<Vec<_>>().join("; ")) "." }
+                    }
+                    @if let Some(fig) = &f.comparison { (fig.markup()) }
+                },
+            }
+        }
+    }
+}
+
+fn comparison_bars(c: &detente_study::Comparison) -> Option<Figure> {
+    let mut groups: Vec<plot::BarGroup> = Vec::new();
+    for a in c.arms.iter().filter(|a| a.not_run.is_none()) {
+        let bar = plot::Bar {
+            label: a.arm.rule.map_or_else(|| "no mediator".to_string(), |r| r.as_str().to_string()),
+            value: a.agreed.p,
+            interval: Some((a.agreed.lo, a.agreed.hi)),
+        };
+        match groups.last_mut() {
+            Some(g) if g.heading.as_deref() == Some(a.arm.protocol_label()) => g.bars.push(bar),
+            _ => groups.push(plot::BarGroup { heading: Some(a.arm.protocol_label().to_string()), bars: vec![bar] }),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let input = plot::Bars { title: format!("Share of {} seeds with a deal", c.seeds), groups };
+    Some(Figure::new(
+        "plot-comparison",
+        "Protocols and mediator rules over seeds",
+        format!(
+            "Share of {} seeds in which each protocol under each mediator rule reaches a deal on {}, with 95 % Wilson intervals.",
+            c.seeds, c.case
+        ),
+        plot::bars(&input),
+    ))
 }
 
 fn robustness_bars(rb: &Robustness) -> Figure {

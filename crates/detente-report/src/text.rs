@@ -4,8 +4,8 @@
 
 use crate::signed;
 use crate::table::table;
-use detente_study::findings::{percent, thousands};
-use detente_study::{CaseDeal, CaseRuns, Deal, Run, Section, StudyReport, Term};
+use detente_study::findings::{percent, rate, thousands};
+use detente_study::{CaseDeal, CaseRuns, Comparison, Deal, Run, Section, StudyReport, Summary, Term};
 use std::fmt::Write;
 
 /// How to print.
@@ -84,6 +84,7 @@ pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
     variants_section(&mut out, r, opts);
     deal(&mut out, r, opts);
     simulation(&mut out, r, opts);
+    comparison(&mut out, r, opts);
     opening(&mut out, r);
     forecast(&mut out, r, opts);
     if opts.full {
@@ -393,7 +394,16 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
             out.push_str(&wrap(&format!("({} stands for {}: the same results.)", g[0], g[1..].join(", ")), "", "  "));
         }
     }
-    let shown: Vec<&Vec<&str>> = if opts.full { groups.iter().collect() } else { groups.iter().take(1).collect() };
+    // The short briefing leaves the one-seed details to --full when the cross-case line above
+    // and the comparison over seeds below say it.
+    let shown: Vec<&Vec<&str>> = if opts.full {
+        groups.iter().collect()
+    } else if groups.len() > 1 && r.simulation.comparison.ran().is_some() {
+        out.push_str("(--full prints each case's runs: every actor's utility, the distances and the deals)\n");
+        Vec::new()
+    } else {
+        groups.iter().take(1).collect()
+    };
     for g in shown {
         let Some(c) = find(g[0]) else { continue };
         let _ = write!(out, "\n{}\n\n", g.join(", "));
@@ -415,6 +425,97 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
             out.push_str(&deal_table(&deals));
         }
     }
+}
+
+/// `0.604±0.012`.
+fn mean_sd(x: Option<Summary>) -> String {
+    x.map_or("-".into(), |x| format!("{:.3}±{:.3}", x.mean, x.sd))
+}
+
+fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    heading(out, "Protocols and mediator rules over seeds [comparison]");
+    let c: &Comparison = match &r.simulation.comparison {
+        Section::NotRun { reason } => {
+            let _ = writeln!(out, "Not run: {reason}.");
+            return;
+        }
+        Section::Ran(c) => c,
+    };
+    let mediator = c.mediator.as_deref();
+    let head = format!(
+        "{} seeds per protocol and mediator rule on {} ({} rounds, default strategies; each run's seed derived from seed {} and \
+         the run's protocol, rule and index).",
+        c.seeds, c.case, c.deadline, c.seed
+    );
+    if !opts.full {
+        // The share of seeds with a deal, protocol by rule; the spreads are in --full.
+        let intro = format!("{head} Share of seeds with a deal [95 % interval]; --full adds utilities, distances and their spread.");
+        out.push_str(&wrap(&intro, "", ""));
+        out.push('\n');
+        let mut rules: Vec<&str> = Vec::new();
+        for r in c.arms.iter().filter_map(|a| a.arm.rule) {
+            if !rules.contains(&r.as_str()) {
+                rules.push(r.as_str());
+            }
+        }
+        let mut header = vec!["protocol".to_string(), "no mediator".into()];
+        header.extend(rules.iter().map(|r| r.to_string()));
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for a in &c.arms {
+            let cell = a.not_run.as_ref().map_or_else(|| rate(&a.agreed), |_| "not run".into());
+            let col = a.arm.rule.map_or(1, |r| 2 + rules.iter().position(|x| *x == r.as_str()).unwrap_or(0));
+            match rows.last_mut() {
+                Some(row) if row[0] == a.arm.protocol_label() => row[col] = cell,
+                _ => {
+                    let mut row = vec!["-".to_string(); header.len()];
+                    row[0] = a.arm.protocol_label().to_string();
+                    row[col] = cell;
+                    rows.push(row);
+                }
+            }
+        }
+        out.push_str(&table(&header, &rows));
+        return;
+    }
+    let mut intro = format!(
+        "{head} Deal: share of seeds with a deal [95 % interval]; {}: mean±sd utility over every seed (the walk-away value \
+         without a deal); to Pareto, to Nash: mean±sd distance from their frontier and their Nash point, over the deals.",
+        c.parties.join(", ")
+    );
+    if let Some(m) = mediator {
+        intro.push_str(&format!(" {m} gain: the mediator's utility minus its utility at their Nash deal (the price of its bias)."));
+    }
+    out.push_str(&wrap(&intro, "", ""));
+    out.push('\n');
+    let mut header = vec!["protocol".to_string(), "rule".into(), "deal".into()];
+    header.extend(c.parties.iter().cloned());
+    header.push("to Pareto".into());
+    if let Some(m) = mediator {
+        header.push(format!("{m} gain"));
+    }
+    header.extend(["to Nash".to_string(), "distinct deals".into(), "rounds".into()]);
+    let rows: Vec<Vec<String>> = c
+        .arms
+        .iter()
+        .map(|a| {
+            let mut row = vec![a.arm.protocol_label().to_string(), a.arm.rule.map_or("-".into(), |r| r.as_str().to_string())];
+            if let Some(why) = &a.not_run {
+                row.push(format!("not run: {why}"));
+                return row;
+            }
+            row.push(rate(&a.agreed));
+            row.extend(c.parties.iter().map(|p| mean_sd(a.utilities.iter().find(|u| &u.actor == p).map(|u| u.utility))));
+            row.push(mean_sd(a.pareto_distance));
+            if mediator.is_some() {
+                row.push(a.mediator_gain.map_or("-".into(), |g| format!("{}±{:.3}", signed(g.mean), g.sd)));
+            }
+            row.push(mean_sd(a.nash_distance));
+            row.push(a.distinct_deals.to_string());
+            row.push(a.rounds.map_or("-".into(), |x| format!("{:.1}", x.mean)));
+            row
+        })
+        .collect();
+    out.push_str(&table(&header, &rows));
 }
 
 fn opening(out: &mut String, r: &StudyReport) {

@@ -1,8 +1,10 @@
 //! Findings: the study's conclusions as plain sentences, each computed from the report and
 //! pointing to the section that holds its evidence. Every front end shows the same sentences.
 
+use crate::comparison::{Arm, ArmResult, Comparison, Contrast};
 use crate::deal::{CaseDeal, Deal};
 use crate::opening::Direction;
+use crate::robustness::Probability;
 use crate::simulation::{CaseRuns, Run, StudyProtocol};
 use crate::{Section, StudyReport};
 use detente_analysis::OutsideUtility;
@@ -22,6 +24,8 @@ pub enum Topic {
     Variant,
     /// Which protocols reach a deal.
     Protocols,
+    /// Protocols and mediator rules compared over seeds.
+    Comparison,
     /// The opening-concession test.
     OpeningTest,
     /// The forecasts.
@@ -464,6 +468,11 @@ pub fn findings(report: &StudyReport) -> Vec<Finding> {
     if let Some(s) = report.simulation.cases.first().and_then(protocols_sentence) {
         out.push(Finding { topic: Topic::Protocols, text: s, evidence: "simulation".into() });
     }
+    if let Some(c) = report.simulation.comparison.ran() {
+        for s in comparison_sentences(c) {
+            out.push(Finding { topic: Topic::Comparison, text: s, evidence: "comparison".into() });
+        }
+    }
     if report.cases.first().is_some_and(|c| c.id == "base") {
         for k in 1..report.cases.len() {
             out.extend(variant_sentence(report, k));
@@ -503,6 +512,120 @@ pub fn findings(report: &StudyReport) -> Vec<Finding> {
     }
     for s in robustness_sentences(report) {
         out.push(Finding { topic: Topic::Robustness, text: s, evidence: "robustness".into() });
+    }
+    out
+}
+
+/// `22% [12-38%]`: a share of runs with its 95 % interval, in whole percent.
+pub fn rate(p: &Probability) -> String {
+    if p.p.is_nan() {
+        return "-".into();
+    }
+    format!("{} [{:.0}-{:.0}%]", percent(p.p), p.lo * 100.0, p.hi * 100.0)
+}
+
+/// `+78 [60 to 88]`: a difference of rates in percentage points with its 95 % interval.
+fn points(c: &Contrast) -> String {
+    format!("{:+.0} [{:.0} to {:.0}]", c.difference * 100.0, c.lo * 100.0, c.hi * 100.0)
+}
+
+/// The comparison over seeds in words: each protocol's and rule's chance of a deal, the
+/// differences the seeds bear out, and how close the deals come to the required parties'
+/// frontier, with what the mediator gains.
+fn comparison_sentences(c: &Comparison) -> Vec<String> {
+    let ran: Vec<&ArmResult> = c.arms.iter().filter(|a| a.not_run.is_none()).collect();
+    if ran.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let rate_of = |a: Arm| c.arms.iter().find(|x| x.arm == a).map_or("-".into(), |x| rate(&x.agreed));
+    // What the seeds bear out, and what they do not tell apart, protocol by protocol.
+    let rule = |a: Arm| a.rule.map_or("", |r| r.as_str());
+    let mut borne: Vec<String> = Vec::new();
+    let mut alike: Vec<(String, Vec<String>)> = Vec::new();
+    for p in detente_core::ProtocolName::ALL {
+        let mine: Vec<&Contrast> = c.contrasts.iter().filter(|x| x.a.protocol == p && x.b.protocol == p).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let label = mine[0].a.protocol_label();
+        let mut wins: Vec<(Arm, Vec<String>)> = Vec::new();
+        for x in mine.iter().filter(|x| x.borne_out) {
+            let beaten = format!("{} ({}; {})", rule(x.b), rate_of(x.b), points(x));
+            match wins.iter_mut().find(|(a, _)| *a == x.a) {
+                Some((_, v)) => v.push(beaten),
+                None => wins.push((x.a, vec![beaten])),
+            }
+        }
+        if !wins.is_empty() {
+            let w: Vec<String> = wins.iter().map(|(a, v)| format!("{} ({}) beats {}", rule(*a), rate_of(*a), list(v))).collect();
+            borne.push(format!("under {label}, {}", w.join(", ")));
+        }
+        let same: Vec<&&Contrast> = mine.iter().filter(|x| !x.borne_out).collect();
+        let pairs = if same.len() == mine.len() {
+            "any two rules".to_string()
+        } else {
+            list(&same.iter().map(|x| format!("{} and {}", rule(x.a), rule(x.b))).collect::<Vec<_>>())
+        };
+        if !same.is_empty() {
+            // Protocols where the same pairs are not told apart are named together.
+            match alike.iter_mut().find(|(p, _)| *p == pairs) {
+                Some((_, protocols)) => protocols.push(label.to_string()),
+                None => alike.push((pairs, vec![label.to_string()])),
+            }
+        }
+    }
+    for x in c.contrasts.iter().filter(|x| x.a.protocol != x.b.protocol && x.borne_out) {
+        // `b` is the other protocol's best rule: beating it is beating every rule.
+        let winner =
+            if x.a.rule.is_some() { format!("{} with a {} mediator", x.a.protocol_label(), rule(x.a)) } else { "the joint table".into() };
+        let loser = if x.b.rule.is_some() { format!("{} under any rule", x.b.protocol_label()) } else { "the joint table".into() };
+        borne.push(format!("{winner} ({}) beats {loser} ({} at best; {})", rate_of(x.a), rate_of(x.b), points(x)));
+    }
+    let head = format!("Over {} seeds per protocol and mediator rule ({}, {} rounds)", c.seeds, c.case, c.deadline);
+    let mut s = if borne.is_empty() {
+        format!("{head}, no difference in the share of seeds with a deal is borne out (every 95 % interval of a difference includes zero).")
+    } else {
+        format!(
+            "{head}, the share of seeds with a deal [95 % interval] differs where the interval of the difference (in points) excludes zero: {}.",
+            borne.join("; ")
+        )
+    };
+    if !alike.is_empty() {
+        let a: Vec<String> = alike.iter().map(|(pairs, protocols)| format!("{pairs} under {}", list(protocols))).collect();
+        s.push_str(&format!(" Not told apart: {}.", a.join("; ")));
+    }
+    out.push(s);
+    // Quality of the deals and the mediator's gain.
+    let with_deals: Vec<(&ArmResult, f64)> =
+        ran.iter().filter(|a| a.deals >= 5).filter_map(|a| a.pareto_distance.map(|d| (*a, d.mean))).collect();
+    if let (Some(lo), Some(hi)) =
+        (with_deals.iter().min_by(|a, b| a.1.total_cmp(&b.1)), with_deals.iter().max_by(|a, b| a.1.total_cmp(&b.1)))
+    {
+        let ms = |a: &ArmResult, d: f64| format!("{d:.3}±{:.3}, {} deals", a.pareto_distance.map_or(0.0, |x| x.sd), a.deals);
+        let mut s = format!(
+            "The deals land closest to the frontier of {} under {} ({}) and farthest under {} ({}; arms with 5 deals or more)",
+            list(&c.parties),
+            lo.0.arm.label(),
+            ms(lo.0, lo.1),
+            hi.0.arm.label(),
+            ms(hi.0, hi.1)
+        );
+        if let Some(m) = &c.mediator {
+            let gains: Vec<f64> = ran
+                .iter()
+                .filter(|a| a.arm.rule == Some(detente_core::MediatorRule::Biased) && a.deals == a.runs && a.runs > 0)
+                .filter_map(|a| a.mediator_gain.map(|g| g.mean))
+                .collect();
+            if let (Some(a), Some(b)) = (gains.iter().copied().reduce(f64::min), gains.iter().copied().reduce(f64::max)) {
+                let range = if (b - a).abs() < 5e-4 { format!("is {a:+.3}") } else { format!("ranges from {a:+.3} to {b:+.3}") };
+                s.push_str(&format!(
+                    "; where a biased mediator always reaches a deal, {m}'s mean gain over its utility at their Nash deal {range}"
+                ));
+            }
+        }
+        s.push('.');
+        out.push(s);
     }
     out
 }

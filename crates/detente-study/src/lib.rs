@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod comparison;
 pub mod deal;
 pub mod findings;
 pub mod forecast;
@@ -28,6 +29,7 @@ pub mod simulation;
 use detente_core::{ModelErrors, Scenario};
 use serde::Serialize;
 
+pub use comparison::{Arm, ArmResult, Comparison, Contrast, Summary, DEFAULT_SEEDS, MAX_SEEDS};
 pub use deal::{CaseDeal, Deal, DealPage, Mark, PartyShare, Term, UtilitySpace};
 pub use detente_forecast::{ComparisonRow, ModelComparison};
 pub use findings::{Finding, Topic};
@@ -57,6 +59,9 @@ pub struct StudyConfig {
     pub seed: u64,
     /// Robustness runs over the stated spreads (0: none).
     pub runs: usize,
+    /// Seeds per protocol and mediator rule in the comparison over seeds (0: none; default
+    /// [`DEFAULT_SEEDS`]).
+    pub seeds: usize,
     /// The two actors whose utility space the picture shows (default: the first two required
     /// parties, else the first two analysed ones).
     pub pair: Option<(String, String)>,
@@ -64,7 +69,7 @@ pub struct StudyConfig {
 
 impl Default for StudyConfig {
     fn default() -> Self {
-        StudyConfig { variant: None, seed: 0, runs: DEFAULT_RUNS, pair: None }
+        StudyConfig { variant: None, seed: 0, runs: DEFAULT_RUNS, seeds: DEFAULT_SEEDS, pair: None }
     }
 }
 
@@ -77,6 +82,9 @@ pub enum StudyError {
     /// Too many robustness runs.
     #[error("runs: expected at most {MAX_RUNS} robustness runs, got {0}")]
     TooManyRuns(usize),
+    /// Too many seeds per arm of the comparison.
+    #[error("seeds: expected at most {MAX_SEEDS} seeds per protocol and rule, got {0}")]
+    TooManySeeds(usize),
     /// The pair asked for is not two different actors of the scenario.
     #[error("pair: {0}")]
     Pair(String),
@@ -127,6 +135,8 @@ pub struct SimulationSection {
     pub cases: Vec<CaseRuns>,
     /// The opening-concession tests, one per variant that adds an opening concession.
     pub opening_tests: Vec<Section<OpeningTest>>,
+    /// Every protocol under every mediator rule over seeds, on the first case.
+    pub comparison: Section<Comparison>,
 }
 
 /// The study of a scenario.
@@ -157,6 +167,9 @@ type Analysed = Result<(CaseDeal, detente_analysis::Analysis), detente_analysis:
 pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, StudyError> {
     if config.runs > MAX_RUNS {
         return Err(StudyError::TooManyRuns(config.runs));
+    }
+    if config.seeds > MAX_SEEDS {
+        return Err(StudyError::TooManySeeds(config.seeds));
     }
     let cases: Vec<(String, Scenario)> = match &config.variant {
         Some(v) => vec![(v.clone(), scenario.with_variant(v)?)],
@@ -200,6 +213,15 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
         runs[k].same_as = same;
     }
 
+    let comparison = if config.seeds == 0 {
+        Section::NotRun { reason: "no seeds were asked for (seeds = 0)".into() }
+    } else {
+        let (label, s) = &cases[0];
+        match comparison::compare(label, s, analysed[0].1.as_ref().ok().map(|x| &x.1), config.seed, config.seeds) {
+            Ok(c) => Section::Ran(c),
+            Err(reason) => Section::NotRun { reason },
+        }
+    };
     let pair = match &config.pair {
         None => cases.first().and_then(|(_, s)| deal::picture_pair(s)),
         Some((a, b)) => {
@@ -264,7 +286,7 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
         cases: summaries,
         findings: Vec::new(),
         deal: DealSection { cases: deal_cases, not_analysed, utility_space },
-        simulation: SimulationSection { seed: config.seed, protocols: StudyProtocol::ALL.to_vec(), cases: runs, opening_tests },
+        simulation: SimulationSection { seed: config.seed, protocols: StudyProtocol::ALL.to_vec(), cases: runs, opening_tests, comparison },
         forecast,
         robustness,
     };

@@ -218,7 +218,8 @@ impl Probability {
         let d = 1.0 + z * z / n;
         let c = (p + z * z / (2.0 * n)) / d;
         let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-        Probability { p, lo: (c - h).max(0.0), hi: (c + h).min(1.0) }
+        // The interval holds the share itself (at 0 or n hits, rounding could leave it a hair outside).
+        Probability { p, lo: (c - h).clamp(0.0, p), hi: (c + h).clamp(p, 1.0) }
     }
 }
 

@@ -20,7 +20,7 @@ fn every_finding_points_to_a_section_of_the_report() {
     let r = study(&s, &quick()).expect("study");
     assert_eq!(r.schema, "detente-study/2");
     assert!(r.findings.len() >= 6, "{:#?}", r.findings);
-    let mut anchors: Vec<String> = ["deal", "simulation", "forecast", "robustness"].map(String::from).to_vec();
+    let mut anchors: Vec<String> = ["deal", "simulation", "comparison", "forecast", "robustness"].map(String::from).to_vec();
     anchors.extend(r.cases.iter().map(|c| format!("variant-{}", c.id)));
     anchors.extend(r.simulation.opening_tests.iter().filter_map(Section::ran).map(|t| format!("opening-{}", t.variant)));
     for f in &r.findings {
@@ -78,6 +78,14 @@ fn wilson_intervals_contain_the_share_and_shrink_with_runs() {
     assert_eq!(none.p, 0.0);
     assert_eq!(none.lo, 0.0);
     assert!(none.hi > 0.1 && none.hi < 0.2, "0 of 20 does not prove 0 %: {}", none.hi);
+    // The interval holds the share at every count (0 of 12 once gave a lower end of 3e-17).
+    for n in 1..=200 {
+        for hits in 0..=n {
+            let p = Probability::of(hits, n);
+            assert!(p.lo <= p.p && p.p <= p.hi, "{hits} of {n}: {p:?}");
+        }
+        assert_eq!((Probability::of(0, n).lo, Probability::of(n, n).hi), (0.0, 1.0));
+    }
 }
 
 #[test]

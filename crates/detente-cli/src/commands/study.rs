@@ -14,6 +14,8 @@ pub(crate) struct Request<'a> {
     pub(crate) full: bool,
     /// `--runs`: robustness runs.
     pub(crate) runs: usize,
+    /// `--seeds`: seeds per protocol and rule in the comparison.
+    pub(crate) seeds: usize,
     /// `--seed`.
     pub(crate) seed: u64,
     /// `--pair a,b`.
@@ -41,10 +43,10 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
             _ => return Err(Failure::Usage(format!("--pair: expected two actor ids as `a,b`, got `{p}`"))),
         },
     };
-    let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, pair };
+    let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, seeds: req.seeds, pair };
     let report = detente_study::study(&loaded.scenario, &config).map_err(|e| match e {
         detente_study::StudyError::Variant(error) => Failure::Model { file: loaded.source.clone(), error },
-        // the library checks the options it is given (`runs: …`, `pair: …`): say which flag
+        // the library checks the options it is given (`runs: …`, `seeds: …`, `pair: …`): say which flag
         other => Failure::Input(format!("--{other}")),
     })?;
     if opts.json {
