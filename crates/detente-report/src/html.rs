@@ -1015,7 +1015,11 @@ pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &s
                         " " (o.actor)
                         @if r.mediator.as_ref().is_some_and(|m| m.actor == o.actor) { " (the mediator)" }
                         " gets " (u3(o.utility))
-                        @if let (Some(a), Some(d)) = (o.at_nash, o.over_nash) { ", " (u3(a)) " at their Nash deal (" (signed(d)) ")" }
+                        @if let (Some(a), Some(d)) = (o.at_nash, o.over_nash) {
+                            ", " (u3(a)) " at their Nash deal (" (signed(d))
+                            @if r.mediator.as_ref().is_some_and(|m| m.actor == o.actor) { ": the price of its bias" }
+                            ")"
+                        }
                         "."
                     }
                 },
