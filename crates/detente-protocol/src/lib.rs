@@ -11,6 +11,9 @@
 //! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
 //!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
 //!   parties.
+//! - [`MediatorModel`]: what a mediator that sees only votes and counter-proposals learns of
+//!   each party's preferences (the spec's `votes` [`Knowledge`]), and its rule's objective under
+//!   that estimate ([`ModelObjective`]).
 //! - [`Session`]: runs one negotiation with a stepping API, isolates negotiator panics and
 //!   illegal moves (`Status::Errored`), and reports to an [`Observer`] such as [`JsonlTrace`].
 //!
@@ -43,6 +46,7 @@
 
 mod action;
 mod mediated;
+mod mediator_model;
 mod negotiator;
 mod prepared;
 mod sao;
@@ -51,6 +55,7 @@ mod trace;
 
 pub use action::{Action, Event, OutcomeId};
 pub use mediated::{MediatedResult, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Objective};
+pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 pub use negotiator::{Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
 pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};
