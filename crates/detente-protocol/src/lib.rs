@@ -50,9 +50,11 @@ mod session;
 mod trace;
 
 pub use action::{Action, Event, OutcomeId};
-pub use mediated::{MediatedResult, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Objective};
+pub use mediated::{
+    MediatedResult, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Objective, StartSource,
+};
 pub use negotiator::{Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
 pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};
 pub use session::{Clock, Observer, Session, SessionConfig, SessionError, SessionResult, Status};
-pub use trace::{JsonlTrace, TraceHeader, TraceParty, TRACE_FORMAT};
+pub use trace::{JsonlTrace, TraceHeader, TraceParty, TraceStart, TRACE_FORMAT};
