@@ -8,9 +8,9 @@
 //!   relative time, round, the standing offer and the public history — never another party's
 //!   utility, nor its red lines. Its own red lines are compiled into its `PartyUtility`, and
 //!   every protocol refuses an offer, accept or yes-vote across them.
-//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
-//!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
-//!   parties.
+//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves, or
+//!   NegMAS 0.16's single-text rules, [`MediationRules::Negmas`]) and shuttle mediation, with
+//!   biased, neutral or welfare mediators and required vs optional parties.
 //! - [`Session`]: runs one negotiation with a stepping API, isolates negotiator panics and
 //!   illegal moves (`Status::Errored`), and reports to an [`Observer`] such as [`JsonlTrace`].
 //!

@@ -7,6 +7,11 @@
 //! {"end":"agreed","round":0,"rounds":1,"outcome":18,"values":["HP","60 Gb"],"utilities":[30.0,12.4]}
 //! ```
 //!
+//! A mediated trace's header adds `required` (the parties whose acceptance an agreement needs),
+//! `start` (the first text and where it came from) and, when set, `stall`; a mediator's text put
+//! to the parties as final (ratification) carries `"final":true`. These keys are absent from
+//! SAO traces, whose bytes are unchanged.
+//!
 //! Lines are written with `serde_json` (shortest round-trip float formatting), keys in a fixed
 //! order, no maps with unordered keys, no timestamps: the same scenario, negotiators and seed
 //! give the same bytes. The format name changes (`detente/2`) when a field changes meaning.
