@@ -21,17 +21,22 @@ struct Replayed {
     agreement: Option<u64>,
 }
 
+/// A trace's header, the parties whose acceptance counts, and every later line.
+fn parse(trace: &str) -> (TraceHeader, Vec<u64>, Vec<Value>) {
+    let mut lines = trace.lines();
+    let header: TraceHeader = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let counted = header.required.clone().unwrap().into_iter().map(u64::from).collect();
+    (header, counted, lines.map(|l| serde_json::from_str(l).unwrap()).collect())
+}
+
 /// Replays a single-text trace: a mediator's offer is a candidate (every party votes; it becomes
 /// the text iff every party whose acceptance counts said yes — the required ones, or all under
 /// NegMAS rules) or, marked `final`, a text put to ratification (an agreement iff every one of
 /// them accepts). The status follows from the last ratification and the rounds run.
 fn replay_single_text(trace: &str) -> Replayed {
-    let mut lines = trace.lines();
-    let header: TraceHeader = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let (header, counted, events) = parse(trace);
     let mediator = (header.parties.len() - 1) as u64;
-    let counted: Vec<u64> = header.required.clone().unwrap().into_iter().map(u64::from).collect();
     let mut text = header.start.clone().unwrap().outcome;
-    let events: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
     let (end, events) = events.split_last().unwrap();
     let mut last_ratified = None;
     let mut i = 0;
@@ -67,12 +72,9 @@ fn replay_single_text(trace: &str) -> Replayed {
 /// counter); a round in which every required party accepted the same text is followed by its
 /// ratification.
 fn replay_shuttle(trace: &str, setup: &MediationSetup, objective: Objective) -> Replayed {
-    let mut lines = trace.lines();
-    let header: TraceHeader = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let (header, required, events) = parse(trace);
     let mediator = (header.parties.len() - 1) as u64;
-    let required: Vec<u64> = header.required.clone().unwrap().into_iter().map(u64::from).collect();
     let mut text = header.start.clone().unwrap().outcome.unwrap();
-    let events: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
     let (end, events) = events.split_last().unwrap();
     let mut agreed = false;
     let mut i = 0;

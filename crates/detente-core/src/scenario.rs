@@ -790,18 +790,8 @@ impl ScenarioDraft {
                     issues.len()
                 ))));
             } else {
-                // `admits` is the one rule (options, integer steps, a real issue's grid).
-                for (v, issue) in text.0.iter().zip(issues) {
-                    if !issue.admits(v) {
-                        sink.push(
-                            at(ModelError::new(ErrorKind::BadValue {
-                                issue: issue.id.clone(),
-                                value: issue.format_value(v),
-                                expected: issue.expected(Some(v)),
-                            }))
-                            .at(Step::Key(issue.id.clone())),
-                        );
-                    }
+                for (id, e) in self.space.bad_values(text) {
+                    sink.push(at(e).at(Step::Key(id.to_string())));
                 }
             }
         }

@@ -397,26 +397,18 @@ fn an_opening_text_is_a_complete_outcome_of_the_space_checked_at_protocol_openin
     assert_eq!(e.first().path.steps(), &[Step::Field("protocol"), Step::Field("opening_text"), Step::Key("t".into())]);
     assert_eq!(e.len(), 1);
     // a variant that removes options re-indexes the opening text, or refuses to remove the one it uses
-    let s = ok
-        .edited(|d| {
+    let dropping = |option: &str| {
+        ok.edited(|d| {
             d.variants.push(Variant {
-                id: "drop_lo".into(),
+                id: format!("drop_{option}"),
                 title: None,
                 description: None,
-                patches: vec![Patch::ExcludeOptions { issue: "t".into(), options: vec!["lo".into()] }],
+                patches: vec![Patch::ExcludeOptions { issue: "t".into(), options: vec![option.into()] }],
             })
         })
-        .unwrap();
+    };
+    let s = dropping("lo").unwrap();
     assert_eq!(s.with_variant("drop_lo").unwrap().protocol.opening_text, Some(Outcome(vec![Value::Option(0), Value::Option(0)])));
-    let e = s
-        .edited(|d| {
-            d.variants.push(Variant {
-                id: "drop_mid".into(),
-                title: None,
-                description: None,
-                patches: vec![Patch::ExcludeOptions { issue: "t".into(), options: vec!["mid".into()] }],
-            })
-        })
-        .unwrap_err();
+    let e = dropping("mid").unwrap_err();
     assert!(e.to_string().contains("opening text ([protocol] opening_text) uses an option removed from `t`"), "{e}");
 }
