@@ -179,6 +179,9 @@ pub struct Simulation {
     /// Mediator rule (mediated protocols).
     #[serde(serialize_with = "ser_rule")]
     pub mediator_rule: Option<MediatorRule>,
+    /// The actor that mediated (mediated protocols whose scenario names one; its utility is
+    /// among `utilities`, beside the parties').
+    pub mediator: Option<String>,
     /// Participating parties' actor ids, in speaking/visiting order.
     pub parties: Vec<String>,
     /// Their negotiator specs, in canonical text ([`NegotiatorSpec`]'s `Display`).
@@ -394,6 +397,7 @@ pub fn simulate_with_clock(
             Ok(Simulation {
                 protocol,
                 mediator_rule: None,
+                mediator: None,
                 parties: party_ids,
                 negotiators: specs,
                 agreement,
@@ -431,7 +435,8 @@ pub fn simulate_with_clock(
             }
             cfg.least_satisfied_first = spec.least_satisfied_first;
             let required: Vec<u32> = setup.required.iter().enumerate().filter(|(_, &r)| r || negmas).map(|(k, _)| k as u32).collect();
-            let mediator_id = setup.mediator.map_or_else(|| "mediator".to_string(), |m| scenario.actors[m].id.clone());
+            let mediator_actor = setup.mediator.map(|m| scenario.actors[m].id.clone());
+            let mediator_id = mediator_actor.clone().unwrap_or_else(|| "mediator".to_string());
             let rules_name = rule.map_or(MediationRules::Negmas.as_str(), MediatorRule::as_str);
             if negmas {
                 // the mechanism votes on each party's utility (NegMAS's BinaryComparatorNegotiator)
@@ -458,6 +463,7 @@ pub fn simulate_with_clock(
             Ok(Simulation {
                 protocol,
                 mediator_rule: rule,
+                mediator: mediator_actor,
                 parties: party_ids,
                 negotiators: if negmas { vec![NEGMAS_VOTER.to_string(); specs.len()] } else { specs },
                 agreement,

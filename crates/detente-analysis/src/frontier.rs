@@ -125,6 +125,34 @@ impl Frontier {
         self.starts.push(self.outcomes.len());
     }
 
+    /// The frontier of some of the parties (`parties`: indices, in the order wanted): the
+    /// non-dominated points among the projections of this frontier's points.
+    ///
+    /// This is exactly the frontier of those parties over the same outcomes: if `v` is
+    /// non-dominated for them, the outcomes attaining `v` include one that no outcome dominates
+    /// for everyone (a dominator for everyone still gives them `v`; the space is finite), so `v`
+    /// is the projection of a point here. Each point lists the outcomes of *this* frontier
+    /// that project to it: every outcome giving those parties `v` that is also efficient for
+    /// the others, ascending.
+    ///
+    /// # Panics
+    /// If an index is not a party of this frontier.
+    pub fn project(&self, parties: &[usize]) -> Frontier {
+        assert!(parties.iter().all(|&k| k < self.parties), "party index out of range");
+        let mut utils = Vec::with_capacity(self.outcomes.len() * parties.len());
+        let mut idx = Vec::with_capacity(self.outcomes.len());
+        for p in self.iter() {
+            for &o in p.outcomes {
+                utils.extend(parties.iter().map(|&k| p.utilities[k]));
+                idx.push(o);
+            }
+        }
+        if idx.is_empty() {
+            return Frontier::empty(parties.len());
+        }
+        skyline(parties.len(), &utils, &idx)
+    }
+
     /// The frontier of the union of two frontiers over the same parties.
     pub fn merge(self, other: Frontier) -> Frontier {
         if self.is_empty() {

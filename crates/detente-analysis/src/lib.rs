@@ -9,8 +9,9 @@
 //!   variants) and the [`Zopa`]. [`Semantics`] selects NegMAS's or GENIUS's definitions.
 //! - [`pareto_frontier`] streams the frontier alone; [`Frontier::of_points`] works on any points;
 //!   [`frontier_by_issue_dp`] handles additive spaces too large to enumerate.
-//! - [`agreement_quality`] scores an agreement for the later lenses (distance to the frontier,
-//!   to Nash and KS, welfare, fairness).
+//! - [`agreement_quality`] / [`QualitySpace`] score an agreement for the later lenses in the
+//!   required parties' utility space (distance to the frontier, to Nash and KS, welfare,
+//!   fairness), with every other stakeholder's utility (a mediator's) beside it.
 //! - [`render_text`] writes the analysis for people, with outcomes as issue options.
 //!
 //! **Ties** are resolved by the lowest outcome index (mixed radix, first issue slowest — the
@@ -36,7 +37,9 @@ pub use analysis::{
 pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};
 pub use large::{frontier_by_issue_dp, frontier_by_issue_dp_values, WitnessedPoint};
-pub use quality::{agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality};
+pub use quality::{
+    agreement_quality, distance, distance_to_frontier, distance_to_solution, welfare, AgreementQuality, OutsideUtility, QualitySpace,
+};
 /// Whether the analyse lens reads this kind of input: roles (observers are not analysed), who
 /// must agree, walk-away values, preferences, red lines and the options; not capabilities,
 /// strategies, mediator rules or opening concessions, which only change how parties bargain.

@@ -226,7 +226,7 @@ fn study_has_the_analysis_section_for_every_case() {
     let o = detente(&["study", "--json", "--runs", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
-    assert_eq!(v["schema"], "detente-study/1");
+    assert_eq!(v["schema"], "detente-study/2");
     let cases = v["cases"].as_array().unwrap().len();
     assert_eq!(cases, 6, "base and five variants");
     assert_eq!(v["deal"]["cases"].as_array().map(Vec::len), Some(cases));
@@ -242,9 +242,16 @@ fn negotiate_prints_the_deal_and_utilities() {
     let o = detente(&["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear", "--rounds", "40", "--seed", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    for needle in
-        ["Protocol: sao", "russia (boulware), ukraine (linear)", "Result:", "Utilities", "reservation", "distance to the Pareto frontier"]
-    {
+    for needle in [
+        "Protocol: sao",
+        "russia (boulware), ukraine (linear)",
+        "Result:",
+        "Utilities",
+        "reservation",
+        "in the utility space of the parties that must agree: russia, ukraine",
+        "distance to their Pareto frontier",
+        "usa gets",
+    ] {
         assert!(out.contains(needle), "negotiate output lacks {needle:?}:\n{out}");
     }
 }
@@ -266,7 +273,10 @@ fn negotiate_json_and_trace_are_deterministic() {
     let q = &ja["quality"];
     assert!(q["pareto_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
     assert!(q["nash_distance"].as_f64().is_some_and(|d| d >= 0.0), "{q}");
-    assert_eq!(q["parties"].as_array().unwrap().len(), 4);
+    // measured over the parties that must agree; the mediator's own utility beside (issue #10)
+    assert_eq!(q["parties"], serde_json::json!(["russia", "ukraine"]));
+    assert_eq!(ja["mediator"]["actor"], "usa");
+    assert!(ja["mediator"]["over_nash"].as_f64().is_some(), "{}", ja["mediator"]);
     ja["trace_file"] = serde_json::Value::Null;
     jb["trace_file"] = serde_json::Value::Null;
     assert_eq!(ja, jb);

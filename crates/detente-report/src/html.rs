@@ -5,6 +5,7 @@
 //! that each promised plot is there.
 
 use crate::plot::{self, BINS_PER_AXIS};
+use crate::signed;
 use detente_study::findings::{percent, thousands};
 use detente_study::{
     CaseDeal, CaseRuns, Concessions, Deal, DealPage, ForecastPage, IssueSummary, IssueTrajectory, ModelComparison, NegotiationReport,
@@ -569,9 +570,14 @@ fn concession_figure(con: &Concessions, id: String, label: &str, case: &str, sum
 }
 
 fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
+    let mediator = c.runs.iter().find_map(|r| r.mediator.as_ref());
+    let measured = c.runs.iter().find_map(|r| r.quality.as_ref()).map(|q| q.parties.join(", "));
     html! {
         div.scroll { table {
-            tr { th { "protocol" } th { "result" } @for a in actors { th.num { (a) } } th.num { "to Pareto" } th.num { "to Nash" } }
+            tr {
+                th { "protocol" } th { "result" } @for a in actors { th.num { (a) } } th.num { "to Pareto" } th.num { "to Nash" }
+                @if let Some(m) = mediator { th.num { (m.actor) " gain" } }
+            }
             @for run in &c.runs {
                 tr {
                     td { (run.protocol.label()) }
@@ -579,9 +585,20 @@ fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
                     @for a in actors { td.num { (run.utilities.iter().find(|(x, _)| x == a).map_or("-".into(), |(_, u)| u3(*u))) } }
                     td.num { (run.quality.as_ref().and_then(|q| q.pareto_distance).map_or("-".into(), u3)) }
                     td.num { (run.quality.as_ref().and_then(|q| q.nash_distance).map_or("-".into(), u3)) }
+                    @if mediator.is_some() { td.num { (run.mediator.as_ref().and_then(|m| m.over_nash).map_or("-".into(), signed)) } }
                 }
             }
         } }
+        @if let Some(who) = measured {
+            p.note {
+                "To Pareto / to Nash: distance in the utility space of the parties that must agree (" (who) "), to their frontier and their Nash point."
+                @if let Some(m) = mediator {
+                    " " (m.actor) " gain: the mediator's utility minus its utility at their Nash deal"
+                    @if let Some(a) = m.at_nash { " (" (u3(a)) ")" }
+                    ": the price of its bias (mediated runs)."
+                }
+            }
+        }
     }
 }
 
@@ -591,7 +608,7 @@ fn simulation_section(r: &StudyReport, f: &Figures) -> Markup {
         section #simulation {
             h2 { "Simulated negotiations" }
             p { "Each protocol with every party's default strategy, the scenario's deadline and mediator, seed " (r.simulation.seed) ". "
-                "Utilities are of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance in utility space to the nearest point of the rational Pareto frontier and to the Nash point. "
+                "Utilities are of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance in utility space to the nearest point of the rational Pareto frontier and to the Nash point of the parties that must agree. "
                 "Cases with identical results are shown once." }
             @for c in r.simulation.cases.iter().filter(|c| c.same_as.is_none()) {
                 h3 { (crate::same_group(&c.case, r.simulation.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref()))).join(", ")) }
@@ -907,9 +924,16 @@ pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &s
             }
             @match (&r.quality, &r.quality_error) {
                 (Some(q), _) => p.note {
-                    "Distance in the utility space of " (q.parties.join(", ")) " from the result to the Pareto frontier "
-                    (q.measures.pareto_distance.map_or("-".into(), u3)) ", to the Nash point " (q.measures.nash_distance.map_or("-".into(), u3))
+                    "Distance in the utility space of the parties that must agree (" (q.measures.parties.join(", ")) ") from the result to their Pareto frontier "
+                    (q.measures.pareto_distance.map_or("-".into(), u3)) ", to their Nash point " (q.measures.nash_distance.map_or("-".into(), u3))
                     ", to Kalai-Smorodinsky " (q.measures.ks_distance.map_or("-".into(), u3)) " (" (q.semantics) " definitions)."
+                    @for o in &q.measures.outside {
+                        " " (o.actor)
+                        @if r.mediator.as_ref().is_some_and(|m| m.actor == o.actor) { " (the mediator)" }
+                        " gets " (u3(o.utility))
+                        @if let (Some(a), Some(d)) = (o.at_nash, o.over_nash) { ", " (u3(a)) " at their Nash deal (" (signed(d)) ")" }
+                        "."
+                    }
                 },
                 (None, e) => p.note { "Quality not measured: " (e.as_deref().unwrap_or("no analysis")) },
             }

@@ -14,3 +14,12 @@ pub(crate) fn same_group<'a>(id: &'a str, cases: impl Iterator<Item = (&'a str, 
     std::iter::once(id).chain(cases.filter(|(_, same)| *same == Some(id)).map(|(x, _)| x)).collect()
 }
 pub use text::{render as render_text, TextOptions};
+
+/// A difference of utilities with its sign, to three places (`0.000` when it rounds to zero).
+pub(crate) fn signed(x: f64) -> String {
+    if x.abs() < 5e-4 {
+        "0.000".into()
+    } else {
+        format!("{x:+.3}")
+    }
+}

@@ -2,6 +2,7 @@
 //! that are the same for several cases are printed once, with the cases they hold for. The
 //! short form fits a terminal; `full` adds every table the short form summarises.
 
+use crate::signed;
 use crate::table::table;
 use detente_study::findings::{percent, thousands};
 use detente_study::{CaseDeal, CaseRuns, Deal, Run, Section, StudyReport, Term};
@@ -300,10 +301,19 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
     }
 }
 
+/// The mediator of a case's runs, if any mediated run had one.
+fn mediator_of(c: &CaseRuns) -> Option<&str> {
+    c.runs.iter().find_map(|r| r.mediator.as_ref().map(|m| m.actor.as_str()))
+}
+
 fn runs_table(c: &CaseRuns, actors: &[String]) -> String {
     let mut header = vec!["protocol".to_string(), "result".into()];
     header.extend(actors.iter().cloned());
     header.extend(["to Pareto".to_string(), "to Nash".into()]);
+    let mediator = mediator_of(c);
+    if let Some(m) = mediator {
+        header.push(format!("{m} gain"));
+    }
     let rows: Vec<Vec<String>> = c
         .runs
         .iter()
@@ -313,10 +323,25 @@ fn runs_table(c: &CaseRuns, actors: &[String]) -> String {
             let d = |x: Option<f64>| x.map_or("-".into(), u3);
             row.push(d(run.quality.as_ref().and_then(|q| q.pareto_distance)));
             row.push(d(run.quality.as_ref().and_then(|q| q.nash_distance)));
+            if mediator.is_some() {
+                row.push(run.mediator.as_ref().and_then(|m| m.over_nash).map_or("-".into(), signed));
+            }
             row
         })
         .collect();
     table(&header, &rows)
+}
+
+/// What the distance columns and the mediator's column of a case's runs mean, when some
+/// stakeholder is left out of the space the distances are measured in.
+fn runs_legend(c: &CaseRuns) -> Option<String> {
+    let q = c.runs.iter().find_map(|r| r.quality.as_ref()).filter(|q| !q.outside.is_empty())?;
+    let mut s = format!("to Pareto / to Nash: in the utility space of {}, who must agree", q.parties.join(", "));
+    if let Some(m) = c.runs.iter().find_map(|r| r.mediator.as_ref()) {
+        let at = m.at_nash.map_or(String::new(), |a| format!(" {}", u3(a)));
+        s.push_str(&format!("; {0} gain: the mediator's utility minus its{at} at their Nash deal, the price of its bias", m.actor));
+    }
+    Some(s)
 }
 
 fn short(run: &Run) -> String {
@@ -339,9 +364,9 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
     let intro = if opts.full {
         "Each protocol with every party's default strategy, the scenario's deadline and mediator, seed {seed}. \
          Utilities: of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance \
-         in utility space to the rational Pareto frontier and to the Nash point."
+         in utility space to the rational Pareto frontier and to the Nash point of the parties that must agree."
     } else {
-        "Default strategies, the scenario's deadline and mediator, seed {seed}; to Pareto / to Nash: distance in utility space."
+        "Default strategies, the scenario's deadline and mediator, seed {seed}."
     };
     out.push_str(&wrap(&intro.replace("{seed}", &r.simulation.seed.to_string()), "", ""));
     let actors: Vec<String> = r.scenario.actors.iter().map(|a| a.id.clone()).collect();
@@ -377,6 +402,9 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
             continue;
         }
         out.push_str(&runs_table(c, &actors));
+        if let Some(l) = runs_legend(c) {
+            out.push_str(&wrap(&format!("({l})"), "", "  "));
+        }
         let deals: Vec<(String, &[Term])> =
             c.runs.iter().filter_map(|x| x.deal.as_deref().map(|t| (x.protocol.label().to_string(), t))).collect();
         if !deals.is_empty() && !opts.full {

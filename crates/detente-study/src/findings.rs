@@ -5,6 +5,7 @@ use crate::deal::{CaseDeal, Deal};
 use crate::opening::Direction;
 use crate::simulation::{CaseRuns, Run, StudyProtocol};
 use crate::{Section, StudyReport};
+use detente_analysis::OutsideUtility;
 use serde::Serialize;
 
 /// What a finding is about.
@@ -157,8 +158,33 @@ fn run_brief(r: &Run) -> String {
             format!("{p:.3} from the frontier, {n:.3} from the Nash point")
         })
     });
-    let parts: Vec<String> = [round, q].into_iter().flatten().collect();
+    let m = r.mediator.as_ref().and_then(mediator_brief);
+    let parts: Vec<String> = [round, q, m].into_iter().flatten().collect();
     format!("{} ({})", r.protocol.label(), parts.join("; "))
+}
+
+/// The mediator's utility of a result beside its utility at the required parties' Nash deal:
+/// the price of its bias, in words.
+pub fn mediator_brief(m: &OutsideUtility) -> Option<String> {
+    let over = m.over_nash?;
+    m.at_nash?;
+    Some(if over.abs() < 5e-4 {
+        format!("the mediator {} gets {:.3}, as at the Nash point", m.actor, m.utility)
+    } else {
+        format!(
+            "the mediator {} gets {:.3}, {:.3} {} than at the Nash point",
+            m.actor,
+            m.utility,
+            over.abs(),
+            if over > 0.0 { "more" } else { "less" }
+        )
+    })
+}
+
+/// "russia and ukraine": the parties a quality was measured over, when some stakeholder (a
+/// mediator, a party whose acceptance is optional) is left out of that space.
+fn measured_over(c: &CaseRuns) -> Option<String> {
+    c.runs.iter().find_map(|r| r.quality.as_ref()).filter(|q| !q.outside.is_empty()).map(|q| list(&q.parties))
 }
 
 fn protocols_sentence(c: &CaseRuns) -> Option<String> {
@@ -176,6 +202,9 @@ fn protocols_sentence(c: &CaseRuns) -> Option<String> {
         s.push_str(&format!(": {}", list(&deals)));
     }
     s.push('.');
+    if let (false, Some(who)) = (deals.is_empty(), measured_over(c)) {
+        s.push_str(&format!(" Distances are over {who}, who must agree."));
+    }
     if !none.is_empty() {
         let names = list(&none);
         let mut chars = names.chars();

@@ -40,7 +40,7 @@ pub use simulation::{CaseRuns, Concessions, Curve, Run, StudyProtocol};
 
 /// The version of the report's JSON schema (`docs/study.md`). Bumped on any change that is not
 /// a pure addition.
-pub const SCHEMA: &str = "detente-study/1";
+pub const SCHEMA: &str = "detente-study/2";
 
 /// The default number of robustness runs.
 pub const DEFAULT_RUNS: usize = 100;
@@ -194,7 +194,7 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
         let same = runs[..k]
             .iter()
             .find(|r| {
-                r.same_as.is_none() && r.runs.len() == runs[k].runs.len() && r.runs.iter().zip(&runs[k].runs).all(|(a, b)| a.same_result(b))
+                r.same_as.is_none() && r.runs.len() == runs[k].runs.len() && r.runs.iter().zip(&runs[k].runs).all(|(a, b)| a.same_shown(b))
             })
             .map(|r| r.case.clone());
         runs[k].same_as = same;

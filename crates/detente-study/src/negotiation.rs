@@ -2,9 +2,9 @@
 //! `--html`), and so can any other front end.
 
 use crate::deal::{terms, Term};
-use crate::simulation::{concessions, quality, status_text, Concessions};
+use crate::simulation::{concessions, mediator_utility, status_text, Concessions, Measure};
 use detente_agents::Simulation;
-use detente_analysis::{AgreementQuality, Semantics};
+use detente_analysis::{AgreementQuality, OutsideUtility, Semantics};
 use detente_core::Scenario;
 use detente_protocol::{PreparedScenario, Status};
 use serde::Serialize;
@@ -55,14 +55,13 @@ pub struct Texts {
     pub accepted: u32,
 }
 
-/// The quality of the result, in the utility space of the analysed parties.
+/// The quality of the result, in the utility space of the parties that must agree
+/// (`measures.parties`), with every other stakeholder's utility beside (`measures.outside`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quality {
     /// The distances and scores.
     #[serde(flatten)]
     pub measures: AgreementQuality,
-    /// The parties whose utilities span the space.
-    pub parties: Vec<String>,
     /// `negmas` (the definitions used).
     pub semantics: &'static str,
 }
@@ -108,6 +107,9 @@ pub struct NegotiationReport {
     pub texts: Option<Texts>,
     /// Distances to the frontier and the bargaining solutions (absent with `quality_error`).
     pub quality: Option<Quality>,
+    /// The mediating actor's utility of the result and at the required parties' Nash deal (the
+    /// price of its bias), for mediated protocols whose scenario names a mediator.
+    pub mediator: Option<OutsideUtility>,
     /// Why the quality could not be measured (e.g. the space is too large to analyse).
     pub quality_error: Option<String>,
     /// Each party's concessions over the rounds.
@@ -118,14 +120,7 @@ pub struct NegotiationReport {
 pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed: u64) -> NegotiationReport {
     let analysis = detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() });
     let (quality, quality_error) = match &analysis {
-        Ok(a) => (
-            Some(Quality {
-                measures: quality(s, a, &sim.utilities),
-                parties: a.parties.iter().map(|p| p.id.clone()).collect(),
-                semantics: a.semantics.as_str(),
-            }),
-            None,
-        ),
+        Ok(a) => (Some(Quality { measures: Measure::new(s, a).quality(&sim.utilities), semantics: a.semantics.as_str() }), None),
         Err(e) => (None, Some(e.to_string())),
     };
     let final_demands = sim
@@ -174,6 +169,7 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
             .collect(),
         final_demands,
         texts: sim.texts.map(|(proposed, accepted)| Texts { proposed, accepted }),
+        mediator: mediator_utility(quality.as_ref().map(|q| &q.measures), sim),
         quality,
         quality_error,
         concessions: concessions(s, prepared, sim),

@@ -3,7 +3,7 @@
 
 use crate::deal::{terms, Term};
 use detente_agents::{participants, simulate, Protocol, Simulation, SimulationSpec};
-use detente_analysis::{agreement_quality, AgreementQuality, Analysis};
+use detente_analysis::{AgreementQuality, Analysis, OutsideUtility, QualitySpace};
 use detente_core::{MediatorRule, Role, Scenario};
 use detente_protocol::{Action, MoveRule, PreparedScenario, Status};
 use serde::Serialize;
@@ -137,8 +137,13 @@ pub struct Run {
     pub deal: Option<Vec<Term>>,
     /// Every actor's utility (scenario order): of the deal, or its walk-away value.
     pub utilities: Vec<(String, f64)>,
-    /// Distances from the result to the frontier and the bargaining solutions (NegMAS definitions).
+    /// Distances from the result to the frontier and the bargaining solutions (NegMAS
+    /// definitions), in the utility space of the parties that must agree; every other
+    /// stakeholder's utility beside.
     pub quality: Option<AgreementQuality>,
+    /// The mediating actor's utility of the result and at the required parties' Nash deal (the
+    /// price of its bias), for mediated protocols whose scenario names a mediator.
+    pub mediator: Option<OutsideUtility>,
     /// Concession curves.
     pub concessions: Option<Concessions>,
     /// The engine's own record of the negotiation.
@@ -150,6 +155,12 @@ impl Run {
     /// results are the same.
     pub(crate) fn same_result(&self, other: &Run) -> bool {
         self.not_run == other.not_run && self.summary == other.summary && self.deal == other.deal && self.utilities == other.utilities
+    }
+
+    /// The same result, measured the same way (a variant that changes who must agree changes the
+    /// space its quality is measured in), so that one table can show both.
+    pub(crate) fn same_shown(&self, other: &Run) -> bool {
+        self.same_result(other) && self.quality == other.quality && self.mediator == other.mediator
     }
 }
 
@@ -182,10 +193,30 @@ pub fn status_text(sim: &Simulation) -> String {
     }
 }
 
-/// The quality of a result (its utility vector over the analysed parties).
-pub(crate) fn quality(s: &Scenario, a: &Analysis, utilities: &[f64]) -> AgreementQuality {
-    let u: Vec<f64> = a.parties.iter().map(|p| s.actor_index(&p.id).map_or(0.0, |k| utilities[k])).collect();
-    agreement_quality(a, &u)
+/// Where results are measured: the required parties' space of one case's analysis, and which
+/// scenario actor each analysed party is.
+pub(crate) struct Measure {
+    space: QualitySpace,
+    actors: Vec<Option<usize>>,
+}
+
+impl Measure {
+    /// The required parties' space of `a`, an analysis of `s`.
+    pub(crate) fn new(s: &Scenario, a: &Analysis) -> Self {
+        Measure { space: QualitySpace::required(a), actors: a.parties.iter().map(|p| s.actor_index(&p.id)).collect() }
+    }
+
+    /// The quality of a result: `utilities` has one entry per scenario actor.
+    pub(crate) fn quality(&self, utilities: &[f64]) -> AgreementQuality {
+        let u: Vec<f64> = self.actors.iter().map(|k| k.map_or(0.0, |k| utilities[k])).collect();
+        self.space.measure(&u)
+    }
+}
+
+/// The mediator's entry of a quality's outside utilities.
+pub(crate) fn mediator_utility(q: Option<&AgreementQuality>, sim: &Simulation) -> Option<OutsideUtility> {
+    let m = sim.mediator.as_deref()?;
+    q?.outside.iter().find(|o| o.actor == m).cloned()
 }
 
 pub(crate) fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation) -> Concessions {
@@ -231,7 +262,7 @@ pub(crate) fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simul
 pub(crate) fn run_protocol(
     s: &Scenario,
     prepared: &Arc<PreparedScenario>,
-    analysis: Option<&Analysis>,
+    measure: Option<&Measure>,
     protocol: StudyProtocol,
     seed: u64,
 ) -> Run {
@@ -243,6 +274,7 @@ pub(crate) fn run_protocol(
         deal: None,
         utilities: Vec::new(),
         quality: None,
+        mediator: None,
         concessions: None,
         simulation: None,
     };
@@ -253,17 +285,21 @@ pub(crate) fn run_protocol(
     let spec = SimulationSpec { protocol: Some(proto), mediator_rule: rule, seed, ..Default::default() };
     match simulate(s, prepared, &spec) {
         Err(e) => not_run(e.to_string()),
-        Ok(sim) => Run {
-            protocol,
-            not_run: None,
-            agreed: sim.agreement.is_some(),
-            summary: status_text(&sim),
-            deal: sim.agreement.map(|o| terms(s, o)),
-            utilities: s.actors.iter().map(|a| a.id.clone()).zip(sim.utilities.iter().copied()).collect(),
-            quality: analysis.map(|a| quality(s, a, &sim.utilities)),
-            concessions: Some(concessions(s, prepared, &sim)),
-            simulation: Some(sim),
-        },
+        Ok(sim) => {
+            let quality = measure.map(|m| m.quality(&sim.utilities));
+            Run {
+                protocol,
+                not_run: None,
+                agreed: sim.agreement.is_some(),
+                summary: status_text(&sim),
+                deal: sim.agreement.map(|o| terms(s, o)),
+                utilities: s.actors.iter().map(|a| a.id.clone()).zip(sim.utilities.iter().copied()).collect(),
+                mediator: mediator_utility(quality.as_ref(), &sim),
+                quality,
+                concessions: Some(concessions(s, prepared, &sim)),
+                simulation: Some(sim),
+            }
+        }
     }
 }
 
@@ -276,11 +312,14 @@ pub(crate) fn prepare(s: &Scenario) -> Result<Arc<PreparedScenario>, String> {
 pub(crate) fn case_runs(case: &str, s: &Scenario, analysis: Option<&Analysis>, seed: u64) -> CaseRuns {
     match prepare(s) {
         Err(e) => CaseRuns { case: case.to_string(), error: Some(e), runs: Vec::new(), same_as: None },
-        Ok(p) => CaseRuns {
-            case: case.to_string(),
-            error: None,
-            runs: StudyProtocol::ALL.iter().map(|&proto| run_protocol(s, &p, analysis, proto, seed)).collect(),
-            same_as: None,
-        },
+        Ok(p) => {
+            let measure = analysis.map(|a| Measure::new(s, a));
+            CaseRuns {
+                case: case.to_string(),
+                error: None,
+                runs: StudyProtocol::ALL.iter().map(|&proto| run_protocol(s, &p, measure.as_ref(), proto, seed)).collect(),
+                same_as: None,
+            }
+        }
     }
 }

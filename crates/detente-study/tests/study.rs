@@ -18,7 +18,7 @@ fn quick() -> StudyConfig {
 fn every_finding_points_to_a_section_of_the_report() {
     let s = load("scenarios/ukraine-ceasefire-2025.toml");
     let r = study(&s, &quick()).expect("study");
-    assert_eq!(r.schema, "detente-study/1");
+    assert_eq!(r.schema, "detente-study/2");
     assert!(r.findings.len() >= 6, "{:#?}", r.findings);
     let mut anchors: Vec<String> = ["deal", "simulation", "forecast", "robustness"].map(String::from).to_vec();
     anchors.extend(r.cases.iter().map(|c| format!("variant-{}", c.id)));

@@ -292,14 +292,24 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         (Some(q), _) => {
             let m = &q.measures;
             outln!(
-                "\nQuality ({}, in the utility space of {}):\n  distance to the Pareto frontier {}, to the Nash point {}, to Kalai-Smorodinsky {}; welfare {}",
+                "\nQuality ({}, in the utility space of the parties that must agree: {}):\n  distance to their Pareto frontier {}, to their Nash point {}, to Kalai-Smorodinsky {}; their welfare {}",
                 if r.agreement { "of the deal" } else { "of walking away" },
-                q.parties.join(", "),
+                m.parties.join(", "),
                 dist(m.pareto_distance),
                 dist(m.nash_distance),
                 dist(m.ks_distance),
                 util(m.welfare)
             );
+            for o in &m.outside {
+                let mediator = r.mediator.as_ref().is_some_and(|x| x.actor == o.actor);
+                let nash = match (o.at_nash, o.over_nash) {
+                    (Some(a), Some(d)) => {
+                        format!(", {} at their Nash deal ({d:+.3}{})", util(a), if mediator { ": the price of its bias" } else { "" })
+                    }
+                    _ => String::new(),
+                };
+                outln!("  {}{} gets {}{nash}", o.actor, if mediator { " (the mediator)" } else { "" }, util(o.utility));
+            }
         }
         (None, e) => outln!("\nQuality: not computed ({}).", e.as_deref().unwrap_or("no analysis")),
     }
