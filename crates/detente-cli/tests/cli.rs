@@ -638,3 +638,15 @@ fn utility_refuses_a_real_value_off_the_issue_grid() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn the_price_of_bias_is_said_of_a_deal_only() {
+    // the reference shuttle: no deal at 30 rounds, a deal at 100 (see `why`)
+    let o = detente(&["negotiate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("usa (the mediator) gets") && !text.contains("price of its bias"), "{text}");
+    let o = detente(&["negotiate", "--rounds", "100"]);
+    let text = stdout(&o);
+    assert!(text.contains("Result: deal") && text.contains("the price of its bias"), "{text}");
+}

@@ -304,7 +304,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
                 let mediator = r.mediator.as_ref().is_some_and(|x| x.actor == o.actor);
                 let nash = match (o.at_nash, o.over_nash) {
                     (Some(a), Some(d)) => {
-                        format!(", {} at their Nash deal ({d:+.3}{})", util(a), if mediator { ": the price of its bias" } else { "" })
+                        // only a deal has a price of bias; walking away is not the mediator's choice
+                        let bias = if mediator && r.agreement { ": the price of its bias" } else { "" };
+                        format!(", {} at their Nash deal ({d:+.3}{bias})", util(a))
                     }
                     _ => String::new(),
                 };
