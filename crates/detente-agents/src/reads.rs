@@ -1,7 +1,7 @@
 //! What each protocol reads of a scenario, so that a what-if it cannot see is said so.
 
 use crate::simulate::Protocol;
-use detente_core::{Input, MediatorRule};
+use detente_core::{Input, MediatorRule, Scenario};
 use detente_protocol::MoveRule;
 
 impl Protocol {
@@ -27,22 +27,52 @@ impl Protocol {
         }
     }
 
-    /// Whether changing the mediator's rule from `from` to `to` changes what the protocol does.
+    /// Whether changing the mediator's rule from `from` to `to` changes what the protocol does
+    /// (under the detente mediation rules; NegMAS's single-text rules read no mediator rule).
     ///
-    /// The neutral and welfare rules coincide by construction everywhere except in steepest
-    /// single text: both start from the middle of every scale (only a biased mediator starts from
-    /// its own best rational text), and the objective chooses among candidates only where the
-    /// mediator searches its neighbourhood for the best one (steepest). The veto and
-    /// hill-climbing single texts draw candidates at random, and the shuttle mediator composes
-    /// each next text from the party's counter-proposal and its issue weights, where the rule
-    /// enters only as "a biased mediator halves moves that cost it" (see
-    /// `detente_protocol::MediationSetup::compose`). So there only a change to or from `biased`
-    /// matters. (`tests/mediator_rules.rs` checks both directions.)
+    /// Every rule chooses its own starting text (`detente_protocol::MediationSetup::objective_text`:
+    /// the mediator's best rational text, the Nash-best rational text, the welfare-best rational
+    /// text), so in every mediated protocol any change of rule changes where the mediator starts
+    /// — and with it the whole negotiation, unless the two rules happen to pick the same text on
+    /// a scenario. Steepest single text also consults the objective at every move, and in
+    /// shuttle mediation every mediator resists moves against its objective. The joint table has
+    /// no mediator. (`tests/mediator_rules.rs` shows a scenario where each pair differs in each
+    /// mediated protocol.) See [`Protocol::rule_change_matters_in`] for a scenario that states
+    /// an opening text.
     pub fn rule_change_matters(self, from: MediatorRule, to: MediatorRule) -> bool {
         match self {
             Protocol::JointTable => false,
-            Protocol::SingleText(MoveRule::Steepest) => from != to,
-            Protocol::SingleText(_) | Protocol::Shuttle => (from == MediatorRule::Biased) != (to == MediatorRule::Biased),
+            Protocol::SingleText(_) | Protocol::Shuttle => from != to,
+        }
+    }
+
+    /// [`Protocol::rule_change_matters`] on `scenario`. A scenario that states an opening text
+    /// (`[protocol] opening_text`) starts every rule from it, so the rule then acts only where
+    /// the mediator consults its objective or its own red lines: steepest single text (every
+    /// move), shuttle mediation (every mediator resists moves against its objective), and veto
+    /// and hill-climbing single text only for a biased mediator with red lines of its own (it
+    /// never proposes across them); neutral and welfare coincide there.
+    pub fn rule_change_matters_in(self, scenario: &Scenario, from: MediatorRule, to: MediatorRule) -> bool {
+        if !self.rule_change_matters(from, to) {
+            return false;
+        }
+        if scenario.protocol.opening_text.is_none() {
+            return true;
+        }
+        let biased_changes = (from == MediatorRule::Biased) != (to == MediatorRule::Biased);
+        match self {
+            Protocol::SingleText(MoveRule::Steepest) | Protocol::Shuttle => true,
+            Protocol::SingleText(_) => {
+                let mediator_has_red_lines = scenario
+                    .protocol
+                    .mediator
+                    .as_deref()
+                    .and_then(|m| scenario.actor(m).ok())
+                    .or_else(|| scenario.actors.iter().find(|a| a.role == detente_core::Role::Mediator))
+                    .is_some_and(|a| !a.red_lines.is_empty());
+                biased_changes && mediator_has_red_lines
+            }
+            Protocol::JointTable => false,
         }
     }
 }

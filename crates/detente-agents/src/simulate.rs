@@ -5,8 +5,9 @@ use crate::refdep::WithOpening;
 use crate::registry::build_spec;
 use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
 use detente_protocol::{
-    Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Negotiator, Objective, Observer,
-    OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, Status, TraceHeader, TraceParty,
+    Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Negotiator, Objective,
+    Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, StartSource, Status, TraceHeader,
+    TraceParty,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -81,9 +82,17 @@ pub struct SimulationSpec {
     pub seed: u64,
     /// SAO rule set.
     pub rules: Rules,
+    /// Single-text rule set: detente's (`mediation-protocols.md` §2, the default) or NegMAS
+    /// 0.16's `VetoSTMechanism` / `HillClimbingSTMechanism` ([`MediationRules::Negmas`]: veto
+    /// and hill-climbing single text only; no mediator rule is read and the parties vote on
+    /// their utilities, so neither `mediator_rule` nor `negotiators` may be given).
+    pub mediation_rules: MediationRules,
     /// Mediator rule (default: the scenario's; else biased when a mediator exists, neutral
     /// otherwise).
     pub mediator_rule: Option<MediatorRule>,
+    /// Single text: a stall limit (rounds without an accepted candidate before the text is put
+    /// to ratification); off by default.
+    pub stall: Option<u32>,
     /// Shuttle: least satisfied party first.
     pub least_satisfied_first: bool,
     /// Produce the JSONL trace.
@@ -101,7 +110,9 @@ impl Default for SimulationSpec {
             rounds: None,
             seed: 0,
             rules: Rules::Negmas,
+            mediation_rules: MediationRules::Detente,
             mediator_rule: None,
+            stall: None,
             least_satisfied_first: false,
             trace: false,
             time_limit: None,
@@ -149,6 +160,14 @@ pub enum SimulateError {
     /// A mediated protocol with no mediator for a biased rule.
     #[error("the biased mediator rule needs a mediator: name one in [protocol] mediator or give an actor role = \"mediator\"")]
     NoMediator,
+    /// A setting the chosen protocol or rule set does not read (nothing given is dropped).
+    #[error("{what} has no effect here: {why}")]
+    NotApplicable {
+        /// The setting.
+        what: &'static str,
+        /// Why it is not read.
+        why: &'static str,
+    },
 }
 
 /// The result of one simulated negotiation.
@@ -184,6 +203,18 @@ pub struct Simulation {
     pub utilities: Vec<f64>,
     /// Mediated: texts proposed and accepted.
     pub texts: Option<(u32, u32)>,
+    /// Mediated: the first text and where it came from.
+    pub start: Option<FirstText>,
+    /// Mediated: the final text, agreed or not (`None` under NegMAS veto rules when no
+    /// candidate was ever accepted, and at the joint table).
+    pub text: Option<OutcomeId>,
+    /// Mediated: the single-text rule set (`None` for the joint table and shuttle).
+    #[serde(serialize_with = "ser_mediation_rules")]
+    pub mediation_rules: Option<MediationRules>,
+    /// Why the negotiation ended without an agreement, in words (which party refused which
+    /// text, at what cost to whom), when the protocol can say more than the status; `None` on
+    /// agreement and at the joint table.
+    pub why: Option<String>,
     /// Each participating party's last offer (its final demand), in `parties` order; `None`
     /// if it never made one (it accepted everything put to it).
     pub final_offers: Vec<Option<OutcomeId>>,
@@ -195,11 +226,28 @@ pub struct Simulation {
     pub trace: Option<String>,
 }
 
+/// The first text of a mediated negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FirstText {
+    /// The outcome (`None`: NegMAS veto rules without an opening text start from no text).
+    pub outcome: Option<OutcomeId>,
+    /// Where it came from: the scenario's opening text, the mediator's objective, its
+    /// fallback, or NegMAS's random / empty start.
+    pub from: StartSource,
+}
+
 fn ser_protocol<S: serde::Serializer>(p: &Protocol, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(p.as_str())
 }
 
 fn ser_rule<S: serde::Serializer>(r: &Option<MediatorRule>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(r) => s.serialize_some(r.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_mediation_rules<S: serde::Serializer>(r: &Option<MediationRules>, s: S) -> Result<S::Ok, S::Error> {
     match r {
         Some(r) => s.serialize_some(r.as_str()),
         None => s.serialize_none(),
@@ -290,6 +338,7 @@ pub fn simulate_with_clock(
     clock: Option<&dyn Clock>,
 ) -> Result<Simulation, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
+    check_applicable(spec, protocol)?;
     let parties = participants(scenario, protocol);
     // Every spec is read before the count is checked, so that a typo is reported as such.
     let specs: Vec<NegotiatorSpec> = match &spec.negotiators {
@@ -358,6 +407,10 @@ pub fn simulate_with_clock(
                 deadline,
                 utilities,
                 texts: None,
+                start: None,
+                text: None,
+                mediation_rules: None,
+                why: None,
                 final_offers,
                 history,
                 trace: tracer.map(finish_trace),
@@ -365,23 +418,39 @@ pub fn simulate_with_clock(
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
             let setup = MediationSetup::new(scenario, Arc::clone(prepared))?;
-            let rule = spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or_else(|| default_mediator_rule(scenario));
+            let negmas = spec.mediation_rules == MediationRules::Negmas;
+            // NegMAS's mechanisms have no mediator objective: the rule is not read
+            let rule = (!negmas)
+                .then(|| spec.mediator_rule.or(scenario.protocol.mediator_rule).unwrap_or_else(|| default_mediator_rule(scenario)));
             let objective = match rule {
-                MediatorRule::Biased => Objective::Biased { mediator: setup.mediator.ok_or(SimulateError::NoMediator)? },
-                MediatorRule::Neutral => Objective::Neutral,
-                MediatorRule::Welfare => Objective::Welfare,
+                Some(MediatorRule::Biased) => Objective::Biased { mediator: setup.mediator.ok_or(SimulateError::NoMediator)? },
+                Some(MediatorRule::Neutral) | None => Objective::Neutral,
+                Some(MediatorRule::Welfare) => Objective::Welfare,
             };
             let mut cfg = MediationConfig::new(deadline, objective);
             if let Protocol::SingleText(m) = protocol {
                 cfg.move_rule = m;
+                cfg.rules = spec.mediation_rules;
+                cfg.stall = spec.stall;
             }
             cfg.least_satisfied_first = spec.least_satisfied_first;
+            let required: Vec<u32> = setup.required.iter().enumerate().filter(|(_, &r)| r || negmas).map(|(k, _)| k as u32).collect();
             let mediator_actor = setup.mediator.map(|m| scenario.actors[m].id.clone());
             let mediator_id = mediator_actor.clone().unwrap_or_else(|| "mediator".to_string());
-            trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({})", rule.as_str()) });
+            let rules_name = rule.map_or(MediationRules::Negmas.as_str(), MediatorRule::as_str);
+            if negmas {
+                // the mechanism votes on each party's utility (NegMAS's BinaryComparatorNegotiator)
+                for p in &mut trace_parties {
+                    p.negotiator = NEGMAS_VOTER.to_string();
+                }
+            }
+            trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({rules_name})") });
+            let s = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(spec.seed))?;
+            let (start, from) = s.start();
             let header =
-                TraceHeader::new(protocol.as_str(), rule.as_str(), &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties);
-            let mut s = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(spec.seed))?;
+                TraceHeader::new(protocol.as_str(), rules_name, &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties)
+                    .mediated(&scenario.space, required, start, from, cfg.stall);
+            let mut s = s;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
             let obs: &mut dyn Observer = match tracer.as_mut() {
                 Some(t) => t,
@@ -393,10 +462,10 @@ pub fn simulate_with_clock(
             let history = s.history().to_vec();
             Ok(Simulation {
                 protocol,
-                mediator_rule: Some(rule),
+                mediator_rule: rule,
                 mediator: mediator_actor,
                 parties: party_ids,
-                negotiators: specs,
+                negotiators: if negmas { vec![NEGMAS_VOTER.to_string(); specs.len()] } else { specs },
                 agreement,
                 outcome: agreement.and_then(|o| scenario.space.outcome_at(o)),
                 status: r.status,
@@ -404,12 +473,52 @@ pub fn simulate_with_clock(
                 deadline,
                 utilities: r.utilities,
                 texts: Some((r.proposed, r.accepted)),
+                start: Some(FirstText { outcome: r.start, from: r.start_source }),
+                text: r.text,
+                mediation_rules: matches!(protocol, Protocol::SingleText(_)).then_some(spec.mediation_rules),
+                why: r.why,
                 final_offers,
                 history,
                 trace: tracer.map(finish_trace),
             })
         }
     }
+}
+
+/// The negotiator a trace and a simulation name for every party under NegMAS single-text rules:
+/// the mechanism votes on the party's utility, as NegMAS's `BinaryComparatorNegotiator` does.
+pub const NEGMAS_VOTER: &str = "negmas-voter";
+
+/// Refuses settings the protocol or rule set would not read (nothing given is dropped).
+fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), SimulateError> {
+    let refuse = |what, why| Err(SimulateError::NotApplicable { what, why });
+    if spec.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
+        return refuse("a stall limit", "it applies to the single negotiating text only");
+    }
+    if spec.mediation_rules == MediationRules::Negmas {
+        match protocol {
+            Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing) => {}
+            Protocol::SingleText(MoveRule::Steepest) => {
+                return refuse("NegMAS single-text rules", "NegMAS has veto and hill-climbing single text only, no steepest moves")
+            }
+            Protocol::JointTable | Protocol::Shuttle => {
+                return refuse("NegMAS single-text rules", "they apply to single_text and single_text_veto only")
+            }
+        }
+        if spec.mediator_rule.is_some() {
+            return refuse("a mediator rule", "NegMAS's single-text mechanisms have no mediator objective");
+        }
+        if spec.negotiators.is_some() {
+            return refuse(
+                "negotiators",
+                "under NegMAS single-text rules every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator",
+            );
+        }
+        if spec.stall.is_some() {
+            return refuse("a stall limit", "NegMAS's single-text mechanisms have none");
+        }
+    }
+    Ok(())
 }
 
 fn last_offers(history: &[detente_protocol::Event], n: usize) -> Vec<Option<OutcomeId>> {

@@ -130,6 +130,22 @@ fn golden_single_text_steepest_welfare() {
 }
 
 #[test]
+fn golden_single_text_hill_climbing_negmas() {
+    // NegMAS 0.16 HillClimbingST rules: a random first text, strict votes on utilities
+    let scenario = toy().edited(|s| s.actors[2].role = detente_core::Role::Mediator).unwrap();
+    let prepared = Arc::new(PreparedScenario::new(&scenario).unwrap());
+    let spec = detente_agents::SimulationSpec {
+        protocol: detente_agents::Protocol::parse("single_text"),
+        mediation_rules: detente_protocol::MediationRules::Negmas,
+        rounds: Some(20),
+        seed: 3,
+        trace: true,
+        ..Default::default()
+    };
+    golden_text("single-text-negmas", detente_agents::simulate(&scenario, &prepared, &spec).unwrap().trace.unwrap());
+}
+
+#[test]
 fn golden_shuttle_neutral() {
     let t = mediated_trace("shuttle", detente_core::MediatorRule::Neutral, 0);
     assert_eq!(t, mediated_trace("shuttle", detente_core::MediatorRule::Neutral, 0));

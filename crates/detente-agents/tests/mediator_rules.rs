@@ -1,9 +1,9 @@
-//! Mediator rules that a protocol accepts must matter, or coincide by construction and be
-//! documented and reported as such (`Protocol::rule_change_matters`).
+//! Mediator rules that a protocol accepts must matter, or the combination is refused
+//! (`Protocol::rule_change_matters`, issue #10 item 5).
 
-use detente_agents::{simulate, Protocol, SimulationSpec};
+use detente_agents::{simulate, Protocol, SimulateError, SimulationSpec};
 use detente_core::{Input, MediatorRule, Scenario};
-use detente_protocol::{MoveRule, PreparedScenario};
+use detente_protocol::{MediationRules, MoveRule, PreparedScenario};
 use std::sync::Arc;
 
 fn reference() -> Scenario {
@@ -17,25 +17,83 @@ fn history(s: &Scenario, protocol: Protocol, rule: MediatorRule) -> Vec<detente_
     simulate(s, &p, &spec).unwrap().history
 }
 
+const MEDIATED: [Protocol; 4] = [
+    Protocol::SingleText(MoveRule::Veto),
+    Protocol::SingleText(MoveRule::HillClimbing),
+    Protocol::SingleText(MoveRule::Steepest),
+    Protocol::Shuttle,
+];
+const RULES: [MediatorRule; 3] = [MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare];
+
 #[test]
-fn every_rule_pair_differs_where_the_protocol_says_it_matters_and_coincides_where_it_says_not() {
+fn every_pair_of_rules_differs_in_every_mediated_protocol() {
+    // each rule starts from its own text (the mediator's best rational text, the Nash-best,
+    // the welfare-best), so on the reference scenario every pair gives a different negotiation
     let s = reference();
-    let rules = [MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare];
-    for protocol in [Protocol::SingleText(MoveRule::Steepest), Protocol::SingleText(MoveRule::HillClimbing), Protocol::Shuttle] {
-        for (i, &a) in rules.iter().enumerate() {
-            for &b in &rules[i + 1..] {
-                let (ha, hb) = (history(&s, protocol, a), history(&s, protocol, b));
-                if protocol.rule_change_matters(a, b) {
-                    assert_ne!(ha, hb, "{protocol:?}: {a:?} and {b:?} are said to differ but give the same negotiation");
-                } else {
-                    assert_eq!(ha, hb, "{protocol:?}: {a:?} and {b:?} are said to coincide but differ");
-                }
+    for protocol in MEDIATED {
+        for (i, &a) in RULES.iter().enumerate() {
+            for &b in &RULES[i + 1..] {
+                assert!(protocol.rule_change_matters(a, b) && protocol.rule_change_matters(b, a), "{protocol:?}: {a:?} vs {b:?}");
+                assert!(protocol.rule_change_matters_in(&s, a, b));
+                assert!(history(&s, protocol, a) != history(&s, protocol, b), "{protocol:?}: {a:?} and {b:?} give the same negotiation");
             }
+            assert!(!protocol.rule_change_matters(a, a));
         }
     }
     // the joint table has no mediator: it reads no rule at all
     assert!(!Protocol::JointTable.reads(Input::MediatorRule));
     assert!(!Protocol::JointTable.rule_change_matters(MediatorRule::Biased, MediatorRule::Neutral));
+}
+
+#[test]
+fn with_a_stated_opening_text_rules_matter_only_where_the_objective_acts_and_the_library_says_so() {
+    // every rule starts from the stated text; neutral and welfare then coincide except under
+    // steepest moves and shuttle mediation (where every mediator resists moves against its
+    // objective); biased differs there and wherever the mediator's red lines bind (the usa
+    // has some: it never proposes NATO membership or an Article 5 guarantee)
+    let base = reference();
+    let text = "territory=current_line, nato=deferred, security_guarantee=coalition_without_us, deterrent_force=75, \
+                demilitarization=partial_cap, sanctions=phased_relief, resources=partnership_with_guarantees, \
+                elections=after_martial_law, europe_role=consulted, prisoners=all_for_all";
+    let s = base.edited(|d| d.protocol.opening_text = Some(d.space.parse(text).unwrap())).unwrap();
+    for protocol in MEDIATED {
+        for (i, &a) in RULES.iter().enumerate() {
+            for &b in &RULES[i + 1..] {
+                let (ha, hb) = (history(&s, protocol, a), history(&s, protocol, b));
+                let said = protocol.rule_change_matters_in(&s, a, b);
+                assert_eq!(ha != hb, said, "{protocol:?}: {a:?} vs {b:?} said to matter: {said}");
+            }
+        }
+    }
+    assert!(!Protocol::SingleText(MoveRule::Veto).rule_change_matters_in(&s, MediatorRule::Neutral, MediatorRule::Welfare));
+    assert!(Protocol::Shuttle.rule_change_matters_in(&s, MediatorRule::Neutral, MediatorRule::Welfare));
+}
+
+#[test]
+fn negmas_single_text_rules_read_no_mediator_rule_and_refuse_one() {
+    let s = reference();
+    let p = Arc::new(PreparedScenario::new(&s).unwrap());
+    let spec = |protocol, rule| SimulationSpec {
+        protocol: Some(protocol),
+        mediation_rules: MediationRules::Negmas,
+        mediator_rule: rule,
+        ..Default::default()
+    };
+    let veto = Protocol::SingleText(MoveRule::Veto);
+    let e = simulate(&s, &p, &spec(veto, Some(MediatorRule::Neutral))).unwrap_err();
+    assert!(matches!(e, SimulateError::NotApplicable { what: "a mediator rule", .. }), "{e}");
+    // without one, the scenario's rule (biased) is not read: the run has no mediator rule
+    let r = simulate(&s, &p, &spec(veto, None)).unwrap();
+    assert_eq!(r.mediator_rule, None);
+    assert_eq!(r.mediation_rules, Some(MediationRules::Negmas));
+    // NegMAS has no steepest or shuttle mechanism
+    for protocol in [Protocol::SingleText(MoveRule::Steepest), Protocol::Shuttle, Protocol::JointTable] {
+        assert!(matches!(simulate(&s, &p, &spec(protocol, None)).unwrap_err(), SimulateError::NotApplicable { .. }), "{protocol:?}");
+    }
+    // negotiators are not consulted, so naming them is refused
+    let mut sp = spec(veto, None);
+    sp.negotiators = Some(vec!["boulware".into(); 3]);
+    assert!(matches!(simulate(&s, &p, &sp).unwrap_err(), SimulateError::NotApplicable { what: "negotiators", .. }));
 }
 
 #[test]

@@ -95,3 +95,25 @@ fn a_reference_dependent_russia_demands_more_after_an_early_concession() {
     let (_, early_demand) = run(&base.with_variant("early_concession").unwrap());
     assert!(early_demand > base_demand, "early {early_demand} vs base {base_demand}");
 }
+
+/// The reference scenario's default run (`detente negotiate`: shuttle, biased US mediator, 30
+/// rounds): examined in issue #10. The biased mediator now shortens moves against itself
+/// without cancelling them, and the talks converge, but the last counter-proposal comes in the
+/// last round; the result says so in words. With more time there is a deal.
+#[test]
+fn the_default_run_says_why_it_ends_without_a_deal_and_agrees_with_more_time() {
+    let s = reference();
+    let p = Arc::new(PreparedScenario::new(&s).unwrap());
+    let r = simulate(&s, &p, &SimulationSpec::default()).unwrap();
+    assert_eq!((r.protocol, r.mediator_rule, r.deadline), (Protocol::Shuttle, Some(MediatorRule::Biased), 30));
+    assert_eq!(r.status, Status::TimedOut);
+    let why = r.why.as_deref().expect("a reason in words");
+    assert!(
+        why.starts_with("the deadline passed before every required party accepted the same text: in round 30, russia countered"),
+        "{why}"
+    );
+    assert!(why.contains("ukraine accepted the final text") && why.contains("no visit was left for russia"), "{why}");
+    assert!(why.contains("the mediator moved only part of the way on"), "{why}");
+    let r = simulate(&s, &p, &SimulationSpec { rounds: Some(100), ..Default::default() }).unwrap();
+    assert!(r.agreement.is_some() && r.why.is_none(), "{:?}", r.status);
+}

@@ -143,9 +143,16 @@ enum Command {
         /// scenario's).
         #[arg(long, value_parser = parse_rule)]
         mediator_rule: Option<detente_core::MediatorRule>,
-        /// Alternating-offers rules: negmas (default) or genius_saop.
+        /// Rule set: for sao, negmas (default) or genius_saop; for single_text and
+        /// single_text_veto, negmas reproduces NegMAS 0.16's HillClimbingST / VetoST (default:
+        /// detente's rules).
         #[arg(long, value_parser = parse_rules)]
         rules: Option<detente_protocol::Rules>,
+        /// Single text: put the text to ratification after this many rounds without an
+        /// accepted candidate (default: no stall limit; the text is put to ratification at the
+        /// deadline or a local optimum).
+        #[arg(long, value_name = "ROUNDS")]
+        stall: Option<u32>,
         /// Shuttle: visit the least satisfied party first.
         #[arg(long)]
         least_satisfied_first: bool,
@@ -271,6 +278,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             trace,
             mediator_rule,
             rules,
+            stall,
             least_satisfied_first,
             time_limit,
             list_negotiators,
@@ -284,6 +292,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 trace: trace.as_deref(),
                 mediator_rule: *mediator_rule,
                 rules: *rules,
+                stall: *stall,
                 least_satisfied_first: *least_satisfied_first,
                 time_limit: *time_limit,
                 list_negotiators: *list_negotiators,

@@ -300,7 +300,21 @@ fn negotiate_rejects_bad_arguments_with_exit_2_and_bad_input_with_exit_1() {
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "nobody"], "--negotiators: unknown negotiator `nobody`", 2),
         (vec!["negotiate", "--protocol", "sao", "--negotiators", "boulware,linear(k=1)"], "has no parameter `k`", 2),
         (vec!["negotiate", "--rounds", "0"], "at least 1 round", 2),
-        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules has no effect: it applies to sao", 2),
+        (vec!["negotiate", "--protocol", "shuttle", "--rules", "genius_saop"], "--rules genius_saop has no effect: it applies to sao", 2),
+        (vec!["negotiate", "--protocol", "shuttle", "--rules", "negmas"], "--rules negmas has no effect", 2),
+        (vec!["negotiate", "--protocol", "single_text_steepest", "--rules", "negmas"], "NegMAS has no steepest or shuttle mechanism", 2),
+        (
+            vec!["negotiate", "--protocol", "single_text_veto", "--rules", "negmas", "--mediator-rule", "neutral"],
+            "--mediator-rule has no effect with --rules negmas",
+            2,
+        ),
+        (
+            vec!["negotiate", "--protocol", "single_text", "--rules", "negmas", "--negotiators", "boulware,boulware,boulware"],
+            "--negotiators has no effect with --rules negmas",
+            2,
+        ),
+        (vec!["negotiate", "--protocol", "shuttle", "--stall", "5"], "--stall has no effect: it applies to the single-text protocols", 2),
+        (vec!["negotiate", "--protocol", "single_text", "--stall", "0"], "--stall: a stall limit must be at least 1 round", 2),
         (
             vec!["negotiate", "--protocol", "sao", "--mediator-rule", "neutral"],
             "--mediator-rule has no effect: it applies to the mediated",
@@ -314,6 +328,27 @@ fn negotiate_rejects_bad_arguments_with_exit_2_and_bad_input_with_exit_1() {
         assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+}
+
+/// `--rules negmas` runs NegMAS 0.16's single-text mechanisms; the default run says why it
+/// ends without a deal.
+#[test]
+fn negotiate_runs_negmas_single_text_rules_and_says_why_there_is_no_deal() {
+    let o = detente(&["negotiate", "--protocol", "single_text_veto", "--rules", "negmas", "--rounds", "200"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("Protocol: single_text_veto, NegMAS 0.16 rules; deadline 200 rounds"), "{out}");
+    assert!(out.contains("russia (negmas-voter), ukraine (negmas-voter), europe (negmas-voter)"), "{out}");
+    let o = detente(&["negotiate", "--protocol", "single_text", "--rules", "negmas", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // the default run (shuttle, biased, 30 rounds) says why in words
+    let o = detente(&["negotiate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\nWhy: the deadline passed before every required party accepted the same text"), "{out}");
+    let o = detente(&["negotiate", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["why"].as_str().is_some_and(|w| w.contains("no visit was left for russia")), "{v}");
 }
 
 /// A what-if whose change a lens does not read is said so, not silently run as the base.
@@ -602,4 +637,16 @@ fn utility_refuses_a_real_value_off_the_issue_grid() {
         "site=north, cost_split=equal, capacity=50, min_flow=1.5",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn the_price_of_bias_is_said_of_a_deal_only() {
+    // the reference shuttle: no deal at 30 rounds, a deal at 100 (see `why`)
+    let o = detente(&["negotiate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("usa (the mediator) gets") && !text.contains("price of its bias"), "{text}");
+    let o = detente(&["negotiate", "--rounds", "100"]);
+    let text = stdout(&o);
+    assert!(text.contains("Result: deal") && text.contains("the price of its bias"), "{text}");
 }

@@ -35,10 +35,11 @@ fn the_json_report_is_golden() {
 fn the_briefing_fits_a_terminal() {
     let text = study(&[]);
     let lines = text.lines().count();
-    // 180 before red lines and the notes on changes a lens does not read; each adds a line or two.
-    // 202 with the comparison over seeds (issue #10): its table of rates and two findings with
-    // their intervals (+31), less the one-seed table of utilities and distances, now in --full.
-    assert!(lines <= 205, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
+    // 180 before red lines and the notes on changes a lens does not read, 185 before the third
+    // mediated deal (#10) lengthened the simulation finding. The aim is ~150: trim, do not raise.
+    // 199 with the comparison over seeds (#10, item 8): its table of rates and two findings with
+    // their intervals, less the one-seed table of utilities and distances, now in --full.
+    assert!(lines <= 200, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
     let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
     assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
     assert!(text.starts_with("US-mediated Russia–Ukraine ceasefire talks"), "{text}");

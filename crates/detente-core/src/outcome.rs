@@ -71,6 +71,20 @@ pub struct OutcomeSpace {
 }
 
 impl OutcomeSpace {
+    /// The values of `o` (one per issue, in issue order) that their issue does not admit, each
+    /// with its issue id and the error; `admits` is the one rule (options, integer steps, a real
+    /// issue's grid within tolerance). The caller checks the length and places the errors.
+    pub(crate) fn bad_values<'a>(&'a self, o: &'a Outcome) -> impl Iterator<Item = (&'a str, ModelError)> + 'a {
+        o.0.iter().zip(&self.issues).filter(|(v, issue)| !issue.admits(v)).map(|(v, issue)| {
+            let e = ModelError::new(ErrorKind::BadValue {
+                issue: issue.id.clone(),
+                value: issue.format_value(v),
+                expected: issue.expected(Some(v)),
+            });
+            (issue.id.as_str(), e)
+        })
+    }
+
     /// A space over these issues (validated by [`crate::Scenario::validate`], not here).
     pub fn new(issues: Vec<Issue>) -> Self {
         OutcomeSpace { issues }

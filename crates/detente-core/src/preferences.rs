@@ -669,18 +669,8 @@ impl Preferences {
                 sink.push(at(ModelError::invalid("reservation outcome is not an outcome of the space")))
             }
             Reservation::Outcome(o) => {
-                // `admits` is the one rule (on a real issue's grid, within tolerance, when it has one).
-                for (v, issue) in o.0.iter().zip(space.issues()) {
-                    if !issue.admits(v) {
-                        sink.push(
-                            at(ModelError::new(ErrorKind::BadValue {
-                                issue: issue.id.clone(),
-                                value: issue.format_value(v),
-                                expected: issue.expected(Some(v)),
-                            }))
-                            .at(Step::Key(issue.id.clone())),
-                        );
-                    }
+                for (id, e) in space.bad_values(o) {
+                    sink.push(at(e).at(Step::Key(id.to_string())));
                 }
             }
             _ => {}

@@ -141,6 +141,10 @@ pub struct ProtocolDefaults {
     pub mediator: Option<String>,
     /// The mediator's rule.
     pub mediator_rule: Option<MediatorRule>,
+    /// The text the mediated protocols start from (a complete outcome of the space), when the
+    /// scenario states one — a draft already on the table. Every mediator rule then starts from
+    /// it instead of the text its objective would choose.
+    pub opening_text: Option<Outcome>,
 }
 
 /// An actor's opening concession: its first offer or vote fixes `issue` at `value`.
@@ -592,6 +596,13 @@ impl ScenarioDraft {
                     .within(Step::Actor(a.id.clone())));
             }
         }
+        if let Some(text) = &self.protocol.opening_text {
+            if remap(&text.0[k]).is_none() {
+                return Err(ModelError::invalid(format!(
+                    "the opening text ([protocol] opening_text) uses an option removed from `{issue}`"
+                )));
+            }
+        }
         for o in &self.openings {
             if o.issue == issue && remap(&o.value).is_none() {
                 return Err(ModelError::invalid(format!("the opening of `{}` uses an option removed from `{issue}`", o.actor)));
@@ -640,6 +651,9 @@ impl ScenarioDraft {
             if o.issue == issue {
                 o.value = remap(&o.value).expect("invariant: checked above");
             }
+        }
+        if let Some(text) = &mut self.protocol.opening_text {
+            text.0[k] = remap(&text.0[k]).expect("invariant: checked above");
         }
         let issue_mut = &mut self.space.issues_mut()[k];
         if let IssueKind::Categorical { options } | IssueKind::Ordinal { options } = &mut issue_mut.kind {
@@ -766,6 +780,20 @@ impl ScenarioDraft {
                 )),
                 "mediator",
             ));
+        }
+        if let Some(text) = &self.protocol.opening_text {
+            let at = |e: ModelError| at_protocol(e, "opening_text");
+            if text.0.len() != issues.len() {
+                sink.push(at(ModelError::invalid(format!(
+                    "the opening text has {} values but the space has {} issues: it must give one value for every issue",
+                    text.0.len(),
+                    issues.len()
+                ))));
+            } else {
+                for (id, e) in self.space.bad_values(text) {
+                    sink.push(at(e).at(Step::Key(id.to_string())));
+                }
+            }
         }
         if self.protocol.rounds == Some(0) {
             sink.push(at_protocol(

@@ -381,3 +381,34 @@ fn additive_tables_say_where_a_sum_overflows_even_under_a_clamp() {
     let t = AdditiveTables { bias: 0.5, tables: vec![vec![0.0, 1e308], vec![0.0, 0.5]], clamp: None };
     assert_eq!(t.non_finite(), None);
 }
+
+#[test]
+fn an_opening_text_is_a_complete_outcome_of_the_space_checked_at_protocol_opening_text() {
+    let s = two_party();
+    // a complete outcome within every issue's values is accepted
+    let ok = s.edited(|d| d.protocol.opening_text = Some(Outcome(vec![Value::Option(1), Value::Option(0)]))).unwrap();
+    assert_eq!(ok.protocol.opening_text, Some(Outcome(vec![Value::Option(1), Value::Option(0)])));
+    // a partial outcome is refused at `protocol › opening_text`
+    let e = s.edited(|d| d.protocol.opening_text = Some(Outcome(vec![Value::Option(1)]))).unwrap_err();
+    assert_eq!(e.first().path.steps(), &[Step::Field("protocol"), Step::Field("opening_text")]);
+    assert!(e.to_string().contains("one value for every issue"), "{e}");
+    // a value outside the issue's options is refused at the issue's key
+    let e = s.edited(|d| d.protocol.opening_text = Some(Outcome(vec![Value::Option(3), Value::Option(0)]))).unwrap_err();
+    assert_eq!(e.first().path.steps(), &[Step::Field("protocol"), Step::Field("opening_text"), Step::Key("t".into())]);
+    assert_eq!(e.len(), 1);
+    // a variant that removes options re-indexes the opening text, or refuses to remove the one it uses
+    let dropping = |option: &str| {
+        ok.edited(|d| {
+            d.variants.push(Variant {
+                id: format!("drop_{option}"),
+                title: None,
+                description: None,
+                patches: vec![Patch::ExcludeOptions { issue: "t".into(), options: vec![option.into()] }],
+            })
+        })
+    };
+    let s = dropping("lo").unwrap();
+    assert_eq!(s.with_variant("drop_lo").unwrap().protocol.opening_text, Some(Outcome(vec![Value::Option(0), Value::Option(0)])));
+    let e = dropping("mid").unwrap_err();
+    assert!(e.to_string().contains("opening text ([protocol] opening_text) uses an option removed from `t`"), "{e}");
+}

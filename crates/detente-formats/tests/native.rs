@@ -192,6 +192,20 @@ fn sources_fold_into_descriptions_and_split_back() {
 }
 
 #[test]
+fn an_opening_text_is_read_by_option_names_and_written_back() {
+    let text = "format = 1\nid = \"s\"\ntitle = \"t\"\n[protocol]\nprotocol = \"single_text\"\nopening_text = { t = \"mid\", n = 5 }\n[[issues]]\nid = \"t\"\nkind = \"ordinal\"\noptions = [{ id = \"lo\", scale = 0 }, { id = \"mid\", scale = 50 }, { id = \"hi\", scale = 100 }]\n[[issues]]\nid = \"n\"\nkind = \"integer\"\nmin = 0\nmax = 10\nstep = 5\n[[actors]]\nid = \"p\"\n[actors.preferences]\ntype = \"spatial\"\npositions.t = { ideal = 30, salience = 1 }\npositions.n = { ideal = 30, salience = 1 }\n[[actors]]\nid = \"q\"\n[actors.preferences]\ntype = \"spatial\"\npositions.t = { ideal = 80, salience = 1 }\npositions.n = { ideal = 70, salience = 1 }\n";
+    let s = from_toml_str(text, "x").expect("reads");
+    let o = s.protocol.opening_text.clone().expect("an opening text");
+    assert_eq!(s.space.format(&o), "t=mid, n=5");
+    let out = to_toml_string(&s).expect("writes");
+    assert!(out.contains("opening_text = { t = \"mid\", n = 5 }"), "{out}");
+    assert_round_trips(&s);
+    let json = to_json_string(&s).expect("writes");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["protocol"]["opening_text"], serde_json::json!({ "t": "mid", "n": 5 }));
+}
+
+#[test]
 fn defaults_are_applied_as_documented() {
     let text = "format = 1\nid = \"s\"\ntitle = \"t\"\n[[issues]]\nid = \"n\"\nkind = \"integer\"\nmin = 0\nmax = 10\n[[actors]]\nid = \"p\"\n[actors.preferences]\ntype = \"spatial\"\npositions.n = { ideal = 30, salience = 1 }\n[[actors]]\nid = \"m\"\nrole = \"mediator\"\n[actors.preferences]\ntype = \"spatial\"\nloss = \"quadratic\"\npositions.n = { ideal = 30, salience = 1 }\n";
     let s = from_toml_str(text, "x").expect("reads");
@@ -294,6 +308,9 @@ fn decorate(s: Scenario, seed: u64) -> Scenario {
     }
     s.protocol.protocol = [ProtocolName::JointTable, ProtocolName::SingleText].get(p.next(3)).copied();
     s.protocol.rounds = [None, Some(1), Some(100)][p.next(3)];
+    if p.next(2) == 0 {
+        s.protocol.opening_text = Some(s.space.outcome_at(p.next(n as usize) as u64).expect("in range"));
+    }
     if p.next(2) == 0 {
         // the protocol's mediator is the actor with the mediator role
         s.actors[0].role = Role::Mediator;

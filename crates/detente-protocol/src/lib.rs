@@ -8,9 +8,12 @@
 //!   relative time, round, the standing offer and the public history — never another party's
 //!   utility, nor its red lines. Its own red lines are compiled into its `PartyUtility`, and
 //!   every protocol refuses an offer, accept or yes-vote across them.
-//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves)
-//!   and shuttle mediation, with biased, neutral or welfare mediators and required vs optional
-//!   parties.
+//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves, or
+//!   NegMAS 0.16's single-text rules, [`MediationRules::Negmas`]) and shuttle mediation, with
+//!   biased, neutral or welfare mediators and required vs optional parties.
+//! - [`MediatorModel`]: what a mediator that sees only votes and counter-proposals learns of
+//!   each party's preferences (the spec's `votes` [`Knowledge`]), and its rule's objective under
+//!   that estimate ([`ModelObjective`]).
 //! - [`Session`]: runs one negotiation with a stepping API, isolates negotiator panics and
 //!   illegal moves (`Status::Errored`), and reports to an [`Observer`] such as [`JsonlTrace`].
 //!
@@ -43,6 +46,7 @@
 
 mod action;
 mod mediated;
+mod mediator_model;
 mod negotiator;
 mod prepared;
 mod sao;
@@ -50,9 +54,12 @@ mod session;
 mod trace;
 
 pub use action::{Action, Event, OutcomeId};
-pub use mediated::{MediatedResult, MediatedSession, MediationConfig, MediationError, MediationSetup, MoveRule, Objective};
+pub use mediated::{
+    MediatedResult, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Objective, StartSource,
+};
+pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 pub use negotiator::{Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
 pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};
 pub use session::{Clock, Observer, Session, SessionConfig, SessionError, SessionResult, Status};
-pub use trace::{JsonlTrace, TraceHeader, TraceParty, TRACE_FORMAT};
+pub use trace::{JsonlTrace, TraceHeader, TraceParty, TraceStart, TRACE_FORMAT};

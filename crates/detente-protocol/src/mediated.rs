@@ -1,31 +1,51 @@
 //! Mediated protocols: the single negotiating text and shuttle mediation
 //! (`mediation-protocols.md` §2–3), with biased, neutral and welfare mediator objectives and
-//! required vs optional parties.
+//! required vs optional parties, and NegMAS 0.16's single-text mechanisms as a second rule set
+//! ([`MediationRules::Negmas`]).
 //!
 //! The mediator here is part of the mechanism, not a [`Negotiator`]: it generates texts by a
 //! [`MoveRule`] and an [`Objective`], with a seeded RNG passed in, and it is **omniscient** — it
-//! evaluates every party's utility (the spec's `omniscient` knowledge setting; the `votes`
-//! setting is not implemented). Parties are negotiators: they vote through
-//! [`Negotiator::vote`] (single text, ratification) and answer a presented text through
-//! [`Negotiator::act`] (shuttle: `Accept`, or a counter-`Offer`).
+//! evaluates every party's utility (the spec's `omniscient` knowledge setting). What the mediator
+//! knows enters at exactly two places, [`MediationSetup::objective`] (how it scores a text:
+//! steepest moves) and [`MediationSetup::objective_text`] (where it starts); a mediator that
+//! learns from votes only would consult its model of the parties there instead. Parties are
+//! negotiators: they vote through [`Negotiator::vote`] (single text, ratification) and answer a
+//! presented text through [`Negotiator::act`] (shuttle: `Accept`, or a counter-`Offer`).
 //!
 //! Only **required** parties' acceptance makes an agreement. Optional parties vote and are
 //! consulted (in shuttle mediation their counter-proposals move the text like anyone's), but
 //! their "no" blocks nothing. Each party sees only the mediator's texts and its own answers
 //! (its [`View::history`]), never another party's moves.
 //!
+//! **Starting text** ([`MediationSetup::initial_text`]): the scenario's stated opening text when
+//! it states one (every objective starts from it), else the objective's own choice among the
+//! texts every required party finds rational ([`MediationSetup::objective_text`]).
+//!
+//! **When the single text stops** (§2.4): at the deadline; or, for `hill_climbing` and
+//! `steepest`, at a local optimum — a round in which every neighbour of the text the mediator may
+//! propose has already been put to the parties since the text last changed, so it has no
+//! candidate left; `veto` never stops early. Either way the text is put to ratification. A
+//! failed ratification at a local optimum breaks the talks (`Broken` by the mediator: no better
+//! text is left to try, and the parties refused this one); at the deadline it is a time-out. An
+//! optional stall limit ([`MediationConfig::stall`], off by default) also puts the text to
+//! ratification after that many rounds without a change; failing there, the rounds go on.
+//!
 //! **Red lines.** A party never votes yes for, accepts or counter-proposes a text across its own
 //! red line: the session treats it as an illegal move (`Errored`, naming the actor and the
 //! line); a party with no acceptable outcome at all is not asked (its votes are "no", its
 //! answer to a shuttle visit is `End`). A biased mediator never puts forward a text across its
 //! own red lines (initial text, candidates, shuttle moves); if every outcome crosses one, it
-//! cannot mediate and the session ends at once, `Broken` by the mediator. The mediator does not
-//! know the parties' red lines: they simply vote such texts down. Neutral and welfare mediators
-//! have no red lines of their own.
+//! cannot mediate and the session ends at once, `Broken` by the mediator. The omniscient
+//! mediator's starting text is one every required party finds rational, its red lines
+//! included; its candidates and shuttle moves are not screened for the parties' red lines: the
+//! parties simply vote such texts down or counter them. Neutral and welfare mediators have no
+//! red lines of their own.
 //!
 //! Traces use the same [`Event`]s as SAO: the mediator is participant `n_parties` (after the
 //! parties); its `Offer` is a text put to the parties, a party's `Accept`/`Reject` is its vote,
-//! a party's `Offer` in shuttle mediation is its counter-proposal.
+//! a party's `Offer` in shuttle mediation is its counter-proposal. A text put to the parties as
+//! final (ratification) is reported to observers through [`Observer::on_final`], so a trace
+//! marks it.
 
 use crate::action::{Action, Event, OutcomeId};
 use crate::negotiator::{Negotiator, Standing, View};
@@ -41,15 +61,15 @@ use std::sync::Arc;
 /// How the single-text mediator generates the next candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MoveRule {
-    /// A uniformly random outcome (NegMAS `VetoSTMechanism`).
+    /// A uniformly random outcome (NegMAS `VetoSTMechanism`). Never stops before the deadline.
     Veto,
-    /// A random neighbour of the text: one issue changed to an adjacent option (ordered issues)
-    /// or any other option (categorical) (NegMAS `HillClimbingSTMechanism`).
+    /// A random neighbour of the text not yet put to the parties since the text last changed:
+    /// one issue changed to an adjacent option (ordered issues) or any other option
+    /// (categorical) (NegMAS `HillClimbingSTMechanism`, which draws without replacement too).
     #[default]
     HillClimbing,
     /// The neighbour best by the mediator's objective, among those not yet put to the parties
-    /// since the text last changed (ties: lowest outcome index); when all were refused, the
-    /// round starts over from the best.
+    /// since the text last changed (ties: lowest outcome index).
     Steepest,
 }
 
@@ -70,6 +90,47 @@ impl MoveRule {
             MoveRule::Veto => "veto",
             MoveRule::HillClimbing => "hill_climbing",
             MoveRule::Steepest => "steepest",
+        }
+    }
+
+    /// Whether the rule walks the text's neighbourhood, and so stops at a local optimum.
+    pub fn stops_at_local_optimum(self) -> bool {
+        !matches!(self, MoveRule::Veto)
+    }
+}
+
+/// The rule set of the single negotiating text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MediationRules {
+    /// `mediation-protocols.md` §2: the mediator's objective chooses the starting text (and
+    /// steepest moves); parties vote with their negotiators' [`Negotiator::vote`]; only required
+    /// parties' votes count.
+    #[default]
+    Detente,
+    /// NegMAS 0.16 `VetoSTMechanism` / `HillClimbingSTMechanism` (veto and hill-climbing moves
+    /// only; no steepest, no shuttle, no stall): every party — optional ones included — votes,
+    /// strictly on its utility (`u(T') > u(T)`, `u` of no text being the reservation value; the
+    /// negotiators are not consulted, as NegMAS's `BinaryComparatorNegotiator` consults only its
+    /// utility function), and every party must agree. Start: the stated opening text (NegMAS's
+    /// `initial_outcome`), else no text at all (veto: the first candidate is measured against
+    /// walking away) or a uniformly random outcome (hill climbing). Neighbours: any other value
+    /// of an option or grid issue, the adjacent values of an integer issue. Stop: veto at the
+    /// deadline; hill climbing also when every neighbour was tried; then every party must find
+    /// the text at least as good as walking away. No mediator objective: the mediator rule is
+    /// not read. NegMAS's own defects are not copied: its integer-issue neighbour is always the
+    /// issue's minimum (a `(min, max)` tuple taken for a continuous range of width 0), a local
+    /// optimum no party can ratify is reported as the agreement `(text,)` (here: no agreement),
+    /// and its draw of the next neighbour (`randint(0, n) − 1`) picks the last one twice as often
+    /// (here: uniform).
+    Negmas,
+}
+
+impl MediationRules {
+    /// `detente`, `negmas`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediationRules::Detente => "detente",
+            MediationRules::Negmas => "negmas",
         }
     }
 }
@@ -100,6 +161,37 @@ impl Objective {
     }
 }
 
+/// Where a session's first text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartSource {
+    /// The scenario's stated opening text.
+    OpeningText,
+    /// The mediator's objective: its best text among those every required party finds rational.
+    Objective,
+    /// No text is rational for every required party: the objective's fallback (see
+    /// [`MediationSetup::objective_text`]).
+    Fallback,
+    /// NegMAS hill climbing without an opening text: a uniformly random outcome.
+    Random,
+    /// NegMAS veto without an opening text: no text; the first candidate is measured against
+    /// walking away.
+    NoText,
+}
+
+impl StartSource {
+    /// `opening_text`, `objective`, `fallback`, `random`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartSource::OpeningText => "opening_text",
+            StartSource::Objective => "objective",
+            StartSource::Fallback => "fallback",
+            StartSource::Random => "random",
+            StartSource::NoText => "none",
+        }
+    }
+}
+
 /// Who is at the table and what the mediator knows about the issues.
 #[derive(Debug, Clone)]
 pub struct MediationSetup {
@@ -110,8 +202,11 @@ pub struct MediationSetup {
     pub required: Vec<bool>,
     /// The mediating actor, if the scenario names one with role `mediator`.
     pub mediator: Option<usize>,
+    /// The scenario's stated opening text (`[protocol] opening_text`), if any.
+    pub opening_text: Option<OutcomeId>,
     radices: Vec<u32>,
     ordered: Vec<bool>,
+    integer: Vec<bool>,
     positions: Vec<Vec<f64>>,
     /// Per party, per issue: how much the issue matters to it, scaled so that its most
     /// important issue has 1 (from the utility's per-issue range).
@@ -141,15 +236,24 @@ pub enum MediationError {
     /// Zero rounds.
     #[error("the deadline must be at least 1 round")]
     NoRounds,
+    /// A stall limit of zero rounds.
+    #[error("a stall limit must be at least 1 round")]
+    NoStall,
     /// The space is not enumerable.
     #[error("the outcome space has an issue without a finite list of values")]
     NotEnumerable,
+    /// Something NegMAS's single-text mechanisms do not have.
+    #[error("NegMAS rules have no {0}: they cover veto and hill-climbing single text only, without a stall limit")]
+    NotInNegmas(&'static str),
+    /// The stated opening text crosses the biased mediator's own red line.
+    #[error("the scenario's opening text crosses a red line of the mediator `{0}`, which never puts such a text forward; state another opening text or choose a neutral or welfare mediator")]
+    OpeningTextCrossesMediatorRedLine(String),
 }
 
 impl MediationSetup {
     /// From a scenario and its preparation: the parties are the actors with role `party` (in
     /// scenario order), the mediator the actor named by `protocol.mediator` or else the first
-    /// with role `mediator`.
+    /// with role `mediator`; the opening text is the scenario's `[protocol] opening_text`.
     pub fn new(scenario: &Scenario, prepared: Arc<PreparedScenario>) -> Result<Self, MediationError> {
         let parties: Vec<usize> = scenario.actors.iter().enumerate().filter(|(_, a)| a.role == Role::Party).map(|(i, _)| i).collect();
         if parties.len() < 2 {
@@ -167,12 +271,13 @@ impl MediationSetup {
             .or_else(|| scenario.actors.iter().position(|a| a.role == Role::Mediator));
         let mut radices = Vec::new();
         let mut ordered = Vec::new();
+        let mut integer = Vec::new();
         let mut positions = Vec::new();
         for issue in scenario.space.issues() {
             let k = issue.cardinality().ok_or(MediationError::NotEnumerable)? as u32;
             radices.push(k);
-            let is_ordered = !matches!(issue.kind, IssueKind::Categorical { .. });
-            ordered.push(is_ordered);
+            ordered.push(!matches!(issue.kind, IssueKind::Categorical { .. }));
+            integer.push(matches!(issue.kind, IssueKind::Integer { .. }));
             positions.push(
                 (0..k)
                     .map(|v| {
@@ -203,7 +308,9 @@ impl MediationSetup {
                 None => vec![1.0; radices.len()],
             })
             .collect();
-        Ok(MediationSetup { prepared, parties, required, mediator, radices, ordered, positions, weights })
+        // the scenario is valid: a stated opening text is an outcome of its space
+        let opening_text = scenario.protocol.opening_text.as_ref().and_then(|o| scenario.space.index_of(o));
+        Ok(MediationSetup { prepared, parties, required, mediator, opening_text, radices, ordered, integer, positions, weights })
     }
 
     /// The prepared scenario.
@@ -215,6 +322,11 @@ impl MediationSetup {
         self.prepared.utility(actor)
     }
 
+    /// The required parties' actor indices.
+    fn required_actors(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parties.iter().zip(&self.required).filter(|(_, &r)| r).map(|(&a, _)| a)
+    }
+
     /// Whether the mediator may put `o` forward under `obj`: a biased mediator never proposes
     /// a text across its own red lines; neutral and welfare mediators have none.
     pub fn mediator_accepts(&self, obj: Objective, o: OutcomeId) -> bool {
@@ -224,19 +336,22 @@ impl MediationSetup {
         }
     }
 
-    /// The mediator's objective value of an outcome.
+    /// The mediator's objective value of an outcome. The mediator is omniscient: it evaluates
+    /// every party's utility (a votes-only mediator would evaluate its estimate here).
     pub fn objective(&self, obj: Objective, o: OutcomeId) -> f64 {
         match obj {
             Objective::Biased { mediator } => self.u(mediator).utility(o),
-            Objective::Neutral => self
-                .parties
-                .iter()
-                .zip(&self.required)
-                .filter(|(_, &r)| r)
-                .map(|(&a, _)| (self.u(a).utility(o) - self.u(a).reservation_value()).max(1e-9).ln())
-                .sum(),
-            Objective::Welfare => self.parties.iter().zip(&self.required).filter(|(_, &r)| r).map(|(&a, _)| self.u(a).utility(o)).sum(),
+            Objective::Neutral => {
+                self.required_actors().map(|a| (self.u(a).utility(o) - self.u(a).reservation_value()).max(1e-9).ln()).sum()
+            }
+            Objective::Welfare => self.required_actors().map(|a| self.u(a).utility(o)).sum(),
         }
+    }
+
+    /// How far `o` is from being rational for every required party: the smallest margin
+    /// `u_i(o) − reservation_i` over the required parties (≥ 0 iff it is rational for all).
+    pub fn worst_margin(&self, o: OutcomeId) -> f64 {
+        self.required_actors().map(|a| self.u(a).utility(o) - self.u(a).reservation_value()).fold(f64::INFINITY, f64::min)
     }
 
     fn decode(&self, mut o: OutcomeId) -> Vec<u32> {
@@ -252,14 +367,25 @@ impl MediationSetup {
         idx.iter().zip(&self.radices).fold(0, |acc, (&v, &r)| acc * u64::from(r) + u64::from(v))
     }
 
-    /// The neighbours of a text: one issue changed to an adjacent value (ordered issues) or to
-    /// any other value (categorical), in ascending outcome index.
+    /// The neighbours of a text (§2): one issue changed to an adjacent value (ordered issues)
+    /// or to any other value (categorical), in ascending outcome index.
     pub fn neighbours(&self, o: OutcomeId) -> Vec<OutcomeId> {
+        self.neighbours_under(o, MediationRules::Detente)
+    }
+
+    /// The neighbours of a text under a rule set: [`Self::neighbours`], or NegMAS's (any other
+    /// value of an option or grid issue, the adjacent values of an integer issue), in ascending
+    /// outcome index.
+    pub fn neighbours_under(&self, o: OutcomeId, rules: MediationRules) -> Vec<OutcomeId> {
         let base = self.decode(o);
         let mut out = Vec::new();
         for (j, &r) in self.radices.iter().enumerate() {
             let v = base[j];
-            let candidates: Vec<u32> = if self.ordered[j] {
+            let adjacent = match rules {
+                MediationRules::Detente => self.ordered[j],
+                MediationRules::Negmas => self.integer[j],
+            };
+            let candidates: Vec<u32> = if adjacent {
                 [v.checked_sub(1), (v + 1 < r).then_some(v + 1)].into_iter().flatten().collect()
             } else {
                 (0..r).filter(|&x| x != v).collect()
@@ -274,84 +400,118 @@ impl MediationSetup {
         out
     }
 
-    /// Whether every required party is at or above its reservation at `o`.
+    /// Whether every required party finds `o` rational: at or above its reservation value, and
+    /// across none of its red lines (the analysis lens's zone of agreement).
     pub fn rational_for_required(&self, o: OutcomeId) -> bool {
-        self.parties.iter().zip(&self.required).filter(|(_, &r)| r).all(|(&a, _)| self.u(a).utility(o) >= self.u(a).reservation_value())
+        self.required_actors().all(|a| self.u(a).acceptable(o) && self.u(a).utility(o) >= self.u(a).reservation_value())
     }
 
-    /// The first text: under `biased`, the outcome best for the mediator among those every
-    /// required party finds rational (any outcome if none is), of those its red lines allow
-    /// (outcome 0 if they allow none: the session then ends at once); under `neutral` and `welfare`,
-    /// the outcome nearest the middle of every scale (categorical: the middle option). Ties:
-    /// lowest outcome index.
+    /// The first text of a session under `obj`: the scenario's stated opening text if any (every
+    /// objective starts from it), else [`Self::objective_text`].
     pub fn initial_text(&self, obj: Objective) -> OutcomeId {
-        match obj {
-            Objective::Biased { mediator } => {
-                let u = self.u(mediator);
-                let n = u.len() as u64;
-                let pick = |filter: bool| {
-                    let mut best: Option<(f64, OutcomeId)> = None;
-                    for o in 0..n {
-                        if (filter && !self.rational_for_required(o)) || !u.acceptable(o) {
-                            continue;
-                        }
-                        let x = u.utility(o);
-                        if best.is_none_or(|(b, _)| x > b) {
-                            best = Some((x, o));
-                        }
-                    }
-                    best.map(|b| b.1)
-                };
-                pick(true).or_else(|| pick(false)).unwrap_or(0)
+        self.opening_text.unwrap_or_else(|| self.objective_text(obj).0)
+    }
+
+    /// The text the mediator's objective starts from, and whether it is rational for every
+    /// required party ([`StartSource::Objective`]) or a fallback ([`StartSource::Fallback`]).
+    /// Ties: lowest outcome index. The mediator is omniscient here: it knows every party's
+    /// utility and reservation (a votes-only mediator would start from the scenario's opening
+    /// text or the middle of the scales instead).
+    ///
+    /// - `biased`: the outcome best for the mediator among those every required party finds
+    ///   rational and its own red lines allow; if none is rational for all, its best outcome
+    ///   its red lines allow (its ideal); outcome 0 if they allow none (the session then ends
+    ///   at once).
+    /// - `neutral`: the rational outcome with the largest Nash product of the required parties'
+    ///   gains over their reservation values (the Nash deal itself, a benchmark);
+    /// - `welfare`: the rational outcome with the largest sum of the required parties' utilities.
+    ///
+    /// For `neutral` and `welfare`, when no outcome is rational for every required party, the
+    /// fallback is the outcome whose worst shortfall below a required party's reservation is
+    /// smallest (the largest [`Self::worst_margin`]; then the objective): the text nearest to
+    /// one everyone could ratify, independent of the order issues and options are listed in.
+    pub fn objective_text(&self, obj: Objective) -> (OutcomeId, StartSource) {
+        let n = self.prepared.n_outcomes();
+        let best = |keep: &dyn Fn(OutcomeId) -> bool, score: &dyn Fn(OutcomeId) -> (f64, f64)| {
+            let mut best: Option<((f64, f64), OutcomeId)> = None;
+            for o in (0..n).filter(|&o| keep(o)) {
+                let s = score(o);
+                if best.is_none_or(|(b, _)| s.0 > b.0 || (s.0 == b.0 && s.1 > b.1)) {
+                    best = Some((s, o));
+                }
             }
-            Objective::Neutral | Objective::Welfare => {
-                let idx: Vec<u32> = self
-                    .positions
-                    .iter()
-                    .zip(&self.ordered)
-                    .map(|(pos, &ord)| if ord { nearest(pos, 50.0, None) } else { (pos.len() as u32 - 1) / 2 })
-                    .collect();
-                self.encode(&idx)
-            }
+            best.map(|b| b.1)
+        };
+        let by_objective = |o: OutcomeId| (self.objective(obj, o), 0.0);
+        let rational = |o: OutcomeId| self.rational_for_required(o) && self.mediator_accepts(obj, o);
+        if let Some(o) = best(&rational, &by_objective) {
+            return (o, StartSource::Objective);
         }
+        let fallback = match obj {
+            Objective::Biased { .. } => best(&|o| self.mediator_accepts(obj, o), &by_objective),
+            Objective::Neutral | Objective::Welfare => best(&|_| true, &|o| (self.worst_margin(o), self.objective(obj, o))),
+        };
+        (fallback.unwrap_or(0), StartSource::Fallback)
     }
 
     /// The shuttle mediator's next text after party `p` (index into `parties`) counters `c`
-    /// to text `t`: on each issue, a move from `t` towards `c` by the party's weight on the issue
-    /// (its most important issue moves all the way), snapped to the nearest value (ties: the
-    /// smaller move); a categorical issue changes iff the weight is at least 0.5. Under a
-    /// biased objective, a move that lowers the mediator's utility (issue by issue) is halved,
-    /// and if the resulting text would cross the mediator's red lines the issues move one at a
-    /// time in issue order, each only if the text so far stays clear of them (so a text `t`
-    /// clear of them gives a text clear of them).
+    /// to text `t` (§3.2): on each issue, a move from `t` towards `c` by the party's weight on
+    /// the issue (its most important issue moves all the way), snapped to the nearest value
+    /// (ties: the smaller move); a categorical issue changes iff the weight is at least 0.5.
+    ///
+    /// Under a biased objective, a move that lowers the mediator's utility (the issue moved
+    /// alone) is *resisted*: halved. Resisting shortens a move but never cancels it: when the
+    /// halved move would snap back to `t`'s option while the full move would not, the issue
+    /// still moves one option towards `c`. A categorical move is all or nothing, so resisting
+    /// cannot shorten it and it goes through. A counter-proposal always moves the text: when
+    /// every issue's move snaps back to `t` (a low weight on a coarse scale), the issue that
+    /// matters most to the party among those `c` changes (ties: the first) moves one option
+    /// towards `c`. If the resulting text would cross the mediator's
+    /// red lines, the issues move one at a time in issue order, each only if the text so far
+    /// stays clear of them (so a text `t` clear of them gives a text clear of them).
     pub fn compose(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> OutcomeId {
+        self.encode(&self.compose_moves(obj, t, p, c).0)
+    }
+
+    /// [`Self::compose`], with the issues the mediator resisted (their index, and the
+    /// mediator's utility lost had it let the full move through on that issue alone).
+    fn compose_moves(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> (Vec<u32>, Vec<(usize, f64)>) {
         let (ti, ci) = (self.decode(t), self.decode(c));
         let w = &self.weights[self.parties[p]];
         let mut out = ti.clone();
+        let mut resisted = Vec::new();
         for j in 0..self.radices.len() {
             if ti[j] == ci[j] {
                 continue;
             }
-            let mut step = w[j];
-            if let Objective::Biased { mediator } = obj {
+            let full = self.step_towards(j, ti[j], ci[j], w[j]);
+            out[j] = full;
+            {
                 let mut probe = ti.clone();
                 probe[j] = ci[j];
-                if self.u(mediator).utility(self.encode(&probe)) < self.u(mediator).utility(t) {
-                    step *= 0.5;
+                let loss = self.objective(obj, t) - self.objective(obj, self.encode(&probe));
+                // (a loss within rounding noise is none)
+                if loss > 1e-12 && self.ordered[j] && full != ti[j] {
+                    let half = self.step_towards(j, ti[j], ci[j], 0.5 * w[j]);
+                    out[j] = if half != ti[j] { half } else { self.one_option_towards(j, ti[j], ci[j]) };
+                    resisted.push((j, loss));
                 }
             }
-            out[j] = if self.ordered[j] {
-                let (a, b) = (self.positions[j][ti[j] as usize], self.positions[j][ci[j] as usize]);
-                nearest(&self.positions[j], a + step * (b - a), Some(a))
-            } else if step >= 0.5 {
-                ci[j]
-            } else {
-                ti[j]
-            };
+        }
+        if out == ti && ti != ci {
+            // every move snapped back: the counter-proposal is not dropped, the issue that
+            // matters most to the party among those it changed moves one option towards it
+            let j = (0..ti.len()).filter(|&j| ti[j] != ci[j]).fold(None::<usize>, |b, j| match b {
+                Some(b) if w[b] >= w[j] => Some(b),
+                _ => Some(j),
+            });
+            if let Some(j) = j {
+                out[j] = if self.ordered[j] { self.one_option_towards(j, ti[j], ci[j]) } else { ci[j] };
+            }
         }
         let text = self.encode(&out);
         if self.mediator_accepts(obj, text) {
-            return text;
+            return (out, resisted);
         }
         let mut g = ti;
         for (j, &v) in out.iter().enumerate() {
@@ -360,7 +520,37 @@ impl MediationSetup {
                 g[j] = was;
             }
         }
-        self.encode(&g)
+        (g, resisted)
+    }
+
+    /// The option of ordered issue `j` next to `from` on the scale in the direction of `to`:
+    /// of the options whose position lies beyond `from`'s, up to `to`'s, the nearest to `from`
+    /// (ties: lowest index).
+    fn one_option_towards(&self, j: usize, from: u32, to: u32) -> u32 {
+        let pos = &self.positions[j];
+        let (a, b) = (pos[from as usize], pos[to as usize]);
+        let (lo, hi) = (a.min(b), a.max(b));
+        let mut best = to;
+        for (i, &x) in pos.iter().enumerate() {
+            if i as u32 != from && x >= lo && x <= hi && x != a && (x - a).abs() < (pos[best as usize] - a).abs() {
+                best = i as u32;
+            }
+        }
+        best
+    }
+
+    /// Issue `j` moved from option `from` towards `to` by the fraction `step` of the way,
+    /// snapped to the nearest option (ties: the smaller move); a categorical issue moves iff
+    /// `step ≥ 0.5`.
+    fn step_towards(&self, j: usize, from: u32, to: u32, step: f64) -> u32 {
+        if self.ordered[j] {
+            let (a, b) = (self.positions[j][from as usize], self.positions[j][to as usize]);
+            nearest(&self.positions[j], a + step * (b - a), Some(a))
+        } else if step >= 0.5 {
+            to
+        } else {
+            from
+        }
     }
 }
 
@@ -382,22 +572,33 @@ fn nearest(pos: &[f64], x: f64, toward: Option<f64>) -> u32 {
 pub struct MediationConfig {
     /// Deadline in rounds.
     pub n_rounds: u32,
-    /// The mediator's objective.
+    /// The mediator's objective (not read under [`MediationRules::Negmas`]).
     pub objective: Objective,
     /// Single text: how candidates are generated.
     pub move_rule: MoveRule,
-    /// Single text: rounds without an accepted candidate before the text is put to
-    /// ratification (default 10).
-    pub stall: u32,
+    /// Single text: put the text to ratification after this many rounds in a row without an
+    /// accepted candidate (a failed ratification then resumes the rounds). Off by default
+    /// (§2.4): the text is put to ratification only at the deadline or a local optimum.
+    pub stall: Option<u32>,
     /// Shuttle: visit the least satisfied party first (lowest `u − reservation` at the current
     /// text; ties by party order) instead of in party order.
     pub least_satisfied_first: bool,
+    /// Single text: the rule set ([`MediationRules::Detente`] by default). Shuttle mediation
+    /// has only the detente rules; it does not read this.
+    pub rules: MediationRules,
 }
 
 impl MediationConfig {
-    /// Defaults: hill climbing, stall 10, fixed visiting order.
+    /// Defaults: hill climbing, no stall limit, fixed visiting order, detente rules.
     pub fn new(n_rounds: u32, objective: Objective) -> Self {
-        MediationConfig { n_rounds, objective, move_rule: MoveRule::HillClimbing, stall: 10, least_satisfied_first: false }
+        MediationConfig {
+            n_rounds,
+            objective,
+            move_rule: MoveRule::HillClimbing,
+            stall: None,
+            least_satisfied_first: false,
+            rules: MediationRules::Detente,
+        }
     }
 }
 
@@ -409,8 +610,13 @@ pub struct MediatedResult {
     /// Rounds run.
     pub rounds: u32,
     /// The final text (agreed or not); the text it would have started from when a biased
-    /// mediator could put none forward.
-    pub text: OutcomeId,
+    /// mediator could put none forward; `None` only under NegMAS veto rules when no candidate
+    /// was ever accepted.
+    pub text: Option<OutcomeId>,
+    /// The first text, and where it came from.
+    pub start: Option<OutcomeId>,
+    /// Where the first text came from.
+    pub start_source: StartSource,
     /// Every scenario actor's utility (scenario order): of the agreement, or its reservation
     /// value without one — the mediator's own included (the price of its bias).
     pub utilities: Vec<f64>,
@@ -418,6 +624,9 @@ pub struct MediatedResult {
     pub proposed: u32,
     /// Texts accepted (single text: candidates that became the text; shuttle: acceptances).
     pub accepted: u32,
+    /// Why the talks ended without an agreement, in words (which party refused which text, at
+    /// what cost to whom), when the session can say more than its status; `None` on agreement.
+    pub why: Option<String>,
 }
 
 /// A mediated negotiation: single text or shuttle.
@@ -429,13 +638,31 @@ pub struct MediatedSession {
     seen: Vec<Vec<Event>>,
     log: Vec<Event>,
     round: u32,
-    text: OutcomeId,
+    text: Option<OutcomeId>,
+    start: Option<OutcomeId>,
+    start_source: StartSource,
     status: Status,
     proposed: u32,
     accepted: u32,
     stall: u32,
     tried: Vec<OutcomeId>,
+    why: Option<String>,
+    /// Shuttle: per party, its last counter-proposal and what the mediator made of it.
+    counters: Vec<Option<Counter>>,
+    /// Shuttle: per party, its counter-proposals so far and how many the mediator resisted.
+    countered: Vec<(u32, u32)>,
     result: Option<MediatedResult>,
+}
+
+/// A shuttle counter-proposal and the mediator's answer to it.
+#[derive(Debug, Clone)]
+struct Counter {
+    round: u32,
+    from: OutcomeId,
+    proposal: OutcomeId,
+    composed: OutcomeId,
+    /// Issues the mediator resisted, with its utility loss had it let each through.
+    resisted: Vec<(usize, f64)>,
 }
 
 impl std::fmt::Debug for MediatedSession {
@@ -455,11 +682,13 @@ enum Answer {
 
 impl MediatedSession {
     /// A session; `negotiators` play the setup's parties in order; `rng` drives the mediator.
+    /// The first text is chosen here ([`MediationSetup::initial_text`]; under NegMAS rules the
+    /// opening text, else none or a random outcome drawn from `rng`).
     pub fn new(
         setup: MediationSetup,
         negotiators: Vec<Box<dyn Negotiator>>,
         cfg: MediationConfig,
-        rng: ChaCha8Rng,
+        mut rng: ChaCha8Rng,
     ) -> Result<Self, MediationError> {
         if negotiators.len() != setup.parties.len() {
             return Err(MediationError::Mismatch { parties: setup.parties.len(), negotiators: negotiators.len() });
@@ -467,13 +696,44 @@ impl MediatedSession {
         if cfg.n_rounds == 0 {
             return Err(MediationError::NoRounds);
         }
+        if cfg.stall == Some(0) {
+            return Err(MediationError::NoStall);
+        }
         if let Objective::Biased { mediator } = cfg.objective {
             if mediator >= setup.prepared.utilities().len() {
                 return Err(MediationError::NoMediator);
             }
         }
+        let (text, start_source) = match cfg.rules {
+            MediationRules::Negmas => {
+                if cfg.move_rule == MoveRule::Steepest {
+                    return Err(MediationError::NotInNegmas("steepest moves"));
+                }
+                if cfg.stall.is_some() {
+                    return Err(MediationError::NotInNegmas("stall limit"));
+                }
+                match (setup.opening_text, cfg.move_rule) {
+                    (Some(o), _) => (Some(o), StartSource::OpeningText),
+                    (None, MoveRule::Veto) => (None, StartSource::NoText),
+                    (None, _) => (Some(rng.gen_range(0..setup.prepared.n_outcomes())), StartSource::Random),
+                }
+            }
+            MediationRules::Detente => match setup.opening_text {
+                Some(o) => {
+                    if !setup.mediator_accepts(cfg.objective, o) {
+                        let Objective::Biased { mediator } = cfg.objective else { unreachable!("only a biased mediator has red lines") };
+                        let id = setup.prepared.actor_ids().get(mediator).cloned().unwrap_or_default();
+                        return Err(MediationError::OpeningTextCrossesMediatorRedLine(id));
+                    }
+                    (Some(o), StartSource::OpeningText)
+                }
+                None => {
+                    let (o, src) = setup.objective_text(cfg.objective);
+                    (Some(o), src)
+                }
+            },
+        };
         let n = setup.parties.len();
-        let text = setup.initial_text(cfg.objective);
         Ok(MediatedSession {
             setup,
             cfg,
@@ -483,11 +743,16 @@ impl MediatedSession {
             log: Vec::new(),
             round: 0,
             text,
+            start: text,
+            start_source,
             status: Status::Running,
             proposed: 0,
             accepted: 0,
             stall: 0,
             tried: Vec::new(),
+            why: None,
+            counters: vec![None; n],
+            countered: vec![(0, 0); n],
             result: None,
         })
     }
@@ -507,10 +772,29 @@ impl MediatedSession {
         &self.setup
     }
 
-    fn record<O: Observer + ?Sized>(&mut self, actor: u32, action: Action, obs: &mut O, to: Option<usize>) {
+    /// The first text (`None`: NegMAS veto without an opening text) and where it came from.
+    pub fn start(&self) -> (Option<OutcomeId>, StartSource) {
+        (self.start, self.start_source)
+    }
+
+    fn name(&self, actor: usize) -> String {
+        self.setup.prepared.actor_ids().get(actor).cloned().unwrap_or_else(|| format!("actor {actor}"))
+    }
+
+    fn party_name(&self, p: usize) -> String {
+        self.name(self.setup.parties[p])
+    }
+
+    /// Records an event; `to`: the one party that sees it (all when `None`); `final_text`: a
+    /// text put to the parties as final (observers hear it through [`Observer::on_final`]).
+    fn record<O: Observer + ?Sized>(&mut self, actor: u32, action: Action, obs: &mut O, to: Option<usize>, final_text: bool) {
         let ev = Event { round: self.round, actor, action };
         self.log.push(ev);
-        obs.on_event(&ev);
+        if final_text {
+            obs.on_final(&ev);
+        } else {
+            obs.on_event(&ev);
+        }
         match to {
             Some(p) => self.seen[p].push(ev),
             None => self.seen.iter_mut().for_each(|s| s.push(ev)),
@@ -550,6 +834,31 @@ impl MediatedSession {
         })
     }
 
+    /// Party `p`'s vote on `proposal` against the text `current` (`None`: as final), by the
+    /// rule set: its negotiator's [`Negotiator::vote`] (detente), or NegMAS's strict comparison
+    /// of its utilities (`u(proposal) > u(current)`, with no text worth the reservation value;
+    /// as final, `u ≥ reservation`), never for a text across its red lines.
+    fn vote(&mut self, p: usize, proposal: OutcomeId, current: Option<OutcomeId>, is_final: bool) -> Result<bool, String> {
+        match self.cfg.rules {
+            MediationRules::Detente => match self.ask(p, proposal, current, true)? {
+                Answer::Vote(yes) => Ok(yes),
+                Answer::Act(_) => unreachable!("invariant: vote requested"),
+            },
+            MediationRules::Negmas => {
+                let u = self.setup.u(self.setup.parties[p]);
+                let x = u.utility(proposal);
+                Ok(u.acceptable(proposal)
+                    && if is_final { x >= u.reservation_value() } else { x > current.map_or(u.reservation_value(), |c| u.utility(c)) })
+            }
+        }
+    }
+
+    /// Whether party `p`'s vote counts towards unanimity: required parties' (detente), every
+    /// party's (NegMAS).
+    fn counts(&self, p: usize) -> bool {
+        self.setup.required[p] || self.cfg.rules == MediationRules::Negmas
+    }
+
     /// Why party `p` may not do `verb` (`voted for`, `accepted`, `offered`) with `o`: it crosses
     /// the party's own red line.
     fn crossing(&self, p: usize, verb: &'static str, o: OutcomeId) -> Option<String> {
@@ -558,7 +867,7 @@ impl MediatedSession {
         if u.acceptable(o) {
             return None;
         }
-        let id = self.setup.prepared.actor_ids().get(actor).cloned().unwrap_or_else(|| format!("party {p}"));
+        let id = self.party_name(p);
         Violation::red_line(u, self.setup.prepared.space(), &id, verb, o).map(|v| v.to_string())
     }
 
@@ -567,30 +876,56 @@ impl MediatedSession {
         self.finish(obs)
     }
 
-    /// Puts the text to every required party as final (their `vote(text, None)`); all yes ⇒
-    /// agreement. Optional parties are not asked.
-    fn ratify<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Result<bool, MediatedResult> {
+    /// Puts the text to the parties as final: every required party's `vote(text, None)`
+    /// (detente; optional parties are not asked), every party's utility against its
+    /// reservation (NegMAS). Returns the parties that refused (none ⇒ agreement). Under NegMAS
+    /// rules without a text nobody is asked and nothing can be agreed.
+    fn ratify<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Result<Vec<usize>, Box<MediatedResult>> {
         let m = self.mediator_index();
-        let text = self.text;
-        self.record(m, Action::Offer(text), obs, None);
-        let mut all = true;
+        let Some(text) = self.text else {
+            return Ok((0..self.setup.parties.len()).collect());
+        };
+        self.record(m, Action::Offer(text), obs, None, true);
+        let mut refused = Vec::new();
         for p in 0..self.setup.parties.len() {
-            if !self.setup.required[p] {
+            if !self.counts(p) {
                 continue;
             }
-            match self.ask(p, text, None, true) {
-                Ok(Answer::Vote(yes)) => {
+            match self.vote(p, text, None, true) {
+                Ok(yes) => {
                     if let Some(reason) = yes.then(|| self.crossing(p, "voted for", text)).flatten() {
-                        return Err(self.error(p, reason, obs));
+                        return Err(Box::new(self.error(p, reason, obs)));
                     }
-                    self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
-                    all &= yes;
+                    self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p), false);
+                    if !yes {
+                        refused.push(p);
+                    }
                 }
-                Ok(Answer::Act(_)) => unreachable!("invariant: vote requested"),
-                Err(reason) => return Err(self.error(p, reason, obs)),
+                Err(reason) => return Err(Box::new(self.error(p, reason, obs))),
             }
         }
-        Ok(all)
+        Ok(refused)
+    }
+
+    /// The refusals of a failed ratification in words: `russia (0.512 against its walk-away
+    /// 0.550)`.
+    fn refusals(&self, refused: &[usize]) -> String {
+        let Some(text) = self.text else { return String::new() };
+        let each: Vec<String> = refused
+            .iter()
+            .map(|&p| {
+                let u = self.setup.u(self.setup.parties[p]);
+                let x = u.utility(text);
+                if !u.acceptable(text) {
+                    format!("{} (it crosses its red line)", self.party_name(p))
+                } else if x < u.reservation_value() {
+                    format!("{} ({x:.3}, below its walk-away value {:.3})", self.party_name(p), u.reservation_value())
+                } else {
+                    format!("{} ({x:.3} against its walk-away value {:.3})", self.party_name(p), u.reservation_value())
+                }
+            })
+            .collect();
+        each.join(", ")
     }
 
     fn finish<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
@@ -608,17 +943,31 @@ impl MediatedSession {
         };
         let parts: Vec<f64> = self.setup.parties.iter().map(|&a| utilities[a]).collect();
         obs.on_end(&self.status, rounds, &parts);
-        MediatedResult { status: self.status.clone(), rounds, text: self.text, utilities, proposed: self.proposed, accepted: self.accepted }
+        let why = if self.status.agreement().is_some() { None } else { self.why.clone() };
+        MediatedResult {
+            status: self.status.clone(),
+            rounds,
+            text: self.text,
+            start: self.start,
+            start_source: self.start_source,
+            utilities,
+            proposed: self.proposed,
+            accepted: self.accepted,
+            why,
+        }
     }
 
-    /// The next candidate text, never one across a biased mediator's own red lines.
+    /// The next candidate text, never one across a biased mediator's own red lines; `None` when
+    /// a neighbour-based rule has tried every neighbour since the text last changed (a local
+    /// optimum) or the text has none.
     fn candidate(&mut self) -> Option<OutcomeId> {
         let n = self.setup.prepared.n_outcomes();
         let obj = self.cfg.objective;
+        let negmas = self.cfg.rules == MediationRules::Negmas;
         match self.cfg.move_rule {
             MoveRule::Veto => match obj {
                 // uniform over the outcomes its red lines allow (all of them without red lines)
-                Objective::Biased { mediator } if self.setup.u(mediator).n_acceptable() as u64 != n => {
+                Objective::Biased { mediator } if !negmas && self.setup.u(mediator).n_acceptable() as u64 != n => {
                     let u = self.setup.u(mediator);
                     let k = u.n_acceptable();
                     (k > 0).then(|| u.at_rank(self.rng.gen_range(0..k)))
@@ -626,13 +975,15 @@ impl MediatedSession {
                 _ => Some(self.rng.gen_range(0..n)),
             },
             MoveRule::HillClimbing => {
-                let mut nb = self.setup.neighbours(self.text);
-                nb.retain(|&o| self.setup.mediator_accepts(obj, o));
+                let text = self.text?;
+                let mut nb = self.setup.neighbours_under(text, self.cfg.rules);
+                nb.retain(|&o| !self.tried.contains(&o) && (negmas || self.setup.mediator_accepts(obj, o)));
                 (!nb.is_empty()).then(|| nb[self.rng.gen_range(0..nb.len())])
             }
             MoveRule::Steepest => {
+                let text = self.text?;
                 let mut best: Option<(f64, OutcomeId)> = None;
-                for o in self.setup.neighbours(self.text) {
+                for o in self.setup.neighbours(text) {
                     if self.tried.contains(&o) || !self.setup.mediator_accepts(obj, o) {
                         continue;
                     }
@@ -648,8 +999,10 @@ impl MediatedSession {
 
     /// Runs the single negotiating text protocol to the end (§2): each round the mediator puts
     /// a candidate; every party votes candidate vs text; unanimity of the required parties
-    /// makes it the text. After `stall` rounds without a change, and at the deadline, the text
-    /// is put to ratification; a failed ratification before the deadline resumes the rounds.
+    /// (every party under NegMAS rules) makes it the text. The text is put to ratification at
+    /// the deadline, at a local optimum (hill climbing, steepest: a round with no untried
+    /// neighbour left; a refusal there breaks the talks), and after `stall` rounds without a
+    /// change when a stall limit is set (a refusal there resumes the rounds).
     pub fn run_single_text<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
         while self.step_single_text(obs) {}
         self.result.clone().expect("invariant: a finished session has a result")
@@ -672,8 +1025,8 @@ impl MediatedSession {
         self.result.as_ref()
     }
 
-    /// The current text.
-    pub fn text(&self) -> OutcomeId {
+    /// The current text (`None` only under NegMAS veto rules before a candidate was accepted).
+    pub fn text(&self) -> Option<OutcomeId> {
         self.text
     }
 
@@ -686,13 +1039,14 @@ impl MediatedSession {
         if self.result.is_some() {
             return false;
         }
-        let blocked = match self.cfg.objective {
-            Objective::Biased { mediator } => self.setup.u(mediator).n_acceptable() == 0,
+        let blocked = match (self.cfg.objective, self.cfg.rules) {
+            (Objective::Biased { mediator }, MediationRules::Detente) => self.setup.u(mediator).n_acceptable() == 0,
             _ => false,
         };
         let done = if blocked {
             // every text crosses one of the mediator's own red lines: it cannot mediate
             self.status = Status::Broken { by: self.mediator_index() };
+            self.why = Some(format!("every text crosses a red line of the mediator {}: it cannot mediate", self.mediator_name()));
             Some(self.finish(obs))
         } else if self.round >= self.cfg.n_rounds {
             Some(self.finish(obs))
@@ -715,63 +1069,85 @@ impl MediatedSession {
         }
     }
 
+    fn mediator_name(&self) -> String {
+        match self.cfg.objective {
+            Objective::Biased { mediator } => self.name(mediator),
+            _ => "the mediator".into(),
+        }
+    }
+
     fn round_single_text<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Option<MediatedResult> {
         let m = self.mediator_index();
-        let cand = match self.candidate() {
-            Some(c) => Some(c),
-            None => {
-                // every neighbour was refused at this text: try them again (time has moved
-                // on, and time-dependent voters accept more as it does)
-                self.tried.clear();
-                self.candidate()
-            }
-        };
-        let Some(cand) = cand else {
-            // a one-outcome space, or the mediator's red lines fence the text in: nothing to
-            // propose but the text itself
+        let Some(cand) = self.candidate() else {
+            // a local optimum: every neighbour the mediator may propose was put to the parties
+            // since the text last changed (or the text has none): no better text is left to
+            // try, so the text is put to ratification now, and a refusal ends the talks
             match self.ratify(obs) {
-                Ok(true) => self.status = Status::Agreed { outcome: self.text, round: self.round },
-                Ok(false) => self.status = Status::Broken { by: m },
-                Err(r) => return Some(r),
+                Ok(refused) if refused.is_empty() => {
+                    let outcome = self.text.expect("invariant: ratified a text");
+                    self.status = Status::Agreed { outcome, round: self.round };
+                }
+                Ok(refused) => {
+                    self.status = Status::Broken { by: m };
+                    self.why = Some(format!(
+                        "the text reached a local optimum in round {} (each of its neighbours was put to the parties since it last changed, and each was voted down), and {} refused it as final",
+                        self.round + 1,
+                        self.refusals(&refused)
+                    ));
+                }
+                Err(r) => return Some(*r),
             }
             return Some(self.finish(obs));
         };
         self.proposed += 1;
-        self.record(m, Action::Offer(cand), obs, None);
+        self.record(m, Action::Offer(cand), obs, None, false);
         let mut all = true;
+        let current = self.text;
         for p in 0..self.setup.parties.len() {
-            match self.ask(p, cand, Some(self.text), true) {
-                Ok(Answer::Vote(yes)) => {
+            match self.vote(p, cand, current, false) {
+                Ok(yes) => {
                     if let Some(reason) = yes.then(|| self.crossing(p, "voted for", cand)).flatten() {
                         return Some(self.error(p, reason, obs));
                     }
-                    self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p));
-                    if self.setup.required[p] {
+                    self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p), false);
+                    if self.counts(p) {
                         all &= yes;
                     }
                 }
-                Ok(Answer::Act(_)) => unreachable!("invariant: vote requested"),
                 Err(reason) => return Some(self.error(p, reason, obs)),
             }
         }
-        if all && cand != self.text {
-            self.text = cand;
+        if all && Some(cand) != self.text {
+            self.text = Some(cand);
             self.accepted += 1;
             self.stall = 0;
             self.tried.clear();
         } else {
             self.stall += 1;
-            self.tried.push(cand);
+            if self.cfg.move_rule.stops_at_local_optimum() {
+                self.tried.push(cand);
+            }
         }
         let last = self.round + 1 == self.cfg.n_rounds;
-        if self.stall >= self.cfg.stall || last {
+        let stalled = self.cfg.stall.is_some_and(|k| self.stall >= k);
+        if stalled || last {
             match self.ratify(obs) {
-                Ok(true) => {
-                    self.status = Status::Agreed { outcome: self.text, round: self.round };
+                Ok(refused) if refused.is_empty() => {
+                    let outcome = self.text.expect("invariant: ratified a text");
+                    self.status = Status::Agreed { outcome, round: self.round };
                     return Some(self.finish(obs));
                 }
-                Ok(false) => self.stall = 0,
-                Err(r) => return Some(r),
+                Ok(refused) => {
+                    self.stall = 0;
+                    if last {
+                        self.why = Some(match self.text {
+                            Some(_) => format!("at the deadline {} refused the text as final", self.refusals(&refused)),
+                            None => "no candidate was ever better than walking away for every party, so no text was put to them as final"
+                                .to_string(),
+                        });
+                    }
+                }
+                Err(r) => return Some(*r),
             }
         }
         None
@@ -790,12 +1166,12 @@ impl MediatedSession {
     fn round_shuttle<O: Observer + ?Sized>(&mut self, obs: &mut O) -> Option<MediatedResult> {
         let m = self.mediator_index();
         let n = self.setup.parties.len();
+        let Some(mut text) = self.text else { unreachable!("invariant: shuttle mediation always has a text") };
         let mut order: Vec<usize> = (0..n).collect();
         if self.cfg.least_satisfied_first {
-            let t = self.text;
             let margin = |p: usize| {
                 let u = self.setup.prepared.utility(self.setup.parties[p]);
-                u.utility(t) - u.reservation_value()
+                u.utility(text) - u.reservation_value()
             };
             order.sort_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(a.cmp(&b)));
         }
@@ -803,16 +1179,15 @@ impl MediatedSession {
         let mut agreed: Option<Option<OutcomeId>> = Some(None);
         for p in order {
             self.proposed += 1;
-            let text = self.text;
             let required = self.setup.required[p];
-            self.record(m, Action::Offer(text), obs, Some(p));
+            self.record(m, Action::Offer(text), obs, Some(p), false);
             match self.ask(p, text, None, false) {
                 Ok(Answer::Act(Action::Accept)) => {
                     if let Some(reason) = self.crossing(p, "accepted", text) {
                         return Some(self.error(p, reason, obs));
                     }
                     self.accepted += 1;
-                    self.record(p as u32, Action::Accept, obs, Some(p));
+                    self.record(p as u32, Action::Accept, obs, Some(p), false);
                     if required {
                         agreed = match agreed {
                             Some(None) => Some(Some(text)),
@@ -829,22 +1204,29 @@ impl MediatedSession {
                     if let Some(reason) = self.crossing(p, "offered", c) {
                         return Some(self.error(p, reason, obs));
                     }
-                    self.record(p as u32, Action::Offer(c), obs, Some(p));
+                    self.record(p as u32, Action::Offer(c), obs, Some(p), false);
                     if required {
                         agreed = None;
                     }
-                    self.text = self.setup.compose(self.cfg.objective, text, p, c);
+                    let (idx, resisted) = self.setup.compose_moves(self.cfg.objective, text, p, c);
+                    let composed = self.setup.encode(&idx);
+                    self.countered[p].0 += 1;
+                    self.countered[p].1 += u32::from(!resisted.is_empty());
+                    self.counters[p] = Some(Counter { round: self.round, from: text, proposal: c, composed, resisted });
+                    text = composed;
+                    self.text = Some(text);
                 }
                 Ok(Answer::Act(Action::Reject)) => {
-                    self.record(p as u32, Action::Reject, obs, Some(p));
+                    self.record(p as u32, Action::Reject, obs, Some(p), false);
                     if required {
                         agreed = None;
                     }
                 }
                 Ok(Answer::Act(Action::End)) => {
-                    self.record(p as u32, Action::End, obs, Some(p));
+                    self.record(p as u32, Action::End, obs, Some(p), false);
                     if required {
                         self.status = Status::Broken { by: p as u32 };
+                        self.why = Some(format!("{} walked away in round {}", self.party_name(p), self.round + 1));
                         return Some(self.finish(obs));
                     }
                 }
@@ -855,17 +1237,111 @@ impl MediatedSession {
         if let Some(Some(t)) = agreed {
             // every required party accepted the same text: put it to them as final (an
             // optional party's counter-proposal after that does not hold it up)
-            self.text = t;
+            self.text = Some(t);
             match self.ratify(obs) {
-                Ok(true) => {
-                    self.status = Status::Agreed { outcome: self.text, round: self.round };
+                Ok(refused) if refused.is_empty() => {
+                    self.status = Status::Agreed { outcome: t, round: self.round };
                     return Some(self.finish(obs));
                 }
-                Ok(false) => {}
-                Err(r) => return Some(r),
+                Ok(refused) => {
+                    self.why = Some(format!("{} refused the text as final in round {}", self.refusals(&refused), self.round + 1))
+                }
+                Err(r) => return Some(*r),
             }
         }
+        if self.round + 1 == self.cfg.n_rounds {
+            self.why = Some(self.shuttle_deadline_why());
+        }
         None
+    }
+
+    /// Why a shuttle ran out of time, in words: what each required party did in the last round
+    /// — accepted the final text, accepted a text a later counter-proposal changed, or
+    /// countered (what it asked for, and what the mediator made of it: the issues it moved only
+    /// part of the way, at what cost to itself, and what the new text gave the party) — and
+    /// who had not accepted the final text when time ran out.
+    fn shuttle_deadline_why(&self) -> String {
+        let m = self.mediator_index();
+        let last: Vec<&Event> = self.log.iter().filter(|e| e.round == self.round).collect();
+        let mut said = Vec::new();
+        let mut holdouts = Vec::new();
+        for pair in last.chunks(2) {
+            let [offer, answer] = pair else { continue };
+            let (Action::Offer(shown), true) = (offer.action, offer.actor == m) else { continue };
+            let p = answer.actor as usize;
+            if p >= self.setup.parties.len() || !self.setup.required[p] {
+                continue;
+            }
+            let name = self.party_name(p);
+            let u = self.setup.u(self.setup.parties[p]);
+            let accepted_final = answer.action == Action::Accept && Some(shown) == self.text;
+            if !accepted_final {
+                holdouts.push(name.clone());
+            }
+            said.push(match answer.action {
+                Action::Accept if accepted_final => format!("{name} accepted the final text ({:.3} to it)", u.utility(shown)),
+                Action::Accept => format!("{name} accepted a text that a later counter-proposal changed"),
+                Action::Offer(_) => match self.counters[p].as_ref().filter(|c| c.round == self.round) {
+                    Some(c) => self.describe_counter(p, c),
+                    None => format!("{name} countered"),
+                },
+                _ => format!("{name} rejected the text without a counter-proposal"),
+            });
+        }
+        let mut why = format!("the deadline passed before every required party accepted the same text: in round {}, ", self.round + 1);
+        why.push_str(&said.join("; "));
+        if !holdouts.is_empty() {
+            why.push_str(&format!("; no visit was left for {} to accept the final text", holdouts.join(" and ")));
+        }
+        let tally: Vec<String> = (0..self.setup.parties.len())
+            .filter(|&p| self.setup.required[p] && self.countered[p].0 > 0)
+            .map(|p| format!("{} of {}'s {}", self.countered[p].1, self.party_name(p), self.countered[p].0))
+            .collect();
+        if !tally.is_empty() {
+            why.push_str(&format!(
+                ". Over the {} rounds the mediator moved only part of the way on {} counter-proposals (it refused none outright)",
+                self.round + 1,
+                tally.join(" and ")
+            ));
+        }
+        why
+    }
+
+    /// A counter-proposal and the mediator's answer to it, in words.
+    fn describe_counter(&self, p: usize, c: &Counter) -> String {
+        let name = self.party_name(p);
+        let u = self.setup.u(self.setup.parties[p]);
+        let mut s = format!(
+            "{name} countered, asking for {:.3} where the text gave it {:.3} (its walk-away value is {:.3})",
+            u.utility(c.proposal),
+            u.utility(c.from),
+            u.reservation_value()
+        );
+        if c.resisted.is_empty() {
+            s.push_str(&format!(", and the new text gives it {:.3}", u.utility(c.composed)));
+            return s;
+        }
+        let space = self.setup.prepared.space();
+        let cost = |loss: f64| match self.cfg.objective {
+            Objective::Biased { .. } => format!("{loss:.3} of its utility"),
+            Objective::Neutral => format!("{loss:.3} of the log Nash product of the required parties' gains"),
+            Objective::Welfare => format!("{loss:.3} of the required parties' total utility"),
+        };
+        let issues: Vec<String> =
+            c.resisted.iter().map(|&(j, loss)| format!("{} (in full: {})", space.issues()[j].id, cost(loss))).collect();
+        let mediator = match self.cfg.objective {
+            Objective::Biased { mediator } => format!("the mediator {}", self.name(mediator)),
+            _ => "the mediator".to_string(),
+        };
+        s.push_str(&format!(
+            "; {mediator} moved only part of the way on {}, so the new text gives {name} {:.3} instead",
+            issues.join(", "),
+            u.utility(c.composed)
+        ));
+        if let Objective::Biased { mediator } = self.cfg.objective {
+            s.push_str(&format!(" and {} {:.3}", self.name(mediator), self.setup.u(mediator).utility(c.composed)));
+        }
+        s
     }
 }
 

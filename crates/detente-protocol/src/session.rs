@@ -98,6 +98,11 @@ impl Status {
 pub trait Observer {
     /// After each accepted action.
     fn on_event(&mut self, _event: &Event) {}
+    /// A mediator's text put to the parties as final (ratification in mediated protocols); by
+    /// default an ordinary event. The votes that follow are ordinary events.
+    fn on_final(&mut self, event: &Event) {
+        self.on_event(event);
+    }
     /// Once, when the session ends (`utilities`: each participant's final utility).
     fn on_end(&mut self, _status: &Status, _rounds: u32, _utilities: &[f64]) {}
 }

@@ -7,6 +7,11 @@
 //! {"end":"agreed","round":0,"rounds":1,"outcome":18,"values":["HP","60 Gb"],"utilities":[30.0,12.4]}
 //! ```
 //!
+//! A mediated trace's header adds `required` (the parties whose acceptance an agreement needs),
+//! `start` (the first text and where it came from) and, when set, `stall`; a mediator's text put
+//! to the parties as final (ratification) carries `"final":true`. These keys are absent from
+//! SAO traces, whose bytes are unchanged.
+//!
 //! Lines are written with `serde_json` (shortest round-trip float formatting), keys in a fixed
 //! order, no maps with unordered keys, no timestamps: the same scenario, negotiators and seed
 //! give the same bytes. The format name changes (`detente/2`) when a field changes meaning.
@@ -51,6 +56,28 @@ pub struct TraceHeader {
     pub seed: u64,
     /// Participants in speaking order.
     pub parties: Vec<TraceParty>,
+    /// Mediated protocols: the parties (indices into `parties`) whose acceptance an agreement
+    /// needs. Absent in SAO traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<u32>>,
+    /// Mediated protocols: the first text and where it came from. Absent in SAO traces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<TraceStart>,
+    /// Single text: the stall limit, when one is set (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall: Option<u32>,
+}
+
+/// The first text of a mediated negotiation, in the header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceStart {
+    /// Its outcome index (`null`: no text, NegMAS veto without an opening text).
+    pub outcome: Option<OutcomeId>,
+    /// Its values, one per issue (empty without a text).
+    pub values: Vec<String>,
+    /// Where it came from: `opening_text`, `objective`, `fallback`, `random`, `none`
+    /// ([`crate::StartSource`]).
+    pub from: String,
 }
 
 impl TraceHeader {
@@ -75,8 +102,37 @@ impl TraceHeader {
             rounds,
             seed,
             parties,
+            required: None,
+            start: None,
+            stall: None,
         }
     }
+
+    /// The header of a mediated negotiation: [`TraceHeader::new`] with the required parties,
+    /// the first text (`space` names its values) and the stall limit.
+    pub fn mediated(
+        mut self,
+        space: &OutcomeSpace,
+        required: Vec<u32>,
+        start: Option<OutcomeId>,
+        from: crate::StartSource,
+        stall: Option<u32>,
+    ) -> Self {
+        let values = start.map(|o| values_of(space, o)).unwrap_or_default();
+        self.required = Some(required);
+        self.start = Some(TraceStart { outcome: start, values, from: from.as_str().to_string() });
+        self.stall = stall;
+        self
+    }
+}
+
+/// The values of outcome `o`, one per issue, as the trace writes them.
+fn values_of(space: &OutcomeSpace, o: OutcomeId) -> Vec<String> {
+    let mut idx = vec![0; space.issues().len()];
+    if !space.value_indices_at(o, &mut idx) {
+        return Vec::new();
+    }
+    space.issues().iter().zip(&idx).map(|(issue, &v)| issue.value_at(v).map(|x| issue.format_value(&x)).unwrap_or_default()).collect()
 }
 
 #[derive(Serialize)]
@@ -89,6 +145,9 @@ struct EventLine<'a> {
     outcome: Option<OutcomeId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     values: Option<&'a [String]>,
+    /// A mediator's text put to the parties as final (ratification).
+    #[serde(rename = "final", skip_serializing_if = "std::ops::Not::not")]
+    final_text: bool,
 }
 
 #[derive(Serialize)]
@@ -160,15 +219,33 @@ impl<W: Write> JsonlTrace<W> {
     }
 }
 
-impl<W: Write> Observer for JsonlTrace<W> {
-    fn on_event(&mut self, ev: &Event) {
+impl<W: Write> JsonlTrace<W> {
+    fn event(&mut self, ev: &Event, final_text: bool) {
         let (outcome, values) = match ev.action {
             Action::Offer(o) => (Some(o), Some(self.values(o))),
             _ => (None, None),
         };
-        let line = EventLine { i: self.n, round: ev.round, actor: ev.actor, action: ev.action.name(), outcome, values: values.as_deref() };
+        let line = EventLine {
+            i: self.n,
+            round: ev.round,
+            actor: ev.actor,
+            action: ev.action.name(),
+            outcome,
+            values: values.as_deref(),
+            final_text,
+        };
         self.line(&line);
         self.n += 1;
+    }
+}
+
+impl<W: Write> Observer for JsonlTrace<W> {
+    fn on_event(&mut self, ev: &Event) {
+        self.event(ev, false);
+    }
+
+    fn on_final(&mut self, ev: &Event) {
+        self.event(ev, true);
     }
 
     fn on_end(&mut self, status: &Status, rounds: u32, utilities: &[f64]) {

@@ -115,32 +115,109 @@ fn initial_texts_follow_the_mediator_rule() {
     let s = scenario();
     let m = setup(&s);
     let p = m.prepared().clone();
-    // neutral and welfare: the middle of every scale (categorical: the middle option)
-    assert_eq!(m.initial_text(Objective::Neutral), 22);
-    assert_eq!(m.initial_text(Objective::Welfare), 22);
-    // biased: the mediator's best among outcomes every required party finds rational
-    let b = m.initial_text(Objective::Biased { mediator: 3 });
-    assert!(m.rational_for_required(b));
-    for o in 0..p.n_outcomes() {
-        if m.rational_for_required(o) {
-            assert!(p.utility(3).utility(o) <= p.utility(3).utility(b));
-        }
+    let rational: Vec<OutcomeId> = (0..p.n_outcomes()).filter(|&o| m.rational_for_required(o)).collect();
+    assert!(!rational.is_empty());
+    let argmax = |f: &dyn Fn(OutcomeId) -> f64| {
+        rational.iter().copied().fold(None::<OutcomeId>, |b, o| match b {
+            Some(b) if f(b) >= f(o) => Some(b),
+            _ => Some(o),
+        })
+    };
+    let gain = |a: usize, o: OutcomeId| p.utility(a).utility(o) - p.utility(a).reservation_value();
+    // biased: the mediator's best among the texts every required party finds rational
+    assert_eq!(
+        m.objective_text(Objective::Biased { mediator: 3 }),
+        (argmax(&|o| p.utility(3).utility(o)).unwrap(), StartSource::Objective)
+    );
+    // neutral: the Nash-best rational text (required parties only: europe is optional)
+    assert_eq!(m.objective_text(Objective::Neutral), (argmax(&|o| gain(0, o) * gain(1, o)).unwrap(), StartSource::Objective));
+    // welfare: the welfare-best rational text
+    let welfare = argmax(&|o| p.utility(0).utility(o) + p.utility(1).utility(o)).unwrap();
+    assert_eq!(m.objective_text(Objective::Welfare), (welfare, StartSource::Objective));
+    let texts = [Objective::Biased { mediator: 3 }, Objective::Neutral, Objective::Welfare].map(|o| m.initial_text(o));
+    assert!(texts[0] != texts[1] && texts[1] != texts[2] && texts[0] != texts[2], "each rule starts elsewhere here: {texts:?}");
+    // a stated opening text is where every rule starts
+    let opened = s.edited(|d| d.protocol.opening_text = Some(d.space.outcome_at(22).unwrap())).unwrap();
+    let mo = setup(&opened);
+    assert_eq!(mo.opening_text, Some(22));
+    for obj in [Objective::Biased { mediator: 3 }, Objective::Neutral, Objective::Welfare] {
+        assert_eq!(mo.initial_text(obj), 22);
+        let sess =
+            MediatedSession::new(setup(&opened), negs(&["yes", "yes", "yes"]), MediationConfig::new(5, obj), ChaCha8Rng::seed_from_u64(0))
+                .unwrap();
+        assert_eq!(sess.start(), (Some(22), StartSource::OpeningText));
     }
 }
 
 #[test]
-fn compose_moves_the_most_salient_issue_fully_and_resists_for_a_biased_mediator() {
+fn with_no_rational_text_neutral_and_welfare_start_nearest_to_one_and_biased_at_the_mediators_ideal() {
+    // russia walks away from anything short of its best outcome, and ukraine's best is not it
+    let s = scenario()
+        .edited(|s| {
+            s.actors[1].preferences.reservation = Reservation::Value(1.0);
+            s.actors[0].preferences.reservation = Reservation::Value(1.0);
+        })
+        .unwrap();
+    let m = setup(&s);
+    let p = m.prepared().clone();
+    assert!((0..p.n_outcomes()).all(|o| !m.rational_for_required(o)));
+    for obj in [Objective::Neutral, Objective::Welfare] {
+        let (o, from) = m.objective_text(obj);
+        assert_eq!(from, StartSource::Fallback);
+        let worst = m.worst_margin(o);
+        assert!((0..p.n_outcomes()).all(|x| m.worst_margin(x) <= worst), "{obj:?}: the smallest worst shortfall");
+    }
+    let (o, from) = m.objective_text(Objective::Biased { mediator: 3 });
+    assert_eq!(from, StartSource::Fallback);
+    assert_eq!(p.utility(3).utility(o), p.utility(3).max(), "the mediator's ideal");
+}
+
+#[test]
+fn compose_moves_the_most_salient_issue_fully_and_resists_moves_against_the_mediators_objective() {
     let m = setup(&scenario());
     // ukraine (party 0) counters (a, green, 0) = 5 to the text (c, blue, 100) = 44:
     // territory (its top issue, weight 1) moves all the way to a; money (weight 0.5) half way
-    // (100 -> 50); flag (weight 1/6 < 0.5) stays blue
-    let t = m.compose(Objective::Neutral, 44, 0, 5);
+    // (100 -> 50); flag (weight 1/6 < 0.5) stays blue. Every move helps ukraine's gains and
+    // the welfare mediator's objective is the sum of ukraine's and russia's utilities, which
+    // territory (ukraine 0.6, russia 0.6) leaves even: no resistance.
+    let t = m.compose(Objective::Welfare, 44, 0, 5);
     assert_eq!(t, 2 * 5 + 2, "(a, blue, 50)");
-    // from the text (b, blue, 50) = 27 the same counter moves territory to a and money half
-    // way (50 -> 25) for a neutral mediator; a biased mediator whose ideal is 50 on both
-    // halves both moves (they hurt it), and they snap back: the text stays
-    assert_eq!(m.compose(Objective::Neutral, 27, 0, 5), 11, "(a, blue, 25)");
-    assert_eq!(m.compose(Objective::Biased { mediator: 3 }, 27, 0, 5), 27);
+    // from the text (b, blue, 50) = 27 the same counter is resisted by a biased mediator whose
+    // ideal is 50 on both: halving would snap both moves back to the text, so each still moves
+    // one option (territory b -> a, money 50 -> 25): shortened, never cancelled
+    assert_eq!(m.compose(Objective::Biased { mediator: 3 }, 27, 0, 5), 11, "(a, blue, 25)");
+}
+
+#[test]
+fn a_shortened_move_against_a_biased_mediator_still_moves_and_a_long_one_is_halved() {
+    // one ordinal issue with five options; the mediator's ideal is the first, the party's the last
+    let space = OutcomeSpace::new(vec![Issue::ordinal("x", &[("o0", 0.0), ("o1", 25.0), ("o2", 50.0), ("o3", 75.0), ("o4", 100.0)])]);
+    let one = |ideal: f64| {
+        let mut p = Preferences::new(Utility::Spatial(Spatial { positions: vec![Some(Position::new(ideal, 1.0))], loss: Loss::Linear }));
+        p.reservation = Reservation::Value(0.0);
+        p
+    };
+    let mut usa = Actor::party("usa", one(0.0));
+    usa.role = Role::Mediator;
+    let s = ScenarioDraft {
+        meta: Metadata { id: "one".into(), ..Default::default() },
+        space,
+        actors: vec![Actor::party("a", one(100.0)), Actor::party("b", one(0.0)), usa],
+        protocol: Default::default(),
+        openings: vec![],
+        variants: vec![],
+    }
+    .validate()
+    .unwrap();
+    let m = setup(&s);
+    let biased = Objective::Biased { mediator: 2 };
+    // party a asks to go from o0 all the way to o4: a full move (weight 1) goes to o4; resisted,
+    // half way: o2
+    assert_eq!(m.compose(biased, 0, 0, 4), 2);
+    // from o0 to o1: half of one option snaps back to o0, so it still moves one option
+    assert_eq!(m.compose(biased, 0, 0, 1), 1);
+    // a move towards the mediator is not resisted: party b pulls o4 to o0 in full
+    assert_eq!(m.compose(biased, 4, 1, 0), 0);
 }
 
 #[test]
@@ -178,7 +255,7 @@ fn single_text_only_moves_to_texts_every_required_party_accepts() {
             }
             i += 1 + votes.len();
         }
-        assert_eq!(text, r.text, "{rule:?}");
+        assert_eq!(Some(text), r.text, "{rule:?}");
         assert!(r.proposed > 0);
     }
 }
@@ -380,7 +457,8 @@ fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
         reason.starts_with("`ukraine` voted for outcome ") && reason.ends_with("crosses its own red line `flag = red or green`"),
         "{reason}"
     );
-    // shuttle: the neutral first text (b, green, 50) is put to ukraine, which accepts it
+    // shuttle: the stated opening text (b, green, 50) is put to ukraine, which accepts it
+    let s = s.edited(|d| d.protocol.opening_text = Some(d.space.outcome_at(22).unwrap())).unwrap();
     let cfg = MediationConfig::new(30, Objective::Neutral);
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
     let r = sess.run_shuttle(&mut ());
@@ -410,7 +488,10 @@ fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() 
     let mut sess =
         MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
     let r = sess.run_single_text(&mut ());
-    assert_eq!(r.status, Status::TimedOut, "russia votes no to every text");
+    // russia votes no to every text: the mediator runs out of neighbours to try, and the talks
+    // break at that local optimum when russia refuses the text as final
+    assert_eq!(r.status, Status::Broken { by: 3 }, "russia votes no to every text");
+    assert!(r.why.as_deref().is_some_and(|w| w.contains("local optimum") && w.contains("russia (it crosses its red line)")), "{:?}", r.why);
     assert!(sess.history().iter().filter(|e| e.actor == 1).all(|e| e.action == Action::Reject));
     let mut sess =
         MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
@@ -509,4 +590,281 @@ fn a_biased_mediator_whose_red_lines_forbid_everything_cannot_mediate() {
     let cfg = MediationConfig::new(10, Objective::Neutral);
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
     assert!(matches!(sess.run_single_text(&mut ()).status, Status::Agreed { .. }));
+}
+
+/// The candidates put to the parties since the text last changed, replayed from a single-text
+/// history (candidates are the mediator's offers not followed by... the ratification offers are
+/// recognised by `finals`, the indices of texts put as final).
+fn replay_single_text(h: &[Event], med: u32, required: &[bool], start: OutcomeId, finals: &[usize]) -> (OutcomeId, Vec<OutcomeId>) {
+    let mut text = start;
+    let mut tried = Vec::new();
+    let mut i = 0;
+    while i < h.len() {
+        let Action::Offer(c) = h[i].action else { panic!("expected a mediator text at {i}") };
+        assert_eq!(h[i].actor, med);
+        let votes: Vec<&Event> = h[i + 1..].iter().take_while(|e| e.actor != med).collect();
+        if !finals.contains(&i) {
+            let yes = votes.iter().filter(|e| required[e.actor as usize]).all(|e| e.action == Action::Accept);
+            if yes && c != text {
+                text = c;
+                tried.clear();
+            } else {
+                tried.push(c);
+            }
+        }
+        i += 1 + votes.len();
+    }
+    (text, tried)
+}
+
+/// Records which events were texts put to the parties as final.
+#[derive(Default)]
+struct Finals {
+    n: usize,
+    finals: Vec<usize>,
+}
+impl Observer for Finals {
+    fn on_event(&mut self, _e: &Event) {
+        self.n += 1;
+    }
+    fn on_final(&mut self, _e: &Event) {
+        self.finals.push(self.n);
+        self.n += 1;
+    }
+}
+
+#[test]
+fn neighbour_rules_stop_early_only_at_a_local_optimum_and_veto_runs_to_the_deadline() {
+    let s = scenario();
+    let m = setup(&s);
+    let mut stopped_early = 0;
+    for rule in [MoveRule::HillClimbing, MoveRule::Steepest] {
+        for seed in 0..6 {
+            let mut cfg = MediationConfig::new(200, Objective::Welfare);
+            cfg.move_rule = rule;
+            let mut sess =
+                MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let mut finals = Finals::default();
+            let r = sess.run_single_text(&mut finals);
+            assert_eq!(finals.finals.len(), 1, "{rule:?}: put to ratification once, at the end");
+            let (text, tried) = replay_single_text(sess.history(), sess.mediator_index(), &m.required, r.start.unwrap(), &finals.finals);
+            assert_eq!(Some(text), r.text);
+            if r.rounds < 200 {
+                stopped_early += 1;
+                // every neighbour of the final text was put to the parties since it last changed
+                for nb in m.neighbours(text) {
+                    assert!(tried.contains(&nb), "{rule:?} seed {seed}: stopped at {text} before trying {nb}");
+                }
+                assert!(r.status.agreement().is_some() || matches!(r.status, Status::Broken { by: 3 }), "{:?}", r.status);
+            }
+        }
+    }
+    assert!(stopped_early > 0, "a 200-round deadline is enough to reach a local optimum here");
+    // veto never stops before the deadline, whatever happens to the text
+    for seed in 0..6 {
+        let mut cfg = MediationConfig::new(60, Objective::Welfare);
+        cfg.move_rule = MoveRule::Veto;
+        let mut sess =
+            MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
+        let r = sess.run_single_text(&mut ());
+        assert_eq!(r.rounds, 60, "{:?}", r.status);
+        assert!(matches!(r.status, Status::Agreed { round: 59, .. } | Status::TimedOut), "{:?}", r.status);
+    }
+}
+
+#[test]
+fn a_stall_limit_is_off_by_default_and_when_set_puts_the_text_to_ratification_and_resumes_on_refusal() {
+    let s = scenario();
+    assert_eq!(MediationConfig::new(10, Objective::Welfare).stall, None);
+    // the required parties refuse every candidate and every final text: with a stall limit of
+    // 4, veto puts the text to ratification after rounds 4, 8, 12 and at the deadline (16)
+    let mut cfg = MediationConfig::new(16, Objective::Welfare);
+    cfg.move_rule = MoveRule::Veto;
+    cfg.stall = Some(4);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["no", "no", "yes"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
+    let mut finals = Finals::default();
+    let r = sess.run_single_text(&mut finals);
+    assert_eq!(r.status, Status::TimedOut);
+    let rounds: Vec<u32> = finals.finals.iter().map(|&i| sess.history()[i].round).collect();
+    assert_eq!(rounds, vec![3, 7, 11, 15]);
+    assert!(r.why.as_deref().is_some_and(|w| w.starts_with("at the deadline ukraine")), "{:?}", r.why);
+    // without one, only at the deadline
+    let mut cfg = MediationConfig::new(16, Objective::Welfare);
+    cfg.move_rule = MoveRule::Veto;
+    let mut sess = MediatedSession::new(setup(&s), negs(&["no", "no", "yes"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
+    let mut finals = Finals::default();
+    sess.run_single_text(&mut finals);
+    assert_eq!(finals.finals.iter().map(|&i| sess.history()[i].round).collect::<Vec<_>>(), vec![15]);
+    // a zero stall limit is refused
+    let mut cfg = MediationConfig::new(16, Objective::Welfare);
+    cfg.stall = Some(0);
+    assert_eq!(
+        MediatedSession::new(setup(&s), negs(&["no", "no", "yes"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap_err(),
+        MediationError::NoStall
+    );
+}
+
+/// Votes yes to everything as a candidate, refuses every text as final.
+struct YesThenNo;
+impl Negotiator for YesThenNo {
+    fn act(&mut self, _v: &View<'_>) -> Action {
+        Action::Accept
+    }
+    fn vote(&mut self, _v: &View<'_>, _p: OutcomeId, c: Option<OutcomeId>) -> bool {
+        c.is_some()
+    }
+}
+
+#[test]
+fn a_refusal_at_a_local_optimum_breaks_the_talks_and_says_why() {
+    // ukraine accepts every candidate but refuses every final text; russia refuses every
+    // candidate: the text never moves, the mediator tries every neighbour, then ratification
+    // fails and the talks break (Broken by the mediator) long before the deadline
+    let s = scenario();
+    let negotiators: Vec<Box<dyn Negotiator>> = vec![Box::new(YesThenNo), Box::new(AlwaysNo), Box::new(AlwaysYes)];
+    let mut cfg = MediationConfig::new(500, Objective::Neutral);
+    cfg.move_rule = MoveRule::Steepest;
+    let mut sess = MediatedSession::new(setup(&s), negotiators, cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let r = sess.run_single_text(&mut ());
+    let n = setup(&s).neighbours(r.start.unwrap()).len() as u32;
+    assert_eq!(r.status, Status::Broken { by: 3 });
+    assert_eq!(r.rounds, n + 1, "one round per neighbour, then the round that finds none left");
+    assert_eq!(r.proposed, n);
+    let why = r.why.unwrap();
+    assert!(why.starts_with(&format!("the text reached a local optimum in round {}", n + 1)), "{why}");
+    assert!(why.contains("ukraine (") && why.contains("refused it as final"), "{why}");
+}
+
+#[test]
+fn negmas_neighbours_change_an_option_issue_to_any_value_and_an_integer_by_one_step() {
+    let m = setup(&scenario());
+    // (b, green, 50) = 22: territory is ordinal but NegMAS lists it, so a and c; flag red and
+    // blue; money (integer) 25 and 75 only
+    assert_eq!(m.neighbours_under(22, MediationRules::Negmas), vec![7, 17, 21, 23, 27, 37]);
+    // (a, red, 0) = 0: territory b and c (not only the adjacent b), money 25 only
+    assert_eq!(m.neighbours_under(0, MediationRules::Negmas), vec![1, 5, 10, 15, 30]);
+    assert_eq!(m.neighbours(0), vec![1, 5, 10, 15]);
+}
+
+#[test]
+fn negmas_rules_vote_strictly_on_utilities_need_every_party_and_start_as_negmas_does() {
+    let s = scenario();
+    let m = setup(&s);
+    let p = m.prepared().clone();
+    let negmas = |rule: MoveRule, rounds: u32, seed: u64| {
+        let mut cfg = MediationConfig::new(rounds, Objective::Neutral);
+        cfg.move_rule = rule;
+        cfg.rules = MediationRules::Negmas;
+        // the negotiators say yes to everything: NegMAS's voters consult only their utilities
+        MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap()
+    };
+    for seed in 0..5 {
+        // veto: no text at first; a candidate becomes the text iff it is strictly better for
+        // every party (europe included) than the text, no text being worth the reservation
+        let mut sess = negmas(MoveRule::Veto, 80, seed);
+        assert_eq!(sess.start(), (None, StartSource::NoText));
+        let mut finals = Finals::default();
+        let r = sess.run_single_text(&mut finals);
+        assert_eq!(r.rounds, 80, "veto never stops early");
+        let mut text: Option<OutcomeId> = None;
+        let h = sess.history();
+        let mut i = 0;
+        while i < h.len() {
+            let Action::Offer(c) = h[i].action else { panic!() };
+            let votes = &h[i + 1..i + 4];
+            for (k, v) in votes.iter().enumerate() {
+                let u = p.utility(k);
+                let want = if finals.finals.contains(&i) {
+                    u.utility(c) >= u.reservation_value()
+                } else {
+                    u.utility(c) > text.map_or(u.reservation_value(), |t| u.utility(t))
+                };
+                assert_eq!(v.action == Action::Accept, want, "seed {seed}, event {i}, party {k}");
+            }
+            if !finals.finals.contains(&i) && votes.iter().all(|v| v.action == Action::Accept) {
+                text = Some(c);
+            }
+            i += 4;
+        }
+        assert_eq!(text, r.text);
+        // every accepted text was strictly better than walking away for all: it is ratified
+        assert_eq!(r.status.agreement(), text, "seed {seed}");
+        // hill climbing: a random first text, then neighbours until none is left
+        let mut sess = negmas(MoveRule::HillClimbing, 500, seed);
+        let (start, from) = sess.start();
+        assert_eq!(from, StartSource::Random);
+        let r = sess.run_single_text(&mut ());
+        assert!(r.rounds < 500, "a local optimum is reached");
+        let t = r.text.unwrap();
+        assert!(start.is_some());
+        for nb in m.neighbours_under(t, MediationRules::Negmas) {
+            assert!((0..3).any(|k| p.utility(k).utility(nb) <= p.utility(k).utility(t)), "{nb} is better for every party than {t}");
+        }
+        // at the local optimum, an agreement iff every party finds the text rational (NegMAS
+        // reports `(text,)` as the agreement otherwise; here there is none)
+        let rational = (0..3).all(|k| p.utility(k).utility(t) >= p.utility(k).reservation_value());
+        assert_eq!(r.status.agreement().is_some(), rational, "{:?}", r.status);
+        if !rational {
+            assert_eq!(r.status, Status::Broken { by: 3 });
+        }
+    }
+    // a stated opening text is NegMAS's initial outcome
+    let opened = s.edited(|d| d.protocol.opening_text = Some(d.space.outcome_at(22).unwrap())).unwrap();
+    let mut cfg = MediationConfig::new(10, Objective::Neutral);
+    cfg.move_rule = MoveRule::Veto;
+    cfg.rules = MediationRules::Negmas;
+    let sess = MediatedSession::new(setup(&opened), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
+    assert_eq!(sess.start(), (Some(22), StartSource::OpeningText));
+    // NegMAS has no steepest moves and no stall limit
+    cfg.move_rule = MoveRule::Steepest;
+    let e = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap_err();
+    assert_eq!(e, MediationError::NotInNegmas("steepest moves"));
+    cfg.move_rule = MoveRule::Veto;
+    cfg.stall = Some(3);
+    let e = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap_err();
+    assert_eq!(e, MediationError::NotInNegmas("stall limit"));
+}
+
+#[test]
+fn a_counter_proposal_always_moves_the_text_and_only_towards_it() {
+    // every text, every counter, every party, every objective: the composed text differs from
+    // the text whenever the counter does (no move is silently cancelled, resisted or not), and
+    // on every issue it lies between the text and the counter (ordered issues by scale)
+    let s = scenario();
+    let m = setup(&s);
+    let n = m.prepared().n_outcomes();
+    let space = m.prepared().space().clone();
+    let pos = |j: usize, o: OutcomeId| {
+        let v = space.outcome_at(o).unwrap().0[j].clone();
+        let issue = &space.issues()[j];
+        issue.scale_of(&v).unwrap_or_else(|| match v {
+            detente_core::Value::Option(i) => f64::from(i),
+            _ => unreachable!(),
+        })
+    };
+    let mut resisted_moves = 0;
+    for obj in [Objective::Biased { mediator: 3 }, Objective::Neutral, Objective::Welfare] {
+        for t in 0..n {
+            for c in (0..n).filter(|&c| c != t) {
+                for p in 0..3 {
+                    let next = m.compose(obj, t, p, c);
+                    assert_ne!(next, t, "{obj:?}: party {p}'s counter {c} to {t} was dropped");
+                    for j in 0..space.issues().len() {
+                        let (a, b, x) = (pos(j, t), pos(j, c), pos(j, next));
+                        if space.issues()[j].options().is_some()
+                            && matches!(space.issues()[j].kind, detente_core::IssueKind::Categorical { .. })
+                        {
+                            assert!(x == a || x == b);
+                        } else {
+                            assert!(x >= a.min(b) && x <= a.max(b), "{obj:?}: issue {j} moved outside [{a}, {b}] to {x}");
+                        }
+                    }
+                    if matches!(obj, Objective::Biased { .. }) && m.compose(Objective::Neutral, t, p, c) != next {
+                        resisted_moves += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(resisted_moves > 0, "the biased mediator does resist some moves");
 }

@@ -768,7 +768,7 @@ fn comparison_section(r: &StudyReport, f: &Figures) -> Markup {
                         (c.seed) " and the run's protocol, rule and index, so the arms are independent samples. "
                         "Deal: share of seeds with a deal and its 95 % Wilson interval. " (c.parties.join(", ")) ": mean ± sd of the utility over every seed (the walk-away value without a deal). "
                         "To Pareto, to Nash: mean ± sd of the distance from their frontier and their Nash point over the deals, with the interquartile range of the first."
-                        @if let Some(m) = &c.mediator { " " (m) " gain: the mediator's utility minus its utility at their Nash deal, the price of its bias." } }
+                        @if let Some(m) = &c.mediator { " " (m) " gain: the mediator's utility minus its utility at their Nash deal, over the deals: the price of its bias." } }
                     div.scroll { table {
                         tr {
                             th { "protocol" } th { "rule" } th.num { "deal" } th.num { "95 % interval" }

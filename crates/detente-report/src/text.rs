@@ -483,7 +483,9 @@ fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
         c.parties.join(", ")
     );
     if let Some(m) = mediator {
-        intro.push_str(&format!(" {m} gain: the mediator's utility minus its utility at their Nash deal (the price of its bias)."));
+        intro.push_str(&format!(
+            " {m} gain: the mediator's utility minus its utility at their Nash deal, over the deals (the price of its bias)."
+        ));
     }
     out.push_str(&wrap(&intro, "", ""));
     out.push('\n');

@@ -14,8 +14,8 @@
 //! Reported per arm: the agreement rate with its 95 % Wilson interval; the mean, standard
 //! deviation and quartiles of each required party's utility (over every run: without a deal, its
 //! walk-away value), of the mediator's utility and of its gain over its utility at the required
-//! parties' Nash deal (the price of its bias), and of the distance from the required parties'
-//! frontier and Nash point (over the runs that reached a deal); how many distinct deals the seeds
+//! parties' Nash deal (the price of its bias) and of the distance from the required parties'
+//! frontier and Nash point (these three over the runs that reached a deal); how many distinct deals the seeds
 //! produced. Pairs of arms are contrasted by the difference of their agreement rates with
 //! Newcombe's 95 % interval (hybrid Wilson score, method 10 of Newcombe 1998, for independent
 //! samples): a difference is *borne out* when that interval excludes zero.
@@ -162,8 +162,8 @@ pub struct ArmResult {
     pub utilities: Vec<PartyUtility>,
     /// The mediating actor's utility over every run (mediated protocols with a mediator).
     pub mediator: Option<Summary>,
-    /// The mediator's utility minus its utility at the required parties' Nash deal: the price
-    /// of its bias (mediated protocols with a mediator).
+    /// The mediator's utility minus its utility at the required parties' Nash deal, over the
+    /// runs with a deal: the price of its bias (mediated protocols with a mediator).
     pub mediator_gain: Option<Summary>,
     /// Distance from the required parties' frontier, over the runs with a deal.
     pub pareto_distance: Option<Summary>,
@@ -283,7 +283,8 @@ pub(crate) fn compare(case: &str, s: &Scenario, analysis: Option<&Analysis>, see
                 deadline: sim.deadline,
                 utilities: required.iter().map(|&i| sim.utilities[i]).collect(),
                 mediator: mine.map(|o| o.utility),
-                gain: mine.and_then(|o| o.over_nash),
+                // The price of its bias is said of a deal: walking away is not the mediator's choice.
+                gain: deal.and(mine.and_then(|o| o.over_nash)),
                 pareto: deal.and(q.pareto_distance),
                 nash: deal.and(q.nash_distance),
             })

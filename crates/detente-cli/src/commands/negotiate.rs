@@ -5,7 +5,7 @@ use crate::load::{load, Failure};
 use crate::render::{print_serialized, table, util};
 use detente_agents::{Protocol, SimulationSpec};
 use detente_core::{MediatorRule, NegotiatorKind, NegotiatorSpec, Scenario};
-use detente_protocol::{PreparedScenario, Rules};
+use detente_protocol::{MediationRules, MoveRule, PreparedScenario, Rules};
 use detente_study::NegotiationReport;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ pub(crate) struct Args<'a> {
     pub(crate) trace: Option<&'a Path>,
     pub(crate) mediator_rule: Option<MediatorRule>,
     pub(crate) rules: Option<Rules>,
+    pub(crate) stall: Option<u32>,
     pub(crate) least_satisfied_first: bool,
     pub(crate) time_limit: Option<f64>,
     pub(crate) list_negotiators: bool,
@@ -63,6 +64,9 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
             return Err(Failure::Usage(format!("--time-limit: expected a positive number of seconds, got {l}")));
         }
     }
+    if args.stall == Some(0) {
+        return Err(Failure::Usage("--stall: a stall limit must be at least 1 round".into()));
+    }
     if args.rounds == Some(0) {
         return Err(Failure::Usage("--rounds: the deadline must be at least 1 round".into()));
     }
@@ -87,7 +91,9 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         rounds: args.rounds,
         seed: args.seed,
         rules,
+        mediation_rules: MediationRules::Detente,
         mediator_rule,
+        stall: args.stall,
         least_satisfied_first: args.least_satisfied_first,
         trace: args.trace.is_some(),
         time_limit: args.time_limit,
@@ -110,8 +116,31 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
             }
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
-            if args.rules.is_some() {
-                return refuse("--rules", "sao (the joint table)");
+            match (args.rules, protocol) {
+                (None, _) => {}
+                (Some(Rules::Negmas), Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing)) => {
+                    if args.mediator_rule.is_some() {
+                        return Err(Failure::Usage(
+                            "--mediator-rule has no effect with --rules negmas: NegMAS's single-text mechanisms have no mediator objective"
+                                .into(),
+                        ));
+                    }
+                    if args.negotiators.is_some() {
+                        return Err(Failure::Usage(
+                            "--negotiators has no effect with --rules negmas: every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator"
+                                .into(),
+                        ));
+                    }
+                    if args.stall.is_some() {
+                        return Err(Failure::Usage(
+                            "--stall has no effect with --rules negmas: NegMAS's single-text mechanisms have none".into(),
+                        ));
+                    }
+                }
+                (Some(Rules::Negmas), _) => {
+                    return refuse("--rules negmas", "sao, single_text and single_text_veto (NegMAS has no steepest or shuttle mechanism)")
+                }
+                (Some(r), _) => return refuse(&format!("--rules {}", r.as_str()), "sao (the joint table)"),
             }
             if args.time_limit.is_some() {
                 return refuse("--time-limit", "sao (the joint table)");
@@ -120,6 +149,9 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
                 return refuse("--least-satisfied-first", "shuttle");
             }
         }
+    }
+    if args.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
+        return refuse("--stall", "the single-text protocols (single_text*)");
     }
     Ok(())
 }
@@ -156,6 +188,8 @@ struct NegotiatorInfo {
 struct Output<'a> {
     #[serde(flatten)]
     report: &'a NegotiationReport,
+    /// Why there is no deal, in words (mediated protocols; `detente_agents::Simulation::why`).
+    why: Option<&'a str>,
     trace_file: Option<String>,
 }
 
@@ -176,12 +210,19 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
-    let spec = spec_from(args)?;
+    let mut spec = spec_from(args)?;
     let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
     check_applicable(args, protocol)?;
+    let negmas_st = matches!(protocol, Protocol::SingleText(_)) && args.rules == Some(Rules::Negmas);
+    if negmas_st {
+        spec.mediation_rules = MediationRules::Negmas;
+    }
     loaded.note_unread(opts.variant, &format!("the {} protocol with these options", protocol.as_str()), |p, rule| match p {
-        detente_core::Patch::MediatorRule(to) => spec.mediator_rule.is_none() && protocol.rule_change_matters(rule, *to),
-        detente_core::Patch::Strategy { .. } => spec.negotiators.is_none(),
+        // NegMAS's single-text rules read no mediator rule and no strategy
+        detente_core::Patch::MediatorRule(to) => {
+            !negmas_st && spec.mediator_rule.is_none() && protocol.rule_change_matters_in(s, rule, *to)
+        }
+        detente_core::Patch::Strategy { .. } => !negmas_st && spec.negotiators.is_none(),
         p => protocol.reads(p.input()),
     });
     let prepared = prepare(s)?;
@@ -201,16 +242,17 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         return Ok(());
     }
     if opts.json {
-        print_serialized(&Output { report: &report, trace_file: args.trace.map(|p| p.display().to_string()) });
+        print_serialized(&Output { report: &report, why: sim.why.as_deref(), trace_file: args.trace.map(|p| p.display().to_string()) });
         return Ok(());
     }
     let r = &report;
     let who: Vec<String> = r.parties.iter().map(|p| format!("{} ({})", p.actor, p.negotiator)).collect();
     outln!("Scenario: {}", r.scenario);
     outln!(
-        "Protocol: {}{}; deadline {} rounds; seed {}",
+        "Protocol: {}{}{}; deadline {} rounds; seed {}",
         r.protocol,
         r.mediator_rule.map_or(String::new(), |m| format!(", {m} mediator")),
+        if sim.mediation_rules == Some(MediationRules::Negmas) { ", NegMAS 0.16 rules" } else { "" },
         r.deadline,
         r.seed
     );
@@ -219,6 +261,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         outln!("Left out: {a} ({why})");
     }
     outln!("\nResult: {}", r.summary);
+    if let Some(why) = &sim.why {
+        outln!("Why: {why}");
+    }
     if let Some(t) = r.texts {
         outln!("Texts put to the parties: {}, accepted: {}", t.proposed, t.accepted);
     }
@@ -259,7 +304,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
                 let mediator = r.mediator.as_ref().is_some_and(|x| x.actor == o.actor);
                 let nash = match (o.at_nash, o.over_nash) {
                     (Some(a), Some(d)) => {
-                        format!(", {} at their Nash deal ({d:+.3}{})", util(a), if mediator { ": the price of its bias" } else { "" })
+                        // only a deal has a price of bias; walking away is not the mediator's choice
+                        let bias = if mediator && r.agreement { ": the price of its bias" } else { "" };
+                        format!(", {} at their Nash deal ({d:+.3}{bias})", util(a))
                     }
                     _ => String::new(),
                 };

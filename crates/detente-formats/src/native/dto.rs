@@ -577,6 +577,8 @@ pub(crate) struct ProtocolDto {
     pub(crate) rounds: Option<u32>,
     pub(crate) mediator: Option<String>,
     pub(crate) mediator_rule: Option<RuleDto>,
+    /// The text mediated protocols start from: `{ issue = value, ... }`, every issue.
+    pub(crate) opening_text: Option<IdMap<Scalar>>,
     #[allow(dead_code)]
     pub(crate) source: Option<String>,
 }

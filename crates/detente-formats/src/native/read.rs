@@ -710,6 +710,16 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>
         rounds: pd.and_then(|p| p.rounds),
         mediator: pd.and_then(|p| p.mediator.clone()),
         mediator_rule: pd.and_then(|p| p.mediator_rule).map(rule_of),
+        opening_text: match pd.and_then(|p| p.opening_text.as_ref()) {
+            None => None,
+            Some(map) => match outcome_of(&space, &pp.key("opening_text"), map) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+        },
     };
     let mut s = ScenarioDraft {
         meta: Metadata {

@@ -430,7 +430,7 @@ pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
         t.put("sources", Node::Arr(srcs));
     }
     let pr = &sc.protocol;
-    if pr.protocol.is_some() || pr.rounds.is_some() || pr.mediator.is_some() || pr.mediator_rule.is_some() {
+    if pr.protocol.is_some() || pr.rounds.is_some() || pr.mediator.is_some() || pr.mediator_rule.is_some() || pr.opening_text.is_some() {
         let mut p = Tab::new();
         p.opt_str("protocol", &pr.protocol.map(|p| p.as_str().to_string()));
         if let Some(r) = pr.rounds {
@@ -439,6 +439,9 @@ pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
         p.opt_str("mediator", &pr.mediator);
         if let Some(r) = pr.mediator_rule {
             p.put("mediator_rule", s(MediatorRule::as_str(r)));
+        }
+        if let Some(text) = &pr.opening_text {
+            p.put("opening_text", outcome_node(sc.space.issues(), text)?);
         }
         t.put("protocol", p.block());
     }

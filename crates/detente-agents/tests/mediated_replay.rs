@@ -1,0 +1,217 @@
+//! Every mediated run replays from its `detente/1` trace (issue #10 item 3): the header records
+//! the first text and who must agree; the recorded candidates, votes, counter-proposals and
+//! texts put as final reproduce the final text and the status.
+
+use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
+use detente_core::{MediatorRule, Scenario};
+use detente_protocol::{MediationRules, MediationSetup, MoveRule, Objective, PreparedScenario, TraceHeader};
+use serde_json::Value;
+use std::sync::Arc;
+
+fn reference() -> Scenario {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-ceasefire-2025.toml");
+    detente_formats::load_path(&p).unwrap()
+}
+
+/// What a trace says happened.
+#[derive(Debug, PartialEq)]
+struct Replayed {
+    text: Option<u64>,
+    end: String,
+    agreement: Option<u64>,
+}
+
+/// A trace's header, the parties whose acceptance counts, and every later line.
+fn parse(trace: &str) -> (TraceHeader, Vec<u64>, Vec<Value>) {
+    let mut lines = trace.lines();
+    let header: TraceHeader = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let counted = header.required.clone().unwrap().into_iter().map(u64::from).collect();
+    (header, counted, lines.map(|l| serde_json::from_str(l).unwrap()).collect())
+}
+
+/// Replays a single-text trace: a mediator's offer is a candidate (every party votes; it becomes
+/// the text iff every party whose acceptance counts said yes — the required ones, or all under
+/// NegMAS rules) or, marked `final`, a text put to ratification (an agreement iff every one of
+/// them accepts). The status follows from the last ratification and the rounds run.
+fn replay_single_text(trace: &str) -> Replayed {
+    let (header, counted, events) = parse(trace);
+    let mediator = (header.parties.len() - 1) as u64;
+    let mut text = header.start.clone().unwrap().outcome;
+    let (end, events) = events.split_last().unwrap();
+    let mut last_ratified = None;
+    let mut i = 0;
+    while i < events.len() {
+        let e = &events[i];
+        assert_eq!(e["actor"], mediator, "a mediator's text at {i}");
+        let offered = e["outcome"].as_u64().unwrap();
+        let votes: Vec<&Value> = events[i + 1..].iter().take_while(|v| v["actor"] != mediator).collect();
+        let yes = counted.iter().all(|k| votes.iter().any(|v| v["actor"] == *k && v["action"] == "accept"));
+        if e["final"] == true {
+            assert_eq!(Some(offered), text, "the text put as final is the current one");
+            last_ratified = Some(yes);
+        } else {
+            assert_eq!(votes.len(), header.parties.len() - 1, "every party votes on a candidate");
+            if yes {
+                text = Some(offered);
+            }
+        }
+        i += 1 + votes.len();
+    }
+    let rounds = end["rounds"].as_u64().unwrap();
+    let status = match last_ratified {
+        Some(true) => "agreed",
+        // a refusal before the deadline: the talks broke at a local optimum
+        Some(false) if rounds < u64::from(header.rounds) => "broken",
+        _ => "timed_out",
+    };
+    Replayed { text, end: status.into(), agreement: (status == "agreed").then_some(text).flatten() }
+}
+
+/// Replays a shuttle trace: the mediator presents the text to one party; a counter-proposal
+/// moves it ([`MediationSetup::compose`], a pure function of the text, the party and its
+/// counter); a round in which every required party accepted the same text is followed by its
+/// ratification.
+fn replay_shuttle(trace: &str, setup: &MediationSetup, objective: Objective) -> Replayed {
+    let (header, required, events) = parse(trace);
+    let mediator = (header.parties.len() - 1) as u64;
+    let mut text = header.start.clone().unwrap().outcome.unwrap();
+    let (end, events) = events.split_last().unwrap();
+    let mut agreed = false;
+    let mut i = 0;
+    while i < events.len() {
+        let e = &events[i];
+        assert_eq!(e["actor"], mediator);
+        assert_eq!(e["outcome"].as_u64().unwrap(), text, "the mediator presents the current text (event {i})");
+        if e["final"] == true {
+            let votes: Vec<&Value> = events[i + 1..].iter().take_while(|v| v["actor"] != mediator).collect();
+            agreed = required.iter().all(|k| votes.iter().any(|v| v["actor"] == *k && v["action"] == "accept"));
+            i += 1 + votes.len();
+            continue;
+        }
+        let answer = &events[i + 1];
+        if answer["action"] == "offer" {
+            let p = answer["actor"].as_u64().unwrap() as usize;
+            text = setup.compose(objective, text, p, answer["outcome"].as_u64().unwrap());
+        }
+        i += 2;
+    }
+    let status = if agreed { "agreed" } else { end["end"].as_str().unwrap() };
+    Replayed { text: Some(text), end: status.into(), agreement: agreed.then_some(text) }
+}
+
+fn check(sim: &Simulation, replayed: Replayed) {
+    let trace = sim.trace.as_deref().unwrap();
+    let end: Value = serde_json::from_str(trace.lines().last().unwrap()).unwrap();
+    assert_eq!(replayed.end, end["end"], "status");
+    assert_eq!(replayed.end, sim.status.name());
+    assert_eq!(replayed.agreement, sim.agreement);
+    assert_eq!(replayed.text, sim.text, "final text");
+}
+
+#[test]
+fn every_single_text_run_replays_from_its_trace() {
+    let base = reference();
+    let opened = base
+        .edited(|d| {
+            d.protocol.opening_text = Some(
+                d.space
+                    .parse(
+                        "territory=current_line, nato=deferred, security_guarantee=coalition_without_us, deterrent_force=75, \
+                         demilitarization=partial_cap, sanctions=phased_relief, resources=partnership_with_guarantees, \
+                         elections=after_martial_law, europe_role=consulted, prisoners=all_for_all",
+                    )
+                    .unwrap(),
+            )
+        })
+        .unwrap();
+    let mut outcomes = std::collections::BTreeSet::new();
+    for s in [&base, &opened] {
+        let p = Arc::new(PreparedScenario::new(s).unwrap());
+        for rule in [MoveRule::Veto, MoveRule::HillClimbing, MoveRule::Steepest] {
+            for (mediation_rules, mediator_rule) in [
+                (MediationRules::Detente, Some(MediatorRule::Biased)),
+                (MediationRules::Detente, Some(MediatorRule::Neutral)),
+                (MediationRules::Detente, Some(MediatorRule::Welfare)),
+                (MediationRules::Negmas, None),
+            ] {
+                if mediation_rules == MediationRules::Negmas && rule == MoveRule::Steepest {
+                    continue;
+                }
+                for (rounds, seed) in [(30, 0), (200, 1), (1000, 2)] {
+                    let spec = SimulationSpec {
+                        protocol: Some(Protocol::SingleText(rule)),
+                        mediation_rules,
+                        mediator_rule,
+                        rounds: Some(rounds),
+                        seed,
+                        trace: true,
+                        ..Default::default()
+                    };
+                    let sim = simulate(s, &p, &spec).unwrap();
+                    let header: TraceHeader = serde_json::from_str(sim.trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
+                    assert_eq!(header.start.as_ref().unwrap().outcome, sim.start.unwrap().outcome, "the header records the first text");
+                    outcomes.insert(sim.status.name());
+                    check(&sim, replay_single_text(sim.trace.as_deref().unwrap()));
+                }
+            }
+        }
+    }
+    assert!(outcomes.len() >= 2, "the runs end in more than one way: {outcomes:?}");
+}
+
+#[test]
+fn every_shuttle_run_replays_from_its_trace() {
+    let s = reference();
+    let p = Arc::new(PreparedScenario::new(&s).unwrap());
+    let setup = MediationSetup::new(&s, Arc::clone(&p)).unwrap();
+    for (rule, objective) in [
+        (MediatorRule::Biased, Objective::Biased { mediator: 0 }),
+        (MediatorRule::Neutral, Objective::Neutral),
+        (MediatorRule::Welfare, Objective::Welfare),
+    ] {
+        for rounds in [30, 100] {
+            let spec = SimulationSpec {
+                protocol: Some(Protocol::Shuttle),
+                mediator_rule: Some(rule),
+                rounds: Some(rounds),
+                trace: true,
+                ..Default::default()
+            };
+            let sim = simulate(&s, &p, &spec).unwrap();
+            check(&sim, replay_shuttle(sim.trace.as_deref().unwrap(), &setup, objective));
+        }
+    }
+}
+
+#[test]
+fn the_header_records_the_first_text_who_must_agree_and_where_the_text_came_from() {
+    let s = reference();
+    let p = Arc::new(PreparedScenario::new(&s).unwrap());
+    let spec = SimulationSpec { protocol: Some(Protocol::SingleText(MoveRule::Veto)), trace: true, ..Default::default() };
+    let sim = simulate(&s, &p, &spec).unwrap();
+    let header: Value = serde_json::from_str(sim.trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(header["required"], serde_json::json!([0, 1]), "russia and ukraine; europe is optional");
+    assert_eq!(header["start"]["from"], "objective");
+    assert_eq!(header["start"]["values"].as_array().unwrap().len(), 10);
+    assert!(header.get("stall").is_none(), "no stall limit by default");
+    // NegMAS veto starts from no text, and every party votes as NegMAS's comparator
+    let spec = SimulationSpec {
+        protocol: Some(Protocol::SingleText(MoveRule::Veto)),
+        mediation_rules: MediationRules::Negmas,
+        trace: true,
+        ..Default::default()
+    };
+    let sim = simulate(&s, &p, &spec).unwrap();
+    let header: Value = serde_json::from_str(sim.trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(header["rules"], "negmas");
+    assert_eq!(header["required"], serde_json::json!([0, 1, 2]), "under NegMAS rules every party must agree");
+    assert_eq!(header["start"], serde_json::json!({ "outcome": null, "values": [], "from": "none" }));
+    assert_eq!(header["parties"][0]["negotiator"], detente_agents::NEGMAS_VOTER);
+    // a stall limit, when set, is in the header; the joint table's header has none of these
+    let spec = SimulationSpec { protocol: Some(Protocol::SingleText(MoveRule::Veto)), stall: Some(5), trace: true, ..Default::default() };
+    let header: Value = serde_json::from_str(simulate(&s, &p, &spec).unwrap().trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(header["stall"], 5);
+    let spec = SimulationSpec { protocol: Some(Protocol::JointTable), trace: true, ..Default::default() };
+    let header: Value = serde_json::from_str(simulate(&s, &p, &spec).unwrap().trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
+    assert!(header.get("start").is_none() && header.get("required").is_none());
+}
