@@ -8,7 +8,7 @@ For every scenario, mechanism pair and deadline this script runs
     draws from Python's global `random`, so single runs cannot match detente's, only
     distributions), and
   * `detente negotiate --json --protocol single_text_veto | single_text --rounds N --seed k`
-    (optionally `--rules R`: `--rules negmas` once detente's NegMAS-compatible mode exists),
+    (optionally `--rules R`, e.g. `--rules negmas`: detente's NegMAS 0.16 single-text rules),
 and reports, per deadline (30, 100 and 1,000 rounds/steps by default): the agreement rate with its
 95 % Wilson interval, each party's mean utility (over every seed; without a deal, its reservation
 value), the mean distance from the Pareto frontier over the deals, and two-sample tests:
