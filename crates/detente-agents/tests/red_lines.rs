@@ -151,6 +151,24 @@ fn fixed_scenario() -> Scenario {
     s.edited(|s| s.actors.last_mut().unwrap().role = Role::Mediator).unwrap()
 }
 
+/// Runs every protocol with every negotiator in every seat for `rounds` rounds and hands each
+/// simulation to `check`.
+fn every_run(s: &Scenario, rounds: u32, mut check: impl FnMut(Protocol, &str, detente_agents::Simulation)) {
+    let prepared = Arc::new(PreparedScenario::new(s).unwrap());
+    for protocol in PROTOCOLS {
+        for (name, _) in NAMES {
+            let n = detente_agents::participants(s, protocol).len();
+            let spec = SimulationSpec {
+                protocol: Some(protocol),
+                negotiators: Some(vec![name.to_string(); n]),
+                rounds: Some(rounds),
+                ..SimulationSpec::default()
+            };
+            check(protocol, name, simulate(s, &prepared, &spec).unwrap());
+        }
+    }
+}
+
 /// Every value of `issue`: a red line no outcome escapes.
 fn everything(issue: &Issue) -> RedLine {
     let n = issue.cardinality().unwrap() as u32;
@@ -169,20 +187,7 @@ fn a_party_or_mediator_with_every_outcome_forbidden_does_not_panic_or_error() {
         })
         .unwrap();
     check_all(&s, 12, 5).unwrap();
-    let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
-    for protocol in PROTOCOLS {
-        for (name, _) in NAMES {
-            let n = detente_agents::participants(&s, protocol).len();
-            let spec = SimulationSpec {
-                protocol: Some(protocol),
-                negotiators: Some(vec![name.to_string(); n]),
-                rounds: Some(12),
-                ..SimulationSpec::default()
-            };
-            let sim = simulate(&s, &prepared, &spec).unwrap();
-            assert_eq!(sim.agreement, None, "{protocol:?} {name}: {:?}", sim.status);
-        }
-    }
+    every_run(&s, 12, |protocol, name, sim| assert_eq!(sim.agreement, None, "{protocol:?} {name}: {:?}", sim.status));
     // a biased mediator that can put forward nothing: broken at once, no text
     let m = base.actors.len() - 1;
     let s = base.edited(|s| s.actors[m].red_lines = vec![all]).unwrap();
@@ -223,25 +228,14 @@ fn an_opening_concession_across_ones_own_red_line_is_refused_and_one_beside_it_i
     s.openings = vec![Opening { actor: s.actors[0].id.clone(), issue: "nato".into(), value: Value::Option(0) }];
     let s = s.validate().unwrap();
     // conceding `member` leaves force 0 or 50: every offer keeps the concession and stays clear
-    let prepared = Arc::new(PreparedScenario::new(&s).unwrap());
-    for protocol in PROTOCOLS {
-        for (name, _) in NAMES {
-            let n = detente_agents::participants(&s, protocol).len();
-            let spec = SimulationSpec {
-                protocol: Some(protocol),
-                negotiators: Some(vec![name.to_string(); n]),
-                rounds: Some(20),
-                ..SimulationSpec::default()
-            };
-            let sim = simulate(&s, &prepared, &spec).unwrap();
-            check_history(&s, &sim, Some(s.actors.len() - 1)).unwrap_or_else(|e| panic!("{protocol:?} {name}: {e}"));
-            for e in sim.history.iter().filter(|e| e.actor == 0) {
-                if let Action::Offer(o) = e.action {
-                    assert_eq!(o / 4, 0, "{protocol:?} {name}: the conceded `member` is kept in {o}");
-                }
+    every_run(&s, 20, |protocol, name, sim| {
+        check_history(&s, &sim, Some(s.actors.len() - 1)).unwrap_or_else(|e| panic!("{protocol:?} {name}: {e}"));
+        for e in sim.history.iter().filter(|e| e.actor == 0) {
+            if let Action::Offer(o) = e.action {
+                assert_eq!(o / 4, 0, "{protocol:?} {name}: the conceded `member` is kept in {o}");
             }
         }
-    }
+    });
     // a red line on the conceded value alone: the opening itself crosses it
     let s = s.edited(|s| s.actors[0].red_lines.push(RedLine::one("nato", Value::Option(0)))).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&s).unwrap());

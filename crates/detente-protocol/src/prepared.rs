@@ -94,15 +94,7 @@ impl PartyUtility {
             let mut idx = vec![0u32; radices.len()];
             for _ in 0..n {
                 utils.push(tables.eval(&idx));
-                let mut k = idx.len();
-                while k > 0 {
-                    k -= 1;
-                    idx[k] += 1;
-                    if idx[k] < radices[k] {
-                        break;
-                    }
-                    idx[k] = 0;
-                }
+                advance(&mut idx, &radices);
             }
         } else {
             for o in space.iter() {
@@ -349,6 +341,18 @@ impl PartyUtility {
 }
 
 #[inline]
+/// The value indices of the next outcome in index order (mixed radix, first issue slowest);
+/// wraps to all zeros after the last.
+fn advance(idx: &mut [u32], radices: &[u32]) {
+    for k in (0..idx.len()).rev() {
+        idx[k] += 1;
+        if idx[k] < radices[k] {
+            return;
+        }
+        idx[k] = 0;
+    }
+}
+
 fn bit(mask: &[u64], i: usize) -> bool {
     mask[i / 64] >> (i % 64) & 1 == 1
 }
@@ -378,15 +382,7 @@ fn acceptable_mask(space: &OutcomeSpace, red_lines: &[RedLine], actor: &str) -> 
         if !compiled.crossed(&idx) {
             mask[i / 64] |= 1 << (i % 64);
         }
-        let mut k = idx.len();
-        while k > 0 {
-            k -= 1;
-            idx[k] += 1;
-            if idx[k] < radices[k] {
-                break;
-            }
-            idx[k] = 0;
-        }
+        advance(&mut idx, &radices);
     }
     Ok(Some(mask.into_boxed_slice()))
 }
