@@ -37,9 +37,11 @@ fn the_briefing_fits_a_terminal() {
     let lines = text.lines().count();
     // 180 before red lines and the notes on changes a lens does not read, 185 before the third
     // mediated deal (#10) lengthened the simulation finding. The aim is ~150: trim, do not raise.
-    // 199 with the comparison over seeds (#10, item 8): its table of rates and two findings with
-    // their intervals, less the one-seed table of utilities and distances, now in --full.
-    assert!(lines <= 200, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
+    // 199 with the comparison over seeds (#10, item 8), back to 180 by condensing: the rates over
+    // seeds are the simulation section's one compact table (the one-seed runs are in the
+    // findings and --full), cases with the same zone and deals share a row, long issue-by-issue
+    // changes of the opening test are in --full.
+    assert!(lines <= 188, "the default briefing has {lines} lines (391 before the briefing; ~150 is the aim)");
     let wide: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
     assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
     assert!(text.starts_with("US-mediated Russia–Ukraine ceasefire talks"), "{text}");

@@ -84,8 +84,10 @@ pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
     variants_section(&mut out, r, opts);
     deal(&mut out, r, opts);
     simulation(&mut out, r, opts);
-    comparison(&mut out, r, opts);
-    opening(&mut out, r);
+    if opts.full || !compact_simulation(r) {
+        comparison(&mut out, r, opts);
+    }
+    opening(&mut out, r, opts);
     forecast(&mut out, r, opts);
     if opts.full {
         presets(&mut out, &r.forecast);
@@ -230,10 +232,24 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
         out.push('\n');
     }
     let parties = r.deal.cases.first().map(|d| d.parties.join(" ")).unwrap_or_default();
-    let rows: Vec<Vec<String>> = r
-        .deal
-        .cases
+    // The short form prints each distinct row once, for every case with the same zone and deals.
+    let shown: Vec<Vec<&str>> = if opts.full {
+        r.deal.cases.iter().map(|d| vec![d.case.as_str()]).collect()
+    } else {
+        let terms = |x: &Option<Deal>| x.as_ref().map(|x| x.terms.clone());
+        groups(
+            r.deal
+                .cases
+                .iter()
+                .map(|d| (d.case.as_str(), (d.must_agree.clone(), zone_text(d), d.zone_size, terms(&d.nash), terms(&d.kalai_smorodinsky)))),
+        )
+        .into_iter()
+        .map(|(cases, _)| cases)
+        .collect()
+    };
+    let rows: Vec<Vec<String>> = shown
         .iter()
+        .filter_map(|g| r.deal.cases.iter().find(|d| d.case == g[0]))
         .map(|d| {
             let utils = |x: &Option<Deal>| {
                 x.as_ref().map_or("none".into(), |d| d.parties.iter().map(|p| u3(p.utility)).collect::<Vec<_>>().join(" "))
@@ -280,8 +296,18 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
             deals.push((label, d));
         }
     }
-    if !deals.is_empty() && !opts.full {
-        out.push_str("(the Nash and KS deals are in the findings; --full prints them issue by issue)\n");
+    if !opts.full {
+        let mut notes: Vec<String> = shown
+            .iter()
+            .filter(|g| g.len() > 1)
+            .map(|g| format!("{} stands for {}: the same zone and deals", g[0], g[1..].join(", ")))
+            .collect();
+        if !deals.is_empty() {
+            notes.push("the Nash and KS deals are in the findings; --full prints them issue by issue".into());
+        }
+        if !notes.is_empty() {
+            out.push_str(&wrap(&format!("({})", notes.join("; ")), "", "  "));
+        }
     }
     if !deals.is_empty() && opts.full {
         out.push('\n');
@@ -360,8 +386,27 @@ fn case_groups<'a>(ids: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone
     ids.clone().filter(|(_, same)| same.is_none()).map(|(id, _)| crate::same_group(id, ids.clone())).collect()
 }
 
+/// Whether the short briefing shows the simulated negotiations as one compact table, the share of
+/// seeds with a deal protocol by rule: when the comparison over seeds ran and the cases' one-seed
+/// runs differ, the findings say what each case's runs reach and `--full` prints them.
+fn compact_simulation(r: &StudyReport) -> bool {
+    r.simulation.comparison.ran().is_some() && r.simulation.cases.iter().filter(|c| c.same_as.is_none()).count() > 1
+}
+
 fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
     heading(out, "Simulated negotiations [simulation]");
+    if let (false, true, Some(c)) = (opts.full, compact_simulation(r), r.simulation.comparison.ran()) {
+        let intro = format!(
+            "One run per protocol and case (seed {}, default strategies, the scenario's deadline and mediator): the \
+             findings say what each reaches; --full prints every run. Over seeds [comparison]: the share of {} seeds \
+             per protocol and mediator rule on {} ({} rounds) with a deal [95 % interval].",
+            r.simulation.seed, c.seeds, c.case, c.deadline
+        );
+        out.push_str(&wrap(&intro, "", ""));
+        out.push('\n');
+        out.push_str(&rates_table(c));
+        return;
+    }
     let intro = if opts.full {
         "Each protocol with every party's default strategy, the scenario's deadline and mediator, seed {seed}. \
          Utilities: of the deal, or each actor's walk-away value without one; to Pareto / to Nash: distance \
@@ -394,16 +439,7 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
             out.push_str(&wrap(&format!("({} stands for {}: the same results.)", g[0], g[1..].join(", ")), "", "  "));
         }
     }
-    // The short briefing leaves the one-seed details to --full when the cross-case line above
-    // and the comparison over seeds below say it.
-    let shown: Vec<&Vec<&str>> = if opts.full {
-        groups.iter().collect()
-    } else if groups.len() > 1 && r.simulation.comparison.ran().is_some() {
-        out.push_str("(--full prints each case's runs: every actor's utility, the distances and the deals)\n");
-        Vec::new()
-    } else {
-        groups.iter().take(1).collect()
-    };
+    let shown: Vec<&Vec<&str>> = if opts.full { groups.iter().collect() } else { groups.iter().take(1).collect() };
     for g in shown {
         let Some(c) = find(g[0]) else { continue };
         let _ = write!(out, "\n{}\n\n", g.join(", "));
@@ -427,6 +463,33 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
     }
 }
 
+/// The share of seeds with a deal [95 % interval], one row per protocol, one column per rule.
+fn rates_table(c: &Comparison) -> String {
+    let mut rules: Vec<&str> = Vec::new();
+    for r in c.arms.iter().filter_map(|a| a.arm.rule) {
+        if !rules.contains(&r.as_str()) {
+            rules.push(r.as_str());
+        }
+    }
+    let mut header = vec!["protocol".to_string(), "no mediator".into()];
+    header.extend(rules.iter().map(|r| r.to_string()));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for a in &c.arms {
+        let cell = a.not_run.as_ref().map_or_else(|| rate(&a.agreed), |_| "not run".into());
+        let col = a.arm.rule.map_or(1, |r| 2 + rules.iter().position(|x| *x == r.as_str()).unwrap_or(0));
+        match rows.last_mut() {
+            Some(row) if row[0] == a.arm.protocol_label() => row[col] = cell,
+            _ => {
+                let mut row = vec!["-".to_string(); header.len()];
+                row[0] = a.arm.protocol_label().to_string();
+                row[col] = cell;
+                rows.push(row);
+            }
+        }
+    }
+    table(&header, &rows)
+}
+
 /// `0.604±0.012`.
 fn mean_sd(x: Option<Summary>) -> String {
     x.map_or("-".into(), |x| format!("{:.3}±{:.3}", x.mean, x.sd))
@@ -442,41 +505,24 @@ fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
         Section::Ran(c) => c,
     };
     let mediator = c.mediator.as_deref();
+    if !opts.full {
+        // The share of seeds with a deal, protocol by rule; how the seeds are drawn, the
+        // utilities, distances and spreads are in --full.
+        let intro = format!(
+            "Share of {} seeds with a deal [95 % interval], per protocol and mediator rule on {} ({} rounds, default \
+             strategies); --full adds the seeds, utilities and distances.",
+            c.seeds, c.case, c.deadline
+        );
+        out.push_str(&wrap(&intro, "", ""));
+        out.push('\n');
+        out.push_str(&rates_table(c));
+        return;
+    }
     let head = format!(
         "{} seeds per protocol and mediator rule on {} ({} rounds, default strategies; each run's seed derived from seed {} and \
          the run's protocol, rule and index).",
         c.seeds, c.case, c.deadline, c.seed
     );
-    if !opts.full {
-        // The share of seeds with a deal, protocol by rule; the spreads are in --full.
-        let intro = format!("{head} Share of seeds with a deal [95 % interval]; --full adds utilities, distances and their spread.");
-        out.push_str(&wrap(&intro, "", ""));
-        out.push('\n');
-        let mut rules: Vec<&str> = Vec::new();
-        for r in c.arms.iter().filter_map(|a| a.arm.rule) {
-            if !rules.contains(&r.as_str()) {
-                rules.push(r.as_str());
-            }
-        }
-        let mut header = vec!["protocol".to_string(), "no mediator".into()];
-        header.extend(rules.iter().map(|r| r.to_string()));
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for a in &c.arms {
-            let cell = a.not_run.as_ref().map_or_else(|| rate(&a.agreed), |_| "not run".into());
-            let col = a.arm.rule.map_or(1, |r| 2 + rules.iter().position(|x| *x == r.as_str()).unwrap_or(0));
-            match rows.last_mut() {
-                Some(row) if row[0] == a.arm.protocol_label() => row[col] = cell,
-                _ => {
-                    let mut row = vec!["-".to_string(); header.len()];
-                    row[0] = a.arm.protocol_label().to_string();
-                    row[col] = cell;
-                    rows.push(row);
-                }
-            }
-        }
-        out.push_str(&table(&header, &rows));
-        return;
-    }
     let mut intro = format!(
         "{head} Deal: share of seeds with a deal [95 % interval]; {}: mean±sd utility over every seed (the walk-away value \
          without a deal); to Pareto, to Nash: mean±sd distance from their frontier and their Nash point, over the deals.",
@@ -520,7 +566,7 @@ fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
     out.push_str(&table(&header, &rows));
 }
 
-fn opening(out: &mut String, r: &StudyReport) {
+fn opening(out: &mut String, r: &StudyReport, opts: TextOptions) {
     for t in &r.simulation.opening_tests {
         match t {
             Section::Ran(t) => {
@@ -537,27 +583,39 @@ fn opening(out: &mut String, r: &StudyReport) {
                     "",
                 ));
                 out.push('\n');
-                let rows: Vec<Vec<String>> = t
+                // Each party's changes issue by issue; the short form leaves those longer than a
+                // line to --full (the finding says which way the demand moved).
+                let changes: Vec<Option<String>> = t
                     .demands
                     .iter()
                     .map(|d| {
-                        let ch: Vec<String> = d.changes.iter().map(|c| format!("{}: {} -> {}", c.issue, c.from, c.to)).collect();
+                        let ch: Vec<String> = d.changes.iter().map(|c| format!("{} {} -> {}", c.issue, c.from, c.to)).collect();
+                        let text = wrap(&format!("{}: {}", d.party, ch.join("; ")), "  ", "    ");
+                        (!ch.is_empty() && (opts.full || text.lines().count() == 1)).then_some(text)
+                    })
+                    .collect();
+                let rows: Vec<Vec<String>> = t
+                    .demands
+                    .iter()
+                    .zip(&changes)
+                    .map(|(d, shown)| {
+                        let n = d.changes.len();
                         vec![
                             d.party.clone(),
                             d.without.map_or("-".into(), u3),
                             d.with.map_or("-".into(), u3),
-                            if ch.is_empty() {
+                            if n == 0 {
                                 "(same demand)".into()
                             } else {
-                                format!("{} issue{} (below)", ch.len(), if ch.len() == 1 { "" } else { "s" })
+                                let plural = if n == 1 { "" } else { "s" };
+                                format!("{n} issue{plural} ({})", if shown.is_some() { "below" } else { "--full: which" })
                             },
                         ]
                     })
                     .collect();
                 out.push_str(&table(&["party", "demand without", "with concession", "what changed"].map(String::from), &rows));
-                for d in t.demands.iter().filter(|d| !d.changes.is_empty()) {
-                    let ch: Vec<String> = d.changes.iter().map(|c| format!("{} {} -> {}", c.issue, c.from, c.to)).collect();
-                    out.push_str(&wrap(&format!("{}: {}", d.party, ch.join("; ")), "  ", "    "));
+                for text in changes.iter().flatten() {
+                    out.push_str(text);
                 }
                 let _ = writeln!(out, "without: {}; with: {}", t.without, t.with);
             }

@@ -557,8 +557,23 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
                 None => wins.push((x.a, vec![beaten])),
             }
         }
-        if !wins.is_empty() {
-            let w: Vec<String> = wins.iter().map(|(a, v)| format!("{} ({}) beats {}", rule(*a), rate_of(*a), list(v))).collect();
+        // Rules with the same rate that beat the same rules by the same margins are named together.
+        let mut same: Vec<(Vec<&str>, String, String)> = Vec::new();
+        for (a, v) in &wins {
+            let (r, beaten) = (rate_of(*a), list(v));
+            match same.iter_mut().find(|(_, x, y)| *x == r && *y == beaten) {
+                Some((rules, _, _)) => rules.push(rule(*a)),
+                None => same.push((vec![rule(*a)], r, beaten)),
+            }
+        }
+        if !same.is_empty() {
+            let w: Vec<String> = same
+                .iter()
+                .map(|(rules, r, beaten)| match rules.as_slice() {
+                    [one] => format!("{one} ({r}) beats {beaten}"),
+                    _ => format!("{} ({r}) each beat {beaten}", list(&rules.iter().map(|x| x.to_string()).collect::<Vec<_>>())),
+                })
+                .collect();
             borne.push(format!("under {label}, {}", w.join(", ")));
         }
         let same: Vec<&&Contrast> = mine.iter().filter(|x| !x.borne_out).collect();
