@@ -189,7 +189,7 @@ impl Figures {
             concessions: concessions(r),
             trajectories: trajectories(r),
             comparison: r.simulation.comparison.ran().and_then(comparison_bars),
-            robustness: r.robustness.ran().map(robustness_bars),
+            robustness: r.robustness.ran().map(|rb| robustness_bars(rb, &r.nash_counted(&rb.case))),
             forecast_shares: r.robustness.ran().and_then(forecast_shares),
             sensitivity: r.robustness.ran().and_then(sensitivity_tornado),
         }
@@ -290,14 +290,13 @@ fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
 }
 
 fn position_map(r: &StudyReport) -> Option<Figure> {
-    position_map_of(
-        &r.scenario,
-        r.forecast.cases.first().and_then(|c| c.comparison.as_ref()),
-        r.deal.cases.first().and_then(|d| d.nash.as_ref()),
-    )
+    let first = r.deal.cases.first();
+    let label = format!("Nash deal{}", first.map_or(String::new(), |d| r.nash_counted(&d.case)));
+    position_map_of(&r.scenario, r.forecast.cases.first().and_then(|c| c.comparison.as_ref()), first.and_then(|d| d.nash.as_ref()), label)
 }
 
-fn position_map_of(s: &ScenarioSummary, cmp: Option<&ModelComparison>, nash: Option<&Deal>) -> Option<Figure> {
+/// `nash_label`: how the Nash deal is named (whom it counts).
+fn position_map_of(s: &ScenarioSummary, cmp: Option<&ModelComparison>, nash: Option<&Deal>, nash_label: String) -> Option<Figure> {
     let actors: Vec<String> = s.actors.iter().map(|a| a.id.clone()).collect();
     let issues: Vec<plot::PositionIssue> = s
         .issues
@@ -332,16 +331,12 @@ fn position_map_of(s: &ScenarioSummary, cmp: Option<&ModelComparison>, nash: Opt
     if issues.is_empty() {
         return None;
     }
-    let input = plot::PositionMap { title: format!("Position map: {}", s.id), actors, issues, deal_label: "Nash deal".into() };
-    Some(Figure::new(
-        "plot-positions",
-        "Position map",
-        format!(
-            "Each actor's ideal point per issue (circle area ∝ capability × salience), the forecasts of the four spatial models{}.",
-            if nash.is_some() { ", and the Nash deal" } else { "" }
-        ),
-        plot::position_map(&input),
-    ))
+    let caption = format!(
+        "Each actor's ideal point per issue (circle area ∝ capability × salience), the forecasts of the four spatial models{}.",
+        if nash.is_some() { format!(", and the {nash_label}") } else { String::new() }
+    );
+    let input = plot::PositionMap { title: format!("Position map: {}", s.id), actors, issues, deal_label: nash_label };
+    Some(Figure::new("plot-positions", "Position map", caption, plot::position_map(&input)))
 }
 
 fn variants_section(r: &StudyReport) -> Markup {
@@ -358,7 +353,8 @@ fn variants_section(r: &StudyReport) -> Markup {
             div.scroll { table {
                 tr {
                     th { "case" } th { "what it changes" } th { "must agree" } th { "zone" } th.num { "deals in it" }
-                    th { "Nash deal" } @for p in &r.simulation.protocols { th { (p.label()) } } th { "forecasts" }
+                    th { "Nash deal" (r.nash_counted(r.cases.first().map_or("base", |c| c.id.as_str()))) }
+                    @for p in &r.simulation.protocols { th { (p.label()) } } th { "forecasts" }
                 }
                 @for c in &r.cases {
                     tr id=(format!("variant-{}", c.id)) {
@@ -463,7 +459,8 @@ fn deal_section(r: &StudyReport, f: &Figures) -> Markup {
         section #deal {
             h2 { "Is there a deal?" }
             p { "A deal is in the zone of possible agreement when every party that must agree prefers it to walking away. "
-                "Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share of its possible gain (NegMAS definitions)." }
+                "Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share of its possible gain (NegMAS definitions)."
+                @if let Some(n) = first.and_then(|d| d.nash_note(r.scenario.mediator.as_deref())) { " " (n) } }
             div.scroll { table {
                 tr { th { "case" } th { "must agree" } th { "a deal beats walking away" } th.num { "deals in the zone" } th { "Nash (" (parties) ")" } th { "KS (" (parties) ")" } }
                 @for d in &r.deal.cases {
@@ -494,10 +491,12 @@ fn zone_no(d: &CaseDeal) -> String {
 }
 
 fn utility_space(r: &StudyReport) -> Option<Figure> {
-    utility_space_of(r.deal.utility_space.ran()?, r.cases.first().map_or("base", |c| c.id.as_str()))
+    let case = r.cases.first().map_or("base", |c| c.id.as_str());
+    utility_space_of(r.deal.utility_space.ran()?, case, &r.nash_counted(case))
 }
 
-fn utility_space_of(u: &UtilitySpace, case: &str) -> Option<Figure> {
+/// `counted`: whom the bargaining solutions count beyond the two parties (` (mediator counted)`).
+fn utility_space_of(u: &UtilitySpace, case: &str, counted: &str) -> Option<Figure> {
     if u.bins != BINS_PER_AXIS {
         return None;
     }
@@ -517,8 +516,8 @@ fn utility_space_of(u: &UtilitySpace, case: &str) -> Option<Figure> {
         "Utility space",
         format!(
             "Every possible deal as utility to {} (x) and {} (y), darker where more deals fall; their own Pareto frontier; \
-             their walk-away values; the bargaining solutions and each protocol's deal ({} case).",
-            u.x_party, u.y_party, case
+             their walk-away values; the bargaining solutions{} and each protocol's deal ({} case).",
+            u.x_party, u.y_party, counted, case
         ),
         plot::utility_space(&input),
     ))
@@ -598,7 +597,7 @@ fn runs_table(c: &CaseRuns, actors: &[String]) -> Markup {
             p.note {
                 "To Pareto / to Nash: distance in the utility space of the parties that must agree (" (who) "), to their frontier and their Nash point."
                 @if let Some(m) = mediator {
-                    " " (m.actor) " gain: the mediator's utility minus its utility at their Nash deal"
+                    " " (m.actor) " gain: the mediator's utility minus its utility at the Nash deal of the parties that must agree"
                     @if let Some(a) = m.at_nash { " (" (u3(a)) ")" }
                     ": the price of its bias (mediated runs)."
                 }
@@ -767,8 +766,8 @@ fn comparison_section(r: &StudyReport, f: &Figures) -> Markup {
                     p { (c.seeds) " seeds per protocol and mediator rule on " (c.case) " (" (c.deadline) " rounds, default strategies); each run's seed is derived from seed "
                         (c.seed) " and the run's protocol, rule and index, so the arms are independent samples. "
                         "Deal: share of seeds with a deal and its 95 % Wilson interval. " (c.parties.join(", ")) ": mean ± sd of the utility over every seed (the walk-away value without a deal). "
-                        "To Pareto, to Nash: mean ± sd of the distance from their frontier and their Nash point over the deals, with the interquartile range of the first."
-                        @if let Some(m) = &c.mediator { " " (m) " gain: the mediator's utility minus its utility at their Nash deal, over the deals: the price of its bias." } }
+                        "To Pareto, to Nash: mean ± sd of the distance from the frontier and the Nash point of the parties that must agree over the deals, with the interquartile range of the first."
+                        @if let Some(m) = &c.mediator { " " (m) " gain: the mediator's utility minus its utility at the Nash deal of the parties that must agree, over the deals: the price of its bias." } }
                     div.scroll { table {
                         tr {
                             th { "protocol" } th { "rule" } th.num { "deal" } th.num { "95 % interval" }
@@ -832,14 +831,16 @@ fn comparison_bars(c: &detente_study::Comparison) -> Option<Figure> {
     ))
 }
 
-fn robustness_bars(rb: &Robustness) -> Figure {
+/// `counted`: whom the Nash deal counts beyond the parties that must agree (` (mediator counted)`).
+fn robustness_bars(rb: &Robustness, counted: &str) -> Figure {
     let bar = |label: String, p: &detente_study::Probability| plot::Bar { label, value: p.p, interval: Some((p.lo, p.hi)) };
-    let mut first = vec![bar("a deal beats walking away".into(), &rb.zone), bar("the Nash deal as stated".into(), &rb.nash_unchanged)];
+    let mut first =
+        vec![bar("a deal beats walking away".into(), &rb.zone), bar(format!("the Nash deal{counted} as stated"), &rb.nash_unchanged)];
     first.extend(rb.protocols.iter().map(|c| bar(format!("{} reaches a deal", c.protocol.label()), &c.deal)));
     let mut groups = vec![plot::BarGroup { heading: Some("Findings".into()), bars: first }];
     for o in rb.nash.iter().filter(|o| o.shares.first().is_some_and(|(x, p)| *p < 0.99 || o.stated.as_ref() != Some(x))) {
         groups.push(plot::BarGroup {
-            heading: Some(format!("Nash deal: {}", o.issue)),
+            heading: Some(format!("Nash deal{counted}: {}", o.issue)),
             bars: o.shares.iter().map(|(x, p)| plot::Bar { label: x.clone(), value: *p, interval: None }).collect(),
         });
     }
@@ -928,7 +929,7 @@ fn robustness_section(r: &StudyReport, f: &Figures) -> Markup {
                     div.scroll { table {
                         tr { th { "finding" } th.num { "share of runs" } th.num { "95 % interval" } th { "with the stated inputs" } }
                         tr { td { "a deal beats walking away" } td.num { (percent(rb.zone.p)) } td.num { (interval(&rb.zone)) } td { "" } }
-                        tr { td { "the Nash deal as stated" } td.num { (percent(rb.nash_unchanged.p)) } td.num { (interval(&rb.nash_unchanged)) } td { "" } }
+                        tr { td { "the Nash deal" (r.nash_counted(&rb.case)) " as stated" } td.num { (percent(rb.nash_unchanged.p)) } td.num { (interval(&rb.nash_unchanged)) } td { "" } }
                         @for c in &rb.protocols {
                             tr { td { (c.protocol.label()) " reaches a deal" } td.num { (percent(c.deal.p)) } td.num { (interval(&c.deal)) } td { @if c.stated { "deal" } @else { "no deal" } } }
                         }
@@ -1034,7 +1035,7 @@ pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &s
 /// `detente analyze --html`: the zone, the bargaining solutions and the utility space.
 pub fn analysis(p: &DealPage, source: &str) -> String {
     let d = &p.deal;
-    let figure = p.utility_space.ran().and_then(|u| utility_space_of(u, &d.case));
+    let figure = p.utility_space.ran().and_then(|u| utility_space_of(u, &d.case, &d.nash_counted(p.scenario.mediator.as_deref())));
     let mut deals: Vec<(String, &Deal)> = Vec::new();
     deals.extend(d.nash.as_ref().map(|x| ("Nash".to_string(), x)));
     deals.extend(d.kalai_smorodinsky.as_ref().map(|x| ("Kalai-Smorodinsky".to_string(), x)));
@@ -1062,7 +1063,7 @@ pub fn analysis(p: &DealPage, source: &str) -> String {
 /// expected-utility rounds.
 pub fn forecast(p: &ForecastPage, source: &str) -> String {
     let f = &p.forecast;
-    let map = position_map_of(&p.scenario, f.cases.first().and_then(|c| c.comparison.as_ref()), None);
+    let map = position_map_of(&p.scenario, f.cases.first().and_then(|c| c.comparison.as_ref()), None, "Nash deal".into());
     let rounds = trajectories_of(&f.trajectories, &p.scenario.issues);
     let mut plots: Vec<&Figure> = map.iter().collect();
     plots.extend(rounds.iter());

@@ -223,9 +223,12 @@ fn deal(out: &mut String, r: &StudyReport, opts: TextOptions) {
     heading(out, "Is there a deal? [deal]");
     if opts.full {
         out.push_str(&wrap(
-            "A deal is in the zone of possible agreement when every party that must agree prefers it to walking away. \
-             Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share \
-             of its possible gain (NegMAS definitions).",
+            &format!(
+                "A deal is in the zone of possible agreement when every party that must agree prefers it to walking away. \
+                 Nash maximises the product of gains over walking away; Kalai-Smorodinsky gives each party the same share \
+                 of its possible gain (NegMAS definitions). {}",
+                r.deal.cases.first().and_then(|d| d.nash_note(r.scenario.mediator.as_deref())).unwrap_or_default()
+            ),
             "",
             "",
         ));
@@ -366,7 +369,10 @@ fn runs_legend(c: &CaseRuns) -> Option<String> {
     let mut s = format!("to Pareto / to Nash: in the utility space of {}, who must agree", q.parties.join(", "));
     if let Some(m) = c.runs.iter().find_map(|r| r.mediator.as_ref()) {
         let at = m.at_nash.map_or(String::new(), |a| format!(" {}", u3(a)));
-        s.push_str(&format!("; {0} gain: the mediator's utility minus its{at} at their Nash deal, the price of its bias", m.actor));
+        s.push_str(&format!(
+            "; {0} gain: the mediator's utility minus its{at} at the Nash deal of the parties that must agree, the price of its bias",
+            m.actor
+        ));
     }
     Some(s)
 }
@@ -525,12 +531,14 @@ fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
     );
     let mut intro = format!(
         "{head} Deal: share of seeds with a deal [95 % interval]; {}: mean±sd utility over every seed (the walk-away value \
-         without a deal); to Pareto, to Nash: mean±sd distance from their frontier and their Nash point, over the deals.",
+         without a deal); to Pareto, to Nash: mean±sd distance from the frontier and the Nash point of the parties that must \
+         agree, over the deals.",
         c.parties.join(", ")
     );
     if let Some(m) = mediator {
         intro.push_str(&format!(
-            " {m} gain: the mediator's utility minus its utility at their Nash deal, over the deals (the price of its bias)."
+            " {m} gain: the mediator's utility minus its utility at the Nash deal of the parties that must agree, over the \
+             deals (the price of its bias)."
         ));
     }
     out.push_str(&wrap(&intro, "", ""));
@@ -763,7 +771,9 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
             format!("{} ({}-{})", thousands(m as u64), thousands(a as u64), thousands(b as u64)),
         ]);
     }
-    rows.push(vec!["the Nash deal as stated".into(), p(&rb.nash_unchanged)]);
+    // The robustness runs redraw the deal section's Nash deal: say whom it counts.
+    let which = r.nash_counted(&rb.case);
+    rows.push(vec![format!("the Nash deal{which} as stated"), p(&rb.nash_unchanged)]);
     for c in &rb.protocols {
         rows.push(vec![
             format!("{} reaches a deal", c.protocol.label()),
@@ -781,7 +791,7 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
         .map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)])
         .collect();
     if !nash.is_empty() {
-        out.push_str("\nThe Nash deal's options that move (issues not listed keep their option in 90 % of runs or more)\n\n");
+        let _ = write!(out, "\nThe Nash deal{which}: options that move (the rest hold in 90 % of runs or more)\n\n");
         out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &nash));
     }
     let fc: Vec<Vec<String>> = rb

@@ -80,6 +80,66 @@ pub struct CaseDeal {
     pub red_lines: Option<detente_analysis::RedLineSummary>,
 }
 
+/// Whom a case's Nash (and Kalai–Smorodinsky) deal counts, where that is more than the parties
+/// that must agree. The deal lens's solutions count every analysed party; simulated results are
+/// measured against the Nash deal of the parties that must agree (`QualitySpace`). The words
+/// say which Nash deal is meant wherever both are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NashScope {
+    /// The mediator is among the parties counted.
+    Mediator,
+    /// Parties whose acceptance is optional are counted; no mediator is.
+    Optional,
+}
+
+impl NashScope {
+    /// `with the mediator counted`, to follow "the Nash deal".
+    pub fn phrase(&self) -> &'static str {
+        match self {
+            NashScope::Mediator => "with the mediator counted",
+            NashScope::Optional => "of every party, not only those that must agree",
+        }
+    }
+
+    /// `mediator counted`, for a label in brackets.
+    pub fn short(&self) -> &'static str {
+        match self {
+            NashScope::Mediator => "mediator counted",
+            NashScope::Optional => "every party counted",
+        }
+    }
+}
+
+impl CaseDeal {
+    /// Whom the case's Nash deal counts beyond the parties that must agree (`None`: exactly
+    /// them, so it is also the deal simulated results are measured against). `mediator`: the
+    /// scenario's mediating actor ([`crate::ScenarioSummary::mediator`]).
+    pub fn nash_scope(&self, mediator: Option<&str>) -> Option<NashScope> {
+        if self.parties.iter().all(|p| self.must_agree.contains(p)) {
+            return None;
+        }
+        Some(if mediator.is_some_and(|m| self.parties.iter().any(|p| p == m)) { NashScope::Mediator } else { NashScope::Optional })
+    }
+
+    /// ` (mediator counted)`: [`CaseDeal::nash_scope`] in brackets, to follow "the Nash deal"
+    /// (empty where it counts exactly the parties that must agree).
+    pub fn nash_counted(&self, mediator: Option<&str>) -> String {
+        self.nash_scope(mediator).map_or(String::new(), |x| format!(" ({})", x.short()))
+    }
+
+    /// What a section showing the case's Nash and KS deals beside simulated results says about
+    /// whom they count (`None` where they count exactly the parties that must agree).
+    pub fn nash_note(&self, mediator: Option<&str>) -> Option<String> {
+        let scope = self.nash_scope(mediator)?;
+        Some(format!(
+            "Both count every party listed ({}): the Nash deal here is the one {}; simulated results are measured \
+             against the Nash deal of the parties that must agree.",
+            self.parties.join(", "),
+            scope.phrase()
+        ))
+    }
+}
+
 /// The analysis of one case: the section's row, and the full analysis for later use.
 pub(crate) fn analyse_case(case: &str, s: &Scenario) -> Result<(CaseDeal, Analysis), detente_analysis::AnalysisError> {
     let a = analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() })?;
@@ -264,4 +324,43 @@ pub fn page(s: &Scenario, case: &str) -> Result<DealPage, detente_analysis::Anal
         },
     };
     Ok(DealPage { scenario: crate::scenario::summarise(s), deal, utility_space })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(must_agree: &[&str], parties: &[&str]) -> CaseDeal {
+        let ids = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        CaseDeal {
+            case: "base".into(),
+            must_agree: ids(must_agree),
+            parties: ids(parties),
+            outcomes: "4".into(),
+            zone_exists: true,
+            zone_size: Some(1),
+            no_deal_for: Vec::new(),
+            shortfall: Vec::new(),
+            nash: None,
+            kalai_smorodinsky: None,
+            frontier_size: 1,
+            reservations: vec![0.0; parties.len()],
+            red_lines: None,
+        }
+    }
+
+    #[test]
+    fn the_nash_scope_says_whom_the_deal_lens_counts_beyond_the_parties_that_must_agree() {
+        let mediated = case(&["a", "b"], &["m", "a", "b"]);
+        assert_eq!(mediated.nash_scope(Some("m")), Some(NashScope::Mediator));
+        assert_eq!(mediated.nash_counted(Some("m")), " (mediator counted)");
+        assert!(mediated.nash_note(Some("m")).is_some_and(|n| n.contains("(m, a, b)") && n.contains("with the mediator counted")));
+        // an optional party, no mediator among those counted
+        let optional = case(&["a", "b"], &["a", "b", "c"]);
+        assert_eq!(optional.nash_scope(Some("m")), Some(NashScope::Optional));
+        assert_eq!(optional.nash_scope(None).map(|x| x.phrase()), Some("of every party, not only those that must agree"));
+        // exactly the parties that must agree: one Nash deal, nothing to say
+        let all = case(&["a", "b"], &["a", "b"]);
+        assert_eq!((all.nash_scope(Some("m")), all.nash_counted(None), all.nash_note(None)), (None, String::new(), None));
+    }
 }

@@ -134,9 +134,16 @@ fn red_lines_sentence(d: &CaseDeal) -> Option<String> {
     })
 }
 
-fn solutions_sentence(d: &CaseDeal) -> Option<String> {
+/// The Nash and Kalai-Smorodinsky deals; the Nash deal says whom it counts when that is more than
+/// the parties that must agree (simulated results are measured against theirs).
+fn solutions_sentence(d: &CaseDeal, mediator: Option<&str>) -> Option<String> {
     let nash = d.nash.as_ref()?;
-    let mut s = format!("The Nash deal (the most gain for all, multiplied): {}.", terms_text(nash));
+    let mut s = match d.nash_scope(mediator) {
+        None => format!("The Nash deal (the most gain for all, multiplied): {}.", terms_text(nash)),
+        Some(scope) => {
+            format!("The Nash deal {} (the most gain for {}, multiplied): {}.", scope.phrase(), list(&d.parties), terms_text(nash))
+        }
+    };
     if let Some(ks) = &d.kalai_smorodinsky {
         let diff = differences(nash, ks);
         if diff.is_empty() {
@@ -207,7 +214,7 @@ fn protocols_sentence(c: &CaseRuns) -> Option<String> {
     }
     s.push('.');
     if let (false, Some(who)) = (deals.is_empty(), measured_over(c)) {
-        s.push_str(&format!(" Distances are over {who}, who must agree."));
+        s.push_str(&format!(" Frontier and Nash point are those of {who}, who must agree."));
     }
     if !none.is_empty() {
         let names = list(&none);
@@ -420,7 +427,7 @@ fn robustness_sentences(report: &StudyReport) -> Vec<String> {
         percent(r.zone.lo),
         percent(r.zone.hi)
     );
-    s.push_str(&format!(" and the Nash deal is the stated one in {}", percent(r.nash_unchanged.p)));
+    s.push_str(&format!(" and the Nash deal{} is the stated one in {}", report.nash_counted(&r.case), percent(r.nash_unchanged.p)));
     let unstable: Vec<String> = r
         .nash
         .iter()
@@ -459,7 +466,7 @@ pub fn findings(report: &StudyReport) -> Vec<Finding> {
         if let Some(s) = red_lines_sentence(d) {
             out.push(Finding { topic: Topic::RedLines, text: s, evidence: "deal".into() });
         }
-        if let Some(s) = solutions_sentence(d) {
+        if let Some(s) = solutions_sentence(d, report.scenario.mediator.as_deref()) {
             out.push(Finding { topic: Topic::Solutions, text: s, evidence: "deal".into() });
         }
     } else if let Some((_, why)) = report.deal.not_analysed.first() {
@@ -635,7 +642,8 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
             if let (Some(a), Some(b)) = (gains.iter().copied().reduce(f64::min), gains.iter().copied().reduce(f64::max)) {
                 let range = if (b - a).abs() < 5e-4 { format!("is {a:+.3}") } else { format!("ranges from {a:+.3} to {b:+.3}") };
                 s.push_str(&format!(
-                    "; where a biased mediator always reaches a deal, {m}'s mean gain over its utility at their Nash deal {range}"
+                    "; where a biased mediator always reaches a deal, {m}'s mean gain over its utility at the Nash deal of {} {range}",
+                    list(&c.parties)
                 ));
             }
         }

@@ -30,7 +30,7 @@ use detente_core::{ModelErrors, Scenario};
 use serde::Serialize;
 
 pub use comparison::{Arm, ArmResult, Comparison, Contrast, Summary, DEFAULT_SEEDS, MAX_SEEDS};
-pub use deal::{CaseDeal, Deal, DealPage, Mark, PartyShare, Term, UtilitySpace};
+pub use deal::{CaseDeal, Deal, DealPage, Mark, NashScope, PartyShare, Term, UtilitySpace};
 pub use detente_forecast::{ComparisonRow, ModelComparison};
 pub use findings::{Finding, Topic};
 pub use forecast::{CaseForecast, Disagreement, ForecastPage, ForecastSection, IssueTrajectory};
@@ -158,6 +158,15 @@ pub struct StudyReport {
     pub forecast: ForecastSection,
     /// Robustness to the stated input spreads (when runs were asked for).
     pub robustness: Section<Robustness>,
+}
+
+impl StudyReport {
+    /// ` (mediator counted)`: whom the Nash deal of `case` counts beyond the parties that must
+    /// agree, to follow "the Nash deal" where it could be taken for theirs (the one simulated
+    /// results are measured against); empty where it counts exactly them.
+    pub fn nash_counted(&self, case: &str) -> String {
+        self.deal.cases.iter().find(|d| d.case == case).map_or(String::new(), |d| d.nash_counted(self.scenario.mediator.as_deref()))
+    }
 }
 
 /// One case's analysis: the report row and the full analysis (for the quality of simulations).

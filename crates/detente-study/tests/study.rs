@@ -96,3 +96,26 @@ fn robustness_is_off_without_runs_or_spreads() {
     let r = study(&load("scenarios/ukraine-ceasefire-2025.toml"), &quick()).expect("study");
     assert!(matches!(&r.robustness, Section::NotRun { reason } if reason.contains("runs = 0")));
 }
+
+#[test]
+fn the_nash_deal_with_the_mediator_counted_is_named_apart_from_that_of_the_parties_that_must_agree() {
+    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let r = study(&s, &StudyConfig { seeds: 5, ..quick() }).expect("study"); // 5: the distances need arms with 5 deals
+    let text = |t: Topic| r.findings.iter().filter(|f| f.topic == t).map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ");
+    // the deal lens counts every analysed party, the mediator too
+    assert!(
+        text(Topic::Solutions)
+            .starts_with("The Nash deal with the mediator counted (the most gain for usa, russia, ukraine and europe, multiplied)"),
+        "{}",
+        text(Topic::Solutions)
+    );
+    assert_eq!(r.nash_counted("base"), " (mediator counted)");
+    // simulated results are measured against the Nash deal of the parties that must agree
+    assert!(text(Topic::Protocols).contains("Frontier and Nash point are those of russia and ukraine, who must agree."));
+    assert!(text(Topic::Comparison).contains("at the Nash deal of russia and ukraine"), "{}", text(Topic::Comparison));
+    // where the parties that must agree are every party, there is one Nash deal and no qualifier
+    let b = study(&load("scenarios/textbook-bilateral.toml"), &quick()).expect("study");
+    assert_eq!(b.nash_counted("base"), "");
+    let sol = b.findings.iter().find(|f| f.topic == Topic::Solutions).expect("solutions");
+    assert!(sol.text.starts_with("The Nash deal (the most gain for all, multiplied)"), "{}", sol.text);
+}
