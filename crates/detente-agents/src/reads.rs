@@ -2,7 +2,7 @@
 
 use crate::simulate::Protocol;
 use detente_core::{Input, MediatorRule, Scenario};
-use detente_protocol::MoveRule;
+use detente_protocol::{Knowledge, MoveRule};
 
 impl Protocol {
     /// Whether the protocol reads this kind of input.
@@ -28,20 +28,31 @@ impl Protocol {
     }
 
     /// Whether changing the mediator's rule from `from` to `to` changes what the protocol does
-    /// (under the detente mediation rules; NegMAS's single-text rules read no mediator rule).
+    /// when the mediator knows `knowledge` (under the detente mediation rules; NegMAS's
+    /// single-text rules read no mediator rule).
     ///
-    /// Every rule chooses its own starting text (`detente_protocol::MediationSetup::objective_text`:
-    /// the mediator's best rational text, the Nash-best rational text, the welfare-best rational
-    /// text), so in every mediated protocol any change of rule changes where the mediator starts
-    /// — and with it the whole negotiation, unless the two rules happen to pick the same text on
-    /// a scenario. Steepest single text also consults the objective at every move, and in
-    /// shuttle mediation every mediator resists moves against its objective. The joint table has
-    /// no mediator. (`tests/mediator_rules.rs` shows a scenario where each pair differs in each
-    /// mediated protocol.) See [`Protocol::rule_change_matters_in`] for a scenario that states
-    /// an opening text.
-    pub fn rule_change_matters(self, from: MediatorRule, to: MediatorRule) -> bool {
+    /// An omniscient mediator's every rule chooses its own starting text
+    /// (`detente_protocol::MediationSetup::objective_text`: the mediator's best rational text,
+    /// the Nash-best rational text, the welfare-best rational text), so in every mediated
+    /// protocol any change of rule changes where it starts — and with it the whole negotiation,
+    /// unless the two rules happen to pick the same text on a scenario. Steepest single text
+    /// also consults the objective at every move, and in shuttle mediation every mediator
+    /// resists moves against its objective. A votes-only mediator starts from its ideal
+    /// (biased) or the middle of the scales (neutral and welfare alike), so in veto and
+    /// hill-climbing single text, which draw candidates at random, neutral and welfare
+    /// coincide (and are refused: `simulate` names the welfare rule not applicable there);
+    /// steepest moves and shuttle mediation consult the estimated objective, so every pair
+    /// differs there. The joint table has no mediator. (`tests/mediator_rules.rs` shows a
+    /// scenario where each pair said to differ does.) See [`Protocol::rule_change_matters_in`]
+    /// for a scenario that states an opening text.
+    pub fn rule_change_matters(self, knowledge: Knowledge, from: MediatorRule, to: MediatorRule) -> bool {
+        let neutral_welfare =
+            matches!((from, to), (MediatorRule::Neutral, MediatorRule::Welfare) | (MediatorRule::Welfare, MediatorRule::Neutral));
         match self {
             Protocol::JointTable => false,
+            Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing) if knowledge == Knowledge::Votes => {
+                from != to && !neutral_welfare
+            }
             Protocol::SingleText(_) | Protocol::Shuttle => from != to,
         }
     }
@@ -52,8 +63,8 @@ impl Protocol {
     /// move), shuttle mediation (every mediator resists moves against its objective), and veto
     /// and hill-climbing single text only for a biased mediator with red lines of its own (it
     /// never proposes across them); neutral and welfare coincide there.
-    pub fn rule_change_matters_in(self, scenario: &Scenario, from: MediatorRule, to: MediatorRule) -> bool {
-        if !self.rule_change_matters(from, to) {
+    pub fn rule_change_matters_in(self, scenario: &Scenario, knowledge: Knowledge, from: MediatorRule, to: MediatorRule) -> bool {
+        if !self.rule_change_matters(knowledge, from, to) {
             return false;
         }
         if scenario.protocol.opening_text.is_none() {

@@ -5,9 +5,9 @@ use crate::refdep::WithOpening;
 use crate::registry::build_spec;
 use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
 use detente_protocol::{
-    Clock, JsonlTrace, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Negotiator, Objective,
-    Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, StartSource, Status, TraceHeader,
-    TraceParty,
+    Clock, JsonlTrace, Knowledge, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Negotiator,
+    Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, StartSource, Status,
+    TraceHeader, TraceParty,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -95,6 +95,10 @@ pub struct SimulationSpec {
     pub stall: Option<u32>,
     /// Shuttle: least satisfied party first.
     pub least_satisfied_first: bool,
+    /// Single text and shuttle under detente rules: what the mediator knows (default
+    /// [`Knowledge::Votes`], see [`DEFAULT_KNOWLEDGE`]); refused where no mediator consults an
+    /// objective (the joint table, NegMAS single-text rules).
+    pub knowledge: Option<Knowledge>,
     /// Produce the JSONL trace.
     pub trace: bool,
     /// Wall-clock limit in seconds for the joint table (needs a clock: see
@@ -114,6 +118,7 @@ impl Default for SimulationSpec {
             mediator_rule: None,
             stall: None,
             least_satisfied_first: false,
+            knowledge: None,
             trace: false,
             time_limit: None,
         }
@@ -211,6 +216,12 @@ pub struct Simulation {
     /// Mediated: the single-text rule set (`None` for the joint table and shuttle).
     #[serde(serialize_with = "ser_mediation_rules")]
     pub mediation_rules: Option<MediationRules>,
+    /// Mediated under detente rules: what the mediator knew (`votes` or `omniscient`).
+    pub knowledge: Option<Knowledge>,
+    /// A votes-only mediator's grasp of each party at the end, in `parties` order: Spearman's
+    /// rank correlation between its estimate and the party's true utility over every outcome
+    /// (see `detente_protocol::MediatedResult::learnt`).
+    pub learnt: Option<Vec<f64>>,
     /// Why the negotiation ended without an agreement, in words (which party refused which
     /// text, at what cost to whom), when the protocol can say more than the status; `None` on
     /// agreement and at the joint table.
@@ -410,6 +421,8 @@ pub fn simulate_with_clock(
                 start: None,
                 text: None,
                 mediation_rules: None,
+                knowledge: None,
+                learnt: None,
                 why: None,
                 final_offers,
                 history,
@@ -427,7 +440,12 @@ pub fn simulate_with_clock(
                 Some(MediatorRule::Neutral) | None => Objective::Neutral,
                 Some(MediatorRule::Welfare) => Objective::Welfare,
             };
+            let knowledge = spec.knowledge.unwrap_or(DEFAULT_KNOWLEDGE);
+            if knowledge == Knowledge::Votes && !negmas {
+                refuse_coinciding_rule(protocol, objective)?;
+            }
             let mut cfg = MediationConfig::new(deadline, objective);
+            cfg.knowledge = knowledge;
             if let Protocol::SingleText(m) = protocol {
                 cfg.move_rule = m;
                 cfg.rules = spec.mediation_rules;
@@ -449,7 +467,7 @@ pub fn simulate_with_clock(
             let (start, from) = s.start();
             let header =
                 TraceHeader::new(protocol.as_str(), rules_name, &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties)
-                    .mediated(&scenario.space, required, start, from, cfg.stall);
+                    .mediated(&scenario.space, required, start, from, cfg.stall, s.knowledge());
             let mut s = s;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
             let obs: &mut dyn Observer = match tracer.as_mut() {
@@ -476,6 +494,8 @@ pub fn simulate_with_clock(
                 start: Some(FirstText { outcome: r.start, from: r.start_source }),
                 text: r.text,
                 mediation_rules: matches!(protocol, Protocol::SingleText(_)).then_some(spec.mediation_rules),
+                knowledge: r.knowledge,
+                learnt: r.learnt,
                 why: r.why,
                 final_offers,
                 history,
@@ -483,6 +503,26 @@ pub fn simulate_with_clock(
             })
         }
     }
+}
+
+/// What a mediator knows unless the caller says: only the parties' votes and counter-proposals
+/// (`mediation-protocols.md`: the default for single text and shuttle).
+pub const DEFAULT_KNOWLEDGE: Knowledge = Knowledge::Votes;
+
+/// Refuses a votes-only welfare mediator in veto and hill-climbing single text: there it
+/// consults no objective (it starts, like the neutral one, from the opening text or the middle
+/// of the scales, and draws its candidates at random), so it would be the neutral mediator
+/// under another name ([`Protocol::rule_change_matters`]).
+fn refuse_coinciding_rule(protocol: Protocol, objective: Objective) -> Result<(), SimulateError> {
+    if objective == Objective::Welfare && !protocol.rule_change_matters(Knowledge::Votes, MediatorRule::Neutral, MediatorRule::Welfare) {
+        return Err(SimulateError::NotApplicable {
+            what: "the welfare mediator rule",
+            why: "a mediator that knows only the votes consults no objective in veto or hill-climbing single text (welfare and \
+                  neutral both start from the opening text or the middle of the scales and draw the same candidates); choose \
+                  neutral, single_text_steepest or shuttle, or an omniscient mediator (--knowledge omniscient)",
+        });
+    }
+    Ok(())
 }
 
 /// The negotiator a trace and a simulation name for every party under NegMAS single-text rules:
@@ -494,6 +534,9 @@ fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), Sim
     let refuse = |what, why| Err(SimulateError::NotApplicable { what, why });
     if spec.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
         return refuse("a stall limit", "it applies to the single negotiating text only");
+    }
+    if spec.knowledge.is_some() && protocol == Protocol::JointTable {
+        return refuse("the mediator's knowledge", "the joint table has no mediator");
     }
     if spec.mediation_rules == MediationRules::Negmas {
         match protocol {
@@ -516,6 +559,9 @@ fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), Sim
         }
         if spec.stall.is_some() {
             return refuse("a stall limit", "NegMAS's single-text mechanisms have none");
+        }
+        if spec.knowledge.is_some() {
+            return refuse("the mediator's knowledge", "NegMAS's single-text mediator consults no objective and learns nothing");
         }
     }
     Ok(())

@@ -92,6 +92,15 @@ fn golden(name: &str, negotiators: &[&str], rounds: u32, seed: u64) {
 }
 
 fn mediated_trace(protocol: &str, rule: detente_core::MediatorRule, seed: u64) -> String {
+    mediated_trace_knowing(protocol, rule, seed, None)
+}
+
+fn mediated_trace_knowing(
+    protocol: &str,
+    rule: detente_core::MediatorRule,
+    seed: u64,
+    knowledge: Option<detente_protocol::Knowledge>,
+) -> String {
     // the usa mediates; europe-like optional party absent: ukraine and russia required
     let scenario = toy().edited(|s| s.actors[2].role = detente_core::Role::Mediator).unwrap();
     let prepared = Arc::new(PreparedScenario::new(&scenario).unwrap());
@@ -101,6 +110,7 @@ fn mediated_trace(protocol: &str, rule: detente_core::MediatorRule, seed: u64) -
         rounds: Some(20),
         seed,
         mediator_rule: Some(rule),
+        knowledge,
         trace: true,
         ..Default::default()
     };
@@ -180,4 +190,11 @@ fn golden_boa_and_reference_dependent() {
 #[test]
 fn golden_errored_trace_records_the_panic() {
     golden("errored", &["linear", "panics"], 10, 0);
+}
+
+#[test]
+fn golden_shuttle_neutral_omniscient() {
+    // the benchmark mediator: it reads the parties' weights from their utilities
+    let k = Some(detente_protocol::Knowledge::Omniscient);
+    golden_text("shuttle-neutral-omniscient", mediated_trace_knowing("shuttle", detente_core::MediatorRule::Neutral, 0, k));
 }

@@ -6,13 +6,18 @@
 //! the spec's default voter (`u(T') ≥ u(T)`) and NegMAS's strict voter — under every move rule
 //! and mediator rule: the text only ever improves for every required party, and a longer
 //! deadline only lets it improve further (the stall rule that ended every run after ~15 rounds
-//! is gone). Detente's time-based voters accept losses down to their falling threshold, so
-//! that deadlocks can melt; under neighbour-based moves (hill climbing, steepest) the property
-//! still holds for them, since a longer deadline reaches the local optimum while they still
-//! concede little. Under `veto` moves it does not: a random candidate anywhere in the space
-//! that both voters' lowered thresholds admit replaces a good text, so the text drifts, and
-//! more rounds mean more drift (docs/negotiation-engine.md gives the measurement). That case is
-//! measured, not asserted, below.
+//! is gone); it is asserted for them, under the votes-only mediator that is the default.
+//!
+//! Detente's time-based voters accept losses down to their falling threshold, so that deadlocks
+//! can melt, and for them the property does not hold in general. Under `veto` moves a random
+//! candidate anywhere in the space that both voters' lowered thresholds admit replaces a good
+//! text, so the text drifts, and more rounds mean more drift. Under neighbour-based moves
+//! (hill climbing, steepest) it mostly holds — a longer deadline reaches the local optimum
+//! while they still concede little — but not always: a run cut off at 30 rounds while the
+//! voters concede fast can end nearer the frontier than one that walks, slowly conceding,
+//! along a ridge for 200 (an earlier version asserted it and failed on about a third of the
+//! random draws). Those cases are measured, not asserted, below (docs/negotiation-engine.md
+//! gives the figures).
 
 use detente_agents::build;
 use detente_core::{strategies, Role, Scenario};
@@ -86,7 +91,7 @@ fn mean_and_var(x: &[f64]) -> (f64, f64) {
 }
 
 /// The cases the property covers on `s`: every move rule × every objective the scenario allows,
-/// for each kind of voter that never accepts a loss; neighbour-based moves for time-based voters.
+/// for each kind of voter that never accepts a loss.
 fn cases(s: &Scenario) -> Vec<(MoveRule, Objective, Voters)> {
     let mediator = s.actors.iter().position(|a| a.role == Role::Mediator);
     let mut objectives = vec![Objective::Neutral, Objective::Welfare];
@@ -95,9 +100,6 @@ fn cases(s: &Scenario) -> Vec<(MoveRule, Objective, Voters)> {
     for rule in [MoveRule::Veto, MoveRule::HillClimbing, MoveRule::Steepest] {
         for &obj in &objectives {
             out.push((rule, obj, Voters::Default));
-            if rule != MoveRule::Veto {
-                out.push((rule, obj, Voters::Boulware));
-            }
         }
         if rule != MoveRule::Steepest {
             out.push((rule, Objective::Neutral, Voters::Negmas));
@@ -162,7 +164,7 @@ fn with_loss_free_voters_a_longer_deadline_never_hurts_a_required_party_in_any_r
         let s = prepare(strategies::scenario(4, 3, 5).new_tree(&mut runner).unwrap().current());
         let p = Arc::new(PreparedScenario::new(&s).unwrap());
         let req: Vec<usize> = (0..s.actors.len()).filter(|&k| s.actors[k].required && s.actors[k].role == Role::Party).collect();
-        for (rule, obj, voters) in cases(&s).into_iter().filter(|c| c.2 != Voters::Boulware) {
+        for (rule, obj, voters) in cases(&s) {
             for seed in 0..SEEDS {
                 let run = |rounds: u32| {
                     let setup = MediationSetup::new(&s, Arc::clone(&p)).unwrap();
@@ -203,22 +205,28 @@ fn with_loss_free_voters_a_longer_deadline_never_hurts_a_required_party_in_any_r
     assert!(helped > 0 && helped * 20 >= runs, "more time helped in only {helped} of {runs} runs");
 }
 
-/// Measures (does not assert) the drift of veto moves with time-based voters, for the
+/// Measures (does not assert) what a longer deadline does with time-based voters, for the
 /// documentation: run with `--ignored --nocapture`.
 #[test]
 #[ignore]
-fn measure_veto_drift_with_time_based_voters() {
-    let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let (mut sa, mut sb, mut n, mut w) = (0.0, 0.0, 0, 0);
-    for _ in 0..40 {
-        let s = prepare(strategies::scenario(4, 3, 5).new_tree(&mut runner).unwrap().current());
-        let p = Arc::new(PreparedScenario::new(&s).unwrap());
-        let short = distances(&s, &p, MoveRule::Veto, Objective::Neutral, Voters::Boulware, 30, SEEDS);
-        let long = distances(&s, &p, MoveRule::Veto, Objective::Neutral, Voters::Boulware, 200, SEEDS);
-        sa += mean_and_var(&short).0;
-        sb += mean_and_var(&long).0;
-        n += 1;
-        w += usize::from(worse(&short, &long).is_some());
+fn measure_deadlines_with_time_based_voters() {
+    for rule in [MoveRule::Veto, MoveRule::HillClimbing, MoveRule::Steepest] {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut sa, mut sb, mut n, mut w) = (0.0, 0.0, 0, 0);
+        for _ in 0..40 {
+            let s = prepare(strategies::scenario(4, 3, 5).new_tree(&mut runner).unwrap().current());
+            let p = Arc::new(PreparedScenario::new(&s).unwrap());
+            let short = distances(&s, &p, rule, Objective::Neutral, Voters::Boulware, 30, SEEDS);
+            let long = distances(&s, &p, rule, Objective::Neutral, Voters::Boulware, 200, SEEDS);
+            sa += mean_and_var(&short).0;
+            sb += mean_and_var(&long).0;
+            n += 1;
+            w += usize::from(worse(&short, &long).is_some());
+        }
+        println!(
+            "{rule:?}, neutral, boulware voters, 40 generated scenarios x {SEEDS} seeds: mean distance {:.4} at 30 rounds, {:.4} at 200; significantly worse on {w} of {n}",
+            sa / n as f64,
+            sb / n as f64
+        );
     }
-    println!("veto, neutral, boulware voters, 40 generated scenarios x {SEEDS} seeds: mean distance {:.4} at 30 rounds, {:.4} at 200; significantly worse on {w} of {n}", sa / n as f64, sb / n as f64);
 }

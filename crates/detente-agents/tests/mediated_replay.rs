@@ -4,7 +4,9 @@
 
 use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
 use detente_core::{MediatorRule, Scenario};
-use detente_protocol::{MediationRules, MediationSetup, MoveRule, Objective, PreparedScenario, TraceHeader};
+use detente_protocol::{
+    Knowledge, MediationRules, MediationSetup, MediatorModel, ModelConfig, MoveRule, Objective, PreparedScenario, TraceHeader,
+};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -68,12 +70,19 @@ fn replay_single_text(trace: &str) -> Replayed {
 }
 
 /// Replays a shuttle trace: the mediator presents the text to one party; a counter-proposal
-/// moves it ([`MediationSetup::compose`], a pure function of the text, the party and its
-/// counter); a round in which every required party accepted the same text is followed by its
-/// ratification.
+/// moves it — [`MediationSetup::compose`], a pure function of the text, the party and its
+/// counter, for an omniscient mediator; [`MediationSetup::compose_votes`] for a votes-only one,
+/// whose model is rebuilt here from the answers the trace records (an acceptance or a refusal
+/// of a text alone, a counter-proposal to a text); a round in which every required party
+/// accepted the same text is followed by its ratification.
 fn replay_shuttle(trace: &str, setup: &MediationSetup, objective: Objective) -> Replayed {
     let (header, required, events) = parse(trace);
     let mediator = (header.parties.len() - 1) as u64;
+    let mut model = match header.knowledge.as_deref() {
+        Some("votes") => Some(MediatorModel::for_space(setup.prepared().space(), setup.required.clone(), ModelConfig::default()).unwrap()),
+        Some("omniscient") => None,
+        k => panic!("a shuttle trace says what the mediator knows: {k:?}"),
+    };
     let mut text = header.start.clone().unwrap().outcome.unwrap();
     let (end, events) = events.split_last().unwrap();
     let mut agreed = false;
@@ -85,13 +94,26 @@ fn replay_shuttle(trace: &str, setup: &MediationSetup, objective: Objective) -> 
         if e["final"] == true {
             let votes: Vec<&Value> = events[i + 1..].iter().take_while(|v| v["actor"] != mediator).collect();
             agreed = required.iter().all(|k| votes.iter().any(|v| v["actor"] == *k && v["action"] == "accept"));
+            if let Some(model) = &mut model {
+                for v in &votes {
+                    model.verdict(v["actor"].as_u64().unwrap() as usize, text, v["action"] == "accept");
+                }
+            }
             i += 1 + votes.len();
             continue;
         }
         let answer = &events[i + 1];
-        if answer["action"] == "offer" {
-            let p = answer["actor"].as_u64().unwrap() as usize;
-            text = setup.compose(objective, text, p, answer["outcome"].as_u64().unwrap());
+        let p = answer["actor"].as_u64().unwrap() as usize;
+        match (answer["action"].as_str().unwrap(), &mut model) {
+            ("offer", None) => text = setup.compose(objective, text, p, answer["outcome"].as_u64().unwrap()),
+            ("offer", Some(model)) => {
+                let c = answer["outcome"].as_u64().unwrap();
+                model.counter(p, text, c);
+                text = setup.compose_votes(objective, text, p, c, model);
+            }
+            ("accept", Some(model)) => model.verdict(p, text, true),
+            ("reject", Some(model)) => model.verdict(p, text, false),
+            _ => {}
         }
         i += 2;
     }
@@ -128,26 +150,34 @@ fn every_single_text_run_replays_from_its_trace() {
     for s in [&base, &opened] {
         let p = Arc::new(PreparedScenario::new(s).unwrap());
         for rule in [MoveRule::Veto, MoveRule::HillClimbing, MoveRule::Steepest] {
-            for (mediation_rules, mediator_rule) in [
-                (MediationRules::Detente, Some(MediatorRule::Biased)),
-                (MediationRules::Detente, Some(MediatorRule::Neutral)),
-                (MediationRules::Detente, Some(MediatorRule::Welfare)),
-                (MediationRules::Negmas, None),
+            for (mediation_rules, mediator_rule, knowledge) in [
+                (MediationRules::Detente, Some(MediatorRule::Biased), Some(Knowledge::Votes)),
+                (MediationRules::Detente, Some(MediatorRule::Neutral), Some(Knowledge::Votes)),
+                (MediationRules::Detente, Some(MediatorRule::Welfare), Some(Knowledge::Votes)),
+                (MediationRules::Detente, Some(MediatorRule::Biased), Some(Knowledge::Omniscient)),
+                (MediationRules::Detente, Some(MediatorRule::Neutral), Some(Knowledge::Omniscient)),
+                (MediationRules::Detente, Some(MediatorRule::Welfare), Some(Knowledge::Omniscient)),
+                (MediationRules::Negmas, None, None),
             ] {
                 if mediation_rules == MediationRules::Negmas && rule == MoveRule::Steepest {
                     continue;
+                }
+                if knowledge == Some(Knowledge::Votes) && mediator_rule == Some(MediatorRule::Welfare) && rule != MoveRule::Steepest {
+                    continue; // refused: it would be the neutral mediator (tests/mediator_rules.rs)
                 }
                 for (rounds, seed) in [(30, 0), (200, 1), (1000, 2)] {
                     let spec = SimulationSpec {
                         protocol: Some(Protocol::SingleText(rule)),
                         mediation_rules,
                         mediator_rule,
+                        knowledge,
                         rounds: Some(rounds),
                         seed,
                         trace: true,
                         ..Default::default()
                     };
                     let sim = simulate(s, &p, &spec).unwrap();
+                    assert_eq!(sim.knowledge, knowledge, "the result says what the mediator knew");
                     let header: TraceHeader = serde_json::from_str(sim.trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
                     assert_eq!(header.start.as_ref().unwrap().outcome, sim.start.unwrap().outcome, "the header records the first text");
                     outcomes.insert(sim.status.name());
@@ -169,15 +199,18 @@ fn every_shuttle_run_replays_from_its_trace() {
         (MediatorRule::Neutral, Objective::Neutral),
         (MediatorRule::Welfare, Objective::Welfare),
     ] {
-        for rounds in [30, 100] {
+        for (rounds, knowledge) in [30, 100].into_iter().flat_map(|r| Knowledge::ALL.map(|k| (r, k))) {
             let spec = SimulationSpec {
                 protocol: Some(Protocol::Shuttle),
                 mediator_rule: Some(rule),
                 rounds: Some(rounds),
+                knowledge: Some(knowledge),
+                least_satisfied_first: rounds == 100,
                 trace: true,
                 ..Default::default()
             };
             let sim = simulate(&s, &p, &spec).unwrap();
+            assert_eq!(sim.knowledge, Some(knowledge));
             check(&sim, replay_shuttle(sim.trace.as_deref().unwrap(), &setup, objective));
         }
     }
@@ -191,7 +224,8 @@ fn the_header_records_the_first_text_who_must_agree_and_where_the_text_came_from
     let sim = simulate(&s, &p, &spec).unwrap();
     let header: Value = serde_json::from_str(sim.trace.as_deref().unwrap().lines().next().unwrap()).unwrap();
     assert_eq!(header["required"], serde_json::json!([0, 1]), "russia and ukraine; europe is optional");
-    assert_eq!(header["start"]["from"], "objective");
+    assert_eq!(header["start"]["from"], "ideal", "votes only, a biased mediator starts from its ideal");
+    assert_eq!(header["knowledge"], "votes", "the default");
     assert_eq!(header["start"]["values"].as_array().unwrap().len(), 10);
     assert!(header.get("stall").is_none(), "no stall limit by default");
     // NegMAS veto starts from no text, and every party votes as NegMAS's comparator
@@ -206,6 +240,7 @@ fn the_header_records_the_first_text_who_must_agree_and_where_the_text_came_from
     assert_eq!(header["rules"], "negmas");
     assert_eq!(header["required"], serde_json::json!([0, 1, 2]), "under NegMAS rules every party must agree");
     assert_eq!(header["start"], serde_json::json!({ "outcome": null, "values": [], "from": "none" }));
+    assert!(header.get("knowledge").is_none(), "NegMAS's mediator consults no objective");
     assert_eq!(header["parties"][0]["negotiator"], detente_agents::NEGMAS_VOTER);
     // a stall limit, when set, is in the header; the joint table's header has none of these
     let spec = SimulationSpec { protocol: Some(Protocol::SingleText(MoveRule::Veto)), stall: Some(5), trace: true, ..Default::default() };

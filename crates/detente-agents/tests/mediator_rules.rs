@@ -3,7 +3,7 @@
 
 use detente_agents::{simulate, Protocol, SimulateError, SimulationSpec};
 use detente_core::{Input, MediatorRule, Scenario};
-use detente_protocol::{MediationRules, MoveRule, PreparedScenario};
+use detente_protocol::{Knowledge, MediationRules, MoveRule, PreparedScenario};
 use std::sync::Arc;
 
 fn reference() -> Scenario {
@@ -11,10 +11,14 @@ fn reference() -> Scenario {
     detente_formats::load_path(&p).unwrap()
 }
 
-fn history(s: &Scenario, protocol: Protocol, rule: MediatorRule) -> Vec<detente_protocol::Event> {
+fn run(s: &Scenario, protocol: Protocol, knowledge: Knowledge, rule: MediatorRule) -> Result<Vec<detente_protocol::Event>, SimulateError> {
     let p = Arc::new(PreparedScenario::new(s).unwrap());
-    let spec = SimulationSpec { protocol: Some(protocol), mediator_rule: Some(rule), ..Default::default() };
-    simulate(s, &p, &spec).unwrap().history
+    let spec = SimulationSpec { protocol: Some(protocol), mediator_rule: Some(rule), knowledge: Some(knowledge), ..Default::default() };
+    simulate(s, &p, &spec).map(|r| r.history)
+}
+
+fn history(s: &Scenario, protocol: Protocol, knowledge: Knowledge, rule: MediatorRule) -> Vec<detente_protocol::Event> {
+    run(s, protocol, knowledge, rule).unwrap()
 }
 
 const MEDIATED: [Protocol; 4] = [
@@ -26,23 +30,46 @@ const MEDIATED: [Protocol; 4] = [
 const RULES: [MediatorRule; 3] = [MediatorRule::Biased, MediatorRule::Neutral, MediatorRule::Welfare];
 
 #[test]
-fn every_pair_of_rules_differs_in_every_mediated_protocol() {
-    // each rule starts from its own text (the mediator's best rational text, the Nash-best,
-    // the welfare-best), so on the reference scenario every pair gives a different negotiation
+fn every_pair_of_rules_said_to_differ_does_and_the_others_are_refused() {
+    // omniscient: each rule starts from its own text (the mediator's best rational text, the
+    // Nash-best, the welfare-best), so on the reference scenario every pair gives a different
+    // negotiation. Votes only: biased starts from its ideal, neutral and welfare from the middle
+    // of the scales; they differ wherever the mediator consults its estimate (steepest,
+    // shuttle), and welfare is refused in veto and hill climbing, where it would be neutral.
     let s = reference();
-    for protocol in MEDIATED {
-        for (i, &a) in RULES.iter().enumerate() {
-            for &b in &RULES[i + 1..] {
-                assert!(protocol.rule_change_matters(a, b) && protocol.rule_change_matters(b, a), "{protocol:?}: {a:?} vs {b:?}");
-                assert!(protocol.rule_change_matters_in(&s, a, b));
-                assert!(history(&s, protocol, a) != history(&s, protocol, b), "{protocol:?}: {a:?} and {b:?} give the same negotiation");
+    for knowledge in Knowledge::ALL {
+        for protocol in MEDIATED {
+            let runs = RULES.map(|r| run(&s, protocol, knowledge, r));
+            for (i, &a) in RULES.iter().enumerate() {
+                for (j, &b) in RULES.iter().enumerate().skip(i + 1) {
+                    let said = protocol.rule_change_matters(knowledge, a, b);
+                    assert_eq!(said, protocol.rule_change_matters(knowledge, b, a));
+                    assert_eq!(said, protocol.rule_change_matters_in(&s, knowledge, a, b));
+                    if let (Ok(ha), Ok(hb)) = (&runs[i], &runs[j]) {
+                        assert!(said, "{knowledge:?} {protocol:?}: {a:?} and {b:?} both run but are said to coincide");
+                        assert!(ha != hb, "{knowledge:?} {protocol:?}: {a:?} and {b:?} give the same negotiation");
+                    }
+                }
+                assert!(!protocol.rule_change_matters(knowledge, a, a));
             }
-            assert!(!protocol.rule_change_matters(a, a));
+            // the one refusal: a votes-only welfare mediator where it would be the neutral one
+            for (r, result) in RULES.iter().zip(&runs) {
+                if let Err(e) = result {
+                    assert!(matches!(e, SimulateError::NotApplicable { what: "the welfare mediator rule", .. }), "{e}");
+                    assert_eq!(*r, MediatorRule::Welfare);
+                    assert!(!protocol.rule_change_matters(knowledge, MediatorRule::Neutral, MediatorRule::Welfare), "{protocol:?}");
+                }
+            }
         }
+    }
+    let single = |m| Protocol::SingleText(m);
+    for m in [MoveRule::Veto, MoveRule::HillClimbing] {
+        assert!(!single(m).rule_change_matters(Knowledge::Votes, MediatorRule::Neutral, MediatorRule::Welfare));
+        assert!(single(m).rule_change_matters(Knowledge::Omniscient, MediatorRule::Neutral, MediatorRule::Welfare));
     }
     // the joint table has no mediator: it reads no rule at all
     assert!(!Protocol::JointTable.reads(Input::MediatorRule));
-    assert!(!Protocol::JointTable.rule_change_matters(MediatorRule::Biased, MediatorRule::Neutral));
+    assert!(!Protocol::JointTable.rule_change_matters(Knowledge::Omniscient, MediatorRule::Biased, MediatorRule::Neutral));
 }
 
 #[test]
@@ -56,17 +83,23 @@ fn with_a_stated_opening_text_rules_matter_only_where_the_objective_acts_and_the
                 demilitarization=partial_cap, sanctions=phased_relief, resources=partnership_with_guarantees, \
                 elections=after_martial_law, europe_role=consulted, prisoners=all_for_all";
     let s = base.edited(|d| d.protocol.opening_text = Some(d.space.parse(text).unwrap())).unwrap();
-    for protocol in MEDIATED {
-        for (i, &a) in RULES.iter().enumerate() {
-            for &b in &RULES[i + 1..] {
-                let (ha, hb) = (history(&s, protocol, a), history(&s, protocol, b));
-                let said = protocol.rule_change_matters_in(&s, a, b);
-                assert_eq!(ha != hb, said, "{protocol:?}: {a:?} vs {b:?} said to matter: {said}");
+    for knowledge in Knowledge::ALL {
+        for protocol in MEDIATED {
+            for (i, &a) in RULES.iter().enumerate() {
+                for &b in &RULES[i + 1..] {
+                    let said = protocol.rule_change_matters_in(&s, knowledge, a, b);
+                    match (run(&s, protocol, knowledge, a), run(&s, protocol, knowledge, b)) {
+                        (Ok(ha), Ok(hb)) => assert_eq!(ha != hb, said, "{knowledge:?} {protocol:?}: {a:?} vs {b:?} said to matter: {said}"),
+                        // refused: welfare, where it would be the neutral mediator
+                        _ => assert!(!protocol.rule_change_matters(knowledge, MediatorRule::Neutral, MediatorRule::Welfare)),
+                    }
+                }
             }
         }
     }
-    assert!(!Protocol::SingleText(MoveRule::Veto).rule_change_matters_in(&s, MediatorRule::Neutral, MediatorRule::Welfare));
-    assert!(Protocol::Shuttle.rule_change_matters_in(&s, MediatorRule::Neutral, MediatorRule::Welfare));
+    let k = Knowledge::Omniscient;
+    assert!(!Protocol::SingleText(MoveRule::Veto).rule_change_matters_in(&s, k, MediatorRule::Neutral, MediatorRule::Welfare));
+    assert!(Protocol::Shuttle.rule_change_matters_in(&s, k, MediatorRule::Neutral, MediatorRule::Welfare));
 }
 
 #[test]
@@ -106,6 +139,8 @@ fn openings_are_read_where_parties_make_offers_only() {
     let v = s.with_variant("early_concession").unwrap();
     for rule in [MediatorRule::Biased, MediatorRule::Neutral] {
         let protocol = Protocol::SingleText(MoveRule::Steepest);
-        assert_eq!(history(&s, protocol, rule), history(&v, protocol, rule));
+        for k in Knowledge::ALL {
+            assert_eq!(history(&s, protocol, k, rule), history(&v, protocol, k, rule));
+        }
     }
 }

@@ -156,6 +156,11 @@ enum Command {
         /// Shuttle: visit the least satisfied party first.
         #[arg(long)]
         least_satisfied_first: bool,
+        /// Single text and shuttle: what the mediator knows of the parties — votes (it sees only
+        /// their votes and counter-proposals and learns their preferences from them; the
+        /// default) or omniscient (it evaluates every party's utility: a benchmark).
+        #[arg(long, value_parser = parse_knowledge)]
+        knowledge: Option<detente_protocol::Knowledge>,
         /// Also end the joint table after this many seconds of wall time (results then depend
         /// on the machine's speed; off by default).
         #[arg(long, value_name = "SECONDS")]
@@ -214,6 +219,11 @@ fn parse_rule(s: &str) -> Result<detente_core::MediatorRule, String> {
 
 fn parse_rules(s: &str) -> Result<detente_protocol::Rules, String> {
     detente_protocol::Rules::parse(s).ok_or_else(|| format!("unknown rule set `{s}`; known: {}", detente_protocol::Rules::names()))
+}
+
+fn parse_knowledge(s: &str) -> Result<detente_protocol::Knowledge, String> {
+    detente_protocol::Knowledge::parse(s)
+        .ok_or_else(|| format!("unknown mediator knowledge `{s}`; known: {}", detente_protocol::Knowledge::names()))
 }
 
 fn main() -> ExitCode {
@@ -280,6 +290,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             rules,
             stall,
             least_satisfied_first,
+            knowledge,
             time_limit,
             list_negotiators,
             page,
@@ -294,6 +305,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 rules: *rules,
                 stall: *stall,
                 least_satisfied_first: *least_satisfied_first,
+                knowledge: *knowledge,
                 time_limit: *time_limit,
                 list_negotiators: *list_negotiators,
                 html: page.html.as_deref(),

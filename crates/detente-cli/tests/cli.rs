@@ -341,14 +341,48 @@ fn negotiate_runs_negmas_single_text_rules_and_says_why_there_is_no_deal() {
     assert!(out.contains("russia (negmas-voter), ukraine (negmas-voter), europe (negmas-voter)"), "{out}");
     let o = detente(&["negotiate", "--protocol", "single_text", "--rules", "negmas", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // the default run (shuttle, biased, 30 rounds) says why in words
-    let o = detente(&["negotiate"]);
+    // the reference shuttle with an omniscient biased mediator (30 rounds) says why in words
+    let o = detente(&["negotiate", "--knowledge", "omniscient"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("Protocol: shuttle, biased mediator (omniscient); deadline 30 rounds"), "{out}");
     assert!(out.contains("\nWhy: the deadline passed before every required party accepted the same text"), "{out}");
-    let o = detente(&["negotiate", "--json"]);
+    let o = detente(&["negotiate", "--knowledge", "omniscient", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["why"].as_str().is_some_and(|w| w.contains("no visit was left for russia")), "{v}");
+    assert_eq!(v["knowledge"], "omniscient");
+    assert!(v["learnt"].is_null());
+}
+
+#[test]
+fn negotiate_says_what_the_mediator_knew_and_learnt() {
+    // the default: a mediator that knows only the votes, and how well it came to know each party
+    let o = detente(&["negotiate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Protocol: shuttle, biased mediator knowing only the votes; deadline 30 rounds"), "{out}");
+    assert!(out.contains("What the mediator learnt from the votes: "), "{out}");
+    let o = detente(&["negotiate", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["knowledge"], "votes");
+    let learnt = v["learnt"].as_array().unwrap();
+    assert_eq!(learnt.iter().map(|g| g["party"].as_str().unwrap()).collect::<Vec<_>>(), ["russia", "ukraine", "europe"]);
+    assert!(learnt.iter().all(|g| g["rank_correlation"].as_f64().unwrap() > 0.3), "{v}");
+    // where no mediator consults an objective, the option is refused
+    for args in [
+        &["negotiate", "--protocol", "sao", "--knowledge", "votes"][..],
+        &["negotiate", "--protocol", "single_text", "--rules", "negmas", "--knowledge", "votes"],
+    ] {
+        let o = detente(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--knowledge has no effect"), "{}", stderr(&o));
+    }
+    // a votes-only welfare mediator in hill-climbing single text would be the neutral one
+    let o = detente(&["negotiate", "--protocol", "single_text", "--mediator-rule", "welfare"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("the welfare mediator rule has no effect here"), "{}", stderr(&o));
+    let o = detente(&["negotiate", "--protocol", "single_text", "--mediator-rule", "welfare", "--knowledge", "omniscient"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 /// A what-if whose change a lens does not read is said so, not silently run as the base.
@@ -641,12 +675,12 @@ fn utility_refuses_a_real_value_off_the_issue_grid() {
 
 #[test]
 fn the_price_of_bias_is_said_of_a_deal_only() {
-    // the reference shuttle: no deal at 30 rounds, a deal at 100 (see `why`)
-    let o = detente(&["negotiate"]);
+    // the reference shuttle with an omniscient mediator: no deal at 30 rounds, a deal at 100
+    let o = detente(&["negotiate", "--knowledge", "omniscient"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("usa (the mediator) gets") && !text.contains("price of its bias"), "{text}");
-    let o = detente(&["negotiate", "--rounds", "100"]);
+    let o = detente(&["negotiate", "--rounds", "100", "--knowledge", "omniscient"]);
     let text = stdout(&o);
     assert!(text.contains("Result: deal") && text.contains("the price of its bias"), "{text}");
 }

@@ -55,7 +55,8 @@ mod trace;
 
 pub use action::{Action, Event, OutcomeId};
 pub use mediated::{
-    MediatedResult, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Objective, StartSource,
+    votes_weights, MediatedResult, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Objective,
+    StartSource, LEARNT_SAMPLE,
 };
 pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 pub use negotiator::{Negotiator, Standing, View};

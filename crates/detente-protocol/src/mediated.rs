@@ -4,11 +4,25 @@
 //! ([`MediationRules::Negmas`]).
 //!
 //! The mediator here is part of the mechanism, not a [`Negotiator`]: it generates texts by a
-//! [`MoveRule`] and an [`Objective`], with a seeded RNG passed in, and it is **omniscient** — it
-//! evaluates every party's utility (the spec's `omniscient` knowledge setting). What the mediator
-//! knows enters at exactly two places, [`MediationSetup::objective`] (how it scores a text:
-//! steepest moves) and [`MediationSetup::objective_text`] (where it starts); a mediator that
-//! learns from votes only would consult its model of the parties there instead. Parties are
+//! [`MoveRule`] and an [`Objective`], with a seeded RNG passed in. What it knows of the parties
+//! is [`MediationConfig::knowledge`] (`mediation-protocols.md`, common ground):
+//!
+//! - [`Knowledge::Votes`] (the default): it sees only the parties' yes/no votes, their answers
+//!   on texts put as final, and (shuttle) their acceptances and counter-proposals, and learns
+//!   each party's preferences from them with a [`MediatorModel`] (a Bayesian probit comparison
+//!   model pooled with the HardHeaded frequency model; see that module). It starts from the
+//!   scenario's opening text, else its own ideal (biased) or the middle of the scales
+//!   ([`MediationSetup::votes_text`]); steepest moves take the neighbour best by its objective
+//!   under the estimate; shuttle moves follow the estimated issue weights
+//!   ([`votes_weights`]) and resist moves that lower the estimated objective
+//!   ([`MediationSetup::compose_votes`]); least-satisfied-first orders the visits by the
+//!   estimated margins. A biased mediator always knows its own utility.
+//! - [`Knowledge::Omniscient`] (a benchmark): it evaluates every party's utility
+//!   ([`MediationSetup::objective`], [`MediationSetup::objective_text`],
+//!   [`MediationSetup::compose`]).
+//!
+//! Under [`MediationRules::Negmas`] the mediator consults no objective, so knowledge is not
+//! read. Parties are
 //! negotiators: they vote through [`Negotiator::vote`] (single text, ratification) and answer a
 //! presented text through [`Negotiator::act`] (shuttle: `Accept`, or a counter-`Offer`).
 //!
@@ -17,9 +31,10 @@
 //! their "no" blocks nothing. Each party sees only the mediator's texts and its own answers
 //! (its [`View::history`]), never another party's moves.
 //!
-//! **Starting text** ([`MediationSetup::initial_text`]): the scenario's stated opening text when
-//! it states one (every objective starts from it), else the objective's own choice among the
-//! texts every required party finds rational ([`MediationSetup::objective_text`]).
+//! **Starting text**: the scenario's stated opening text when it states one (every objective
+//! and knowledge starts from it); else, omniscient, the objective's own choice among the texts
+//! every required party finds rational ([`MediationSetup::objective_text`]); votes only, the
+//! mediator's ideal or the middle of the scales ([`MediationSetup::votes_text`]).
 //!
 //! **When the single text stops** (§2.4): at the deadline; or, for `hill_climbing` and
 //! `steepest`, at a local optimum — a round in which every neighbour of the text the mediator may
@@ -37,7 +52,7 @@
 //! own red lines (initial text, candidates, shuttle moves); if every outcome crosses one, it
 //! cannot mediate and the session ends at once, `Broken` by the mediator. The omniscient
 //! mediator's starting text is one every required party finds rational, its red lines
-//! included; its candidates and shuttle moves are not screened for the parties' red lines: the
+//! included (a votes-only mediator cannot know the parties' lines before they vote); its candidates and shuttle moves are not screened for the parties' red lines: the
 //! parties simply vote such texts down or counter them. Neutral and welfare mediators have no
 //! red lines of their own.
 //!
@@ -48,6 +63,7 @@
 //! marks it.
 
 use crate::action::{Action, Event, OutcomeId};
+use crate::mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 use crate::negotiator::{Negotiator, Standing, View};
 use crate::prepared::{PartyUtility, PreparedScenario};
 use crate::sao::Violation;
@@ -172,6 +188,15 @@ pub enum StartSource {
     /// No text is rational for every required party: the objective's fallback (see
     /// [`MediationSetup::objective_text`]).
     Fallback,
+    /// A votes-only biased mediator without an opening text: its own ideal (the outcome best
+    /// for it among those its red lines allow; ties: lowest index).
+    Ideal,
+    /// A votes-only neutral or welfare mediator without an opening text: the middle of each
+    /// ordered scale (the option nearest the midpoint of the issue's scale; ties: lowest
+    /// index), and on each unordered issue an option drawn uniformly with the session's RNG
+    /// (knowing nothing of the parties, the mediator has no better rule there, and a draw is
+    /// at least not the order the options happen to be listed in).
+    Middle,
     /// NegMAS hill climbing without an opening text: a uniformly random outcome.
     Random,
     /// NegMAS veto without an opening text: no text; the first candidate is measured against
@@ -180,12 +205,14 @@ pub enum StartSource {
 }
 
 impl StartSource {
-    /// `opening_text`, `objective`, `fallback`, `random`, `none`.
+    /// `opening_text`, `objective`, `fallback`, `ideal`, `middle`, `random`, `none`.
     pub fn as_str(self) -> &'static str {
         match self {
             StartSource::OpeningText => "opening_text",
             StartSource::Objective => "objective",
             StartSource::Fallback => "fallback",
+            StartSource::Ideal => "ideal",
+            StartSource::Middle => "middle",
             StartSource::Random => "random",
             StartSource::NoText => "none",
         }
@@ -336,8 +363,8 @@ impl MediationSetup {
         }
     }
 
-    /// The mediator's objective value of an outcome. The mediator is omniscient: it evaluates
-    /// every party's utility (a votes-only mediator would evaluate its estimate here).
+    /// The omniscient mediator's objective value of an outcome: it evaluates every party's
+    /// utility (a votes-only mediator evaluates its estimate: [`MediatorModel::objective`]).
     pub fn objective(&self, obj: Objective, o: OutcomeId) -> f64 {
         match obj {
             Objective::Biased { mediator } => self.u(mediator).utility(o),
@@ -406,8 +433,8 @@ impl MediationSetup {
         self.required_actors().all(|a| self.u(a).acceptable(o) && self.u(a).utility(o) >= self.u(a).reservation_value())
     }
 
-    /// The first text of a session under `obj`: the scenario's stated opening text if any (every
-    /// objective starts from it), else [`Self::objective_text`].
+    /// The first text of an omniscient mediator's session under `obj`: the scenario's stated
+    /// opening text if any (every objective starts from it), else [`Self::objective_text`].
     pub fn initial_text(&self, obj: Objective) -> OutcomeId {
         self.opening_text.unwrap_or_else(|| self.objective_text(obj).0)
     }
@@ -415,8 +442,7 @@ impl MediationSetup {
     /// The text the mediator's objective starts from, and whether it is rational for every
     /// required party ([`StartSource::Objective`]) or a fallback ([`StartSource::Fallback`]).
     /// Ties: lowest outcome index. The mediator is omniscient here: it knows every party's
-    /// utility and reservation (a votes-only mediator would start from the scenario's opening
-    /// text or the middle of the scales instead).
+    /// utility and reservation (a votes-only mediator starts from [`Self::votes_text`]).
     ///
     /// - `biased`: the outcome best for the mediator among those every required party finds
     ///   rational and its own red lines allow; if none is rational for all, its best outcome
@@ -454,6 +480,38 @@ impl MediationSetup {
         (fallback.unwrap_or(0), StartSource::Fallback)
     }
 
+    /// The text a votes-only mediator starts from when the scenario states no opening text
+    /// (`mediation-protocols.md` §2, "The mediator's objective"): knowing nothing of the
+    /// parties' utilities, a biased mediator starts from its own ideal
+    /// ([`StartSource::Ideal`]), a neutral or welfare one from the middle of the scales
+    /// ([`StartSource::Middle`]; `rng` draws the option of each unordered issue).
+    pub fn votes_text(&self, obj: Objective, rng: &mut ChaCha8Rng) -> (OutcomeId, StartSource) {
+        match obj {
+            Objective::Biased { mediator } => {
+                let u = self.u(mediator);
+                // the lowest-index outcome among its best acceptable ones (outcome 0 when its
+                // red lines allow none: the session then ends at once)
+                let o = if u.n_acceptable() == 0 { 0 } else { u64::from(u.order()[u.rank_at_least(u.max())]) };
+                (o, StartSource::Ideal)
+            }
+            Objective::Neutral | Objective::Welfare => {
+                let idx: Vec<u32> = (0..self.radices.len())
+                    .map(|j| {
+                        if self.ordered[j] {
+                            let pos = &self.positions[j];
+                            let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+                            let hi = pos.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                            nearest(pos, 0.5 * (lo + hi), None)
+                        } else {
+                            rng.gen_range(0..self.radices[j])
+                        }
+                    })
+                    .collect();
+                (self.encode(&idx), StartSource::Middle)
+            }
+        }
+    }
+
     /// The shuttle mediator's next text after party `p` (index into `parties`) counters `c`
     /// to text `t` (§3.2): on each issue, a move from `t` towards `c` by the party's weight on
     /// the issue (its most important issue moves all the way), snapped to the nearest value
@@ -469,15 +527,42 @@ impl MediationSetup {
     /// towards `c`. If the resulting text would cross the mediator's
     /// red lines, the issues move one at a time in issue order, each only if the text so far
     /// stays clear of them (so a text `t` clear of them gives a text clear of them).
+    ///
+    /// This is the omniscient mediator's composition: the party's weights are read from its
+    /// utility, and the objective is evaluated on the true utilities. A votes-only mediator
+    /// composes with [`Self::compose_votes`].
     pub fn compose(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> OutcomeId {
-        self.encode(&self.compose_moves(obj, t, p, c).0)
+        let w = &self.weights[self.parties[p]];
+        self.encode(&self.compose_moves(obj, t, c, w, &|o| self.objective(obj, o)).0)
     }
 
-    /// [`Self::compose`], with the issues the mediator resisted (their index, and the
-    /// mediator's utility lost had it let the full move through on that issue alone).
-    fn compose_moves(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId) -> (Vec<u32>, Vec<(usize, f64)>) {
+    /// [`Self::compose`] by a votes-only mediator that has learnt `model` (its observations up
+    /// to and including this counter-proposal): the move on each issue is the party's
+    /// [`votes_weights`], and a move is resisted when it lowers the objective as the mediator
+    /// can evaluate it ([`MediatorModel::objective`]: its own utility when biased, the
+    /// estimates otherwise). A pure function of the model, so a trace replays.
+    pub fn compose_votes(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId, model: &MediatorModel) -> OutcomeId {
+        let w = votes_weights(model, p);
+        self.encode(&self.compose_moves(obj, t, c, &w, &|o| self.model_objective(model, obj, o)).0)
+    }
+
+    /// The objective of `o` as a votes-only mediator evaluates it.
+    fn model_objective(&self, model: &MediatorModel, obj: Objective, o: OutcomeId) -> f64 {
+        ModelObjective::of(obj, &self.prepared).map_or(f64::NEG_INFINITY, |m| model.objective(m, o))
+    }
+
+    /// [`Self::compose`] with the party's weights `w` and the objective `value`, and the
+    /// issues the mediator resisted (their index, and the objective lost had it let the full
+    /// move through on that issue alone).
+    fn compose_moves(
+        &self,
+        obj: Objective,
+        t: OutcomeId,
+        c: OutcomeId,
+        w: &[f64],
+        value: &dyn Fn(OutcomeId) -> f64,
+    ) -> (Vec<u32>, Vec<(usize, f64)>) {
         let (ti, ci) = (self.decode(t), self.decode(c));
-        let w = &self.weights[self.parties[p]];
         let mut out = ti.clone();
         let mut resisted = Vec::new();
         for j in 0..self.radices.len() {
@@ -489,7 +574,7 @@ impl MediationSetup {
             {
                 let mut probe = ti.clone();
                 probe[j] = ci[j];
-                let loss = self.objective(obj, t) - self.objective(obj, self.encode(&probe));
+                let loss = value(t) - value(self.encode(&probe));
                 // (a loss within rounding noise is none)
                 if loss > 1e-12 && self.ordered[j] && full != ti[j] {
                     let half = self.step_towards(j, ti[j], ci[j], 0.5 * w[j]);
@@ -567,6 +652,23 @@ fn nearest(pos: &[f64], x: f64, toward: Option<f64>) -> u32 {
     best as u32
 }
 
+/// How far a votes-only shuttle mediator moves each issue towards party `p`'s
+/// counter-proposal (the omniscient mediator's per-issue weights, estimated): the party's
+/// estimated issue weights ([`MediatorModel::issue_weights`]) rescaled so that the issue it
+/// seems to care most about has 1, shrunk towards splitting the difference (0.5 on every
+/// issue) by how little the mediator has seen of the party: with `k` comparisons and
+/// counter-proposals observed and `n` issues, `0.5 + k/(k+n)·(ŵ − 0.5)`. Before its first
+/// counter-proposal a party's text is met halfway on every issue; the estimate takes over as
+/// evidence accumulates (a shrinkage estimator with `n` pseudo-observations, one per issue).
+pub fn votes_weights(model: &MediatorModel, p: usize) -> Vec<f64> {
+    let est = model.issue_weights(p);
+    let top = est.iter().copied().fold(0.0, f64::max);
+    let (comparisons, counters, _) = model.observed(p);
+    let k = f64::from(comparisons + counters);
+    let trust = k / (k + est.len().max(1) as f64);
+    est.iter().map(|&w| 0.5 + trust * ((if top > 0.0 { w / top } else { 1.0 }) - 0.5)).collect()
+}
+
 /// Deadline and rules of a mediated session.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MediationConfig {
@@ -586,10 +688,15 @@ pub struct MediationConfig {
     /// Single text: the rule set ([`MediationRules::Detente`] by default). Shuttle mediation
     /// has only the detente rules; it does not read this.
     pub rules: MediationRules,
+    /// What the mediator knows of the parties' utilities ([`Knowledge::Votes`] by default, as
+    /// the spec has it for single text and shuttle). Not read under [`MediationRules::Negmas`],
+    /// whose mediator consults no objective.
+    pub knowledge: Knowledge,
 }
 
 impl MediationConfig {
-    /// Defaults: hill climbing, no stall limit, fixed visiting order, detente rules.
+    /// Defaults: hill climbing, no stall limit, fixed visiting order, detente rules, a
+    /// votes-only mediator.
     pub fn new(n_rounds: u32, objective: Objective) -> Self {
         MediationConfig {
             n_rounds,
@@ -598,6 +705,7 @@ impl MediationConfig {
             stall: None,
             least_satisfied_first: false,
             rules: MediationRules::Detente,
+            knowledge: Knowledge::Votes,
         }
     }
 }
@@ -627,7 +735,20 @@ pub struct MediatedResult {
     /// Why the talks ended without an agreement, in words (which party refused which text, at
     /// what cost to whom), when the session can say more than its status; `None` on agreement.
     pub why: Option<String>,
+    /// What the mediator knew (`None` under NegMAS rules: their mediator consults no
+    /// objective).
+    pub knowledge: Option<Knowledge>,
+    /// A votes-only mediator's grasp of each party at the end, in party order: Spearman's rank
+    /// correlation between its estimate of the party's utility and the true utility (1: it
+    /// orders the outcomes as the party does; 0: no better than chance), over every outcome,
+    /// or in a space of more than [`LEARNT_SAMPLE`] outcomes over that many spread evenly
+    /// through the outcome order (outcome `⌊i·N/LEARNT_SAMPLE⌋`; the standard error of ρ is
+    /// then about 0.015). `None` for an omniscient mediator and under NegMAS rules.
+    pub learnt: Option<Vec<f64>>,
 }
+
+/// How many outcomes [`MediatedResult::learnt`] compares at most.
+pub const LEARNT_SAMPLE: u64 = 4096;
 
 /// A mediated negotiation: single text or shuttle.
 pub struct MediatedSession {
@@ -651,6 +772,8 @@ pub struct MediatedSession {
     counters: Vec<Option<Counter>>,
     /// Shuttle: per party, its counter-proposals so far and how many the mediator resisted.
     countered: Vec<(u32, u32)>,
+    /// A votes-only mediator's model of the parties (`None`: omniscient, or NegMAS rules).
+    model: Option<MediatorModel>,
     result: Option<MediatedResult>,
 }
 
@@ -682,8 +805,10 @@ enum Answer {
 
 impl MediatedSession {
     /// A session; `negotiators` play the setup's parties in order; `rng` drives the mediator.
-    /// The first text is chosen here ([`MediationSetup::initial_text`]; under NegMAS rules the
-    /// opening text, else none or a random outcome drawn from `rng`).
+    /// The first text is chosen here: the scenario's opening text; else by the knowledge
+    /// ([`MediationSetup::objective_text`] when omniscient, [`MediationSetup::votes_text`]
+    /// with votes only, which may draw from `rng`); under NegMAS rules the opening text, else
+    /// none or a random outcome drawn from `rng`.
     pub fn new(
         setup: MediationSetup,
         negotiators: Vec<Box<dyn Negotiator>>,
@@ -728,10 +853,20 @@ impl MediatedSession {
                     (Some(o), StartSource::OpeningText)
                 }
                 None => {
-                    let (o, src) = setup.objective_text(cfg.objective);
+                    let (o, src) = match cfg.knowledge {
+                        Knowledge::Omniscient => setup.objective_text(cfg.objective),
+                        Knowledge::Votes => setup.votes_text(cfg.objective, &mut rng),
+                    };
                     (Some(o), src)
                 }
             },
+        };
+        let model = match (cfg.rules, cfg.knowledge) {
+            (MediationRules::Detente, Knowledge::Votes) => Some(
+                MediatorModel::for_space(setup.prepared.space(), setup.required.clone(), ModelConfig::default())
+                    .ok_or(MediationError::NotEnumerable)?,
+            ),
+            _ => None,
         };
         let n = setup.parties.len();
         Ok(MediatedSession {
@@ -753,6 +888,7 @@ impl MediatedSession {
             why: None,
             counters: vec![None; n],
             countered: vec![(0, 0); n],
+            model,
             result: None,
         })
     }
@@ -770,6 +906,18 @@ impl MediatedSession {
     /// The setup.
     pub fn setup(&self) -> &MediationSetup {
         &self.setup
+    }
+
+    /// A votes-only mediator's model of the parties as it stands (`None`: the mediator is
+    /// omniscient, or NegMAS rules).
+    pub fn model(&self) -> Option<&MediatorModel> {
+        self.model.as_ref()
+    }
+
+    /// What the mediator knows (`None` under NegMAS rules, whose mediator consults no
+    /// objective).
+    pub fn knowledge(&self) -> Option<Knowledge> {
+        (self.cfg.rules == MediationRules::Detente).then_some(self.cfg.knowledge)
     }
 
     /// The first text (`None`: NegMAS veto without an opening text) and where it came from.
@@ -897,6 +1045,9 @@ impl MediatedSession {
                         return Err(Box::new(self.error(p, reason, obs)));
                     }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p), false);
+                    if let Some(model) = &mut self.model {
+                        model.verdict(p, text, yes);
+                    }
                     if !yes {
                         refused.push(p);
                     }
@@ -944,6 +1095,22 @@ impl MediatedSession {
         let parts: Vec<f64> = self.setup.parties.iter().map(|&a| utilities[a]).collect();
         obs.on_end(&self.status, rounds, &parts);
         let why = if self.status.agreement().is_some() { None } else { self.why.clone() };
+        let learnt = self.model.as_ref().map(|model| {
+            let n = self.setup.prepared.n_outcomes();
+            let sample: Vec<OutcomeId> = if n <= LEARNT_SAMPLE {
+                (0..n).collect()
+            } else {
+                (0..LEARNT_SAMPLE).map(|i| (u128::from(i) * u128::from(n) / u128::from(LEARNT_SAMPLE)) as OutcomeId).collect()
+            };
+            (0..self.setup.parties.len())
+                .map(|p| {
+                    let u = self.setup.u(self.setup.parties[p]);
+                    let est: Vec<f64> = sample.iter().map(|&o| model.estimate(p, o)).collect();
+                    let truth: Vec<f64> = sample.iter().map(|&o| u.utility(o)).collect();
+                    rank_correlation(&est, &truth)
+                })
+                .collect()
+        });
         MediatedResult {
             status: self.status.clone(),
             rounds,
@@ -954,6 +1121,8 @@ impl MediatedSession {
             proposed: self.proposed,
             accepted: self.accepted,
             why,
+            knowledge: self.knowledge(),
+            learnt,
         }
     }
 
@@ -979,6 +1148,13 @@ impl MediatedSession {
                 let mut nb = self.setup.neighbours_under(text, self.cfg.rules);
                 nb.retain(|&o| !self.tried.contains(&o) && (negmas || self.setup.mediator_accepts(obj, o)));
                 (!nb.is_empty()).then(|| nb[self.rng.gen_range(0..nb.len())])
+            }
+            MoveRule::Steepest if self.model.is_some() => {
+                let text = self.text?;
+                let mut nb = self.setup.neighbours(text);
+                nb.retain(|&o| !self.tried.contains(&o) && self.setup.mediator_accepts(obj, o));
+                let model = self.model.as_ref()?;
+                model.best(ModelObjective::of(obj, &self.setup.prepared)?, nb)
             }
             MoveRule::Steepest => {
                 let text = self.text?;
@@ -1110,6 +1286,9 @@ impl MediatedSession {
                         return Some(self.error(p, reason, obs));
                     }
                     self.record(p as u32, if yes { Action::Accept } else { Action::Reject }, obs, Some(p), false);
+                    if let (Some(model), Some(text)) = (&mut self.model, current) {
+                        model.vote(p, cand, text, yes);
+                    }
                     if self.counts(p) {
                         all &= yes;
                     }
@@ -1169,9 +1348,14 @@ impl MediatedSession {
         let Some(mut text) = self.text else { unreachable!("invariant: shuttle mediation always has a text") };
         let mut order: Vec<usize> = (0..n).collect();
         if self.cfg.least_satisfied_first {
-            let margin = |p: usize| {
-                let u = self.setup.prepared.utility(self.setup.parties[p]);
-                u.utility(text) - u.reservation_value()
+            // by the true utilities, or as a votes-only mediator estimates them
+            let reservations = self.model.as_ref().map(MediatorModel::reservations);
+            let margin = |p: usize| match (&self.model, &reservations) {
+                (Some(model), Some(r)) => model.estimate(p, text) - r[p],
+                _ => {
+                    let u = self.setup.prepared.utility(self.setup.parties[p]);
+                    u.utility(text) - u.reservation_value()
+                }
             };
             order.sort_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(a.cmp(&b)));
         }
@@ -1188,6 +1372,9 @@ impl MediatedSession {
                     }
                     self.accepted += 1;
                     self.record(p as u32, Action::Accept, obs, Some(p), false);
+                    if let Some(model) = &mut self.model {
+                        model.verdict(p, text, true);
+                    }
                     if required {
                         agreed = match agreed {
                             Some(None) => Some(Some(text)),
@@ -1208,7 +1395,20 @@ impl MediatedSession {
                     if required {
                         agreed = None;
                     }
-                    let (idx, resisted) = self.setup.compose_moves(self.cfg.objective, text, p, c);
+                    let obj = self.cfg.objective;
+                    let (idx, resisted) = match &mut self.model {
+                        Some(model) => {
+                            // the mediator learns from the counter-proposal before answering it
+                            model.counter(p, text, c);
+                            let model = &*model;
+                            let w = votes_weights(model, p);
+                            self.setup.compose_moves(obj, text, c, &w, &|o| self.setup.model_objective(model, obj, o))
+                        }
+                        None => {
+                            let w = &self.setup.weights[self.setup.parties[p]];
+                            self.setup.compose_moves(obj, text, c, w, &|o| self.setup.objective(obj, o))
+                        }
+                    };
                     let composed = self.setup.encode(&idx);
                     self.countered[p].0 += 1;
                     self.countered[p].1 += u32::from(!resisted.is_empty());
@@ -1218,6 +1418,9 @@ impl MediatedSession {
                 }
                 Ok(Answer::Act(Action::Reject)) => {
                     self.record(p as u32, Action::Reject, obs, Some(p), false);
+                    if let Some(model) = &mut self.model {
+                        model.verdict(p, text, false);
+                    }
                     if required {
                         agreed = None;
                     }
@@ -1322,10 +1525,11 @@ impl MediatedSession {
             return s;
         }
         let space = self.setup.prepared.space();
+        let estimated = if self.model.is_some() { " as it estimates them" } else { "" };
         let cost = |loss: f64| match self.cfg.objective {
             Objective::Biased { .. } => format!("{loss:.3} of its utility"),
-            Objective::Neutral => format!("{loss:.3} of the log Nash product of the required parties' gains"),
-            Objective::Welfare => format!("{loss:.3} of the required parties' total utility"),
+            Objective::Neutral => format!("{loss:.3} of the log Nash product of the required parties' gains{estimated}"),
+            Objective::Welfare => format!("{loss:.3} of the required parties' total utility{estimated}"),
         };
         let issues: Vec<String> =
             c.resisted.iter().map(|&(j, loss)| format!("{} (in full: {})", space.issues()[j].id, cost(loss))).collect();

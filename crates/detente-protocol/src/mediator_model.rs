@@ -83,12 +83,10 @@ use crate::prepared::{PartyUtility, PreparedScenario};
 use detente_core::OutcomeSpace;
 
 /// What the mediator knows of the parties' preferences (`mediation-protocols.md`, common
-/// ground). Results must say which produced them.
-///
-/// Not yet read by [`MediatedSession`](crate::MediatedSession), whose mediator is omniscient;
-/// once it is, `Votes` becomes the default for single text and shuttle (hence no `Default`
-/// here: a default of `Votes` would mislabel today's results).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// ground). Results say which produced them. [`MediationConfig`](crate::MediationConfig)
+/// defaults to `Votes`, as the spec has it for single text and shuttle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Knowledge {
     /// It evaluates every party's utility: a benchmark.
     Omniscient,
@@ -112,6 +110,11 @@ impl Knowledge {
     /// Parses `omniscient`, `votes`.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The known names, for messages: `omniscient, votes`.
+    pub fn names() -> String {
+        Self::ALL.map(Knowledge::as_str).join(", ")
     }
 }
 

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! A mediated trace's header adds `required` (the parties whose acceptance an agreement needs),
-//! `start` (the first text and where it came from) and, when set, `stall`; a mediator's text put
+//! `start` (the first text and where it came from), `knowledge` (what the mediator knows;
+//! detente rules only) and, when set, `stall`; a mediator's text put
 //! to the parties as final (ratification) carries `"final":true`. These keys are absent from
 //! SAO traces, whose bytes are unchanged.
 //!
@@ -66,6 +67,10 @@ pub struct TraceHeader {
     /// Single text: the stall limit, when one is set (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stall: Option<u32>,
+    /// Mediated protocols under detente rules: what the mediator knows, `votes` or
+    /// `omniscient` ([`crate::Knowledge`]). Absent in SAO traces and under NegMAS rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge: Option<String>,
 }
 
 /// The first text of a mediated negotiation, in the header.
@@ -75,7 +80,7 @@ pub struct TraceStart {
     pub outcome: Option<OutcomeId>,
     /// Its values, one per issue (empty without a text).
     pub values: Vec<String>,
-    /// Where it came from: `opening_text`, `objective`, `fallback`, `random`, `none`
+    /// Where it came from: `opening_text`, `objective`, `fallback`, `ideal`, `middle`, `random`, `none`
     /// ([`crate::StartSource`]).
     pub from: String,
 }
@@ -105,11 +110,13 @@ impl TraceHeader {
             required: None,
             start: None,
             stall: None,
+            knowledge: None,
         }
     }
 
     /// The header of a mediated negotiation: [`TraceHeader::new`] with the required parties,
-    /// the first text (`space` names its values) and the stall limit.
+    /// the first text (`space` names its values), the stall limit and what the mediator knows
+    /// (`None` under NegMAS rules).
     pub fn mediated(
         mut self,
         space: &OutcomeSpace,
@@ -117,11 +124,13 @@ impl TraceHeader {
         start: Option<OutcomeId>,
         from: crate::StartSource,
         stall: Option<u32>,
+        knowledge: Option<crate::Knowledge>,
     ) -> Self {
         let values = start.map(|o| values_of(space, o)).unwrap_or_default();
         self.required = Some(required);
         self.start = Some(TraceStart { outcome: start, values, from: from.as_str().to_string() });
         self.stall = stall;
+        self.knowledge = knowledge.map(|k| k.as_str().to_string());
         self
     }
 }

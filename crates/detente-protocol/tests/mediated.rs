@@ -233,7 +233,7 @@ fn single_text_only_moves_to_texts_every_required_party_accepts() {
         assert!(!matches!(r.status, Status::Errored { .. }));
         // replay: the text changes only when both required parties voted yes, and then no
         // required party loses (hill-climbing voters); europe's constant "no" never blocks
-        let mut text = m.initial_text(Objective::Welfare);
+        let mut text = sess.start().0.unwrap();
         let h = sess.history();
         let med = sess.mediator_index();
         let mut i = 0;
@@ -298,7 +298,6 @@ fn single_text_is_deterministic_for_a_seed() {
 #[test]
 fn shuttle_agrees_when_required_parties_accept_the_same_text_and_optional_ones_cannot_block() {
     let s = scenario();
-    let initial = setup(&s).initial_text(Objective::Neutral);
     // everyone accepts: round 0 is stable, ratification succeeds on the initial text
     let mut sess = MediatedSession::new(
         setup(&s),
@@ -307,6 +306,7 @@ fn shuttle_agrees_when_required_parties_accept_the_same_text_and_optional_ones_c
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
+    let initial = sess.start().0.unwrap();
     let r = sess.run_shuttle(&mut ());
     assert_eq!(r.status, Status::Agreed { outcome: initial, round: 0 });
     assert_eq!((r.proposed, r.accepted), (3, 3));
@@ -867,4 +867,156 @@ fn a_counter_proposal_always_moves_the_text_and_only_towards_it() {
         }
     }
     assert!(resisted_moves > 0, "the biased mediator does resist some moves");
+}
+
+fn knowing(n_rounds: u32, obj: Objective, knowledge: Knowledge) -> MediationConfig {
+    let mut cfg = MediationConfig::new(n_rounds, obj);
+    cfg.knowledge = knowledge;
+    cfg
+}
+
+#[test]
+fn a_votes_only_mediator_starts_from_its_ideal_or_the_middle_of_the_scales() {
+    let s = scenario();
+    let m = setup(&s);
+    let start = |obj, knowledge, seed| {
+        MediatedSession::new(setup(&s), negs(&["yes"; 3]), knowing(5, obj, knowledge), ChaCha8Rng::seed_from_u64(seed)).unwrap().start()
+    };
+    // biased: the usa's own best outcome (lowest index among equal bests), whatever the parties
+    let usa = m.prepared().utility(3);
+    let ideal = (0..45).fold(0, |b, o| if usa.utility(o) > usa.utility(b) { o } else { b });
+    assert_eq!(start(Objective::Biased { mediator: 3 }, Knowledge::Votes, 0), (Some(ideal), StartSource::Ideal));
+    // neutral and welfare: territory b (50 of 0..100), money 50; the unordered flag is drawn
+    let mut flags = std::collections::BTreeSet::new();
+    for seed in 0..20 {
+        for obj in [Objective::Neutral, Objective::Welfare] {
+            let (Some(o), StartSource::Middle) = start(obj, Knowledge::Votes, seed) else { panic!("{obj:?}: not the middle") };
+            assert_eq!((o / 15, o % 5), (1, 2), "{obj:?}: outcome {o}");
+            flags.insert((o / 5) % 3);
+        }
+        assert_eq!(start(Objective::Neutral, Knowledge::Votes, seed), start(Objective::Welfare, Knowledge::Votes, seed));
+    }
+    assert_eq!(flags.len(), 3, "the flag is a draw, not the first option listed");
+    // the omniscient mediator starts from its objective's best rational text
+    let (o, from) = start(Objective::Neutral, Knowledge::Omniscient, 0);
+    assert_eq!((o, from), (Some(m.objective_text(Objective::Neutral).0), StartSource::Objective));
+    // a stated opening text overrides both
+    let opened = s.edited(|d| d.protocol.opening_text = Some(d.space.outcome_at(22).unwrap())).unwrap();
+    for knowledge in Knowledge::ALL {
+        let r = MediatedSession::new(
+            setup(&opened),
+            negs(&["yes"; 3]),
+            knowing(5, Objective::Neutral, knowledge),
+            ChaCha8Rng::seed_from_u64(0),
+        );
+        assert_eq!(r.unwrap().start(), (Some(22), StartSource::OpeningText));
+    }
+}
+
+/// Replays a votes-only single-text session: the model is rebuilt from the votes in the history,
+/// and every steepest candidate must be the best untried neighbour by the mediator's objective
+/// under the model as it stood (`MediatorModel::best`), the mediator learning nothing else.
+#[test]
+fn a_votes_only_steepest_mediator_proposes_the_best_neighbour_by_its_estimate() {
+    let s = scenario();
+    let m = setup(&s);
+    for obj in [Objective::Neutral, Objective::Welfare, Objective::Biased { mediator: 3 }] {
+        let mut cfg = knowing(80, obj, Knowledge::Votes);
+        cfg.move_rule = MoveRule::Steepest;
+        let mut sess =
+            MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
+        let r = sess.run_single_text(&mut ());
+        let mut model = MediatorModel::for_space(m.prepared().space(), m.required.clone(), ModelConfig::default()).unwrap();
+        let mut text = sess.start().0.unwrap();
+        let mut tried: Vec<OutcomeId> = Vec::new();
+        let (h, med) = (sess.history(), sess.mediator_index());
+        let mut i = 0;
+        let mut candidates = 0;
+        while i < h.len() {
+            let Action::Offer(c) = h[i].action else { panic!("{obj:?}: expected a mediator text at {i}") };
+            let votes: Vec<&Event> = h[i + 1..].iter().take_while(|e| e.actor != med).collect();
+            if votes.len() == 2 {
+                // ratification: the required parties' answers on the text alone
+                votes.iter().for_each(|v| model.verdict(v.actor as usize, text, v.action == Action::Accept));
+            } else {
+                let mut nb = m.neighbours(text);
+                nb.retain(|o| !tried.contains(o) && m.mediator_accepts(obj, *o));
+                let want = model.best(ModelObjective::of(obj, m.prepared()).unwrap(), nb);
+                assert_eq!(Some(c), want, "{obj:?}: candidate {candidates}");
+                candidates += 1;
+                votes.iter().for_each(|v| model.vote(v.actor as usize, c, text, v.action == Action::Accept));
+                if votes[..2].iter().all(|v| v.action == Action::Accept) && c != text {
+                    text = c;
+                    tried.clear();
+                } else {
+                    tried.push(c);
+                }
+            }
+            i += 1 + votes.len();
+        }
+        assert!(candidates > 5, "{obj:?}: {candidates} candidates");
+        assert_eq!(Some(text), r.text);
+        assert_eq!(r.knowledge, Some(Knowledge::Votes));
+    }
+}
+
+#[test]
+fn a_votes_only_mediator_learns_the_parties_preferences_from_their_votes() {
+    // truthful voters (yes iff the candidate is at least as good as the text), random
+    // candidates: after a few hundred votes the estimate orders the outcomes nearly as each
+    // party does, and it knows more than after ten
+    let s = scenario();
+    let mean_learnt = |rounds: u32| {
+        let mut sum = [0.0; 3];
+        for seed in 0..10 {
+            let mut cfg = knowing(rounds, Objective::Neutral, Knowledge::Votes);
+            cfg.move_rule = MoveRule::Veto;
+            let r = MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed))
+                .unwrap()
+                .run_single_text(&mut ());
+            let learnt = r.learnt.expect("a votes-only mediator reports what it learnt");
+            for (a, x) in sum.iter_mut().zip(learnt) {
+                assert!((-1.0..=1.0).contains(&x));
+                *a += x / 10.0;
+            }
+        }
+        sum
+    };
+    let (early, late) = (mean_learnt(10), mean_learnt(300));
+    for p in 0..3 {
+        assert!(late[p] > 0.9, "party {p}: ρ = {} after 300 rounds", late[p]);
+        assert!(late[p] > early[p], "party {p}: {} after 10 rounds, {} after 300", early[p], late[p]);
+    }
+    // an omniscient mediator reports nothing learnt; NegMAS's mediator consults no objective
+    let r = MediatedSession::new(
+        setup(&s),
+        negs(&["climber"; 3]),
+        knowing(10, Objective::Neutral, Knowledge::Omniscient),
+        ChaCha8Rng::seed_from_u64(0),
+    )
+    .unwrap()
+    .run_single_text(&mut ());
+    assert_eq!((r.knowledge, r.learnt), (Some(Knowledge::Omniscient), None));
+    let mut cfg = MediationConfig::new(10, Objective::Neutral);
+    cfg.rules = MediationRules::Negmas;
+    let r = MediatedSession::new(setup(&s), negs(&["climber"; 3]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap().run_single_text(&mut ());
+    assert_eq!((r.knowledge, r.learnt), (None, None));
+}
+
+#[test]
+fn a_votes_only_shuttle_mediator_meets_an_unknown_party_halfway_and_then_follows_its_estimate() {
+    let s = scenario();
+    let m = setup(&s);
+    let mut model = MediatorModel::for_space(m.prepared().space(), m.required.clone(), ModelConfig::default()).unwrap();
+    assert_eq!(votes_weights(&model, 0), vec![0.5; 3], "nothing seen: split the difference on every issue");
+    // (a, red, 0) countered with (c, red, 100): both ordered issues move halfway
+    assert_eq!(m.compose_votes(Objective::Neutral, 0, 0, 34, &model), 17, "(b, red, 50)");
+    // ukraine shows, over many answers, that territory is what it cares about
+    for _ in 0..30 {
+        model.vote(0, 15, 0, true); // territory b over a
+        model.vote(0, 1, 0, true); // money 25 over 0, barely
+        model.vote(0, 16, 1, true);
+    }
+    let w = votes_weights(&model, 0);
+    assert!(w[0] > w[2] && w[0] > 0.9, "{w:?}");
 }

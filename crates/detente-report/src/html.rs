@@ -993,9 +993,14 @@ pub fn negotiation(r: &NegotiationReport, scenario: &ScenarioSummary, source: &s
         (contents_box(&[("negotiation", "The negotiation".to_string())], &[&figure]))
         section #negotiation {
             h2 { "The negotiation" }
-            p { "Protocol " strong { (r.protocol) } @if let Some(m) = r.mediator_rule { " with a " (m) " mediator" } "; deadline " (r.deadline) " rounds; seed " (r.seed) ". Parties: " (who.join(", ")) "." }
+            p { "Protocol " strong { (r.protocol) } @if let Some(m) = r.mediator_rule { " with a " (m) " mediator" @match r.knowledge { Some("votes") => " that knows only the parties' votes and counter-proposals", Some("omniscient") => " that knows every party's utility (a benchmark)", _ => "" } } "; deadline " (r.deadline) " rounds; seed " (r.seed) ". Parties: " (who.join(", ")) "." }
             @for (a, why) in &r.left_out { p.note { (a) " is left out: " (why) "." } }
             p { strong { (r.summary) } @if let Some(t) = r.texts { " Texts put to the parties: " (t.proposed) ", accepted: " (t.accepted) "." } }
+            @if let Some(why) = &r.why { p { "Why: " (why) } }
+            @if let Some(learnt) = &r.learnt {
+                p { "What the mediator learnt from the votes — how well its estimate orders the outcomes as each party does (Spearman's ρ; 1 exactly, 0 no better than chance): "
+                    (learnt.iter().map(|g| format!("{} {:.2}", g.party, g.rank_correlation)).collect::<Vec<_>>().join(", ")) "." }
+            }
             @if let Some(deal) = &r.deal {
                 h3 { "The deal" }
                 table { tr { th { "issue" } th { "option" } } @for t in deal { tr { td { (t.issue) } td { (t.value) } } } }

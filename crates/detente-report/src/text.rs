@@ -405,12 +405,13 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
         let intro = format!(
             "One run per protocol and case (seed {}, default strategies, the scenario's deadline and mediator): the \
              findings say what each reaches; --full prints every run. Over seeds [comparison]: the share of {} seeds \
-             per protocol and mediator rule on {} ({} rounds) with a deal [95 % interval].",
+             per protocol and mediator rule on {} ({} rounds) with a deal [95 % interval], the mediator knowing only \
+             the votes (--full adds the omniscient benchmark).",
             r.simulation.seed, c.seeds, c.case, c.deadline
         );
         out.push_str(&wrap(&intro, "", ""));
         out.push('\n');
-        out.push_str(&rates_table(c));
+        out.push_str(&rates_table(c, false));
         return;
     }
     let intro = if opts.full {
@@ -470,7 +471,8 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
 }
 
 /// The share of seeds with a deal [95 % interval], one row per protocol, one column per rule.
-fn rates_table(c: &Comparison) -> String {
+/// (`omniscient`: also the arms whose mediator knows every utility.)
+fn rates_table(c: &Comparison, omniscient: bool) -> String {
     let mut rules: Vec<&str> = Vec::new();
     for r in c.arms.iter().filter_map(|a| a.arm.rule) {
         if !rules.contains(&r.as_str()) {
@@ -480,7 +482,7 @@ fn rates_table(c: &Comparison) -> String {
     let mut header = vec!["protocol".to_string(), "no mediator".into()];
     header.extend(rules.iter().map(|r| r.to_string()));
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for a in &c.arms {
+    for a in c.arms.iter().filter(|a| omniscient || !a.arm.omniscient()) {
         let cell = a.not_run.as_ref().map_or_else(|| rate(&a.agreed), |_| "not run".into());
         let col = a.arm.rule.map_or(1, |r| 2 + rules.iter().position(|x| *x == r.as_str()).unwrap_or(0));
         match rows.last_mut() {
@@ -521,7 +523,7 @@ fn comparison(out: &mut String, r: &StudyReport, opts: TextOptions) {
         );
         out.push_str(&wrap(&intro, "", ""));
         out.push('\n');
-        out.push_str(&rates_table(c));
+        out.push_str(&rates_table(c, true));
         return;
     }
     let head = format!(

@@ -3,8 +3,9 @@
 //! frequency with its interval.
 //!
 //! Every *arm* — the joint table, and each mediated protocol (single text by hill climbing, by
-//! veto, by steepest moves; shuttle) under each mediator rule (biased, neutral, welfare) — runs
-//! `seeds` times on one case with the parties' default strategies and the scenario's deadline.
+//! veto, by steepest moves; shuttle) under each mediator rule (biased, neutral, welfare) and each
+//! setting of what the mediator knows (only the votes, the default; or every utility, the
+//! omniscient benchmark) — runs `seeds` times on one case with the parties' default strategies and the scenario's deadline.
 //! Run `k` of an arm uses the seed [`run_seed`]`(study seed, protocol, rule, k)`: derived from the
 //! study's seed and the run's coordinates (by name, so adding an arm never moves another's
 //! seeds), independent across arms, so the arms are independent samples and the intervals below
@@ -25,6 +26,7 @@ use crate::simulation::{prepare, Measure};
 use detente_agents::{simulate, Protocol, SimulationSpec};
 use detente_analysis::Analysis;
 use detente_core::{MediatorRule, ProtocolName, Scenario};
+use detente_protocol::Knowledge;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -44,6 +46,8 @@ pub struct Arm {
     /// The mediator's rule (mediated protocols).
     #[serde(serialize_with = "ser_rule")]
     pub rule: Option<MediatorRule>,
+    /// What the mediator knows (mediated protocols).
+    pub knowledge: Option<Knowledge>,
 }
 
 fn ser_protocol<S: serde::Serializer>(p: &ProtocolName, s: S) -> Result<S::Ok, S::Error> {
@@ -59,29 +63,44 @@ fn ser_rule<S: serde::Serializer>(r: &Option<MediatorRule>, s: S) -> Result<S::O
 
 impl Arm {
     /// Every arm the study compares: the joint table, then each mediated protocol under each
-    /// rule, in [`ProtocolName::ALL`] and [`MediatorRule::ALL`] order.
+    /// rule with a mediator that knows only the votes (the default), then the same with an
+    /// omniscient mediator (the benchmark), in [`ProtocolName::ALL`] and [`MediatorRule::ALL`]
+    /// order. An arm the library refuses (a votes-only welfare mediator where it would be the
+    /// neutral one) is listed and reported as not run, with the reason.
     pub fn all() -> Vec<Arm> {
-        ProtocolName::ALL
-            .iter()
-            .flat_map(|&protocol| match protocol {
-                ProtocolName::JointTable => vec![Arm { protocol, rule: None }],
-                _ => MediatorRule::ALL.iter().map(|&r| Arm { protocol, rule: Some(r) }).collect(),
+        let mediated = |knowledge| {
+            ProtocolName::ALL.iter().filter(|&&p| p != ProtocolName::JointTable).flat_map(move |&protocol| {
+                MediatorRule::ALL.iter().map(move |&r| Arm { protocol, rule: Some(r), knowledge: Some(knowledge) })
             })
+        };
+        std::iter::once(Arm { protocol: ProtocolName::JointTable, rule: None, knowledge: None })
+            .chain(mediated(Knowledge::Votes))
+            .chain(mediated(Knowledge::Omniscient))
             .collect()
     }
 
-    /// The protocol in words.
+    /// The protocol in words, with an omniscient mediator said so (`shuttle, omniscient`).
     pub fn protocol_label(self) -> &'static str {
-        match self.protocol {
-            ProtocolName::JointTable => "joint table",
-            ProtocolName::SingleText => "single text",
-            ProtocolName::SingleTextVeto => "single text veto",
-            ProtocolName::SingleTextSteepest => "single text steepest",
-            ProtocolName::Shuttle => "shuttle",
+        let omniscient = self.knowledge == Some(Knowledge::Omniscient);
+        match (self.protocol, omniscient) {
+            (ProtocolName::JointTable, _) => "joint table",
+            (ProtocolName::SingleText, false) => "single text",
+            (ProtocolName::SingleTextVeto, false) => "single text veto",
+            (ProtocolName::SingleTextSteepest, false) => "single text steepest",
+            (ProtocolName::Shuttle, false) => "shuttle",
+            (ProtocolName::SingleText, true) => "single text, omniscient",
+            (ProtocolName::SingleTextVeto, true) => "single text veto, omniscient",
+            (ProtocolName::SingleTextSteepest, true) => "single text steepest, omniscient",
+            (ProtocolName::Shuttle, true) => "shuttle, omniscient",
         }
     }
 
-    /// `single text, neutral`.
+    /// Whether the mediator knows every party's utility (the benchmark arms).
+    pub fn omniscient(self) -> bool {
+        self.knowledge == Some(Knowledge::Omniscient)
+    }
+
+    /// `single text, neutral`; `shuttle, omniscient, neutral`.
     pub fn label(self) -> String {
         match self.rule {
             Some(r) => format!("{}, {}", self.protocol_label(), r.as_str()),
@@ -205,7 +224,8 @@ pub struct Comparison {
     pub mediator: Option<String>,
     /// Every arm, in [`Arm::all`] order.
     pub arms: Vec<ArmResult>,
-    /// Within each mediated protocol, every pair of rules that ran; then, across protocols, the
+    /// Within each mediated protocol and knowledge, every pair of rules that ran; then each
+    /// votes-only arm against its omniscient twin; then, across protocols, the
     /// joint table against each protocol's best rule. The arm with the higher rate first.
     pub contrasts: Vec<Contrast>,
 }
@@ -214,7 +234,11 @@ pub struct Comparison {
 /// the arm's names (FNV-1a) and `k`.
 pub fn run_seed(seed: u64, arm: Arm, k: usize) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let name = format!("{}/{}", arm.protocol.as_str(), arm.rule.map_or("-", MediatorRule::as_str));
+    let mut name = format!("{}/{}", arm.protocol.as_str(), arm.rule.map_or("-", MediatorRule::as_str));
+    if arm.knowledge == Some(Knowledge::Omniscient) {
+        // (votes-only arms keep the names they had before knowledge was a setting)
+        name.push_str("/omniscient");
+    }
     for b in name.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
@@ -270,6 +294,7 @@ pub(crate) fn compare(case: &str, s: &Scenario, analysis: Option<&Analysis>, see
             let spec = SimulationSpec {
                 protocol: Some(Protocol::from(arm.protocol)),
                 mediator_rule: arm.rule,
+                knowledge: arm.knowledge,
                 seed: run_seed(seed, arm, k),
                 ..SimulationSpec::default()
             };
@@ -353,22 +378,33 @@ fn contrast(x: &ArmResult, y: &ArmResult) -> Contrast {
     Contrast { a: a.arm, b: b.arm, difference, lo, hi, borne_out: lo > 0.0 || hi < 0.0 }
 }
 
-/// Rules within each protocol, then the joint table against each protocol's best rule.
+/// Rules within each protocol and knowledge; then, for each protocol and rule, the votes-only
+/// mediator against the omniscient one; then the joint table against each protocol's best rule
+/// (votes only, the default).
 fn contrasts(arms: &[ArmResult]) -> Vec<Contrast> {
     let ran: Vec<&ArmResult> = arms.iter().filter(|a| a.not_run.is_none() && a.runs > 0).collect();
     let mut out = Vec::new();
-    for p in ProtocolName::ALL.iter().filter(|&&p| p != ProtocolName::JointTable) {
-        let mine: Vec<&&ArmResult> = ran.iter().filter(|a| a.arm.protocol == *p).collect();
-        for (i, x) in mine.iter().enumerate() {
-            for y in &mine[i + 1..] {
-                out.push(contrast(x, y));
+    for k in [Knowledge::Votes, Knowledge::Omniscient] {
+        for p in ProtocolName::ALL.iter().filter(|&&p| p != ProtocolName::JointTable) {
+            let mine: Vec<&&ArmResult> = ran.iter().filter(|a| a.arm.protocol == *p && a.arm.knowledge == Some(k)).collect();
+            for (i, x) in mine.iter().enumerate() {
+                for y in &mine[i + 1..] {
+                    out.push(contrast(x, y));
+                }
             }
+        }
+    }
+    for x in ran.iter().filter(|a| a.arm.knowledge == Some(Knowledge::Votes)) {
+        let knowing = Arm { knowledge: Some(Knowledge::Omniscient), ..x.arm };
+        if let Some(y) = ran.iter().find(|a| a.arm == knowing) {
+            out.push(contrast(x, y));
         }
     }
     if let Some(jt) = ran.iter().find(|a| a.arm.protocol == ProtocolName::JointTable) {
         for p in ProtocolName::ALL.iter().filter(|&&p| p != ProtocolName::JointTable) {
             // The best rule by rate; ties by rule order.
-            let best = ran.iter().filter(|a| a.arm.protocol == *p).fold(None::<&&ArmResult>, |b, a| match b {
+            let votes = |a: &&&ArmResult| a.arm.protocol == *p && a.arm.knowledge == Some(Knowledge::Votes);
+            let best = ran.iter().filter(votes).fold(None::<&&ArmResult>, |b, a| match b {
                 Some(b) if b.agreed.p >= a.agreed.p => Some(b),
                 _ => Some(a),
             });
@@ -406,8 +442,9 @@ mod tests {
 
     #[test]
     fn run_seeds_depend_on_every_coordinate() {
-        let a = Arm { protocol: ProtocolName::SingleText, rule: Some(MediatorRule::Neutral) };
-        let b = Arm { protocol: ProtocolName::SingleText, rule: Some(MediatorRule::Biased) };
+        let votes = Some(Knowledge::Votes);
+        let a = Arm { protocol: ProtocolName::SingleText, rule: Some(MediatorRule::Neutral), knowledge: votes };
+        let b = Arm { protocol: ProtocolName::SingleText, rule: Some(MediatorRule::Biased), knowledge: votes };
         let seeds = [run_seed(0, a, 0), run_seed(0, a, 1), run_seed(1, a, 0), run_seed(0, b, 0)];
         for i in 0..seeds.len() {
             for j in i + 1..seeds.len() {

@@ -274,7 +274,7 @@ fn variant_sentence(report: &StudyReport, k: usize) -> Option<Finding> {
             let label = y.protocol.label();
             match (x.agreed, y.agreed) {
                 (false, true) => parts.push(format!("lets {label} reach a deal")),
-                (true, false) => parts.push(format!("{label} no longer reaches a deal")),
+                (true, false) => parts.push(format!("keeps {label} from a deal")),
                 _ => changed.push(label.to_string()),
             }
         }
@@ -549,9 +549,18 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
     // What the seeds bear out, and what they do not tell apart, protocol by protocol.
     let rule = |a: Arm| a.rule.map_or("", |r| r.as_str());
     let mut borne: Vec<String> = Vec::new();
+    // Protocols where the same rules win by the same margins are named together.
+    let mut won: Vec<(String, Vec<String>)> = Vec::new();
     let mut alike: Vec<(String, Vec<String>)> = Vec::new();
+    // (the default mediator, which knows only the votes; the omniscient benchmark is set beside
+    // it below, and its own rules in the table)
+    let k = detente_protocol::Knowledge::Votes;
     for p in detente_core::ProtocolName::ALL {
-        let mine: Vec<&Contrast> = c.contrasts.iter().filter(|x| x.a.protocol == p && x.b.protocol == p).collect();
+        let mine: Vec<&Contrast> = c
+            .contrasts
+            .iter()
+            .filter(|x| x.a.protocol == p && x.b.protocol == p && x.a.knowledge == Some(k) && x.b.knowledge == Some(k))
+            .collect();
         if mine.is_empty() {
             continue;
         }
@@ -581,7 +590,11 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
                     _ => format!("{} ({r}) each beat {beaten}", list(&rules.iter().map(|x| x.to_string()).collect::<Vec<_>>())),
                 })
                 .collect();
-            borne.push(format!("under {label}, {}", w.join(", ")));
+            let what = w.join(", ");
+            match won.iter_mut().find(|(x, _)| *x == what) {
+                Some((_, labels)) => labels.push(label.to_string()),
+                None => won.push((what, vec![label.to_string()])),
+            }
         }
         let same: Vec<&&Contrast> = mine.iter().filter(|x| !x.borne_out).collect();
         let pairs = if same.len() == mine.len() {
@@ -597,6 +610,16 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
             }
         }
     }
+    // What knowing only the votes changes, against the omniscient benchmark.
+    let mut knowing: Vec<String> = Vec::new();
+    let share = |a: Arm| c.arms.iter().find(|x| x.arm == a).map_or("-".into(), |x| format!("{:.0}%", 100.0 * x.agreed.p));
+    for x in c.contrasts.iter().filter(|x| x.a.protocol == x.b.protocol && x.a.rule == x.b.rule && x.a.knowledge != x.b.knowledge) {
+        if x.borne_out {
+            let (v, o) = if x.a.knowledge == Some(detente_protocol::Knowledge::Votes) { (x.a, x.b) } else { (x.b, x.a) };
+            knowing.push(format!("{} {}, {} vs {}", v.protocol_label(), rule(v), share(v), share(o)));
+        }
+    }
+    borne.extend(won.iter().map(|(what, labels)| format!("under {}, {what}", list(labels))));
     for x in c.contrasts.iter().filter(|x| x.a.protocol != x.b.protocol && x.borne_out) {
         // `b` is the other protocol's best rule: beating it is beating every rule.
         let winner =
@@ -618,9 +641,17 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
         s.push_str(&format!(" Not told apart: {}.", a.join("; ")));
     }
     out.push(s);
+    if !knowing.is_empty() {
+        out.push(format!(
+            "What the mediator knows changes the share of seeds with a deal (knowing only the votes, the default, vs every \
+             party's utility; each difference's 95 % interval excludes zero): {}.",
+            knowing.join("; ")
+        ));
+    }
     // Quality of the deals and the mediator's gain.
+    // (the default mediator's arms: an omniscient neutral one starts from the Nash deal itself)
     let with_deals: Vec<(&ArmResult, f64)> =
-        ran.iter().filter(|a| a.deals >= 5).filter_map(|a| a.pareto_distance.map(|d| (*a, d.mean))).collect();
+        ran.iter().filter(|a| a.deals >= 5 && !a.arm.omniscient()).filter_map(|a| a.pareto_distance.map(|d| (*a, d.mean))).collect();
     if let (Some(lo), Some(hi)) =
         (with_deals.iter().min_by(|a, b| a.1.total_cmp(&b.1)), with_deals.iter().max_by(|a, b| a.1.total_cmp(&b.1)))
     {

@@ -66,6 +66,17 @@ pub struct Quality {
     pub semantics: &'static str,
 }
 
+/// How well a votes-only mediator came to know one party.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grasp {
+    /// The party's actor id.
+    pub party: String,
+    /// Spearman's rank correlation between the mediator's estimate of the party's utility and
+    /// the true utility over every outcome, at the end (1: it orders the outcomes as the party
+    /// does; 0: no better than chance).
+    pub rank_correlation: f64,
+}
+
 /// One negotiation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NegotiationReport {
@@ -77,6 +88,11 @@ pub struct NegotiationReport {
     pub protocol: &'static str,
     /// Mediator rule (mediated protocols).
     pub mediator_rule: Option<&'static str>,
+    /// What the mediator knew of the parties (mediated protocols under detente rules):
+    /// `votes` (only their votes and counter-proposals) or `omniscient`.
+    pub knowledge: Option<&'static str>,
+    /// What a votes-only mediator learnt of each party (`detente_protocol::MediatedResult::learnt`).
+    pub learnt: Option<Vec<Grasp>>,
     /// Who negotiated, with which negotiator.
     pub parties: Vec<Seat>,
     /// The scenario's actors that did not take part, with the reason.
@@ -85,6 +101,9 @@ pub struct NegotiationReport {
     pub status: &'static str,
     /// How it ended, in words.
     pub summary: String,
+    /// Why there is no deal, in words (mediated protocols: which party refused which text, at
+    /// what cost to whom).
+    pub why: Option<String>,
     /// Was there a deal?
     pub agreement: bool,
     /// Why a negotiator failed (status `errored`).
@@ -141,10 +160,16 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
         seed,
         protocol: sim.protocol.as_str(),
         mediator_rule: sim.mediator_rule.map(|r| r.as_str()),
+        knowledge: sim.knowledge.map(|k| k.as_str()),
+        learnt: sim
+            .learnt
+            .as_ref()
+            .map(|l| sim.parties.iter().zip(l).map(|(p, &rank_correlation)| Grasp { party: p.clone(), rank_correlation }).collect()),
         left_out: detente_agents::left_out(s, sim.protocol),
         parties: sim.parties.iter().zip(&sim.negotiators).map(|(a, n)| Seat { actor: a.clone(), negotiator: n.clone() }).collect(),
         status: sim.status.name(),
         summary: status_text(sim),
+        why: sim.why.clone(),
         agreement: sim.agreement.is_some(),
         reason: match &sim.status {
             Status::Errored { reason, .. } => Some(reason.clone()),

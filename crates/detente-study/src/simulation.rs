@@ -54,7 +54,7 @@ impl StudyProtocol {
             Some(RuleIgnored::NoMediator)
         } else if fixed_rule.is_some() {
             Some(RuleIgnored::OwnRule)
-        } else if !proto.rule_change_matters(from, to) {
+        } else if !proto.rule_change_matters(detente_agents::DEFAULT_KNOWLEDGE, from, to) {
             Some(RuleIgnored::Alike)
         } else {
             None

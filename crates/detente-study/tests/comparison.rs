@@ -26,11 +26,24 @@ fn every_protocol_and_rule_is_compared_over_seeds_with_its_spread() {
     assert_eq!((c.case.as_str(), c.seeds, c.deadline), ("baseline", 12, 30));
     assert_eq!(c.parties, ["russia", "ukraine"]);
     assert_eq!(c.mediator.as_deref(), Some("usa"));
-    // The joint table, then every mediated protocol under every rule.
+    // The joint table, then every mediated protocol under every rule, knowing only the votes and
+    // knowing every utility; the one combination the library refuses is said not to run.
     let arms: Vec<Arm> = c.arms.iter().map(|a| a.arm).collect();
     assert_eq!(arms, Arm::all());
-    assert_eq!(arms.len(), 1 + 4 * 3);
-    assert!(arms.iter().any(|a| a.protocol == ProtocolName::Shuttle && a.rule == Some(MediatorRule::Welfare)));
+    assert_eq!(arms.len(), 1 + 2 * 4 * 3);
+    assert!(arms.iter().any(|a| a.protocol == ProtocolName::Shuttle && a.rule == Some(MediatorRule::Welfare) && a.omniscient()));
+    for a in &c.arms {
+        let refused = !a.arm.omniscient()
+            && a.arm.rule == Some(MediatorRule::Welfare)
+            && matches!(a.arm.protocol, ProtocolName::SingleText | ProtocolName::SingleTextVeto);
+        assert_eq!(a.not_run.is_some(), refused, "{}: {:?}", a.arm.label(), a.not_run);
+        if refused {
+            assert!(a.not_run.as_deref().unwrap().contains("welfare mediator rule has no effect here"), "{:?}", a.not_run);
+        }
+    }
+    // each votes-only arm is set against its omniscient twin
+    let knowing = c.contrasts.iter().filter(|x| x.a.protocol == x.b.protocol && x.a.rule == x.b.rule).count();
+    assert_eq!(knowing, 4 * 3 - 2);
     for a in c.arms.iter().filter(|a| a.not_run.is_none()) {
         let label = a.arm.label();
         assert_eq!(a.runs, 12, "{label}");
@@ -90,6 +103,9 @@ fn no_seeds_no_comparison_and_too_many_are_refused() {
     let c = r.simulation.comparison.ran().expect("ran");
     assert!(c.mediator.is_none());
     for a in &c.arms {
-        assert_eq!(a.not_run.is_some(), a.arm.rule == Some(MediatorRule::Biased), "{}: {:?}", a.arm.label(), a.not_run);
+        let votes_welfare = !a.arm.omniscient()
+            && a.arm.rule == Some(MediatorRule::Welfare)
+            && matches!(a.arm.protocol, ProtocolName::SingleText | ProtocolName::SingleTextVeto);
+        assert_eq!(a.not_run.is_some(), a.arm.rule == Some(MediatorRule::Biased) || votes_welfare, "{}: {:?}", a.arm.label(), a.not_run);
     }
 }

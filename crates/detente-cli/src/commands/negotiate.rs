@@ -5,7 +5,7 @@ use crate::load::{load, Failure};
 use crate::render::{print_serialized, table, util};
 use detente_agents::{Protocol, SimulationSpec};
 use detente_core::{MediatorRule, NegotiatorKind, NegotiatorSpec, Scenario};
-use detente_protocol::{MediationRules, MoveRule, PreparedScenario, Rules};
+use detente_protocol::{Knowledge, MediationRules, MoveRule, PreparedScenario, Rules};
 use detente_study::NegotiationReport;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +21,7 @@ pub(crate) struct Args<'a> {
     pub(crate) rules: Option<Rules>,
     pub(crate) stall: Option<u32>,
     pub(crate) least_satisfied_first: bool,
+    pub(crate) knowledge: Option<Knowledge>,
     pub(crate) time_limit: Option<f64>,
     pub(crate) list_negotiators: bool,
     /// `--html FILE`.
@@ -95,6 +96,7 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         mediator_rule,
         stall: args.stall,
         least_satisfied_first: args.least_satisfied_first,
+        knowledge: args.knowledge,
         trace: args.trace.is_some(),
         time_limit: args.time_limit,
     })
@@ -113,6 +115,9 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
             }
             if args.least_satisfied_first {
                 return refuse("--least-satisfied-first", "shuttle");
+            }
+            if args.knowledge.is_some() {
+                return refuse("--knowledge", "the mediated protocols (single_text*, shuttle)");
             }
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
@@ -134,6 +139,11 @@ fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> 
                     if args.stall.is_some() {
                         return Err(Failure::Usage(
                             "--stall has no effect with --rules negmas: NegMAS's single-text mechanisms have none".into(),
+                        ));
+                    }
+                    if args.knowledge.is_some() {
+                        return Err(Failure::Usage(
+                            "--knowledge has no effect with --rules negmas: NegMAS's single-text mediator consults no objective".into(),
                         ));
                     }
                 }
@@ -171,6 +181,15 @@ pub(crate) fn prepare(scenario: &Scenario) -> Result<Arc<PreparedScenario>, Fail
     PreparedScenario::new(scenario).map(Arc::new).map_err(|e| Failure::Input(format!("cannot negotiate on {}: {e}", scenario.meta.id)))
 }
 
+/// What a mediator knew, after its rule: `knowing only the votes`, `(omniscient)`.
+pub(crate) fn knowing(k: Option<&str>) -> &'static str {
+    match k {
+        Some("votes") => " knowing only the votes",
+        Some("omniscient") => " (omniscient)",
+        _ => "",
+    }
+}
+
 /// A distance for people.
 fn dist(d: Option<f64>) -> String {
     d.map_or("-".into(), |x| format!("{x:.3}"))
@@ -188,8 +207,6 @@ struct NegotiatorInfo {
 struct Output<'a> {
     #[serde(flatten)]
     report: &'a NegotiationReport,
-    /// Why there is no deal, in words (mediated protocols; `detente_agents::Simulation::why`).
-    why: Option<&'a str>,
     trace_file: Option<String>,
 }
 
@@ -220,7 +237,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     loaded.note_unread(opts.variant, &format!("the {} protocol with these options", protocol.as_str()), |p, rule| match p {
         // NegMAS's single-text rules read no mediator rule and no strategy
         detente_core::Patch::MediatorRule(to) => {
-            !negmas_st && spec.mediator_rule.is_none() && protocol.rule_change_matters_in(s, rule, *to)
+            !negmas_st
+                && spec.mediator_rule.is_none()
+                && protocol.rule_change_matters_in(s, spec.knowledge.unwrap_or(detente_agents::DEFAULT_KNOWLEDGE), rule, *to)
         }
         detente_core::Patch::Strategy { .. } => !negmas_st && spec.negotiators.is_none(),
         p => protocol.reads(p.input()),
@@ -242,7 +261,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         return Ok(());
     }
     if opts.json {
-        print_serialized(&Output { report: &report, why: sim.why.as_deref(), trace_file: args.trace.map(|p| p.display().to_string()) });
+        print_serialized(&Output { report: &report, trace_file: args.trace.map(|p| p.display().to_string()) });
         return Ok(());
     }
     let r = &report;
@@ -251,7 +270,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     outln!(
         "Protocol: {}{}{}; deadline {} rounds; seed {}",
         r.protocol,
-        r.mediator_rule.map_or(String::new(), |m| format!(", {m} mediator")),
+        r.mediator_rule.map_or(String::new(), |m| format!(", {m} mediator{}", knowing(r.knowledge))),
         if sim.mediation_rules == Some(MediationRules::Negmas) { ", NegMAS 0.16 rules" } else { "" },
         r.deadline,
         r.seed
@@ -261,11 +280,18 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         outln!("Left out: {a} ({why})");
     }
     outln!("\nResult: {}", r.summary);
-    if let Some(why) = &sim.why {
+    if let Some(why) = &r.why {
         outln!("Why: {why}");
     }
     if let Some(t) = r.texts {
         outln!("Texts put to the parties: {}, accepted: {}", t.proposed, t.accepted);
+    }
+    if let Some(learnt) = &r.learnt {
+        let each: Vec<String> = learnt.iter().map(|g| format!("{} {:.2}", g.party, g.rank_correlation)).collect();
+        outln!(
+            "What the mediator learnt from the votes: how well its estimate orders the outcomes as each party does (Spearman; 1 exactly, 0 chance): {}",
+            each.join(", ")
+        );
     }
     if let Some(deal) = &r.deal {
         outln!("\nThe deal\n");
