@@ -47,6 +47,14 @@ neighbours are wrong (`[max(0, v-1), min(v+1,
 issue.values)]`, not adjacent values; the default scenario set here is all-categorical), and its
 next neighbour is `pop(randint(0, n) - 1)` (index -1 twice as likely).
 
+With `--protocols P... [--knowledge votes omniscient]` it sets each of those detente protocols
+(single_text_veto, single_text, single_text_steepest, shuttle), under each knowledge setting,
+beside NegMAS's VetoST instead (the same NegMAS runs for every row of a scenario and deadline),
+and reports a votes-only mediator's mean Spearman correlation with the parties' utilities
+("learnt"). Those rows are not like for like (detente's parties vote and counter with their
+default time-based negotiators; NegMAS's with its strict comparator): they measure detente's
+mediated protocols as a user runs them, with NegMAS's VetoST as the yardstick.
+
 Usage (normally via scripts/compare-mediation-negmas.sh):
   python compare_mediation_negmas.py --detente-bin target/release/detente \
       --data ../shared/data/genius --reference scenarios/ukraine-ceasefire-2025.toml \
@@ -266,15 +274,23 @@ def negmas_run(case, mech: str, steps: int, seed: int):
     return dict(outcome=case["table"].index(pos), steps=st.step, wrapped=wrapped)
 
 
-def detente_run(bin_, case, protocol: str, steps: int, seed: int, rules: str | None):
+def detente_run(bin_, case, protocol: str, steps: int, seed: int, rules: str | None, knowledge: str | None = None):
     cmd = [bin_, "negotiate", case["detente_file"], "--json", "--protocol", protocol, "--rounds", str(steps), "--seed", str(seed)]
     if rules:
         cmd += ["--rules", rules]
+    if knowledge:
+        cmd += ["--knowledge", knowledge]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr.strip()}")
     r = json.loads(p.stdout)
-    return dict(outcome=r["outcome_index"], steps=r["rounds"], utilities={u["actor"]: u["utility"] for u in r["utilities"]})
+    learnt = r.get("learnt") or []
+    return dict(
+        outcome=r["outcome_index"],
+        steps=r["rounds"],
+        utilities={u["actor"]: u["utility"] for u in r["utilities"]},
+        learnt={g["party"]: g["rank_correlation"] for g in learnt},
+    )
 
 
 def summarise(case, runs):
@@ -294,6 +310,10 @@ def summarise(case, runs):
         sd_distance_deals=float(np.std(dist_deals, ddof=1)) if len(dist_deals) > 1 else None,
         mean_distance_all=float(np.mean(dist_all)),
         mean_steps=float(np.mean([r["steps"] for r in runs])),
+        # a votes-only mediator's Spearman correlation with each party's utility, mean over seeds
+        mean_learnt=float(np.mean([np.mean(list(r["learnt"].values())) for r in runs if r.get("learnt")]))
+        if any(r.get("learnt") for r in runs)
+        else None,
         distances=dist_all,
     )
 
@@ -308,6 +328,13 @@ def main():
     ap.add_argument("--deadlines", type=int, nargs="*", default=[30, 100, 1000])
     ap.add_argument("--rules", default=None, help="detente's --rules for the single-text runs (e.g. negmas); default: detente's default rules")
     ap.add_argument("--jobs", type=int, default=2, help="detente processes at once")
+    ap.add_argument(
+        "--protocols",
+        nargs="*",
+        help="instead of the like-for-like pairs, set each of these detente protocols (e.g. single_text_veto single_text "
+        "single_text_steepest shuttle) beside NegMAS's VetoST",
+    )
+    ap.add_argument("--knowledge", nargs="*", default=[None], help="with --protocols: detente's --knowledge settings to run (votes omniscient)")
     ap.add_argument("--out", help="write every number (and the per-seed distances) as JSON here")
     a = ap.parse_args()
 
@@ -323,9 +350,16 @@ def main():
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         for case in cases:
             t = case["table"]
-            for (mech, protocol), steps in itertools.product(MECHANISMS, a.deadlines):
-                nm = [negmas_run(case, mech, steps, k) for k in range(a.seeds)]
-                dt = list(pool.map(lambda k: detente_run(a.detente_bin, case, protocol, steps, k, a.rules), range(a.seeds)))
+            if a.protocols:
+                pairs = [("VetoST", (p, k)) for p in a.protocols for k in a.knowledge]
+            else:
+                pairs = [(mech, (p, None)) for mech, p in MECHANISMS]
+            negmas_cache = {}
+            for (mech, (protocol, knowledge)), steps in itertools.product(pairs, a.deadlines):
+                if (mech, steps) not in negmas_cache:
+                    negmas_cache[(mech, steps)] = [negmas_run(case, mech, steps, k) for k in range(a.seeds)]
+                nm = negmas_cache[(mech, steps)]
+                dt = list(pool.map(lambda k: detente_run(a.detente_bin, case, protocol, steps, k, a.rules, knowledge), range(a.seeds)))
                 # detente's own utilities of its deals must be the table's (exactly for an exported
                 # GENIUS scenario; up to the GENIUS export's rounding for the reference).
                 tol = 1e-9 if case["like_for_like"] else 1e-6
@@ -341,7 +375,7 @@ def main():
                     parties=len(t.names),
                     like_for_like=case["like_for_like"],
                     negmas=mech,
-                    detente=protocol,
+                    detente=protocol + (f" ({knowledge})" if knowledge else ""),
                     steps=steps,
                     negmas_result=sn,
                     detente_result=sd,
@@ -388,14 +422,15 @@ def fmt_u(r):
 def print_row(row):
     global HEADER_PRINTED
     if not HEADER_PRINTED:
-        print("| scenario | NegMAS / detente | steps | agreement NegMAS | agreement detente | Fisher p | distance (deals) NegMAS | detente | U p (all seeds) | mean utilities NegMAS | detente |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        print("| scenario | NegMAS / detente | steps | agreement NegMAS | agreement detente | Fisher p | distance (deals) NegMAS | detente | U p (all seeds) | mean utilities NegMAS | detente | learnt |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
         HEADER_PRINTED = True
     n, d = row["negmas_result"], row["detente_result"]
     name = row["scenario"] + ("" if row["like_for_like"] else " (not like for like)")
     print(
         f"| {name} | {row['negmas']} / {row['detente']} | {row['steps']} | {fmt_rate(n)} | {fmt_rate(d)} | {row['fisher_p']:.3g} | "
-        f"{fmt_d(n['mean_distance_deals'])} | {fmt_d(d['mean_distance_deals'])} | {row['mann_whitney_p']:.3g} | {fmt_u(n)} | {fmt_u(d)} |"
+        f"{fmt_d(n['mean_distance_deals'])} | {fmt_d(d['mean_distance_deals'])} | {row['mann_whitney_p']:.3g} | {fmt_u(n)} | {fmt_u(d)} | "
+        f"{fmt_d(d.get('mean_learnt'))} |"
     )
 
 

@@ -224,7 +224,7 @@ pub fn unread_changes(base: &Scenario, id: &str, protocols: &[StudyProtocol]) ->
         if !detente_analysis::reads(input) {
             ignored_by.push("the analysis".into());
         }
-        ignored_by.extend(protocols.iter().filter(|p| !p.reads(patch, rule_before)).map(|p| p.label().to_string()));
+        ignored_by.extend(protocols.iter().filter(|p| !p.reads(base, patch, rule_before)).map(|p| p.label().to_string()));
         if !detente_forecast::reads(input) {
             ignored_by.push("the forecasts".into());
         }
@@ -232,7 +232,7 @@ pub fn unread_changes(base: &Scenario, id: &str, protocols: &[StudyProtocol]) ->
             continue;
         }
         let why = match patch {
-            Patch::MediatorRule(to) => rule_change_why(&ignored_by, protocols, rule_before, *to),
+            Patch::MediatorRule(to) => rule_change_why(base, &ignored_by, protocols, rule_before, *to),
             _ => format!("{} do not read {}", crate::findings::list(&ignored_by), input.describe()),
         };
         out.push(UnreadChange { change, restates_base: false, ignored_by, why, input });
@@ -243,8 +243,8 @@ pub fn unread_changes(base: &Scenario, id: &str, protocols: &[StudyProtocol]) ->
 /// Why the lenses in `ignored_by` ignore a change of the mediator's rule, grouped by reason:
 /// "by the analysis, joint table and the forecasts (no mediator) or the single-text runs (their
 /// own rule)".
-fn rule_change_why(ignored_by: &[String], protocols: &[StudyProtocol], from: MediatorRule, to: MediatorRule) -> String {
-    let reason = |p: &StudyProtocol| p.ignores_rule_change(from, to);
+fn rule_change_why(base: &Scenario, ignored_by: &[String], protocols: &[StudyProtocol], from: MediatorRule, to: MediatorRule) -> String {
+    let reason = |p: &StudyProtocol| p.ignores_rule_change(base, from, to);
     let labels = |r: RuleIgnored| protocols.iter().filter(move |p| reason(p) == Some(r)).map(|p| p.label().to_string());
     // the analysis and the forecasts have no mediator either; keep the order lenses are listed in
     let has = |l: &str| ignored_by.iter().any(|x| x == l);

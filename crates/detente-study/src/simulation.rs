@@ -47,26 +47,29 @@ impl StudyProtocol {
         }
     }
 
-    /// Why this protocol ignores a change of the mediator's rule from `from` to `to`, if it does.
-    pub fn ignores_rule_change(self, from: MediatorRule, to: MediatorRule) -> Option<RuleIgnored> {
+    /// Why this protocol ignores a change of the mediator's rule from `from` to `to` on `s`, if
+    /// it does (the library's rule, `Protocol::rule_change_matters_in`, for the default mediator
+    /// knowledge).
+    pub fn ignores_rule_change(self, s: &Scenario, from: MediatorRule, to: MediatorRule) -> Option<RuleIgnored> {
         let (proto, fixed_rule) = self.engine();
         if !proto.reads(detente_core::Input::MediatorRule) {
             Some(RuleIgnored::NoMediator)
         } else if fixed_rule.is_some() {
             Some(RuleIgnored::OwnRule)
-        } else if !proto.rule_change_matters(detente_agents::DEFAULT_KNOWLEDGE, from, to) {
+        } else if !proto.rule_change_matters_in(s, detente_agents::DEFAULT_KNOWLEDGE, from, to) {
             Some(RuleIgnored::Alike)
         } else {
             None
         }
     }
 
-    /// Whether a patch of this kind can change this protocol's result; `rule_before` is the
-    /// mediator rule in force before the patch (for a mediator-rule patch, which matters only
-    /// where the protocol takes the scenario's rule and the two rules differ for it).
-    pub fn reads(self, patch: &detente_core::Patch, rule_before: MediatorRule) -> bool {
+    /// Whether a patch of this kind can change this protocol's result on `s` (the scenario the
+    /// patch applies to); `rule_before` is the mediator rule in force before the patch (for a
+    /// mediator-rule patch, which matters only where the protocol takes the scenario's rule and
+    /// the two rules differ for it).
+    pub fn reads(self, s: &Scenario, patch: &detente_core::Patch, rule_before: MediatorRule) -> bool {
         match patch {
-            detente_core::Patch::MediatorRule(to) => self.ignores_rule_change(rule_before, *to).is_none(),
+            detente_core::Patch::MediatorRule(to) => self.ignores_rule_change(s, rule_before, *to).is_none(),
             p => self.engine().0.reads(p.input()),
         }
     }
