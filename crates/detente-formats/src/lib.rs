@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod genius;
 pub mod geniusweb;
 mod json_spans;
