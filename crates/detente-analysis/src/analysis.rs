@@ -58,7 +58,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { semantics: Semantics::Negmas, enumeration_limit: 1_000_000_000, max_frontier: 10_000_000 }
+        Options { semantics: Semantics::Negmas, enumeration_limit: detente_core::limits::MAX_ANALYSED_OUTCOMES, max_frontier: 10_000_000 }
     }
 }
 

@@ -35,6 +35,7 @@ impl<'a> Evaluator<'a> {
             .radices()
             .and_then(|r| r.into_iter().map(|x| u32::try_from(x).ok()).collect::<Option<Vec<u32>>>())
             .ok_or_else(|| AnalysisError::NotEnumerable { reason: "an issue has more than 2^32 values".into() })?;
+        crate::large::check_tabulable(space)?;
         let mut sources = Vec::with_capacity(utilities.len());
         for (k, u) in utilities.iter().enumerate() {
             let name = names.get(k).copied().unwrap_or("?");

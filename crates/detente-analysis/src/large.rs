@@ -141,7 +141,21 @@ pub fn frontier_by_issue_dp(
     Ok(Frontier::of_points(d, &utils, &idx))
 }
 
+/// Refuses a space with an issue too large to tabulate, before any table is allocated.
+pub(crate) fn check_tabulable(space: &OutcomeSpace) -> Result<(), AnalysisError> {
+    use detente_core::limits::MAX_TABULATED_VALUES;
+    match space.issues().iter().find(|i| i.cardinality().is_some_and(|n| n > MAX_TABULATED_VALUES)) {
+        Some(i) => Err(AnalysisError::IssueTooLarge {
+            issue: i.id.clone(),
+            values: i.cardinality().unwrap_or(u64::MAX),
+            limit: MAX_TABULATED_VALUES,
+        }),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn additive_tables(space: &OutcomeSpace, utilities: &[&Utility], names: &[&str]) -> Result<Vec<AdditiveTables>, AnalysisError> {
+    check_tabulable(space)?;
     utilities
         .iter()
         .enumerate()

@@ -74,6 +74,19 @@ pub enum AnalysisError {
         /// Why.
         reason: String,
     },
+    /// An issue has more values than the analysis tabulates per issue
+    /// ([`detente_core::limits::MAX_TABULATED_VALUES`]): refused before any table is built.
+    #[error(
+        "issue `{issue}` has {values} values, more than the analysis tabulates per issue (limit {limit}); narrow the range or take a larger step (or a coarser grid)"
+    )]
+    IssueTooLarge {
+        /// The issue id.
+        issue: String,
+        /// Its number of values.
+        values: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A utility table or reservation holds a non-finite number.
     #[error("actor `{actor}` has a utility or reservation value that is not a finite number")]
     NonFinite {

@@ -2,6 +2,7 @@
 //! text tables, and JSON output.
 
 use crate::load::{source_text, Failure};
+use detente_core::limits::MAX_RENDERED_LINE;
 use detente_formats::FormatError;
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -32,10 +33,47 @@ fn report_format_error(e: &FormatError) {
     let Some(loc) = e.location().filter(|l| l.line > 0) else { return plain() };
     let Some(text) = source_text(&loc.file) else { return plain() };
     let Some(offset) = offset_of(&text, loc.line, loc.column) else { return plain() };
+    if let Some(excerpt) = clipped_excerpt(&text, offset) {
+        // A line too long to show (a minified JSON file is one line; miette's renderer panics on
+        // columns past 65,535): the message with its true line and column, then a window of the
+        // line around the error, with a caret under it.
+        eprintln!("error: {e}\n{excerpt}");
+        return;
+    }
     // One diagnostic: the full message (with file:line:col, greppable) over the source line.
     let diag = MietteDiagnostic::new(format!("error: {e}")).with_label(LabeledSpan::at_offset(offset, "here"));
     let report = Report::new(diag).with_source_code(NamedSource::new(loc.file.clone(), text));
     eprintln!("{report:?}");
+}
+
+/// When a line around `offset` (its own, or one miette would show beside it) is longer than
+/// [`MAX_RENDERED_LINE`] characters: a window of at most that many characters of the error's
+/// line around it, `…` where clipped, and a caret line under the error. `None` when every line
+/// shown is short enough for the snippet renderer.
+fn clipped_excerpt(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
+    // miette shows the line before and after too.
+    let from = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |p| p + 1);
+    let to = text.get(line_end + 1..).and_then(|r| r.find('\n')).map_or(text.len(), |p| line_end + 1 + p);
+    if text[from..to].split('\n').all(|l| l.chars().count() <= MAX_RENDERED_LINE) {
+        return None;
+    }
+    let line = &text[line_start..line_end];
+    let col = text[line_start..offset].chars().count();
+    let half = MAX_RENDERED_LINE / 2;
+    let first = col.saturating_sub(half);
+    let window: String = line.chars().skip(first).take(MAX_RENDERED_LINE).collect();
+    let clipped_left = first > 0;
+    let clipped_right = line.chars().count() > first + MAX_RENDERED_LINE;
+    let caret = col - first + usize::from(clipped_left);
+    Some(format!(
+        "  {}{}{}\n  {}^ here",
+        if clipped_left { "…" } else { "" },
+        window,
+        if clipped_right { "…" } else { "" },
+        " ".repeat(caret)
+    ))
 }
 
 /// Byte offset of 1-based (line, column) where column counts characters.
@@ -141,6 +179,22 @@ mod tests {
         assert_eq!(offset_of(text, 1, 1), Some(0));
         assert_eq!(offset_of(text, 2, 2), Some(5));
         assert_eq!(offset_of(text, 9, 1), None);
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_error() {
+        // A 70,000-character line with the error at column 69,990: shown as a window.
+        let text = format!("{}X{}", "a".repeat(69_989), "b".repeat(10));
+        let excerpt = clipped_excerpt(&text, 69_989).expect("a long line is clipped");
+        let lines: Vec<&str> = excerpt.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].chars().count() <= MAX_RENDERED_LINE + 4);
+        let caret = lines[1].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[0].chars().nth(caret), Some('X'));
+        // Short lines go to miette.
+        assert_eq!(clipped_excerpt("a = 1\nb = 2\n", 6), None);
+        // A long neighbouring line also counts (miette shows it).
+        assert!(clipped_excerpt(&format!("a = 1\n{}\n", "c".repeat(70_000)), 0).is_some());
     }
 
     #[test]

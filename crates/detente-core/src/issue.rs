@@ -159,9 +159,23 @@ impl Issue {
         }
     }
 
-    /// Index of the option with this id.
+    /// Index of the option with this id (a linear scan: for many lookups build
+    /// [`Issue::option_lookup`] once).
     pub fn option_index(&self, id: &str) -> Option<u32> {
         self.options()?.iter().position(|o| o.id == id).and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// Option id → index, for readers that look up many options (a table of utilities per
+    /// option): O(1) per lookup where [`Issue::option_index`] is O(options). The first of
+    /// duplicate ids wins, as with `option_index`. Empty for issues without named options.
+    pub fn option_lookup(&self) -> std::collections::HashMap<&str, u32> {
+        let mut map = std::collections::HashMap::new();
+        for (i, o) in self.options().unwrap_or(&[]).iter().enumerate() {
+            if let Ok(i) = u32::try_from(i) {
+                map.entry(o.id.as_str()).or_insert(i);
+            }
+        }
+        map
     }
 
     /// The exact number of values, or `None` for a continuous real issue without a grid. Never
@@ -192,7 +206,7 @@ impl Issue {
     /// The most values one issue may have: value indices are `u32` everywhere (outcomes,
     /// utility tables, the lenses' odometers), so a valid issue has at most `u32::MAX` values
     /// (indices `0..u32::MAX`).
-    pub const MAX_VALUES: u64 = u32::MAX as u64;
+    pub const MAX_VALUES: u64 = crate::limits::MAX_ISSUE_VALUES;
 
     /// The value at a value index (`index < cardinality`).
     pub fn value_at(&self, index: u32) -> Option<Value> {
@@ -407,13 +421,15 @@ impl Issue {
                     );
                 }
                 let ordinal = matches!(self.kind, IssueKind::Ordinal { .. });
+                // Hashed: an issue may have hundreds of thousands of options.
+                let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(options.len());
                 for (i, o) in options.iter().enumerate() {
                     let at = |e: ModelError| e.at(Step::Field("options")).at(Step::Index(i));
                     // Option ids are free text (GENIUS domains have commas and trailing spaces in
                     // theirs); only an empty one is refused.
                     if o.id.is_empty() {
                         sink.push(at(ModelError::invalid(format!("option {} has an empty id", i + 1))));
-                    } else if options[..i].iter().any(|p| p.id == o.id) {
+                    } else if !seen.insert(o.id.as_str()) {
                         sink.push(at(ModelError::new(ErrorKind::Duplicate {
                             what: "option",
                             id: o.id.clone(),

@@ -19,6 +19,7 @@
 mod actor;
 mod error;
 mod issue;
+pub mod limits;
 mod negotiator;
 mod outcome;
 mod preferences;

@@ -3,10 +3,12 @@
 use crate::actor::{Actor, Role};
 use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 use crate::issue::{is_identifier, IssueKind, Value};
+use crate::limits::MAX_ACTORS;
 use crate::negotiator::NegotiatorSpec;
 use crate::outcome::{Outcome, OutcomeSpace};
 use crate::preferences::{Position, Reservation, Utility, ValueFunction};
 use crate::red_line::{Condition, RedLine};
+use std::collections::HashSet;
 
 /// Where a scenario's facts come from.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -707,9 +709,11 @@ impl ScenarioDraft {
                 ModelError::new(ErrorKind::Empty { what: "the list of issues", expected: "at least one issue" }).at(Step::Field("issues")),
             );
         }
-        for (i, issue) in issues.iter().enumerate() {
+        // Duplicate ids are found hashed: a scenario may be large.
+        let mut issue_ids: HashSet<&str> = HashSet::with_capacity(issues.len());
+        for issue in issues {
             let step = Step::Issue(issue.id.clone());
-            if issues[..i].iter().any(|j| j.id == issue.id) {
+            if !issue_ids.insert(issue.id.as_str()) {
                 sink.push(
                     ModelError::new(ErrorKind::Duplicate { what: "issue", id: issue.id.clone(), within: "the scenario".into() })
                         .at(Step::Field("id"))
@@ -723,11 +727,22 @@ impl ScenarioDraft {
                 ModelError::new(ErrorKind::Empty { what: "the list of actors", expected: "at least one actor" }).at(Step::Field("actors")),
             );
         }
-        for (i, a) in self.actors.iter().enumerate() {
+        if self.actors.len() > MAX_ACTORS {
+            sink.push(
+                ModelError::invalid(format!(
+                    "{} actors are too many: expected at most {MAX_ACTORS} (the forecasting models and the study keep tables over \
+                     pairs of actors)",
+                    self.actors.len()
+                ))
+                .at(Step::Field("actors")),
+            );
+        }
+        let mut actor_ids: HashSet<&str> = HashSet::with_capacity(self.actors.len());
+        for a in &self.actors {
             sink.within(Step::Actor(a.id.clone()), |sink| {
                 if !is_identifier(&a.id) {
                     sink.push(ModelError::new(ErrorKind::BadId { what: "actor", id: a.id.clone() }).at(Step::Field("id")));
-                } else if self.actors[..i].iter().any(|b| b.id == a.id) {
+                } else if !actor_ids.insert(a.id.as_str()) {
                     sink.push(
                         ModelError::new(ErrorKind::Duplicate { what: "actor", id: a.id.clone(), within: "the scenario".into() })
                             .at(Step::Field("id")),

@@ -412,3 +412,45 @@ fn an_opening_text_is_a_complete_outcome_of_the_space_checked_at_protocol_openin
     let e = dropping("mid").unwrap_err();
     assert!(e.to_string().contains("opening text ([protocol] opening_text) uses an option removed from `t`"), "{e}");
 }
+
+// ---------------------------------------------------------------- limits (issue #11)
+
+fn spatial_party(id: &str) -> Actor {
+    Actor::party(id, Preferences::new(Utility::Spatial(Spatial { positions: vec![Some(Position::new(50.0, 1.0))], loss: Loss::Linear })))
+}
+
+#[test]
+fn an_issue_with_100k_options_validates_in_linear_time() {
+    // Before: each option was compared with every earlier one (60 s for 100k options).
+    let ids: Vec<String> = (0..100_000).map(|i| format!("o{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let issue = Issue::categorical("a", &refs);
+    issue.validate().unwrap();
+    assert_eq!(issue.option_lookup().get("o99999"), Some(&99_999));
+    // A duplicate is still found, at its own index.
+    let mut refs = refs;
+    refs.push("o5");
+    let e = Issue::categorical("a", &refs).validate().unwrap_err();
+    assert!(e.to_string().contains("duplicate option id `o5`"), "{e}");
+    assert_eq!(e.into_iter().count(), 1);
+}
+
+#[test]
+fn many_actors_are_refused_before_any_lens_allocates_for_them() {
+    let space = OutcomeSpace::new(vec![Issue::integer("a", 0, 100, 1)]);
+    let actors = |n: usize| (0..n).map(|i| spatial_party(&format!("p{i}"))).collect::<Vec<_>>();
+    ScenarioDraft::new("ok", space.clone(), actors(limits::MAX_ACTORS)).validate().unwrap();
+    // Before: `study` aborted allocating 2.6 GB for 5,000 actors.
+    let e = ScenarioDraft::new("big", space, actors(5_000)).validate().unwrap_err();
+    assert!(e.to_string().contains(&format!("5000 actors are too many: expected at most {}", limits::MAX_ACTORS)), "{e}");
+}
+
+#[test]
+fn a_value_on_a_large_real_grid_is_found_arithmetically() {
+    // A grid of 4·10^9 points: a scan would take seconds per lookup, the arithmetic is instant.
+    let issue = Issue::real("x", 0.0, 1.0, Some(4_000_000_000));
+    for i in [0u32, 1, 1_999_999_999, 3_999_999_999] {
+        let v = issue.value_at(i).unwrap();
+        assert_eq!(issue.index_of(&v), Some(i));
+    }
+}

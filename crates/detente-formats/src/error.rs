@@ -68,6 +68,26 @@ pub enum FormatError {
         #[source]
         source: std::io::Error,
     },
+    /// The path is not a regular file (a FIFO, a device such as `/dev/zero`, a socket, a
+    /// folder where a file was expected): only regular files are read, so a read always ends.
+    #[error("{}: is {found}; expected a regular file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead, in words (`a FIFO (named pipe)`, `a character device`).
+        found: &'static str,
+    },
+    /// The file is larger than detente reads
+    /// ([`detente_core::limits::MAX_INPUT_BYTES`]).
+    #[error("{}: is {size} bytes; expected at most {limit} bytes (scenario files are kilobytes)", path.display())]
+    TooLarge {
+        /// The path.
+        path: PathBuf,
+        /// Its size in bytes (at least the bytes read before the limit).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The text is not well-formed in its format (TOML, JSON or XML syntax), or has the wrong
     /// shape (a missing field, a value of the wrong type).
     #[error("{location}: {message}")]
@@ -173,7 +193,10 @@ impl FormatError {
     fn file_name(&self) -> Option<String> {
         match self {
             FormatError::Model { file, .. } => Some(file.clone()),
-            FormatError::Io { path, .. } | FormatError::UnknownFormat { path, .. } => Some(path.display().to_string()),
+            FormatError::Io { path, .. }
+            | FormatError::UnknownFormat { path, .. }
+            | FormatError::NotAFile { path, .. }
+            | FormatError::TooLarge { path, .. } => Some(path.display().to_string()),
             _ => None,
         }
     }

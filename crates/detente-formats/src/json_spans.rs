@@ -20,6 +20,7 @@
 //! text given). Nesting is limited by serde_json (128 levels).
 
 use crate::{FormatError, Location};
+use detente_core::limits::MAX_NESTING;
 use jsonc_parser::ast::Value;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
@@ -81,6 +82,12 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, FormatError> {
         let (location, message) = serde_json_error(file, text, shift, &e);
         FormatError::Syntax { location, message }
     })?;
+    if let Some(at) = too_deep(body) {
+        return Err(FormatError::Syntax {
+            location: Location::from_offset(file, text, shift + at),
+            message: format!("arrays and objects nested more than {MAX_NESTING} deep; expected at most {MAX_NESTING} levels"),
+        });
+    }
     let strict = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -99,6 +106,35 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Node, FormatError> {
     let ast = parse_to_ast(body, &CollectOptions::default(), &strict).map_err(|e| syntax(shift + e.range().start, e.kind().to_string()))?;
     let value = ast.value.ok_or_else(|| syntax(text.len(), "expected a JSON value".into()))?;
     node(&value, None, shift).map_err(|(offset, message)| syntax(offset, message))
+}
+
+/// The offset of the first `[` or `{` nested deeper than [`MAX_NESTING`] in well-formed JSON
+/// (the tree is built and walked recursively: its depth is refused before it is built).
+fn too_deep(json: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in json.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Our tree from jsonc-parser's; an error is (offset into the full text, message).

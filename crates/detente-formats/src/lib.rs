@@ -12,6 +12,7 @@ mod error;
 pub mod fuzzing;
 pub mod genius;
 pub mod geniusweb;
+mod input;
 mod json_spans;
 pub mod native;
 
@@ -38,6 +39,11 @@ pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
         if geniusweb::is_geniusweb_folder(path) {
             return geniusweb::load_folder(path);
         }
+        // A file the probes could not read may be the domain or a profile: say so rather than
+        // call the folder "neither" (a folder never skips a file it failed to read).
+        if let Some(e) = FormatError::from_many(unreadable_entries(path, &["xml", "json"])) {
+            return Err(e);
+        }
         return Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),
             reason: "is a folder with neither a GENIUS domain (an .xml file with <negotiation_template>) nor GeniusWeb profiles (.json files with a LinearAdditiveUtilitySpace)".into(),
@@ -47,11 +53,11 @@ pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
     let file = path.display().to_string();
     match ext.as_deref() {
         Some("toml") => {
-            let text = std::fs::read_to_string(path).map_err(io)?;
+            let text = input::read_text(path, "TOML")?;
             native::from_toml_str(&text, &file)
         }
         Some("json") => {
-            let text = std::fs::read_to_string(path).map_err(io)?;
+            let text = input::read_text(path, "JSON")?;
             if geniusweb::looks_like_geniusweb(&text) {
                 geniusweb::load_file(path)
             } else {
@@ -65,4 +71,14 @@ pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
                 .into(),
         }),
     }
+}
+
+/// The entries of a folder with one of these extensions that cannot be read as input files
+/// (not regular files, too large, unreadable), each as its error, in name order.
+pub(crate) fn unreadable_entries(dir: &Path, exts: &[&str]) -> Vec<FormatError> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    let mut paths: Vec<std::path::PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| exts.contains(&x))).collect();
+    paths.sort();
+    paths.into_iter().filter_map(|p| input::read_bytes(&p).err()).collect()
 }

@@ -15,7 +15,7 @@ use detente_core::{ErrorKind, ModelError, OutcomeSpace, Preferences, RedLine, Re
 use std::sync::Arc;
 
 /// The largest space [`PartyUtility::new`] enumerates (20 bytes per outcome per party).
-pub const MAX_OUTCOMES: u64 = 20_000_000;
+pub const MAX_OUTCOMES: u64 = detente_core::limits::MAX_NEGOTIATED_OUTCOMES;
 
 /// Why a scenario cannot be prepared for negotiation.
 #[derive(Debug, thiserror::Error)]

@@ -224,7 +224,9 @@ fn read_folder(dir: &Path) -> Result<FolderDocs, FormatError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".xml") && !name.ends_with("pareto.xml") && entry.path().is_file() {
+        // Every `*.xml`, whatever it is: one that is not a regular file (a FIFO, a link to a
+        // device) or cannot be read is an error below, never silently left out.
+        if name.ends_with(".xml") && !name.ends_with("pareto.xml") {
             names.push(name);
         }
     }
@@ -232,7 +234,13 @@ fn read_folder(dir: &Path) -> Result<FolderDocs, FormatError> {
     let mut out = FolderDocs { domains: vec![], profiles: vec![] };
     for name in names {
         let path = dir.join(&name);
-        let bytes = std::fs::read(&path).map_err(|source| FormatError::Io { path: path.clone(), source })?;
+        let bytes = match crate::input::read_bytes(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                out.profiles.push(Err(e));
+                continue;
+            }
+        };
         let doc = match Doc::parse(&path.display().to_string(), &bytes) {
             Ok(doc) => doc,
             Err(e) => {
@@ -261,8 +269,8 @@ pub fn is_genius_folder(path: &Path) -> bool {
     entries.flatten().any(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
         name.ends_with(".xml")
-            && std::fs::read(e.path()).is_ok_and(|b| {
-                let (text, _) = xml::decode(&b[..b.len().min(4096)]);
+            && crate::input::read_prefix(&e.path(), 4096).is_some_and(|b| {
+                let (text, _) = xml::decode(&b);
                 text.contains("<negotiation_template")
                     || xml::root_name(&text).is_some_and(|r| near_miss(r, &["negotiation_template"]).is_some())
             })
@@ -311,7 +319,7 @@ pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, Format
 /// Loads a GENIUS domain file (with every profile beside it) or a profile file (with the domain
 /// beside it; the scenario then has that one actor).
 pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Io { path: path.to_path_buf(), source })?;
+    let bytes = crate::input::read_bytes(path)?;
     let doc = Doc::parse(&path.display().to_string(), &bytes)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

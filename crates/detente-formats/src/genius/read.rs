@@ -240,6 +240,8 @@ fn issue_kind(doc: &Doc, el: &Element, name: &str, errors: &mut Vec<FormatError>
         }
         _ => {
             let mut values: Vec<String> = Vec::new();
+            // Hashed: a domain may list hundreds of thousands of items.
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
             let mut items = 0usize;
             for item in el.children_named("item") {
                 items += 1;
@@ -249,7 +251,7 @@ fn issue_kind(doc: &Doc, el: &Element, name: &str, errors: &mut Vec<FormatError>
                 };
                 if v.is_empty() {
                     errors.push(doc.invalid_attr(item, "value", format!("an <item> of issue `{name}` has an empty value")));
-                } else if values.iter().any(|x| x == v) {
+                } else if !seen.insert(v) {
                     errors.push(doc.invalid_attr(
                         item,
                         "value",
@@ -539,13 +541,14 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, erro
             let mut given = vec![false; values.len()];
             // An item naming no domain value may be the one a missing value was meant to have.
             let mut lost_item = false;
+            let lookup: std::collections::HashMap<&str, usize> = values.iter().enumerate().map(|(k, v)| (v.as_str(), k)).collect();
             for item in is.children_named("item") {
                 let Some(v) = item.get("value") else {
                     errors.push(doc.invalid_at(item, format!("an <item> of issue `{name}` has no `value` attribute")));
                     lost_item = true;
                     continue;
                 };
-                let Some(k) = values.iter().position(|x| x == v) else {
+                let Some(&k) = lookup.get(v) else {
                     errors.push(doc.invalid_attr(
                         item,
                         "value",

@@ -43,7 +43,7 @@ enum RealEval {
 const EPS: f64 = 1e-12;
 
 /// The most values an enumerable issue may have for the export to tabulate it.
-const MAX_VALUES: u64 = 10_000_000;
+const MAX_VALUES: u64 = detente_core::limits::MAX_TABULATED_VALUES;
 
 /// Constant term, per-issue evaluators, preferred per-issue shifts, clamp of the total.
 type Decomposition = (f64, Vec<EvalOut>, Vec<f64>, Option<(f64, f64)>);

@@ -18,6 +18,7 @@
 //! sanitised text are mapped back before they become a [`Location`].
 
 use crate::{FormatError, Location};
+use detente_core::limits::MAX_NESTING;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -164,7 +165,9 @@ pub(crate) fn root_name(text: &str) -> Option<&str> {
 
 /// Whether `rest` (starting just after an `&`) begins a well-formed entity or character reference.
 fn is_reference(rest: &str) -> bool {
-    let Some(end) = rest.find(';') else { return false };
+    // A reference is short: look no further than 32 bytes (a scan to the next `;` of the file
+    // would make a file of many bare `&` quadratic).
+    let Some(end) = rest.bytes().take(32).position(|b| b == b';') else { return false };
     let body = &rest[..end];
     if let Some(num) = body.strip_prefix('#') {
         if let Some(hex) = num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
@@ -287,9 +290,10 @@ fn syntax(doc: &Doc, offset: usize, message: impl Into<String>) -> FormatError {
     FormatError::Syntax { location: doc.loc(offset), message: message.into() }
 }
 
-/// Finds the byte offset of attribute `name` within a tag's content (name and attributes).
-fn attr_offset(content: &str, name: &str) -> Option<usize> {
-    let mut from = 0;
+/// Finds the byte offset of attribute `name` within a tag's content (name and attributes),
+/// searching from byte `from` (attributes come in order: the caller starts each search after the
+/// previous attribute, so a tag with many attributes is searched once, not once per attribute).
+fn attr_offset(content: &str, name: &str, mut from: usize) -> Option<usize> {
     while let Some(p) = content[from..].find(name) {
         let at = from + p;
         let before_ok = at > 0 && content[..at].ends_with(|c: char| c.is_whitespace() || c == '"' || c == '\'');
@@ -307,7 +311,11 @@ fn element(doc: &Doc, e: &BytesStart<'_>, offset: usize) -> Result<Element, Form
     let content_start = offset + 1;
     let content = std::str::from_utf8(e).unwrap_or("");
     let mut attrs = Vec::new();
-    for a in e.attributes() {
+    // Duplicates are checked here, hashed: quick-xml's own check compares each attribute with
+    // every earlier one (quadratic in the attributes of a tag).
+    let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+    let mut from = 0;
+    for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| {
             use quick_xml::events::attributes::AttrError as E;
             let (pos, what) = match err {
@@ -320,11 +328,23 @@ fn element(doc: &Doc, e: &BytesStart<'_>, offset: usize) -> Result<Element, Form
             syntax(doc, content_start + pos, format!("in <{name}>: {what}; expected name=\"value\" attributes"))
         })?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let at = attr_offset(content, &key).map_or(offset, |p| content_start + p);
+        let found = attr_offset(content, &key, from);
+        if let Some(p) = found {
+            from = p + key.len();
+        }
+        let at = found.map_or(offset, |p| content_start + p);
+        if !seen.insert(a.key.as_ref().to_vec()) {
+            return Err(syntax(doc, at, format!("in <{name}>: the attribute is given twice; expected name=\"value\" attributes")));
+        }
         let value = a.unescape_value().map_err(|err| syntax(doc, at, format!("attribute `{key}` of <{name}>: {err}")))?;
         attrs.push(Attr { name: key, value: normalise_value(&value), offset: at });
     }
     Ok(Element { name, attrs, children: vec![], offset })
+}
+
+/// The error for an element nested deeper than [`MAX_NESTING`].
+fn too_deep(doc: &Doc, at: usize) -> FormatError {
+    syntax(doc, at, format!("elements nested more than {MAX_NESTING} deep; expected at most {MAX_NESTING} levels (GENIUS files use 2–3)"))
 }
 
 fn build_tree(doc: &Doc, text: &str) -> Result<Element, FormatError> {
@@ -352,10 +372,17 @@ fn build_tree(doc: &Doc, text: &str) -> Result<Element, FormatError> {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let at = text[before..].find('<').map_or(before, |p| before + p);
+                // The tree is walked (and dropped) recursively: refuse depth before building it.
+                if stack.len() >= MAX_NESTING {
+                    return Err(too_deep(doc, at));
+                }
                 stack.push(element(doc, &e, at)?);
             }
             Ok(Event::Empty(e)) => {
                 let at = text[before..].find('<').map_or(before, |p| before + p);
+                if stack.len() >= MAX_NESTING {
+                    return Err(too_deep(doc, at));
+                }
                 let el = element(doc, &e, at)?;
                 attach(el, &mut stack, &mut root)?;
             }

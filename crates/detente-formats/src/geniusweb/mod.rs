@@ -79,7 +79,8 @@ fn misspelt_class(root: &Node) -> Option<&'static str> {
 pub fn is_geniusweb_folder(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else { return false };
     entries.flatten().any(|e| {
-        e.file_name().to_string_lossy().ends_with(".json") && std::fs::read_to_string(e.path()).is_ok_and(|t| looks_like_geniusweb(&t))
+        e.file_name().to_string_lossy().ends_with(".json")
+            && crate::input::read_bytes(&e.path()).is_ok_and(|b| looks_like_geniusweb(&String::from_utf8_lossy(&b)))
     })
 }
 
@@ -92,8 +93,19 @@ pub fn looks_like_geniusweb(text: &str) -> bool {
                 || misspelt_class(&n).is_some()
                 || n.members().is_some_and(|m| m.iter().any(|(k, _)| k == "issuesValues"))
         }
-        Err(_) => false,
+        // Malformed JSON (a number out of range, nesting too deep) is still GeniusWeb when it
+        // opens like GeniusWeb: its reader then reports the real problem, where the native
+        // reader would report a missing `format = 1`.
+        Err(_) => opens_like_geniusweb(text),
     }
+}
+
+/// Whether text that does not parse opens like a GeniusWeb object: its first key is a profile
+/// class (or a near miss of one), or it has an `"issuesValues"` key.
+fn opens_like_geniusweb(text: &str) -> bool {
+    let rest = text.trim_start_matches('\u{feff}').trim_start();
+    let first_key = rest.strip_prefix('{').map(str::trim_start).and_then(|r| r.strip_prefix('"')).and_then(|r| r.split('"').next());
+    first_key.is_some_and(|k| PROFILE_CLASSES.contains(&k) || near_miss(k, PROFILE_CLASSES).is_some()) || text.contains("\"issuesValues\"")
 }
 
 /// One parsed JSON file.
@@ -224,12 +236,13 @@ fn value_set(src: &Src, iname: &str, vs: &Node, errors: &mut Vec<FormatError>) -
             return placeholder;
         };
         let mut options: Vec<IssueOption> = Vec::with_capacity(items.len());
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(items.len());
         for it in items {
             let J::Str(s) = &it.v else {
                 errors.push(src.invalid(it, format!("a value of issue `{iname}` is {}; GeniusWeb discrete values are strings", it.kind())));
                 continue;
             };
-            if s.is_empty() || options.iter().any(|o| o.id == *s) {
+            if s.is_empty() || !seen.insert(s.as_str()) {
                 errors
                     .push(src.invalid(it, format!("value \"{s}\" of issue `{iname}` is empty or listed twice; expected distinct values")));
                 continue;
@@ -491,8 +504,9 @@ fn value_function(src: &Src, k: &str, issue: &Issue, u: &Node, errors: &mut Vec<
                 return None;
             };
             let mut table = vec![0.0; options.len()];
+            let lookup = issue.option_lookup();
             for (v, x) in note(errors, expect_obj(src, vu, "`valueUtilities`"))? {
-                let Some(j) = issue.option_index(v) else {
+                let Some(&j) = lookup.get(v.as_str()) else {
                     errors.push(src.invalid(
                         x,
                         format!(
@@ -681,13 +695,8 @@ pub fn from_strs(domain: Option<(&str, &str)>, profiles: &[(&str, &str)]) -> Res
 }
 
 fn read_src(path: &Path) -> Result<Src, FormatError> {
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Io { path: path.to_path_buf(), source })?;
-    let file = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| FormatError::Syntax {
-        location: Location::file(&file),
-        message: format!("the file is not UTF-8 (invalid byte at offset {}); JSON must be UTF-8", e.utf8_error().valid_up_to()),
-    })?;
-    Src::parse(&file, &text)
+    let text = crate::input::read_text(path, "JSON")?;
+    Src::parse(&path.display().to_string(), &text)
 }
 
 /// Loads a GeniusWeb folder (profiles, and the domain they share). Every error of every file is
@@ -702,7 +711,8 @@ pub fn load_folder(path: &Path) -> Result<Scenario, FormatError> {
     for e in std::fs::read_dir(path).map_err(io)? {
         let e = e.map_err(io)?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") && e.path().is_file() {
+        // Every `*.json`: one that is not a regular file or cannot be read is an error below.
+        if name.ends_with(".json") {
             names.push(name);
         }
     }
@@ -712,7 +722,6 @@ pub fn load_folder(path: &Path) -> Result<Scenario, FormatError> {
     for name in names {
         let src = match read_src(&path.join(&name)) {
             Ok(src) => src,
-            Err(e @ FormatError::Io { .. }) => return Err(e),
             Err(e) => {
                 files.push(Err(e));
                 continue;

@@ -20,8 +20,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for IdMap<V> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdMap<V>, A::Error> {
                 let mut out: Vec<(String, V)> = Vec::new();
+                let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
                 while let Some(k) = map.next_key::<String>()? {
-                    if out.iter().any(|(j, _)| *j == k) {
+                    if !seen.insert(k.clone()) {
                         return Err(de::Error::custom(format!("duplicate key `{k}`")));
                     }
                     let v = map.next_value::<V>()?;

@@ -79,6 +79,28 @@ fn located_all(file: &str, text: &str, syntax: Syntax, errors: Vec<read::PathErr
 /// serde names Rust types in its messages; say what the file should hold instead.
 fn humanize(message: &str) -> String {
     let mut m = message.trim_end().replace('\n', "; ");
+    // `expected struct FileDto` (our DTO names): a table of keys (an object in JSON).
+    // `expected enum RoleDto`: one of the names the key takes (listed in the docs).
+    for prefix in ["expected struct ", "expected enum "] {
+        while let Some(at) = m.find(prefix) {
+            let from = at + prefix.len();
+            let end = m[from..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(m.len(), |e| from + e);
+            let what = match &m[from..end] {
+                "Probe" | "FileDto" => "expected a detente scenario: a table of keys (an object in JSON) starting with `format = 1`",
+                _ if prefix.contains("enum") => "expected one of the names this key takes (see docs/scenario-format.md)",
+                _ => "expected a table of keys (an object in JSON)",
+            };
+            m.replace_range(at..end, what);
+            // serde's "… with 1 element" (a sequence read as a struct) says nothing to a reader.
+            if let Some(rest) = m[at + what.len()..].strip_prefix(" with ") {
+                if let Some(n) = rest.find(" element") {
+                    let cut = at + what.len() + " with ".len() + n + " element".len();
+                    let cut = if m[cut..].starts_with('s') { cut + 1 } else { cut };
+                    m.replace_range(at + what.len()..cut, "");
+                }
+            }
+        }
+    }
     for (from, to) in [
         ("expected f64", "expected a number"),
         ("expected i64", "expected an integer"),

@@ -302,8 +302,9 @@ fn value_fn(issue: &Issue, path: &Path, spec: &ValueSpec) -> R<ValueFunction> {
         ValueSpec::Table(t) => match issue.options() {
             Some(options) => {
                 let mut table = vec![f64::NAN; options.len()];
+                let lookup = issue.option_lookup();
                 for (k, s) in &t.0 {
-                    let Some(i) = issue.option_index(k) else {
+                    let Some(&i) = lookup.get(k.as_str()) else {
                         return err(
                             path.key(k).the_key(),
                             format!("unknown option `{k}` of issue `{}`; expected one of: {}", issue.id, option_ids(issue)),
