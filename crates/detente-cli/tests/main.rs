@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod forecast;
 mod html_report;
+mod outputs;
 mod study;
