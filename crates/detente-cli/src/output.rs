@@ -77,6 +77,10 @@ fn existing(path: &Path) -> Option<std::fs::Metadata> {
 /// file, and not an existing file unless `force`.
 pub(crate) fn check_file(path: &Path, force: bool, input: Option<&Path>) -> Result<(), Failure> {
     check_not_input(path, input)?;
+    let dir = parent_of(path);
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!("{}: cannot write: the folder {} does not exist", path.display(), dir.display())));
+    }
     let Some(meta) = existing(path) else { return Ok(()) };
     // A link is judged by what it points to (it is replaced, never written through).
     let target = std::fs::metadata(path).unwrap_or(meta);

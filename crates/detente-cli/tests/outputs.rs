@@ -237,6 +237,9 @@ fn outputs_are_regular_files_only() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&file).expect("read"), "x");
+    let o = detente(&["scenario", "convert", BILATERAL, "--to", "json", s(&dir.path().join("no/such/folder.json"))]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("does not exist") && !stderr(&o).contains(".detente-partial-"), "{}", stderr(&o));
 }
 
 #[test]
