@@ -2,7 +2,7 @@
 //! third-party data), compared byte for byte with the files in `tests/golden/`. Any change in
 //! protocol semantics, a negotiator's algorithm, the RNG stream or the trace format shows up as
 //! a diff. Regenerate deliberately with `DETENTE_UPDATE_GOLDEN=1 cargo test -p detente-agents
-//! --test golden` and review the diff.
+//! --test integration golden::` and review the diff.
 
 use detente_core::{
     Actor, Issue, Loss, Metadata, OutcomeSpace, Position, Preferences, Reservation, Scenario, ScenarioDraft, Spatial, Utility,

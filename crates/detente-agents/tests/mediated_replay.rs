@@ -3,17 +3,14 @@
 //! texts put as final reproduce the final text and the status.
 
 use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
-use detente_core::{MediatorRule, Scenario};
+use detente_core::MediatorRule;
 use detente_protocol::{
     Knowledge, MediationRules, MediationSetup, MediatorModel, ModelConfig, MoveRule, Objective, PreparedScenario, TraceHeader,
 };
 use serde_json::Value;
 use std::sync::Arc;
 
-fn reference() -> Scenario {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-ceasefire-2025.toml");
-    detente_formats::load_path(&p).unwrap()
-}
+use detente_testkit::reference_scenario as reference;
 
 /// What a trace says happened.
 #[derive(Debug, PartialEq)]

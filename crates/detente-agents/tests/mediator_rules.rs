@@ -6,10 +6,7 @@ use detente_core::{Input, MediatorRule, Scenario};
 use detente_protocol::{Knowledge, MediationRules, MoveRule, PreparedScenario};
 use std::sync::Arc;
 
-fn reference() -> Scenario {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-ceasefire-2025.toml");
-    detente_formats::load_path(&p).unwrap()
-}
+use detente_testkit::reference_scenario as reference;
 
 fn run(s: &Scenario, protocol: Protocol, knowledge: Knowledge, rule: MediatorRule) -> Result<Vec<detente_protocol::Event>, SimulateError> {
     let p = Arc::new(PreparedScenario::new(s).unwrap());

@@ -8,10 +8,10 @@ use detente_protocol::{Action, Negotiator, PartyUtility, PreparedScenario, Sessi
 use detente_testkit::{negmas_vectors, vector_scenario};
 use std::sync::Arc;
 
-fn scenario(path: &str) -> Option<Arc<PreparedScenario>> {
-    let v = negmas_vectors()?;
+fn scenario(path: &str) -> Arc<PreparedScenario> {
+    let v = negmas_vectors();
     let entry = v["scenarios"].as_array().unwrap().iter().find(|s| s["path"] == path).unwrap().clone();
-    Some(Arc::new(PreparedScenario::new(&vector_scenario(&entry)).unwrap()))
+    Arc::new(PreparedScenario::new(&vector_scenario(&entry)).unwrap())
 }
 
 fn run(p: &Arc<PreparedScenario>, specs: &[&str], rounds: u32, seed: u64) -> (SessionResult, Vec<detente_protocol::Event>) {
@@ -22,8 +22,9 @@ fn run(p: &Arc<PreparedScenario>, specs: &[&str], rounds: u32, seed: u64) -> (Se
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn every_pair_plays_legally_and_deterministically() {
-    let Some(p) = scenario("anac/y2012/ItexvsCypressC") else { return };
+    let p = scenario("anac/y2012/ItexvsCypressC");
     for (a, _) in NAMES {
         for (b, _) in NAMES {
             let (r1, h1) = run(&p, &[a, b], 60, 7);
@@ -35,8 +36,9 @@ fn every_pair_plays_legally_and_deterministically() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn every_negotiator_plays_multilateral_sao() {
-    let Some(p) = scenario("anac/y2016/Caduceus") else { return };
+    let p = scenario("anac/y2016/Caduceus");
     for (a, _) in NAMES {
         let (r, _) = run(&p, &[a, "linear", "conceder"], 50, 3);
         assert!(!matches!(r.status, Status::Errored { .. }), "{a}: {:?}", r.status);
@@ -44,8 +46,9 @@ fn every_negotiator_plays_multilateral_sao() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn hardliners_never_agree_and_a_hardliner_gets_its_best_from_a_conceder() {
-    let Some(p) = scenario("anac/y2012/LaptopC") else { return };
+    let p = scenario("anac/y2012/LaptopC");
     let (r, _) = run(&p, &["hardliner", "hardliner"], 50, 0);
     assert_eq!(r.status, Status::TimedOut);
     let (r, _) = run(&p, &["hardliner", "conceder"], 50, 0);
@@ -58,8 +61,9 @@ fn hardliners_never_agree_and_a_hardliner_gets_its_best_from_a_conceder() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn micro_never_offers_below_its_reservation_and_agrees_with_itself() {
-    let Some(p) = scenario("anac/y2012/AcquisitionA") else { return };
+    let p = scenario("anac/y2012/AcquisitionA");
     let (r, h) = run(&p, &["micro", "micro"], 400, 1);
     assert!(matches!(r.status, Status::Agreed { .. }), "{:?}", r.status);
     for e in h {
@@ -71,16 +75,18 @@ fn micro_never_offers_below_its_reservation_and_agrees_with_itself() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn random_negotiators_depend_on_the_seed_only() {
-    let Some(p) = scenario("anac/y2012/LaptopC") else { return };
+    let p = scenario("anac/y2012/LaptopC");
     let traces: Vec<_> = (0..6).map(|seed| run(&p, &["random", "random"], 100, seed).1).collect();
     assert_eq!(traces[0], run(&p, &["random", "random"], 100, 0).1);
     assert!(traces.iter().any(|t| *t != traces[0]), "different seeds should give different random play");
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn tit_for_tat_mirrors_a_stubborn_opponent_by_not_conceding() {
-    let Some(p) = scenario("anac/y2012/ItexvsCypressC") else { return };
+    let p = scenario("anac/y2012/ItexvsCypressC");
     let (r, h) = run(&p, &["hardliner", "tft"], 30, 0);
     assert_eq!(r.status, Status::TimedOut);
     // from round 3 on, tft demands the mirror of the hardliner's constant offer: the worst
@@ -102,8 +108,9 @@ fn tit_for_tat_mirrors_a_stubborn_opponent_by_not_conceding() {
 /// The reference-dependent negotiator raises its demands after an early concession, and not
 /// after a Boulware opening — the seed's claim L29, as a mechanism.
 #[test]
+#[ignore = "needs ../shared"]
 fn reference_dependent_hardens_after_early_concessions() {
-    let Some(p) = scenario("anac/y2012/ItexvsCypressC") else { return };
+    let p = scenario("anac/y2012/ItexvsCypressC");
     let aspiration_after = |opponent: &str| {
         let rd = Box::new(ReferenceDependent::default_params());
         let mut s = Session::new(Arc::clone(&p), vec![0, 1], vec![build(opponent, 0).unwrap(), rd], SessionConfig::rounds(100)).unwrap();

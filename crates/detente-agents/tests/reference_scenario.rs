@@ -6,10 +6,7 @@ use detente_core::{MediatorRule, Scenario};
 use detente_protocol::{Action, Knowledge, MoveRule, PreparedScenario, Status};
 use std::sync::Arc;
 
-fn reference() -> Scenario {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-ceasefire-2025.toml");
-    detente_formats::load_path(&p).unwrap()
-}
+use detente_testkit::reference_scenario as reference;
 
 const PROTOCOLS: [(Protocol, Option<MediatorRule>); 4] = [
     (Protocol::JointTable, None),

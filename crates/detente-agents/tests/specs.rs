@@ -7,8 +7,7 @@ use detente_protocol::PreparedScenario;
 use std::sync::Arc;
 
 fn bilateral() -> Scenario {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/textbook-bilateral.toml");
-    detente_formats::load_path(&p).unwrap()
+    detente_testkit::shipped_scenario("textbook-bilateral.toml")
 }
 
 fn run(s: &Scenario, negotiators: &[&str]) -> Result<detente_agents::Simulation, SimulateError> {

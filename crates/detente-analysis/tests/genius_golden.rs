@@ -33,7 +33,7 @@ fn select(s: Scenario, names: &[&str]) -> Scenario {
 }
 
 fn check(folder: &str, names: &[&str], opposition: f64, pareto: Option<usize>, nash: Option<&[f64]>) {
-    let Some(path) = shared_data(&format!("genius/{folder}")) else { return };
+    let path = shared_data(&format!("genius/{folder}"));
     let s = load_folder(&path, Read::Genius).unwrap_or_else(|e| panic!("{folder}: {e}"));
     let s = select(s, names);
     let a = analyze(&s, &Options { semantics: Semantics::Genius, ..Options::default() }).expect("analysis");
@@ -49,26 +49,31 @@ fn check(folder: &str, names: &[&str], opposition: f64, pareto: Option<usize>, n
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn laptop() {
     check("Laptop", &["buyer", "seller"], 0.15961, Some(4), Some(&[1.0, 0.81511]));
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn itex_vs_cypress() {
     check("ItexvsCypress", &["itex", "cypress"], 0.43146, Some(18), Some(&[0.72148, 0.67048]));
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn england_zimbabwe() {
     check("EnglandZimbabwe", &["england", "zimbabwe"], 0.27212, Some(25), Some(&[0.91092, 0.73322]));
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn grocery() {
     check("Grocery", &["mary", "sam"], 0.19138, Some(7), Some(&[0.84, 0.895]));
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn party_three_and_nine_profiles() {
     check("Party", &["party1", "party2", "party3"], 0.35410, None, None);
     let names: Vec<String> = (1..=9).map(|i| format!("party{i}")).collect();
@@ -77,16 +82,19 @@ fn party_three_and_nine_profiles() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn smart_energy_grid() {
     check("SmartEnergyGrid", &["util1", "util2", "util3"], 0.40140, None, None);
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn politics() {
     check("Politics", &["util1", "util2", "util3"], 0.46350, None, None);
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn travel() {
     check("Travel", &["chox", "fanny"], 0.23027, Some(12), Some(&[0.88241, 0.80202]));
 }
@@ -96,6 +104,7 @@ fn travel() {
 /// rational sums give 204 points, the issue-order left fold (GENIUS's and ours) 210, other
 /// orders 205–222; the golden 208 came from an order we could not identify.
 #[test]
+#[ignore = "needs ../shared"]
 fn energy() {
     check("Energy", &["consumer", "distributor"], 0.44541, None, Some(&[0.625, 0.75429]));
 }

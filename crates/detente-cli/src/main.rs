@@ -19,6 +19,7 @@ macro_rules! outln {
 mod commands;
 mod describe;
 mod load;
+mod output;
 mod render;
 
 use clap::{Parser, Subcommand};
@@ -48,7 +49,8 @@ struct HtmlPage {
     /// Write the result as one self-contained HTML file with plots (opens offline, no network).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Replace the --html file if it exists (otherwise an existing file is never overwritten).
+    /// Replace the --html file if it exists (otherwise an existing file is never overwritten;
+    /// the scenario file never is).
     #[arg(long, requires = "html")]
     force: bool,
 }
@@ -119,6 +121,7 @@ enum Command {
         page: HtmlPage,
     },
     /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
+    #[command(group(clap::ArgGroup::new("outputs").args(["html", "trace"]).multiple(true)))]
     Negotiate {
         /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
@@ -168,8 +171,13 @@ enum Command {
         /// List the negotiators and their parameters, and exit.
         #[arg(long)]
         list_negotiators: bool,
-        #[command(flatten)]
-        page: HtmlPage,
+        /// Write the result as one self-contained HTML file with plots (opens offline, no network).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Replace the --html or --trace file if it exists (otherwise an existing file is never
+        /// overwritten; the scenario file never is).
+        #[arg(long, requires = "outputs")]
+        force: bool,
     },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
@@ -201,8 +209,12 @@ enum ScenarioCommand {
         /// Target format.
         #[arg(long, value_enum)]
         to: commands::scenario::Target,
-        /// Output file (toml, json) or folder (genius).
+        /// Output file (toml, json) or folder (genius): written whole or not at all.
         output: PathBuf,
+        /// Replace OUTPUT if it exists (a file, or a folder holding only an earlier GENIUS
+        /// export); an input is never replaced.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -262,7 +274,9 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         }
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),
-        Command::Scenario(ScenarioCommand::Convert { input, to, output }) => commands::scenario::convert(input, *to, output, &opts),
+        Command::Scenario(ScenarioCommand::Convert { input, to, output, force }) => {
+            commands::scenario::convert(input, *to, output, *force, &opts)
+        }
         Command::Analyze { file, frontier, semantics, page } => {
             commands::analyze::run(file.as_deref(), *frontier, *semantics, page.html.as_deref(), page.force, &opts)
         }
@@ -293,7 +307,8 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             knowledge,
             time_limit,
             list_negotiators,
-            page,
+            html,
+            force,
         } => {
             let args = commands::negotiate::Args {
                 protocol: *protocol,
@@ -308,8 +323,8 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 knowledge: *knowledge,
                 time_limit: *time_limit,
                 list_negotiators: *list_negotiators,
-                html: page.html.as_deref(),
-                force: page.force,
+                html: html.as_deref(),
+                force: *force,
             };
             commands::negotiate::run(file.as_deref(), &args, &opts)
         }

@@ -111,57 +111,12 @@ pub(crate) fn print_serialized<T: serde::Serialize + ?Sized>(value: &T) {
 pub(crate) use detente_report::table;
 
 /// Checks an `--html FILE` before any work is done: not with `--json` (one output at a time,
-/// nothing silently dropped), and no existing file replaced without `force`.
-pub(crate) fn check_page(path: &std::path::Path, force: bool, json: bool) -> Result<(), Failure> {
+/// nothing silently dropped), then the rules of every output (`crate::output`).
+pub(crate) fn check_page(path: &std::path::Path, force: bool, json: bool, input: Option<&std::path::Path>) -> Result<(), Failure> {
     if json {
         return Err(Failure::Usage("--html and --json: choose one (the page and the JSON are two printers of the same report)".into()));
     }
-    check_writable(path, force)
-}
-
-/// Refuses to replace an existing output file unless `force` (checked before any work is done).
-pub(crate) fn check_writable(path: &std::path::Path, force: bool) -> Result<(), Failure> {
-    if path.exists() && !force {
-        return Err(Failure::Input(format!("{}: already exists; give --force to replace it", path.display())));
-    }
-    if path.is_dir() {
-        return Err(Failure::Input(format!("{}: is a folder; expected a file name such as report.html", path.display())));
-    }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` atomically: into a temporary file beside it, then renamed over it,
-/// so a reader never sees half a file and an interrupted run leaves the old file intact. Without
-/// `force` an existing file is never replaced, even one created while the report was computed.
-pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<(), Failure> {
-    use std::io::Write;
-    let fail = |e: &dyn std::fmt::Display| Failure::Input(format!("{}: cannot write: {e}", path.display()));
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".detente-");
-    // Readable by others, as a file written with `>` would be (a temporary file starts private).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
-    if force {
-        tmp.persist(path).map_err(|e| fail(&e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Failure::Input(format!("{}: already exists; give --force to replace it", path.display()))
-            } else {
-                fail(&e.error)
-            }
-        })?;
-    }
-    Ok(())
+    crate::output::check_file(path, force, input)
 }
 
 /// Formats a utility for people: 3 decimals.

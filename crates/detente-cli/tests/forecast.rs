@@ -1,7 +1,6 @@
 //! End-to-end tests of `detente forecast` and the study's forecast section.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {

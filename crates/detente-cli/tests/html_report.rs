@@ -1,20 +1,19 @@
 //! End-to-end tests of `detente study --html`: the self-contained report, opened in headless
 //! Chromium as a reader would (through `tests/browser/check-report.mjs`), and the file guard.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::PathBuf;
 use std::process::Command;
 
 /// What the browser check needs: Node, Chromium and `tests/browser/node_modules`.
 ///
-/// Returns the Chromium executable, or `None` (with a printed `skipping: …`) when something is
-/// missing outside CI.
+/// Returns the Chromium executable. The tests that need it are `#[ignore = "needs Chromium …"]`:
+/// a plain `cargo test` lists them as ignored; `--include-ignored` (CI, the README) runs them.
 ///
 /// # Panics
-/// When something is missing and the `CI` environment variable is set: CI installs all of it
-/// (`.ci/run`), so its absence there is a broken set-up, not a reason to skip.
-fn browser_prerequisites() -> Option<PathBuf> {
+/// When something is missing: a test that is run must check what it says, never pass by
+/// skipping.
+fn browser_prerequisites() -> PathBuf {
     let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let playwright = repo().join("tests/browser/node_modules/playwright-core");
     let mut missing = Vec::new();
@@ -27,20 +26,16 @@ fn browser_prerequisites() -> Option<PathBuf> {
     if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
         missing.push("node on PATH (install Node.js 20 or later)".to_owned());
     }
-    if missing.is_empty() {
-        return Some(chromium);
+    if !missing.is_empty() {
+        panic!("browser test prerequisites missing: {}", missing.join("; "));
     }
-    let what = missing.join("; ");
-    if std::env::var_os("CI").is_some() {
-        panic!("browser test prerequisites missing in CI: {what}");
-    }
-    eprintln!("skipping: browser test prerequisites missing (the browser test fails instead when CI is set): {what}");
-    None
+    chromium
 }
 
 #[test]
+#[ignore = "needs Chromium and tests/browser/node_modules"]
 fn study_html_report_renders_offline_with_every_plot() {
-    let Some(chromium) = browser_prerequisites() else { return };
+    let chromium = browser_prerequisites();
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
     let png = dir.path().join("report.png");
@@ -113,8 +108,9 @@ fn check_page(chromium: &std::path::Path, html: &std::path::Path, min_plots: &st
 }
 
 #[test]
+#[ignore = "needs Chromium and tests/browser/node_modules"]
 fn the_lens_pages_render_offline_with_their_plots() {
-    let Some(chromium) = browser_prerequisites() else { return };
+    let chromium = browser_prerequisites();
     let dir = tempfile::tempdir().unwrap();
     for (args, min, expect) in [
         (vec!["negotiate", "--protocol", "sao", "--rounds", "40"], "1", "plot-concession"),

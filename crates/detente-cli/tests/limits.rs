@@ -2,8 +2,7 @@
 //! an error report with exit code 1 — never a panic (101), an abort (134) or a hang. Inputs are
 //! generated here.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

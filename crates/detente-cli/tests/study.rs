@@ -2,9 +2,7 @@
 //! determinism (same seed, same bytes, whatever the thread count), and the promises the
 //! briefing makes (its length and width, no reference-scenario text for another scenario).
 
-mod common;
-
-use common::{detente, json, repo, stderr, stdout};
+use crate::common::{detente, json, repo, stderr, stdout};
 use std::process::Command;
 
 fn study(args: &[&str]) -> String {

@@ -1,7 +1,6 @@
 //! Forecasts of the reference scenario, input validation, and the Monte Carlo's reproducibility.
 
-mod common;
-
+use crate::common;
 use detente_core::Spread;
 use detente_core::{Role, Utility};
 use detente_forecast::eu::EuPreset;

@@ -3,12 +3,11 @@
 
 use detente_forecast::eu::{run_eu, EuPreset, EuRun};
 use detente_forecast::{IssueInput, SpatialActor};
-use detente_testkit::shared_data;
+use detente_testkit::shared_json;
 use serde_json::Value as Json;
 
-fn vectors() -> Option<Json> {
-    let p = shared_data("spatial/vectors.json")?;
-    Some(serde_json::from_str(&std::fs::read_to_string(p).expect("read vectors.json")).expect("parse vectors.json"))
+fn vectors() -> Json {
+    shared_json("spatial/vectors.json")
 }
 
 fn vector<'a>(all: &'a Json, id: &str) -> &'a Json {
@@ -63,8 +62,9 @@ fn assert_trajectory(run: &EuRun, names: &[String], recorded: &Json, tol: f64, l
 /// exponents of all 10 rounds). The recorded values are printed to 6 decimals, so the tolerance
 /// is 1e-6 (the spec asks for 1e-9 against the raw program output, which is not stored).
 #[test]
+#[ignore = "needs ../shared"]
 fn scholz_code_reproduces_jmckib_on_eu_emissions() {
-    let Some(all) = vectors() else { return };
+    let all = vectors();
     let v = vector(&all, "bdm1994-eu-emission-standards");
     let (input, names) = input(v);
     let run = run_eu(&input, &EuPreset::ScholzCode.params()).unwrap();
@@ -75,8 +75,9 @@ fn scholz_code_reproduces_jmckib_on_eu_emissions() {
 /// second, independent check of the offer-selection quirk (compromises chosen by the lowest
 /// EU-weighted point), which the EU case alone does not pin down.
 #[test]
+#[ignore = "needs ../shared"]
 fn scholz_code_reproduces_jmckib_on_iran_2013() {
-    let Some(all) = vectors() else { return };
+    let all = vectors();
     let v = vector(&all, "preana2014-iran-2013-election");
     let (input, names) = input(v);
     let run = run_eu(&input, &EuPreset::ScholzCode.params()).unwrap();
@@ -90,8 +91,9 @@ fn scholz_code_reproduces_jmckib_on_iran_2013() {
 /// best open reconstruction (jmckib) has exactly the same single discrepancy, so the difference
 /// lies in Scholz's unpublished code, not in this port.
 #[test]
+#[ignore = "needs ../shared"]
 fn scholz_code_matches_scholz_table2_except_round_2() {
-    let Some(all) = vectors() else { return };
+    let all = vectors();
     let v = vector(&all, "bdm1994-eu-emission-standards");
     let (input, _) = input(v);
     let run = run_eu(&input, &EuPreset::ScholzCode.params()).unwrap();
@@ -113,8 +115,9 @@ fn scholz_code_matches_scholz_table2_except_round_2() {
 /// `dmasad` reproduces the COMPUTED port of dmasad's model (verified by the data's authors against
 /// the notebook outputs): the 2-cycle 10 ↔ ≈7.1 of the median.
 #[test]
+#[ignore = "needs ../shared"]
 fn dmasad_reproduces_its_trajectory() {
-    let Some(all) = vectors() else { return };
+    let all = vectors();
     let v = vector(&all, "bdm1994-eu-emission-standards");
     let (input, names) = input(v);
     let run = run_eu(&input, &EuPreset::Dmasad.params()).unwrap();
@@ -123,8 +126,9 @@ fn dmasad_reproduces_its_trajectory() {
 
 /// dmasad's REPO_OUTPUT round-1 risk exponents (printed to full precision in its notebook).
 #[test]
+#[ignore = "needs ../shared"]
 fn dmasad_round1_risk_matches_notebook() {
-    let Some(all) = vectors() else { return };
+    let all = vectors();
     let v = vector(&all, "bdm1994-eu-emission-standards");
     let (input, names) = input(v);
     let run = run_eu(&input, &EuPreset::Dmasad.params()).unwrap();

@@ -98,10 +98,10 @@ fn mean_curve(cases: &[(OutcomeSpace, Vec<f64>)], cfg: ModelConfig) -> Vec<f64> 
 }
 
 /// Prints the mean learning curve for a few noise settings (`cargo test -p detente-protocol
-/// --test mediator_model -- --ignored --nocapture`).
+/// --test integration -- --ignored measure_ --nocapture`).
 #[test]
 #[ignore = "measurement: prints a table"]
-fn learning_curve_table() {
+fn measure_learning_curve_table() {
     println!("votes: {CHECKPOINTS:?}");
     for (label, cases) in [("≤4 issues × ≤6 values", generated(60)), ("≤7 issues × ≤5 values", generated_in(60, 7, 5))] {
         println!("{label}");
@@ -185,7 +185,7 @@ fn counters(u: &[f64], radices: &[u32], n: usize, text_relative: bool, rng: &mut
 /// how well the HardHeaded weights and the pooled estimate's issue weights order the issues.
 #[test]
 #[ignore = "measurement: prints a table"]
-fn counter_channels_table() {
+fn measure_counter_channels_table() {
     let cases = generated(40);
     for text_relative in [false, true] {
         for n in [5usize, 10, 20, 40] {
@@ -247,7 +247,7 @@ proptest! {
 
     /// Test 1 (per scenario): whatever the additive preferences, 300 truthful votes give an
     /// estimate that ranks the outcomes much as the party does (checked locally over 1,500
-    /// cases; the lowest correlation in `learning_curve_table` is 0.866, a utility with only 2
+    /// cases; the lowest correlation in `measure_learning_curve_table` is 0.866, a utility with only 2
     /// distinct values, where the estimate separates outcomes the party ties), and the estimate
     /// stays in [0, 1].
     #[test]
@@ -297,7 +297,7 @@ fn counter_proposals_from_a_concession_teach_the_issue_weights() {
     // on average over generated scenarios with 3 or more issues, the estimate's issue weights
     // after 20 counter-proposals order the issues as their true importance (weight × value
     // range) does: measured mean Spearman 0.767 over 40 scenarios (the HardHeaded weights
-    // alone: 0.071 — see `counter_channels_table`)
+    // alone: 0.071 — see `measure_counter_channels_table`)
     let cases = importance_cases(40);
     let mean = cases
         .iter()

@@ -3,14 +3,10 @@
 //! the distance to the frontier with mean, sd and quartiles — deterministically, whatever the
 //! thread count.
 
-use detente_core::{MediatorRule, ProtocolName, Scenario};
+use detente_core::{MediatorRule, ProtocolName};
 use detente_study::{study, Arm, Section, StudyConfig, Topic, DEFAULT_SEEDS};
 
-fn load(path: &str) -> Scenario {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
-    let text = std::fs::read_to_string(&file).expect("scenario file");
-    detente_formats::native::from_toml_str(&text, path).expect("a valid scenario")
-}
+use detente_testkit::shipped_scenario as load;
 
 fn config(seeds: usize) -> StudyConfig {
     StudyConfig { runs: 0, seeds, variant: Some("baseline".into()), ..StudyConfig::default() }
@@ -20,7 +16,7 @@ fn config(seeds: usize) -> StudyConfig {
 fn every_protocol_and_rule_is_compared_over_seeds_with_its_spread() {
     assert_eq!(StudyConfig::default().seeds, DEFAULT_SEEDS);
     assert_eq!(DEFAULT_SEEDS, 40);
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let r = study(&s, &config(12)).expect("study");
     let c = r.simulation.comparison.ran().expect("the comparison ran");
     assert_eq!((c.case.as_str(), c.seeds, c.deadline), ("baseline", 12, 30));
@@ -79,7 +75,7 @@ fn every_protocol_and_rule_is_compared_over_seeds_with_its_spread() {
 
 #[test]
 fn the_comparison_is_the_same_whatever_the_thread_count_and_moves_with_the_seed() {
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let run = |threads: usize, seed: u64| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
         let r = pool.install(|| study(&s, &StudyConfig { seed, ..config(8) })).expect("study");
@@ -92,7 +88,7 @@ fn the_comparison_is_the_same_whatever_the_thread_count_and_moves_with_the_seed(
 
 #[test]
 fn no_seeds_no_comparison_and_too_many_are_refused() {
-    let s = load("scenarios/textbook-bilateral.toml");
+    let s = load("textbook-bilateral.toml");
     let r = study(&s, &StudyConfig { runs: 0, seeds: 0, ..StudyConfig::default() }).expect("study");
     assert!(matches!(&r.simulation.comparison, Section::NotRun { reason } if reason.contains("seeds = 0")));
     assert!(r.findings.iter().all(|f| f.topic != Topic::Comparison));

@@ -7,11 +7,7 @@ use detente_core::{Role, Scenario};
 use detente_study::{study, StudyConfig};
 use std::sync::Arc;
 
-fn load(path: &str) -> Scenario {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
-    let text = std::fs::read_to_string(&file).expect("scenario file");
-    detente_formats::native::from_toml_str(&text, path).expect("a valid scenario")
-}
+use detente_testkit::shipped_scenario as load;
 
 /// The oracle: the scenario with every stakeholder whose acceptance is not required turned
 /// into an observer, so that its analysis knows the required parties alone.
@@ -29,7 +25,7 @@ fn required_only(s: &Scenario) -> Scenario {
 
 #[test]
 fn every_simulated_result_is_measured_over_the_parties_that_must_agree() {
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let r = study(&s, &StudyConfig { runs: 0, ..StudyConfig::default() }).expect("study");
     let mut mediated = 0;
     for (case, runs) in r.cases.iter().zip(&r.simulation.cases) {
@@ -71,7 +67,7 @@ fn one_negotiations_report_names_the_mediator_and_the_space_it_is_measured_in() 
     use detente_agents::{simulate, Protocol, SimulationSpec};
     use detente_core::MediatorRule;
     use detente_protocol::{MoveRule, PreparedScenario};
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let p = Arc::new(PreparedScenario::new(&s).expect("prepared"));
     let spec = SimulationSpec {
         protocol: Some(Protocol::SingleText(MoveRule::Steepest)),

@@ -1,14 +1,9 @@
 //! The study as a library: every finding points to evidence that exists, variants that change
 //! nothing are said to, the opening test is generic, and probabilities are honest.
 
-use detente_core::Scenario;
 use detente_study::{study, Direction, Probability, Section, StudyConfig, Topic};
 
-fn load(path: &str) -> Scenario {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
-    let text = std::fs::read_to_string(&file).expect("scenario file");
-    detente_formats::native::from_toml_str(&text, path).expect("a valid scenario")
-}
+use detente_testkit::shipped_scenario as load;
 
 fn quick() -> StudyConfig {
     StudyConfig { runs: 0, ..StudyConfig::default() }
@@ -16,7 +11,7 @@ fn quick() -> StudyConfig {
 
 #[test]
 fn every_finding_points_to_a_section_of_the_report() {
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let r = study(&s, &quick()).expect("study");
     assert_eq!(r.schema, "detente-study/2");
     assert!(r.findings.len() >= 6, "{:#?}", r.findings);
@@ -35,7 +30,7 @@ fn every_finding_points_to_a_section_of_the_report() {
 
 #[test]
 fn a_variant_that_restates_the_base_is_said_to_change_nothing() {
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let r = study(&s, &quick()).expect("study");
     let baseline = r.findings.iter().find(|f| f.evidence == "variant-baseline").expect("a finding for baseline");
     assert!(baseline.text.contains("restates the base case: none of its changes changes anything"), "{}", baseline.text);
@@ -55,7 +50,7 @@ fn a_variant_that_restates_the_base_is_said_to_change_nothing() {
 
 #[test]
 fn the_opening_test_runs_for_any_variant_that_adds_an_opening() {
-    let s = load("scenarios/textbook-three-party.toml");
+    let s = load("textbook-three-party.toml");
     let r = study(&s, &quick()).expect("study");
     let tests: Vec<_> = r.simulation.opening_tests.iter().filter_map(Section::ran).collect();
     assert_eq!(tests.len(), 1, "{:#?}", r.simulation.opening_tests);
@@ -90,16 +85,16 @@ fn wilson_intervals_contain_the_share_and_shrink_with_runs() {
 
 #[test]
 fn robustness_is_off_without_runs_or_spreads() {
-    let s = load("scenarios/textbook-bilateral.toml");
+    let s = load("textbook-bilateral.toml");
     let r = study(&s, &StudyConfig::default()).expect("study");
     assert!(matches!(&r.robustness, Section::NotRun { reason } if reason.contains("states no spreads")));
-    let r = study(&load("scenarios/ukraine-ceasefire-2025.toml"), &quick()).expect("study");
+    let r = study(&load("ukraine-ceasefire-2025.toml"), &quick()).expect("study");
     assert!(matches!(&r.robustness, Section::NotRun { reason } if reason.contains("runs = 0")));
 }
 
 #[test]
 fn the_nash_deal_with_the_mediator_counted_is_named_apart_from_that_of_the_parties_that_must_agree() {
-    let s = load("scenarios/ukraine-ceasefire-2025.toml");
+    let s = load("ukraine-ceasefire-2025.toml");
     let r = study(&s, &StudyConfig { seeds: 5, ..quick() }).expect("study"); // 5: the distances need arms with 5 deals
     let text = |t: Topic| r.findings.iter().filter(|f| f.topic == t).map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ");
     // the deal lens counts every analysed party, the mediator too
@@ -114,7 +109,7 @@ fn the_nash_deal_with_the_mediator_counted_is_named_apart_from_that_of_the_parti
     assert!(text(Topic::Protocols).contains("Frontier and Nash point are those of russia and ukraine, who must agree."));
     assert!(text(Topic::Comparison).contains("at the Nash deal of russia and ukraine"), "{}", text(Topic::Comparison));
     // where the parties that must agree are every party, there is one Nash deal and no qualifier
-    let b = study(&load("scenarios/textbook-bilateral.toml"), &quick()).expect("study");
+    let b = study(&load("textbook-bilateral.toml"), &quick()).expect("study");
     assert_eq!(b.nash_counted("base"), "");
     let sol = b.findings.iter().find(|f| f.topic == Topic::Solutions).expect("solutions");
     assert!(sol.text.starts_with("The Nash deal (the most gain for all, multiplied)"), "{}", sol.text);

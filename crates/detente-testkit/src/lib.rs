@@ -1,11 +1,15 @@
-//! Test support, not published.
+//! Test support, not published: the helpers that tests of several crates share.
 //!
 //! - [`shared_dir`] finds the third-party reference data in `../shared` (beside the repository).
-//!   In CI (`CI` set) a missing folder is a loud failure; elsewhere the caller skips with a
-//!   printed reason. The data are never copied into the repository (unclear licence).
+//!   A test that needs it is marked `#[ignore = "needs ../shared"]`, so `cargo test` lists it as
+//!   ignored, never as passed; `cargo test -- --include-ignored` (CI, the README) runs it, and a
+//!   missing folder then fails the test. The data are never copied into the repository (unclear
+//!   licence).
 //! - [`negmas_vectors`] and [`vector_scenario`] build scenarios straight from the ufun
 //!   definitions recorded in `negmas-vectors/vectors.json`, an oracle independent of our
 //!   GENIUS reader.
+//! - [`shipped_scenario`] and [`reference_scenario`] read the scenarios of the repository's
+//!   `scenarios/` folder.
 
 use detente_core::{
     Actor, Issue, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation, Scenario, ScenarioDraft, Utility,
@@ -14,38 +18,72 @@ use detente_core::{
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
-/// `../shared` relative to the workspace root, if present.
-///
-/// # Panics
-/// When the folder is missing and the `CI` environment variable is set: CI always has it, so
-/// its absence there is a broken set-up, not a reason to skip.
-pub fn shared_dir() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = root.join("../shared");
-    if shared.join("data").is_dir() {
-        return Some(shared.canonicalize().unwrap_or(shared));
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("reference data missing: expected {} (CI must lay ../shared beside the clone)", shared.display());
-    }
-    eprintln!("skipping: reference data {} not found (tests that need ../shared skip outside CI)", shared.display());
-    None
+/// The reason every test that reads `../shared` is ignored by a plain `cargo test`.
+pub const NEEDS_SHARED: &str = "needs ../shared";
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A file or folder under `../shared/data`, or `None` (with the printed reason) outside CI.
-pub fn shared_data(rel: &str) -> Option<PathBuf> {
-    let p = shared_dir()?.join("data").join(rel);
+/// A scenario of the repository's `scenarios/` folder, e.g. `ukraine-ceasefire-2025.toml`.
+///
+/// # Panics
+/// When the file does not read: the shipped scenarios are fixed input.
+pub fn shipped_scenario(name: &str) -> Scenario {
+    let p = repo_root().join("scenarios").join(name);
+    detente_formats::load_path(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The reference scenario, `scenarios/ukraine-ceasefire-2025.toml` (the CLI's built-in one).
+pub fn reference_scenario() -> Scenario {
+    shipped_scenario("ukraine-ceasefire-2025.toml")
+}
+
+/// `../shared` relative to the workspace root.
+///
+/// # Panics
+/// When the folder is missing: a test that calls this is `#[ignore = "needs ../shared"]`, and
+/// one that is run anyway must fail rather than pass without having checked anything.
+pub fn shared_dir() -> PathBuf {
+    let shared = repo_root().join("../shared");
+    if shared.join("data").is_dir() {
+        return shared.canonicalize().unwrap_or(shared);
+    }
+    panic!(
+        "reference data missing: expected {} beside the repository (tests marked `{NEEDS_SHARED}` fail without it; `cargo test` without --include-ignored leaves them out)",
+        shared.display()
+    );
+}
+
+/// A file or folder under `../shared/data`.
+///
+/// # Panics
+/// When it is missing (see [`shared_dir`]).
+pub fn shared_data(rel: &str) -> PathBuf {
+    let p = shared_dir().join("data").join(rel);
     if !p.exists() {
         panic!("reference data missing: {} (../shared is present but incomplete)", p.display());
     }
-    Some(p)
+    p
+}
+
+/// A JSON file under `../shared/data`, parsed.
+///
+/// # Panics
+/// When it is missing or malformed.
+pub fn shared_json(rel: &str) -> Json {
+    let p = shared_data(rel);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// The parsed `negmas-vectors/vectors.json`.
-pub fn negmas_vectors() -> Option<Json> {
-    let p = shared_data("negmas-vectors/vectors.json")?;
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+///
+/// # Panics
+/// When it is missing or malformed.
+pub fn negmas_vectors() -> Json {
+    shared_json("negmas-vectors/vectors.json")
 }
 
 /// Builds the scenario that one entry of `vectors.json["scenarios"]` describes: categorical
@@ -123,8 +161,9 @@ mod tests {
 
     /// The recorded utility table (outcome index order) agrees with our model of the ufuns.
     #[test]
+    #[ignore = "needs ../shared"]
     fn vector_scenarios_reproduce_recorded_utility_tables() {
-        let Some(v) = negmas_vectors() else { return };
+        let v = negmas_vectors();
         let scenarios = v["scenarios"].as_array().expect("scenarios");
         assert_eq!(scenarios.len(), 9);
         for entry in scenarios {

@@ -46,13 +46,13 @@ pub(crate) fn run(
                 "--html shows the zone, the Nash and Kalai-Smorodinsky deals (NegMAS definitions) and the utility space; --frontier and --semantics apply to the text and --json output".into(),
             ));
         }
-        crate::render::check_page(path, force, opts.json)?;
+        crate::render::check_page(path, force, opts.json, file)?;
         let loaded = load(file, opts.variant)?;
         loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
         let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
             .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
         let html = detente_report::html::analysis(&page, &loaded.source);
-        crate::render::write_atomically(path, html.as_bytes(), force)?;
+        crate::output::write_file(path, html.as_bytes(), force, file)?;
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }

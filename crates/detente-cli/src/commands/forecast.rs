@@ -67,13 +67,13 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
                 "--html shows every model beside the baselines on the stated inputs; --preset, --runs and --rounds apply to the text and --json output (for Monte Carlo bands in a page, use `detente study --html`)".into(),
             ));
         }
-        crate::render::check_page(path, req.force, opts.json)?;
+        crate::render::check_page(path, req.force, opts.json, file)?;
         let loaded = load(file, opts.variant)?;
         loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
         loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
         let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
         let html = detente_report::html::forecast(&page, &loaded.source);
-        crate::render::write_atomically(path, html.as_bytes(), req.force)?;
+        crate::output::write_file(path, html.as_bytes(), req.force, file)?;
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }

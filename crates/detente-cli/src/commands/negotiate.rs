@@ -26,7 +26,7 @@ pub(crate) struct Args<'a> {
     pub(crate) list_negotiators: bool,
     /// `--html FILE`.
     pub(crate) html: Option<&'a Path>,
-    /// `--force`: replace an existing `--html` file.
+    /// `--force`: replace an existing `--html` or `--trace` file.
     pub(crate) force: bool,
 }
 
@@ -223,7 +223,13 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         return Ok(());
     }
     if let Some(path) = args.html {
-        crate::render::check_page(path, args.force, opts.json)?;
+        crate::render::check_page(path, args.force, opts.json, file)?;
+    }
+    if let Some(path) = args.trace {
+        crate::output::check_file(path, args.force, file)?;
+    }
+    if let (Some(html), Some(trace)) = (args.html, args.trace) {
+        crate::output::distinct(("--html", html), ("--trace", trace))?;
     }
     let loaded = load(file, opts.variant)?;
     let s = &loaded.scenario;
@@ -252,11 +258,11 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         .map_err(|e| Failure::Input(e.to_string()))?;
     let report = detente_study::negotiation::report(s, &prepared, &sim, args.seed);
     if let (Some(path), Some(trace)) = (args.trace, sim.trace.as_ref()) {
-        std::fs::write(path, trace).map_err(|e| Failure::Input(format!("--trace {}: {e}", path.display())))?;
+        crate::output::write_file(path, trace.as_bytes(), args.force, file)?;
     }
     if let Some(path) = args.html {
         let html = detente_report::html::negotiation(&report, &detente_study::scenario::summarise(s), &loaded.source);
-        crate::render::write_atomically(path, html.as_bytes(), args.force)?;
+        crate::output::write_file(path, html.as_bytes(), args.force, file)?;
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }

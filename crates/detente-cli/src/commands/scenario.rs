@@ -142,40 +142,27 @@ fn failure_text(f: &Failure) -> String {
     }
 }
 
-pub(crate) fn convert(input: &Path, to: Target, output: &Path, opts: &Options<'_>) -> Result<(), Failure> {
+pub(crate) fn convert(input: &Path, to: Target, output: &Path, force: bool, opts: &Options<'_>) -> Result<(), Failure> {
+    // The output is checked before the (possibly slow) load, and again when it is written.
+    match to {
+        Target::Toml | Target::Json => crate::output::check_file(output, force, Some(input))?,
+        Target::Genius => crate::output::check_folder(output, force, Some(input))?,
+    }
     let loaded = load(Some(input), opts.variant)?;
     let s = &loaded.scenario;
-    let io = |e: std::io::Error| Failure::Input(format!("{}: {e}", output.display()));
     let written: Vec<PathBuf> = match to {
         Target::Toml => {
-            std::fs::write(output, detente_formats::native::to_toml_string(s)?).map_err(io)?;
+            crate::output::write_file(output, detente_formats::native::to_toml_string(s)?.as_bytes(), force, Some(input))?;
             vec![output.to_path_buf()]
         }
         Target::Json => {
-            std::fs::write(output, detente_formats::native::to_json_string(s)?).map_err(io)?;
+            crate::output::write_file(output, detente_formats::native::to_json_string(s)?.as_bytes(), force, Some(input))?;
             vec![output.to_path_buf()]
         }
         Target::Genius => {
-            let existed = output.exists();
-            // Files of another scenario beside the new ones would make the folder unreadable
-            // (two domains) or mix profiles: only a new or empty folder is written into.
-            if output.is_dir() && std::fs::read_dir(output).map_err(io)?.next().is_some() {
-                return Err(Failure::Input(format!(
-                    "{}: the folder is not empty; expected a new or empty folder for --to genius",
-                    output.display()
-                )));
-            }
-            std::fs::create_dir_all(output).map_err(io)?;
-            let written = match detente_formats::genius::export(s, output) {
-                Ok(w) => w,
-                Err(e) => {
-                    // Leave no empty folder behind that would pass for a (broken) export.
-                    if !existed {
-                        let _ = std::fs::remove_dir(output);
-                    }
-                    return Err(e.into());
-                }
-            };
+            let files = detente_formats::genius::to_strings(s)?;
+            let all: Vec<(String, String)> = std::iter::once(files.domain).chain(files.profiles).collect();
+            let written = crate::output::write_folder(output, &all, force, Some(input))?;
             // Nothing the user stated is dropped silently: say what GENIUS cannot carry.
             let lost = genius_losses(s);
             if !lost.is_empty() {

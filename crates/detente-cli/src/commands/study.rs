@@ -28,7 +28,7 @@ pub(crate) struct Request<'a> {
 
 pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) -> Result<(), Failure> {
     if let Some(path) = req.html {
-        crate::render::check_page(path, req.force, opts.json)?;
+        crate::render::check_page(path, req.force, opts.json, file)?;
     }
     if req.full && (opts.json || req.html.is_some()) {
         return Err(Failure::Usage("--full applies to the text briefing; the JSON and the HTML report always hold every table".into()));
@@ -55,7 +55,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     }
     if let Some(path) = req.html {
         let html = detente_report::html::render(&report, &loaded.source);
-        crate::render::write_atomically(path, html.as_bytes(), req.force)?;
+        crate::output::write_file(path, html.as_bytes(), req.force, file)?;
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }

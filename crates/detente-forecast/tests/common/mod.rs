@@ -45,11 +45,7 @@ pub const TABLE: [Row; 4] = [
     ),
 ];
 
-/// The shipped reference scenario file.
-pub fn reference_scenario() -> Scenario {
-    detente_formats::native::from_toml_str(include_str!("../../../../scenarios/ukraine-ceasefire-2025.toml"), "ukraine-ceasefire-2025.toml")
-        .expect("the shipped reference scenario reads")
-}
+pub use detente_testkit::reference_scenario;
 
 /// The seed table as a scenario (no variants beyond three position patches).
 pub fn seed_scenario() -> Scenario {

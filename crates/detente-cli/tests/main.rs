@@ -1,0 +1,10 @@
+//! End-to-end tests of the `detente` binary: one test binary for the crate (faster to build and smaller than one per file);
+//! each module is one former test file, so a test is named `<file>::<test>`.
+
+mod cli;
+mod common;
+mod forecast;
+mod html_report;
+mod limits;
+mod outputs;
+mod study;

@@ -1,0 +1,9 @@
+//! Integration tests of detente-formats: one test binary for the crate (faster to build and smaller than one per file);
+//! each module is one former test file, so a test is named `<file>::<test>`.
+
+mod fuzz_corpus;
+mod genius;
+mod geniusweb;
+mod limits;
+mod native;
+mod spreads;

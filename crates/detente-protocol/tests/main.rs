@@ -1,0 +1,6 @@
+//! Integration tests of detente-protocol: one test binary for the crate (faster to build and smaller than one per file);
+//! each module is one former test file, so a test is named `<file>::<test>`.
+
+mod mediated;
+mod mediator_model;
+mod session;
