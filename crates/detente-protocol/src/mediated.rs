@@ -542,8 +542,20 @@ impl MediationSetup {
     /// can evaluate it ([`MediatorModel::objective`]: its own utility when biased, the
     /// estimates otherwise). A pure function of the model, so a trace replays.
     pub fn compose_votes(&self, obj: Objective, t: OutcomeId, p: usize, c: OutcomeId, model: &MediatorModel) -> OutcomeId {
+        self.encode(&self.compose_votes_moves(obj, t, p, c, model).0)
+    }
+
+    /// [`Self::compose_votes`], with the issues the mediator resisted.
+    fn compose_votes_moves(
+        &self,
+        obj: Objective,
+        t: OutcomeId,
+        p: usize,
+        c: OutcomeId,
+        model: &MediatorModel,
+    ) -> (Vec<u32>, Vec<(usize, f64)>) {
         let w = votes_weights(model, p);
-        self.encode(&self.compose_moves(obj, t, c, &w, &|o| self.model_objective(model, obj, o)).0)
+        self.compose_moves(obj, t, c, &w, &|o| self.model_objective(model, obj, o))
     }
 
     /// The objective of `o` as a votes-only mediator evaluates it.
@@ -563,6 +575,8 @@ impl MediationSetup {
         value: &dyn Fn(OutcomeId) -> f64,
     ) -> (Vec<u32>, Vec<(usize, f64)>) {
         let (ti, ci) = (self.decode(t), self.decode(c));
+        // (once: under votes knowledge each evaluation re-reads the model's walk-away levels)
+        let at_t = value(t);
         let mut out = ti.clone();
         let mut resisted = Vec::new();
         for j in 0..self.radices.len() {
@@ -574,7 +588,7 @@ impl MediationSetup {
             {
                 let mut probe = ti.clone();
                 probe[j] = ci[j];
-                let loss = value(t) - value(self.encode(&probe));
+                let loss = at_t - value(self.encode(&probe));
                 // (a loss within rounding noise is none)
                 if loss > 1e-12 && self.ordered[j] && full != ti[j] {
                     let half = self.step_towards(j, ti[j], ci[j], 0.5 * w[j]);
@@ -1400,9 +1414,7 @@ impl MediatedSession {
                         Some(model) => {
                             // the mediator learns from the counter-proposal before answering it
                             model.counter(p, text, c);
-                            let model = &*model;
-                            let w = votes_weights(model, p);
-                            self.setup.compose_moves(obj, text, c, &w, &|o| self.setup.model_objective(model, obj, o))
+                            self.setup.compose_votes_moves(obj, text, p, c, model)
                         }
                         None => {
                             let w = &self.setup.weights[self.setup.parties[p]];
