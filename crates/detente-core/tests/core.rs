@@ -454,3 +454,30 @@ fn a_value_on_a_large_real_grid_is_found_arithmetically() {
         assert_eq!(issue.index_of(&v), Some(i));
     }
 }
+
+proptest! {
+    /// The tie rule against a brute-force oracle: sort by score, then index, and take the first.
+    #[test]
+    fn argmax_and_argmin_break_ties_to_the_lowest_index(
+        scores in proptest::collection::vec(prop_oneof![0u8..4, Just(255u8)], 0..12),
+        shift in 0usize..12,
+    ) {
+        use detente_core::select::{argmax, argmin};
+        // 255 stands for NaN, which never wins; a rotation makes the iteration order differ from the index order
+        let f = |x: u8| if x == 255 { f64::NAN } else { f64::from(x) };
+        let mut items: Vec<(usize, f64)> = scores.iter().enumerate().map(|(i, &x)| (i, f(x))).collect();
+        let k = shift.min(items.len());
+        items.rotate_left(k);
+        let finite: Vec<(usize, f64)> = items.iter().copied().filter(|(_, s)| !s.is_nan()).collect();
+        let oracle = |desc: bool| {
+            let mut v = finite.clone();
+            v.sort_by(|a, b| {
+                let by = if desc { b.1.total_cmp(&a.1) } else { a.1.total_cmp(&b.1) };
+                by.then(a.0.cmp(&b.0))
+            });
+            v.first().copied()
+        };
+        prop_assert_eq!(argmax(items.iter().copied()), oracle(true));
+        prop_assert_eq!(argmin(items.iter().copied()), oracle(false));
+    }
+}
