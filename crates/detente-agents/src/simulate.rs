@@ -5,9 +5,9 @@ use crate::refdep::WithOpening;
 use crate::registry::build_spec;
 use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
 use detente_protocol::{
-    Clock, JsonlTrace, Knowledge, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Negotiator,
-    Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, StartSource, Status,
-    TraceHeader, TraceParty,
+    Clock, JsonlTrace, Knowledge, MediatedProtocol, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup,
+    MoveRule, Negotiator, Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError,
+    StartSource, Status, TraceHeader, TraceParty,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -446,6 +446,9 @@ pub fn simulate_with_clock(
             }
             let mut cfg = MediationConfig::new(deadline, objective);
             cfg.knowledge = knowledge;
+            if protocol == Protocol::Shuttle {
+                cfg.protocol = MediatedProtocol::Shuttle;
+            }
             if let Protocol::SingleText(m) = protocol {
                 cfg.move_rule = m;
                 cfg.rules = spec.mediation_rules;
@@ -474,7 +477,7 @@ pub fn simulate_with_clock(
                 Some(t) => t,
                 None => &mut (),
             };
-            let r = if protocol == Protocol::Shuttle { s.run_shuttle(obs) } else { s.run_single_text(obs) };
+            let r = s.run(obs);
             let agreement = r.status.agreement();
             let final_offers = last_offers(s.history(), party_ids.len());
             let history = s.history().to_vec();

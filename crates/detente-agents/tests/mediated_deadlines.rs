@@ -78,7 +78,7 @@ fn distances(s: &Scenario, p: &Arc<PreparedScenario>, rule: MoveRule, obj: Objec
                 cfg.rules = MediationRules::Negmas;
             }
             let mut sess = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
-            let r = sess.run_single_text(&mut ());
+            let r = sess.run(&mut ());
             distance(s, p, &r.utilities)
         })
         .collect()
@@ -175,7 +175,7 @@ fn with_loss_free_voters_a_longer_deadline_never_hurts_a_required_party_in_any_r
                     if voters == Voters::Negmas {
                         cfg.rules = MediationRules::Negmas;
                     }
-                    MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap().run_single_text(&mut ())
+                    MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap().run(&mut ())
                 };
                 let (a, b) = (run(30), run(200));
                 // count the runs that had room and reason to improve: cut off by the deadline

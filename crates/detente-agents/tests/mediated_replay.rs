@@ -1,11 +1,14 @@
-//! Every mediated run replays from its `detente/1` trace (issue #10 item 3): the header records
-//! the first text and who must agree; the recorded candidates, votes, counter-proposals and
-//! texts put as final reproduce the final text and the status.
+//! Every mediated run replays from its `detente/2` trace (issue #10 item 3, issue #11 item 3):
+//! the header records the first text and who must agree; the recorded candidates, votes,
+//! counter-proposals, revisions and texts put as final reproduce the final text and the status
+//! — once by the protocol's rules written out here, once through the pure state machine
+//! ([`MediatedState`]) with no mediator and no negotiator, move by move.
 
 use detente_agents::{simulate, Protocol, Simulation, SimulationSpec};
 use detente_core::MediatorRule;
 use detente_protocol::{
-    Knowledge, MediationRules, MediationSetup, MediatorModel, ModelConfig, MoveRule, Objective, PreparedScenario, TraceHeader,
+    Action, Knowledge, MediatedProtocol, MediatedState, MediationRules, MediationSetup, MediatorModel, ModelConfig, Move, MoveRule,
+    Objective, PreparedScenario, Status, TextConfig, TraceHeader,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -101,24 +104,107 @@ fn replay_shuttle(trace: &str, setup: &MediationSetup, objective: Objective) -> 
         }
         let answer = &events[i + 1];
         let p = answer["actor"].as_u64().unwrap() as usize;
-        match (answer["action"].as_str().unwrap(), &mut model) {
-            ("offer", None) => text = setup.compose(objective, text, p, answer["outcome"].as_u64().unwrap()),
+        let composed = match (answer["action"].as_str().unwrap(), &mut model) {
+            ("offer", None) => Some(setup.compose(objective, text, p, answer["outcome"].as_u64().unwrap())),
             ("offer", Some(model)) => {
                 let c = answer["outcome"].as_u64().unwrap();
                 model.counter(p, text, c);
-                text = setup.compose_votes(objective, text, p, c, model);
+                Some(setup.compose_votes(objective, text, p, c, model))
             }
-            ("accept", Some(model)) => model.verdict(p, text, true),
-            ("reject", Some(model)) => model.verdict(p, text, false),
-            _ => {}
-        }
+            ("accept", Some(model)) => {
+                model.verdict(p, text, true);
+                None
+            }
+            ("reject", Some(model)) => {
+                model.verdict(p, text, false);
+                None
+            }
+            _ => None,
+        };
         i += 2;
+        if let Some(composed) = composed {
+            // the trace records the revision: it is the composition, a pure function of the trace so far
+            let revised = &events[i];
+            assert_eq!((revised["actor"].as_u64(), revised["revised"].as_bool()), (Some(mediator), Some(true)), "event {i}");
+            assert_eq!(revised["outcome"].as_u64(), Some(composed), "the revision is the composition (event {i})");
+            text = composed;
+            i += 1;
+        }
     }
     let status = if agreed { "agreed" } else { end["end"].as_str().unwrap() };
     Replayed { text: Some(text), end: status.into(), agreement: agreed.then_some(text) }
 }
 
+/// Replays any mediated trace through the pure state machine: every event line becomes a
+/// [`Move`] (`final` marks [`Move::Final`], `revised` [`Move::Revise`], a mediator's `end` is
+/// [`Move::Withdraw`]) and must be legal; returns the final state. No mediator, no negotiator,
+/// no RNG: what the trace says is all there is.
+fn replay_through_the_state_machine(trace: &str) -> MediatedState {
+    let (header, counted, events) = parse(trace);
+    let n = header.parties.len() as u32 - 1;
+    let m = u64::from(n);
+    let shuttle = header.protocol == "shuttle";
+    let counted: Vec<bool> = (0..u64::from(n)).map(|k| counted.contains(&k)).collect();
+    let cfg = TextConfig {
+        protocol: if shuttle { MediatedProtocol::Shuttle } else { MediatedProtocol::SingleText },
+        n_parties: n,
+        n_rounds: header.rounds,
+        n_outcomes: header.outcomes,
+        // a shuttle's `required` are the required parties; a single text's, the parties whose
+        // yes counts (all of them under NegMAS rules)
+        required: counted.clone(),
+        counts: counted,
+        stall: header.stall,
+        local_optimum: header.protocol != "single_text_veto",
+    };
+    let mut state = MediatedState::new(&cfg, header.start.clone().unwrap().outcome);
+    let (end, events) = events.split_last().unwrap();
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["round"].as_u64(), Some(u64::from(state.round) + 1), "rounds are numbered from 1 (event {i})");
+        let actor = e["actor"].as_u64().unwrap();
+        let outcome = e["outcome"].as_u64();
+        let action = e["action"].as_str().unwrap();
+        let mv = if actor == m {
+            match (action, e["final"] == true, e["revised"] == true) {
+                ("end", _, _) => Move::Withdraw,
+                (_, true, _) => Move::Final,
+                (_, _, true) => Move::Revise(outcome.unwrap()),
+                // a visit goes to the party that answers next
+                _ if shuttle => Move::Visit { party: events[i + 1]["actor"].as_u64().unwrap() as u32, text: outcome.unwrap() },
+                _ => Move::Candidate(outcome.unwrap()),
+            }
+        } else if shuttle && !matches!(state.stage, detente_protocol::Stage::Ratify { .. }) {
+            Move::Answer(match action {
+                "accept" => Action::Accept,
+                "reject" => Action::Reject,
+                "end" => Action::End,
+                _ => Action::Offer(outcome.unwrap()),
+            })
+        } else {
+            Move::Vote(action == "accept")
+        };
+        state = state.apply(&cfg, actor as u32, mv).unwrap_or_else(|v| panic!("event {i} ({e}) is legal: {v}"));
+    }
+    if state.is_running() {
+        // an error by a party ends the session without a move (its move was refused)
+        assert_eq!(end["end"], "errored");
+    } else {
+        assert_eq!(end["end"], state.status.name(), "the end line");
+        assert_eq!(end["rounds"].as_u64(), Some(u64::from(state.rounds_run())), "rounds run");
+        if let Status::Agreed { round, .. } = state.status {
+            assert_eq!(end["round"].as_u64(), Some(u64::from(round) + 1), "the round of agreement, from 1");
+        }
+    }
+    state
+}
+
 fn check(sim: &Simulation, replayed: Replayed) {
+    let machine = replay_through_the_state_machine(sim.trace.as_deref().unwrap());
+    if !matches!(sim.status, Status::Errored { .. }) {
+        assert_eq!(machine.status, sim.status, "the state machine replays the status");
+    }
+    assert_eq!(machine.text, sim.text, "the state machine replays the final text");
+    assert_eq!(machine.rounds_run(), sim.rounds);
     let trace = sim.trace.as_deref().unwrap();
     let end: Value = serde_json::from_str(trace.lines().last().unwrap()).unwrap();
     assert_eq!(replayed.end, end["end"], "status");

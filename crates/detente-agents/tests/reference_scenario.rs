@@ -27,7 +27,7 @@ fn every_protocol_runs_on_every_case_deterministically() {
             let a = simulate(s, &p, &spec).unwrap();
             assert!(!matches!(a.status, Status::Errored { .. } | Status::Running), "{} {proto:?}: {:?}", s.meta.id, a.status);
             assert_eq!(a, simulate(s, &p, &spec).unwrap(), "{} {proto:?} is not deterministic", s.meta.id);
-            assert!(a.trace.as_deref().is_some_and(|t| t.starts_with("{\"trace\":\"detente/1\"")));
+            assert!(a.trace.as_deref().is_some_and(|t| t.starts_with("{\"trace\":\"detente/2\"")));
             // with an agreement, each party's utility is the agreement's; without, its reservation
             for (k, actor) in s.actors.iter().enumerate() {
                 let want = match a.agreement {

@@ -139,7 +139,7 @@ enum Command {
         /// Seed for every random choice.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Write the JSONL trace (format detente/1) to this file.
+        /// Write the JSONL trace (format detente/2) to this file.
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
         /// Mediator rule for mediated protocols: biased, neutral, welfare (default: the

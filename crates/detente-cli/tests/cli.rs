@@ -283,7 +283,7 @@ fn negotiate_json_and_trace_are_deterministic() {
     let (ta, tb) = (std::fs::read(&t1).unwrap(), std::fs::read(&t2).unwrap());
     assert_eq!(ta, tb, "same scenario, negotiators and seed: the same trace bytes");
     let first: serde_json::Value = serde_json::from_slice(ta.split(|&b| b == b'\n').next().unwrap()).unwrap();
-    assert_eq!(first["trace"], "detente/1");
+    assert_eq!(first["trace"], "detente/2");
 }
 
 /// Usage errors (a bad flag value, options that cannot go together or would have no effect)

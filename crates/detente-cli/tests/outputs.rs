@@ -63,7 +63,7 @@ fn negotiate_trace_never_replaces_an_existing_file_without_force() {
     assert_eq!(std::fs::read_to_string(&t).expect("read"), "precious\n");
     let o = detente(&["negotiate", BILATERAL, "--rounds", "5", "--trace", s(&t), "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(std::fs::read_to_string(&t).expect("read").starts_with("{\"trace\":\"detente/1\""));
+    assert!(std::fs::read_to_string(&t).expect("read").starts_with("{\"trace\":\"detente/2\""));
     // --force alone (without an output) is a usage error, as before
     assert_eq!(detente(&["negotiate", "--force"]).status.code(), Some(2));
 }

@@ -44,10 +44,20 @@ impl Action {
 /// One action as it happened: who, in which round, what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Event {
-    /// 0-based round index.
+    /// 0-based round index (serialised from 1, as every report and trace numbers rounds:
+    /// [`one_based`]).
+    #[serde(serialize_with = "one_based")]
     pub round: u32,
     /// The actor's index among the session's participants.
     pub actor: u32,
     /// What it did.
     pub action: Action,
+}
+
+/// Serialises a 0-based round index as the round's number from 1: the one rule by which every
+/// serialised form (JSON reports, the study, traces) numbers rounds, so that "a deal in round 17
+/// of 20" reads `17` wherever it is printed. In memory, rounds stay 0-based indices (NegMAS's
+/// `step`), as the state machines and negotiators use them.
+pub fn one_based<S: serde::Serializer>(round: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u32(round.saturating_add(1))
 }

@@ -8,9 +8,12 @@
 //!   relative time, round, the standing offer and the public history — never another party's
 //!   utility, nor its red lines. Its own red lines are compiled into its `PartyUtility`, and
 //!   every protocol refuses an offer, accept or yes-vote across them.
-//! - [`MediatedSession`]: the single negotiating text (veto / hill-climbing / steepest moves, or
-//!   NegMAS 0.16's single-text rules, [`MediationRules::Negmas`]) and shuttle mediation, with
-//!   biased, neutral or welfare mediators and required vs optional parties.
+//! - [`MediatedState`]: the single negotiating text (veto / hill-climbing / steepest moves, or
+//!   NegMAS 0.16's single-text rules, [`MediationRules::Negmas`]) and shuttle mediation as a
+//!   pure state machine like [`SaoState`] (`check`/`apply` a [`Move`]); a [`Mediator`] is the
+//!   mediator's strategy (an [`ObjectiveMediator`]: biased, neutral or welfare, knowing only
+//!   the votes or everything; a [`NegmasMediator`]), and [`MediatedSession`] the driver that
+//!   asks the mediator and the parties' negotiators in turn.
 //! - [`MediatorModel`]: what a mediator that sees only votes and counter-proposals learns of
 //!   each party's preferences (the spec's `votes` [`Knowledge`]), and its rule's objective under
 //!   that estimate ([`ModelObjective`]).
@@ -53,10 +56,11 @@ mod sao;
 mod session;
 mod trace;
 
-pub use action::{Action, Event, OutcomeId};
+pub use action::{one_based, Action, Event, OutcomeId};
 pub use mediated::{
-    votes_weights, MediatedResult, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Objective,
-    StartSource, LEARNT_SAMPLE,
+    votes_weights, FinalWhy, MediatedProtocol, MediatedResult, MediatedSession, MediatedState, MediationConfig, MediationError,
+    MediationRules, MediationSetup, Mediator, Move, MoveRule, NegmasMediator, Objective, ObjectiveMediator, Revision, Stage, StartSource,
+    TextConfig, LEARNT_SAMPLE,
 };
 pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 pub use negotiator::{Negotiator, Standing, View};

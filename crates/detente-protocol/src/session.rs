@@ -38,11 +38,13 @@ impl<F: Fn() -> f64> Clock for F {
 pub enum Status {
     /// Still running.
     Running,
-    /// Agreement on `outcome` in round `round` (0-based).
+    /// Agreement on `outcome` in round `round` (0-based; serialised from 1,
+    /// [`crate::one_based`]).
     Agreed {
         /// The agreement.
         outcome: OutcomeId,
         /// The round of the final acceptance.
+        #[serde(serialize_with = "crate::action::one_based")]
         round: u32,
     },
     /// The deadline (rounds or wall time) passed with no agreement.
@@ -101,6 +103,11 @@ pub trait Observer {
     /// A mediator's text put to the parties as final (ratification in mediated protocols); by
     /// default an ordinary event. The votes that follow are ordinary events.
     fn on_final(&mut self, event: &Event) {
+        self.on_event(event);
+    }
+    /// A shuttle mediator's new text after a counter-proposal (seen by no party until the
+    /// next visit); by default an ordinary event.
+    fn on_revised(&mut self, event: &Event) {
         self.on_event(event);
     }
     /// Once, when the session ends (`utilities`: each participant's final utility).

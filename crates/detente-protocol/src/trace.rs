@@ -1,21 +1,28 @@
 //! Versioned JSONL traces: a header line, one line per action, one end line.
 //!
 //! ```text
-//! {"trace":"detente/1","protocol":"sao","rules":"negmas","scenario":"laptop","issues":["brand","hdd"],"outcomes":27,"rounds":10,"seed":0,"parties":[{"actor":"buyer","negotiator":"boulware"},...]}
-//! {"i":0,"round":0,"actor":0,"action":"offer","outcome":18,"values":["HP","60 Gb"]}
-//! {"i":1,"round":0,"actor":1,"action":"accept"}
-//! {"end":"agreed","round":0,"rounds":1,"outcome":18,"values":["HP","60 Gb"],"utilities":[30.0,12.4]}
+//! {"trace":"detente/2","protocol":"sao","rules":"negmas","scenario":"laptop","issues":["brand","hdd"],"outcomes":27,"rounds":10,"seed":0,"parties":[{"actor":"buyer","negotiator":"boulware"},...]}
+//! {"i":0,"round":1,"actor":0,"action":"offer","outcome":18,"values":["HP","60 Gb"]}
+//! {"i":1,"round":1,"actor":1,"action":"accept"}
+//! {"end":"agreed","round":1,"rounds":1,"outcome":18,"values":["HP","60 Gb"],"utilities":[30.0,12.4]}
 //! ```
+//!
+//! **Rounds are numbered from 1**, as the text and JSON reports number them ("a deal in round 3
+//! of 10" is `"round":3`); `rounds` is how many were played or begun. (Format `detente/1`
+//! numbered event rounds from 0, the in-memory [`Event::round`] index, so a trace and a report
+//! of the same run disagreed by one.)
 //!
 //! A mediated trace's header adds `required` (the parties whose acceptance an agreement needs),
 //! `start` (the first text and where it came from), `knowledge` (what the mediator knows;
-//! detente rules only) and, when set, `stall`; a mediator's text put
-//! to the parties as final (ratification) carries `"final":true`. These keys are absent from
-//! SAO traces, whose bytes are unchanged.
+//! detente rules only) and, when set, `stall`. A mediator's text put to the parties as final
+//! (ratification) carries `"final":true`; a shuttle mediator's new text after a
+//! counter-proposal carries `"revised":true` (the parties see it when next visited), so a
+//! mediated trace replays through [`crate::MediatedState`] alone; the mediator walking away (it
+//! cannot mediate) is its `end` action. These keys are absent from SAO traces.
 //!
 //! Lines are written with `serde_json` (shortest round-trip float formatting), keys in a fixed
 //! order, no maps with unordered keys, no timestamps: the same scenario, negotiators and seed
-//! give the same bytes. The format name changes (`detente/2`) when a field changes meaning.
+//! give the same bytes. The format name changes (`detente/3`) when a field changes meaning.
 
 use crate::action::{Action, Event, OutcomeId};
 use crate::session::{Observer, Status};
@@ -25,7 +32,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 /// The format tag of the header line.
-pub const TRACE_FORMAT: &str = "detente/1";
+pub const TRACE_FORMAT: &str = "detente/2";
 
 /// One participant in the header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +164,17 @@ struct EventLine<'a> {
     /// A mediator's text put to the parties as final (ratification).
     #[serde(rename = "final", skip_serializing_if = "std::ops::Not::not")]
     final_text: bool,
+    /// A shuttle mediator's new text after a counter-proposal.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    revised: bool,
+}
+
+/// How an event line is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    None,
+    Final,
+    Revised,
 }
 
 #[derive(Serialize)]
@@ -229,19 +247,20 @@ impl<W: Write> JsonlTrace<W> {
 }
 
 impl<W: Write> JsonlTrace<W> {
-    fn event(&mut self, ev: &Event, final_text: bool) {
+    fn event(&mut self, ev: &Event, mark: Mark) {
         let (outcome, values) = match ev.action {
             Action::Offer(o) => (Some(o), Some(self.values(o))),
             _ => (None, None),
         };
         let line = EventLine {
             i: self.n,
-            round: ev.round,
+            round: ev.round.saturating_add(1),
             actor: ev.actor,
             action: ev.action.name(),
             outcome,
             values: values.as_deref(),
-            final_text,
+            final_text: mark == Mark::Final,
+            revised: mark == Mark::Revised,
         };
         self.line(&line);
         self.n += 1;
@@ -250,16 +269,20 @@ impl<W: Write> JsonlTrace<W> {
 
 impl<W: Write> Observer for JsonlTrace<W> {
     fn on_event(&mut self, ev: &Event) {
-        self.event(ev, false);
+        self.event(ev, Mark::None);
     }
 
     fn on_final(&mut self, ev: &Event) {
-        self.event(ev, true);
+        self.event(ev, Mark::Final);
+    }
+
+    fn on_revised(&mut self, ev: &Event) {
+        self.event(ev, Mark::Revised);
     }
 
     fn on_end(&mut self, status: &Status, rounds: u32, utilities: &[f64]) {
         let (round, outcome, by, reason) = match status {
-            Status::Agreed { outcome, round } => (Some(*round), Some(*outcome), None, None),
+            Status::Agreed { outcome, round } => (Some(round.saturating_add(1)), Some(*outcome), None, None),
             Status::Broken { by } => (None, None, Some(*by), None),
             Status::Errored { by, reason } => (None, None, Some(*by), Some(reason.as_str())),
             Status::Running | Status::TimedOut => (None, None, None, None),

@@ -229,7 +229,7 @@ fn single_text_only_moves_to_texts_every_required_party_accepts() {
         let mut cfg = MediationConfig::new(60, Objective::Welfare);
         cfg.move_rule = rule;
         let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(3)).unwrap();
-        let r = sess.run_single_text(&mut ());
+        let r = sess.run(&mut ());
         assert!(!matches!(r.status, Status::Errored { .. }));
         // replay: the text changes only when both required parties voted yes, and then no
         // required party loses (hill-climbing voters); europe's constant "no" never blocks
@@ -270,13 +270,13 @@ fn ratification_needs_every_required_party_and_fails_without_a_rational_text() {
         .unwrap();
     let cfg = MediationConfig::new(15, Objective::Welfare);
     let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_single_text(&mut ());
+    let r = sess.run(&mut ());
     assert!(r.status.agreement().is_none(), "{:?}", r.status);
     assert_eq!(r.utilities[1], 1.0, "no agreement: reservation values");
     // everyone says yes to everything: agreement at the first ratification
     let cfg = MediationConfig::new(15, Objective::Welfare);
     let mut sess = MediatedSession::new(setup(&scenario()), negs(&["yes", "yes", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_single_text(&mut ());
+    let r = sess.run(&mut ());
     assert!(matches!(r.status, Status::Agreed { .. }), "{:?}", r.status);
 }
 
@@ -288,7 +288,7 @@ fn single_text_is_deterministic_for_a_seed() {
         cfg.move_rule = MoveRule::Veto;
         let mut sess =
             MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
-        let r = sess.run_single_text(&mut ());
+        let r = sess.run(&mut ());
         (r, sess.history().to_vec())
     };
     assert_eq!(run(9), run(9));
@@ -302,12 +302,12 @@ fn shuttle_agrees_when_required_parties_accept_the_same_text_and_optional_ones_c
     let mut sess = MediatedSession::new(
         setup(&s),
         negs(&["yes", "yes", "yes"]),
-        MediationConfig::new(10, Objective::Neutral),
+        MediationConfig::shuttle(10, Objective::Neutral),
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
     let initial = sess.start().0.unwrap();
-    let r = sess.run_shuttle(&mut ());
+    let r = sess.run(&mut ());
     assert_eq!(r.status, Status::Agreed { outcome: initial, round: 0 });
     assert_eq!((r.proposed, r.accepted), (3, 3));
     // the optional party counters every visit, moving the text after the required parties
@@ -315,30 +315,30 @@ fn shuttle_agrees_when_required_parties_accept_the_same_text_and_optional_ones_c
     let mut sess = MediatedSession::new(
         setup(&s),
         negs(&["yes", "yes", "no"]),
-        MediationConfig::new(10, Objective::Neutral),
+        MediationConfig::shuttle(10, Objective::Neutral),
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
-    let r = sess.run_shuttle(&mut ());
+    let r = sess.run(&mut ());
     assert_eq!(r.status, Status::Agreed { outcome: initial, round: 0 });
     // a required party that counters every time blocks it
     let mut sess = MediatedSession::new(
         setup(&s),
         negs(&["no", "yes", "yes"]),
-        MediationConfig::new(10, Objective::Neutral),
+        MediationConfig::shuttle(10, Objective::Neutral),
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
-    assert_eq!(sess.run_shuttle(&mut ()).status, Status::TimedOut);
+    assert_eq!(sess.run(&mut ()).status, Status::TimedOut);
     // required parties that always counter: no agreement at the deadline
     let mut sess = MediatedSession::new(
         setup(&s),
         negs(&["no", "no", "yes"]),
-        MediationConfig::new(10, Objective::Neutral),
+        MediationConfig::shuttle(10, Objective::Neutral),
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
-    let r = sess.run_shuttle(&mut ());
+    let r = sess.run(&mut ());
     assert_eq!(r.status, Status::TimedOut);
     assert_eq!(r.rounds, 10);
     assert_eq!(r.proposed, 30, "three visits per round");
@@ -358,8 +358,9 @@ fn in_shuttle_mediation_a_party_sees_only_the_mediator_and_itself() {
     let s = scenario();
     let negotiators: Vec<Box<dyn Negotiator>> = vec![Box::new(Climber), Box::new(Probe(Arc::clone(&seen))), Box::new(Climber)];
     let mut sess =
-        MediatedSession::new(setup(&s), negotiators, MediationConfig::new(5, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
-    sess.run_shuttle(&mut ());
+        MediatedSession::new(setup(&s), negotiators, MediationConfig::shuttle(5, Objective::Welfare), ChaCha8Rng::seed_from_u64(0))
+            .unwrap();
+    sess.run(&mut ());
     let med = sess.mediator_index();
     let seen = seen.lock().unwrap();
     assert!(!seen.is_empty());
@@ -383,11 +384,12 @@ fn a_panicking_voter_ends_the_session_as_errored() {
     let negotiators: Vec<Box<dyn Negotiator>> = vec![Box::new(Climber), Box::new(Bad), Box::new(Climber)];
     let mut sess =
         MediatedSession::new(setup(&s), negotiators, MediationConfig::new(5, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
-    assert_eq!(sess.run_single_text(&mut ()).status, Status::Errored { by: 1, reason: "panicked: bad vote".into() });
+    assert_eq!(sess.run(&mut ()).status, Status::Errored { by: 1, reason: "panicked: bad vote".into() });
     let negotiators: Vec<Box<dyn Negotiator>> = vec![Box::new(Climber), Box::new(Bad), Box::new(Climber)];
     let mut sess =
-        MediatedSession::new(setup(&s), negotiators, MediationConfig::new(5, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
-    assert_eq!(sess.run_shuttle(&mut ()).status, Status::Errored { by: 1, reason: "panicked: bad act".into() });
+        MediatedSession::new(setup(&s), negotiators, MediationConfig::shuttle(5, Objective::Welfare), ChaCha8Rng::seed_from_u64(0))
+            .unwrap();
+    assert_eq!(sess.run(&mut ()).status, Status::Errored { by: 1, reason: "panicked: bad act".into() });
 }
 
 #[test]
@@ -409,27 +411,29 @@ fn setup_errors_are_typed() {
 #[test]
 fn stepping_round_by_round_equals_running() {
     let s = scenario();
-    let mk = || {
-        MediatedSession::new(
-            setup(&s),
-            negs(&["climber", "climber", "climber"]),
-            MediationConfig::new(12, Objective::Welfare),
-            ChaCha8Rng::seed_from_u64(2),
-        )
-        .unwrap()
+    let mk = |cfg: MediationConfig| {
+        MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(2)).unwrap()
     };
-    for shuttle in [false, true] {
-        let mut a = mk();
-        let ra = if shuttle { a.run_shuttle(&mut ()) } else { a.run_single_text(&mut ()) };
-        let mut b = mk();
+    for cfg in [MediationConfig::new(12, Objective::Welfare), MediationConfig::shuttle(12, Objective::Welfare)] {
+        let mut a = mk(cfg);
+        let ra = a.run(&mut ());
+        let mut b = mk(cfg);
         let mut rounds = 0;
-        while if shuttle { b.step_shuttle(&mut ()) } else { b.step_single_text(&mut ()) } {
+        while b.step_round(&mut ()) {
             rounds += 1;
             assert_eq!(b.round(), rounds);
         }
         assert_eq!(b.result(), Some(&ra));
         assert_eq!(a.history(), b.history());
-        assert!(!b.step_single_text(&mut ()), "a finished session stays finished");
+        assert!(!b.step_round(&mut ()) && !b.step(&mut ()), "a finished session stays finished");
+        // move by move, through the pure state machine: every logged move replays
+        let mut c = mk(cfg);
+        let mut states = vec![c.state().clone()];
+        while c.step(&mut ()) {
+            states.push(c.state().clone());
+        }
+        assert_eq!(c.result(), Some(&ra));
+        assert!(states.len() > c.history().len() / 2, "one state per move");
     }
 }
 
@@ -451,7 +455,7 @@ fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
     let mut cfg = MediationConfig::new(30, Objective::Welfare);
     cfg.move_rule = MoveRule::Veto;
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_single_text(&mut ());
+    let r = sess.run(&mut ());
     let Status::Errored { by: 0, reason } = &r.status else { panic!("{:?}", r.status) };
     assert!(
         reason.starts_with("`ukraine` voted for outcome ") && reason.ends_with("crosses its own red line `flag = red or green`"),
@@ -459,9 +463,9 @@ fn a_yes_vote_or_an_accept_across_ones_own_red_line_is_errored() {
     );
     // shuttle: the stated opening text (b, green, 50) is put to ukraine, which accepts it
     let s = s.edited(|d| d.protocol.opening_text = Some(d.space.outcome_at(22).unwrap())).unwrap();
-    let cfg = MediationConfig::new(30, Objective::Neutral);
+    let cfg = MediationConfig::shuttle(30, Objective::Neutral);
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_shuttle(&mut ());
+    let r = sess.run(&mut ());
     assert_eq!(
         r.status,
         Status::Errored { by: 0, reason: "`ukraine` accepted outcome 22, which crosses its own red line `flag = red or green`".into() }
@@ -487,15 +491,16 @@ fn a_party_with_every_outcome_forbidden_says_no_or_leaves_without_being_asked() 
     let negotiators = || -> Vec<Box<dyn Negotiator>> { vec![Box::new(AlwaysYes), Box::new(Bad), Box::new(AlwaysYes)] };
     let mut sess =
         MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_single_text(&mut ());
+    let r = sess.run(&mut ());
     // russia votes no to every text: the mediator runs out of neighbours to try, and the talks
     // break at that local optimum when russia refuses the text as final
     assert_eq!(r.status, Status::Broken { by: 3 }, "russia votes no to every text");
     assert!(r.why.as_deref().is_some_and(|w| w.contains("local optimum") && w.contains("russia (it crosses its red line)")), "{:?}", r.why);
     assert!(sess.history().iter().filter(|e| e.actor == 1).all(|e| e.action == Action::Reject));
     let mut sess =
-        MediatedSession::new(setup(&s), negotiators(), MediationConfig::new(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0)).unwrap();
-    assert_eq!(sess.run_shuttle(&mut ()).status, Status::Broken { by: 1 }, "a required party that can accept nothing leaves");
+        MediatedSession::new(setup(&s), negotiators(), MediationConfig::shuttle(12, Objective::Welfare), ChaCha8Rng::seed_from_u64(0))
+            .unwrap();
+    assert_eq!(sess.run(&mut ()).status, Status::Broken { by: 1 }, "a required party that can accept nothing leaves");
 }
 
 #[test]
@@ -545,7 +550,7 @@ fn a_biased_mediator_never_puts_forward_a_text_across_its_own_red_lines() {
             cfg.move_rule = rule;
             let mut sess =
                 MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
-            let r = sess.run_single_text(&mut ());
+            let r = sess.run(&mut ());
             assert!(!matches!(r.status, Status::Errored { .. }), "{r:?}");
             let med = sess.mediator_index();
             let texts: Vec<OutcomeId> = sess
@@ -563,11 +568,11 @@ fn a_biased_mediator_never_puts_forward_a_text_across_its_own_red_lines() {
     let mut sess = MediatedSession::new(
         setup(&s),
         negs(&["climber", "climber", "climber"]),
-        MediationConfig::new(40, biased),
+        MediationConfig::shuttle(40, biased),
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap();
-    sess.run_shuttle(&mut ());
+    sess.run(&mut ());
     let med = sess.mediator_index();
     assert!(sess.history().iter().all(|e| e.actor != med || matches!(e.action, Action::Offer(o) if ok(o))));
 }
@@ -580,16 +585,16 @@ fn a_biased_mediator_whose_red_lines_forbid_everything_cannot_mediate() {
         })
         .unwrap();
     for shuttle in [false, true] {
-        let cfg = MediationConfig::new(10, Objective::Biased { mediator: 3 });
+        let cfg = if shuttle { MediationConfig::shuttle } else { MediationConfig::new }(10, Objective::Biased { mediator: 3 });
         let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-        let r = if shuttle { sess.run_shuttle(&mut ()) } else { sess.run_single_text(&mut ()) };
+        let r = sess.run(&mut ());
         assert_eq!(r.status, Status::Broken { by: 3 });
-        assert!(sess.history().is_empty(), "no text was put forward");
+        assert_eq!(sess.history(), [Event { round: 0, actor: 3, action: Action::End }], "no text was put forward: the mediator walks away");
     }
     // a neutral mediator has no red lines of its own: the usa's do not bind it
     let cfg = MediationConfig::new(10, Objective::Neutral);
     let mut sess = MediatedSession::new(setup(&s), negs(&["yes", "yes", "yes"]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    assert!(matches!(sess.run_single_text(&mut ()).status, Status::Agreed { .. }));
+    assert!(matches!(sess.run(&mut ()).status, Status::Agreed { .. }));
 }
 
 /// The candidates put to the parties since the text last changed, replayed from a single-text
@@ -645,7 +650,7 @@ fn neighbour_rules_stop_early_only_at_a_local_optimum_and_veto_runs_to_the_deadl
             let mut sess =
                 MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
             let mut finals = Finals::default();
-            let r = sess.run_single_text(&mut finals);
+            let r = sess.run(&mut finals);
             assert_eq!(finals.finals.len(), 1, "{rule:?}: put to ratification once, at the end");
             let (text, tried) = replay_single_text(sess.history(), sess.mediator_index(), &m.required, r.start.unwrap(), &finals.finals);
             assert_eq!(Some(text), r.text);
@@ -666,7 +671,7 @@ fn neighbour_rules_stop_early_only_at_a_local_optimum_and_veto_runs_to_the_deadl
         cfg.move_rule = MoveRule::Veto;
         let mut sess =
             MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed)).unwrap();
-        let r = sess.run_single_text(&mut ());
+        let r = sess.run(&mut ());
         assert_eq!(r.rounds, 60, "{:?}", r.status);
         assert!(matches!(r.status, Status::Agreed { round: 59, .. } | Status::TimedOut), "{:?}", r.status);
     }
@@ -683,7 +688,7 @@ fn a_stall_limit_is_off_by_default_and_when_set_puts_the_text_to_ratification_an
     cfg.stall = Some(4);
     let mut sess = MediatedSession::new(setup(&s), negs(&["no", "no", "yes"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
     let mut finals = Finals::default();
-    let r = sess.run_single_text(&mut finals);
+    let r = sess.run(&mut finals);
     assert_eq!(r.status, Status::TimedOut);
     let rounds: Vec<u32> = finals.finals.iter().map(|&i| sess.history()[i].round).collect();
     assert_eq!(rounds, vec![3, 7, 11, 15]);
@@ -693,7 +698,7 @@ fn a_stall_limit_is_off_by_default_and_when_set_puts_the_text_to_ratification_an
     cfg.move_rule = MoveRule::Veto;
     let mut sess = MediatedSession::new(setup(&s), negs(&["no", "no", "yes"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
     let mut finals = Finals::default();
-    sess.run_single_text(&mut finals);
+    sess.run(&mut finals);
     assert_eq!(finals.finals.iter().map(|&i| sess.history()[i].round).collect::<Vec<_>>(), vec![15]);
     // a zero stall limit is refused
     let mut cfg = MediationConfig::new(16, Objective::Welfare);
@@ -725,7 +730,7 @@ fn a_refusal_at_a_local_optimum_breaks_the_talks_and_says_why() {
     let mut cfg = MediationConfig::new(500, Objective::Neutral);
     cfg.move_rule = MoveRule::Steepest;
     let mut sess = MediatedSession::new(setup(&s), negotiators, cfg, ChaCha8Rng::seed_from_u64(0)).unwrap();
-    let r = sess.run_single_text(&mut ());
+    let r = sess.run(&mut ());
     let n = setup(&s).neighbours(r.start.unwrap()).len() as u32;
     assert_eq!(r.status, Status::Broken { by: 3 });
     assert_eq!(r.rounds, n + 1, "one round per neighbour, then the round that finds none left");
@@ -764,7 +769,7 @@ fn negmas_rules_vote_strictly_on_utilities_need_every_party_and_start_as_negmas_
         let mut sess = negmas(MoveRule::Veto, 80, seed);
         assert_eq!(sess.start(), (None, StartSource::NoText));
         let mut finals = Finals::default();
-        let r = sess.run_single_text(&mut finals);
+        let r = sess.run(&mut finals);
         assert_eq!(r.rounds, 80, "veto never stops early");
         let mut text: Option<OutcomeId> = None;
         let h = sess.history();
@@ -793,7 +798,7 @@ fn negmas_rules_vote_strictly_on_utilities_need_every_party_and_start_as_negmas_
         let mut sess = negmas(MoveRule::HillClimbing, 500, seed);
         let (start, from) = sess.start();
         assert_eq!(from, StartSource::Random);
-        let r = sess.run_single_text(&mut ());
+        let r = sess.run(&mut ());
         assert!(r.rounds < 500, "a local optimum is reached");
         let t = r.text.unwrap();
         assert!(start.is_some());
@@ -925,7 +930,7 @@ fn a_votes_only_steepest_mediator_proposes_the_best_neighbour_by_its_estimate() 
         cfg.move_rule = MoveRule::Steepest;
         let mut sess =
             MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(1)).unwrap();
-        let r = sess.run_single_text(&mut ());
+        let r = sess.run(&mut ());
         let mut model = MediatorModel::for_space(m.prepared().space(), m.required.clone(), ModelConfig::default()).unwrap();
         let mut text = sess.start().0.unwrap();
         let mut tried: Vec<OutcomeId> = Vec::new();
@@ -973,7 +978,7 @@ fn a_votes_only_mediator_learns_the_parties_preferences_from_their_votes() {
             cfg.move_rule = MoveRule::Veto;
             let r = MediatedSession::new(setup(&s), negs(&["climber", "climber", "climber"]), cfg, ChaCha8Rng::seed_from_u64(seed))
                 .unwrap()
-                .run_single_text(&mut ());
+                .run(&mut ());
             let learnt = r.learnt.expect("a votes-only mediator reports what it learnt");
             for (a, x) in sum.iter_mut().zip(learnt) {
                 assert!((-1.0..=1.0).contains(&x));
@@ -995,11 +1000,11 @@ fn a_votes_only_mediator_learns_the_parties_preferences_from_their_votes() {
         ChaCha8Rng::seed_from_u64(0),
     )
     .unwrap()
-    .run_single_text(&mut ());
+    .run(&mut ());
     assert_eq!((r.knowledge, r.learnt), (Some(Knowledge::Omniscient), None));
     let mut cfg = MediationConfig::new(10, Objective::Neutral);
     cfg.rules = MediationRules::Negmas;
-    let r = MediatedSession::new(setup(&s), negs(&["climber"; 3]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap().run_single_text(&mut ());
+    let r = MediatedSession::new(setup(&s), negs(&["climber"; 3]), cfg, ChaCha8Rng::seed_from_u64(0)).unwrap().run(&mut ());
     assert_eq!((r.knowledge, r.learnt), (None, None));
 }
 

@@ -167,12 +167,13 @@ fn traced(rounds: u32) -> String {
 fn trace_is_versioned_jsonl_and_byte_identical_across_runs() {
     let t = traced(5);
     assert_eq!(t, traced(5));
-    let want = r#"{"trace":"detente/1","protocol":"sao","rules":"negmas","scenario":"toy","issues":["x"],"outcomes":4,"rounds":5,"seed":7,"parties":[{"actor":"a","negotiator":"script"},{"actor":"b","negotiator":"script"}]}
-{"i":0,"round":0,"actor":0,"action":"offer","outcome":3,"values":["s"]}
-{"i":1,"round":0,"actor":1,"action":"offer","outcome":0,"values":["p"]}
-{"i":2,"round":1,"actor":0,"action":"offer","outcome":2,"values":["r"]}
-{"i":3,"round":1,"actor":1,"action":"accept"}
-{"end":"agreed","round":1,"rounds":2,"outcome":2,"values":["r"],"utilities":[0.6,0.3]}
+    // rounds numbered from 1, as the reports number them: the deal comes in round 2 of 2
+    let want = r#"{"trace":"detente/2","protocol":"sao","rules":"negmas","scenario":"toy","issues":["x"],"outcomes":4,"rounds":5,"seed":7,"parties":[{"actor":"a","negotiator":"script"},{"actor":"b","negotiator":"script"}]}
+{"i":0,"round":1,"actor":0,"action":"offer","outcome":3,"values":["s"]}
+{"i":1,"round":1,"actor":1,"action":"offer","outcome":0,"values":["p"]}
+{"i":2,"round":2,"actor":0,"action":"offer","outcome":2,"values":["r"]}
+{"i":3,"round":2,"actor":1,"action":"accept"}
+{"end":"agreed","round":2,"rounds":2,"outcome":2,"values":["r"],"utilities":[0.6,0.3]}
 "#;
     assert_eq!(t, want);
     for line in t.lines() {

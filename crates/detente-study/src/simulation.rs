@@ -228,8 +228,9 @@ pub(crate) fn concessions(s: &Scenario, prepared: &PreparedScenario, sim: &Simul
     let mediated = sim.protocol != Protocol::JointTable;
     let mut curves: Vec<Curve> = sim.parties.iter().map(|p| Curve { party: p.clone(), points: Vec::new() }).collect();
     let utils = prepared.utilities();
-    // Mediated: the last text the mediator put forward in each round (shuttle puts several to
-    // the parties within a round; one point per round keeps the curve readable).
+    // Mediated: the text as it stood at the end of each round — the last the mediator put
+    // forward or, in shuttle mediation, revised after a counter-proposal (shuttle shows several
+    // texts within a round; one point per round keeps the curve readable).
     let mut last_text: Vec<(u32, u64)> = Vec::new();
     for e in &sim.history {
         let Action::Offer(o) = e.action else { continue };
