@@ -3,7 +3,7 @@
 
 use crate::refdep::WithOpening;
 use crate::registry::build_spec;
-use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
+use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Scenario, SpecError};
 use detente_protocol::{
     Clock, JsonlTrace, Knowledge, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup, MoveRule, Negotiator,
     Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError, StartSource, Status,
@@ -285,54 +285,29 @@ pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
 }
 
 /// The mediator rule the mediated protocols follow when neither the scenario nor the caller
-/// states one: biased when the scenario has a mediator (one named in `[protocol]` or an actor
-/// with the mediator role), neutral otherwise.
+/// states one: biased when the scenario has a mediator ([`Scenario::mediator`]), neutral
+/// otherwise.
 pub fn default_mediator_rule(scenario: &Scenario) -> MediatorRule {
-    if scenario.protocol.mediator.is_some() || scenario.actors.iter().any(|a| a.role == Role::Mediator) {
+    if scenario.mediator().is_some() {
         MediatorRule::Biased
     } else {
         MediatorRule::Neutral
     }
 }
 
-/// The actors [`participants`] leaves out of `protocol`, each with the reason (the same rule,
-/// said in words): the mediator of a mediated protocol takes part as the mediator, not as a
-/// party, and is not listed.
+/// The actors [`participants`] leaves out of `protocol`, each with the reason in words
+/// ([`Scenario::seating`]): the mediator of a mediated protocol takes part as the mediator, not
+/// as a party, and is not listed.
 pub fn left_out(scenario: &Scenario, protocol: Protocol) -> Vec<(String, String)> {
-    let seated = participants(scenario, protocol);
-    let mediator = scenario.protocol.mediator.as_deref().and_then(|m| scenario.actor_index(m));
-    scenario
-        .actors
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !seated.contains(i) && (protocol == Protocol::JointTable || Some(*i) != mediator))
-        .map(|(_, a)| {
-            let why = match (a.role, protocol) {
-                (Role::Observer, _) => "an observer neither offers nor votes",
-                (Role::Mediator, Protocol::JointTable) => "a mediator has no seat at the joint table",
-                (Role::Mediator, _) => "another actor mediates",
-                (Role::Party, _) => "its acceptance is not required, and the joint table seats the parties that must agree",
-            };
-            (a.id.clone(), why.to_string())
-        })
-        .collect()
+    let seating = scenario.seating(protocol.into());
+    seating.left_out.into_iter().map(|(i, why)| (scenario.actors[i].id.clone(), why.describe().to_string())).collect()
 }
 
-/// Who takes part: for the joint table the required parties (all parties if none is
-/// required); for mediated protocols every actor with role `party`.
+/// Who takes part, in speaking order ([`Scenario::seating`]): for the joint table the required
+/// parties (all parties if fewer than two are required); for mediated protocols every actor
+/// with role `party`.
 pub fn participants(scenario: &Scenario, protocol: Protocol) -> Vec<usize> {
-    let parties: Vec<usize> = scenario.actors.iter().enumerate().filter(|(_, a)| a.role == Role::Party).map(|(i, _)| i).collect();
-    match protocol {
-        Protocol::JointTable => {
-            let req: Vec<usize> = parties.iter().copied().filter(|&i| scenario.actors[i].required).collect();
-            if req.len() >= 2 {
-                req
-            } else {
-                parties
-            }
-        }
-        _ => parties,
-    }
+    scenario.seating(protocol.into()).parties
 }
 
 /// Runs one negotiation on `scenario` (prepared once by the caller and shared). Reads no clock:

@@ -7,6 +7,7 @@ use crate::red_lines::{Check, RedLineEffect, RedLineSummary};
 use crate::scan::{frontier_only, rational_scan, scan, ScanParams};
 use crate::solutions::{genius_solutions, negmas_nash, negmas_solutions, OutcomeRef, Solution, Solutions};
 use crate::AnalysisError;
+use detente_core::seating::must_agree;
 use detente_core::select::argmax;
 use detente_core::{Actor, Cardinality, Scenario, Utility};
 use serde::Serialize;
@@ -188,8 +189,7 @@ fn parties_of(scenario: &Scenario) -> Result<Parties<'_>, AnalysisError> {
     if let Some(k) = rs.iter().position(|r| !r.is_finite()) {
         return Err(AnalysisError::NonFinite { actor: names[k].to_string() });
     }
-    let any_required = actors.iter().any(|a| a.required);
-    let required: Vec<bool> = actors.iter().map(|a| a.required || !any_required).collect();
+    let required = must_agree(&actors.iter().map(|a| a.required).collect::<Vec<_>>());
     Ok(Parties { actors, utils, names, rs, required })
 }
 
