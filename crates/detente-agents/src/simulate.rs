@@ -166,13 +166,120 @@ pub enum SimulateError {
     #[error("the biased mediator rule needs a mediator: name one in [protocol] mediator or give an actor role = \"mediator\"")]
     NoMediator,
     /// A setting the chosen protocol or rule set does not read (nothing given is dropped).
-    #[error("{what} has no effect here: {why}")]
+    #[error("{}", not_applicable(setting, why))]
     NotApplicable {
         /// The setting.
-        what: &'static str,
+        setting: Setting,
         /// Why it is not read.
+        why: Unread,
+    },
+}
+
+/// A setting of a [`SimulationSpec`] that a protocol or rule set may not read
+/// ([`SimulateError::NotApplicable`]); a front end names it its own way (the CLI by its flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// `mediator_rule`.
+    MediatorRule,
+    /// `least_satisfied_first`.
+    LeastSatisfiedFirst,
+    /// `knowledge`.
+    Knowledge,
+    /// `stall`.
+    Stall,
+    /// `negotiators`.
+    Negotiators,
+    /// `mediation_rules` other than detente's.
+    MediationRules(MediationRules),
+    /// `rules` (the joint table's) other than the default.
+    SaoRules(Rules),
+    /// `time_limit`.
+    TimeLimit,
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Setting::MediatorRule => f.write_str("a mediator rule"),
+            Setting::LeastSatisfiedFirst => f.write_str("least satisfied first"),
+            Setting::Knowledge => f.write_str("the mediator's knowledge"),
+            Setting::Stall => f.write_str("a stall limit"),
+            Setting::Negotiators => f.write_str("negotiators"),
+            Setting::MediationRules(MediationRules::Negmas) => f.write_str("NegMAS single-text rules"),
+            Setting::MediationRules(r) => write!(f, "the {} single-text rules", r.as_str()),
+            Setting::SaoRules(r) => write!(f, "the {} alternating-offers rules", r.as_str()),
+            Setting::TimeLimit => f.write_str("a wall-clock time limit"),
+        }
+    }
+}
+
+/// Why a [`Setting`] is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unread {
+    /// It applies to other protocols only.
+    Protocol {
+        /// The protocols it applies to.
+        applies_to: Scope,
+        /// The protocol of the run.
+        protocol: Protocol,
+    },
+    /// NegMAS's single-text rules read no such setting; `why` says why in words.
+    NegmasRules {
+        /// Why not, in words.
         why: &'static str,
     },
+    /// A mediator that knows only the votes and follows the welfare rule would be the neutral
+    /// one in veto or hill-climbing single text ([`Protocol::rule_change_matters`]).
+    WelfareIsNeutral,
+}
+
+/// The protocols a [`Setting`] applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// The joint table.
+    JointTable,
+    /// Single text and shuttle.
+    Mediated,
+    /// The single-text protocols.
+    SingleText,
+    /// Shuttle mediation.
+    Shuttle,
+    /// Veto and hill-climbing single text (NegMAS's single-text mechanisms).
+    NegmasSingleText,
+}
+
+impl Scope {
+    /// The protocols in words, by their names.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::JointTable => "sao (the joint table)",
+            Scope::Mediated => "the mediated protocols (single_text*, shuttle)",
+            Scope::SingleText => "the single-text protocols (single_text*)",
+            Scope::Shuttle => "shuttle",
+            Scope::NegmasSingleText => "single_text and single_text_veto (NegMAS has no steepest or shuttle mechanism)",
+        }
+    }
+}
+
+fn not_applicable(setting: &Setting, why: &Unread) -> String {
+    match why {
+        Unread::Protocol { applies_to, protocol } => {
+            format!(
+                "{setting} has no effect here: it applies to {} only, and the protocol here is {}",
+                applies_to.describe(),
+                protocol.as_str()
+            )
+        }
+        Unread::NegmasRules { why } => format!("{setting} has no effect under NegMAS single-text rules: {why}"),
+        Unread::WelfareIsNeutral => "the welfare mediator rule has no effect here: a mediator that knows only the votes consults no \
+                                     objective in veto or hill-climbing single text (welfare and neutral both start from the opening \
+                                     text or the middle of the scales and draw the same candidates); choose neutral, \
+                                     single_text_steepest or shuttle, or an omniscient mediator (--knowledge omniscient)"
+            .to_string(),
+    }
 }
 
 /// The result of one simulated negotiation.
@@ -490,12 +597,7 @@ pub const DEFAULT_KNOWLEDGE: Knowledge = Knowledge::Votes;
 /// under another name ([`Protocol::rule_change_matters`]).
 fn refuse_coinciding_rule(protocol: Protocol, objective: Objective) -> Result<(), SimulateError> {
     if objective == Objective::Welfare && !protocol.rule_change_matters(Knowledge::Votes, MediatorRule::Neutral, MediatorRule::Welfare) {
-        return Err(SimulateError::NotApplicable {
-            what: "the welfare mediator rule",
-            why: "a mediator that knows only the votes consults no objective in veto or hill-climbing single text (welfare and \
-                  neutral both start from the opening text or the middle of the scales and draw the same candidates); choose \
-                  neutral, single_text_steepest or shuttle, or an omniscient mediator (--knowledge omniscient)",
-        });
+        return Err(SimulateError::NotApplicable { setting: Setting::MediatorRule, why: Unread::WelfareIsNeutral });
     }
     Ok(())
 }
@@ -504,40 +606,59 @@ fn refuse_coinciding_rule(protocol: Protocol, objective: Objective) -> Result<()
 /// the mechanism votes on the party's utility, as NegMAS's `BinaryComparatorNegotiator` does.
 pub const NEGMAS_VOTER: &str = "negmas-voter";
 
-/// Refuses settings the protocol or rule set would not read (nothing given is dropped).
-fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), SimulateError> {
-    let refuse = |what, why| Err(SimulateError::NotApplicable { what, why });
+/// Refuses settings `protocol` or the spec's rule set would not read (nothing given is
+/// dropped): the one rule, which [`simulate`] applies and a front end may apply first to refuse
+/// before any work.
+pub fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), SimulateError> {
+    let elsewhere = |setting, applies_to| Err(SimulateError::NotApplicable { setting, why: Unread::Protocol { applies_to, protocol } });
+    let negmas = |setting, why| Err(SimulateError::NotApplicable { setting, why: Unread::NegmasRules { why } });
+    let negmas_rules = spec.mediation_rules == MediationRules::Negmas;
+    match protocol {
+        Protocol::JointTable => {
+            if spec.mediator_rule.is_some() {
+                return elsewhere(Setting::MediatorRule, Scope::Mediated);
+            }
+            if spec.least_satisfied_first {
+                return elsewhere(Setting::LeastSatisfiedFirst, Scope::Shuttle);
+            }
+            if spec.knowledge.is_some() {
+                return elsewhere(Setting::Knowledge, Scope::Mediated);
+            }
+            if negmas_rules {
+                return elsewhere(Setting::MediationRules(spec.mediation_rules), Scope::NegmasSingleText);
+            }
+        }
+        Protocol::SingleText(_) | Protocol::Shuttle => {
+            if negmas_rules {
+                if !matches!(protocol, Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing)) {
+                    return elsewhere(Setting::MediationRules(spec.mediation_rules), Scope::NegmasSingleText);
+                }
+                if spec.mediator_rule.is_some() {
+                    return negmas(Setting::MediatorRule, "NegMAS's single-text mechanisms have no mediator objective");
+                }
+                if spec.negotiators.is_some() {
+                    return negmas(Setting::Negotiators, "every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator");
+                }
+                if spec.stall.is_some() {
+                    return negmas(Setting::Stall, "NegMAS's single-text mechanisms have none");
+                }
+                if spec.knowledge.is_some() {
+                    return negmas(Setting::Knowledge, "NegMAS's single-text mediator consults no objective and learns nothing");
+                }
+            }
+            if spec.rules != Rules::default() {
+                return elsewhere(Setting::SaoRules(spec.rules), Scope::JointTable);
+            }
+            if spec.time_limit.is_some() {
+                return elsewhere(Setting::TimeLimit, Scope::JointTable);
+            }
+            if spec.least_satisfied_first && protocol != Protocol::Shuttle {
+                return elsewhere(Setting::LeastSatisfiedFirst, Scope::Shuttle);
+            }
+        }
+    }
     if spec.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
-        return refuse("a stall limit", "it applies to the single negotiating text only");
-    }
-    if spec.knowledge.is_some() && protocol == Protocol::JointTable {
-        return refuse("the mediator's knowledge", "the joint table has no mediator");
-    }
-    if spec.mediation_rules == MediationRules::Negmas {
-        match protocol {
-            Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing) => {}
-            Protocol::SingleText(MoveRule::Steepest) => {
-                return refuse("NegMAS single-text rules", "NegMAS has veto and hill-climbing single text only, no steepest moves")
-            }
-            Protocol::JointTable | Protocol::Shuttle => {
-                return refuse("NegMAS single-text rules", "they apply to single_text and single_text_veto only")
-            }
-        }
-        if spec.mediator_rule.is_some() {
-            return refuse("a mediator rule", "NegMAS's single-text mechanisms have no mediator objective");
-        }
-        if spec.negotiators.is_some() {
-            return refuse(
-                "negotiators",
-                "under NegMAS single-text rules every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator",
-            );
-        }
-        if spec.stall.is_some() {
-            return refuse("a stall limit", "NegMAS's single-text mechanisms have none");
-        }
-        if spec.knowledge.is_some() {
-            return refuse("the mediator's knowledge", "NegMAS's single-text mediator consults no objective and learns nothing");
-        }
+        return elsewhere(Setting::Stall, Scope::SingleText);
     }
     Ok(())
 }
