@@ -6,6 +6,7 @@
 use crate::opponent::{FrequencyModel, OpponentModel};
 use crate::time_based::{nearest_utility, TimeDependent};
 use crate::util::{normalize, normalized, radices, ranks_between, time_of_round};
+use detente_core::select::argmax;
 use detente_protocol::{Action, Negotiator, OutcomeId, PartyUtility, View};
 
 /// Acceptance conditions (Baarslag, Hindriks & Jonker, "Effective acceptance conditions in
@@ -93,15 +94,8 @@ pub fn best_for_opponent_near(u: &PartyUtility, p_norm: f64, model: &dyn Opponen
     loop {
         let r = ranks_between(u, crate::util::denormalize(u, p_norm), crate::util::denormalize(u, hi));
         if !r.is_empty() {
-            let mut best: Option<(f64, OutcomeId)> = None;
-            for k in r {
-                let o = u.at_rank(k);
-                let e = model.eval(o);
-                if best.is_none_or(|(be, bo)| e > be || (e == be && o < bo)) {
-                    best = Some((e, o));
-                }
-            }
-            return best.expect("invariant: the range is not empty").1;
+            let best = argmax(r.map(|k| u.at_rank(k)).map(|o| (o, model.eval(o))));
+            return best.expect("invariant: the range is not empty").0;
         }
         if hi > 1.0 + 1e-9 {
             return u.best();

@@ -4,6 +4,7 @@
 use crate::boa::Acceptance;
 use crate::opponent::{FrequencyModel, OpponentModel};
 use crate::util::{denormalize, kth_best, normalized, radices, ranks_between, time_of_round};
+use detente_core::select::argmax;
 use detente_protocol::{Action, Negotiator, OutcomeId, PartyUtility, View};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -190,18 +191,11 @@ impl NiceTitForTat {
     pub fn my_nash(&self, u: &PartyUtility) -> f64 {
         let est = match &self.model {
             Some(m) if m.observed() > 0 && u.len() < 200_000 => {
-                let mut best = (f64::NEG_INFINITY, 0.7);
-                for o in 0..u.len() as u64 {
+                let products = (0..u.len() as u64).filter(|&o| u.acceptable(o)).filter_map(|o| {
                     let x = normalized(u, o);
-                    if x < 0.0 || !u.acceptable(o) {
-                        continue;
-                    }
-                    let prod = x * m.eval(o);
-                    if prod > best.0 {
-                        best = (prod, x);
-                    }
-                }
-                best.1
+                    (x >= 0.0).then(|| (o, x * m.eval(o)))
+                });
+                argmax(products).map_or(0.7, |(o, _)| normalized(u, o))
             }
             _ => 0.7,
         };
@@ -254,15 +248,8 @@ impl Negotiator for NiceTitForTat {
                 let hi = target + 0.04 + 0.01 * k;
                 let r = ranks_between(u, denormalize(u, 0.98 * target), denormalize(u, hi));
                 if r.len() >= 2 || (!r.is_empty() && hi >= 1.0) {
-                    let mut b: Option<(f64, OutcomeId)> = None;
-                    for rank in r {
-                        let o = u.at_rank(rank);
-                        let e = m.eval(o);
-                        if b.is_none_or(|(be, bo)| e > be || (e == be && o < bo)) {
-                            b = Some((e, o));
-                        }
-                    }
-                    break b.expect("not empty").1;
+                    let b = argmax(r.map(|rank| u.at_rank(rank)).map(|o| (o, m.eval(o))));
+                    break b.expect("not empty").0;
                 }
                 if hi > 2.0 {
                     break u.best();

@@ -74,13 +74,7 @@ impl Protocol {
         match self {
             Protocol::SingleText(MoveRule::Steepest) | Protocol::Shuttle => true,
             Protocol::SingleText(_) => {
-                let mediator_has_red_lines = scenario
-                    .protocol
-                    .mediator
-                    .as_deref()
-                    .and_then(|m| scenario.actor(m).ok())
-                    .or_else(|| scenario.actors.iter().find(|a| a.role == detente_core::Role::Mediator))
-                    .is_some_and(|a| !a.red_lines.is_empty());
+                let mediator_has_red_lines = scenario.mediator().is_some_and(|m| !scenario.actors[m].red_lines.is_empty());
                 biased_changes && mediator_has_red_lines
             }
             Protocol::JointTable => false,

@@ -3,7 +3,7 @@
 
 use crate::refdep::WithOpening;
 use crate::registry::build_spec;
-use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Role, Scenario, SpecError};
+use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome, ProtocolName, Scenario, SpecError};
 use detente_protocol::{
     Clock, JsonlTrace, Knowledge, MediatedProtocol, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup,
     MoveRule, Negotiator, Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError,
@@ -166,13 +166,120 @@ pub enum SimulateError {
     #[error("the biased mediator rule needs a mediator: name one in [protocol] mediator or give an actor role = \"mediator\"")]
     NoMediator,
     /// A setting the chosen protocol or rule set does not read (nothing given is dropped).
-    #[error("{what} has no effect here: {why}")]
+    #[error("{}", not_applicable(setting, why))]
     NotApplicable {
         /// The setting.
-        what: &'static str,
+        setting: Setting,
         /// Why it is not read.
+        why: Unread,
+    },
+}
+
+/// A setting of a [`SimulationSpec`] that a protocol or rule set may not read
+/// ([`SimulateError::NotApplicable`]); a front end names it its own way (the CLI by its flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// `mediator_rule`.
+    MediatorRule,
+    /// `least_satisfied_first`.
+    LeastSatisfiedFirst,
+    /// `knowledge`.
+    Knowledge,
+    /// `stall`.
+    Stall,
+    /// `negotiators`.
+    Negotiators,
+    /// `mediation_rules` other than detente's.
+    MediationRules(MediationRules),
+    /// `rules` (the joint table's) other than the default.
+    SaoRules(Rules),
+    /// `time_limit`.
+    TimeLimit,
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Setting::MediatorRule => f.write_str("a mediator rule"),
+            Setting::LeastSatisfiedFirst => f.write_str("least satisfied first"),
+            Setting::Knowledge => f.write_str("the mediator's knowledge"),
+            Setting::Stall => f.write_str("a stall limit"),
+            Setting::Negotiators => f.write_str("negotiators"),
+            Setting::MediationRules(MediationRules::Negmas) => f.write_str("NegMAS single-text rules"),
+            Setting::MediationRules(r) => write!(f, "the {} single-text rules", r.as_str()),
+            Setting::SaoRules(r) => write!(f, "the {} alternating-offers rules", r.as_str()),
+            Setting::TimeLimit => f.write_str("a wall-clock time limit"),
+        }
+    }
+}
+
+/// Why a [`Setting`] is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unread {
+    /// It applies to other protocols only.
+    Protocol {
+        /// The protocols it applies to.
+        applies_to: Scope,
+        /// The protocol of the run.
+        protocol: Protocol,
+    },
+    /// NegMAS's single-text rules read no such setting; `why` says why in words.
+    NegmasRules {
+        /// Why not, in words.
         why: &'static str,
     },
+    /// A mediator that knows only the votes and follows the welfare rule would be the neutral
+    /// one in veto or hill-climbing single text ([`Protocol::rule_change_matters`]).
+    WelfareIsNeutral,
+}
+
+/// The protocols a [`Setting`] applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// The joint table.
+    JointTable,
+    /// Single text and shuttle.
+    Mediated,
+    /// The single-text protocols.
+    SingleText,
+    /// Shuttle mediation.
+    Shuttle,
+    /// Veto and hill-climbing single text (NegMAS's single-text mechanisms).
+    NegmasSingleText,
+}
+
+impl Scope {
+    /// The protocols in words, by their names.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::JointTable => "sao (the joint table)",
+            Scope::Mediated => "the mediated protocols (single_text*, shuttle)",
+            Scope::SingleText => "the single-text protocols (single_text*)",
+            Scope::Shuttle => "shuttle",
+            Scope::NegmasSingleText => "single_text and single_text_veto (NegMAS has no steepest or shuttle mechanism)",
+        }
+    }
+}
+
+fn not_applicable(setting: &Setting, why: &Unread) -> String {
+    match why {
+        Unread::Protocol { applies_to, protocol } => {
+            format!(
+                "{setting} has no effect here: it applies to {} only, and the protocol here is {}",
+                applies_to.describe(),
+                protocol.as_str()
+            )
+        }
+        Unread::NegmasRules { why } => format!("{setting} has no effect under NegMAS single-text rules: {why}"),
+        Unread::WelfareIsNeutral => "the welfare mediator rule has no effect here: a mediator that knows only the votes consults no \
+                                     objective in veto or hill-climbing single text (welfare and neutral both start from the opening \
+                                     text or the middle of the scales and draw the same candidates); choose neutral, \
+                                     single_text_steepest or shuttle, or an omniscient mediator (--knowledge omniscient)"
+            .to_string(),
+    }
 }
 
 /// The result of one simulated negotiation.
@@ -285,54 +392,29 @@ pub fn scenario_protocol(scenario: &Scenario) -> Protocol {
 }
 
 /// The mediator rule the mediated protocols follow when neither the scenario nor the caller
-/// states one: biased when the scenario has a mediator (one named in `[protocol]` or an actor
-/// with the mediator role), neutral otherwise.
+/// states one: biased when the scenario has a mediator ([`Scenario::mediator`]), neutral
+/// otherwise.
 pub fn default_mediator_rule(scenario: &Scenario) -> MediatorRule {
-    if scenario.protocol.mediator.is_some() || scenario.actors.iter().any(|a| a.role == Role::Mediator) {
+    if scenario.mediator().is_some() {
         MediatorRule::Biased
     } else {
         MediatorRule::Neutral
     }
 }
 
-/// The actors [`participants`] leaves out of `protocol`, each with the reason (the same rule,
-/// said in words): the mediator of a mediated protocol takes part as the mediator, not as a
-/// party, and is not listed.
+/// The actors [`participants`] leaves out of `protocol`, each with the reason in words
+/// ([`Scenario::seating`]): the mediator of a mediated protocol takes part as the mediator, not
+/// as a party, and is not listed.
 pub fn left_out(scenario: &Scenario, protocol: Protocol) -> Vec<(String, String)> {
-    let seated = participants(scenario, protocol);
-    let mediator = scenario.protocol.mediator.as_deref().and_then(|m| scenario.actor_index(m));
-    scenario
-        .actors
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !seated.contains(i) && (protocol == Protocol::JointTable || Some(*i) != mediator))
-        .map(|(_, a)| {
-            let why = match (a.role, protocol) {
-                (Role::Observer, _) => "an observer neither offers nor votes",
-                (Role::Mediator, Protocol::JointTable) => "a mediator has no seat at the joint table",
-                (Role::Mediator, _) => "another actor mediates",
-                (Role::Party, _) => "its acceptance is not required, and the joint table seats the parties that must agree",
-            };
-            (a.id.clone(), why.to_string())
-        })
-        .collect()
+    let seating = scenario.seating(protocol.into());
+    seating.left_out.into_iter().map(|(i, why)| (scenario.actors[i].id.clone(), why.describe().to_string())).collect()
 }
 
-/// Who takes part: for the joint table the required parties (all parties if none is
-/// required); for mediated protocols every actor with role `party`.
+/// Who takes part, in speaking order ([`Scenario::seating`]): for the joint table the required
+/// parties (all parties if fewer than two are required); for mediated protocols every actor
+/// with role `party`.
 pub fn participants(scenario: &Scenario, protocol: Protocol) -> Vec<usize> {
-    let parties: Vec<usize> = scenario.actors.iter().enumerate().filter(|(_, a)| a.role == Role::Party).map(|(i, _)| i).collect();
-    match protocol {
-        Protocol::JointTable => {
-            let req: Vec<usize> = parties.iter().copied().filter(|&i| scenario.actors[i].required).collect();
-            if req.len() >= 2 {
-                req
-            } else {
-                parties
-            }
-        }
-        _ => parties,
-    }
+    scenario.seating(protocol.into()).parties
 }
 
 /// Runs one negotiation on `scenario` (prepared once by the caller and shared). Reads no clock:
@@ -518,12 +600,7 @@ pub const DEFAULT_KNOWLEDGE: Knowledge = Knowledge::Votes;
 /// under another name ([`Protocol::rule_change_matters`]).
 fn refuse_coinciding_rule(protocol: Protocol, objective: Objective) -> Result<(), SimulateError> {
     if objective == Objective::Welfare && !protocol.rule_change_matters(Knowledge::Votes, MediatorRule::Neutral, MediatorRule::Welfare) {
-        return Err(SimulateError::NotApplicable {
-            what: "the welfare mediator rule",
-            why: "a mediator that knows only the votes consults no objective in veto or hill-climbing single text (welfare and \
-                  neutral both start from the opening text or the middle of the scales and draw the same candidates); choose \
-                  neutral, single_text_steepest or shuttle, or an omniscient mediator (--knowledge omniscient)",
-        });
+        return Err(SimulateError::NotApplicable { setting: Setting::MediatorRule, why: Unread::WelfareIsNeutral });
     }
     Ok(())
 }
@@ -532,40 +609,59 @@ fn refuse_coinciding_rule(protocol: Protocol, objective: Objective) -> Result<()
 /// the mechanism votes on the party's utility, as NegMAS's `BinaryComparatorNegotiator` does.
 pub const NEGMAS_VOTER: &str = "negmas-voter";
 
-/// Refuses settings the protocol or rule set would not read (nothing given is dropped).
-fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), SimulateError> {
-    let refuse = |what, why| Err(SimulateError::NotApplicable { what, why });
+/// Refuses settings `protocol` or the spec's rule set would not read (nothing given is
+/// dropped): the one rule, which [`simulate`] applies and a front end may apply first to refuse
+/// before any work.
+pub fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(), SimulateError> {
+    let elsewhere = |setting, applies_to| Err(SimulateError::NotApplicable { setting, why: Unread::Protocol { applies_to, protocol } });
+    let negmas = |setting, why| Err(SimulateError::NotApplicable { setting, why: Unread::NegmasRules { why } });
+    let negmas_rules = spec.mediation_rules == MediationRules::Negmas;
+    match protocol {
+        Protocol::JointTable => {
+            if spec.mediator_rule.is_some() {
+                return elsewhere(Setting::MediatorRule, Scope::Mediated);
+            }
+            if spec.least_satisfied_first {
+                return elsewhere(Setting::LeastSatisfiedFirst, Scope::Shuttle);
+            }
+            if spec.knowledge.is_some() {
+                return elsewhere(Setting::Knowledge, Scope::Mediated);
+            }
+            if negmas_rules {
+                return elsewhere(Setting::MediationRules(spec.mediation_rules), Scope::NegmasSingleText);
+            }
+        }
+        Protocol::SingleText(_) | Protocol::Shuttle => {
+            if negmas_rules {
+                if !matches!(protocol, Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing)) {
+                    return elsewhere(Setting::MediationRules(spec.mediation_rules), Scope::NegmasSingleText);
+                }
+                if spec.mediator_rule.is_some() {
+                    return negmas(Setting::MediatorRule, "NegMAS's single-text mechanisms have no mediator objective");
+                }
+                if spec.negotiators.is_some() {
+                    return negmas(Setting::Negotiators, "every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator");
+                }
+                if spec.stall.is_some() {
+                    return negmas(Setting::Stall, "NegMAS's single-text mechanisms have none");
+                }
+                if spec.knowledge.is_some() {
+                    return negmas(Setting::Knowledge, "NegMAS's single-text mediator consults no objective and learns nothing");
+                }
+            }
+            if spec.rules != Rules::default() {
+                return elsewhere(Setting::SaoRules(spec.rules), Scope::JointTable);
+            }
+            if spec.time_limit.is_some() {
+                return elsewhere(Setting::TimeLimit, Scope::JointTable);
+            }
+            if spec.least_satisfied_first && protocol != Protocol::Shuttle {
+                return elsewhere(Setting::LeastSatisfiedFirst, Scope::Shuttle);
+            }
+        }
+    }
     if spec.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
-        return refuse("a stall limit", "it applies to the single negotiating text only");
-    }
-    if spec.knowledge.is_some() && protocol == Protocol::JointTable {
-        return refuse("the mediator's knowledge", "the joint table has no mediator");
-    }
-    if spec.mediation_rules == MediationRules::Negmas {
-        match protocol {
-            Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing) => {}
-            Protocol::SingleText(MoveRule::Steepest) => {
-                return refuse("NegMAS single-text rules", "NegMAS has veto and hill-climbing single text only, no steepest moves")
-            }
-            Protocol::JointTable | Protocol::Shuttle => {
-                return refuse("NegMAS single-text rules", "they apply to single_text and single_text_veto only")
-            }
-        }
-        if spec.mediator_rule.is_some() {
-            return refuse("a mediator rule", "NegMAS's single-text mechanisms have no mediator objective");
-        }
-        if spec.negotiators.is_some() {
-            return refuse(
-                "negotiators",
-                "under NegMAS single-text rules every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator",
-            );
-        }
-        if spec.stall.is_some() {
-            return refuse("a stall limit", "NegMAS's single-text mechanisms have none");
-        }
-        if spec.knowledge.is_some() {
-            return refuse("the mediator's knowledge", "NegMAS's single-text mediator consults no objective and learns nothing");
-        }
+        return elsewhere(Setting::Stall, Scope::SingleText);
     }
     Ok(())
 }

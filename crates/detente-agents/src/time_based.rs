@@ -1,7 +1,9 @@
 //! Time-based concession: NegMAS's `*TBNegotiator` family and `AspirationNegotiator`, and the
 //! GENIUS/Faratin time-dependent agent (Boulware, Linear, Conceder, Hardliner).
 
+use detente_core::select::argmax;
 use detente_protocol::{Action, Negotiator, OutcomeId, PartyUtility, View};
+use std::cmp::Reverse;
 
 /// NegMAS's presorting inverter takes an outcome up to this much *below* the threshold when it
 /// is strictly nearer than the first one above (`PresortingInverseUtilityFunction`).
@@ -156,35 +158,26 @@ pub fn nearest_acceptable(v: &View<'_>, t: OutcomeId, th: f64) -> OutcomeId {
     if x_t >= th && u.acceptable(t) {
         return t;
     }
-    let mut best: Option<(usize, f64, OutcomeId)> = None;
+    let td = &td;
     let mut place = 1u64;
-    for k in (0..radices.len()).rev() {
-        for value in 0..radices[k] {
-            if value == td[k] {
-                continue;
-            }
-            let o = t - td[k] * place + value * place;
-            let x = u.utility(o);
-            if x >= th && u.acceptable(o) && best.is_none_or(|(_, bx, bo)| x > bx || (x == bx && o < bo)) {
-                best = Some((1, x, o));
-            }
-        }
+    let one_away = (0..radices.len()).rev().flat_map(|k| {
+        let p = place;
         place = place.saturating_mul(radices[k]);
+        (0..radices[k]).filter(move |&value| value != td[k]).map(move |value| t - td[k] * p + value * p)
+    });
+    let near = argmax(one_away.filter(|&o| u.acceptable(o)).map(|o| (o, u.utility(o))).filter(|&(_, x)| x >= th));
+    if let Some((o, _)) = near {
+        return o;
     }
-    if let Some(b) = best {
-        return b.2;
-    }
+    // fewest issues changed first, then the higher own utility
     let mut od = vec![0; radices.len()];
-    for rank in u.rank_at_least(th)..u.n_acceptable() {
+    let nearest = argmax((u.rank_at_least(th)..u.n_acceptable()).map(|rank| {
         let o = u.at_rank(rank);
         digits(o, &mut od);
         let d = td.iter().zip(&od).filter(|(a, b)| a != b).count();
-        let x = u.utility(o);
-        if best.is_none_or(|(bd, bx, bo)| d < bd || (d == bd && (x > bx || (x == bx && o < bo)))) {
-            best = Some((d, x, o));
-        }
-    }
-    best.map_or_else(|| u.best(), |b| b.2)
+        (o, (Reverse(d), u.utility(o)))
+    }));
+    nearest.map_or_else(|| u.best(), |(o, _)| o)
 }
 
 impl Negotiator for TimeBased {

@@ -1,7 +1,7 @@
 //! Mediator rules that a protocol accepts must matter, or the combination is refused
 //! (`Protocol::rule_change_matters`, issue #10 item 5).
 
-use detente_agents::{simulate, Protocol, SimulateError, SimulationSpec};
+use detente_agents::{simulate, Protocol, Setting, SimulateError, SimulationSpec, Unread};
 use detente_core::{Input, MediatorRule, Scenario};
 use detente_protocol::{Knowledge, MediationRules, MoveRule, PreparedScenario};
 use std::sync::Arc;
@@ -52,7 +52,7 @@ fn every_pair_of_rules_said_to_differ_does_and_the_others_are_refused() {
             // the one refusal: a votes-only welfare mediator where it would be the neutral one
             for (r, result) in RULES.iter().zip(&runs) {
                 if let Err(e) = result {
-                    assert!(matches!(e, SimulateError::NotApplicable { what: "the welfare mediator rule", .. }), "{e}");
+                    assert!(matches!(e, SimulateError::NotApplicable { why: Unread::WelfareIsNeutral, .. }), "{e}");
                     assert_eq!(*r, MediatorRule::Welfare);
                     assert!(!protocol.rule_change_matters(knowledge, MediatorRule::Neutral, MediatorRule::Welfare), "{protocol:?}");
                 }
@@ -111,7 +111,7 @@ fn negmas_single_text_rules_read_no_mediator_rule_and_refuse_one() {
     };
     let veto = Protocol::SingleText(MoveRule::Veto);
     let e = simulate(&s, &p, &spec(veto, Some(MediatorRule::Neutral))).unwrap_err();
-    assert!(matches!(e, SimulateError::NotApplicable { what: "a mediator rule", .. }), "{e}");
+    assert!(matches!(e, SimulateError::NotApplicable { setting: Setting::MediatorRule, .. }), "{e}");
     // without one, the scenario's rule (biased) is not read: the run has no mediator rule
     let r = simulate(&s, &p, &spec(veto, None)).unwrap();
     assert_eq!(r.mediator_rule, None);
@@ -123,7 +123,7 @@ fn negmas_single_text_rules_read_no_mediator_rule_and_refuse_one() {
     // negotiators are not consulted, so naming them is refused
     let mut sp = spec(veto, None);
     sp.negotiators = Some(vec!["boulware".into(); 3]);
-    assert!(matches!(simulate(&s, &p, &sp).unwrap_err(), SimulateError::NotApplicable { what: "negotiators", .. }));
+    assert!(matches!(simulate(&s, &p, &sp).unwrap_err(), SimulateError::NotApplicable { setting: Setting::Negotiators, .. }));
 }
 
 #[test]

@@ -68,7 +68,8 @@ fn check_all(s: &Scenario, rounds: u32, seed: u64) -> Result<(), TestCaseError> 
                 negotiators: Some(names.clone()),
                 rounds: Some(rounds),
                 seed,
-                mediator_rule: mediator.map(|_| MediatorRule::Biased),
+                // the joint table reads no mediator rule, and refuses one
+                mediator_rule: mediator.filter(|_| protocol != Protocol::JointTable).map(|_| MediatorRule::Biased),
                 ..SimulationSpec::default()
             };
             let sim = simulate(s, &prepared, &spec).map_err(|e| TestCaseError::fail(format!("{protocol:?} {names:?}: {e}")))?;

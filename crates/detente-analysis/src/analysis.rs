@@ -7,6 +7,8 @@ use crate::red_lines::{Check, RedLineEffect, RedLineSummary};
 use crate::scan::{frontier_only, rational_scan, scan, ScanParams};
 use crate::solutions::{genius_solutions, negmas_nash, negmas_solutions, OutcomeRef, Solution, Solutions};
 use crate::AnalysisError;
+use detente_core::seating::must_agree;
+use detente_core::select::argmax;
 use detente_core::{Actor, Cardinality, Scenario, Utility};
 use serde::Serialize;
 
@@ -187,8 +189,7 @@ fn parties_of(scenario: &Scenario) -> Result<Parties<'_>, AnalysisError> {
     if let Some(k) = rs.iter().position(|r| !r.is_finite()) {
         return Err(AnalysisError::NonFinite { actor: names[k].to_string() });
     }
-    let any_required = actors.iter().any(|a| a.required);
-    let required: Vec<bool> = actors.iter().map(|a| a.required || !any_required).collect();
+    let required = must_agree(&actors.iter().map(|a| a.required).collect::<Vec<_>>());
     Ok(Parties { actors, utils, names, rs, required })
 }
 
@@ -333,17 +334,9 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
 
     // Per party.
     let best_on = |f: &Frontier, k: usize, keep: &dyn Fn(&[f64]) -> bool| -> Option<OutcomeRef> {
-        let mut best: Option<(f64, u64, usize)> = None;
-        for (i, p) in f.iter().enumerate() {
-            if !keep(p.utilities) {
-                continue;
-            }
-            let u = p.utilities[k];
-            if best.is_none_or(|(bu, bo, _)| u > bu || (u == bu && p.outcome() < bo)) {
-                best = Some((u, p.outcome(), i));
-            }
-        }
-        best.map(|(_, o, i)| OutcomeRef { outcome: o, utilities: f.point(i).utilities.to_vec() })
+        // candidates by (outcome, position): ties to the lowest outcome
+        let best = argmax(f.iter().enumerate().filter(|(_, p)| keep(p.utilities)).map(|(i, p)| ((p.outcome(), i), p.utilities[k])));
+        best.map(|((o, i), _)| OutcomeRef { outcome: o, utilities: f.point(i).utilities.to_vec() })
     };
     let party_reports: Vec<PartyReport> = parties
         .iter()
@@ -385,14 +378,8 @@ pub fn analyze(scenario: &Scenario, options: &Options) -> Result<Analysis, Analy
         None
     } else {
         let margin = |u: &[f64]| req_idx.iter().map(|&k| u[k] - rs[k]).fold(f64::INFINITY, f64::min);
-        let mut best: Option<(f64, u64, usize)> = None;
-        for (i, p) in frontier.iter().enumerate() {
-            let m = margin(p.utilities);
-            if best.is_none_or(|(bm, bo, _)| m > bm || (m == bm && p.outcome() < bo)) {
-                best = Some((m, p.outcome(), i));
-            }
-        }
-        best.map(|(_, o, i)| {
+        let best = argmax(frontier.iter().enumerate().map(|(i, p)| ((p.outcome(), i), margin(p.utilities))));
+        best.map(|((o, i), _)| {
             let u = frontier.point(i).utilities.to_vec();
             Closest {
                 gains: req_idx.iter().map(|&k| (names[k].to_string(), u[k] - rs[k])).collect(),

@@ -24,6 +24,7 @@
 //! merged pairwise (`frontier(A ∪ B) = frontier(frontier(A) ∪ frontier(B))`). Memory is the
 //! chunk buffers plus the frontiers, never the space.
 
+use detente_core::select::argmax;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -420,13 +421,7 @@ pub(crate) fn chunk_frontier(d: usize, buf: &[f64], len: usize, start: u64, keep
                 *s += c * x;
             }
         }
-        let mut best: Option<usize> = None;
-        for (j, &s) in score.iter().enumerate() {
-            if live(j) && best.is_none_or(|b| s > score[b]) {
-                best = Some(j);
-            }
-        }
-        if let Some(b) = best {
+        if let Some((b, _)) = argmax(score.iter().enumerate().filter(|&(j, _)| live(j))) {
             let v: Vec<f64> = (0..d).map(|p| col(p)[b]).collect();
             if !probes.contains(&v) {
                 probes.push(v);

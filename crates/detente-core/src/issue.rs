@@ -6,6 +6,7 @@
 //! (`0..issue.cardinality()`), which is what outcomes store.
 
 use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
+use crate::select::argmin;
 
 /// One named option of a categorical or ordinal issue.
 #[derive(Debug, Clone, PartialEq)]
@@ -270,14 +271,8 @@ impl Issue {
         let t = if g > 1 && max > min { (x - min) / (max - min) * f64::from(last) } else { 0.0 };
         let k = t.round().clamp(0.0, f64::from(last)) as u32;
         let tol = 1e-9 * (1.0 + x.abs());
-        let mut best: Option<(u32, f64)> = None;
-        for i in [k.saturating_sub(1), k, k.saturating_add(1).min(last)] {
-            let d = (at(i) - x).abs();
-            if d <= tol && best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((i, d));
-            }
-        }
-        if let Some((i, _)) = best {
+        let near = [k.saturating_sub(1), k, k.saturating_add(1).min(last)].map(|i| (i, (at(i) - x).abs()));
+        if let Some((i, _)) = argmin(near.into_iter().filter(|&(_, d)| d <= tol)) {
             return Some(GridHit::On(i));
         }
         // Off the grid: the nearest points below and above (the points ascend with the index).
@@ -353,18 +348,12 @@ impl Issue {
         !matches!(self.kind, IssueKind::Categorical { .. })
     }
 
-    /// The value closest to a scale position (ties: lowest index). For forecasts on ordinal issues.
+    /// The value closest to a scale position (ties: lowest index; none for a NaN position). For
+    /// forecasts on ordinal issues.
     pub fn nearest_to_scale(&self, position: f64) -> Option<u32> {
         let n = u32::try_from(self.cardinality()?).ok()?;
-        let mut best: Option<(u32, f64)> = None;
-        for i in 0..n {
-            let s = self.scale_of(&self.value_at(i)?)?;
-            let d = (s - position).abs();
-            if best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((i, d));
-            }
-        }
-        best.map(|(i, _)| i)
+        let scale: Vec<f64> = (0..n).map(|i| self.scale_of(&self.value_at(i)?)).collect::<Option<_>>()?;
+        argmin((0..n).zip(scale).map(|(i, s)| (i, (s - position).abs()))).map(|(i, _)| i)
     }
 
     /// Formats a value for people (`current_line`, `75`, `12.5`).

@@ -25,6 +25,7 @@ mod outcome;
 mod preferences;
 mod red_line;
 mod scenario;
+pub mod seating;
 pub mod select;
 mod spread;
 

@@ -8,6 +8,7 @@
 use crate::error::{ErrorKind, ModelError, ModelErrors, Sink, Step};
 use crate::issue::{Issue, IssueKind, Value};
 use crate::outcome::{Outcome, OutcomeSpace};
+use crate::select::{argmax, argmin};
 use crate::spread::Spread;
 
 /// Anything that assigns a utility to a complete outcome.
@@ -69,9 +70,10 @@ impl AdditiveTables {
             return Some((idx.clone(), total(&idx)));
         }
         // Every entry is finite now (no NaN): the extremes are well defined; ties to the lowest index.
-        for better in [|a: f64, b: f64| a > b, |a: f64, b: f64| a < b] {
+        for highest in [true, false] {
             for (slot, t) in idx.iter_mut().zip(&self.tables) {
-                *slot = (0..=u32::MAX).zip(t).fold((0, t[0]), |(bi, bx), (i, &x)| if better(x, bx) { (i, x) } else { (bi, bx) }).0;
+                let values = (0..=u32::MAX).zip(t.iter().copied());
+                *slot = if highest { argmax(values) } else { argmin(values) }.map_or(0, |(i, _)| i);
             }
             let u = total(&idx);
             if !u.is_finite() {

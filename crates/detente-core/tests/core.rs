@@ -481,3 +481,38 @@ proptest! {
         prop_assert_eq!(argmin(items.iter().copied()), oracle(false));
     }
 }
+
+proptest! {
+    /// A real issue's value lookup decides from three grid points, not a scan of the grid (issue
+    /// #11: `grid = 100000` once took 33 s to analyse); it agrees with the scan it replaced —
+    /// the closest grid point within `1e-9·(1 + |x|)`, ties to the lowest index — on grid points,
+    /// near them and between them.
+    #[test]
+    fn a_real_grid_lookup_agrees_with_a_scan_of_the_grid(
+        min in -1e3f64..1e3, width in 1e-3f64..1e4, g in 1u32..400, k in 0u32..400, nudge in prop_oneof![Just(0.0), -1e-10f64..1e-10, -0.5f64..0.5],
+    ) {
+        let issue = Issue::real("x", min, min + width, Some(g));
+        let k = k % g;
+        let Some(Value::Real(point)) = issue.value_at(k) else { panic!("grid point {k}") };
+        let step = if g > 1 { width / f64::from(g - 1) } else { 1.0 };
+        // a tiny absolute nudge stays on the point; a fraction of a step moves off it
+        let x = if nudge.abs() < 1e-9 { point + nudge } else { point + nudge * step };
+        let tol = 1e-9 * (1.0 + x.abs());
+        let scan = (0..g)
+            .filter_map(|i| match issue.value_at(i) { Some(Value::Real(y)) if (y - x).abs() <= tol => Some((i, (y - x).abs())), _ => None })
+            .fold(None::<(u32, f64)>, |b, (i, d)| match b { Some((_, bd)) if bd <= d => b, _ => Some((i, d)) })
+            .map(|b| b.0);
+        prop_assert_eq!(issue.index_of(&Value::Real(x)), scan);
+    }
+}
+
+#[test]
+fn a_real_issue_with_a_hundred_thousand_grid_points_finds_each_one() {
+    // Every grid point of a 100,000-point grid is found at its own index: 10^5 lookups, which a
+    // scan of the grid would make 10^10 comparisons (issue #11's 33 s `analyze`).
+    let issue = Issue::real("x", 0.0, 1.0, Some(100_000));
+    for i in 0..100_000 {
+        let v = issue.value_at(i).expect("grid point");
+        assert_eq!(issue.index_of(&v), Some(i));
+    }
+}

@@ -8,6 +8,8 @@
 //!
 //! Complexity: mean O(n), median O(n log n) (one sort).
 
+use detente_core::select::argmax;
+
 /// `Σ wᵢ xᵢ / Σ wᵢ`; `None` when the weights sum to 0.
 ///
 /// Summation runs in the order of `(x, w)` sorted ascending, so permuting the actors cannot change
@@ -52,13 +54,7 @@ pub fn weighted_plurality(options: &[f64], ws: &[f64], n_options: usize) -> Opti
             tally[i as usize] += w;
         }
     }
-    let mut best: Option<(usize, f64)> = None;
-    for (i, &t) in tally.iter().enumerate() {
-        if t > 0.0 && best.is_none_or(|(_, bt)| t > bt) {
-            best = Some((i, t));
-        }
-    }
-    best.map(|(i, _)| i)
+    argmax(tally.into_iter().enumerate().filter(|&(_, t)| t > 0.0)).map(|(i, _)| i)
 }
 
 /// Actor indices sorted by (position, weight) — a permutation-invariant summation order.

@@ -25,6 +25,7 @@
 //! [`ProbabilityRule::ScholzCode`] is computed once per pass, not per dyad, which is what makes the
 //! naive reading O(n⁵)). Memory O(n²).
 
+use detente_core::select::argmax;
 use serde::Serialize;
 
 use crate::baseline::{weighted_mean, weighted_median};
@@ -495,19 +496,16 @@ fn median_of(x: &[f64], w: &[f64], rule: MedianRule) -> f64 {
         MedianRule::WeightedMean => weighted_mean(x, w).expect("invariant: validated total weight > 0"),
         MedianRule::VoteArgmax => {
             let n = x.len();
-            let mut best = (0, f64::NEG_INFINITY);
-            for i in 0..n {
+            let votes = (0..n).map(|i| {
                 let mut total = 0.0;
                 for j in 0..n {
                     for k in 0..n {
                         total += w[k] * ((x[k] - x[j]).abs() - (x[k] - x[i]).abs());
                     }
                 }
-                if total > best.1 {
-                    best = (i, total);
-                }
-            }
-            x[best.0]
+                (i, total)
+            });
+            x[argmax(votes).map_or(0, |(i, _)| i)]
         }
     }
 }

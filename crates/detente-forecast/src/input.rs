@@ -2,6 +2,7 @@
 //! scenarios so that published test vectors feed the models directly, and the bridge from a
 //! [`Scenario`] with spatial preferences.
 
+use detente_core::select::argmin;
 use detente_core::{IssueKind, Role, Scenario, Utility};
 
 use crate::error::ForecastError;
@@ -122,8 +123,8 @@ impl IssueShape {
         }
     }
 
-    /// The option nearest to a scale position (ties: lowest index); for categorical issues the
-    /// position is the option index itself.
+    /// The option nearest to a scale position (ties: lowest index; none for a NaN position); for
+    /// categorical issues the position is the option index itself.
     pub fn nearest_option(&self, x: f64) -> Option<usize> {
         match self {
             IssueShape::Continuous => None,
@@ -131,16 +132,7 @@ impl IssueShape {
                 let i = x.round();
                 (i >= 0.0 && (i as usize) < options.len()).then_some(i as usize)
             }
-            IssueShape::Ordinal { scale, .. } => {
-                let mut best: Option<(usize, f64)> = None;
-                for (i, s) in scale.iter().enumerate() {
-                    let d = (s - x).abs();
-                    if best.is_none_or(|(_, bd)| d < bd) {
-                        best = Some((i, d));
-                    }
-                }
-                best.map(|(i, _)| i)
-            }
+            IssueShape::Ordinal { scale, .. } => argmin(scale.iter().enumerate().map(|(i, s)| (i, (s - x).abs()))).map(|(i, _)| i),
         }
     }
 }

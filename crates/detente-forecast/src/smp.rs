@@ -45,6 +45,7 @@
 //! > CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE
 //! > USE OR OTHER DEALINGS IN THE SOFTWARE.
 
+use detente_core::select::argmax;
 use serde::Serialize;
 
 use crate::error::ForecastError;
@@ -349,13 +350,7 @@ fn scalar_pce(n_voters: usize, n_opt: usize, votes: impl Fn(usize, usize, usize)
 
 /// Index of the first maximum (KTAB `ndxMaxAbs` on probabilities).
 fn argmax_first(p: &[f64]) -> usize {
-    let mut best = (0, -1.0);
-    for (i, &x) in p.iter().enumerate() {
-        if best.1 < x.abs() {
-            best = (i, x.abs());
-        }
-    }
-    best.0
+    argmax(p.iter().map(|x| x.abs()).enumerate()).map_or(0, |(i, _)| i)
 }
 
 /// The assessment of one state: distances, risk attitudes and every actor's utility estimates.

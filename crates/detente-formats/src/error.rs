@@ -1,5 +1,6 @@
 //! The one error type of every format reader and writer.
 
+use detente_core::select::argmin;
 use detente_core::ModelError;
 use std::fmt;
 use std::path::PathBuf;
@@ -237,14 +238,8 @@ pub(crate) fn note<T>(errors: &mut Vec<FormatError>, r: Result<T, FormatError>) 
 /// they skip. Ties go to the first of `known`.
 pub(crate) fn near_miss<'a>(found: &str, known: &[&'a str]) -> Option<&'a str> {
     let found_lower = found.to_lowercase();
-    let mut best: Option<(usize, &'a str)> = None;
-    for &k in known {
-        let d = if found_lower == k.to_lowercase() { 0 } else { edit_distance(found, k) };
-        if d <= 3 && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, k));
-        }
-    }
-    best.map(|(_, k)| k)
+    let distances = known.iter().map(|&k| if found_lower == k.to_lowercase() { 0 } else { edit_distance(found, k) });
+    argmin(distances.enumerate().filter(|&(_, d)| d <= 3)).map(|(i, _)| known[i])
 }
 
 /// Levenshtein distance over characters.

@@ -586,6 +586,22 @@ fn export_writes_files_and_load_path_reads_them_back() {
     assert_same_utilities(&s, &back, 1e-12, "Laptop via load_path");
 }
 
+#[test]
+fn export_writes_into_the_given_folder_only_and_replaces_nothing() {
+    let s = genius::from_strs("d.xml", CEASEFIRE_DOMAIN, &[("a.xml", CEASEFIRE_SIDE_A)], Semantics::Genius).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let e = genius::export(&s, &missing).unwrap_err();
+    assert!(matches!(&e, FormatError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound), "{e}");
+    assert!(!missing.exists(), "the library creates no folder");
+    let written = genius::export(&s, dir.path()).unwrap();
+    let before: Vec<String> = written.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    let e = genius::export(&s, dir.path()).unwrap_err();
+    assert!(matches!(&e, FormatError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists), "{e}");
+    let after: Vec<String> = written.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    assert_eq!(before, after, "an earlier export is never replaced");
+}
+
 mod properties {
     use super::*;
     use detente_core::strategies;

@@ -65,6 +65,6 @@ pub use mediated::{
 pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
 pub use negotiator::{Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
-pub use sao::{Phase, Rules, SaoConfig, SaoState, Violation};
+pub use sao::{Rules, SaoConfig, SaoState, Violation};
 pub use session::{Clock, Observer, Session, SessionConfig, SessionError, SessionResult, Status};
 pub use trace::{JsonlTrace, TraceHeader, TraceParty, TraceStart, TRACE_FORMAT};

@@ -511,14 +511,7 @@ impl MediatorModel {
     /// is none.
     pub fn best(&self, obj: ModelObjective<'_>, candidates: impl IntoIterator<Item = OutcomeId>) -> Option<OutcomeId> {
         let res = self.reservations();
-        let mut best: Option<(f64, OutcomeId)> = None;
-        for o in candidates {
-            let x = self.objective_at(obj, o, &res);
-            if best.is_none_or(|(b, bo)| x > b || (x == b && o < bo)) {
-                best = Some((x, o));
-            }
-        }
-        best.map(|b| b.1)
+        detente_core::select::argmax(candidates.into_iter().map(|o| (o, self.objective_at(obj, o, &res)))).map(|b| b.0)
     }
 }
 

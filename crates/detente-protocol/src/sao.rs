@@ -26,6 +26,7 @@
 //! rounds deadline is given (GeniusWeb `ProgressRounds`: the time cap only ends the session).
 
 use crate::action::{Action, OutcomeId};
+use crate::session::Status;
 use serde::{Deserialize, Serialize};
 
 /// Which published rule set an alternating-offers session follows.
@@ -91,27 +92,6 @@ pub struct SaoConfig {
     pub n_outcomes: u64,
     /// Rule set.
     pub rules: Rules,
-}
-
-/// Where the negotiation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Still running.
-    Running,
-    /// Agreement on `outcome` in round `round` (0-based).
-    Agreed {
-        /// The agreed outcome.
-        outcome: OutcomeId,
-        /// The round in which the last acceptance came.
-        round: u32,
-    },
-    /// The deadline passed without agreement.
-    TimedOut,
-    /// A participant walked away (`End`) or rejected without a counter-offer.
-    Broken {
-        /// Who.
-        by: u32,
-    },
 }
 
 /// An illegal action: the state machine refuses it and the state is unchanged.
@@ -180,9 +160,10 @@ impl Violation {
     }
 }
 
-/// The state of an alternating-offers negotiation. Small and `Copy`: applying an action
+/// The state of an alternating-offers negotiation. Small and cheap to clone (only an
+/// [`Status::Errored`] reason owns memory, and a running state has none): applying an action
 /// returns a new value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaoState {
     /// 0-based current round (equals `n_rounds` once timed out).
     pub round: u32,
@@ -194,20 +175,21 @@ pub struct SaoState {
     pub proposer: u32,
     /// How many participants accept the standing offer (its proposer included).
     pub accepts: u32,
-    /// Running or how it ended.
-    pub phase: Phase,
+    /// Running or how it ended. The machine itself never ends in [`Status::Errored`]: a
+    /// [`Session`](crate::Session) sets that one when a participant breaks the rules or panics.
+    pub status: Status,
 }
 
 impl SaoState {
     /// The initial state: round 0, participant 0 to move, nothing on the table.
     pub const fn new() -> Self {
-        SaoState { round: 0, turn: 0, offer: None, proposer: 0, accepts: 0, phase: Phase::Running }
+        SaoState { round: 0, turn: 0, offer: None, proposer: 0, accepts: 0, status: Status::Running }
     }
 
     /// Whether the negotiation is still running.
     #[inline]
     pub fn is_running(&self) -> bool {
-        matches!(self.phase, Phase::Running)
+        matches!(self.status, Status::Running)
     }
 
     /// Who moves next, if anyone.
@@ -217,13 +199,14 @@ impl SaoState {
     }
 
     /// Number of rounds played or begun: the agreement round + 1 on agreement (NegMAS's final
-    /// `state.step`), `n_rounds` on a rounds timeout.
+    /// `state.step`), `n_rounds` on a rounds timeout, the current round + 1 when someone walked
+    /// away or erred (the round in which they acted had begun).
     #[inline]
     pub fn rounds_run(&self) -> u32 {
-        match self.phase {
-            Phase::Agreed { round, .. } => round + 1,
-            Phase::Broken { .. } => self.round + 1,
-            Phase::Running | Phase::TimedOut => self.round,
+        match self.status {
+            Status::Agreed { round, .. } => round + 1,
+            Status::Broken { .. } | Status::Errored { .. } => self.round + 1,
+            Status::Running | Status::TimedOut => self.round,
         }
     }
 
@@ -248,7 +231,7 @@ impl SaoState {
     #[inline]
     pub fn apply(&self, cfg: &SaoConfig, actor: u32, action: Action) -> Result<SaoState, Violation> {
         self.check(cfg, actor, action)?;
-        let mut s = *self;
+        let mut s = self.clone();
         match action {
             Action::Offer(o) => {
                 s.offer = Some(o);
@@ -258,12 +241,13 @@ impl SaoState {
             Action::Accept => {
                 s.accepts += 1;
                 if s.accepts >= cfg.n_parties {
-                    s.phase = Phase::Agreed { outcome: s.offer.expect("invariant: check() refuses Accept with no offer"), round: s.round };
+                    s.status =
+                        Status::Agreed { outcome: s.offer.expect("invariant: check() refuses Accept with no offer"), round: s.round };
                     return Ok(s);
                 }
             }
             Action::Reject | Action::End => {
-                s.phase = Phase::Broken { by: actor };
+                s.status = Status::Broken { by: actor };
                 return Ok(s);
             }
         }
@@ -272,7 +256,7 @@ impl SaoState {
             s.turn = 0;
             s.round += 1;
             if s.round >= cfg.n_rounds {
-                s.phase = Phase::TimedOut;
+                s.status = Status::TimedOut;
             }
         }
         Ok(s)
@@ -281,9 +265,9 @@ impl SaoState {
     /// The state after a wall-clock deadline passes (no effect once finished).
     #[inline]
     pub fn time_out(&self) -> SaoState {
-        let mut s = *self;
+        let mut s = self.clone();
         if s.is_running() {
-            s.phase = Phase::TimedOut;
+            s.status = Status::TimedOut;
         }
         s
     }
@@ -325,7 +309,7 @@ mod tests {
     fn bilateral_agreement_when_the_other_accepts() {
         let c = cfg(2, 5);
         let s = run(&c, &[(0, Action::Offer(4)), (1, Action::Accept)]).unwrap();
-        assert_eq!(s.phase, Phase::Agreed { outcome: 4, round: 0 });
+        assert_eq!(s.status, Status::Agreed { outcome: 4, round: 0 });
         assert_eq!(s.rounds_run(), 1);
         assert_eq!(s.apply(&c, 0, Action::Accept), Err(Violation::Finished));
     }
@@ -338,7 +322,7 @@ mod tests {
         assert!(s.is_running());
         assert_eq!((s.round, s.accepts), (1, 2));
         let s = s.apply(&c, 0, Action::Accept).unwrap();
-        assert_eq!(s.phase, Phase::Agreed { outcome: 5, round: 1 });
+        assert_eq!(s.status, Status::Agreed { outcome: 5, round: 1 });
         assert_eq!(s.rounds_run(), 2);
     }
 
@@ -349,7 +333,7 @@ mod tests {
         // 2 re-offered the same outcome: it is a new offer, accepted by its proposer only
         assert_eq!((s.accepts, s.proposer), (1, 2));
         let s = run(&c, &[(0, Action::Offer(4)), (1, Action::Accept), (2, Action::Accept)]).unwrap();
-        assert_eq!(s.phase, Phase::Agreed { outcome: 4, round: 0 });
+        assert_eq!(s.status, Status::Agreed { outcome: 4, round: 0 });
     }
 
     #[test]
@@ -358,7 +342,7 @@ mod tests {
         let s = run(&c, &[(0, Action::Offer(1)), (1, Action::Offer(2)), (0, Action::Offer(3))]).unwrap();
         assert!(s.is_running());
         let s = s.apply(&c, 1, Action::Offer(4)).unwrap();
-        assert_eq!(s.phase, Phase::TimedOut);
+        assert_eq!(s.status, Status::TimedOut);
         assert_eq!(s.rounds_run(), 2);
         assert_eq!(s.apply(&c, 0, Action::Accept), Err(Violation::Finished));
     }
@@ -366,9 +350,9 @@ mod tests {
     #[test]
     fn end_and_bare_reject_break_under_negmas() {
         let c = cfg(2, 5);
-        assert_eq!(run(&c, &[(0, Action::Offer(1)), (1, Action::End)]).unwrap().phase, Phase::Broken { by: 1 });
-        assert_eq!(run(&c, &[(0, Action::Offer(1)), (1, Action::Reject)]).unwrap().phase, Phase::Broken { by: 1 });
-        assert_eq!(run(&c, &[(0, Action::Reject)]).unwrap().phase, Phase::Broken { by: 0 });
+        assert_eq!(run(&c, &[(0, Action::Offer(1)), (1, Action::End)]).unwrap().status, Status::Broken { by: 1 });
+        assert_eq!(run(&c, &[(0, Action::Offer(1)), (1, Action::Reject)]).unwrap().status, Status::Broken { by: 1 });
+        assert_eq!(run(&c, &[(0, Action::Reject)]).unwrap().status, Status::Broken { by: 0 });
     }
 
     #[test]
@@ -390,7 +374,7 @@ mod tests {
     #[test]
     fn wall_clock_timeout_only_while_running() {
         let c = cfg(2, 5);
-        assert_eq!(SaoState::new().time_out().phase, Phase::TimedOut);
+        assert_eq!(SaoState::new().time_out().status, Status::TimedOut);
         let agreed = run(&c, &[(0, Action::Offer(4)), (1, Action::Accept)]).unwrap();
         assert_eq!(agreed.time_out(), agreed);
     }

@@ -16,7 +16,7 @@
 use crate::action::{Action, Event, OutcomeId};
 use crate::negotiator::{Negotiator, Standing, View};
 use crate::prepared::{PartyUtility, PreparedScenario};
-use crate::sao::{Phase, Rules, SaoConfig, SaoState, Violation};
+use crate::sao::{Rules, SaoConfig, SaoState, Violation};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -32,8 +32,9 @@ impl<F: Fn() -> f64> Clock for F {
     }
 }
 
-/// How the negotiation ended (or that it has not).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// How the negotiation ended (or that it has not): the [`SaoState`] machine's own status, plus
+/// `Errored`, which only a session sets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     /// Still running.
@@ -61,18 +62,6 @@ pub enum Status {
         /// What went wrong.
         reason: String,
     },
-}
-
-impl From<Phase> for Status {
-    /// The state machine's phase as a session status (the session adds only `Errored`).
-    fn from(phase: Phase) -> Status {
-        match phase {
-            Phase::Running => Status::Running,
-            Phase::Agreed { outcome, round } => Status::Agreed { outcome, round },
-            Phase::TimedOut => Status::TimedOut,
-            Phase::Broken { by } => Status::Broken { by },
-        }
-    }
 }
 
 impl Status {
@@ -182,7 +171,6 @@ pub struct Session<'c> {
     negotiators: Vec<Box<dyn Negotiator>>,
     state: SaoState,
     history: Vec<Event>,
-    status: Status,
     time: f64,
 }
 
@@ -243,7 +231,6 @@ impl<'c> Session<'c> {
             negotiators,
             state: SaoState::new(),
             history: Vec::with_capacity((config.n_rounds as usize).saturating_mul(actors_len).min(4096)),
-            status: Status::Running,
             time: 0.0,
         })
     }
@@ -265,7 +252,7 @@ impl<'c> Session<'c> {
 
     /// The current status.
     pub fn status(&self) -> &Status {
-        &self.status
+        &self.state.status
     }
 
     /// Participants' actor indices (scenario order), in speaking order.
@@ -286,7 +273,7 @@ impl<'c> Session<'c> {
     /// Performs the next action (asks the negotiator whose turn it is). Returns whether the
     /// session is still running afterwards.
     pub fn step<O: Observer + ?Sized>(&mut self, obs: &mut O) -> bool {
-        if !matches!(self.status, Status::Running) {
+        if !self.state.is_running() {
             return false;
         }
         let mut elapsed = None;
@@ -321,7 +308,7 @@ impl<'c> Session<'c> {
         let action = match catch_unwind(AssertUnwindSafe(|| neg.act(&view))) {
             Ok(a) => a,
             Err(payload) => {
-                self.status = Status::Errored { by: me, reason: format!("panicked: {}", panic_message(&*payload)) };
+                self.state.status = Status::Errored { by: me, reason: format!("panicked: {}", panic_message(&*payload)) };
                 self.finish(obs);
                 return false;
             }
@@ -332,11 +319,11 @@ impl<'c> Session<'c> {
     /// Applies an action by `actor` from outside (a human at a UI, a replayed trace). An
     /// illegal action ends the session as `Errored` and is returned.
     pub fn submit<O: Observer + ?Sized>(&mut self, actor: u32, action: Action, obs: &mut O) -> Result<bool, Violation> {
-        if !matches!(self.status, Status::Running) {
+        if !self.state.is_running() {
             return Err(Violation::Finished);
         }
         if let Err(v) = self.state.check(&self.cfg, actor, action).and_then(|()| self.red_line_check(actor, action)) {
-            self.status = Status::Errored { by: actor, reason: v.to_string() };
+            self.state.status = Status::Errored { by: actor, reason: v.to_string() };
             self.finish(obs);
             return Err(v);
         }
@@ -367,15 +354,14 @@ impl<'c> Session<'c> {
                 self.history.push(ev);
                 obs.on_event(&ev);
                 self.state = next;
-                if next.phase == Phase::Running {
+                if self.state.is_running() {
                     return true;
                 }
-                self.status = next.phase.into();
                 self.finish(obs);
                 false
             }
             Err(v) => {
-                self.status = Status::Errored { by: me, reason: v.to_string() };
+                self.state.status = Status::Errored { by: me, reason: v.to_string() };
                 self.finish(obs);
                 false
             }
@@ -383,25 +369,16 @@ impl<'c> Session<'c> {
     }
 
     fn finish<O: Observer + ?Sized>(&mut self, obs: &mut O) {
-        if matches!(self.status, Status::Running) {
-            // a wall-clock timeout arrives here with the state already TimedOut
-            self.status = Status::TimedOut;
-        }
         let r = self.result_parts();
-        obs.on_end(&self.status, r.0, &r.1);
+        obs.on_end(&self.state.status, r.0, &r.1);
     }
 
     fn result_parts(&self) -> (u32, Vec<f64>) {
-        let utilities = match self.status.agreement() {
+        let utilities = match self.state.status.agreement() {
             Some(o) => self.utils.iter().map(|u| u.utility(o)).collect(),
             None => self.utils.iter().map(|u| u.reservation_value()).collect(),
         };
-        let rounds = match self.status {
-            // the round in which the culprit acted had begun
-            Status::Errored { .. } => self.state.round + 1,
-            _ => self.state.rounds_run(),
-        };
-        (rounds, utilities)
+        (self.state.rounds_run(), utilities)
     }
 
     /// Runs to the end.
@@ -413,7 +390,7 @@ impl<'c> Session<'c> {
     /// The result so far (final once [`Session::status`] is not `Running`).
     pub fn result(&self) -> SessionResult {
         let (rounds, utilities) = self.result_parts();
-        SessionResult { status: self.status.clone(), rounds, utilities }
+        SessionResult { status: self.state.status.clone(), rounds, utilities }
     }
 }
 

@@ -279,12 +279,7 @@ pub(crate) fn compare(case: &str, s: &Scenario, analysis: Option<&Analysis>, see
     let analysis = analysis.ok_or_else(|| format!("the case {case} could not be analysed, so results cannot be measured"))?;
     let measure = Measure::new(s, analysis);
     let required: Vec<usize> = analysis.parties.iter().filter(|p| p.required).filter_map(|p| s.actor_index(&p.id)).collect();
-    let mediator = s
-        .protocol
-        .mediator
-        .as_deref()
-        .and_then(|m| s.actor_index(m))
-        .or_else(|| s.actors.iter().position(|a| a.role == detente_core::Role::Mediator));
+    let mediator = s.mediator();
     let arms = Arm::all();
     let jobs: Vec<(usize, usize)> = (0..arms.len()).flat_map(|a| (0..seeds).map(move |k| (a, k))).collect();
     let samples: Vec<Result<Sample, String>> = jobs

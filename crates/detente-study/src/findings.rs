@@ -152,7 +152,10 @@ fn solutions_sentence(d: &CaseDeal, mediator: Option<&str>) -> Option<String> {
             s.push_str(&format!(" The Kalai-Smorodinsky deal (equal shares of possible gain) differs on {}.", list(&diff)));
         }
     }
-    if let Some(p) = nash.parties.iter().max_by(|a, b| a.gives_up.total_cmp(&b.gives_up)) {
+    // (ties: the party listed first, the one tie rule)
+    if let Some(p) =
+        detente_core::select::argmax(nash.parties.iter().enumerate().map(|(i, p)| (i, p.gives_up))).map(|(i, _)| &nash.parties[i])
+    {
         s.push_str(&format!(" Under Nash, {} gives up the most ({:.3} below its best deal).", p.party, p.gives_up));
     }
     Some(s)
@@ -652,9 +655,10 @@ fn comparison_sentences(c: &Comparison) -> Vec<String> {
     // (the default mediator's arms: an omniscient neutral one starts from the Nash deal itself)
     let with_deals: Vec<(&ArmResult, f64)> =
         ran.iter().filter(|a| a.deals >= 5 && !a.arm.omniscient()).filter_map(|a| a.pareto_distance.map(|d| (*a, d.mean))).collect();
-    if let (Some(lo), Some(hi)) =
-        (with_deals.iter().min_by(|a, b| a.1.total_cmp(&b.1)), with_deals.iter().max_by(|a, b| a.1.total_cmp(&b.1)))
-    {
+    // (ties: the arm listed first)
+    let arm = |k: Option<(usize, f64)>| k.map(|(k, _)| &with_deals[k]);
+    let scores = || with_deals.iter().enumerate().map(|(k, a)| (k, a.1));
+    if let (Some(lo), Some(hi)) = (arm(detente_core::select::argmin(scores())), arm(detente_core::select::argmax(scores()))) {
         let ms = |a: &ArmResult, d: f64| format!("{d:.3}±{:.3}, {} deals", a.pareto_distance.map_or(0.0, |x| x.sd), a.deals);
         let mut s = format!(
             "The deals land closest to the frontier of {} under {} ({}) and farthest under {} ({}; arms with 5 deals or more)",

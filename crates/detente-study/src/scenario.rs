@@ -2,7 +2,7 @@
 //! and each case (the base and every what-if) with what it changes, in words.
 
 use crate::simulation::{RuleIgnored, StudyProtocol};
-use detente_core::{format_real, Actor, Issue, IssueKind, MediatorRule, Patch, Reservation, Role, Scenario, Spread, Utility};
+use detente_core::{format_real, Actor, Issue, IssueKind, MediatorRule, Patch, Reservation, Scenario, Spread, Utility};
 use serde::Serialize;
 
 /// One source the scenario cites.
@@ -347,10 +347,7 @@ fn actor_summary(s: &Scenario, a: &Actor) -> ActorSummary {
 
 /// The mediating actor: the one named in `[protocol] mediator`, else the one with role mediator.
 pub fn mediator(s: &Scenario) -> Option<&Actor> {
-    match &s.protocol.mediator {
-        Some(id) => s.actors.iter().find(|a| &a.id == id),
-        None => s.actors.iter().find(|a| a.role == Role::Mediator),
-    }
+    s.mediator().map(|i| &s.actors[i])
 }
 
 /// The scenario summary.

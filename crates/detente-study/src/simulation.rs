@@ -4,7 +4,7 @@
 use crate::deal::{terms, Term};
 use detente_agents::{participants, simulate, Protocol, Simulation, SimulationSpec};
 use detente_analysis::{AgreementQuality, Analysis, OutsideUtility, QualitySpace};
-use detente_core::{MediatorRule, Role, Scenario};
+use detente_core::{MediatorRule, Scenario};
 use detente_protocol::{Action, MoveRule, PreparedScenario, Status};
 use serde::Serialize;
 use std::sync::Arc;
@@ -80,8 +80,7 @@ impl StudyProtocol {
         if participants(s, proto).len() < 2 {
             return Some("fewer than two parties".into());
         }
-        let has_mediator = s.protocol.mediator.is_some() || s.actors.iter().any(|a| a.role == Role::Mediator);
-        if proto != Protocol::JointTable && rule.or(s.protocol.mediator_rule) == Some(MediatorRule::Biased) && !has_mediator {
+        if proto != Protocol::JointTable && rule.or(s.protocol.mediator_rule) == Some(MediatorRule::Biased) && s.mediator().is_none() {
             return Some("no mediator for a biased rule".into());
         }
         None

@@ -3,9 +3,9 @@
 use super::Options;
 use crate::load::{load, Failure};
 use crate::render::{print_serialized, table, util};
-use detente_agents::{Protocol, SimulationSpec};
+use detente_agents::{Protocol, Setting, SimulateError, SimulationSpec, Unread};
 use detente_core::{MediatorRule, NegotiatorKind, NegotiatorSpec, Scenario};
-use detente_protocol::{Knowledge, MediationRules, MoveRule, PreparedScenario, Rules};
+use detente_protocol::{Knowledge, MediationRules, PreparedScenario, Rules};
 use detente_study::NegotiationReport;
 use std::path::Path;
 use std::sync::Arc;
@@ -102,68 +102,37 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
     })
 }
 
-/// Refuses options the chosen protocol would ignore (nothing the user gives is dropped).
-fn check_applicable(args: &Args<'_>, protocol: Protocol) -> Result<(), Failure> {
-    let name = protocol.as_str();
-    let refuse = |opt: &str, applies: &str| {
-        Err(Failure::Usage(format!("{opt} has no effect: it applies to {applies} only, and the protocol here is {name}")))
+/// The library's refusals in the CLI's words: a setting the protocol would not read is a usage
+/// error naming the flag (the rule itself is [`detente_agents::check_applicable`]); anything
+/// else the scenario makes impossible.
+fn refusal(e: SimulateError) -> Failure {
+    let flag = |setting: Setting| match setting {
+        Setting::MediatorRule => "--mediator-rule".to_string(),
+        Setting::LeastSatisfiedFirst => "--least-satisfied-first".into(),
+        Setting::Knowledge => "--knowledge".into(),
+        Setting::Stall => "--stall".into(),
+        Setting::Negotiators => "--negotiators".into(),
+        Setting::MediationRules(_) => "--rules negmas".into(),
+        Setting::SaoRules(r) => format!("--rules {}", r.as_str()),
+        Setting::TimeLimit => "--time-limit".into(),
+        other => other.to_string(),
     };
-    match protocol {
-        Protocol::JointTable => {
-            if args.mediator_rule.is_some() {
-                return refuse("--mediator-rule", "the mediated protocols (single_text*, shuttle)");
-            }
-            if args.least_satisfied_first {
-                return refuse("--least-satisfied-first", "shuttle");
-            }
-            if args.knowledge.is_some() {
-                return refuse("--knowledge", "the mediated protocols (single_text*, shuttle)");
-            }
+    match e {
+        SimulateError::NotApplicable { setting, why: Unread::Protocol { applies_to, protocol } } => {
+            // `--rules negmas` also names the joint table's rule set
+            let sao = if matches!(setting, Setting::MediationRules(_)) { "sao, " } else { "" };
+            Failure::Usage(format!(
+                "{} has no effect: it applies to {sao}{} only, and the protocol here is {}",
+                flag(setting),
+                applies_to.describe(),
+                protocol.as_str()
+            ))
         }
-        Protocol::SingleText(_) | Protocol::Shuttle => {
-            match (args.rules, protocol) {
-                (None, _) => {}
-                (Some(Rules::Negmas), Protocol::SingleText(MoveRule::Veto | MoveRule::HillClimbing)) => {
-                    if args.mediator_rule.is_some() {
-                        return Err(Failure::Usage(
-                            "--mediator-rule has no effect with --rules negmas: NegMAS's single-text mechanisms have no mediator objective"
-                                .into(),
-                        ));
-                    }
-                    if args.negotiators.is_some() {
-                        return Err(Failure::Usage(
-                            "--negotiators has no effect with --rules negmas: every party votes on its own utility, as NegMAS's BinaryComparatorNegotiator"
-                                .into(),
-                        ));
-                    }
-                    if args.stall.is_some() {
-                        return Err(Failure::Usage(
-                            "--stall has no effect with --rules negmas: NegMAS's single-text mechanisms have none".into(),
-                        ));
-                    }
-                    if args.knowledge.is_some() {
-                        return Err(Failure::Usage(
-                            "--knowledge has no effect with --rules negmas: NegMAS's single-text mediator consults no objective".into(),
-                        ));
-                    }
-                }
-                (Some(Rules::Negmas), _) => {
-                    return refuse("--rules negmas", "sao, single_text and single_text_veto (NegMAS has no steepest or shuttle mechanism)")
-                }
-                (Some(r), _) => return refuse(&format!("--rules {}", r.as_str()), "sao (the joint table)"),
-            }
-            if args.time_limit.is_some() {
-                return refuse("--time-limit", "sao (the joint table)");
-            }
-            if args.least_satisfied_first && protocol != Protocol::Shuttle {
-                return refuse("--least-satisfied-first", "shuttle");
-            }
+        SimulateError::NotApplicable { setting, why: Unread::NegmasRules { why } } => {
+            Failure::Usage(format!("{} has no effect with --rules negmas: {why}", flag(setting)))
         }
+        e => Failure::Input(e.to_string()),
     }
-    if args.stall.is_some() && !matches!(protocol, Protocol::SingleText(_)) {
-        return refuse("--stall", "the single-text protocols (single_text*)");
-    }
-    Ok(())
 }
 
 /// Refuses a scenario deadline beyond [`MAX_ROUNDS`] when no `--rounds` overrides it.
@@ -235,11 +204,12 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let s = &loaded.scenario;
     let mut spec = spec_from(args)?;
     let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
-    check_applicable(args, protocol)?;
-    let negmas_st = matches!(protocol, Protocol::SingleText(_)) && args.rules == Some(Rules::Negmas);
-    if negmas_st {
+    // `--rules negmas` at a mediated table asks for NegMAS's single-text rules
+    if protocol != Protocol::JointTable && args.rules == Some(Rules::Negmas) {
         spec.mediation_rules = MediationRules::Negmas;
     }
+    detente_agents::check_applicable(&spec, protocol).map_err(refusal)?;
+    let negmas_st = spec.mediation_rules == MediationRules::Negmas;
     loaded.note_unread(opts.variant, &format!("the {} protocol with these options", protocol.as_str()), |p, rule| match p {
         // NegMAS's single-text rules read no mediator rule and no strategy
         detente_core::Patch::MediatorRule(to) => {
@@ -255,7 +225,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let clock = move || start.elapsed().as_secs_f64();
     check_deadline(s, &spec)?;
     let sim = detente_agents::simulate_with_clock(s, &prepared, &spec, spec.time_limit.map(|_| &clock as &dyn detente_protocol::Clock))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+        .map_err(refusal)?;
     let report = detente_study::negotiation::report(s, &prepared, &sim, args.seed);
     if let (Some(path), Some(trace)) = (args.trace, sim.trace.as_ref()) {
         crate::output::write_file(path, trace.as_bytes(), args.force, file)?;

@@ -358,16 +358,27 @@ pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatEr
     }
 }
 
-/// Writes the scenario as a GENIUS domain plus one profile per actor into `dir` (created if
-/// needed); returns the files written, domain first. See [`to_strings`] for what can be
+/// Writes the scenario as a GENIUS domain plus one profile per actor into the folder `dir`,
+/// which must exist; returns the files written, domain first. See [`to_strings`] for what can be
 /// exported and how.
+///
+/// This only writes: a file of the same name already in `dir` is never replaced (an
+/// [`FormatError::Io`] of kind `AlreadyExists`), and no output rule is decided here. Writing
+/// atomically (into a fresh folder renamed into place, so a reader never sees half an export)
+/// and whether an earlier export may be replaced belong to the caller, which knows its user:
+/// the CLI's `scenario convert --to genius` writes [`to_strings`] through its one output module.
 pub fn export(scenario: &Scenario, dir: &Path) -> Result<Vec<PathBuf>, FormatError> {
+    use std::io::Write;
     let files = to_strings(scenario)?;
-    std::fs::create_dir_all(dir).map_err(|source| FormatError::Io { path: dir.to_path_buf(), source })?;
     let mut written = Vec::new();
     for (name, text) in std::iter::once(&files.domain).chain(&files.profiles) {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|source| FormatError::Io { path: path.clone(), source })?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|source| FormatError::Io { path: path.clone(), source })?;
         written.push(path);
     }
     Ok(written)

@@ -3,7 +3,8 @@
 use super::*;
 use crate::mediator_model::{MediatorModel, ModelObjective};
 use crate::prepared::{PartyUtility, PreparedScenario};
-use detente_core::{IssueKind, Role, Scenario, UtilityFunction};
+use detente_core::seating::Seating;
+use detente_core::{IssueKind, ProtocolName, Scenario, UtilityFunction};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
@@ -34,20 +35,15 @@ impl MediationSetup {
     /// scenario order), the mediator the actor named by `protocol.mediator` or else the first
     /// with role `mediator`; the opening text is the scenario's `[protocol] opening_text`.
     pub fn new(scenario: &Scenario, prepared: Arc<PreparedScenario>) -> Result<Self, MediationError> {
-        let parties: Vec<usize> = scenario.actors.iter().enumerate().filter(|(_, a)| a.role == Role::Party).map(|(i, _)| i).collect();
+        // who takes part is decided in one place, the scenario's seating (every mediated
+        // protocol seats the same way)
+        let Seating { parties, required, mediator, .. } = scenario.seating(ProtocolName::Shuttle);
         if parties.len() < 2 {
             return Err(MediationError::TooFewParties(parties.len()));
         }
-        let required: Vec<bool> = parties.iter().map(|&i| scenario.actors[i].required).collect();
         if !required.contains(&true) {
             return Err(MediationError::NoRequiredParty);
         }
-        let mediator = scenario
-            .protocol
-            .mediator
-            .as_deref()
-            .and_then(|id| scenario.actor_index(id))
-            .or_else(|| scenario.actors.iter().position(|a| a.role == Role::Mediator));
         let mut radices = Vec::new();
         let mut ordered = Vec::new();
         let mut integer = Vec::new();
@@ -211,14 +207,7 @@ impl MediationSetup {
     pub fn objective_text(&self, obj: Objective) -> (OutcomeId, StartSource) {
         let n = self.prepared.n_outcomes();
         let best = |keep: &dyn Fn(OutcomeId) -> bool, score: &dyn Fn(OutcomeId) -> (f64, f64)| {
-            let mut best: Option<((f64, f64), OutcomeId)> = None;
-            for o in (0..n).filter(|&o| keep(o)) {
-                let s = score(o);
-                if best.is_none_or(|(b, _)| s.0 > b.0 || (s.0 == b.0 && s.1 > b.1)) {
-                    best = Some((s, o));
-                }
-            }
-            best.map(|b| b.1)
+            detente_core::select::argmax((0..n).filter(|&o| keep(o)).map(|o| (o, score(o)))).map(|b| b.0)
         };
         let by_objective = |o: OutcomeId| (self.objective(obj, o), 0.0);
         let rational = |o: OutcomeId| self.rational_for_required(o) && self.mediator_accepts(obj, o);
@@ -381,7 +370,7 @@ impl MediationSetup {
 
     /// The option of ordered issue `j` next to `from` on the scale in the direction of `to`:
     /// of the options whose position lies beyond `from`'s, up to `to`'s, the nearest to `from`
-    /// (ties: lowest index).
+    /// (ties: `to` itself, then the lowest index).
     fn one_option_towards(&self, j: usize, from: u32, to: u32) -> u32 {
         let pos = &self.positions[j];
         let (a, b) = (pos[from as usize], pos[to as usize]);
@@ -412,15 +401,8 @@ impl MediationSetup {
 
 /// Index of the position nearest `x` (ties: nearest to `toward`, then lowest index).
 fn nearest(pos: &[f64], x: f64, toward: Option<f64>) -> u32 {
-    let mut best = 0usize;
-    for (i, &p) in pos.iter().enumerate().skip(1) {
-        let (d, bd) = ((p - x).abs(), (pos[best] - x).abs());
-        let closer_to_anchor = toward.is_some_and(|a| (p - a).abs() < (pos[best] - a).abs());
-        if d < bd || (d == bd && closer_to_anchor) {
-            best = i;
-        }
-    }
-    best as u32
+    let score = |p: f64| ((p - x).abs(), toward.map_or(0.0, |a| (p - a).abs()));
+    detente_core::select::argmin(pos.iter().enumerate().map(|(i, &p)| (i as u32, score(p)))).map_or(0, |b| b.0)
 }
 
 /// How far a votes-only shuttle mediator moves each issue towards party `p`'s
