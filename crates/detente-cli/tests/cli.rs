@@ -684,3 +684,26 @@ fn the_price_of_bias_is_said_of_a_deal_only() {
     let text = stdout(&o);
     assert!(text.contains("Result: deal") && text.contains("the price of its bias"), "{text}");
 }
+
+/// One run, three printers, one round number (issue #11): the text's "deal in round N of D",
+/// the JSON report's `round`, and the trace's end line and last event all number
+/// rounds from 1 (the trace once said 29 where the report said 30).
+#[test]
+fn round_numbers_agree_between_text_json_and_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    for protocol in ["sao", "single_text", "shuttle"] {
+        let args = ["negotiate", "--protocol", protocol, "--rounds", "30"];
+        let text = stdout(&detente(&args));
+        let trace = dir.path().join(format!("{protocol}.jsonl"));
+        let o = detente(&[&["--json"][..], &args, &["--trace", trace.to_str().unwrap()]].concat());
+        let j = json(&o);
+        let round = j["round"].as_u64().unwrap_or_else(|| panic!("{protocol}: the reference runs agree: {j}"));
+        assert!(text.contains(&format!("deal in round {round} of 30")), "{protocol}: {text}");
+        let lines: Vec<serde_json::Value> =
+            std::fs::read_to_string(&trace).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let end = lines.last().unwrap();
+        assert_eq!(end["round"].as_u64(), Some(round), "{protocol}: the trace's end line");
+        assert_eq!(lines[lines.len() - 2]["round"].as_u64(), Some(round), "{protocol}: the accepting move is in that round");
+        assert_eq!(lines[1]["round"], 1, "{protocol}: the first move is in round 1");
+    }
+}
