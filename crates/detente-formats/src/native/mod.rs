@@ -20,10 +20,13 @@
 //!    tree of the document (built with `toml::Spanned` for TOML, from `json_spans` for JSON)
 //!    into file:line:column: a [`FormatError::Invalid`].
 //!
-//! Steps 1–3 stop at the first error (a parser cannot go on after malformed text, and serde
-//! stops at the first wrong shape); step 4 reports every error it finds, in file order
-//! ([`FormatError::Many`]): every unresolved reference of the issues, then (when they resolve)
-//! of the actors, openings and variants, then every broken rule of the model.
+//! Steps 1–2 stop at the first error (a parser cannot go on after malformed text). Step 3
+//! reports every wrong shape: serde stops at the first, so the parsed document is read again
+//! piece by piece (each issue, actor, source, opening and variant, then the top level), each
+//! wrong key set aside in turn (`shape_errors`). Step 4 reports every error it finds. Both list
+//! them in file order ([`FormatError::Many`]): for step 4, every unresolved reference of the
+//! issues, then (when they resolve) of the actors, openings and variants, then every broken rule
+//! of the model.
 //!
 //! Writing builds one document tree from the model and prints it as TOML (tables laid out for
 //! people: `[[issues]]`, `[[actors]]`, `[actors.preferences]`, positions one per line) or JSON.
@@ -156,8 +159,8 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         }
     }
     let dto: dto::FileDto = match syntax {
-        Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
-        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
+        Syntax::Toml => toml::from_str(text).map_err(|e| shape_errors(text, file, syntax, toml_error(file, text, &e)))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| shape_errors(text, file, syntax, json_error(file, text, &e)))?,
     };
     let mut draft = read::scenario_from(&dto).map_err(|errors| located_all(file, text, syntax, errors))?;
     spreads::attach(&dto, &mut draft).map_err(|errors| located_all(file, text, syntax, errors))?;
@@ -166,6 +169,122 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
         let errors = errors.into_iter().map(|e| read::PathError { path: read::file_path(&dto, &e), message: e.to_string() }).collect();
         located_all(file, text, syntax, errors)
     })
+}
+
+/// Step 3 found a wrong shape, and serde stops at the first: look for every other one. The
+/// parsed document is read again piece by piece — each element of the file's arrays (`sources`,
+/// `issues`, `actors`, `openings`, `variants`) on its own, then the top level with those arrays
+/// set aside — and within each piece every unknown key is reported (it is set aside and the
+/// piece read again), then its first other wrong shape (a missing key, a wrong type or value).
+/// Each error is located through the span tree, as the model's errors are. If the second
+/// reading finds nothing (it reads a generic value, which can differ from the text in corner
+/// cases such as TOML dates), serde's own first error stands.
+fn shape_errors(text: &str, file: &str, syntax: Syntax, first: FormatError) -> FormatError {
+    let root: Option<serde_json::Value> = match syntax {
+        Syntax::Toml => toml::from_str::<toml::Value>(text).ok().and_then(|v| serde_json::to_value(v).ok()),
+        Syntax::Json => serde_json::from_str(text).ok(),
+    };
+    let Some(serde_json::Value::Object(mut top)) = root else { return first };
+    let mut errors = Vec::new();
+    for field in ["sources", "issues", "actors", "openings", "variants"] {
+        let Some(serde_json::Value::Array(items)) = top.get_mut(field) else { continue };
+        for (i, item) in std::mem::take(items).into_iter().enumerate() {
+            let at = spans::Path::root().key(field).index(i);
+            match field {
+                "sources" => shape_of::<dto::SourceDto>(item, &at, &mut errors),
+                "issues" => shape_of::<dto::IssueDto>(item, &at, &mut errors),
+                "actors" => shape_of::<dto::ActorDto>(item, &at, &mut errors),
+                "openings" => shape_of::<dto::OpeningDto>(item, &at, &mut errors),
+                _ => shape_of::<dto::VariantDto>(item, &at, &mut errors),
+            }
+        }
+    }
+    shape_of::<dto::FileDto>(serde_json::Value::Object(top), &spans::Path::root(), &mut errors);
+    let said = match &first {
+        FormatError::Syntax { message, .. } => message.clone(),
+        _ => return first,
+    };
+    if !errors.iter().any(|e| e.message == said) {
+        // the second reading did not find serde's error (see above): serde's alone stands
+        return first;
+    }
+    // serde's own error keeps the parser's position; the others are located by path
+    let mut first = Some(first);
+    let all = match located_all(file, text, syntax, errors) {
+        FormatError::Many(all) => all,
+        one => vec![one],
+    };
+    let all = all
+        .into_iter()
+        .map(|e| match e {
+            FormatError::Invalid { ref message, .. } if first.is_some() && *message == said => first.take().expect("checked"),
+            e => e,
+        })
+        .collect();
+    FormatError::from_many(all).expect("invariant: at least serde's error")
+}
+
+/// Every wrong shape of `value` read as a `T`, at paths under `at`: each error is recorded and
+/// the key it is at set aside (an unknown key, or a key with a wrong value), and the piece read
+/// again, until it reads or an error cannot be set aside (a missing key, a wrong element of an
+/// array); a key reported missing because its wrong value was set aside is not reported twice.
+fn shape_of<T: serde::de::DeserializeOwned>(mut value: serde_json::Value, at: &spans::Path, errors: &mut Vec<read::PathError>) {
+    let mut set_aside: Vec<(Vec<spans::Seg>, String)> = Vec::new();
+    // (a bound, not a loop guard in practice: each pass sets one key aside)
+    for _ in 0..10_000 {
+        let Err(e) = serde_path_to_error::deserialize::<_, T>(&value) else { return };
+        let mut path = at.clone();
+        for seg in e.path().iter() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => path = path.index(*index),
+                serde_path_to_error::Segment::Map { key } => path = path.key(key),
+                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        let message = humanize(&e.inner().to_string());
+        let inner = path.segs[at.segs.len()..].to_vec();
+        let named = |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_string);
+        if let Some(key) = named("unknown field `") {
+            errors.push(read::PathError { path: path.key(&key).the_key(), message });
+            if !remove_at(&mut value, &inner, &key) {
+                return;
+            }
+            continue;
+        }
+        if named("missing field `").is_some_and(|key| set_aside.contains(&(inner.clone(), key))) {
+            return;
+        }
+        errors.push(read::PathError { path, message });
+        // a wrong value: set its key aside and read on
+        let Some((spans::Seg::Key(key), parent)) = inner.split_last() else { return };
+        let (parent, key) = (parent.to_vec(), key.clone());
+        if !remove_at(&mut value, &parent, &key) {
+            return;
+        }
+        set_aside.push((parent, key));
+    }
+}
+
+/// Removes `key` from the table at `segs` under `value`; whether it was there.
+fn remove_at(value: &mut serde_json::Value, segs: &[spans::Seg], key: &str) -> bool {
+    let mut v = value;
+    for seg in segs {
+        v = match (seg, v) {
+            (spans::Seg::Key(k), serde_json::Value::Object(m)) => match m.get_mut(k) {
+                Some(child) => child,
+                None => return false,
+            },
+            (spans::Seg::Index(i), serde_json::Value::Array(a)) => match a.get_mut(*i) {
+                Some(child) => child,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match v {
+        serde_json::Value::Object(m) => m.remove(key).is_some(),
+        _ => false,
+    }
 }
 
 /// Parses a TOML scenario. `file` names the input in error locations. Stated spreads of uncertain
