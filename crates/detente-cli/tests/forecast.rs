@@ -8,6 +8,7 @@ fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("with model eu (preset scholz_code)"), "{text}");
+    assert!(text.contains("(positions after each round, with their c·s median and mean)"), "{text}");
     for issue in ["territory", "nato", "security_guarantee", "sanctions", "prisoners"] {
         assert!(text.lines().any(|l| l.starts_with(issue)), "{issue} missing:\n{text}");
         assert!(text.contains(&format!("Rounds on {issue}")), "rounds of {issue} missing");
@@ -26,6 +27,19 @@ fn every_model_gives_json_with_baselines() {
         for i in issues {
             let x = i["value"].as_f64().unwrap();
             assert!((0.0..=100.0).contains(&x), "{model}: {i}");
+            // the EU model shows every round's positions, median and mean (round 0 = the inputs)
+            if model == "eu" {
+                let rounds = i["trajectory"]["rounds"].as_array().unwrap();
+                for what in ["median", "mean"] {
+                    let per_round = i["round_stats"][what].as_array().unwrap();
+                    assert_eq!(per_round.len(), rounds.len(), "{what}: {i}");
+                }
+                let last = i["round_stats"]["median"].as_array().unwrap().last().unwrap().as_f64().unwrap();
+                assert_eq!(last, x, "the forecast is the last round's median: {i}");
+                assert_eq!(i["round_stats"]["mean"].as_array().unwrap().last(), Some(&i["final_mean"]), "{i}");
+            } else {
+                assert!(i["round_stats"].is_null(), "{model}: {i}");
+            }
         }
     }
 }

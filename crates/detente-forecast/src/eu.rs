@@ -19,7 +19,8 @@
 //!    `E(U_ij) = s_j[P U_s + (1−P) U_f] + (1−s_j) U_s − Q U_sq − (1−Q)[T U_b + (1−T) U_w]`
 //!    (eqs. 5–7, 15–25a);
 //! 5. offers by octant of `(a, b) = (E(U_ij), E(U_ji))` — confrontation, compromise (eq. 35),
-//!    capitulation — and each actor takes one offer ([`OfferSelection`]).
+//!    capitulation (when [`CapitulationRule::FullMove`]) — and each actor takes one offer
+//!    ([`OfferSelection`]).
 //!
 //! Complexity per round: O(n³) (the `P` matrix; the issue-wide denominator of
 //! [`ProbabilityRule::ScholzCode`] is computed once per pass, not per dyad, which is what makes the
@@ -122,6 +123,21 @@ pub enum CompromiseRule {
     EuWeighted,
 }
 
+/// Whether the capitulation branch of offer classification can fire: a challenger that expects to
+/// gain (`a > 0`) against a receiver that expects to lose by more (`b < 0`, `|b| > a`).
+///
+/// Scholz's paper (fig. 6) has the receiver give in and move fully to the challenger's position.
+/// Scholz's code as jmckib preserved it tests `eu_ji < abs(eu_ji)` where `abs(eu_ij)` is meant, a
+/// condition that is always false: the branch never fires there, and a receiver whose only offers
+/// lie in the capitulation region stays where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CapitulationRule {
+    /// The receiver capitulates: it moves fully to the challenger's position (the paper's reading).
+    FullMove,
+    /// The branch never fires: no capitulation offer is made (Scholz's code, jmckib@55f63e9).
+    NoMove,
+}
+
 /// Whether the range `R` is fixed at the start or recomputed each round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum RangeRule {
@@ -148,6 +164,8 @@ pub struct EuParams {
     pub security: SecurityRule,
     /// Conflict rule.
     pub conflict: ConflictRule,
+    /// Capitulation switch: whether a receiver in the capitulation region gives in.
+    pub capitulation: CapitulationRule,
     /// Offer selection.
     pub selection: OfferSelection,
     /// Compromise formula.
@@ -164,11 +182,14 @@ pub struct EuParams {
 /// The published reconstructions, as parameter sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum EuPreset {
-    /// Scholz's code as preserved by jmckib/bdm-scholz-expected-utility-model: closest to Scholz's
-    /// printed Table 2 (7 of 8 rounds of the median to one decimal) and to its trajectory to 1e-6.
+    /// Scholz's code as preserved by jmckib/bdm-scholz-expected-utility-model (commit 55f63e9):
+    /// closest to Scholz's printed Table 2 (7 of 8 rounds of the median to one decimal), and
+    /// reproduces that code's trajectories (every position, median and mean each round) to 1e-9,
+    /// including its capitulation branch that never fires ([`CapitulationRule::NoMove`]).
     ScholzCode,
     /// The paper read literally where it is unambiguous: eq. 31 probabilities, symmetric
-    /// responder salience, least-move offer selection, eq. 35 compromises.
+    /// responder salience, least-move offer selection, eq. 35 compromises, and capitulation as
+    /// the paper draws it ([`CapitulationRule::FullMove`]).
     ScholzPaper,
     /// dmasad/BDM_DecisionModel_Replication: net-vote probabilities, own-r perspective,
     /// highest-EU offer taken (a 2-cycle on the EU case).
@@ -210,6 +231,7 @@ impl EuPreset {
             perspective: Perspective::Receiver,
             security: SecurityRule::Challengers,
             conflict: ConflictRule::FullMove,
+            capitulation: CapitulationRule::FullMove,
             selection: OfferSelection::LeastMove,
             compromise: CompromiseRule::Eq35,
             range: RangeRule::Fixed,
@@ -217,7 +239,12 @@ impl EuPreset {
             stop_tolerance: None,
         };
         match self {
-            EuPreset::ScholzCode => EuParams { probability: ProbabilityRule::ScholzCode, selection: OfferSelection::ScholzCode, ..base },
+            EuPreset::ScholzCode => EuParams {
+                probability: ProbabilityRule::ScholzCode,
+                selection: OfferSelection::ScholzCode,
+                capitulation: CapitulationRule::NoMove,
+                ..base
+            },
             EuPreset::ScholzPaper => base,
             EuPreset::Dmasad => EuParams {
                 median: MedianRule::WeightedMean,
@@ -597,7 +624,7 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
                     Offer { class: Class::Confrontation, target: x[i], key, eu: a }
                 } else if b < 0.0 && b.abs() < a {
                     Offer { class: Class::Compromise, target: compromise(), key, eu: a }
-                } else if b < 0.0 {
+                } else if b < 0.0 && params.capitulation == CapitulationRule::FullMove {
                     Offer { class: Class::Capitulation, target: x[i], key, eu: a }
                 } else {
                     Offer { class: Class::Capitulation, target: x[j], key, eu: a }
@@ -609,10 +636,14 @@ fn step(x: &[f64], w: &[f64], s: &[f64], range: f64, params: &EuParams, ws: &mut
                 } else {
                     continue;
                 }
-            } else if b.abs() < a {
+            } else if b < 0.0 && -b < a {
                 Offer { class: Class::Compromise, target: compromise(), key, eu: a }
-            } else {
+            } else if b < 0.0 && -b > a && params.capitulation == CapitulationRule::FullMove {
                 Offer { class: Class::Capitulation, target: x[i], key, eu: a }
+            } else {
+                // The boundaries b = 0 and |b| = a belong to no region (the regions are open, in
+                // the paper's table and in Scholz's code), and capitulation may be switched off.
+                continue;
             };
             consider(offer, &mut chosen);
         }

@@ -44,7 +44,7 @@ pub mod uncertainty;
 
 pub use error::ForecastError;
 pub use input::{ForecastTable, IssueInput, IssueShape, SpatialActor, TableActor, TableIssue};
-pub use model::{forecast_table, IssueForecast, Model, SpatialModel, TableForecast, Trajectory};
+pub use model::{forecast_table, IssueForecast, Model, RoundStats, SpatialModel, TableForecast, Trajectory};
 pub use report::{
     compare_models, forecast_scenario, levers, reads, spread_use, ComparisonRow, ForecastReport, IssueLevers, ModelComparison, SpreadUse,
 };

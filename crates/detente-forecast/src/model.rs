@@ -18,6 +18,16 @@ pub struct Trajectory {
     pub rounds: Vec<Vec<f64>>,
 }
 
+/// The c·s weighted median and mean of the positions after each round (round 0 = the inputs), as
+/// a forecaster checks them against a published run (Scholz's Table 2 prints both per round).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundStats {
+    /// `median[t]`: the lower c·s weighted median after round t.
+    pub median: Vec<f64>,
+    /// `mean[t]`: the c·s weighted mean after round t.
+    pub mean: Vec<f64>,
+}
+
 /// What a model says about one issue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueRun {
@@ -28,6 +38,8 @@ pub struct IssueRun {
     pub final_mean: Option<f64>,
     /// The round-by-round positions, for dynamic models.
     pub trajectory: Option<Trajectory>,
+    /// The median and mean of every round, for the expected-utility model.
+    pub round_stats: Option<RoundStats>,
 }
 
 /// A one-dimensional spatial model: one issue's actors in, a forecast out.
@@ -59,7 +71,7 @@ impl SpatialModel for WeightedMean {
         input.validate()?;
         let value =
             weighted_mean(&input.positions(), &input.weights()).ok_or_else(|| ForecastError::NoPower { issue: input.issue.clone() })?;
-        Ok(IssueRun { value, final_mean: None, trajectory: None })
+        Ok(IssueRun { value, final_mean: None, trajectory: None, round_stats: None })
     }
 }
 
@@ -71,7 +83,7 @@ impl SpatialModel for WeightedMedian {
         input.validate()?;
         let value =
             weighted_median(&input.positions(), &input.weights()).ok_or_else(|| ForecastError::NoPower { issue: input.issue.clone() })?;
-        Ok(IssueRun { value, final_mean: None, trajectory: None })
+        Ok(IssueRun { value, final_mean: None, trajectory: None, round_stats: None })
     }
 }
 
@@ -83,10 +95,14 @@ impl SpatialModel for ExpectedUtility {
         let run = run_eu(input, &self.0)?;
         let mut rounds = vec![run.initial.clone()];
         rounds.extend(run.rounds.iter().map(|r| r.positions.clone()));
+        let mut stats = RoundStats { median: vec![run.initial_median], mean: vec![run.initial_mean] };
+        stats.median.extend(run.rounds.iter().map(|r| r.median));
+        stats.mean.extend(run.rounds.iter().map(|r| r.mean));
         Ok(IssueRun {
             value: run.forecast(),
             final_mean: Some(run.final_mean()),
             trajectory: Some(Trajectory { actors: input.actors.iter().map(|a| a.name.clone()).collect(), rounds }),
+            round_stats: Some(stats),
         })
     }
 }
@@ -117,7 +133,7 @@ impl SpatialModel for SpatialModelOfPolitics {
         let n = actors.len();
         let run = run_smp(&SmpInput { dims: vec![input.issue.clone()], actors }, &self.0)?;
         let (value, trajectory) = run.issue_summary(0, &(0..n).collect::<Vec<_>>());
-        Ok(IssueRun { value, final_mean: None, trajectory: Some(trajectory) })
+        Ok(IssueRun { value, final_mean: None, trajectory: Some(trajectory), round_stats: None })
     }
 }
 
@@ -191,6 +207,8 @@ pub struct IssueForecast {
     pub final_mean: Option<f64>,
     /// Round-by-round positions, for dynamic models.
     pub trajectory: Option<Trajectory>,
+    /// Round-by-round median and mean, for the expected-utility model.
+    pub round_stats: Option<RoundStats>,
 }
 
 /// A model's forecast of every issue of a table.
@@ -235,6 +253,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
                 option_index: Some(i),
                 final_mean: None,
                 trajectory: None,
+                round_stats: None,
             });
             continue;
         }
@@ -243,7 +262,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
             Model::Mean => WeightedMean.forecast_issue(&input)?,
             Model::Median => WeightedMedian.forecast_issue(&input)?,
             Model::Eu(p) => ExpectedUtility(p.clone()).forecast_issue(&input)?,
-            Model::Smp(_) => IssueRun { value: f64::NAN, final_mean: None, trajectory: None }, // filled below
+            Model::Smp(_) => IssueRun { value: f64::NAN, final_mean: None, trajectory: None, round_stats: None }, // filled below
         };
         let option_index = issue.shape.nearest_option(run.value);
         issues.push(IssueForecast {
@@ -253,6 +272,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
             option_index,
             final_mean: run.final_mean,
             trajectory: run.trajectory,
+            round_stats: run.round_stats,
         });
     }
     if let Model::Smp(params) = model {

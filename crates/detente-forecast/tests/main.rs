@@ -2,6 +2,7 @@
 //! each module is one former test file, so a test is named `<file>::<test>`.
 
 mod common;
+mod eu_capitulation;
 mod properties;
 mod scenario;
 mod vectors_eu;

@@ -161,14 +161,25 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     if rounds {
         for f in &r.forecast.issues {
             let Some(tr) = &f.trajectory else { continue };
-            out.push_str(&format!("\nRounds on {} (positions after each round)\n\n", f.issue));
+            let stats = f.round_stats.as_ref();
+            let also = if stats.is_some() { ", with their c·s median and mean" } else { "" };
+            out.push_str(&format!("\nRounds on {} (positions after each round{also})\n\n", f.issue));
             let mut header = vec!["round".to_string()];
             header.extend(tr.actors.iter().cloned());
+            if stats.is_some() {
+                header.extend(["median".to_string(), "mean".to_string()]);
+            }
             let rows: Vec<Vec<String>> = tr
                 .rounds
                 .iter()
                 .enumerate()
-                .map(|(t, xs)| std::iter::once(t.to_string()).chain(xs.iter().map(|&x| num(x))).collect())
+                .map(|(t, xs)| {
+                    let summary = stats
+                        .into_iter()
+                        .flat_map(|st| [st.median.get(t), st.mean.get(t)])
+                        .map(|v| v.copied().map(num).unwrap_or_default());
+                    std::iter::once(t.to_string()).chain(xs.iter().map(|&x| num(x))).chain(summary).collect()
+                })
                 .collect();
             out.push_str(&table(&header, &rows));
         }
