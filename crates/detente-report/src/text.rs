@@ -796,10 +796,11 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
         let _ = write!(out, "\nThe Nash deal{which}: options that move (the rest hold in 90 % of runs or more)\n\n");
         out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &nash));
     }
+    // (the short form leaves the forecast's option shares to its finding on fragile issues)
     let fc: Vec<Vec<String>> = rb
         .forecast
         .iter()
-        .filter(|o| opts.full || o.shares.first().is_some_and(|(_, p)| *p < 0.9))
+        .filter(|_| opts.full)
         .map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)])
         .collect();
     if !fc.is_empty() {
@@ -830,12 +831,18 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
         rb.sensitivity.len(),
         if opts.full || changing <= limit { String::new() } else { format!("; the first {limit} shown") }
     );
-    if !rows.is_empty() {
-        let header: Vec<String> = if opts.full {
-            ["input", "range", "zone at low / stated / high", "what changes"].map(String::from).to_vec()
-        } else {
-            ["input", "range", "what changes"].map(String::from).to_vec()
-        };
+    if rows.is_empty() {
+        return;
+    }
+    if opts.full {
+        let header = ["input", "range", "zone at low / stated / high", "what changes"].map(String::from);
         out.push_str(&table(&header, &rows));
+    } else {
+        // one input per paragraph: what changes can be long, and a table column would run past
+        // the terminal's width
+        for row in &rows {
+            let [input, range, changes] = &row[..] else { continue };
+            out.push_str(&wrap(&format!("{input} ({range}): {changes}"), "", "    "));
+        }
     }
 }
