@@ -2,8 +2,8 @@
 //! and round trips (TOML, JSON, TOML → JSON) on the shipped and on random scenarios.
 
 use detente_core::{
-    Condition, Discount, IssueKind, MediatorRule, Opening, Patch, ProtocolName, RedLine, Reservation, Role, Scenario, Source, Utility,
-    Variant,
+    Condition, Discount, IssueKind, MediatorRule, Opening, Patch, ProtocolName, RedLine, Reservation, Role, SalienceConvention, Scenario,
+    Source, Utility, Variant,
 };
 use detente_formats::native::{from_json_str, from_toml_str, to_json_string, to_toml_string};
 use proptest::prelude::*;
@@ -203,6 +203,24 @@ fn an_opening_text_is_read_by_option_names_and_written_back() {
     let json = to_json_string(&s).expect("writes");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(v["protocol"]["opening_text"], serde_json::json!({ "t": "mid", "n": 5 }));
+}
+
+/// The salience convention is read, written back only when it is not the default, and
+/// round-trips through TOML and JSON; a file without the key states intensities.
+#[test]
+fn the_salience_convention_is_read_and_written_back() {
+    let body = "[[issues]]\nid = \"a\"\nkind = \"real\"\nmin = 0\nmax = 1\n[[issues]]\nid = \"b\"\nkind = \"real\"\nmin = 0\nmax = 1\n[[actors]]\nid = \"p\"\n[actors.preferences]\ntype = \"spatial\"\npositions.a = { ideal = 30, salience = 0.7 }\npositions.b = { ideal = 60, salience = 0.3 }\n";
+    let plain = from_toml_str(&format!("format = 1\nid = \"s\"\ntitle = \"t\"\n{body}"), "x").expect("reads");
+    assert_eq!(plain.salience, SalienceConvention::Intensities);
+    assert!(!to_toml_string(&plain).expect("writes").contains("salience = \""), "the default is not written");
+    let shares =
+        from_toml_str(&format!("format = 1\nid = \"s\"\ntitle = \"t\"\nsalience = \"attention_shares\"\n{body}"), "x").expect("reads");
+    assert_eq!(shares.salience, SalienceConvention::AttentionShares);
+    let out = to_toml_string(&shares).expect("writes");
+    assert!(out.contains("salience = \"attention_shares\""), "{out}");
+    assert_round_trips(&shares);
+    let json = to_json_string(&shares).expect("writes");
+    assert_eq!(from_json_str(&json, "x").expect("reads"), shares);
 }
 
 #[test]
