@@ -198,3 +198,57 @@ fn ktab_dummy_data_3dim_runs_from_a_scenario_file_through_the_cli() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("model eu does not read it"), "{}", stderr(&o));
 }
+
+/// KTAB's CSV input imports as it is: `forecast case.csv` and `scenario convert case.csv --to
+/// toml` on a fixture of our own, and the converted file forecasts the same bytes.
+#[test]
+fn a_ktab_csv_forecasts_and_converts() {
+    let csv = repo().join("crates/detente-formats/tests/ktab/grid-reform.csv");
+    let csv = csv.to_str().unwrap();
+    let a = detente(&["forecast", csv, "--model", "smp", "--json"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(json(&a)["report"]["forecast"]["issues"].as_array().unwrap().len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid-reform.toml");
+    let o = detente(&["scenario", "convert", csv, "--to", "toml", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("salience = \"attention_shares\""));
+    let b = detente(&["forecast", out.to_str().unwrap(), "--model", "smp", "--json"]);
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert_eq!(json(&a)["report"], json(&b)["report"], "the converted file forecasts the same");
+    // a bad row is reported at its line and column
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "s,d,3,1,\nActor,Description,Power,P,S,\na,x,1,50,50,\nb,x,1,150,50,\nc,x,1,50,101,\n").unwrap();
+    let o = detente(&["forecast", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("bad.csv:4:7") && err.contains("bad.csv:5:10"), "{err}");
+}
+
+/// KTAB's `dummyData_3Dim` written as KTAB's own CSV at test time (positions and saliences on
+/// 0–100, as KTAB's file states them) runs through `detente forecast case.csv` to KTAB's states.
+#[test]
+#[ignore = "needs ../shared"]
+fn ktab_dummy_data_3dim_runs_from_its_csv_through_the_cli() {
+    let all = detente_testkit::shared_json("spatial/vectors.json");
+    let v = all["vectors"].as_array().unwrap().iter().find(|v| v["id"] == "ktab-smp-dummyData_3Dim").expect("the vector");
+    let actors = v["actors"].as_array().unwrap();
+    let mut csv =
+        format!("dummyData_3Dim,KTAB's dummy data,{},3,\nActor,Description,Power,Pstn1,Sal1,Pstn2,Sal2,Pstn3,Sal3,\n", actors.len());
+    for a in actors {
+        csv.push_str(&format!("{},{},{}", a["name"].as_str().unwrap(), a["description"].as_str().unwrap(), a["capability"]));
+        for d in 0..3 {
+            csv.push_str(&format!(",{},{}", a["positions_0_100"][d], a["saliences_0_100"][d]));
+        }
+        csv.push_str(",\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dummyData_3Dim.csv");
+    std::fs::write(&path, csv).unwrap();
+    let o = detente(&["forecast", path.to_str().unwrap(), "--model", "smp", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (worst, same_states) = ktab_dummy_3dim_difference(&json(&o), v);
+    eprintln!("dummyData_3Dim from CSV through the CLI: max |ours - KTAB| = {worst:.9} on 0-100");
+    assert!(same_states, "number of states");
+    assert!(worst <= 0.05 + 1e-9, "max difference {worst} to KTAB's printed positions");
+}

@@ -24,6 +24,7 @@ fn error_of(path: &Path) -> String {
     let name = path.strip_prefix(crate_dir()).expect("under the crate").display().to_string();
     let result = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => from_json_str(&text, &name),
+        Some("csv") => detente_formats::ktab::from_csv_str(&text, &name),
         _ => from_toml_str(&text, &name),
     };
     match result {
@@ -42,7 +43,7 @@ fn bad_corpus_gives_exact_messages() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/bad exists")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json" | "csv")))
         .collect();
     cases.sort();
     assert!(cases.len() >= 17, "the bad corpus has only {} cases", cases.len());
@@ -68,12 +69,13 @@ fn bad_corpus_errors_have_positions() {
     let dir = crate_dir().join("tests/bad");
     for e in std::fs::read_dir(&dir).expect("tests/bad exists") {
         let p = e.expect("dir entry").path();
-        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json" | "csv")) {
             continue;
         }
         let text = std::fs::read_to_string(&p).expect("readable");
         let err = match p.extension().and_then(|e| e.to_str()) {
             Some("json") => from_json_str(&text, "x").expect_err("bad"),
+            Some("csv") => detente_formats::ktab::from_csv_str(&text, "x").expect_err("bad"),
             _ => from_toml_str(&text, "x").expect_err("bad"),
         };
         let mut last = (0, 0);
