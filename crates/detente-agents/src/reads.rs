@@ -11,10 +11,11 @@ impl Protocol {
     /// red lines and the options. Only the mediated protocols read the mediator's rule. Opening
     /// concessions fix a party's first *offer*: the joint table and shuttle mediation, where
     /// parties make offers, read them; the single-text protocols, where parties only vote on
-    /// the mediator's texts, do not.
+    /// the mediator's texts, do not. No protocol reads the salience convention: a spatial
+    /// utility divides by the actor's total salience, so it is the same under either reading.
     pub fn reads(self, input: Input) -> bool {
         match input {
-            Input::Capabilities => false,
+            Input::Capabilities | Input::SalienceConvention => false,
             Input::MediatorRule => !matches!(self, Protocol::JointTable),
             Input::Openings => !matches!(self, Protocol::SingleText(_)),
             Input::Roles

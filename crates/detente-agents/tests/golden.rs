@@ -34,6 +34,7 @@ fn toy() -> Scenario {
             Actor::party("usa", spatial([50.0, 50.0, 50.0], [0.3, 0.3, 0.4], 0.2)),
         ],
         protocol: Default::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }

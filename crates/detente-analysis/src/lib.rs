@@ -42,7 +42,9 @@ pub use quality::{
 };
 /// Whether the analyse lens reads this kind of input: roles (observers are not analysed), who
 /// must agree, walk-away values, preferences, red lines and the options; not capabilities,
-/// strategies, mediator rules or opening concessions, which only change how parties bargain.
+/// strategies, mediator rules or opening concessions, which only change how parties bargain; nor
+/// the salience convention (a spatial utility divides by the actor's total salience, so it is
+/// the same under either reading).
 pub fn reads(input: detente_core::Input) -> bool {
     use detente_core::Input;
     matches!(input, Input::Roles | Input::Required | Input::Reservations | Input::Preferences | Input::RedLines | Input::Options)

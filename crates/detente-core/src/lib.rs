@@ -43,6 +43,7 @@ pub use preferences::{
 };
 pub use red_line::{Condition, RedLine, RedLines};
 pub use scenario::{
-    Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, ProtocolName, Scenario, ScenarioDraft, Source, Variant,
+    Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, ProtocolName, SalienceConvention, Scenario, ScenarioDraft, Source,
+    Variant,
 };
 pub use spread::Spread;

@@ -74,6 +74,42 @@ impl MediatorRule {
     }
 }
 
+/// What a scenario's saliences mean. Every model reads a salience as the weight of an issue to
+/// an actor; the conventions differ in how one actor's saliences relate across issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SalienceConvention {
+    /// Each salience, in [0, 1], is how much that issue matters to the actor, independently of
+    /// the others (the default): an actor may give 0.9 to every issue.
+    #[default]
+    Intensities,
+    /// An actor's saliences are shares of its attention, KTAB's convention: each in [0, 1] and
+    /// summing to at most 1 over the issues it takes a position on.
+    AttentionShares,
+}
+
+impl SalienceConvention {
+    /// Every convention.
+    pub const ALL: [SalienceConvention; 2] = [SalienceConvention::Intensities, SalienceConvention::AttentionShares];
+
+    /// The name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SalienceConvention::Intensities => "intensities",
+            SalienceConvention::AttentionShares => "attention_shares",
+        }
+    }
+
+    /// The names [`SalienceConvention::parse`] accepts, for messages.
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+
+    /// Parses `intensities`, `attention_shares`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
 /// The negotiation protocols a scenario can name as its default (the simulate lens runs them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProtocolName {
@@ -254,6 +290,9 @@ pub enum Input {
     MediatorRule,
     /// Opening concessions.
     Openings,
+    /// What the saliences mean ([`SalienceConvention`]); no patch changes it, but a lens that
+    /// does not read it says so when a scenario states attention shares.
+    SalienceConvention,
     /// Red lines.
     RedLines,
     /// The options on the table.
@@ -272,6 +311,7 @@ impl Input {
             Input::Strategies => "negotiation strategies",
             Input::MediatorRule => "mediator rules",
             Input::Openings => "opening concessions",
+            Input::SalienceConvention => "the salience convention",
             Input::RedLines => "red lines",
             Input::Options => "the options on the table",
         }
@@ -323,6 +363,8 @@ pub struct ScenarioDraft {
     pub actors: Vec<Actor>,
     /// Protocol defaults.
     pub protocol: ProtocolDefaults,
+    /// What the saliences mean (checked: under attention shares an actor's sum to at most 1).
+    pub salience: SalienceConvention,
     /// Opening concessions in force.
     pub openings: Vec<Opening>,
     /// Named what-ifs.
@@ -392,6 +434,7 @@ impl ScenarioDraft {
             space,
             actors,
             protocol: ProtocolDefaults::default(),
+            salience: SalienceConvention::default(),
             openings: Vec::new(),
             variants: Vec::new(),
         }
@@ -763,6 +806,21 @@ impl ScenarioDraft {
                     }
                 }
                 sink.within(Step::Field("preferences"), |s| a.preferences.check(&self.space, s));
+                if let (SalienceConvention::AttentionShares, Utility::Spatial(sp)) = (self.salience, &a.preferences.utility) {
+                    let total: f64 = sp.positions.iter().flatten().map(|p| p.salience).sum();
+                    // A little slack for decimals written in a file (0.1 + 0.2 + 0.7).
+                    if total > 1.0 + 1e-9 {
+                        sink.push(
+                            ModelError::new(ErrorKind::OutOfRange {
+                                what: "sum of saliences".into(),
+                                value: crate::format_real(total),
+                                expected: "at most 1: the scenario states salience = \"attention_shares\", so an actor's saliences are shares of its attention".into(),
+                            })
+                            .at(Step::Field("positions"))
+                            .within(Step::Field("preferences")),
+                        );
+                    }
+                }
                 crate::red_line::check_all(&a.red_lines, &self.space, sink);
             });
         }

@@ -147,6 +147,7 @@ pub fn scenario(max_actors: usize, max_issues: usize, max_values: u32) -> impl S
                     })
                     .collect(),
                 protocol: ProtocolDefaults::default(),
+                salience: Default::default(),
                 openings: vec![],
                 variants: vec![],
             }

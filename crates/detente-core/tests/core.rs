@@ -75,6 +75,7 @@ fn two_party() -> Scenario {
         space,
         actors: vec![Actor::party("a", sp(0.0, 0.0)), Actor::party("b", sp(100.0, 1.0))],
         protocol: ProtocolDefaults::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }

@@ -3,7 +3,7 @@
 //! [`Scenario`] with spatial preferences.
 
 use detente_core::select::argmin;
-use detente_core::{IssueKind, Role, Scenario, Utility};
+use detente_core::{IssueKind, Role, SalienceConvention, Scenario, Utility};
 
 use crate::error::ForecastError;
 
@@ -166,6 +166,8 @@ pub struct ForecastTable {
     pub actors: Vec<TableActor>,
     /// The scenario's actors left out, with the reason (empty for a table built by hand).
     pub left_out: Vec<(String, String)>,
+    /// What the saliences mean; only the SMP reads it ([`crate::Model::reads`]).
+    pub salience: SalienceConvention,
 }
 
 impl ForecastTable {
@@ -252,7 +254,7 @@ impl ForecastTable {
         if actors.is_empty() || !(0..issues.len()).any(|k| actors.iter().any(|a| a.cells[k].is_some())) {
             return Err(ForecastError::NoSpatialIssues);
         }
-        Ok(ForecastTable { issues, actors, left_out })
+        Ok(ForecastTable { issues, actors, left_out, salience: scenario.salience })
     }
 
     /// The one-dimensional input for issue `k`: the actors with a position on it, in table order.

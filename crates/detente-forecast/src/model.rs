@@ -180,6 +180,17 @@ impl Model {
         }
     }
 
+    /// Whether this model reads the kind of input, beyond what the forecast lens reads as a whole
+    /// ([`crate::reads`]). The salience convention is read by the SMP alone, the one model that
+    /// compares an actor's saliences across issues: the baselines and the expected-utility model
+    /// run issue by issue and use each salience as stated under either convention.
+    pub fn reads(&self, input: detente_core::Input) -> bool {
+        match input {
+            detente_core::Input::SalienceConvention => matches!(self, Model::Smp(_)),
+            other => crate::reads(other),
+        }
+    }
+
     /// The short name.
     pub fn name(&self) -> &'static str {
         match self {

@@ -98,9 +98,10 @@ pub fn levers(table: &ForecastTable) -> Vec<IssueLevers> {
 /// Whether the forecast lens reads this kind of input: positions and saliences, capabilities,
 /// roles (observers are left out) and the options on the table; not walk-away values, who must
 /// agree, strategies, mediator rules, opening concessions or red lines, which belong to bargaining.
+/// The salience convention is read by the SMP alone ([`Model::reads`]).
 pub fn reads(input: detente_core::Input) -> bool {
     use detente_core::Input;
-    matches!(input, Input::Roles | Input::Preferences | Input::Capabilities | Input::Options)
+    matches!(input, Input::Roles | Input::Preferences | Input::Capabilities | Input::Options | Input::SalienceConvention)
 }
 
 /// Forecasts a scenario with one model, beside both baselines; with `runs`, also the Monte Carlo

@@ -46,6 +46,7 @@
 //! > USE OR OTHER DEALINGS IN THE SOFTWARE.
 
 use detente_core::select::argmax;
+use detente_core::SalienceConvention;
 use serde::Serialize;
 
 use crate::error::ForecastError;
@@ -202,14 +203,19 @@ impl SmpInput {
     /// The SMP input for the given (non-categorical) issues of a table, and per dimension the
     /// indices (into the returned actors) of the actors that take a position there.
     ///
-    /// Saliences: a scenario gives each issue a salience in [0, 1] independently, while KTAB wants
-    /// an actor's saliences to sum to at most 1 (its total attention, also its probability of
-    /// resisting a challenge); they are divided by the number of dimensions, so an actor's total
-    /// is its mean salience. Actors without a position on an issue get salience 0 there and, as a
+    /// Saliences: KTAB wants an actor's saliences to sum to at most 1 (its total attention, also
+    /// its probability of resisting a challenge). Under [`SalienceConvention::AttentionShares`]
+    /// they already do and are used as stated, as KTAB does. Under
+    /// [`SalienceConvention::Intensities`] each issue's salience is in [0, 1] independently; they
+    /// are divided by the number of dimensions, so an actor's total is its mean salience.
+    /// Actors without a position on an issue get salience 0 there and, as a
     /// neutral filler, the issue's c·s weighted mean position; they are left out of that issue's
     /// reported result. Actors with zero capability or zero total salience take no part.
     pub fn from_table(table: &ForecastTable, dims: &[usize]) -> (SmpInput, Vec<Vec<usize>>) {
-        let nd = dims.len() as f64;
+        let nd = match table.salience {
+            SalienceConvention::Intensities => dims.len() as f64,
+            SalienceConvention::AttentionShares => 1.0,
+        };
         let fill: Vec<f64> = dims
             .iter()
             .map(|&k| {
@@ -220,7 +226,14 @@ impl SmpInput {
         let mut actors = Vec::new();
         let mut members = vec![Vec::new(); dims.len()];
         for a in &table.actors {
-            let saliences: Vec<f64> = dims.iter().map(|&k| a.cells[k].map_or(0.0, |(_, s)| s) / nd).collect();
+            let mut saliences: Vec<f64> = dims.iter().map(|&k| a.cells[k].map_or(0.0, |(_, s)| s) / nd).collect();
+            // A scenario's shares sum to at most 1 (checked on load); a Monte Carlo draw may
+            // take them above, and is scaled back to a total of 1 (the slack of the load check
+            // lets decimals written in a file through unchanged).
+            let total: f64 = saliences.iter().sum();
+            if total > 1.0 + 1e-9 {
+                saliences.iter_mut().for_each(|s| *s /= total);
+            }
             if a.capability.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || saliences.iter().sum::<f64>() <= 0.0 {
                 continue;
             }

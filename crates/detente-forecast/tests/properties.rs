@@ -163,6 +163,7 @@ proptest! {
                 id: format!("a{i}"), capability: c, cells: vec![Some((x, s)), Some((100.0 - x, s))],
             }).collect(),
             left_out: vec![],
+            salience: Default::default(),
         };
         let mut u = Uncertainty::none(&table);
         for (i, &(x, _, c)) in rows.iter().enumerate() {

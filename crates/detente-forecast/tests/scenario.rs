@@ -237,3 +237,45 @@ fn the_uncertainty_is_read_from_the_scenario() {
     let t = ForecastTable::from_scenario(&s).unwrap();
     assert!(!Uncertainty::from_scenario(&t, &s).is_uncertain());
 }
+
+/// Under attention shares the SMP runs on the saliences as stated (KTAB); under intensities on
+/// each divided by the number of issues. Only the SMP reads the convention: the other models'
+/// forecasts are the same under both.
+#[test]
+fn the_smp_reads_the_salience_convention_and_the_others_do_not() {
+    use detente_core::{Input, SalienceConvention};
+    use detente_forecast::smp::SmpInput;
+    let mut t = table();
+    // Make every actor's saliences shares: each row scaled to sum 1.
+    for a in &mut t.actors {
+        let total: f64 = a.cells.iter().flatten().map(|c| c.1).sum();
+        for (_, s) in a.cells.iter_mut().flatten() {
+            *s /= total;
+        }
+    }
+    let dims: Vec<usize> =
+        (0..t.issues.len()).filter(|&k| !matches!(t.issues[k].shape, detente_forecast::IssueShape::Categorical { .. })).collect();
+    let intensities = t.clone();
+    t.salience = SalienceConvention::AttentionShares;
+    let (shares_in, _) = SmpInput::from_table(&t, &dims);
+    let (plain_in, _) = SmpInput::from_table(&intensities, &dims);
+    let nd = dims.len() as f64;
+    for (s, p) in shares_in.actors.iter().zip(&plain_in.actors) {
+        let i = t.actor_index(&s.name).unwrap();
+        for (d, &k) in dims.iter().enumerate() {
+            let stated = t.actors[i].cells[k].map_or(0.0, |c| c.1);
+            assert_eq!(s.saliences[d], stated, "{} on {}: as stated", s.name, t.issues[k].id);
+            assert!((p.saliences[d] - stated / nd).abs() < 1e-15, "{}: divided by the number of issues", s.name);
+        }
+    }
+    for m in models() {
+        assert_eq!(m.reads(Input::SalienceConvention), matches!(m, Model::Smp(_)), "{}", m.name());
+        let a = forecast_table(&t, &m).unwrap();
+        let b = forecast_table(&intensities, &m).unwrap();
+        if m.reads(Input::SalienceConvention) {
+            assert_ne!(a, b, "{}: the convention changes the SMP", m.name());
+        } else {
+            assert_eq!(a, b, "{}: a model that does not read the convention gives the same forecast", m.name());
+        }
+    }
+}

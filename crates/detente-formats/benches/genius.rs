@@ -39,6 +39,7 @@ fn scenario() -> Scenario {
         space: OutcomeSpace::new(issues),
         actors,
         protocol: ProtocolDefaults::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }

@@ -3,6 +3,7 @@
 //! - [`native`]: detente's own scenario format, TOML (`format = 1`) with a JSON twin.
 //! - [`genius`]: GENIUS XML domains and profiles (import with GENIUS or NegMAS semantics, export).
 //! - [`geniusweb`]: GeniusWeb JSON domains and linear additive profiles.
+//! - [`ktab`]: KTAB's SMP CSV input (import).
 //!
 //! [`load_path`] reads any of them from a file or folder, deciding by extension and content.
 #![deny(missing_docs)]
@@ -14,6 +15,7 @@ pub mod genius;
 pub mod geniusweb;
 mod input;
 mod json_spans;
+pub mod ktab;
 pub mod native;
 
 pub(crate) use error::{near_miss, note};
@@ -25,6 +27,7 @@ use std::path::Path;
 /// Reads a scenario from a path:
 /// - `*.toml` — detente TOML; `*.json` — detente JSON, or a GeniusWeb profile/domain;
 /// - `*.xml` — a GENIUS domain (its profiles are found beside it) or profile;
+/// - `*.csv` — KTAB's SMP CSV input ([`ktab`]);
 /// - a folder — a GENIUS folder (one domain XML plus profiles; checked first) or a GeniusWeb
 ///   folder (profile JSONs sharing one domain).
 ///
@@ -65,9 +68,10 @@ pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
             }
         }
         Some("xml") => genius::load_file(path, genius::Semantics::Genius),
+        Some("csv") => ktab::load_file(path),
         _ => Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),
-            reason: "expected a .toml or .json detente scenario, a GENIUS .xml domain or folder, or a GeniusWeb .json profile or folder"
+            reason: "expected a .toml or .json detente scenario, a GENIUS .xml domain or folder, a GeniusWeb .json profile or folder, or a KTAB SMP .csv"
                 .into(),
         }),
     }

@@ -4,6 +4,7 @@
 mod fuzz_corpus;
 mod genius;
 mod geniusweb;
+mod ktab;
 mod limits;
 mod native;
 mod spreads;

@@ -2,8 +2,8 @@
 //! and round trips (TOML, JSON, TOML → JSON) on the shipped and on random scenarios.
 
 use detente_core::{
-    Condition, Discount, IssueKind, MediatorRule, Opening, Patch, ProtocolName, RedLine, Reservation, Role, Scenario, Source, Utility,
-    Variant,
+    Condition, Discount, IssueKind, MediatorRule, Opening, Patch, ProtocolName, RedLine, Reservation, Role, SalienceConvention, Scenario,
+    Source, Utility, Variant,
 };
 use detente_formats::native::{from_json_str, from_toml_str, to_json_string, to_toml_string};
 use proptest::prelude::*;
@@ -24,6 +24,7 @@ fn error_of(path: &Path) -> String {
     let name = path.strip_prefix(crate_dir()).expect("under the crate").display().to_string();
     let result = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => from_json_str(&text, &name),
+        Some("csv") => detente_formats::ktab::from_csv_str(&text, &name),
         _ => from_toml_str(&text, &name),
     };
     match result {
@@ -42,7 +43,7 @@ fn bad_corpus_gives_exact_messages() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/bad exists")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json" | "csv")))
         .collect();
     cases.sort();
     assert!(cases.len() >= 17, "the bad corpus has only {} cases", cases.len());
@@ -68,12 +69,13 @@ fn bad_corpus_errors_have_positions() {
     let dir = crate_dir().join("tests/bad");
     for e in std::fs::read_dir(&dir).expect("tests/bad exists") {
         let p = e.expect("dir entry").path();
-        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+        if !matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json" | "csv")) {
             continue;
         }
         let text = std::fs::read_to_string(&p).expect("readable");
         let err = match p.extension().and_then(|e| e.to_str()) {
             Some("json") => from_json_str(&text, "x").expect_err("bad"),
+            Some("csv") => detente_formats::ktab::from_csv_str(&text, "x").expect_err("bad"),
             _ => from_toml_str(&text, "x").expect_err("bad"),
         };
         let mut last = (0, 0);
@@ -203,6 +205,24 @@ fn an_opening_text_is_read_by_option_names_and_written_back() {
     let json = to_json_string(&s).expect("writes");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     assert_eq!(v["protocol"]["opening_text"], serde_json::json!({ "t": "mid", "n": 5 }));
+}
+
+/// The salience convention is read, written back only when it is not the default, and
+/// round-trips through TOML and JSON; a file without the key states intensities.
+#[test]
+fn the_salience_convention_is_read_and_written_back() {
+    let body = "[[issues]]\nid = \"a\"\nkind = \"real\"\nmin = 0\nmax = 1\n[[issues]]\nid = \"b\"\nkind = \"real\"\nmin = 0\nmax = 1\n[[actors]]\nid = \"p\"\n[actors.preferences]\ntype = \"spatial\"\npositions.a = { ideal = 30, salience = 0.7 }\npositions.b = { ideal = 60, salience = 0.3 }\n";
+    let plain = from_toml_str(&format!("format = 1\nid = \"s\"\ntitle = \"t\"\n{body}"), "x").expect("reads");
+    assert_eq!(plain.salience, SalienceConvention::Intensities);
+    assert!(!to_toml_string(&plain).expect("writes").contains("salience = \""), "the default is not written");
+    let shares =
+        from_toml_str(&format!("format = 1\nid = \"s\"\ntitle = \"t\"\nsalience = \"attention_shares\"\n{body}"), "x").expect("reads");
+    assert_eq!(shares.salience, SalienceConvention::AttentionShares);
+    let out = to_toml_string(&shares).expect("writes");
+    assert!(out.contains("salience = \"attention_shares\""), "{out}");
+    assert_round_trips(&shares);
+    let json = to_json_string(&shares).expect("writes");
+    assert_eq!(from_json_str(&json, "x").expect("reads"), shares);
 }
 
 #[test]

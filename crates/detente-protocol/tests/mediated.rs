@@ -37,6 +37,7 @@ fn scenario() -> Scenario {
             usa,
         ],
         protocol: Default::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }
@@ -204,6 +205,7 @@ fn a_shortened_move_against_a_biased_mediator_still_moves_and_a_long_one_is_halv
         space,
         actors: vec![Actor::party("a", one(100.0)), Actor::party("b", one(0.0)), usa],
         protocol: Default::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }

@@ -722,6 +722,7 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
             p { "Where each issue settles on the 0–100 scale: the capability × salience weighted mean and median (baselines that match or beat the models on EU legislative data), "
                 "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean) and KTAB's Spatial Model of Politics." }
             @for (a, why) in &fs.left_out { p.note { (a) " is left out: " (why) "." } }
+            @if let Some(note) = &fs.salience_note { p.note { "Note: " (note) "." } }
             @for c in fs.cases.iter().filter(|c| c.same_as.is_none()) {
                 h3 { (crate::same_group(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref()))).join(", ")) }
                 @match &c.comparison {

@@ -654,6 +654,9 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
     for (a, why) in &f.left_out {
         out.push_str(&wrap(&format!("{a} is left out: {why}."), "", "  "));
     }
+    if let Some(note) = &f.salience_note {
+        out.push_str(&wrap(&format!("Note: {note}."), "", "  "));
+    }
     let header: Vec<String> = ["issue", "mean", "median", "eu", "eu mean", "smp", "eu option"].map(String::from).to_vec();
     let first = f.cases.first().and_then(|c| c.comparison.as_ref());
     for c in &f.cases {

@@ -67,6 +67,10 @@ pub struct ForecastSection {
     pub cases: Vec<CaseForecast>,
     /// Actors the spatial models leave out, with the reason.
     pub left_out: Vec<(String, String)>,
+    /// When the first case states a salience convention other than the default: a note naming
+    /// the models shown that do not read it (`Model::reads`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salience_note: Option<String>,
     /// The first case's EU trajectories, one per forecast issue.
     pub trajectories: Vec<IssueTrajectory>,
     /// The first case's model disagreement per issue, widest first.
@@ -86,6 +90,24 @@ pub(crate) fn presets(s: &Scenario) -> Vec<PresetForecast> {
             Some(PresetForecast { preset: p.as_str(), issues: f.issues.into_iter().map(|i| (i.issue, i.value, i.option)).collect() })
         })
         .collect()
+}
+
+/// Which of the models the study shows do not read the scenario's salience convention, in words,
+/// when it states one other than the default.
+pub fn salience_note(s: &Scenario) -> Option<String> {
+    if s.salience == detente_core::SalienceConvention::default() {
+        return None;
+    }
+    let models = [Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params()), Model::Smp(Default::default())];
+    let unread: Vec<&str> = models.iter().filter(|m| !m.reads(detente_core::Input::SalienceConvention)).map(Model::name).collect();
+    (!unread.is_empty()).then(|| {
+        format!(
+            "the saliences are {} (salience = \"{}\"); only smp reads that: {} run issue by issue and use each salience as stated",
+            s.salience.as_str().replace('_', " "),
+            s.salience.as_str(),
+            unread.join(", ")
+        )
+    })
 }
 
 /// Actors a forecast leaves out, with the reason (the forecast lens's rule).
@@ -169,6 +191,7 @@ pub(crate) fn section(cases: &[(String, Scenario)]) -> ForecastSection {
     ForecastSection {
         eu_preset: "scholz_code",
         left_out: first.map(left_out).unwrap_or_default(),
+        salience_note: first.and_then(salience_note),
         trajectories: first.and_then(|s| trajectories(s).ok()).unwrap_or_default(),
         disagreement: out.first().and_then(|c| c.comparison.as_ref()).map(disagreement).unwrap_or_default(),
         presets: first.map(presets).unwrap_or_default(),

@@ -114,3 +114,24 @@ fn the_nash_deal_with_the_mediator_counted_is_named_apart_from_that_of_the_parti
     let sol = b.findings.iter().find(|f| f.topic == Topic::Solutions).expect("solutions");
     assert!(sol.text.starts_with("The Nash deal (the most gain for all, multiplied)"), "{}", sol.text);
 }
+
+/// A scenario that states attention shares gets a note in the forecast section naming the models
+/// that do not read the convention; one that states the default gets none.
+#[test]
+fn the_forecast_section_says_which_models_do_not_read_attention_shares() {
+    let base = load("textbook-three-party.toml");
+    assert_eq!(detente_study::forecast::salience_note(&base), None);
+    let mut draft = base.into_draft();
+    draft.salience = detente_core::SalienceConvention::AttentionShares;
+    for a in &mut draft.actors {
+        if let detente_core::Utility::Spatial(sp) = &mut a.preferences.utility {
+            let total: f64 = sp.positions.iter().flatten().map(|p| p.salience).sum();
+            for p in sp.positions.iter_mut().flatten() {
+                p.salience /= total.max(1.0);
+            }
+        }
+    }
+    let shares = draft.validate().expect("shares summing to at most 1");
+    let note = detente_study::forecast::salience_note(&shares).expect("a note");
+    assert!(note.contains("only smp reads that: mean, median, eu"), "{note}");
+}

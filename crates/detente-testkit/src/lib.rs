@@ -147,6 +147,7 @@ pub fn vector_scenario(entry: &Json) -> Scenario {
         space,
         actors,
         protocol: ProtocolDefaults::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     }

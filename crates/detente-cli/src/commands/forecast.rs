@@ -88,6 +88,13 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         return Err(Failure::Usage(format!("--runs: expected at most {MAX_RUNS} runs, got {n}")));
     }
     let model = model_of(req)?;
+    if loaded.scenario.salience != detente_core::SalienceConvention::default() && !model.reads(detente_core::Input::SalienceConvention) {
+        eprintln!(
+            "note: the scenario states salience = \"{}\"; model {} does not read it: it runs issue by issue and uses each salience as stated (only smp reads it)",
+            loaded.scenario.salience.as_str(),
+            model.name()
+        );
+    }
     let report =
         forecast_scenario(&loaded.scenario, &model, req.runs, req.seed).map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
     if opts.json {
@@ -238,6 +245,7 @@ mod tests {
                 actor("europe", 50., [(20., 0.6), (50., 0.4)]),
             ],
             protocol: Default::default(),
+            salience: Default::default(),
             openings: vec![],
             variants: vec![Variant {
                 id: "early_concession".into(),

@@ -97,6 +97,7 @@ pub fn seed_scenario() -> Scenario {
         space,
         actors,
         protocol: ProtocolDefaults { mediator: Some("usa".into()), ..Default::default() },
+        salience: Default::default(),
         openings: vec![],
         variants: vec![
             variant("europe_at_the_table", vec![Patch::Required { actor: "europe".into(), required: true }]),

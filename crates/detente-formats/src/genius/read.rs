@@ -815,6 +815,7 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
         space,
         actors,
         protocol: ProtocolDefaults::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     };

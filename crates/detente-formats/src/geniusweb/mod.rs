@@ -679,6 +679,7 @@ fn build(domain_src: Option<Result<Src, FormatError>>, files: Vec<Result<Src, Fo
         space: OutcomeSpace::new(domain.issues),
         actors,
         protocol: ProtocolDefaults::default(),
+        salience: Default::default(),
         openings: vec![],
         variants: vec![],
     };

@@ -299,6 +299,8 @@ pub(crate) struct FileDto {
     pub(crate) title: String,
     pub(crate) description: Option<String>,
     pub(crate) assumptions: Option<String>,
+    /// What the saliences mean (default: intensities).
+    pub(crate) salience: Option<SalienceDto>,
     #[serde(default)]
     pub(crate) sources: Vec<SourceDto>,
     pub(crate) issues: Vec<IssueDto>,
@@ -389,6 +391,13 @@ pub(crate) enum RoleDto {
     Party,
     Mediator,
     Observer,
+}
+
+#[derive(Debug, Clone, Copy, DeriveDeserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SalienceDto {
+    Intensities,
+    AttentionShares,
 }
 
 #[derive(Debug, Clone, Copy, DeriveDeserialize)]

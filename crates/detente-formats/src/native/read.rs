@@ -6,7 +6,7 @@ use super::spans::Path;
 use detente_core::{
     Actor, Condition, Discount, ErrorKind, Issue, IssueKind, IssueOption, LinearAdditive, Loss, MediatorRule, Metadata, ModelError,
     NegotiatorSpec, Opening, Outcome, OutcomeSpace, Patch, Position, Preferences, ProtocolDefaults, ProtocolName, RedLine, Reservation,
-    Role, ScenarioDraft, Source, Spatial, Step, TableUtility, Utility, Value, ValueFunction, Variant,
+    Role, SalienceConvention, ScenarioDraft, Source, Spatial, Step, TableUtility, Utility, Value, ValueFunction, Variant,
 };
 
 /// A semantic error before it has a line and column.
@@ -737,6 +737,10 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>
         space,
         actors,
         protocol,
+        salience: match f.salience {
+            None | Some(SalienceDto::Intensities) => SalienceConvention::Intensities,
+            Some(SalienceDto::AttentionShares) => SalienceConvention::AttentionShares,
+        },
         openings: Vec::new(),
         variants: Vec::new(),
     };

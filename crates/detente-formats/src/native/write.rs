@@ -415,6 +415,9 @@ pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
     t.put("title", s(&sc.meta.title));
     t.opt_str("description", &sc.meta.description);
     t.opt_str("assumptions", &sc.meta.assumptions);
+    if sc.salience != detente_core::SalienceConvention::default() {
+        t.put("salience", s(sc.salience.as_str()));
+    }
     if !sc.meta.sources.is_empty() {
         let srcs = sc
             .meta
