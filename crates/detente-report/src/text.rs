@@ -800,12 +800,8 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
         out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &nash));
     }
     // (the short form leaves the forecast's option shares to its finding on fragile issues)
-    let fc: Vec<Vec<String>> = rb
-        .forecast
-        .iter()
-        .filter(|_| opts.full)
-        .map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)])
-        .collect();
+    let fc: Vec<Vec<String>> =
+        rb.forecast.iter().filter(|_| opts.full).map(|o| vec![o.issue.clone(), o.stated.clone().unwrap_or_default(), shares(o)]).collect();
     if !fc.is_empty() {
         out.push_str("\nExpected-utility forecast: issues where no option comes out in 90 % of runs\n\n");
         out.push_str(&table(&["issue", "stated", "share of runs"].map(String::from), &fc));

@@ -70,7 +70,6 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         crate::render::check_page(path, req.force, opts.json, file)?;
         let loaded = load(file, opts.variant)?;
         loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
-        loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
         let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
         let html = detente_report::html::forecast(&page, &loaded.source);
         crate::output::write_file(path, html.as_bytes(), req.force, file)?;
