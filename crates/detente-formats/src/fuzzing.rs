@@ -5,20 +5,21 @@
 //! checks beyond that is said on each.
 
 use crate::genius::Semantics;
-use crate::{genius, geniusweb, native, FormatError};
+use crate::{genius, geniusweb, ktab, native, FormatError};
 use detente_core::{NegotiatorSpec, Scenario};
 
 /// A fuzz target's body.
 pub type Body = fn(&[u8]);
 
 /// Every fuzz target, by the name of its file in `fuzz/fuzz_targets/` and of its corpus folder.
-pub const TARGETS: [(&str, Body); 6] = [
+pub const TARGETS: [(&str, Body); 7] = [
     ("native_toml", native_toml),
     ("native_json", native_json),
     ("genius_xml", genius_xml),
     ("geniusweb_json", geniusweb_json),
     ("variants", variants),
     ("negotiator_spec", negotiator_spec),
+    ("ktab_csv", ktab_csv),
 ];
 
 /// The error is rendered as the CLI would print its message (every located error of a list).
@@ -83,6 +84,15 @@ pub fn geniusweb_json(data: &[u8]) {
         geniusweb::from_strs(None, &[("party.json", a)])
     };
     match r {
+        Ok(s) => round_trip(&s),
+        Err(e) => render(&e),
+    }
+}
+
+/// KTAB's SMP CSV input: read; if valid, written back in the native formats and read again.
+pub fn ktab_csv(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match ktab::from_csv_str(text, "case.csv") {
         Ok(s) => round_trip(&s),
         Err(e) => render(&e),
     }
