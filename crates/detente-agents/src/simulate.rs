@@ -537,7 +537,6 @@ pub fn simulate_with_clock(
                 cfg.stall = spec.stall;
             }
             cfg.least_satisfied_first = spec.least_satisfied_first;
-            let required: Vec<u32> = setup.required.iter().enumerate().filter(|(_, &r)| r || negmas).map(|(k, _)| k as u32).collect();
             let mediator_actor = setup.mediator.map(|m| scenario.actors[m].id.clone());
             let mediator_id = mediator_actor.clone().unwrap_or_else(|| "mediator".to_string());
             let rules_name = rule.map_or(MediationRules::Negmas.as_str(), MediatorRule::as_str);
@@ -549,6 +548,8 @@ pub fn simulate_with_clock(
             }
             trace_parties.push(TraceParty { actor: mediator_id, negotiator: format!("mediator({rules_name})") });
             let s = MediatedSession::new(setup, negotiators, cfg, ChaCha8Rng::seed_from_u64(spec.seed))?;
+            // the parties whose yes an agreement needs, as the protocol's rules count them
+            let required: Vec<u32> = s.rules().counts.iter().enumerate().filter(|(_, &c)| c).map(|(k, _)| k as u32).collect();
             let (start, from) = s.start();
             let header =
                 TraceHeader::new(protocol.as_str(), rules_name, &scenario.meta.id, &scenario.space, deadline, spec.seed, trace_parties)

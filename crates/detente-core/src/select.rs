@@ -30,7 +30,7 @@ pub fn argmin<I: Ord, S: PartialOrd>(candidates: impl IntoIterator<Item = (I, S)
 fn best<I: Ord, S: PartialOrd>(candidates: impl IntoIterator<Item = (I, S)>, better: impl Fn(&S, &S) -> bool) -> Option<(I, S)> {
     let mut best: Option<(I, S)> = None;
     for (i, s) in candidates {
-        #[allow(clippy::eq_op)] // NaN is the one score not equal to itself
+        // NaN is the one score not comparable with itself
         if s.partial_cmp(&s).is_none() {
             continue;
         }

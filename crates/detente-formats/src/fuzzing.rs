@@ -27,6 +27,14 @@ fn render(e: &FormatError) {
     let _ = e.to_string();
 }
 
+/// A read's result checked: a scenario round-trips, an error renders.
+fn check(read: Result<Scenario, FormatError>) {
+    match read {
+        Ok(s) => round_trip(&s),
+        Err(e) => render(&e),
+    }
+}
+
 /// A scenario that loaded writes itself in both native formats, and what it writes loads again
 /// (a scenario that cannot be written back, or whose file is refused, is a bug).
 fn round_trip(s: &Scenario) {
@@ -39,19 +47,13 @@ fn round_trip(s: &Scenario) {
 /// A native TOML scenario: read; if valid, written back and read again.
 pub fn native_toml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    match native::from_toml_str(text, "fuzz.toml") {
-        Ok(s) => round_trip(&s),
-        Err(e) => render(&e),
-    }
+    check(native::from_toml_str(text, "fuzz.toml"))
 }
 
 /// A native JSON scenario: read; if valid, written back and read again.
 pub fn native_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    match native::from_json_str(text, "fuzz.json") {
-        Ok(s) => round_trip(&s),
-        Err(e) => render(&e),
-    }
+    check(native::from_json_str(text, "fuzz.json"))
 }
 
 /// Splits an input at the first NUL byte (absent: all of it is the first part).
@@ -67,10 +69,7 @@ fn split(data: &[u8]) -> (&[u8], &[u8]) {
 pub fn genius_xml(data: &[u8]) {
     let (domain, profile) = split(data);
     for semantics in [Semantics::Genius, Semantics::Negmas] {
-        match genius::from_bytes(("domain.xml", domain), &[("party.xml", profile)], semantics) {
-            Ok(s) => round_trip(&s),
-            Err(e) => render(&e),
-        }
+        check(genius::from_bytes(("domain.xml", domain), &[("party.xml", profile)], semantics));
     }
 }
 
@@ -83,19 +82,13 @@ pub fn geniusweb_json(data: &[u8]) {
     } else {
         geniusweb::from_strs(None, &[("party.json", a)])
     };
-    match r {
-        Ok(s) => round_trip(&s),
-        Err(e) => render(&e),
-    }
+    check(r)
 }
 
 /// KTAB's SMP CSV input: read; if valid, written back in the native formats and read again.
 pub fn ktab_csv(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    match ktab::from_csv_str(text, "case.csv") {
-        Ok(s) => round_trip(&s),
-        Err(e) => render(&e),
-    }
+    check(ktab::from_csv_str(text, "case.csv"))
 }
 
 /// A native TOML scenario whose every variant is applied (a variant that validates is a

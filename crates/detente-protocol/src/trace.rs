@@ -154,6 +154,7 @@ fn values_of(space: &OutcomeSpace, o: OutcomeId) -> Vec<String> {
 #[derive(Serialize)]
 struct EventLine<'a> {
     i: u64,
+    #[serde(serialize_with = "crate::action::one_based")]
     round: u32,
     actor: u32,
     action: &'static str,
@@ -169,6 +170,15 @@ struct EventLine<'a> {
     revised: bool,
 }
 
+/// The agreement round of an end line, numbered from 1 ([`crate::one_based`]; absent without
+/// an agreement, which `skip_serializing_if` handles).
+fn one_based_round<S: serde::Serializer>(round: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+    match round {
+        Some(r) => crate::action::one_based(r, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// How an event line is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
@@ -180,7 +190,7 @@ enum Mark {
 #[derive(Serialize)]
 struct EndLine<'a> {
     end: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based_round")]
     round: Option<u32>,
     rounds: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -254,7 +264,7 @@ impl<W: Write> JsonlTrace<W> {
         };
         let line = EventLine {
             i: self.n,
-            round: ev.round.saturating_add(1),
+            round: ev.round,
             actor: ev.actor,
             action: ev.action.name(),
             outcome,
@@ -282,7 +292,7 @@ impl<W: Write> Observer for JsonlTrace<W> {
 
     fn on_end(&mut self, status: &Status, rounds: u32, utilities: &[f64]) {
         let (round, outcome, by, reason) = match status {
-            Status::Agreed { outcome, round } => (Some(round.saturating_add(1)), Some(*outcome), None, None),
+            Status::Agreed { outcome, round } => (Some(*round), Some(*outcome), None, None),
             Status::Broken { by } => (None, None, Some(*by), None),
             Status::Errored { by, reason } => (None, None, Some(*by), Some(reason.as_str())),
             Status::Running | Status::TimedOut => (None, None, None, None),

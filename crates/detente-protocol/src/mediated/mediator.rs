@@ -92,11 +92,12 @@ impl ObjectiveMediator {
         Ok(ObjectiveMediator { objective, move_rule, least_satisfied_first, knowing, rng, tried: Vec::new() })
     }
 
-    fn model_ref(&self) -> Option<&MediatorModel> {
-        match &self.knowing {
-            Knowing::Votes(m) => Some(m),
-            Knowing::Omniscient => None,
-        }
+    /// The neighbours of the text not put to the parties since it last changed, that the
+    /// mediator may put forward (hill climbing and steepest moves choose among them).
+    fn untried_neighbours(&self, setup: &MediationSetup, text: OutcomeId) -> Vec<OutcomeId> {
+        let mut nb = setup.neighbours(text);
+        nb.retain(|&o| !self.tried.contains(&o) && setup.mediator_accepts(self.objective, o));
+        nb
     }
 }
 
@@ -154,13 +155,11 @@ impl Mediator for ObjectiveMediator {
                 _ => Some(self.rng.gen_range(0..n)),
             },
             MoveRule::HillClimbing => {
-                let mut nb = setup.neighbours(state.text?);
-                nb.retain(|&o| !self.tried.contains(&o) && setup.mediator_accepts(obj, o));
+                let nb = self.untried_neighbours(setup, state.text?);
                 (!nb.is_empty()).then(|| nb[self.rng.gen_range(0..nb.len())])
             }
             MoveRule::Steepest => {
-                let mut nb = setup.neighbours(state.text?);
-                nb.retain(|&o| !self.tried.contains(&o) && setup.mediator_accepts(obj, o));
+                let nb = self.untried_neighbours(setup, state.text?);
                 match &self.knowing {
                     Knowing::Votes(model) => model.best(ModelObjective::of(obj, setup.prepared())?, nb),
                     Knowing::Omniscient => detente_core::select::argmax(nb.into_iter().map(|o| (o, setup.objective(obj, o)))).map(|b| b.0),
@@ -224,7 +223,10 @@ impl Mediator for ObjectiveMediator {
     }
 
     fn model(&self) -> Option<&MediatorModel> {
-        self.model_ref()
+        match &self.knowing {
+            Knowing::Votes(m) => Some(m),
+            Knowing::Omniscient => None,
+        }
     }
 }
 

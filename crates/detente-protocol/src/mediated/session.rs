@@ -290,8 +290,8 @@ impl MediatedSession {
                 if self.order.as_ref().is_none_or(|(r, _)| *r != round) {
                     self.order = Some((round, self.mediator.visiting_order(&self.setup, &self.state)));
                 }
-                let order = self.order.as_ref().map(|o| o.1.clone()).unwrap_or_default();
-                let party = order.into_iter().chain(0..m).find(|&p| !visited[p as usize]).expect("invariant: a party is left to visit");
+                let order = self.order.as_ref().map_or(&[][..], |o| &o.1[..]);
+                let party = order.iter().copied().chain(0..m).find(|&p| !visited[p as usize]).expect("invariant: a party is left to visit");
                 let text = self.state.text.expect("invariant: shuttle mediation always has a text");
                 self.record(m, Action::Offer(text), obs, Audience::Party(party as usize));
                 self.must(m, Move::Visit { party, text });
@@ -307,7 +307,7 @@ impl MediatedSession {
                 self.countered[p].1 += u32::from(!rev.resisted.is_empty());
                 self.counters[p] =
                     Some(Counter { round: self.state.round, from: t, proposal: c, composed: rev.text, resisted: rev.resisted });
-                self.record_revision(m, rev.text, obs);
+                self.record(m, Action::Offer(rev.text), obs, Audience::Revision);
                 if let Err(v) = self.apply(m, Move::Revise(rev.text)) {
                     // a mediator of the caller's own may revise to an outcome outside the space
                     self.state = self.state.errored(m, v.to_string());
@@ -332,10 +332,7 @@ impl MediatedSession {
     fn put_final<O: Observer + ?Sized>(&mut self, obs: &mut O) {
         let m = self.mediator_index();
         if let Some(text) = self.state.text {
-            let ev = Event { round: self.state.round, actor: m, action: Action::Offer(text) };
-            self.log.push(ev);
-            obs.on_final(&ev);
-            self.seen.iter_mut().for_each(|s| s.push(ev));
+            self.record(m, Action::Offer(text), obs, Audience::Final);
         }
         let why = match self.state.stage {
             Stage::PutFinal { why } => why,
@@ -456,23 +453,24 @@ impl MediatedSession {
         }
     }
 
-    /// Records an event for the observer and the parties who see it.
+    /// Records an event for the observer and the parties who see it. A text put as final and a
+    /// shuttle revision reach the observer through [`Observer::on_final`] and
+    /// [`Observer::on_revised`], so a trace marks them; a revision is seen by no party (each sees
+    /// the text when visited), yet kept in the history and the trace, so that a trace replays
+    /// through the state machine alone.
     fn record<O: Observer + ?Sized>(&mut self, actor: u32, action: Action, obs: &mut O, to: Audience) {
         let ev = Event { round: self.state.round, actor, action };
         self.log.push(ev);
-        obs.on_event(&ev);
+        match to {
+            Audience::Final => obs.on_final(&ev),
+            Audience::Revision => obs.on_revised(&ev),
+            Audience::All | Audience::Party(_) => obs.on_event(&ev),
+        }
         match to {
             Audience::Party(p) => self.seen[p].push(ev),
-            Audience::All => self.seen.iter_mut().for_each(|s| s.push(ev)),
+            Audience::All | Audience::Final => self.seen.iter_mut().for_each(|s| s.push(ev)),
+            Audience::Revision => {}
         }
-    }
-
-    /// Records a shuttle mediator's revision: in the history and the trace (so a trace replays
-    /// through the state machine alone), seen by no party (each sees the text when visited).
-    fn record_revision<O: Observer + ?Sized>(&mut self, m: u32, text: OutcomeId, obs: &mut O) {
-        let ev = Event { round: self.state.round, actor: m, action: Action::Offer(text) };
-        self.log.push(ev);
-        obs.on_revised(&ev);
     }
 
     /// Whether party `p` can accept anything at all (else it is not asked: it can only say no,
@@ -676,13 +674,17 @@ impl MediatedSession {
     }
 }
 
-/// Who sees an event.
+/// Who sees an event, and how the observer hears of it.
 #[derive(Debug, Clone, Copy)]
 enum Audience {
     /// Every party.
     All,
     /// One party.
     Party(usize),
+    /// Every party: the text put to them as final.
+    Final,
+    /// No party: a shuttle mediator's revision.
+    Revision,
 }
 
 fn panic_reason(payload: Box<dyn std::any::Any + Send>) -> String {
