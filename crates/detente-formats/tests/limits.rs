@@ -115,6 +115,24 @@ fn a_geniusweb_issue_with_100k_values_reads_in_linear_time() {
 }
 
 #[test]
+fn a_geniusweb_range_too_wide_or_too_fine_is_refused_not_an_overflow() {
+    // Before: the value count was converted to an integer and then incremented, which
+    // overflowed (a panic in checked builds) when the span was infinite (-1e308..1e308) or the
+    // step tiny; found by the geniusweb_json fuzz target in CI.
+    for (low, high, step, count) in
+        [("-1e308", "1e308", "1", "unboundedly many"), ("0", "1", "1e-300", "about 1.0e300"), ("0", "4294967296", "1", "4294967297")]
+    {
+        let text = format!(
+            "{{\"LinearAdditiveUtilitySpace\": {{\"name\": \"p\", \"domain\": {{\"name\": \"d\", \"issuesValues\": \
+             {{\"a\": {{\"range\": {{\"low\": {low}, \"high\": {high}, \"step\": {step}}}}}}}}}, \"issueWeights\": {{\"a\": 1}}, \
+             \"issueUtilities\": {{}}}}}}"
+        );
+        let e = geniusweb::from_strs(None, &[("p.json", &text)]).unwrap_err().to_string();
+        assert!(e.contains(&format!("the range of issue `a` has {count} values; expected at most")), "{low} {high} {step}: {e}");
+    }
+}
+
+#[test]
 fn a_native_issue_with_100k_options_reads_in_linear_time() {
     // Before: 60 s to validate (each option compared with every earlier one), and each entry
     // of a per-option table looked up by a scan.

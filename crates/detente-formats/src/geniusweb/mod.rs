@@ -266,12 +266,21 @@ fn value_set(src: &Src, iname: &str, vs: &Node, errors: &mut Vec<FormatError>) -
             errors.push(src.invalid(range, format!("{what} has low {low}, high {high}, step {step}; expected low ≤ high and step > 0")));
             return placeholder;
         }
-        let n_points = ((high - low) / step * (1.0 + 1e-12)).floor() as u64 + 1;
-        if n_points > Issue::MAX_VALUES {
+        // Counted in floating point first: a huge span or a tiny step (even an infinite span,
+        // from a literal like 1e400) must be refused, not wrap or saturate in the conversion.
+        let steps = ((high - low) / step * (1.0 + 1e-12)).floor();
+        if !steps.is_finite() || steps >= Issue::MAX_VALUES as f64 {
             // The model's limit (value indices are 32-bit), said here with a position.
-            errors.push(src.invalid(range, format!("{what} has {n_points} values; expected at most {}", Issue::MAX_VALUES)));
-            placeholder
-        } else if low.fract() == 0.0 && high.fract() == 0.0 && step.fract() == 0.0 && low.abs() < 9e15 && high.abs() < 9e15 {
+            let count = match steps {
+                s if !s.is_finite() => "unboundedly many".to_owned(),
+                s if s < 1e15 => format!("{}", s as u64 + 1),
+                s => format!("about {s:.1e}"),
+            };
+            errors.push(src.invalid(range, format!("{what} has {count} values; expected at most {}", Issue::MAX_VALUES)));
+            return placeholder;
+        }
+        let n_points = steps as u64 + 1;
+        if low.fract() == 0.0 && high.fract() == 0.0 && step.fract() == 0.0 && low.abs() < 9e15 && high.abs() < 9e15 {
             IssueKind::Integer { min: low as i64, max: high as i64, step: step as i64, scale: (0.0, 100.0) }
         } else if n_points < 2 {
             errors.push(src.invalid(range, format!("{what} has a single non-integer value {low}; expected at least two values")));
