@@ -112,9 +112,10 @@ fn mediated() -> Scenario {
             loss: Loss::Linear,
         }))
     };
-    let a = Actor::party("a", spatial([0.0, 100.0], [0.7, 0.3]));
-    let b = Actor::party("b", spatial([100.0, 100.0], [0.7, 0.3]));
-    let m = Actor { role: Role::Mediator, required: false, ..Actor::party("m", spatial([50.0, 0.0], [0.2, 0.8])) };
+    // positions in the issues' units (0–4)
+    let a = Actor::party("a", spatial([0.0, 4.0], [0.7, 0.3]));
+    let b = Actor::party("b", spatial([4.0, 4.0], [0.7, 0.3]));
+    let m = Actor { role: Role::Mediator, required: false, ..Actor::party("m", spatial([2.0, 0.0], [0.2, 0.8])) };
     ScenarioDraft::new("mediated", space, vec![m, a, b]).validate().expect("valid")
 }
 

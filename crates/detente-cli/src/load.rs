@@ -44,8 +44,13 @@ pub(crate) struct Loaded {
 pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded, Failure> {
     let (scenario, source) = match file {
         None => (detente_formats::native::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?, BUILTIN_NAME.to_string()),
-        Some(p) => match detente_formats::load_path(p) {
-            Ok(s) => (s, p.display().to_string()),
+        Some(p) => match detente_formats::load_path_noting(p) {
+            Ok((s, notices)) => {
+                for n in notices {
+                    eprintln!("note: {n}");
+                }
+                (s, p.display().to_string())
+            }
             Err(_) if p.is_dir() && holds_ext(p, "toml") && !holds_ext(p, "xml") => {
                 return Err(Failure::Input(format!(
                     "{}: is a folder of scenario files, not one scenario (a folder must hold a GENIUS domain or GeniusWeb profiles); pass the files themselves, e.g. {}",

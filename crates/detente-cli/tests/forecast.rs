@@ -25,8 +25,11 @@ fn every_model_gives_json_with_baselines() {
         assert_eq!(issues.len(), 10, "{model}");
         assert_eq!(v["report"]["mean"]["issues"].as_array().unwrap().len(), 10);
         for i in issues {
+            // in the issue's units (0–150 thousand troops on deterrent_force), the scale beside it
             let x = i["value"].as_f64().unwrap();
-            assert!((0.0..=100.0).contains(&x), "{model}: {i}");
+            let hi = if i["issue"] == "deterrent_force" { 150.0 } else { 100.0 };
+            assert!((0.0..=hi).contains(&x), "{model}: {i}");
+            assert!((0.0..=100.0).contains(&i["scale_value"].as_f64().unwrap()), "{model}: {i}");
             // the EU model shows every round's positions, median and mean (round 0 = the inputs)
             if model == "eu" {
                 let rounds = i["trajectory"]["rounds"].as_array().unwrap();
@@ -265,4 +268,47 @@ fn ktab_dummy_data_3dim_runs_from_its_csv_through_the_cli() {
     eprintln!("dummyData_3Dim from CSV through the CLI: max |ours - KTAB| = {worst:.9} on 0-100");
     assert!(same_states, "number of states");
     assert!(worst <= 0.05 + 1e-9, "max difference {worst} to KTAB's printed positions");
+}
+
+#[test]
+fn a_forecast_is_in_the_issues_units_and_a_format_1_file_says_how_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |format: i64, a: f64, b: f64| {
+        format!(
+            "format = {format}\nid = \"oil\"\ntitle = \"oil\"\n[[issues]]\nid = \"price\"\nkind = \"real\"\nmin = 10\nmax = 15\n\
+             [[actors]]\nid = \"a\"\ncapability = 10\n[actors.preferences]\ntype = \"spatial\"\npositions.price = {{ ideal = {a}, salience = 1 }}\n\
+             [[actors]]\nid = \"b\"\ncapability = 20\n[actors.preferences]\ntype = \"spatial\"\npositions.price = {{ ideal = {b}, salience = 1 }}\n"
+        )
+    };
+    let new = dir.path().join("oil.toml");
+    std::fs::write(&new, body(2, 13.9, 11.0)).unwrap();
+    let old = dir.path().join("old.toml");
+    std::fs::write(&old, body(1, 78.0, 20.0)).unwrap();
+    let o = detente(&["forecast", new.to_str().unwrap(), "--model", "mean"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "a format 2 file reads without a note");
+    let text = stdout(&o);
+    // (10·13.9 + 20·11) / 30 = 11.967 oil price units, to a tenth of a scale point
+    assert!(text.lines().any(|l| l.starts_with("price") && l.contains("11.967")), "{text}");
+    let o = detente(&["forecast", old.to_str().unwrap(), "--model", "mean", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "note: {}: format 1 writes positions on integer and real issues on the issue's 0–100 scale; read so for `price`.",
+            old.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let f = &json(&o)["report"]["forecast"]["issues"][0];
+    assert!((f["value"].as_f64().unwrap() - 11.9667).abs() < 1e-3, "{f}");
+    assert!((f["scale_value"].as_f64().unwrap() - 39.333).abs() < 1e-3, "{f}");
+    // converting migrates the file to format 2, in units, without a second note
+    let out = dir.path().join("new.toml");
+    let o = detente(&["scenario", "convert", old.to_str().unwrap(), "--to", "toml", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("\nformat = 2\n") && written.contains("ideal = 13.9"), "{written}");
+    let o = detente(&["scenario", "validate", out.to_str().unwrap()]);
+    assert!(o.status.success() && !stderr(&o).contains("note:"), "{}", stderr(&o));
 }

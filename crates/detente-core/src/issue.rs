@@ -343,6 +343,31 @@ impl Issue {
         }
     }
 
+    /// The range an actor's position (ideal point) on this issue lies in, in the units positions
+    /// are written in: the issue's own units for integer and real issues (`min..=max`), the 0–100
+    /// scale for ordinal issues (positions may fall between options), option indices for
+    /// categorical issues. The one rule every reader, patch and sampler checks positions by.
+    pub fn position_range(&self) -> (f64, f64) {
+        match &self.kind {
+            IssueKind::Categorical { options } => (0.0, options.len().saturating_sub(1) as f64),
+            IssueKind::Ordinal { .. } => (0.0, 100.0),
+            IssueKind::Integer { min, max, .. } => (*min as f64, *max as f64),
+            IssueKind::Real { min, max, .. } => (*min, *max),
+        }
+    }
+
+    /// The map from a position in the issue's units ([`Issue::position_range`]) to the 0–100
+    /// scale every spatial model computes on: the issue's linear `scale` for integer and real
+    /// issues, the identity for ordinal issues; `None` for categorical issues (no scale).
+    pub fn units(&self) -> Option<Units> {
+        match &self.kind {
+            IssueKind::Categorical { .. } => None,
+            IssueKind::Ordinal { .. } => Some(Units::IDENTITY),
+            IssueKind::Integer { min, max, scale, .. } => Some(Units::between(*min as f64, *max as f64, *scale)),
+            IssueKind::Real { min, max, scale, .. } => Some(Units::between(*min, *max, *scale)),
+        }
+    }
+
     /// Whether the issue has a spatial scale (ordinal, integer, real).
     pub fn is_spatial(&self) -> bool {
         !matches!(self.kind, IssueKind::Categorical { .. })
@@ -482,6 +507,87 @@ impl Issue {
 fn check_scale(sink: &mut Sink, (a, b): (f64, f64)) {
     if !((0.0..=100.0).contains(&a) && (0.0..=100.0).contains(&b)) {
         sink.push(ModelError::invalid(format!("scale [{a}, {b}] must lie in [0, 100]")).at(Step::Field("scale")));
+    }
+}
+
+/// A linear map between an issue's own units and its 0–100 scale ([`Issue::units`]): positions
+/// are written, stored and reported in units; the spatial models compute on the scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Units {
+    /// `(lo, hi, (s0, s1))`: `lo` sits at `s0`, `hi` at `s1`; `None` for the identity.
+    linear: Option<(f64, f64, (f64, f64))>,
+}
+
+impl Units {
+    /// Units that are the scale itself (ordinal issues).
+    pub const IDENTITY: Units = Units { linear: None };
+
+    /// The map sending `lo` to `scale.0` and `hi` to `scale.1`.
+    pub fn between(lo: f64, hi: f64, scale: (f64, f64)) -> Units {
+        Units { linear: Some((lo, hi, scale)) }
+    }
+
+    /// Whether units and scale are the same numbers (so outputs need no second column).
+    pub fn is_identity(&self) -> bool {
+        self.linear.is_none_or(|(lo, hi, (s0, s1))| lo == s0 && hi == s1)
+    }
+
+    /// A position in units on the 0–100 scale, by the same arithmetic as [`Issue::scale_of`], so
+    /// an ideal point on a value of the issue lands exactly on that value's scale position.
+    pub fn to_scale(&self, x: f64) -> f64 {
+        match self.linear {
+            None => x,
+            Some((lo, hi, scale)) => lerp(lo, hi, scale, x),
+        }
+    }
+
+    /// A scale position in units (the inverse of [`Units::to_scale`]; an issue with a single
+    /// value maps every scale position to it).
+    pub fn from_scale(&self, s: f64) -> f64 {
+        match self.linear {
+            None => s,
+            Some((lo, _, (s0, s1))) if s1 == s0 => lo,
+            Some((lo, hi, (s0, s1))) => lo + (hi - lo) * (s - s0) / (s1 - s0),
+        }
+    }
+
+    /// Decimals that show a position in units to about a hundredth of the issue's range (a
+    /// point of its 0–100 scale): 0 for the scale itself and ranges of 100 or more, 2 for a
+    /// range of 5, and so on.
+    pub fn decimals(&self) -> usize {
+        match self.linear {
+            None => 0,
+            Some((lo, hi, _)) => {
+                let step = (hi - lo).abs() / 100.0;
+                if step.is_finite() && step > 0.0 && step < 1.0 {
+                    ((-step.log10()).ceil() as usize).min(9)
+                } else {
+                    0
+                }
+            }
+        }
+    }
+
+    /// A position in units, for people, with [`Units::decimals`] decimals.
+    pub fn format(&self, x: f64) -> String {
+        format!("{x:.*}", self.decimals())
+    }
+
+    /// The map the other way, from the scale into units (ranges and spreads stated on the scale).
+    pub fn inverse(&self) -> Units {
+        match self.linear {
+            None => Units::IDENTITY,
+            Some((lo, hi, (s0, s1))) => Units::between(s0, s1, (lo, hi)),
+        }
+    }
+
+    /// Scale points per unit (negative for a reversed scale; 0 for a single-valued issue).
+    pub fn slope(&self) -> f64 {
+        match self.linear {
+            None => 1.0,
+            Some((lo, hi, _)) if hi == lo => 0.0,
+            Some((lo, hi, (s0, s1))) => (s1 - s0) / (hi - lo),
+        }
     }
 }
 

@@ -34,7 +34,7 @@ pub mod strategies;
 
 pub use actor::{Actor, Role};
 pub use error::{ErrorKind, ModelError, ModelErrors, ModelPath, Step};
-pub use issue::{format_real, is_identifier, Issue, IssueKind, IssueOption, Value};
+pub use issue::{format_real, is_identifier, Issue, IssueKind, IssueOption, Units, Value};
 pub use negotiator::{NegotiatorKind, NegotiatorSpec, ParamDomain, ParamSpec, ParamValue, SpecError};
 pub use outcome::{Cardinality, Outcome, OutcomeIter, OutcomeSpace, PartialOutcome};
 pub use preferences::{

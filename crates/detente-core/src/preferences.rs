@@ -318,14 +318,16 @@ pub enum Loss {
     Quadratic,
 }
 
-/// Spatial preferences: an ideal point and a salience per issue on the 0–100 scale.
+/// Spatial preferences: an ideal point and a salience per issue.
 ///
-/// `u(ω) = 1 − Σ_i s_i · loss(x_i(ω) − p_i) / Σ_i s_i`, so utilities lie in [0, 1], the ideal
+/// `u(ω) = 1 − Σ_i s_i · loss(x_i(ω) − p_i) / Σ_i s_i`, with `x_i` and `p_i` on the issue's 0–100
+/// scale (ideal points are stored in the issue's units and mapped by [`Issue::units`]), so
+/// utilities lie in [0, 1], the ideal
 /// outcome is worth 1, and an issue's salience is its share of what is at stake. A categorical
 /// issue (no scale) contributes loss 0 when the outcome takes the `ideal_option`, 1 otherwise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spatial {
-    /// Per issue: the ideal position on 0–100 (`None`: the actor takes no position).
+    /// Per issue: the actor's position (`None`: the actor takes no position).
     pub positions: Vec<Option<Position>>,
     /// Loss shape.
     pub loss: Loss,
@@ -334,11 +336,13 @@ pub struct Spatial {
 /// An actor's stance on one issue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
-    /// Ideal point on the 0–100 scale (for categorical issues: the preferred option index).
+    /// Ideal point in the issue's units ([`Issue::position_range`]): a number from `min` to
+    /// `max` on integer and real issues, on the 0–100 scale on ordinal issues, the preferred
+    /// option's index on categorical issues.
     pub ideal: f64,
     /// Salience in [0, 1]: how much the issue matters to the actor.
     pub salience: f64,
-    /// Uncertainty of the ideal point (0–100 scale; none on a categorical issue).
+    /// Uncertainty of the ideal point (in the same units; none on a categorical issue).
     pub ideal_spread: Option<Spread>,
     /// Uncertainty of the salience (within [0, 1]).
     pub salience_spread: Option<Spread>,
@@ -363,8 +367,9 @@ impl Spatial {
                 _ => 1.0,
             },
             _ => {
-                let x = issue.scale_of(value).unwrap_or(p.ideal);
-                let d = (x - p.ideal).abs() / 100.0;
+                let ideal = issue.units().map_or(p.ideal, |u| u.to_scale(p.ideal));
+                let x = issue.scale_of(value).unwrap_or(ideal);
+                let d = (x - ideal).abs() / 100.0;
                 match self.loss {
                     Loss::Linear => d,
                     Loss::Quadratic => d * d,
@@ -408,10 +413,14 @@ impl Spatial {
                     }
                 }
                 _ => {
-                    if !(0.0..=100.0).contains(&p.ideal) {
+                    let (lo, hi) = issue.position_range();
+                    if !(lo..=hi).contains(&p.ideal) {
+                        let expected = match issue.kind {
+                            IssueKind::Ordinal { .. } => "a number on the issue's 0–100 scale".to_string(),
+                            _ => format!("a number from {} to {}, in the issue's units", crate::format_real(lo), crate::format_real(hi)),
+                        };
                         sink.push(
-                            at(out_of_range(&format!("position on issue `{}`", issue.id), p.ideal, "a number on the 0–100 scale"))
-                                .at(Step::Field("ideal")),
+                            at(out_of_range(&format!("position on issue `{}`", issue.id), p.ideal, &expected)).at(Step::Field("ideal")),
                         );
                     }
                 }
@@ -422,7 +431,10 @@ impl Spatial {
                         "issue `{}` is categorical: it has no scale to vary a position on",
                         issue.id
                     ))));
-                } else if let Err(e) = sp.check("ideal", p.ideal, 0.0, 100.0) {
+                } else if let Err(e) = {
+                    let (lo, hi) = issue.position_range();
+                    sp.check("ideal", p.ideal, lo, hi)
+                } {
                     sink.push(at(ModelError::invalid(format!("on issue `{}`: {}", issue.id, e.kind))));
                 }
             }

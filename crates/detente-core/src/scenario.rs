@@ -560,6 +560,7 @@ impl ScenarioDraft {
                     .at(Step::Field("salience")));
                 }
                 let k = self.space.issue_index(issue).ok_or_else(|| self.unknown_issue(issue))?;
+                let (lo, hi) = self.space.issues()[k].position_range();
                 let a = self.actor_mut(actor)?;
                 let Utility::Spatial(sp) = &mut a.preferences.utility else {
                     return Err(ModelError::invalid("a position patch needs spatial preferences (ideal point and salience)")
@@ -569,7 +570,7 @@ impl ScenarioDraft {
                 match slot {
                     Some(p) => {
                         if let Some(x) = ideal {
-                            p.ideal_spread = p.ideal_spread.map(|sp| sp.shifted(*x - p.ideal, 0.0, 100.0));
+                            p.ideal_spread = p.ideal_spread.map(|sp| sp.shifted(*x - p.ideal, lo, hi));
                             p.ideal = *x;
                         }
                         if let Some(s) = salience {

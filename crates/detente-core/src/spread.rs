@@ -65,6 +65,25 @@ impl Spread {
         }
     }
 
+    /// The spread of a position stated in an issue's units, on its 0–100 scale: range ends map
+    /// through `units` (swapped when the scale is reversed), a standard deviation scales by the
+    /// slope's size.
+    pub fn on_scale(&self, units: &crate::Units) -> Spread {
+        let f = |x: f64| units.to_scale(x);
+        let ordered = |a: f64, b: f64| if a <= b { (a, b) } else { (b, a) };
+        match *self {
+            Spread::Uniform { lo, hi } => {
+                let (lo, hi) = ordered(f(lo), f(hi));
+                Spread::Uniform { lo, hi }
+            }
+            Spread::Triangular { lo, mode, hi } => {
+                let (lo, hi) = ordered(f(lo), f(hi));
+                Spread::Triangular { lo, mode: f(mode).clamp(lo, hi), hi }
+            }
+            Spread::Normal { sd } => Spread::Normal { sd: sd * units.slope().abs() },
+        }
+    }
+
     /// The spread after its value moved by `delta` (a variant patch): a range moves along, clipped
     /// to `[min, max]`, so it still contains a moved value that lies in `[min, max]`; a normal
     /// (centred on the value) is unchanged.

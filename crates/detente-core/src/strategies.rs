@@ -105,10 +105,11 @@ pub fn spatial(space: &OutcomeSpace) -> impl Strategy<Value = Spatial> {
         .map(|issue| {
             let k = issue.cardinality().unwrap_or(1).max(1);
             let categorical = matches!(issue.kind, IssueKind::Categorical { .. });
-            (0.0f64..=100.0, 0u64..k, 0.05f64..=1.0)
-                .prop_flat_map(move |(x, c, s)| {
-                    let ideal = if categorical { c as f64 } else { x };
-                    let ideal_spread = if categorical { Just(None).boxed() } else { spread_around(ideal, 0.0, 100.0).boxed() };
+            let (lo, hi) = issue.position_range();
+            (0.0f64..=1.0, 0u64..k, 0.05f64..=1.0)
+                .prop_flat_map(move |(t, c, s)| {
+                    let ideal = if categorical { c as f64 } else { (lo + t * (hi - lo)).clamp(lo, hi) };
+                    let ideal_spread = if categorical { Just(None).boxed() } else { spread_around(ideal, lo, hi).boxed() };
                     (Just(ideal), Just(s), ideal_spread, spread_around(s, 0.0, 1.0))
                 })
                 .prop_map(|(ideal, salience, ideal_spread, salience_spread)| {

@@ -3,7 +3,7 @@
 //! [`Scenario`] with spatial preferences.
 
 use detente_core::select::argmin;
-use detente_core::{IssueKind, Role, SalienceConvention, Scenario, Utility};
+use detente_core::{IssueKind, Role, SalienceConvention, Scenario, Units, Utility};
 
 use crate::error::ForecastError;
 
@@ -144,6 +144,17 @@ pub struct TableIssue {
     pub id: String,
     /// Option structure.
     pub shape: IssueShape,
+    /// The map between the issue's own units and the 0–100 scale the table's positions are on
+    /// (identity for ordinal issues and tables built by hand; unused on categorical issues):
+    /// forecasts are reported in units ([`crate::IssueForecast::value`]).
+    pub units: Units,
+}
+
+impl TableIssue {
+    /// An issue whose units are the scale itself.
+    pub fn new(id: impl Into<String>, shape: IssueShape) -> Self {
+        TableIssue { id: id.into(), shape, units: Units::IDENTITY }
+    }
 }
 
 /// One actor's row of a [`ForecastTable`].
@@ -180,7 +191,9 @@ impl ForecastTable {
     /// left out of that issue. Issues nobody takes a position on are kept in the table and
     /// reported as skipped by [`crate::forecast_table`].
     ///
-    /// Errors: positions outside 0–100 (outside the option indices for categorical issues),
+    /// Positions are mapped from the issue's units onto its 0–100 scale ([`TableIssue::units`]).
+    ///
+    /// Errors: positions outside 0–100 on the scale (outside the option indices for categorical issues),
     /// salience outside [0, 1], negative capability.
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, ForecastError> {
         let issues: Vec<TableIssue> = scenario
@@ -206,7 +219,7 @@ impl ForecastTable {
                     }
                     IssueKind::Integer { .. } | IssueKind::Real { .. } => IssueShape::Continuous,
                 };
-                TableIssue { id: issue.id.clone(), shape }
+                TableIssue { id: issue.id.clone(), shape, units: issue.units().unwrap_or(Units::IDENTITY) }
             })
             .collect();
         let mut actors = Vec::new();
@@ -228,7 +241,8 @@ impl ForecastTable {
             }
             let mut cells = Vec::with_capacity(issues.len());
             for (k, issue) in issues.iter().enumerate() {
-                let cell = spatial.positions.get(k).and_then(|p| p.as_ref()).map(|p| (p.ideal, p.salience));
+                // positions are stated in the issue's units; the models compute on its scale
+                let cell = spatial.positions.get(k).and_then(|p| p.as_ref()).map(|p| (issue.units.to_scale(p.ideal), p.salience));
                 if let Some((x, s)) = cell {
                     let hi = match &issue.shape {
                         IssueShape::Categorical { options } => (options.len() as f64 - 1.0).max(0.0),

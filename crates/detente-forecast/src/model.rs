@@ -207,8 +207,14 @@ impl Model {
 pub struct IssueForecast {
     /// Issue id.
     pub issue: String,
-    /// Point forecast on the issue's scale (for categorical issues: the option index).
+    /// Point forecast in the issue's own units, as positions are written: a number from `min` to
+    /// `max` on integer and real issues, the 0–100 scale on ordinal issues, the option index on
+    /// categorical issues. Every other number of the forecast (final mean, trajectories, round
+    /// statistics) is in the same units.
     pub value: f64,
+    /// The same point on the issue's 0–100 scale, where the models compute (equal to `value`
+    /// on ordinal and categorical issues).
+    pub scale_value: f64,
     /// The nearest option (ordinal: by scale; categorical: the forecast option), if the issue has
     /// options.
     pub option: Option<String>,
@@ -220,6 +226,22 @@ pub struct IssueForecast {
     pub trajectory: Option<Trajectory>,
     /// Round-by-round median and mean, for the expected-utility model.
     pub round_stats: Option<RoundStats>,
+}
+
+impl IssueForecast {
+    /// Moves every number computed on the 0–100 scale into the issue's units.
+    fn convert_to_units(&mut self, units: &detente_core::Units) {
+        let f = |x: f64| units.from_scale(x);
+        self.scale_value = self.value;
+        self.value = f(self.value);
+        self.final_mean = self.final_mean.map(f);
+        if let Some(t) = &mut self.trajectory {
+            t.rounds.iter_mut().flatten().for_each(|x| *x = f(*x));
+        }
+        if let Some(r) = &mut self.round_stats {
+            r.median.iter_mut().chain(r.mean.iter_mut()).for_each(|x| *x = f(*x));
+        }
+    }
 }
 
 /// A model's forecast of every issue of a table.
@@ -260,6 +282,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
             issues.push(IssueForecast {
                 issue: issue.id.clone(),
                 value: i as f64,
+                scale_value: i as f64,
                 option: Some(options[i].clone()),
                 option_index: Some(i),
                 final_mean: None,
@@ -279,6 +302,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
         issues.push(IssueForecast {
             issue: issue.id.clone(),
             value: run.value,
+            scale_value: run.value,
             option: option_index.and_then(|i| issue.shape.options().map(|o| o[i].clone())),
             option_index,
             final_mean: run.final_mean,
@@ -302,6 +326,10 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
                 f.trajectory = Some(trajectory);
             }
         }
+    }
+    // Everything above is on the 0–100 scale; forecasts are reported in the issues' units.
+    for &(k, slot) in &spatial {
+        issues[slot].convert_to_units(&table.issues[k].units);
     }
     Ok(TableForecast { model: model.name().to_string(), issues, skipped })
 }

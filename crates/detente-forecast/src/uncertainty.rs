@@ -114,7 +114,8 @@ impl Uncertainty {
             for (issue, p) in scenario.space.issues().iter().zip(&sp.positions) {
                 let (Some(p), Some(k)) = (p, table.issue_index(&issue.id)) else { continue };
                 if table.actors[a].cells[k].is_some() {
-                    u.positions[a][k] = p.ideal_spread;
+                    // stated in the issue's units, sampled on the scale the table is on
+                    u.positions[a][k] = p.ideal_spread.map(|s| s.on_scale(&table.issues[k].units));
                     u.saliences[a][k] = p.salience_spread;
                 }
             }
@@ -318,7 +319,8 @@ fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed
             Model::Eu(p) => Some(crate::eu::eu_forecast(&x, &w, &s, p)),
             Model::Smp(_) => unreachable!("handled above"),
         };
-        out.push(value.map(|v| (v, issue.shape.nearest_option(v))));
+        // computed on the scale, reported in the issue's units as `forecast_table` does
+        out.push(value.map(|v| (issue.units.from_scale(v), issue.shape.nearest_option(v))));
     }
     Ok(out)
 }

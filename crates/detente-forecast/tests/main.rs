@@ -5,5 +5,6 @@ mod common;
 mod eu_capitulation;
 mod properties;
 mod scenario;
+mod units;
 mod vectors_eu;
 mod vectors_smp;

@@ -156,8 +156,8 @@ proptest! {
     fn zero_width_monte_carlo_equals_the_deterministic_run(rows in actors(5), seed in any::<u64>(), model in 0usize..4) {
         let table = ForecastTable {
             issues: vec![
-                TableIssue { id: "a".into(), shape: IssueShape::Continuous },
-                TableIssue { id: "b".into(), shape: IssueShape::Ordinal { options: vec!["lo".into(), "hi".into()], scale: vec![0.0, 100.0] } },
+                TableIssue::new("a", IssueShape::Continuous),
+                TableIssue::new("b", IssueShape::Ordinal { options: vec!["lo".into(), "hi".into()], scale: vec![0.0, 100.0] }),
             ],
             actors: rows.iter().enumerate().map(|(i, &(x, s, c))| TableActor {
                 id: format!("a{i}"), capability: c, cells: vec![Some((x, s)), Some((100.0 - x, s))],

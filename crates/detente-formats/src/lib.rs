@@ -21,6 +21,33 @@ pub mod native;
 pub(crate) use error::{near_miss, note};
 pub use error::{FormatError, Location};
 
+/// Something a reader should be told about a file that was read: the file is valid and read as
+/// meant, but not as a newer file would say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A format 1 scenario whose positions on these integer and real issues are written on the
+    /// issue's 0–100 scale: they were read so and mapped into the issue's units.
+    ScalePositions {
+        /// The file, as shown in locations.
+        file: String,
+        /// The issues concerned, in issue order.
+        issues: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::ScalePositions { file, issues } => write!(
+                f,
+                "{file}: format 1 writes positions on integer and real issues on the issue's 0–100 scale; read so for `{}`. \
+                 Format 2 writes them in the issue's own units: `detente scenario convert {file} --to toml NEW.toml` writes it so",
+                issues.join("`, `")
+            ),
+        }
+    }
+}
+
 use detente_core::Scenario;
 use std::path::Path;
 
@@ -33,14 +60,24 @@ use std::path::Path;
 ///
 /// GENIUS files are read with GENIUS semantics ([`genius::Semantics::Genius`]).
 pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
+    load_path_noting(path).map(|(s, _)| s)
+}
+
+/// A scenario read with nothing to tell.
+fn quiet(s: Scenario) -> (Scenario, Vec<Notice>) {
+    (s, Vec::new())
+}
+
+/// [`load_path`], with what a reader should be told about the file ([`Notice`]).
+pub fn load_path_noting(path: &Path) -> Result<(Scenario, Vec<Notice>), FormatError> {
     let io = |source| FormatError::Io { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         if genius::is_genius_folder(path) {
-            return genius::load_folder(path, genius::Semantics::Genius);
+            return genius::load_folder(path, genius::Semantics::Genius).map(quiet);
         }
         if geniusweb::is_geniusweb_folder(path) {
-            return geniusweb::load_folder(path);
+            return geniusweb::load_folder(path).map(quiet);
         }
         // A file the probes could not read may be the domain or a profile: say so rather than
         // call the folder "neither" (a folder never skips a file it failed to read).
@@ -57,18 +94,18 @@ pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
     match ext.as_deref() {
         Some("toml") => {
             let text = input::read_text(path, "TOML")?;
-            native::from_toml_str(&text, &file)
+            native::from_toml_str_noting(&text, &file)
         }
         Some("json") => {
             let text = input::read_text(path, "JSON")?;
             if geniusweb::looks_like_geniusweb(&text) {
-                geniusweb::load_file(path)
+                geniusweb::load_file(path).map(quiet)
             } else {
-                native::from_json_str(&text, &file)
+                native::from_json_str_noting(&text, &file)
             }
         }
-        Some("xml") => genius::load_file(path, genius::Semantics::Genius),
-        Some("csv") => ktab::load_file(path),
+        Some("xml") => genius::load_file(path, genius::Semantics::Genius).map(quiet),
+        Some("csv") => ktab::load_file(path).map(quiet),
         _ => Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),
             reason: "expected a .toml or .json detente scenario, a GENIUS .xml domain or folder, a GeniusWeb .json profile or folder, or a KTAB SMP .csv"

@@ -8,3 +8,4 @@ mod ktab;
 mod limits;
 mod native;
 mod spreads;
+mod units;

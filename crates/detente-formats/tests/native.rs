@@ -240,7 +240,7 @@ fn json_twin_of_a_shipped_scenario_equals_it() {
     let (_, s) = shipped("textbook-bilateral.toml");
     let json = to_json_string(&s).expect("writes");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-    assert_eq!(v["format"], 1);
+    assert_eq!(v["format"], 2);
     assert_eq!(v["issues"][0]["id"], "price");
     assert_eq!(from_json_str(&json, "x").expect("reads"), s);
 }

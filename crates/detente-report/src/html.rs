@@ -262,7 +262,7 @@ fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
             } }
             @if !spatial.is_empty() {
                 h3 { "Positions" }
-                p.note { "Ideal point on the 0–100 scale / salience 0–1; a second line gives the stated spread, which the robustness section samples." }
+                p.note { "Ideal point (numeric issues in their own units, ordered options on the 0–100 scale) / salience 0–1; a second line gives the stated spread, which the robustness section samples." }
                 div.scroll { table {
                     tr { th { "issue" } @for a in &spatial { th.num { (a.id) } } }
                     @for i in &s.issues {
@@ -271,8 +271,8 @@ fn scenario_section(r: &StudyReport, f: &Figures) -> Markup {
                             @for a in &spatial {
                                 @match a.positions.iter().find(|p| p.issue == i.id) {
                                     Some(p) => td.num {
-                                        (format!("{:.0} / {:.1}", p.ideal, p.salience))
-                                        @if let Some(sp) = &p.ideal_spread { br; span.note { (format!("ideal {:.0}–{:.0}", sp.lo, sp.hi)) } }
+                                        (format!("{} / {:.1}", i.format_position(p.ideal), p.salience))
+                                        @if let Some(sp) = &p.ideal_spread { br; span.note { (format!("ideal {}–{}", i.format_position(sp.lo), i.format_position(sp.hi))) } }
                                         @if let Some(sp) = &p.salience_spread { br; span.note { (format!("salience {:.2}–{:.2}", sp.lo, sp.hi)) } }
                                     },
                                     None => td.num { "-" },
@@ -309,17 +309,17 @@ fn position_map_of(s: &ScenarioSummary, cmp: Option<&ModelComparison>, nash: Opt
                 .enumerate()
                 .filter_map(|(k, a)| {
                     let p = a.positions.iter().find(|p| p.issue == i.id)?;
-                    Some(plot::IdealPoint { actor: k, position: p.ideal, weight: a.capability * p.salience })
+                    Some(plot::IdealPoint { actor: k, position: p.ideal_scale, weight: a.capability * p.salience })
                 })
                 .collect();
             let forecasts = cmp
                 .and_then(|c| c.rows.iter().find(|row| row.issue == i.id))
                 .map(|row| {
                     vec![
-                        plot::ForecastMark { name: "weighted mean".into(), position: row.mean },
-                        plot::ForecastMark { name: "weighted median".into(), position: row.median },
-                        plot::ForecastMark { name: "expected utility".into(), position: row.eu },
-                        plot::ForecastMark { name: "SMP".into(), position: row.smp },
+                        plot::ForecastMark { name: "weighted mean".into(), position: i.to_scale(row.mean) },
+                        plot::ForecastMark { name: "weighted median".into(), position: i.to_scale(row.median) },
+                        plot::ForecastMark { name: "expected utility".into(), position: i.to_scale(row.eu) },
+                        plot::ForecastMark { name: "SMP".into(), position: i.to_scale(row.smp) },
                     ]
                 })
                 .unwrap_or_default();
@@ -672,13 +672,20 @@ fn trajectories_of(trajectories: &[IssueTrajectory], issues: &[IssueSummary]) ->
         .iter()
         .map(|t| {
             let issue = issues.iter().find(|i| i.id == t.issue);
+            // the study reports in the issue's units; the plot places them on its 0–100 scale
+            let on_scale = |x: f64| issue.map_or(x, |i| i.to_scale(x));
             let actors = t
                 .actors
                 .iter()
                 .enumerate()
                 .map(|(k, a)| plot::ActorPath {
                     actor: a.clone(),
-                    positions: t.positions.iter().enumerate().filter_map(|(round, xs)| xs.get(k).map(|&x| (round as f64, x))).collect(),
+                    positions: t
+                        .positions
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(round, xs)| xs.get(k).map(|&x| (round as f64, on_scale(x))))
+                        .collect(),
                 })
                 .collect();
             let bands = t
@@ -687,7 +694,12 @@ fn trajectories_of(trajectories: &[IssueTrajectory], issues: &[IssueSummary]) ->
                 .map(|b| {
                     b.iter()
                         .enumerate()
-                        .map(|(round, q)| plot::BandPoint { round: round as f64, p5: q[0], p25: q[1], p75: q[3], p95: q[4] })
+                        .map(|(round, q)| {
+                            // a reversed scale turns the quantiles around
+                            let mut q = q.map(on_scale);
+                            q.sort_by(f64::total_cmp);
+                            plot::BandPoint { round: round as f64, p5: q[0], p25: q[1], p75: q[3], p95: q[4] }
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -696,7 +708,7 @@ fn trajectories_of(trajectories: &[IssueTrajectory], issues: &[IssueSummary]) ->
                 issue: t.issue.clone(),
                 ticks: issue.map(ticks).unwrap_or_default(),
                 actors,
-                forecast: t.forecast.iter().enumerate().map(|(round, &x)| (round as f64, x)).collect(),
+                forecast: t.forecast.iter().enumerate().map(|(round, &x)| (round as f64, on_scale(x))).collect(),
                 forecast_label: "forecast".into(),
                 bands,
             };
@@ -719,7 +731,7 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
     html! {
         section #forecast {
             h2 { "Forecasts: spatial bargaining models" }
-            p { "Where each issue settles on the 0–100 scale: the capability × salience weighted mean and median (baselines that match or beat the models on EU legislative data), "
+            p { "Where each issue settles, in each issue's units: the capability × salience weighted mean and median (baselines that match or beat the models on EU legislative data), "
                 "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean) and KTAB's Spatial Model of Politics." }
             @for (a, why) in &fs.left_out { p.note { (a) " is left out: " (why) "." } }
             @if let Some(note) = &fs.salience_note { p.note { "Note: " (note) "." } }
@@ -1077,7 +1089,7 @@ pub fn forecast(p: &ForecastPage, source: &str) -> String {
         (contents_box(&[("forecast", "Forecasts".to_string())], &plots))
         section #forecast {
             h2 { "Forecasts: spatial bargaining models" }
-            p { "Where each issue settles on the 0–100 scale: the capability × salience weighted mean and median, "
+            p { "Where each issue settles, in each issue's units: the capability × salience weighted mean and median, "
                 "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (f.eu_preset) ") and KTAB's Spatial Model of Politics." }
             @for (a, why) in &f.left_out { p.note { (a) " is left out: " (why) "." } }
             @for c in &f.cases {

@@ -141,7 +141,7 @@ fn scenario(out: &mut String, r: &StudyReport, opts: TextOptions) {
         let _ = writeln!(out, "(--full adds the issues and every actor's positions; {spreads} inputs state a spread)");
     }
     if !spatial.is_empty() && opts.full {
-        out.push_str("\nPositions: ideal point on the 0-100 scale / salience 0-1 (~ marks a stated spread)\n\n");
+        out.push_str("\nPositions: ideal point (numeric issues in their units, ordered options on the 0-100 scale) / salience 0-1 (~ marks a stated spread)\n\n");
         let mut header = vec!["issue".to_string()];
         header.extend(spatial.iter().map(|a| a.id.clone()));
         let rows: Vec<Vec<String>> = s
@@ -152,7 +152,7 @@ fn scenario(out: &mut String, r: &StudyReport, opts: TextOptions) {
                 row.extend(spatial.iter().map(|a| match a.positions.iter().find(|p| p.issue == i.id) {
                     Some(p) => {
                         let mark = if p.ideal_spread.is_some() || p.salience_spread.is_some() { "~" } else { "" };
-                        format!("{}{:.0} / {:.1}", mark, p.ideal, p.salience)
+                        format!("{}{} / {:.1}", mark, i.format_position(p.ideal), p.salience)
                     }
                     None => "-".into(),
                 }));
@@ -642,13 +642,13 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
     let f = &r.forecast;
     let intro = if opts.full {
         format!(
-            "Where each issue settles (0-100 scale): the capability x salience weighted mean and median (baselines that match \
+            "Where each issue settles (in each issue's units): the capability x salience weighted mean and median (baselines that match \
              or beat the models on EU legislative data), Bueno de Mesquita's expected-utility model (Scholz reconstruction, \
              preset {}: final median, final mean) and KTAB's Spatial Model of Politics.",
             f.eu_preset
         )
     } else {
-        format!("Where each issue settles (0-100 scale): c·s weighted mean and median, expected utility ({}), KTAB's SMP.", f.eu_preset)
+        format!("Where each issue settles (in its units): c·s weighted mean and median, expected utility ({}), KTAB's SMP.", f.eu_preset)
     };
     out.push_str(&wrap(&intro, "", ""));
     for (a, why) in &f.left_out {
@@ -685,7 +685,10 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
                         (Some(a), Some(b)) if a[2] != b[2] => format!(", EU option {} -> {}", b[2], a[2]),
                         _ => String::new(),
                     };
-                    let d = [row.mean - base.mean, row.median - base.median, row.eu - base.eu, row.smp - base.smp];
+                    // moves in points of the issue's 0–100 scale (forecasts are in its units)
+                    let on = |x: f64| r.scenario.issues.iter().find(|i| i.id == row.issue).map_or(x, |i| i.to_scale(x));
+                    let d = [(row.mean, base.mean), (row.median, base.median), (row.eu, base.eu), (row.smp, base.smp)]
+                        .map(|(a, b)| on(a) - on(b));
                     let big = d.iter().fold(0.0f64, |m, x| m.max(x.abs()));
                     (big >= 5.0 || !eu.is_empty()).then(|| format!("{} (up to {big:.0} points{eu})", row.issue))
                 })

@@ -364,9 +364,15 @@ fn forecast_sentences(report: &StudyReport) -> Vec<String> {
         let mut s = format!("The four forecasting models name the same option on {} of {} issues", agree.len(), with_options);
         if let Some(w) = f.disagreement.first() {
             if let Some(r) = cmp.rows.iter().find(|r| r.issue == w.issue) {
+                let issue = report.scenario.issues.iter().find(|i| i.id == w.issue);
+                let at = |x: f64| issue.map_or_else(|| format!("{x:.0}"), |i| i.format_position(x));
                 s.push_str(&format!(
-                    "; they disagree most on {} (0-100 scale: weighted mean {:.0}, median {:.0}, expected utility {:.0}, SMP {:.0})",
-                    w.issue, r.mean, r.median, r.eu, r.smp
+                    "; they disagree most on {} (weighted mean {}, median {}, expected utility {}, SMP {})",
+                    w.issue,
+                    at(r.mean),
+                    at(r.median),
+                    at(r.eu),
+                    at(r.smp)
                 ));
             }
         }

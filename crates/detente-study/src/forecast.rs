@@ -29,7 +29,8 @@ pub struct IssueTrajectory {
     pub issue: String,
     /// Actors, in the order of each round's positions.
     pub actors: Vec<String>,
-    /// `positions[t][k]`: actor k's position after round t (round 0: the inputs).
+    /// `positions[t][k]`: actor k's position after round t (round 0: the inputs), in the
+    /// issue's units as every forecast number.
     pub positions: Vec<Vec<f64>>,
     /// The forecast after each round: the c·s weighted median of the positions.
     pub forecast: Vec<f64>,
@@ -43,7 +44,8 @@ pub struct IssueTrajectory {
 pub struct Disagreement {
     /// Issue id.
     pub issue: String,
-    /// Largest minus smallest of mean, median, EU and SMP (0–100 scale).
+    /// Largest minus smallest of mean, median, EU and SMP, on the issue's 0–100 scale (so that
+    /// issues in different units compare).
     pub range: f64,
     /// Do all four name the same nearest option?
     pub same_option: bool,
@@ -136,7 +138,17 @@ pub(crate) fn trajectories(s: &Scenario) -> Result<Vec<IssueTrajectory>, String>
                 })
             })
             .collect();
-        let forecast = tr.rounds.iter().map(|xs| weighted_median(xs, &weights).unwrap_or(f64::NAN)).collect();
+        // The lower weighted median on the issue's scale (where the model computes; on a reversed
+        // scale the lower end in units is the upper on the scale), reported in units.
+        let units = &table.issues[k].units;
+        let forecast = tr
+            .rounds
+            .iter()
+            .map(|xs| {
+                let on_scale: Vec<f64> = xs.iter().map(|&x| units.to_scale(x)).collect();
+                weighted_median(&on_scale, &weights).map_or(f64::NAN, |m| units.from_scale(m))
+            })
+            .collect();
         out.push(IssueTrajectory {
             issue: f.issue.clone(),
             actors: tr.actors.clone(),
@@ -148,12 +160,13 @@ pub(crate) fn trajectories(s: &Scenario) -> Result<Vec<IssueTrajectory>, String>
     Ok(out)
 }
 
-fn disagreement(cmp: &ModelComparison) -> Vec<Disagreement> {
+fn disagreement(cmp: &ModelComparison, s: &Scenario) -> Vec<Disagreement> {
     let mut out: Vec<Disagreement> = cmp
         .rows
         .iter()
         .map(|r| {
-            let xs = [r.mean, r.median, r.eu, r.smp];
+            let units = s.space.issue_index(&r.issue).and_then(|k| s.space.issues()[k].units());
+            let xs = [r.mean, r.median, r.eu, r.smp].map(|x| units.map_or(x, |u| u.to_scale(x)));
             let range = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max) - xs.iter().copied().fold(f64::INFINITY, f64::min);
             let same_option = r.options.as_ref().is_some_and(|o| o.iter().all(|x| *x == o[0]));
             Disagreement { issue: r.issue.clone(), range, same_option }
@@ -193,7 +206,7 @@ pub(crate) fn section(cases: &[(String, Scenario)]) -> ForecastSection {
         left_out: first.map(left_out).unwrap_or_default(),
         salience_note: first.and_then(salience_note),
         trajectories: first.and_then(|s| trajectories(s).ok()).unwrap_or_default(),
-        disagreement: out.first().and_then(|c| c.comparison.as_ref()).map(disagreement).unwrap_or_default(),
+        disagreement: out.first().and_then(|c| c.comparison.as_ref()).zip(first).map(|(c, s)| disagreement(c, s)).unwrap_or_default(),
         presets: first.map(presets).unwrap_or_default(),
         cases: out,
     }

@@ -80,7 +80,7 @@ pub fn uncertain_inputs(s: &Scenario) -> Vec<UncertainInput> {
         for (k, (p, issue)) in sp.positions.iter().zip(s.space.issues()).enumerate() {
             let Some(p) = p else { continue };
             for (kind, spread, value, bounds) in [
-                (InputKind::Ideal, p.ideal_spread, p.ideal, (0.0, 100.0)),
+                (InputKind::Ideal, p.ideal_spread, p.ideal, issue.position_range()),
                 (InputKind::Salience, p.salience_spread, p.salience, (0.0, 1.0)),
             ] {
                 let Some(spread) = spread else { continue };
@@ -180,8 +180,9 @@ fn snapshot(s: &Scenario, origin: &Origin<'_>, seed: u64) -> Snapshot {
         .iter()
         .map(|t| {
             let option = s.space.issue_index(&t.issue).and_then(|k| {
-                let x = *t.forecast.last()?;
                 let issue = &s.space.issues()[k];
+                // the forecast is in the issue's units; its options sit on the scale
+                let x = t.forecast.last().map(|&x| issue.units().map_or(x, |u| u.to_scale(x)))?;
                 issue.nearest_to_scale(x).and_then(|i| issue.value_at(i)).map(|v| issue.format_value(&v))
             });
             (t.issue.clone(), option)

@@ -42,6 +42,22 @@ pub struct IssueSummary {
     pub cardinality: Option<u64>,
     /// Description, with its sources, as the scenario states it.
     pub description: Option<String>,
+    /// The map from the issue's units (positions and forecasts are reported in) to its 0–100
+    /// scale (where plots place them); `None` for categorical issues.
+    #[serde(skip)]
+    pub units: Option<detente_core::Units>,
+}
+
+impl IssueSummary {
+    /// A position or forecast in the issue's units, on its 0–100 scale (categorical issues: as is).
+    pub fn to_scale(&self, x: f64) -> f64 {
+        self.units.map_or(x, |u| u.to_scale(x))
+    }
+
+    /// A position or forecast in the issue's units, for people (to about a point of the scale).
+    pub fn format_position(&self, x: f64) -> String {
+        self.units.unwrap_or(detente_core::Units::IDENTITY).format(x)
+    }
 }
 
 /// A stated spread around an input, for people: `[lo, hi]` with its shape.
@@ -71,8 +87,11 @@ impl SpreadSummary {
 pub struct PositionSummary {
     /// Issue id.
     pub issue: String,
-    /// Ideal point on 0–100 (categorical: the preferred option's index).
+    /// Ideal point in the issue's units (integer and real issues; the 0–100 scale on ordinal
+    /// issues; categorical: the preferred option's index).
     pub ideal: f64,
+    /// The ideal point on the issue's 0–100 scale (equal to `ideal` but on integer and real issues).
+    pub ideal_scale: f64,
     /// Salience in [0, 1].
     pub salience: f64,
     /// Stated spread of the ideal point.
@@ -322,8 +341,12 @@ fn actor_summary(s: &Scenario, a: &Actor) -> ActorSummary {
                 Some(PositionSummary {
                     issue: issue.id.clone(),
                     ideal: p.ideal,
+                    ideal_scale: issue.units().map_or(p.ideal, |u| u.to_scale(p.ideal)),
                     salience: p.salience,
-                    ideal_spread: p.ideal_spread.map(|sp| SpreadSummary::of(sp, p.ideal, 0.0, 100.0)),
+                    ideal_spread: p.ideal_spread.map(|sp| {
+                        let (lo, hi) = issue.position_range();
+                        SpreadSummary::of(sp, p.ideal, lo, hi)
+                    }),
                     salience_spread: p.salience_spread.map(|sp| SpreadSummary::of(sp, p.salience, 0.0, 1.0)),
                 })
             })
@@ -374,6 +397,7 @@ pub fn summarise(s: &Scenario) -> ScenarioSummary {
                 values: issue_values(i),
                 cardinality: i.cardinality(),
                 description: i.description.clone(),
+                units: i.units(),
             })
             .collect(),
         actors: s.actors.iter().map(|a| actor_summary(s, a)).collect(),

@@ -109,8 +109,11 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     Ok(())
 }
 
-fn num(x: f64) -> String {
-    format!("{x:.1}")
+/// A number on `issue`, in its units, to a tenth of a point of its 0–100 scale (`{:.1}` on the
+/// scale itself, `{:.3}` on an issue from 10 to 15).
+fn at(s: &Scenario, issue: &str, x: f64) -> String {
+    let units = s.space.issue_index(issue).and_then(|k| s.space.issues()[k].units()).unwrap_or(detente_core::Units::IDENTITY);
+    format!("{x:.*}", units.decimals() + 1)
 }
 
 /// The report for people.
@@ -122,7 +125,7 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
         _ => String::new(),
     };
     out.push_str(&format!(
-        "Forecast of {} [{}] with model {}{preset}; positions on the 0-100 scale\n\n",
+        "Forecast of {} [{}] with model {}{preset}; numeric issues in their own units, ordered options on their 0-100 scale\n\n",
         s.meta.id,
         variant.unwrap_or("base"),
         r.model.name()
@@ -138,13 +141,13 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
         .issues
         .iter()
         .map(|f| {
-            let mut row = vec![f.issue.clone(), num(f.value), f.option.clone().unwrap_or_default()];
+            let x = |v: f64| at(s, &f.issue, v);
+            let mut row = vec![f.issue.clone(), x(f.value), f.option.clone().unwrap_or_default()];
             if dynamic {
-                row.push(f.final_mean.map(num).unwrap_or_default());
+                row.push(f.final_mean.map(x).unwrap_or_default());
             }
-            let base = |t: &detente_forecast::TableForecast| {
-                t.issues.iter().find(|b| b.issue == f.issue).map(|b| num(b.value)).unwrap_or_default()
-            };
+            let base =
+                |t: &detente_forecast::TableForecast| t.issues.iter().find(|b| b.issue == f.issue).map(|b| x(b.value)).unwrap_or_default();
             row.push(base(&r.mean));
             row.push(base(&r.median));
             row
@@ -154,7 +157,7 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     for (issue, why) in &r.forecast.skipped {
         out.push_str(&format!("skipped {issue}: {why}\n"));
     }
-    out.push_str("\nWho moves the c·s mean: its change per point an actor moves (c·s share), largest first\n\n");
+    out.push_str("\nWho moves the c·s mean: its change per unit an actor moves (c·s share), largest first\n\n");
     let lever_rows: Vec<Vec<String>> = r
         .levers
         .iter()
@@ -183,8 +186,8 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
                     let summary = stats
                         .into_iter()
                         .flat_map(|st| [st.median.get(t), st.mean.get(t)])
-                        .map(|v| v.copied().map(num).unwrap_or_default());
-                    std::iter::once(t.to_string()).chain(xs.iter().map(|&x| num(x))).chain(summary).collect()
+                        .map(|v| v.copied().map(|v| at(s, &f.issue, v)).unwrap_or_default());
+                    std::iter::once(t.to_string()).chain(xs.iter().map(|&x| at(s, &f.issue, x))).chain(summary).collect()
                 })
                 .collect();
             out.push_str(&table(&header, &rows));
@@ -203,11 +206,12 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
             .issues
             .iter()
             .map(|d| {
-                let q = |p: f64| d.quantiles.iter().find(|(pp, _)| (*pp - p).abs() < 1e-9).map_or(String::new(), |(_, v)| num(*v));
+                let q =
+                    |p: f64| d.quantiles.iter().find(|(pp, _)| (*pp - p).abs() < 1e-9).map_or(String::new(), |(_, v)| at(s, &d.issue, *v));
                 let mut opts: Vec<_> = d.options.iter().filter(|o| o.probability > 0.0).collect();
                 opts.sort_by(|a, b| b.probability.total_cmp(&a.probability));
                 let top = opts.iter().take(3).map(|o| format!("{} {:.0}%", o.option, o.probability * 100.0)).collect::<Vec<_>>().join(", ");
-                vec![d.issue.clone(), num(d.median), q(0.05), q(0.25), q(0.75), q(0.95), top]
+                vec![d.issue.clone(), at(s, &d.issue, d.median), q(0.05), q(0.25), q(0.75), q(0.95), top]
             })
             .collect();
         out.push_str(&table(&header, &rows));

@@ -62,7 +62,7 @@ pub(crate) fn show(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failur
     outln!("\nActors\n");
     out!("{}", describe::actors_text(s));
     if let Some(t) = describe::positions_text(s) {
-        outln!("\nPositions (ideal point on the 0-100 scale / salience 0-1)\n");
+        outln!("\nPositions (ideal point: numeric issues in their units, ordered options on the 0-100 scale / salience 0-1)\n");
         out!("{t}");
     }
     if !s.variants.is_empty() {

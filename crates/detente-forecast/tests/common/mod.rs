@@ -25,7 +25,9 @@ pub const ISSUES: [&str; 10] = [
 /// One actor row: `(actor, capability, [(ideal, salience); 10])` in issue order.
 pub type Row = (&'static str, f64, [(f64, f64); 10]);
 
-/// The seed table.
+/// The seed table, every position on the issue's 0–100 axis as the seed document states it
+/// (`deterrent_force` too, whose positions a scenario states in thousand troops: see
+/// [`seed_scenario`]).
 pub const TABLE: [Row; 4] = [
     (
         "usa",
@@ -71,10 +73,14 @@ pub fn seed_scenario() -> Scenario {
         Issue::ordinal("europe_role", &[("at_the_table", 0.), ("consulted", 50.), ("excluded", 100.)]),
         Issue::ordinal("prisoners", &[("all_for_all", 0.), ("partial", 50.), ("none", 100.)]),
     ]);
+    // positions are stated in the issues' units: the axis itself, but thousand troops on
+    // deterrent_force (the axis reversed over 0–150)
+    let units: Vec<detente_core::Units> = space.issues().iter().map(|i| i.units().expect("ordered issues")).collect();
     let actors = TABLE
         .iter()
         .map(|(id, cap, cells)| {
-            let positions = cells.iter().map(|&(ideal, salience)| Some(Position::new(ideal, salience))).collect();
+            let positions =
+                cells.iter().zip(&units).map(|(&(ideal, salience), u)| Some(Position::new(u.from_scale(ideal), salience))).collect();
             let mut a = Actor::party(*id, Preferences::new(Utility::Spatial(Spatial { positions, loss: Loss::Linear })));
             a.capability = *cap;
             if *id == "usa" {

@@ -35,6 +35,7 @@
 //! (see the format documentation for exactly what round-trips).
 
 mod dto;
+mod legacy;
 mod read;
 mod spans;
 mod spreads;
@@ -44,8 +45,13 @@ use crate::{FormatError, Location};
 use detente_core::Scenario;
 use spans::Node;
 
-/// The format version this build reads and writes.
-pub const FORMAT_VERSION: i64 = 1;
+/// The format version this build writes. It reads this one and format 1 (see [`FORMAT_VERSIONS`]).
+pub const FORMAT_VERSION: i64 = 2;
+
+/// The format versions this build reads: 2, and 1, whose positions on integer and real issues
+/// are on the issue's 0–100 scale (read as meant, with a [`Notice`](crate::Notice)); format 2
+/// writes them in the issue's own units.
+pub const FORMAT_VERSIONS: [i64; 2] = [1, 2];
 
 #[derive(Clone, Copy)]
 enum Syntax {
@@ -127,14 +133,15 @@ fn json_error(file: &str, text: &str, e: &serde_json::Error) -> FormatError {
     FormatError::Syntax { location, message: humanize(&message) }
 }
 
-fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError> {
+fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::Notice>), FormatError> {
     let probe: dto::Probe = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
     };
     let version_path = spans::Path::root().key("format");
-    match probe.format {
-        Some(dto::Version { int: Some(FORMAT_VERSION), .. }) => {}
+    let units = match probe.format {
+        Some(dto::Version { int: Some(1), .. }) => legacy::PositionUnits::Scale,
+        Some(dto::Version { int: Some(FORMAT_VERSION), .. }) => legacy::PositionUnits::Issue,
         Some(other) => {
             return Err(located(
                 file,
@@ -143,7 +150,9 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
                 read::PathError {
                     path: version_path,
                     message: match other.int {
-                        Some(v) => format!("unsupported format version {v}: this version of detente reads `format = {FORMAT_VERSION}`"),
+                        Some(v) => format!(
+                            "unsupported format version {v}: this version of detente reads `format = {FORMAT_VERSION}` (and format 1)"
+                        ),
                         None => format!("found {} for `format`, expected the integer version `format = {FORMAT_VERSION}`", other.shown),
                     },
                 },
@@ -157,18 +166,26 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<Scenario, FormatError>
                 ),
             })
         }
-    }
+    };
     let dto: dto::FileDto = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| shape_errors(text, file, syntax, toml_error(file, text, &e)))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| shape_errors(text, file, syntax, json_error(file, text, &e)))?,
     };
     let mut draft = read::scenario_from(&dto).map_err(|errors| located_all(file, text, syntax, errors))?;
-    spreads::attach(&dto, &mut draft).map_err(|errors| located_all(file, text, syntax, errors))?;
+    spreads::attach(&dto, &mut draft, units).map_err(|errors| located_all(file, text, syntax, errors))?;
+    let mut notices = Vec::new();
+    if units == legacy::PositionUnits::Scale {
+        let issues = legacy::scale_to_units(&mut draft).map_err(|errors| located_all(file, text, syntax, errors))?;
+        if !issues.is_empty() {
+            notices.push(crate::Notice::ScalePositions { file: file.to_string(), issues });
+        }
+    }
     // The model's rules, once, in the model; each error is put at the key its path names.
-    draft.validate().map_err(|errors| {
+    let scenario = draft.validate().map_err(|errors| {
         let errors = errors.into_iter().map(|e| read::PathError { path: read::file_path(&dto, &e), message: e.to_string() }).collect();
         located_all(file, text, syntax, errors)
-    })
+    })?;
+    Ok((scenario, notices))
 }
 
 /// Step 3 found a wrong shape, and serde stops at the first: look for every other one. The
@@ -291,11 +308,22 @@ fn remove_at(value: &mut serde_json::Value, segs: &[spans::Seg], key: &str) -> b
 /// inputs (`ideal_range`, `salience_sd`, `capability_range`, … — see `docs/scenario-format.md`)
 /// are read into the model's spread slots.
 pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
-    read(text, file, Syntax::Toml)
+    read(text, file, Syntax::Toml).map(|(s, _)| s)
 }
 
 /// Parses a JSON scenario (the TOML format's twin).
 pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, FormatError> {
+    read(text, file, Syntax::Json).map(|(s, _)| s)
+}
+
+/// [`from_toml_str`], with what a reader should be told about the file (a format 1 file's
+/// positions read on the 0–100 scale).
+pub fn from_toml_str_noting(text: &str, file: &str) -> Result<(Scenario, Vec<crate::Notice>), FormatError> {
+    read(text, file, Syntax::Toml)
+}
+
+/// [`from_json_str`], with what a reader should be told about the file.
+pub fn from_json_str_noting(text: &str, file: &str) -> Result<(Scenario, Vec<crate::Notice>), FormatError> {
     read(text, file, Syntax::Json)
 }
 

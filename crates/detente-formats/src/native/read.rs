@@ -102,7 +102,21 @@ fn ideal_of(issue: &Issue, path: Path, s: &Scalar) -> R<f64> {
             err(path, format!("found {other}, expected an option id of categorical issue `{}` (one of: {})", issue.id, option_ids(issue)))
         }
         (_, Scalar::Int(_) | Scalar::Float(_)) => Ok(s.as_number().expect("invariant: numeric scalar")),
-        (_, other) => err(path, format!("found {other}, expected a position on the 0–100 scale of issue `{}`", issue.id)),
+        (IssueKind::Ordinal { .. }, other) => {
+            err(path, format!("found {other}, expected an option id or a position on the 0–100 scale of ordinal issue `{}`", issue.id))
+        }
+        (_, other) => {
+            let (lo, hi) = issue.position_range();
+            err(
+                path,
+                format!(
+                    "found {other}, expected a position on issue `{}`: a number from {} to {}, in the issue's units",
+                    issue.id,
+                    detente_core::format_real(lo),
+                    detente_core::format_real(hi)
+                ),
+            )
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! (`Position::ideal_spread`, `Position::salience_spread`, `Actor::capability_spread`) with errors
 //! located at the offending key; `write.rs` writes them back.
 
+use super::legacy::PositionUnits;
 use detente_core::{ScenarioDraft, Spread, Utility};
 
 use super::dto::{FileDto, KindDto, PositionDto, PrefKind};
@@ -60,10 +61,12 @@ fn has_ideal_spread(p: &PositionDto) -> bool {
 
 /// Reads every stated spread of a file into `scenario`, the draft read from that same file
 /// (actors in file order), reporting every error.
-pub(crate) fn attach(f: &FileDto, scenario: &mut ScenarioDraft) -> Result<(), Vec<PathError>> {
+/// Attaches every stated spread. `units` says what the file's positions are written in: the
+/// issues' own units (format 2) or the 0–100 scale (format 1, see `legacy`).
+pub(crate) fn attach(f: &FileDto, scenario: &mut ScenarioDraft, units: PositionUnits) -> Result<(), Vec<PathError>> {
     let mut errors = Vec::new();
     for (i, a) in f.actors.iter().enumerate() {
-        if let Err(e) = attach_actor(f, scenario, i, a) {
+        if let Err(e) = attach_actor(f, scenario, i, a, units) {
             errors.push(e);
         }
     }
@@ -74,7 +77,7 @@ pub(crate) fn attach(f: &FileDto, scenario: &mut ScenarioDraft) -> Result<(), Ve
     }
 }
 
-fn attach_actor(f: &FileDto, scenario: &mut ScenarioDraft, i: usize, a: &super::dto::ActorDto) -> R<()> {
+fn attach_actor(f: &FileDto, scenario: &mut ScenarioDraft, i: usize, a: &super::dto::ActorDto, units: PositionUnits) -> R<()> {
     let path = Path::root().key("actors").index(i);
     let actor = &mut scenario.actors[i];
     actor.capability_spread =
@@ -92,7 +95,11 @@ fn attach_actor(f: &FileDto, scenario: &mut ScenarioDraft, i: usize, a: &super::
             if f.issues.iter().any(|i| &i.id == issue && i.kind == KindDto::Categorical) {
                 return err(pp.key("ideal_range"), format!("issue `{issue}` is categorical: it has no scale to vary a position on"));
             }
-            pos.ideal_spread = shape(&pp, "ideal", pos.ideal, (0.0, 100.0), p.ideal_range, p.ideal_mode, p.ideal_sd)?;
+            let range = match units {
+                PositionUnits::Scale => (0.0, 100.0),
+                PositionUnits::Issue => scenario.space.issues()[k].position_range(),
+            };
+            pos.ideal_spread = shape(&pp, "ideal", pos.ideal, range, p.ideal_range, p.ideal_mode, p.ideal_sd)?;
         }
         pos.salience_spread = shape(&pp, "salience", pos.salience, (0.0, 1.0), p.salience_range, p.salience_mode, p.salience_sd)?;
     }

@@ -410,7 +410,7 @@ fn patch_node(cur: &ScenarioDraft, p: &Patch) -> Result<Node, FormatError> {
 /// The whole scenario as a document tree.
 pub(crate) fn document(sc: &Scenario) -> Result<Node, FormatError> {
     let mut t = Tab::new();
-    t.put("format", Node::Int(1));
+    t.put("format", Node::Int(super::FORMAT_VERSION));
     t.put("id", s(&sc.meta.id));
     t.put("title", s(&sc.meta.title));
     t.opt_str("description", &sc.meta.description);
@@ -650,7 +650,7 @@ fn toml_table(path: &[String], entries: &[(String, Node)], out: &mut String) {
 
 /// TOML text of a document tree.
 pub(crate) fn to_toml(doc: &Node) -> String {
-    let mut out = String::from("# detente scenario (format 1). Written by detente; comments are not preserved.\n");
+    let mut out = format!("# detente scenario (format {}). Written by detente; comments are not preserved.\n", super::FORMAT_VERSION);
     if let Node::Tab { entries, .. } = doc {
         toml_table(&[], entries, &mut out);
     }
