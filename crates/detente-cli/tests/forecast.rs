@@ -182,6 +182,26 @@ fn ktab_dummy_3dim_difference(out: &serde_json::Value, v: &serde_json::Value) ->
     (worst, same_states)
 }
 
+/// The largest |ours − KTAB's printed win probability| over every state and actor, on every
+/// issue of a `detente forecast --model smp --json` run (the probabilities are of each actor's
+/// whole position, so every issue carries the same ones).
+fn ktab_dummy_3dim_probability_difference(out: &serde_json::Value, v: &serde_json::Value) -> f64 {
+    let exp = &v["expected"]["position_win_probability_by_turn"];
+    let mut worst = 0.0f64;
+    for issue in out["report"]["forecast"]["issues"].as_array().unwrap() {
+        let tr = &issue["trajectory"];
+        let p = tr["win_probability"].as_array().expect("an SMP trajectory carries its win probabilities");
+        for (i, name) in tr["actors"].as_array().unwrap().iter().enumerate() {
+            let want = exp[name.as_str().unwrap()].as_array().unwrap();
+            assert_eq!(want.len(), p.len(), "one probability per state");
+            for (t, w) in want.iter().enumerate() {
+                worst = worst.max((p[t][i].as_f64().unwrap() - w.as_f64().unwrap()).abs());
+            }
+        }
+    }
+    worst
+}
+
 /// KTAB's published reference run `dummyData_3Dim` from a scenario FILE through `detente
 /// forecast`: every position of every state to KTAB's printed precision (0.1 on 0–100, i.e.
 /// |ours − printed| ≤ 0.05) and the same number of states (11). The same file stating the
@@ -202,6 +222,15 @@ fn ktab_dummy_data_3dim_runs_from_a_scenario_file_through_the_cli() {
     eprintln!("dummyData_3Dim through the CLI: max |ours - KTAB| = {worst:.9} on 0-100");
     assert!(same_states, "number of states");
     assert!(worst <= 0.05 + 1e-9, "max difference {worst} to KTAB's printed positions");
+    // and every per-turn win probability to KTAB's printed precision (4 decimals)
+    let worst = ktab_dummy_3dim_probability_difference(&json(&o), v);
+    eprintln!("dummyData_3Dim through the CLI: max |ours - KTAB| win probability = {worst:.9}");
+    assert!(worst <= 0.5e-4 + 1e-9, "max difference {worst} to KTAB's printed win probabilities");
+    let o = detente(&["forecast", path.to_str().unwrap(), "--model", "smp", "--rounds"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let at = text.find("Win probabilities after each round").unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(text[at..].matches("Win probabilities").count(), 1, "shown once, not per issue: {text}");
 
     let plain = dir.path().join("intensities.toml");
     std::fs::write(&plain, ktab_dummy_3dim_toml(v, false)).unwrap();

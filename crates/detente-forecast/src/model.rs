@@ -16,6 +16,13 @@ pub struct Trajectory {
     pub actors: Vec<String>,
     /// `rounds[t][k]`: actor k's position after round t.
     pub rounds: Vec<Vec<f64>>,
+    /// SMP only: `win_probability[t][k]`, the probability after turn t that actor k's position is
+    /// the group's choice (KTAB's per-turn "prob" history, [`crate::smp::SmpState::position_probability`]).
+    /// The SMP bargains over all issues jointly, so this is the probability of the actor's whole
+    /// position vector: the same on every issue it takes part in. Actors on equivalent positions
+    /// share one probability, so a turn's probabilities can sum to more than 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_probability: Option<Vec<Vec<f64>>>,
 }
 
 /// The c·s weighted median and mean of the positions after each round (round 0 = the inputs), as
@@ -101,7 +108,7 @@ impl SpatialModel for ExpectedUtility {
         Ok(IssueRun {
             value: run.forecast(),
             final_mean: Some(run.final_mean()),
-            trajectory: Some(Trajectory { actors: input.actors.iter().map(|a| a.name.clone()).collect(), rounds }),
+            trajectory: Some(Trajectory { actors: input.actors.iter().map(|a| a.name.clone()).collect(), rounds, win_probability: None }),
             round_stats: Some(stats),
         })
     }

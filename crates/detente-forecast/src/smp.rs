@@ -280,7 +280,8 @@ pub struct SmpRun {
 impl SmpRun {
     /// The forecast on dimension `d` from the final state, over the actors in `members`: the
     /// lower weighted median of their final positions with weights capability × salience on `d`
-    /// (the Condorcet winner among the bargained positions), and the members' trajectory.
+    /// (the Condorcet winner among the bargained positions), and the members' trajectory with
+    /// their per-turn win probabilities (of their whole positions, the same on every `d`).
     ///
     /// KTAB itself reports a probability per distinct position rather than a point. That
     /// distribution is kept in [`SmpState::unique`], but it is not used as the forecast: KTAB's
@@ -295,6 +296,7 @@ impl SmpRun {
         let trajectory = Trajectory {
             actors: members.iter().map(|&m| self.actors[m].clone()).collect(),
             rounds: self.states.iter().map(|s| members.iter().map(|&m| s.positions[m][d]).collect()).collect(),
+            win_probability: Some(self.states.iter().map(|s| members.iter().map(|&m| s.position_probability[m]).collect()).collect()),
         };
         (value, trajectory)
     }

@@ -191,6 +191,37 @@ fn smp_forecasts_the_reference_scenario_jointly() {
     }
 }
 
+/// The SMP's per-turn win probabilities ride on each issue's trajectory, one per turn and actor;
+/// they are of each actor's whole position, so the same on every issue, and equal the run's own.
+/// The closed-form and EU models carry none.
+#[test]
+fn smp_trajectories_carry_the_per_turn_win_probabilities_of_the_joint_run() {
+    use detente_forecast::smp::{run_smp, SmpInput};
+    let t = table();
+    let f = forecast_table(&t, &Model::Smp(Default::default())).unwrap();
+    let dims: Vec<usize> =
+        (0..t.issues.len()).filter(|&k| !matches!(t.issues[k].shape, detente_forecast::IssueShape::Categorical { .. })).collect();
+    let (input, _) = SmpInput::from_table(&t, &dims);
+    let run = run_smp(&input, &Default::default()).unwrap();
+    for i in &f.issues {
+        let Some(tr) = &i.trajectory else { continue };
+        let p = tr.win_probability.as_ref().expect("an SMP trajectory has win probabilities");
+        assert_eq!(p.len(), tr.rounds.len(), "one row per turn");
+        for (turn, (row, state)) in p.iter().zip(&run.states).enumerate() {
+            assert_eq!(row.len(), tr.actors.len());
+            for (k, a) in tr.actors.iter().enumerate() {
+                let m = run.actors.iter().position(|b| b == a).unwrap();
+                assert_eq!(row[k], state.position_probability[m], "{} turn {turn} {a}", i.issue);
+                assert!((0.0..=1.0).contains(&row[k]));
+            }
+        }
+    }
+    for m in [Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params())] {
+        let f = forecast_table(&t, &m).unwrap();
+        assert!(f.issues.iter().filter_map(|i| i.trajectory.as_ref()).all(|tr| tr.win_probability.is_none()), "{}", m.name());
+    }
+}
+
 #[test]
 fn levers_are_the_mean_s_derivatives() {
     let t = table();

@@ -192,6 +192,33 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
                 .collect();
             out.push_str(&table(&header, &rows));
         }
+        // SMP's win probabilities are of each actor's whole position (all issues at once): the
+        // same in every issue's trajectory, so shown once, for every actor that takes part.
+        let mut win: Vec<(&str, Vec<f64>)> = Vec::new();
+        for tr in r.forecast.issues.iter().filter_map(|f| f.trajectory.as_ref()) {
+            let Some(p) = &tr.win_probability else { continue };
+            for (k, a) in tr.actors.iter().enumerate() {
+                if !win.iter().any(|(b, _)| b == a) {
+                    win.push((a, p.iter().map(|turn| turn.get(k).copied().unwrap_or(f64::NAN)).collect()));
+                }
+            }
+        }
+        if !win.is_empty() {
+            out.push_str(
+                "\nWin probabilities after each round (KTAB's per-turn probabilities: the chance that the actor's whole position, over all issues jointly, is the group's choice, so the same on every issue; actors on equivalent positions share one)\n\n",
+            );
+            let mut header = vec!["round".to_string()];
+            header.extend(win.iter().map(|(a, _)| a.to_string()));
+            let turns = win.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+            let rows: Vec<Vec<String>> = (0..turns)
+                .map(|t| {
+                    std::iter::once(t.to_string())
+                        .chain(win.iter().map(|(_, c)| c.get(t).map(|p| format!("{p:.4}")).unwrap_or_default()))
+                        .collect()
+                })
+                .collect();
+            out.push_str(&table(&header, &rows));
+        }
         if !matches!(r.model, Model::Eu(_) | Model::Smp(_)) {
             out.push_str("\n(--rounds: the baselines are closed-form and have no rounds)\n");
         }
@@ -279,6 +306,28 @@ mod tests {
         // the mean baseline of territory by hand: (20·67 + 72·100 + 36·10 + 30·20)/158 = 9500/158 = 60.1
         assert!(text.lines().any(|l| l.starts_with("territory") && l.contains("60.1")), "{text}");
         assert!(ForecastTable::from_scenario(&s).is_ok());
+        assert!(!text.contains("Win probabilities"), "the EU model has none: {text}");
+    }
+
+    /// The SMP's per-round win probabilities are of whole positions: one table after the
+    /// issues' rounds, every actor once, each round's probabilities in [0, 1].
+    #[test]
+    fn smp_rounds_show_the_win_probabilities_once() {
+        let s = scenario();
+        let r = forecast_scenario(&s, &Model::parse("smp", None).unwrap(), None, 1).unwrap();
+        let text = render_text(&s, None, &r, true, true);
+        let at = text.find("Win probabilities after each round").unwrap_or_else(|| panic!("{text}"));
+        let rest = &text[at..];
+        assert_eq!(rest.matches("Win probabilities").count(), 1, "{text}");
+        let header = rest.lines().nth(2).unwrap();
+        for a in ["russia", "ukraine", "europe"] {
+            assert_eq!(header.matches(a).count(), 1, "{header}");
+        }
+        let first = rest.lines().nth(4).unwrap();
+        assert!(first.starts_with('0'), "{rest}");
+        for p in first.split_whitespace().skip(1) {
+            assert!((0.0..=1.0).contains(&p.parse::<f64>().unwrap()), "{first}");
+        }
     }
 
     #[test]

@@ -304,7 +304,10 @@ pub(crate) struct FileDto {
     #[serde(default)]
     pub(crate) sources: Vec<SourceDto>,
     pub(crate) issues: Vec<IssueDto>,
+    #[serde(default)]
     pub(crate) actors: Vec<ActorDto>,
+    /// Many spatial party actors, one row each (see `table.rs`); read as `actors`.
+    pub(crate) actor_table: Option<ActorTableDto>,
     pub(crate) protocol: Option<ProtocolDto>,
     #[serde(default)]
     pub(crate) openings: Vec<OpeningDto>,
@@ -649,4 +652,59 @@ pub(crate) struct PatchDto {
     pub(crate) red_lines: Option<Vec<IdMap<TermDto>>>,
     #[allow(dead_code)]
     pub(crate) source: Option<String>,
+}
+
+/// `[actor_table]`: `issues` names the order of each row's (position, salience) pairs; each row
+/// is `[id, capability, position, salience, position, salience, ...]` (see `table.rs`).
+#[derive(Debug, DeriveDeserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActorTableDto {
+    pub(crate) issues: Vec<String>,
+    #[serde(default)]
+    pub(crate) rows: Vec<Vec<Cell>>,
+}
+
+/// One cell of an actor-table row: any value, so that `table.rs` can say what each cell
+/// should hold (and report every wrong cell, not serde's first).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Scalar(Scalar),
+    Array,
+    Table,
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CV;
+        impl<'de> Visitor<'de> for CV {
+            type Value = Cell;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a cell: an id, a number or \"-\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Cell, E> {
+                ScalarVisitor.visit_bool(v).map(Cell::Scalar)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cell, E> {
+                ScalarVisitor.visit_i64(v).map(Cell::Scalar)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cell, E> {
+                ScalarVisitor.visit_u64(v).map(Cell::Scalar)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cell, E> {
+                ScalarVisitor.visit_f64(v).map(Cell::Scalar)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Cell, E> {
+                ScalarVisitor.visit_str(v).map(Cell::Scalar)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Cell, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Cell::Array)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Cell, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Cell::Table)
+            }
+        }
+        d.deserialize_any(CV)
+    }
 }

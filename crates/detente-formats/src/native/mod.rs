@@ -11,7 +11,9 @@
 //! 3. **shape** — the file is deserialised into private `serde` structs that deny unknown keys;
 //!    a wrong type, a missing field or an unknown key is a [`FormatError::Syntax`] at the
 //!    position `toml` (through its span support) or `serde_json` reports;
-//! 4. **meaning** — ids are resolved while the model's draft is built (an unknown issue, option
+//! 4. **meaning** — the rows of an `[actor_table]` become actors (`table.rs`: each row is read
+//!    as the `[[actors]]` entry it stands for, its own errors and the errors found in its actor
+//!    located at its row or cell); ids are resolved while the model's draft is built (an unknown issue, option
 //!    or actor; a value of the wrong kind), then the draft is checked by the model itself
 //!    ([`detente_core::ScenarioDraft::validate`]: ranges, duplicates, roles, variants). The
 //!    reader does not repeat the model's rules: every model error carries a model path
@@ -39,6 +41,7 @@ mod legacy;
 mod read;
 mod spans;
 mod spreads;
+mod table;
 mod write;
 
 use crate::{FormatError, Location};
@@ -167,25 +170,75 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::
             })
         }
     };
-    let dto: dto::FileDto = match syntax {
+    let mut dto: dto::FileDto = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| shape_errors(text, file, syntax, toml_error(file, text, &e)))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| shape_errors(text, file, syntax, json_error(file, text, &e)))?,
     };
-    let mut draft = read::scenario_from(&dto).map_err(|errors| located_all(file, text, syntax, errors))?;
-    spreads::attach(&dto, &mut draft, units).map_err(|errors| located_all(file, text, syntax, errors))?;
+    // The actor table's rows become actors; its own errors are reported with the others.
+    let (rows, table_errors) = table::desugar(&mut dto);
+    let fail = |errors: Vec<read::PathError>| {
+        let mut all: Vec<read::PathError> =
+            table_errors.iter().map(|e| read::PathError { path: e.path.clone(), message: e.message.clone() }).collect();
+        all.extend(
+            errors
+                .into_iter()
+                .map(|e| read::PathError { path: rows.locate(e.path), message: e.message })
+                .filter(|e| !rows.is_consequence(&e.path)),
+        );
+        let e = located_all(file, text, syntax, all);
+        // a row's errors are found with the actors, wherever the table is in the file
+        if rows.any() || !table_errors.is_empty() {
+            in_file_order(e)
+        } else {
+            e
+        }
+    };
+    let mut draft = read::scenario_from(&dto).map_err(&fail)?;
+    spreads::attach(&dto, &mut draft, units).map_err(&fail)?;
+    // A format 1 file's positions on numeric issues, mapped from the scale into units; those
+    // off the scale are reported with the model's errors (and not again by the model).
     let mut notices = Vec::new();
+    let mut legacy_errors = Vec::new();
     if units == legacy::PositionUnits::Scale {
-        let issues = legacy::scale_to_units(&mut draft).map_err(|errors| located_all(file, text, syntax, errors))?;
-        if !issues.is_empty() {
-            notices.push(crate::Notice::ScalePositions { file: file.to_string(), issues });
+        match legacy::scale_to_units(&mut draft) {
+            Ok(issues) if !issues.is_empty() => notices.push(crate::Notice::ScalePositions { file: file.to_string(), issues }),
+            Ok(_) => {}
+            Err(errors) => legacy_errors = errors,
         }
     }
     // The model's rules, once, in the model; each error is put at the key its path names.
-    let scenario = draft.validate().map_err(|errors| {
-        let errors = errors.into_iter().map(|e| read::PathError { path: read::file_path(&dto, &e), message: e.to_string() }).collect();
-        located_all(file, text, syntax, errors)
-    })?;
-    Ok((scenario, notices))
+    let model = match draft.validate() {
+        Ok(s) if legacy_errors.is_empty() => s,
+        Ok(_) => return Err(in_file_order(fail(legacy_errors))),
+        Err(errors) => {
+            let mut all: Vec<read::PathError> = errors
+                .into_iter()
+                .map(|e| read::PathError { path: read::file_path(&dto, &e), message: e.to_string() })
+                .filter(|e| !legacy_errors.iter().any(|l| l.path == e.path))
+                .collect();
+            let sort = !legacy_errors.is_empty();
+            all.append(&mut legacy_errors);
+            let e = fail(all);
+            return Err(if sort { in_file_order(e) } else { e });
+        }
+    };
+    if table_errors.is_empty() {
+        Ok((model, notices))
+    } else {
+        Err(fail(Vec::new()))
+    }
+}
+
+/// The errors of `e` sorted by line and column (a stable sort: errors at one place keep their
+/// order).
+fn in_file_order(e: FormatError) -> FormatError {
+    match e {
+        FormatError::Many(mut all) => {
+            all.sort_by_key(|e| e.location().map(|l| (l.line, l.column)));
+            FormatError::Many(all)
+        }
+        one => one,
+    }
 }
 
 /// Step 3 found a wrong shape, and serde stops at the first: look for every other one. The
@@ -262,7 +315,12 @@ fn shape_of<T: serde::de::DeserializeOwned>(mut value: serde_json::Value, at: &s
         let inner = path.segs[at.segs.len()..].to_vec();
         let named = |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_string);
         if let Some(key) = named("unknown field `") {
-            errors.push(read::PathError { path: path.key(&key).the_key(), message });
+            // serde_path_to_error's path ends at the unknown key itself
+            let (path, inner) = match inner.split_last() {
+                Some((spans::Seg::Key(k), parent)) if *k == key => (path, parent.to_vec()),
+                _ => (path.key(&key), inner),
+            };
+            errors.push(read::PathError { path: path.the_key(), message });
             if !remove_at(&mut value, &inner, &key) {
                 return;
             }
