@@ -94,10 +94,11 @@ enum Command {
         /// Run a Monte Carlo of this many runs over the scenario's uncertain inputs.
         #[arg(long, value_name = "N")]
         runs: Option<usize>,
-        /// Seed of the Monte Carlo (same seed, same report, whatever the thread count).
+        /// Seed of the Monte Carlo and of the exchange model's tie-breaks (same seed, same report,
+        /// whatever the thread count).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Show every actor's position round by round (expected-utility and SMP models).
+        /// Show every actor's position round by round (expected-utility, SMP and exchange models).
         #[arg(long)]
         rounds: bool,
         #[command(flatten)]

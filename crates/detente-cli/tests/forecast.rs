@@ -16,8 +16,27 @@ fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {
 }
 
 #[test]
+fn the_exchange_model_lists_its_trades_in_words_and_is_seeded() {
+    let o = detente(&["forecast", "--model", "exchange", "--seed", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("with model exchange (Equal Gain, tie-break seed 3)"), "{text}");
+    assert!(text.contains("Trades the exchange model predicts"), "{text}");
+    let trade = text.lines().find(|l| l.starts_with("round 1: ")).unwrap_or_else(|| panic!("no trade:\n{text}"));
+    assert!(trade.contains(" moves on ") && trade.contains(" toward ") && trade.contains(" → "), "{trade}");
+    let a = json(&detente(&["forecast", "--model", "exchange", "--seed", "3", "--json"]));
+    let b = json(&detente(&["forecast", "--model", "exchange", "--seed", "3", "--json"]));
+    assert_eq!(a, b, "same seed, same run");
+    let run = &a["report"]["forecast"]["exchange"];
+    assert!(!run["rounds"].as_array().unwrap().is_empty(), "{run}");
+    for i in a["report"]["forecast"]["issues"].as_array().unwrap() {
+        assert!(i["trajectory"]["rounds"].is_array() || i["option_index"].is_number(), "{i}");
+    }
+}
+
+#[test]
 fn every_model_gives_json_with_baselines() {
-    for model in ["mean", "median", "eu", "smp"] {
+    for model in ["mean", "median", "eu", "smp", "exchange"] {
         let o = detente(&["forecast", "--model", model, "--json"]);
         assert!(o.status.success(), "{model}: {}", stderr(&o));
         let v = json(&o);

@@ -965,17 +965,27 @@ fn interval(p: &detente_study::Probability) -> String {
 fn comparison_table(cmp: &ModelComparison, changed: &[String]) -> Markup {
     html! {
         div.scroll { table {
-            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th { "EU option" } }
+            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th.num { "exchange" } th { "EU option" } }
             @for row in &cmp.rows {
                 tr {
                     td { (row.issue) @if changed.contains(&row.issue) { " " span.tag { "changed" } } }
                     td.num { (format!("{:.1}", row.mean)) } td.num { (format!("{:.1}", row.median)) } td.num { (format!("{:.1}", row.eu)) }
                     td.num { (row.eu_mean.map_or(String::new(), |x| format!("{x:.1}"))) } td.num { (format!("{:.1}", row.smp)) }
+                    td.num { (format!("{:.1}", row.exchange)) }
                     td { (row.options.as_ref().map_or(String::new(), |o| o[2].clone())) }
                 }
             }
-            @for (issue, why) in &cmp.skipped { tr { td { (issue) } td colspan="6" { "skipped: " (why) } } }
+            @for (issue, why) in &cmp.skipped { tr { td { (issue) } td colspan="7" { "skipped: " (why) } } }
         } }
+        @if let Some(run) = &cmp.exchange {
+            @let trades = run.trades();
+            @if trades.is_empty() {
+                p { "The exchange model finds no trade that both sides gain from." }
+            } @else {
+                p { "Trades the exchange model predicts (Equal Gain, highest gain first in each round):" }
+                ul { @for t in &trades { li { (t) } } }
+            }
+        }
     }
 }
 

@@ -361,12 +361,12 @@ fn forecast_sentences(report: &StudyReport) -> Vec<String> {
     if let Some(cmp) = f.cases.first().and_then(|c| c.comparison.as_ref()) {
         let with_options = f.disagreement.iter().filter(|d| cmp.rows.iter().any(|r| r.issue == d.issue && r.options.is_some())).count();
         let agree: Vec<String> = f.disagreement.iter().filter(|d| d.same_option).map(|d| d.issue.clone()).collect();
-        let mut s = format!("The four forecasting models name the same option on {} of {} issues", agree.len(), with_options);
+        let mut s = format!("The five forecasting models name the same option on {} of {} issues", agree.len(), with_options);
         if let Some(w) = f.disagreement.first() {
             if let Some(r) = cmp.rows.iter().find(|r| r.issue == w.issue) {
                 s.push_str(&format!(
-                    "; they disagree most on {} (0-100 scale: weighted mean {:.0}, median {:.0}, expected utility {:.0}, SMP {:.0})",
-                    w.issue, r.mean, r.median, r.eu, r.smp
+                    "; they disagree most on {} (0-100 scale: weighted mean {:.0}, median {:.0}, expected utility {:.0}, SMP {:.0}, exchange {:.0})",
+                    w.issue, r.mean, r.median, r.eu, r.smp, r.exchange
                 ));
             }
         }

@@ -43,9 +43,9 @@ pub struct IssueTrajectory {
 pub struct Disagreement {
     /// Issue id.
     pub issue: String,
-    /// Largest minus smallest of mean, median, EU and SMP (0–100 scale).
+    /// Largest minus smallest of mean, median, EU, SMP and exchange (0–100 scale).
     pub range: f64,
-    /// Do all four name the same nearest option?
+    /// Do all five name the same nearest option?
     pub same_option: bool,
 }
 
@@ -153,7 +153,7 @@ fn disagreement(cmp: &ModelComparison) -> Vec<Disagreement> {
         .rows
         .iter()
         .map(|r| {
-            let xs = [r.mean, r.median, r.eu, r.smp];
+            let xs = [r.mean, r.median, r.eu, r.smp, r.exchange];
             let range = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max) - xs.iter().copied().fold(f64::INFINITY, f64::min);
             let same_option = r.options.as_ref().is_some_and(|o| o.iter().all(|x| *x == o[0]));
             Disagreement { issue: r.issue.clone(), range, same_option }
