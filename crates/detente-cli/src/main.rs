@@ -59,7 +59,7 @@ struct HtmlPage {
 enum Command {
     /// The main job: a readable study of a scenario and its variants.
     Study {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: the built-in reference scenario).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: the built-in reference scenario).
         file: Option<PathBuf>,
         /// Print every table, not only the briefing's summary.
         #[arg(long)]
@@ -83,7 +83,7 @@ enum Command {
     },
     /// Where each issue settles under a spatial bargaining model, beside the c·s baselines.
     Forecast {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// The model.
         #[arg(long, value_enum, default_value = "eu")]
@@ -94,10 +94,11 @@ enum Command {
         /// Run a Monte Carlo of this many runs over the scenario's uncertain inputs.
         #[arg(long, value_name = "N")]
         runs: Option<usize>,
-        /// Seed of the Monte Carlo (same seed, same report, whatever the thread count).
+        /// Seed of the Monte Carlo and of the exchange model's tie-breaks (same seed, same report,
+        /// whatever the thread count).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Show every actor's position round by round (expected-utility and SMP models).
+        /// Show every actor's position round by round (expected-utility, SMP and exchange models).
         #[arg(long)]
         rounds: bool,
         #[command(flatten)]
@@ -109,7 +110,7 @@ enum Command {
     /// Pareto frontier, bargaining solutions (Nash, Kalai-Smorodinsky, ...) and the zone of
     /// possible agreement.
     Analyze {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// Also list every point of the Pareto frontier.
         #[arg(long)]
@@ -123,7 +124,7 @@ enum Command {
     /// One simulated negotiation: the deal, each party's utility, the rounds, and a trace.
     #[command(group(clap::ArgGroup::new("outputs").args(["html", "trace"]).multiple(true)))]
     Negotiate {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// Protocol: sao (joint table), single_text, single_text_veto, single_text_steepest,
         /// shuttle (default: the scenario's).
@@ -181,7 +182,7 @@ enum Command {
     },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
         /// The outcome, as `issue=option,issue=value,...` (every issue needs a value).
         #[arg(long, value_name = "ISSUE=VALUE,...")]
@@ -193,7 +194,7 @@ enum Command {
 enum ScenarioCommand {
     /// Issues and options, actors, and a positions/salience table.
     Show {
-        /// Scenario file or GENIUS/GeniusWeb folder (default: built-in).
+        /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
         file: Option<PathBuf>,
     },
     /// Check scenario files; one summary line each. Exit 1 if any is invalid.

@@ -16,8 +16,27 @@ fn forecast_of_the_reference_scenario_shows_every_issue_beside_the_baselines() {
 }
 
 #[test]
+fn the_exchange_model_lists_its_trades_in_words_and_is_seeded() {
+    let o = detente(&["forecast", "--model", "exchange", "--seed", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("with model exchange (Equal Gain, tie-break seed 3)"), "{text}");
+    assert!(text.contains("Trades the exchange model predicts"), "{text}");
+    let trade = text.lines().find(|l| l.starts_with("round 1: ")).unwrap_or_else(|| panic!("no trade:\n{text}"));
+    assert!(trade.contains(" moves on ") && trade.contains(" toward ") && trade.contains(" → "), "{trade}");
+    let a = json(&detente(&["forecast", "--model", "exchange", "--seed", "3", "--json"]));
+    let b = json(&detente(&["forecast", "--model", "exchange", "--seed", "3", "--json"]));
+    assert_eq!(a, b, "same seed, same run");
+    let run = &a["report"]["forecast"]["exchange"];
+    assert!(!run["rounds"].as_array().unwrap().is_empty(), "{run}");
+    for i in a["report"]["forecast"]["issues"].as_array().unwrap() {
+        assert!(i["trajectory"]["rounds"].is_array() || i["option_index"].is_number(), "{i}");
+    }
+}
+
+#[test]
 fn every_model_gives_json_with_baselines() {
-    for model in ["mean", "median", "eu", "smp"] {
+    for model in ["mean", "median", "eu", "smp", "exchange"] {
         let o = detente(&["forecast", "--model", model, "--json"]);
         assert!(o.status.success(), "{model}: {}", stderr(&o));
         let v = json(&o);
@@ -140,7 +159,7 @@ fn study_has_a_forecast_section_for_the_base_and_every_variant() {
 /// the shared vector at test time: positions as stated on 0–100, saliences as shares (÷ 100),
 /// `salience = "attention_shares"` unless `shares` is false.
 fn ktab_dummy_3dim_toml(v: &serde_json::Value, shares: bool) -> String {
-    let mut t = String::from("format = 1\nid = \"ktab-dummydata-3dim\"\ntitle = \"KTAB dummyData_3Dim\"\n");
+    let mut t = String::from("format = 2\nid = \"ktab-dummydata-3dim\"\ntitle = \"KTAB dummyData_3Dim\"\n");
     if shares {
         t.push_str("salience = \"attention_shares\"\n");
     }
@@ -340,4 +359,55 @@ fn a_forecast_is_in_the_issues_units_and_a_format_1_file_says_how_it_was_read() 
     assert!(written.contains("\nformat = 2\n") && written.contains("ideal = 13.9"), "{written}");
     let o = detente(&["scenario", "validate", out.to_str().unwrap()]);
     assert!(o.status.success() && !stderr(&o).contains("note:"), "{}", stderr(&o));
+}
+
+/// The shared expected-utility cases written as scenario files in their own units — the BDM 1994
+/// emission standards case in years of lag (4–10), the Iran 2013 case on its 1–10 scale — run
+/// through `detente forecast --model eu` and reproduce jmckib's recorded runs in those units:
+/// every actor's position, the median and the mean of all 10 rounds (printed to 6 decimals, so
+/// 1e-6). The model computes on the issue's 0–100 scale and reports in units.
+#[test]
+#[ignore = "needs ../shared"]
+fn the_shared_eu_cases_run_from_scenario_files_in_their_own_units() {
+    let all = detente_testkit::shared_json("spatial/vectors.json");
+    let dir = tempfile::tempdir().unwrap();
+    for (id, lo, hi) in [("bdm1994-eu-emission-standards", 4.0, 10.0), ("preana2014-iran-2013-election", 1.0, 10.0)] {
+        let v = all["vectors"].as_array().unwrap().iter().find(|v| v["id"] == id).expect("the vector");
+        let actors = v["actors"].as_array().unwrap();
+        let mut t =
+            format!("format = 2\nid = \"{id}\"\ntitle = \"{id}\"\n\n[[issues]]\nid = \"x\"\nkind = \"real\"\nmin = {lo}\nmax = {hi}\n");
+        for a in actors {
+            t.push_str(&format!(
+                "\n[[actors]]\nid = \"{}\"\ncapability = {}\n[actors.preferences]\ntype = \"spatial\"\npositions.x = {{ ideal = {}, salience = {} }}\n",
+                a["name"].as_str().unwrap(),
+                a["capability"],
+                a["position"],
+                a["salience"]
+            ));
+        }
+        let path = dir.path().join(format!("{id}.toml"));
+        std::fs::write(&path, t).unwrap();
+        let o = detente(&["forecast", path.to_str().unwrap(), "--model", "eu", "--preset", "scholz_code", "--json"]);
+        assert!(o.status.success(), "{id}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{id}");
+        let f = &json(&o)["report"]["forecast"]["issues"][0];
+        let rounds = f["trajectory"]["rounds"].as_array().unwrap();
+        let recorded = v["implementation_runs"]["jmckib_scholz_code_faithful"]["rounds"].as_array().unwrap();
+        assert_eq!(rounds.len(), recorded.len(), "{id}: rounds");
+        let mut worst = 0.0f64;
+        for (t, theirs) in recorded.iter().enumerate() {
+            for (k, a) in actors.iter().enumerate() {
+                let want = theirs["positions"][a["name"].as_str().unwrap()].as_f64().unwrap();
+                worst = worst.max((rounds[t][k].as_f64().unwrap() - want).abs());
+            }
+            for what in ["median", "mean"] {
+                let ours = f["round_stats"][what][t].as_f64().unwrap();
+                worst = worst.max((ours - theirs[what].as_f64().unwrap()).abs());
+            }
+        }
+        assert!(worst < 1e-6, "{id}: largest difference {worst}");
+        // the point forecast in years, its place on the 0–100 scale beside it
+        let (x, s) = (f["value"].as_f64().unwrap(), f["scale_value"].as_f64().unwrap());
+        assert!((s - (x - lo) / (hi - lo) * 100.0).abs() < 1e-9, "{id}: {x} {s}");
+    }
 }

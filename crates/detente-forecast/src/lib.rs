@@ -8,6 +8,8 @@
 //!   reconstructions as presets;
 //! - [`smp`]: KTAB's Spatial Model of Politics, deterministic mode (ported from the MIT-licensed
 //!   C++ with attribution);
+//! - [`exchange`]: Stokman & Van Oosten's exchange model (Decide's Equal Gain variant): actors
+//!   trade moves across issues where both gain, with seeded tie-breaks;
 //! - [`uncertainty`]: spreads on inputs and a seeded, parallel, thread-count-independent Monte
 //!   Carlo;
 //! - [`report`]: the entry points the CLI calls ([`forecast_scenario`], [`compare_models`]).
@@ -36,6 +38,7 @@
 pub mod baseline;
 pub mod error;
 pub mod eu;
+pub mod exchange;
 pub mod input;
 pub mod model;
 pub mod report;

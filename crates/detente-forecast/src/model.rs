@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::baseline::{weighted_mean, weighted_median, weighted_plurality};
 use crate::error::ForecastError;
 use crate::eu::{run_eu, EuParams, EuPreset};
+use crate::exchange::{run_exchange, ExchangeParams, ExchangeRun};
 use crate::input::{ForecastTable, IssueInput, IssueShape};
 use crate::smp::{run_smp, SmpInput, SmpParams};
 
@@ -155,13 +156,15 @@ pub enum Model {
     Eu(EuParams),
     /// KTAB's Spatial Model of Politics, run jointly over all issues.
     Smp(SmpParams),
+    /// Stokman & Van Oosten's exchange model (Equal Gain), run jointly over all issues.
+    Exchange(ExchangeParams),
 }
 
 impl Model {
     /// Names accepted by [`Model::parse`].
-    pub const NAMES: [&'static str; 4] = ["mean", "median", "eu", "smp"];
+    pub const NAMES: [&'static str; 5] = ["mean", "median", "eu", "smp", "exchange"];
 
-    /// `mean`, `median`, `eu`, `smp`; `eu_preset` selects an expected-utility preset (default
+    /// `mean`, `median`, `eu`, `smp`, `exchange` (seed 0); `eu_preset` selects an expected-utility preset (default
     /// `scholz_code`; see [`EuPreset`]).
     pub fn parse(name: &str, eu_preset: Option<&str>) -> Result<Model, ForecastError> {
         let preset = eu_preset.map(EuPreset::parse).transpose()?;
@@ -170,6 +173,7 @@ impl Model {
             "median" => Ok(Model::Median),
             "eu" => Ok(Model::Eu(preset.unwrap_or(EuPreset::ScholzCode).params())),
             "smp" => Ok(Model::Smp(SmpParams::default())),
+            "exchange" => Ok(Model::Exchange(ExchangeParams::default())),
             _ => Err(ForecastError::Unknown { what: "model", id: name.to_string(), known: Model::NAMES.join(", ") }),
         }
     }
@@ -184,6 +188,9 @@ impl Model {
                 "Bueno de Mesquita expected-utility model, Scholz, Calbert & Smith 2011 reconstruction; scholz_code = jmckib@55f63e9"
             }
             Model::Smp(_) => "KTAB Spatial Model of Politics, deterministic, ported from lsyaseen/KTAB; reproduces its reference run dummyData_3Dim (built at 3b5b063)",
+            Model::Exchange(_) => {
+                "Stokman & Van Oosten 1994 exchange model, Equal Gain variant of Decide (foarsitter/decide-exchange-model), ties broken by a seeded ChaCha8"
+            }
         }
     }
 
@@ -205,6 +212,7 @@ impl Model {
             Model::Median => "median",
             Model::Eu(_) => "eu",
             Model::Smp(_) => "smp",
+            Model::Exchange(_) => "exchange",
         }
     }
 }
@@ -260,6 +268,9 @@ pub struct TableForecast {
     pub issues: Vec<IssueForecast>,
     /// Issues nobody takes a position on (or where nobody exercises power), with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The exchange model's rounds and trades, for `Model::Exchange` (its issues: the
+    /// non-categorical ones forecast).
+    pub exchange: Option<ExchangeRun>,
 }
 
 /// Forecasts every issue of the table with one model.
@@ -303,7 +314,7 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
             Model::Mean => WeightedMean.forecast_issue(&input)?,
             Model::Median => WeightedMedian.forecast_issue(&input)?,
             Model::Eu(p) => ExpectedUtility(p.clone()).forecast_issue(&input)?,
-            Model::Smp(_) => IssueRun { value: f64::NAN, final_mean: None, trajectory: None, round_stats: None }, // filled below
+            Model::Smp(_) | Model::Exchange(_) => IssueRun { value: f64::NAN, final_mean: None, trajectory: None, round_stats: None }, // filled below
         };
         let option_index = issue.shape.nearest_option(run.value);
         issues.push(IssueForecast {
@@ -334,9 +345,30 @@ pub fn forecast_table(table: &ForecastTable, model: &Model) -> Result<TableForec
             }
         }
     }
+    let mut exchange = None;
+    if let Model::Exchange(params) = model {
+        if !spatial.is_empty() {
+            let dims: Vec<usize> = spatial.iter().map(|&(k, _)| k).collect();
+            let run = run_exchange(table, &dims, params)?;
+            for (d, &(k, slot)) in spatial.iter().enumerate() {
+                let issue = &table.issues[k];
+                let value = run.final_mean[d];
+                let option_index = issue.shape.nearest_option(value);
+                let f = &mut issues[slot];
+                f.value = value;
+                f.option_index = option_index;
+                f.option = option_index.and_then(|i| issue.shape.options().map(|o| o[i].clone()));
+                f.trajectory = Some(run.trajectory(d));
+            }
+            exchange = Some(run);
+        }
+    }
     // Everything above is on the 0–100 scale; forecasts are reported in the issues' units.
     for &(k, slot) in &spatial {
         issues[slot].convert_to_units(&table.issues[k].units);
     }
-    Ok(TableForecast { model: model.name().to_string(), issues, skipped })
+    if let Some(run) = &mut exchange {
+        run.convert_to_units(&spatial.iter().map(|&(k, _)| table.issues[k].units).collect::<Vec<_>>());
+    }
+    Ok(TableForecast { model: model.name().to_string(), issues, skipped, exchange })
 }

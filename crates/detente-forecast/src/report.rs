@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::error::ForecastError;
 use crate::eu::EuPreset;
+use crate::exchange::{ExchangeParams, ExchangeRun};
 use crate::input::ForecastTable;
 use crate::model::{forecast_table, Model, TableForecast};
 use crate::smp::SmpParams;
@@ -137,8 +138,11 @@ pub struct ComparisonRow {
     pub eu_mean: Option<f64>,
     /// KTAB SMP (deterministic).
     pub smp: f64,
-    /// Nearest option per model, in the order mean, median, eu, smp (issues with options).
-    pub options: Option<[String; 4]>,
+    /// The exchange model (Equal Gain, seed 0): the final c·s weighted mean.
+    pub exchange: f64,
+    /// Nearest option per model, in the order mean, median, eu, smp, exchange (issues with
+    /// options).
+    pub options: Option<[String; 5]>,
 }
 
 /// Every model side by side on one scenario: the `detente study` forecast section.
@@ -148,25 +152,34 @@ pub struct ModelComparison {
     pub rows: Vec<ComparisonRow>,
     /// Issues skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The exchange model's run: its rounds and the trades it predicts ([`ExchangeRun::trades`]).
+    pub exchange: Option<ExchangeRun>,
 }
 
-/// Runs the baselines, the expected-utility model (`scholz_code`) and the SMP on a scenario.
+/// Runs the baselines, the expected-utility model (`scholz_code`), the SMP and the exchange model
+/// (seed 0) on a scenario.
 pub fn compare_models(scenario: &Scenario) -> Result<ModelComparison, ForecastError> {
     let table = ForecastTable::from_scenario(scenario)?;
-    let runs = [Model::Mean, Model::Median, Model::Eu(EuPreset::ScholzCode.params()), Model::Smp(SmpParams::default())]
-        .iter()
-        .map(|m| forecast_table(&table, m))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut runs = [
+        Model::Mean,
+        Model::Median,
+        Model::Eu(EuPreset::ScholzCode.params()),
+        Model::Smp(SmpParams::default()),
+        Model::Exchange(ExchangeParams::default()),
+    ]
+    .iter()
+    .map(|m| forecast_table(&table, m))
+    .collect::<Result<Vec<_>, _>>()?;
     let rows = runs[0]
         .issues
         .iter()
         .enumerate()
         .map(|(k, f)| {
             let at = |m: usize| &runs[m].issues[k];
-            let options = (0..4)
+            let options = (0..5)
                 .map(|m| at(m).option.clone())
                 .collect::<Option<Vec<String>>>()
-                .map(|o| [o[0].clone(), o[1].clone(), o[2].clone(), o[3].clone()]);
+                .map(|o| [o[0].clone(), o[1].clone(), o[2].clone(), o[3].clone(), o[4].clone()]);
             ComparisonRow {
                 issue: f.issue.clone(),
                 mean: at(0).value,
@@ -174,9 +187,11 @@ pub fn compare_models(scenario: &Scenario) -> Result<ModelComparison, ForecastEr
                 eu: at(2).value,
                 eu_mean: at(2).final_mean,
                 smp: at(3).value,
+                exchange: at(4).value,
                 options,
             }
         })
         .collect();
-    Ok(ModelComparison { rows, skipped: runs[0].skipped.clone() })
+    let exchange = runs[4].exchange.take();
+    Ok(ModelComparison { rows, skipped: runs[0].skipped.clone(), exchange })
 }

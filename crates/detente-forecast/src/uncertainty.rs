@@ -281,7 +281,7 @@ type RunForecasts = Vec<Option<(f64, Option<usize>)>>;
 fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed: u64, k: usize) -> Result<RunForecasts, ForecastError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(k as u64);
-    if let Model::Smp(_) = model {
+    if let Model::Smp(_) | Model::Exchange(_) = model {
         let sampled = uncertainty.sample(table, &mut rng);
         let f = forecast_table(&sampled, model)?;
         let mut out = vec![None; table.issues.len()];
@@ -317,7 +317,7 @@ fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed
             Model::Mean => crate::baseline::weighted_mean(&x, &w),
             Model::Median => crate::baseline::weighted_median(&x, &w),
             Model::Eu(p) => Some(crate::eu::eu_forecast(&x, &w, &s, p)),
-            Model::Smp(_) => unreachable!("handled above"),
+            Model::Smp(_) | Model::Exchange(_) => unreachable!("handled above"),
         };
         // computed on the scale, reported in the issue's units as `forecast_table` does
         out.push(value.map(|v| (issue.units.from_scale(v), issue.shape.nearest_option(v))));

@@ -3,6 +3,7 @@
 
 mod common;
 mod eu_capitulation;
+mod exchange;
 mod properties;
 mod scenario;
 mod units;

@@ -732,13 +732,13 @@ fn forecast_section(r: &StudyReport, f: &Figures) -> Markup {
         section #forecast {
             h2 { "Forecasts: spatial bargaining models" }
             p { "Where each issue settles, in each issue's units: the capability × salience weighted mean and median (baselines that match or beat the models on EU legislative data), "
-                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean) and KTAB's Spatial Model of Politics." }
+                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (fs.eu_preset) ": final median and final mean), KTAB's Spatial Model of Politics and Stokman & Van Oosten's exchange model (package deals; trades listed below the table)." }
             @for (a, why) in &fs.left_out { p.note { (a) " is left out: " (why) "." } }
             @if let Some(note) = &fs.salience_note { p.note { "Note: " (note) "." } }
             @for c in fs.cases.iter().filter(|c| c.same_as.is_none()) {
                 h3 { (crate::same_group(&c.case, fs.cases.iter().map(|x| (x.case.as_str(), x.same_as.as_deref()))).join(", ")) }
                 @match &c.comparison {
-                    Some(cmp) => (comparison_table(cmp, &c.changed)),
+                    Some(cmp) => (comparison_table(cmp, &c.changed, &r.scenario.issues)),
                     None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
                 }
             }
@@ -974,20 +974,31 @@ fn interval(p: &detente_study::Probability) -> String {
     format!("{:.1}–{:.1} %", p.lo * 100.0, p.hi * 100.0)
 }
 
-fn comparison_table(cmp: &ModelComparison, changed: &[String]) -> Markup {
+fn comparison_table(cmp: &ModelComparison, changed: &[String], issues: &[IssueSummary]) -> Markup {
+    let x = |issue: &str, v: f64| issues.iter().find(|i| i.id == issue).map_or_else(|| format!("{v:.1}"), |i| i.format_forecast(v));
     html! {
         div.scroll { table {
-            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th { "EU option" } }
+            tr { th { "issue" } th.num { "mean" } th.num { "median" } th.num { "EU" } th.num { "EU mean" } th.num { "SMP" } th.num { "exchange" } th { "EU option" } }
             @for row in &cmp.rows {
                 tr {
                     td { (row.issue) @if changed.contains(&row.issue) { " " span.tag { "changed" } } }
-                    td.num { (format!("{:.1}", row.mean)) } td.num { (format!("{:.1}", row.median)) } td.num { (format!("{:.1}", row.eu)) }
-                    td.num { (row.eu_mean.map_or(String::new(), |x| format!("{x:.1}"))) } td.num { (format!("{:.1}", row.smp)) }
+                    td.num { (x(&row.issue, row.mean)) } td.num { (x(&row.issue, row.median)) } td.num { (x(&row.issue, row.eu)) }
+                    td.num { (row.eu_mean.map_or(String::new(), |v| x(&row.issue, v))) } td.num { (x(&row.issue, row.smp)) }
+                    td.num { (x(&row.issue, row.exchange)) }
                     td { (row.options.as_ref().map_or(String::new(), |o| o[2].clone())) }
                 }
             }
-            @for (issue, why) in &cmp.skipped { tr { td { (issue) } td colspan="6" { "skipped: " (why) } } }
+            @for (issue, why) in &cmp.skipped { tr { td { (issue) } td colspan="7" { "skipped: " (why) } } }
         } }
+        @if let Some(run) = &cmp.exchange {
+            @let trades = run.trades();
+            @if trades.is_empty() {
+                p { "The exchange model finds no trade that both sides gain from." }
+            } @else {
+                p { "Trades the exchange model predicts (Equal Gain, highest gain first in each round):" }
+                ul { @for t in &trades { li { (t) } } }
+            }
+        }
     }
 }
 
@@ -1090,11 +1101,11 @@ pub fn forecast(p: &ForecastPage, source: &str) -> String {
         section #forecast {
             h2 { "Forecasts: spatial bargaining models" }
             p { "Where each issue settles, in each issue's units: the capability × salience weighted mean and median, "
-                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (f.eu_preset) ") and KTAB's Spatial Model of Politics." }
+                "Bueno de Mesquita's expected-utility model (Scholz reconstruction, preset " (f.eu_preset) "), KTAB's Spatial Model of Politics and Stokman & Van Oosten's exchange model." }
             @for (a, why) in &f.left_out { p.note { (a) " is left out: " (why) "." } }
             @for c in &f.cases {
                 @match &c.comparison {
-                    Some(cmp) => (comparison_table(cmp, &[])),
+                    Some(cmp) => (comparison_table(cmp, &[], &p.scenario.issues)),
                     None => p.note { "No forecast: " (c.error.as_deref().unwrap_or("?")) },
                 }
             }

@@ -644,11 +644,15 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
         format!(
             "Where each issue settles (in each issue's units): the capability x salience weighted mean and median (baselines that match \
              or beat the models on EU legislative data), Bueno de Mesquita's expected-utility model (Scholz reconstruction, \
-             preset {}: final median, final mean) and KTAB's Spatial Model of Politics.",
+             preset {}: final median, final mean), KTAB's Spatial Model of Politics and Stokman & Van Oosten's exchange \
+             model (Decide's Equal Gain: actors trade moves across issues where both gain; final c·s mean).",
             f.eu_preset
         )
     } else {
-        format!("Where each issue settles (in its units): c·s weighted mean and median, expected utility ({}), KTAB's SMP.", f.eu_preset)
+        format!(
+            "Where each issue settles (in its units): c·s weighted mean and median, expected utility ({}), KTAB's SMP, exchange.",
+            f.eu_preset
+        )
     };
     out.push_str(&wrap(&intro, "", ""));
     for (a, why) in &f.left_out {
@@ -657,7 +661,7 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
     if let Some(note) = &f.salience_note {
         out.push_str(&wrap(&format!("Note: {note}."), "", "  "));
     }
-    let header: Vec<String> = ["issue", "mean", "median", "eu", "eu mean", "smp", "eu option"].map(String::from).to_vec();
+    let header: Vec<String> = ["issue", "mean", "median", "eu", "eu mean", "smp", "exch", "eu option"].map(String::from).to_vec();
     let first = f.cases.first().and_then(|c| c.comparison.as_ref());
     for c in &f.cases {
         if c.same_as.is_some() {
@@ -687,8 +691,14 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
                     };
                     // moves in points of the issue's 0–100 scale (forecasts are in its units)
                     let on = |x: f64| r.scenario.issues.iter().find(|i| i.id == row.issue).map_or(x, |i| i.to_scale(x));
-                    let d = [(row.mean, base.mean), (row.median, base.median), (row.eu, base.eu), (row.smp, base.smp)]
-                        .map(|(a, b)| on(a) - on(b));
+                    let d = [
+                        (row.mean, base.mean),
+                        (row.median, base.median),
+                        (row.eu, base.eu),
+                        (row.smp, base.smp),
+                        (row.exchange, base.exchange),
+                    ]
+                    .map(|(a, b)| on(a) - on(b));
                     let big = d.iter().fold(0.0f64, |m, x| m.max(x.abs()));
                     (big >= 5.0 || !eu.is_empty()).then(|| format!("{} (up to {big:.0} points{eu})", row.issue))
                 })
@@ -706,13 +716,16 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
             .iter()
             .filter(|row| show_all || c.changed.contains(&row.issue))
             .map(|row| {
+                let issue = r.scenario.issues.iter().find(|i| i.id == row.issue);
+                let x = |v: f64| issue.map_or_else(|| format!("{v:.1}"), |i| i.format_forecast(v));
                 vec![
                     row.issue.clone(),
-                    format!("{:.1}", row.mean),
-                    format!("{:.1}", row.median),
-                    format!("{:.1}", row.eu),
-                    row.eu_mean.map_or(String::new(), |x| format!("{x:.1}")),
-                    format!("{:.1}", row.smp),
+                    x(row.mean),
+                    x(row.median),
+                    x(row.eu),
+                    row.eu_mean.map_or(String::new(), x),
+                    x(row.smp),
+                    x(row.exchange),
                     row.options.as_ref().map_or(String::new(), |o| o[2].clone()),
                 ]
             })
@@ -721,6 +734,30 @@ fn forecast(out: &mut String, r: &StudyReport, opts: TextOptions) {
         for (issue, why) in &cmp.skipped {
             let _ = writeln!(out, "skipped {issue}: {why}");
         }
+        trades(out, cmp, opts.full);
+    }
+}
+
+/// The trades the exchange model predicts, in words: the briefing names the first, `--full` the
+/// first ten (`--json` has them all).
+fn trades(out: &mut String, cmp: &detente_study::ModelComparison, full: bool) {
+    let Some(run) = &cmp.exchange else { return };
+    let all = run.trades();
+    let Some(first) = all.first() else {
+        out.push_str("The exchange model finds no trade that both sides gain from.\n");
+        return;
+    };
+    let (n, rounds) = (all.len(), run.rounds.len());
+    if !full {
+        let more = if n > 1 { " (--full: more)" } else { "" };
+        out.push_str(&wrap(&format!("Exchange model, first of {n} trade(s) in {rounds} round(s){more}: {first}."), "", "  "));
+        return;
+    }
+    let shown = n.min(10);
+    let more = if shown < n { format!(", the first {shown} (--json: all)") } else { String::new() };
+    let _ = writeln!(out, "Trades the exchange model predicts ({n} in {rounds} round(s){more}):");
+    for t in &all[..shown] {
+        out.push_str(&wrap(t, "  ", "    "));
     }
 }
 

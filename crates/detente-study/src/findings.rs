@@ -361,18 +361,19 @@ fn forecast_sentences(report: &StudyReport) -> Vec<String> {
     if let Some(cmp) = f.cases.first().and_then(|c| c.comparison.as_ref()) {
         let with_options = f.disagreement.iter().filter(|d| cmp.rows.iter().any(|r| r.issue == d.issue && r.options.is_some())).count();
         let agree: Vec<String> = f.disagreement.iter().filter(|d| d.same_option).map(|d| d.issue.clone()).collect();
-        let mut s = format!("The four forecasting models name the same option on {} of {} issues", agree.len(), with_options);
+        let mut s = format!("The five forecasting models name the same option on {} of {} issues", agree.len(), with_options);
         if let Some(w) = f.disagreement.first() {
             if let Some(r) = cmp.rows.iter().find(|r| r.issue == w.issue) {
                 let issue = report.scenario.issues.iter().find(|i| i.id == w.issue);
                 let at = |x: f64| issue.map_or_else(|| format!("{x:.0}"), |i| i.format_position(x));
                 s.push_str(&format!(
-                    "; they disagree most on {} (weighted mean {}, median {}, expected utility {}, SMP {})",
+                    "; they disagree most on {} (weighted mean {}, median {}, expected utility {}, SMP {}, exchange {})",
                     w.issue,
                     at(r.mean),
                     at(r.median),
                     at(r.eu),
-                    at(r.smp)
+                    at(r.smp),
+                    at(r.exchange)
                 ));
             }
         }

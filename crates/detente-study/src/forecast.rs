@@ -44,10 +44,10 @@ pub struct IssueTrajectory {
 pub struct Disagreement {
     /// Issue id.
     pub issue: String,
-    /// Largest minus smallest of mean, median, EU and SMP, on the issue's 0–100 scale (so that
-    /// issues in different units compare).
+    /// Largest minus smallest of mean, median, EU, SMP and exchange, on the issue's 0–100 scale
+    /// (so that issues in different units compare).
     pub range: f64,
-    /// Do all four name the same nearest option?
+    /// Do all five name the same nearest option?
     pub same_option: bool,
 }
 
@@ -166,7 +166,7 @@ fn disagreement(cmp: &ModelComparison, s: &Scenario) -> Vec<Disagreement> {
         .iter()
         .map(|r| {
             let units = s.space.issue_index(&r.issue).and_then(|k| s.space.issues()[k].units());
-            let xs = [r.mean, r.median, r.eu, r.smp].map(|x| units.map_or(x, |u| u.to_scale(x)));
+            let xs = [r.mean, r.median, r.eu, r.smp, r.exchange].map(|x| units.map_or(x, |u| u.to_scale(x)));
             let range = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max) - xs.iter().copied().fold(f64::INFINITY, f64::min);
             let same_option = r.options.as_ref().is_some_and(|o| o.iter().all(|x| *x == o[0]));
             Disagreement { issue: r.issue.clone(), range, same_option }

@@ -54,6 +54,12 @@ impl IssueSummary {
         self.units.map_or(x, |u| u.to_scale(x))
     }
 
+    /// A forecast in the issue's units, for tables (to a tenth of a point of the scale).
+    pub fn format_forecast(&self, x: f64) -> String {
+        let d = self.units.unwrap_or(detente_core::Units::IDENTITY).decimals() + 1;
+        format!("{x:.d$}")
+    }
+
     /// A position or forecast in the issue's units, for people (to about a point of the scale).
     pub fn format_position(&self, x: f64) -> String {
         self.units.unwrap_or(detente_core::Units::IDENTITY).format(x)

@@ -19,6 +19,8 @@ pub(crate) enum ModelArg {
     Eu,
     /// KTAB's Spatial Model of Politics (deterministic).
     Smp,
+    /// Stokman & Van Oosten's exchange model (Decide's Equal Gain; ties broken by --seed).
+    Exchange,
 }
 
 /// What `detente forecast` was asked.
@@ -41,11 +43,15 @@ fn model_of(req: &Request<'_>) -> Result<Model, Failure> {
         ModelArg::Median => "median",
         ModelArg::Eu => "eu",
         ModelArg::Smp => "smp",
+        ModelArg::Exchange => "exchange",
     };
     if req.preset.is_some() && req.model != ModelArg::Eu {
         return Err(Failure::Usage("--preset applies to --model eu only".into()));
     }
-    Model::parse(name, req.preset).map_err(|e| Failure::Usage(format!("--preset: {e}")))
+    match Model::parse(name, req.preset).map_err(|e| Failure::Usage(format!("--preset: {e}")))? {
+        Model::Exchange(p) => Ok(Model::Exchange(detente_forecast::exchange::ExchangeParams { seed: req.seed, ..p })),
+        m => Ok(m),
+    }
 }
 
 /// `forecast --json`: the report with what it is a forecast of.
@@ -88,8 +94,12 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     }
     let model = model_of(req)?;
     if loaded.scenario.salience != detente_core::SalienceConvention::default() && !model.reads(detente_core::Input::SalienceConvention) {
+        let how = match model {
+            Model::Exchange(_) => "it compares salience ratios, which do not depend on it, and uses each salience as stated",
+            _ => "it runs issue by issue and uses each salience as stated",
+        };
         eprintln!(
-            "note: the scenario states salience = \"{}\"; model {} does not read it: it runs issue by issue and uses each salience as stated (only smp reads it)",
+            "note: the scenario states salience = \"{}\"; model {} does not read it: {how} (only smp reads it)",
             loaded.scenario.salience.as_str(),
             model.name()
         );
@@ -122,6 +132,7 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     let preset = match &r.model {
         Model::Eu(p) if *p == detente_forecast::eu::EuPreset::ScholzCode.params() => " (preset scholz_code)".to_string(),
         Model::Eu(_) => " (custom parameters)".to_string(),
+        Model::Exchange(p) => format!(" (Equal Gain, tie-break seed {})", p.seed),
         _ => String::new(),
     };
     out.push_str(&format!(
@@ -156,6 +167,15 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
     out.push_str(&table(&header, &rows));
     for (issue, why) in &r.forecast.skipped {
         out.push_str(&format!("skipped {issue}: {why}\n"));
+    }
+    if let Some(run) = &r.forecast.exchange {
+        let trades = run.trades();
+        if trades.is_empty() {
+            out.push_str("\nThe exchange model finds no trade: no two actors gain from moving toward each other.\n");
+        } else {
+            out.push_str("\nTrades the exchange model predicts (highest gain first in each round)\n\n");
+            trades.iter().for_each(|t| out.push_str(&format!("{t}\n")));
+        }
     }
     out.push_str("\nWho moves the c·s mean: its change per unit an actor moves (c·s share), largest first\n\n");
     let lever_rows: Vec<Vec<String>> = r
@@ -219,7 +239,7 @@ pub(crate) fn render_text(s: &Scenario, variant: Option<&str>, r: &ForecastRepor
                 .collect();
             out.push_str(&table(&header, &rows));
         }
-        if !matches!(r.model, Model::Eu(_) | Model::Smp(_)) {
+        if !matches!(r.model, Model::Eu(_) | Model::Smp(_) | Model::Exchange(_)) {
             out.push_str("\n(--rounds: the baselines are closed-form and have no rounds)\n");
         }
     }
