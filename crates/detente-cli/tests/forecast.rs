@@ -365,7 +365,8 @@ fn a_forecast_is_in_the_issues_units_and_a_format_1_file_says_how_it_was_read() 
 /// emission standards case in years of lag (4–10), the Iran 2013 case on its 1–10 scale — run
 /// through `detente forecast --model eu` and reproduce jmckib's recorded runs in those units:
 /// every actor's position, the median and the mean of all 10 rounds (printed to 6 decimals, so
-/// 1e-6). The model computes on the issue's 0–100 scale and reports in units.
+/// 1e-6), and KTAB's one-dimensional SMP runs of them (states and win probabilities). The models
+/// compute on the issue's 0–100 scale and report in units.
 #[test]
 #[ignore = "needs ../shared"]
 fn the_shared_eu_cases_run_from_scenario_files_in_their_own_units() {
@@ -376,11 +377,13 @@ fn the_shared_eu_cases_run_from_scenario_files_in_their_own_units() {
         let actors = v["actors"].as_array().unwrap();
         let mut t =
             format!("format = 2\nid = \"{id}\"\ntitle = \"{id}\"\n\n[[issues]]\nid = \"x\"\nkind = \"real\"\nmin = {lo}\nmax = {hi}\n");
+        // capabilities ×100 as KTAB's reference runs were fed them (the EU model reads only their
+        // ratios; KTAB's SMP does not: at ×1 the emission case runs one state longer)
         for a in actors {
             t.push_str(&format!(
                 "\n[[actors]]\nid = \"{}\"\ncapability = {}\n[actors.preferences]\ntype = \"spatial\"\npositions.x = {{ ideal = {}, salience = {} }}\n",
                 a["name"].as_str().unwrap(),
-                a["capability"],
+                a["capability"].as_f64().unwrap() * 100.0,
                 a["position"],
                 a["salience"]
             ));
@@ -409,5 +412,26 @@ fn the_shared_eu_cases_run_from_scenario_files_in_their_own_units() {
         // the point forecast in years, its place on the 0–100 scale beside it
         let (x, s) = (f["value"].as_f64().unwrap(), f["scale_value"].as_f64().unwrap());
         assert!((s - (x - lo) / (hi - lo) * 100.0).abs() < 1e-9, "{id}: {x} {s}");
+        // KTAB's SMP from the same file: its states (printed to 0.1 on 0–100, so 0.05 of a scale
+        // point, here in units) and per-turn win probabilities (printed to 4 decimals; Iran's
+        // rescaled input was fed to KTAB at an unrecorded precision: 1e-4)
+        let o = detente(&["forecast", path.to_str().unwrap(), "--model", "smp", "--json"]);
+        assert!(o.status.success(), "{id}: {}", stderr(&o));
+        let f = &json(&o)["report"]["forecast"]["issues"][0];
+        let exp = &v["implementation_runs"]["ktab_smp_1d_rescaled"];
+        let rounds = f["trajectory"]["rounds"].as_array().unwrap();
+        let probs = f["trajectory"]["win_probability"].as_array().unwrap();
+        assert_eq!(rounds.len() as u64, exp["states"].as_u64().unwrap(), "{id}: states");
+        for (t, (xs, ps)) in rounds.iter().zip(probs).enumerate() {
+            for (k, a) in actors.iter().enumerate() {
+                let name = a["name"].as_str().unwrap();
+                let want = lo + exp["positions_by_turn_0_100"][name]["Pstn1"][t].as_f64().unwrap() * (hi - lo) / 100.0;
+                let ours = xs[k].as_f64().unwrap();
+                assert!((ours - want).abs() <= 0.05 * (hi - lo) / 100.0 + 1e-9, "{id} state {t} {name}: {ours} vs {want}");
+                let want = exp["position_win_probability_by_turn"][name][t].as_f64().unwrap();
+                let ours = ps[k].as_f64().unwrap();
+                assert!((ours - want).abs() <= 1e-4, "{id} state {t} {name} probability: {ours} vs {want}");
+            }
+        }
     }
 }
