@@ -136,7 +136,7 @@ rows = [
   t.toml:27:16: a position on `price` but no salience: write a salience, or \"-\" for both
   t.toml:28:4: duplicate actor id `a` in the scenario
   t.toml:29:4: found 7, expected the actor's id (a string)
-  t.toml:30:12: actor `e`: position on issue `price` 120 is out of range: expected a number on the 0–100 scale (format 1 writes positions on integer and real issues on their scale; format 2 in the issue's units)"
+  t.toml:30:12: actor `e`: position on issue `price` 120 is out of range: expected a number on the 0–100 scale (positions on integer and real issues are on their scale in format 1 and under `positions = \"scale\"`, in the issue's units otherwise)"
     );
 }
 

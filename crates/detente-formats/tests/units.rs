@@ -99,7 +99,7 @@ fn a_format_1_position_off_the_scale_is_a_located_error_saying_why() {
     let e = from_toml_str(&text, "old.toml").unwrap_err().to_string();
     assert!(
         e.contains("old.toml:25:29:")
-            && e.contains("actor `b`: position on issue `price` 120 is out of range: expected a number on the 0–100 scale (format 1"),
+            && e.contains("actor `b`: position on issue `price` 120 is out of range: expected a number on the 0–100 scale (positions on"),
         "{e}"
     );
 }
@@ -111,4 +111,29 @@ fn a_format_1_file_without_positions_on_numeric_issues_has_nothing_to_say() {
                 values.price = { slope = 0.2, offset = 0, origin = 10 }\n";
     let (_, notices) = from_toml_str_noting(text, "old.toml").unwrap();
     assert!(notices.is_empty(), "{notices:?}");
+}
+
+#[test]
+fn a_file_may_say_what_its_positions_are_written_in() {
+    // format 2 keeping the scale on purpose: read on the scale, nothing to tell
+    let text = oil(2, "ideal = 78, salience = 1", "ideal = 20, salience = 1", "ideal = 50", "")
+        .replace("title = \"oil\"\n", "title = \"oil\"\npositions = \"scale\"\n");
+    let (s, notices) = from_toml_str_noting(&text, "s.toml").unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    assert!((position(&s, 0, 0).ideal - 13.9).abs() < 1e-12 && (patched_ideal(&s) - 12.5).abs() < 1e-12);
+    // written back in units, without the key, to the same scenario
+    let out = to_toml_string(&s).unwrap();
+    assert!(!out.contains("positions = \"scale\""), "{out}");
+    assert_eq!(from_toml_str(&out, "out.toml").unwrap(), s);
+    // a format 1 file already in units says so
+    let text = oil(1, "ideal = 13.9, salience = 1", "ideal = 11, salience = 1", "ideal = 12.5", "")
+        .replace("title = \"oil\"\n", "title = \"oil\"\npositions = \"units\"\n");
+    let (s, notices) = from_toml_str_noting(&text, "u.toml").unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((position(&s, 0, 0).ideal, patched_ideal(&s)), (13.9, 12.5));
+    // anything else is a located error naming both
+    let text = oil(2, "ideal = 13.9, salience = 1", "ideal = 11, salience = 1", "ideal = 12.5", "")
+        .replace("title = \"oil\"\n", "title = \"oil\"\npositions = \"percent\"\n");
+    let e = from_toml_str(&text, "p.toml").unwrap_err().to_string();
+    assert!(e.contains("p.toml:4:") && e.contains("units") && e.contains("scale"), "{e}");
 }

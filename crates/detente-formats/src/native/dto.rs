@@ -301,6 +301,9 @@ pub(crate) struct FileDto {
     pub(crate) assumptions: Option<String>,
     /// What the saliences mean (default: intensities).
     pub(crate) salience: Option<SalienceDto>,
+    /// What positions on integer and real issues are written in (default: the issue's units in
+    /// format 2, the 0–100 scale in format 1).
+    pub(crate) positions: Option<PositionsDto>,
     #[serde(default)]
     pub(crate) sources: Vec<SourceDto>,
     pub(crate) issues: Vec<IssueDto>,
@@ -401,6 +404,13 @@ pub(crate) enum RoleDto {
 pub(crate) enum SalienceDto {
     Intensities,
     AttentionShares,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveDeserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum PositionsDto {
+    Units,
+    Scale,
 }
 
 #[derive(Debug, Clone, Copy, DeriveDeserialize)]

@@ -3,7 +3,9 @@
 //! Format 2 writes them in the issue's own units. A format 1 file is still read as it was meant:
 //! those positions, their spreads and the position patches of its variants are taken on the
 //! scale and mapped into units here, after the draft is built and before the model checks it,
-//! and the reader says so in a [`Notice`](crate::Notice) with how to migrate.
+//! and the reader says so in a [`Notice`](crate::Notice) with how to migrate. A file may also
+//! say `positions = "scale"` (any version: the scale on purpose, no notice) or
+//! `positions = "units"` (a format 1 file already written in units).
 
 use detente_core::{IssueKind, Patch, ScenarioDraft, Utility};
 
@@ -34,8 +36,9 @@ pub(crate) fn scale_to_units(draft: &mut ScenarioDraft) -> Result<Vec<String>, V
     let out_of_scale = |path: Path, who: String, x: f64, issue: &str| PathError {
         path,
         message: format!(
-            "{who}position on issue `{issue}` {} is out of range: expected a number on the 0–100 scale (format 1 writes \
-             positions on integer and real issues on their scale; format 2 in the issue's units)",
+            "{who}position on issue `{issue}` {} is out of range: expected a number on the 0–100 scale (positions on \
+             integer and real issues are on their scale in format 1 and under `positions = \"scale\"`, in the issue's \
+             units otherwise)",
             detente_core::format_real(x)
         ),
     };

@@ -174,6 +174,14 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::
         Syntax::Toml => toml::from_str(text).map_err(|e| shape_errors(text, file, syntax, toml_error(file, text, &e)))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| shape_errors(text, file, syntax, json_error(file, text, &e)))?,
     };
+    // `positions = "scale"` keeps the 0–100 scale for integer and real issues on purpose (no
+    // notice); `positions = "units"` reads a format 1 file in units.
+    let said = dto.positions.is_some();
+    let units = match dto.positions {
+        Some(dto::PositionsDto::Scale) => legacy::PositionUnits::Scale,
+        Some(dto::PositionsDto::Units) => legacy::PositionUnits::Issue,
+        None => units,
+    };
     // The actor table's rows become actors; its own errors are reported with the others.
     let (rows, table_errors) = table::desugar(&mut dto);
     let fail = |errors: Vec<read::PathError>| {
@@ -201,7 +209,7 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::
     let mut legacy_errors = Vec::new();
     if units == legacy::PositionUnits::Scale {
         match legacy::scale_to_units(&mut draft) {
-            Ok(issues) if !issues.is_empty() => notices.push(crate::Notice::ScalePositions { file: file.to_string(), issues }),
+            Ok(issues) if !issues.is_empty() && !said => notices.push(crate::Notice::ScalePositions { file: file.to_string(), issues }),
             Ok(_) => {}
             Err(errors) => legacy_errors = errors,
         }
