@@ -16,6 +16,9 @@ fn main() {
     let t1 = Instant::now();
     let report = analyze(&conflict, &AnalysisOptions::core_only()).unwrap_or_else(|e| panic!("{e}"));
     let analysed = t1.elapsed();
+    let t2 = Instant::now();
+    let _ = detente_conflict::individual_stability(conflict.graph());
+    println!("individual_stability alone {:.3} s", t2.elapsed().as_secs_f64());
     println!("states {}, DMs 4, arcs {arcs}", conflict.graph().n_states());
     println!("build (enumerate + moves + preferences) {:.3} s, analysis {:.3} s", built.as_secs_f64(), analysed.as_secs_f64());
     for c in Concept::CORE {

@@ -267,6 +267,16 @@ fn direct_stability(movers: &Movers<'_>, conflict: &Conflict, concepts: &[Concep
 pub fn analyze(conflict: &Conflict, options: &AnalysisOptions) -> Result<StabilityReport, ConflictError> {
     let g = conflict.graph();
     let n = g.n_states();
+    if n.saturating_mul(g.n_dms() + 1) >= u32::MAX as usize {
+        return Err(ConflictError::new(
+            "",
+            crate::error::ErrorKind::TooLarge {
+                what: "states × decision makers",
+                count: n.saturating_mul(g.n_dms() + 1),
+                limit: u32::MAX as usize,
+            },
+        ));
+    }
     let mut notes = Vec::new();
     let mut concepts: Vec<Concept> = Concept::ALL.iter().copied().filter(|c| options.concepts.contains(c)).collect();
     let option_form = g.n_options() > 0;
