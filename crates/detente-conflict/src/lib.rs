@@ -6,7 +6,7 @@
 //!   preference-statement language ([`Statement::parse`]);
 //! - [`stability`]: Nash, GMR, SMR, SEQ and SIM for every DM and state;
 //! - [`coalition`]: coalition reachable sets and improvements, coalitions as movers;
-//! - [`status_quo`]: legal paths from the status quo;
+//! - `status_quo`: legal paths from the status quo (in the report);
 //! - [`explain`]: why a state is (not) stable, as data and in words;
 //! - [`report`]: the entry point [`analyze`] and its [`StabilityReport`];
 //! - [`error`]: typed errors with paths into the spec.

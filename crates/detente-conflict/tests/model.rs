@@ -81,3 +81,47 @@ fn validation_collects_every_error() {
     assert!(paths.contains(&"options[1].dm"), "{paths:?}");
     assert!(paths.contains(&"constraints[0]"), "{paths:?}");
 }
+
+/// More than 64 options: states are multi-word bit vectors, numbered by decimal value.
+#[test]
+fn beyond_64_options() {
+    let k = 70;
+    let spec = ConflictSpec {
+        name: "wide".into(),
+        dms: vec![DecisionMaker::new("a"), DecisionMaker::new("b")],
+        structure: Structure::Options {
+            options: (0..k).map(|o| OptionDef::new(format!("o{o}"), usize::from(o >= 35))).collect(),
+            constraints: vec![Constraint::ExactlyOne((0..k).collect())],
+        },
+        preferences: vec![
+            Preference::Cardinal((1..=k).map(|s| (StateRef::Number(s), s as f64)).collect()),
+            Preference::Cardinal((1..=k).map(|s| (StateRef::Number(s), -(s as f64))).collect()),
+        ],
+        status_quo: Some(StateRef::Number(1)),
+    };
+    let c = spec.validate().expect("valid");
+    let g = c.graph();
+    assert_eq!(g.n_states(), k);
+    for s in 0..k {
+        assert!(g.option_taken(s, s), "state {} takes option {}", s + 1, s + 1);
+        assert_eq!(g.find_state(g.state_bits(s)), Some(s));
+    }
+    assert_eq!(g.decimal(63), Some(1 << 63));
+    assert_eq!(g.decimal(64), None);
+    // a switches among its own options only when one of them is taken.
+    assert_eq!(g.moves(0, 0).len(), 34);
+    assert!(g.moves(0, 40).is_empty());
+    let r = analyze(&c, &AnalysisOptions::default()).expect("analysis");
+    assert_eq!(r.states[69].label.len(), 70);
+}
+
+proptest::proptest! {
+    /// The parsers never panic, whatever the text.
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,40}", picked in "[-0-9&|,()! ifIFYN]{0,30}") {
+        let _ = Statement::parse(&text);
+        let _ = Statement::parse(&picked);
+        let _ = Pattern::parse(&text);
+        let _ = Pattern::parse(&picked);
+    }
+}

@@ -185,6 +185,16 @@ fn elmira_classic_9state() {
     let ra = analyze(&ca, &AnalysisOptions::default()).expect("analysis");
     check(&ra, &movers, &v["expected"]["stable_states_by_dm"], &v["expected"]["equilibria"], "elmira alt UR");
 
+    // Explanations: LG's improvement 1 -> 5 is deterred under GMR (by UR) but not under SEQ.
+    let ex = |c: Concept| r.explanations.iter().find(|e| e.dm == "LG" && e.state == 1 && e.concept == c).expect("explanation");
+    let gmr = ex(Concept::Gmr);
+    assert!(gmr.stable && gmr.improvements[0].to == 5 && gmr.improvements[0].sanction.is_some());
+    assert!(gmr.describe().contains("LG could improve to 5"), "{}", gmr.describe());
+    let seq = ex(Concept::Seq);
+    assert!(!seq.stable && seq.improvements[0].sanction.is_none());
+    assert!(seq.describe().contains("nothing the others can do deters it"), "{}", seq.describe());
+    println!("{}\n{}", gmr.describe(), seq.describe());
+
     // Status quo: UI-only legal paths and any-move distances from state 1.
     let sq = r.status_quo.as_ref().expect("status quo");
     assert_eq!(sq.state, 1);
