@@ -43,6 +43,9 @@ pub struct AnalysisOptions {
     pub coalition_improvements: bool,
     /// The most states for which coalition improvements are computed (their cost is quadratic).
     pub coalition_limit: usize,
+    /// The most states for which SIM and SEQ+SIM are computed (each UI is tried against every
+    /// combination of the others' simultaneous UIs).
+    pub sim_limit: usize,
 }
 
 impl Default for AnalysisOptions {
@@ -53,6 +56,7 @@ impl Default for AnalysisOptions {
             coalitions: None,
             coalition_improvements: true,
             coalition_limit: 2000,
+            sim_limit: 20_000,
         }
     }
 }
@@ -67,6 +71,7 @@ impl AnalysisOptions {
             coalitions: None,
             coalition_improvements: false,
             coalition_limit: 0,
+            sim_limit: 0,
         }
     }
 }
@@ -283,6 +288,13 @@ pub fn analyze(conflict: &Conflict, options: &AnalysisOptions) -> Result<Stabili
     if !option_form && concepts.iter().any(|c| matches!(c, Concept::Sim | Concept::SeqSim)) {
         concepts.retain(|c| !matches!(c, Concept::Sim | Concept::SeqSim));
         notes.push("SIM and SEQ+SIM need option form (simultaneous moves combine option changes); not computed".into());
+    }
+    if n > options.sim_limit && concepts.iter().any(|c| matches!(c, Concept::Sim | Concept::SeqSim)) {
+        concepts.retain(|c| !matches!(c, Concept::Sim | Concept::SeqSim));
+        notes.push(format!(
+            "SIM and SEQ+SIM not computed: {n} states exceed the limit of {} (AnalysisOptions::sim_limit)",
+            options.sim_limit
+        ));
     }
     let fast = individual_stability(g);
     let individuals = Movers::individuals(conflict);

@@ -125,3 +125,23 @@ proptest::proptest! {
         let _ = Pattern::parse(&picked);
     }
 }
+
+/// A statement's text parses back to its formula (patterns inside compounds included).
+#[test]
+fn statement_text_round_trips() {
+    let stmts = [
+        Statement::from_conditions(vec![vec![Literal::yes(0), Literal::no(2)], vec![Literal::no(1)]]),
+        Statement::from_expr(Expr::Or(vec![Expr::Pattern(Pattern::parse("N-Y").unwrap()), Expr::Pattern(Pattern::parse("Y--").unwrap())])),
+        Statement::from_expr(Expr::Implies(Box::new(Expr::Lit(Literal::yes(2))), Box::new(Expr::Lit(Literal::no(1))))),
+        Statement::parse("(1 | 2) & -3 iff 4").unwrap(),
+    ];
+    for s in stmts {
+        let back = Statement::parse(s.text()).unwrap_or_else(|e| panic!("{}: {e}", s.text()));
+        assert_eq!(back.expr(), s.expr(), "{}", s.text());
+        let json = serde_json::to_string(&s).unwrap();
+        let again: Statement = serde_json::from_str(&json).unwrap();
+        assert_eq!(again.expr(), s.expr());
+    }
+    assert!(Statement::parse("N-Y | YN-").is_ok());
+    assert!(Statement::parse("maybe").is_err());
+}
