@@ -142,6 +142,52 @@ proptest! {
         }
     }
 
+    /// Status quo: the states reachable from state 1 by legal paths (any moves, and UIs only)
+    /// are `R_N(1)` and `R⁺_N(1)` of the brute force, plus state 1; the paths are legal and
+    /// follow the moves; coalition improvements are `R_H(s)` filtered.
+    #[test]
+    fn status_quo_reach_equals_brute_force(m in model()) {
+        let c = conflict(&m);
+        let r = analyze(&c, &AnalysisOptions::default()).expect("analysis");
+        let sq = r.status_quo.as_ref().expect("status quo");
+        let dms: Vec<usize> = (0..m.moves.len()).collect();
+        let name = |d: usize| format!("dm{d}");
+        for ui_only in [false, true] {
+            let mut want = brute_reach(&m, &dms, 0, ui_only);
+            want.insert(0);
+            let got: BTreeSet<usize> = if ui_only {
+                sq.by_improvements.iter().map(|p| p.state - 1).collect()
+            } else {
+                sq.steps_any_moves.keys().map(|s| s - 1).collect()
+            };
+            prop_assert_eq!(got, want);
+        }
+        for p in &sq.by_improvements {
+            let mut at = 0usize;
+            for (k, st) in p.steps.iter().enumerate() {
+                let d = dms.iter().copied().find(|&d| name(d) == st.mover).expect("mover");
+                prop_assert!(m.moves[d][at].contains(&(st.to - 1)));
+                prop_assert!(m.util[d][st.to - 1] > m.util[d][at]);
+                if k > 0 {
+                    prop_assert_ne!(&p.steps[k - 1].mover, &st.mover);
+                }
+                at = st.to - 1;
+            }
+            prop_assert_eq!(at + 1, p.state);
+        }
+        if let Some(imps) = r.coalitions.as_ref().and_then(|c| c.improvements.as_ref()) {
+            for imp in imps {
+                let h: Vec<usize> = imp.coalition.iter().map(|id| id[2..].parse::<usize>().expect("dm id")).collect();
+                let want: Vec<usize> = brute_reach(&m, &h, imp.from - 1, false)
+                    .into_iter()
+                    .filter(|&t| h.iter().all(|&k| m.util[k][t] > m.util[k][imp.from - 1]))
+                    .map(|t| t + 1)
+                    .collect();
+                prop_assert_eq!(&imp.to, &want);
+            }
+        }
+    }
+
     /// Nash ⊆ SEQ ⊆ GMR and Nash ⊆ SMR ⊆ GMR, per DM.
     #[test]
     fn inclusions(m in model()) {
