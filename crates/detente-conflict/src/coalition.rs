@@ -116,5 +116,5 @@ pub fn partition_movers<'a>(conflict: &'a Conflict, blocks: &[Vec<DmIndex>]) -> 
             }
         })
         .collect();
-    Ok(Movers::new(conflict, movers))
+    Movers::new(conflict, movers)
 }

@@ -55,7 +55,7 @@ pub(crate) fn steps(conflict: &Conflict, movers: &Movers<'_>, raw: &[RawStep]) -
 }
 
 /// The explanation for mover `i` at state `s` (0-based) under `c`; `None` for SIM in graph
-/// form.
+/// form, or when there is no such mover or state.
 pub fn explain(conflict: &Conflict, movers: &Movers<'_>, i: usize, s: usize, c: Concept) -> Option<Explanation> {
     let verdicts = movers.verdicts(i, s, c)?;
     let improvements: Vec<ImprovementVerdict> = verdicts

@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::error::{ConflictError, ErrorKind};
 use crate::model::{Adjacency, Conflict, DmIndex, Graph};
 
 /// A stability concept.
@@ -296,9 +297,24 @@ impl<'a> Movers<'a> {
         Movers { graph: g, bits: Some(conflict), movers }
     }
 
-    /// Explicit movers over a conflict's graph.
-    pub fn new(conflict: &'a Conflict, movers: Vec<Mover>) -> Self {
-        Movers { graph: conflict.graph(), bits: Some(conflict), movers }
+    /// Explicit movers over a conflict's graph. Errors when a member is not a DM or a move
+    /// leaves the states.
+    pub fn new(conflict: &'a Conflict, movers: Vec<Mover>) -> Result<Self, ConflictError> {
+        let g = conflict.graph();
+        for (k, m) in movers.iter().enumerate() {
+            if let Some(&d) = m.members.iter().find(|&&d| d >= g.n_dms()) {
+                return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::NoSuchDm(d)));
+            }
+            if m.members.is_empty() {
+                return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::Analysis("a mover needs a member".into())));
+            }
+            for s in 0..g.n_states() {
+                if let Some(&t) = m.moves.of(s).iter().find(|&&t| t as usize >= g.n_states()) {
+                    return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::BadMove { from: s + 1, to: t as usize + 1 }));
+                }
+            }
+        }
+        Ok(Movers { graph: g, bits: Some(conflict), movers })
     }
 
     /// The graph.
@@ -308,12 +324,13 @@ impl<'a> Movers<'a> {
 
     /// Whether `to` improves on `from` for every member of mover `m`.
     pub fn improves(&self, m: usize, from: usize, to: usize) -> bool {
-        self.movers[m].members.iter().all(|&k| self.graph.rank(k, to) > self.graph.rank(k, from))
+        self.movers.get(m).is_some_and(|mv| mv.members.iter().all(|&k| self.graph.rank(k, to) > self.graph.rank(k, from)))
     }
 
     /// Mover `m`'s unilateral improvements from `s`.
     pub fn uis(&self, m: usize, s: usize) -> Vec<usize> {
-        self.movers[m].moves.of(s).iter().map(|&t| t as usize).filter(|&t| self.improves(m, s, t)).collect()
+        let Some(mv) = self.movers.get(m) else { return Vec::new() };
+        mv.moves.of(s).iter().map(|&t| t as usize).filter(|&t| self.improves(m, s, t)).collect()
     }
 
     /// BFS over (state, last mover) from `start` by the movers in `who`; returns the first
@@ -368,6 +385,9 @@ impl<'a> Movers<'a> {
     /// Every UI of mover `i` at `s` with its sanction under concept `c` (Nash: none).
     /// `None` for SIM/SEQ+SIM where they cannot be computed (graph form).
     pub(crate) fn verdicts(&self, i: usize, s: usize, c: Concept) -> Option<Vec<RawUi>> {
+        if i >= self.movers.len() || s >= self.graph.n_states() {
+            return None;
+        }
         let others: Vec<usize> = (0..self.movers.len()).filter(|&j| j != i).collect();
         let mut out = Vec::new();
         for s1 in self.uis(i, s) {
@@ -390,7 +410,8 @@ impl<'a> Movers<'a> {
         Some(out)
     }
 
-    /// Whether `s` is stable for mover `i` under `c` (`None`: SIM not computable).
+    /// Whether `s` is stable for mover `i` under `c` (`None`: SIM not computable, or no such
+    /// mover or state).
     pub fn is_stable(&self, i: usize, s: usize, c: Concept) -> Option<bool> {
         Some(self.verdicts(i, s, c)?.iter().all(|u| u.sanction.is_some()))
     }
