@@ -330,3 +330,86 @@ fn opt_conflict_subset(m: &OptModel, order: &[usize], feasible: &BTreeSet<usize>
     .validate()
     .ok()
 }
+
+/// Arbitrary (mostly invalid) specs: validation and analysis return errors, never panic.
+fn garbage_spec() -> impl Strategy<Value = (ConflictSpec, Option<Vec<Vec<usize>>>)> {
+    let dms = 0usize..4;
+    let opts = proptest::collection::vec((0usize..5, 0u8..3), 0..6);
+    let cons = proptest::collection::vec((0u8..6, proptest::collection::vec(0usize..7, 0..4), "[YN-]{0,7}"), 0..3);
+    let refs = proptest::collection::vec(proptest::collection::vec((0u8..3, 0usize..40, "[YN-]{0,6}"), 0..4), 0..8);
+    let graph = proptest::option::of(proptest::collection::vec(proptest::collection::vec((0usize..6, 0usize..6), 0..6), 0..4));
+    let coal = proptest::option::of(proptest::collection::vec(proptest::collection::vec(0usize..4, 0..3), 0..4));
+    let sq = proptest::option::of(0usize..10);
+    (dms, opts, cons, refs, graph, coal, sq, 0u8..3).prop_map(|(dms, opts, cons, refs, graph, coal, sq, kind)| {
+        let sref = |(k, n, p): (u8, usize, String)| match k {
+            0 => StateRef::Number(n),
+            1 => StateRef::Id(format!("s{n}")),
+            _ => StateRef::Pattern(Pattern::parse(&p).unwrap_or(Pattern(vec![]))),
+        };
+        let structure = match graph {
+            Some(moves) => Structure::Graph {
+                states: (1..=5).map(|s| StateDef { id: format!("s{s}"), name: String::new(), pattern: None }).collect(),
+                moves_by_dm: moves,
+            },
+            None => Structure::Options {
+                options: opts
+                    .iter()
+                    .enumerate()
+                    .map(|(o, &(dm, r))| OptionDef {
+                        id: format!("o{o}"),
+                        name: String::new(),
+                        dm,
+                        reversibility: [Reversibility::Both, Reversibility::OnlyOn, Reversibility::OnlyOff][r as usize],
+                    })
+                    .collect(),
+                constraints: cons
+                    .into_iter()
+                    .map(|(k, v, p)| match k {
+                        0 => Constraint::MutuallyExclusive(v),
+                        1 => Constraint::AtLeastOne(v),
+                        2 => Constraint::ExactlyOne(v),
+                        3 => Constraint::Dependency {
+                            if_: Literal::yes(v.first().copied().unwrap_or(9)),
+                            then: Literal::no(v.last().copied().unwrap_or(0)),
+                        },
+                        4 => Constraint::Infeasible(Pattern::parse(&p).unwrap_or(Pattern(vec![]))),
+                        _ => Constraint::Require(Expr::Or(v.into_iter().map(|o| Expr::Lit(Literal::yes(o))).collect())),
+                    })
+                    .collect(),
+            },
+        };
+        let preferences = (0..dms)
+            .map(|d| match if kind == 2 { 2 } else { (kind + d as u8) % 3 } {
+                0 => Preference::Ranking(refs.iter().cloned().map(|c| c.into_iter().map(sref).collect()).collect()),
+                1 => Preference::Cardinal(refs.iter().flatten().cloned().enumerate().map(|(i, r)| (sref(r), i as f64)).collect()),
+                _ => Preference::Prioritization(["1", "-2", "1 | 3", "NY-"].iter().filter_map(|t| Statement::parse(t).ok()).collect()),
+            })
+            .collect();
+        let spec = ConflictSpec {
+            name: String::new(),
+            dms: (0..dms).map(|d| DecisionMaker::new(format!("d{d}"))).collect(),
+            structure,
+            preferences,
+            status_quo: sq.map(StateRef::Number),
+        };
+        (spec, coal)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn garbage_never_panics((spec, coal) in garbage_spec()) {
+        if let Ok(c) = spec.validate() {
+            let opts = AnalysisOptions { coalitions: coal, explain: ExplainScope::All, ..AnalysisOptions::default() };
+            if let Ok(r) = analyze(&c, &opts) {
+                prop_assert_eq!(r.states.len(), c.graph().n_states());
+                let _ = serde_json::to_string(&r).expect("serialises");
+                for e in &r.explanations {
+                    let _ = e.describe();
+                }
+            }
+        }
+    }
+}
