@@ -5,10 +5,10 @@
 //! - [`individual_stability`], for the DMs themselves, in time and memory linear in
 //!   states × DMs × moves. For each focal DM i it builds, implicitly, the graph of pairs
 //!   (state, last mover) over the opponents N−i — a legal sequence never lets the same DM move
-//!   twice in a row, but any opponent may move again later (spec §1.3) — and finds its strongly
-//!   connected components (iterative Tarjan). Components come out sinks first, so the least
-//!   value (i's rank, or for SMR the worst i can escape to) reachable from each pair is one
-//!   pass. Then s1 is sanctioned iff that least value over `R_{N−i}(s1)` is ≤ rank_i(s).
+//!   twice in a row, but any opponent may move again later (spec §1.3) — and gives each pair
+//!   the least value (i's rank, or for SMR the best i can escape to) reachable from it, by
+//!   backward searches from the states in increasing order of value (each pair assigned
+//!   once). Then s1 is sanctioned iff that least value over `R_{N−i}(s1)` is ≤ rank_i(s).
 //!   SEQ uses the same with only the opponents' unilateral improvements as arcs (`R⁺_{N−i}`).
 //! - [`Movers`], direct per-state search with witnesses (the sanction path), for coalitions
 //!   as movers (an improvement must improve every member; anything else sanctions it) and for
