@@ -17,6 +17,7 @@ mod input;
 mod json_spans;
 pub mod ktab;
 pub mod native;
+pub mod conflict;
 
 pub(crate) use error::{near_miss, note};
 pub use error::{FormatError, Location};
