@@ -1,0 +1,3 @@
+//! Integration tests of detente-conflict (one binary).
+
+mod model;
