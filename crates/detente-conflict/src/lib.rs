@@ -4,18 +4,31 @@
 //!   the validated [`Conflict`] with its prepared [`Graph`] of feasible states, moves and ranks;
 //! - [`expr`]: option literals, Y/N/- patterns, Boolean formulas and the GMCR II / gmcr-py
 //!   preference-statement language ([`Statement::parse`]);
+//! - [`stability`]: Nash, GMR, SMR, SEQ and SIM for every DM and state;
+//! - [`coalition`]: coalition reachable sets and improvements, coalitions as movers;
+//! - [`status_quo`]: legal paths from the status quo;
+//! - [`explain`]: why a state is (not) stable, as data and in words;
+//! - [`report`]: the entry point [`analyze`] and its [`StabilityReport`];
 //! - [`error`]: typed errors with paths into the spec.
 //!
 //! The definitions followed are those of `docs/stability.md` (Fang, Hipel & Kilgour 1993 for
 //! n decision makers, with coalition reachable sets built over legal move sequences).
 
+pub mod coalition;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod model;
+pub mod report;
+pub mod stability;
+pub(crate) mod status_quo;
 
 pub use error::{ConflictError, ErrorKind};
+pub use explain::{Explanation, ImprovementVerdict, Step};
 pub use expr::{Expr, Literal, Pattern, Statement};
 pub use model::{
     Adjacency, Conflict, ConflictSpec, Constraint, DecisionMaker, DmIndex, Graph, OptIdx, OptionDef, Preference, Reversibility, StateDef,
     StateRef, Structure,
 };
+pub use report::{analyze, AnalysisOptions, ExplainScope, StabilityReport, SCHEMA};
+pub use stability::{individual_stability, Concept, Mover, Movers, Stabilities};

@@ -262,8 +262,8 @@ impl Conflict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Graph {
     n_options: usize,
-    words: usize,
-    bits: Vec<u64>,
+    pub(crate) words: usize,
+    pub(crate) bits: Vec<u64>,
     n_states: usize,
     moves: Vec<Adjacency>,
     ranks: Vec<Vec<u32>>,
@@ -731,7 +731,7 @@ fn enumerate_states(k: usize, constraints: &[Constraint]) -> Result<Vec<u64>, Co
 /// Per DM moves in option form: t ∈ R_i(s) iff t ≠ s agree outside i's options and every
 /// changed option changes in a permitted direction. States are bucketed by their bits outside
 /// O_i, so the cost is the sum of squared bucket sizes (at most 2^|O_i| per state).
-fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bits: &[u64], n: usize) -> Vec<Adjacency> {
+pub(crate) fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bits: &[u64], n: usize) -> Vec<Adjacency> {
     let mut out = Vec::with_capacity(n_dms);
     let mut only_on = vec![0u64; words];
     let mut only_off = vec![0u64; words];

@@ -1,3 +1,4 @@
 //! Integration tests of detente-conflict (one binary).
 
 mod model;
+mod vectors;
