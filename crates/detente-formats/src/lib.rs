@@ -8,6 +8,7 @@
 //! [`load_path`] reads any of them from a file or folder, deciding by extension and content.
 #![deny(missing_docs)]
 
+pub mod conflict;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -17,7 +18,6 @@ mod input;
 mod json_spans;
 pub mod ktab;
 pub mod native;
-pub mod conflict;
 
 pub(crate) use error::{near_miss, note};
 pub use error::{FormatError, Location};

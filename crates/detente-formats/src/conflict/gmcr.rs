@@ -21,7 +21,7 @@
 //!
 //! Every error of a file that parses is reported, each at its key or value.
 
-use super::spec::{DmSpec, Direction, Expr, OptionSpec, PrefSpec, Spec};
+use super::spec::{Direction, DmSpec, Expr, OptionSpec, PrefSpec, Spec};
 use crate::json_spans::{self as json, Node, J};
 use crate::{FormatError, Location};
 
@@ -58,14 +58,19 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
     let src = Src { file, text };
     let mut errors = Vec::new();
     let Some(members) = root.members() else {
-        return Err(src.at(&root, format!("found {}; expected a gmcr-py project: an object with \"options\" and \"decisionMakers\"", root.kind())));
+        return Err(
+            src.at(&root, format!("found {}; expected a gmcr-py project: an object with \"options\" and \"decisionMakers\"", root.kind()))
+        );
     };
     for (k, v) in members {
         if !TOP_KEYS.contains(&k.as_str()) {
             errors.push(src.at_key(v, format!("unknown key \"{k}\"; expected one of {}", TOP_KEYS.map(|k| format!("\"{k}\"")).join(", "))));
         }
     }
-    let missing = |key: &str, what: &str| FormatError::Invalid { location: Location::from_offset(file, text, root.at), message: format!("missing \"{key}\"; expected {what}") };
+    let missing = |key: &str, what: &str| FormatError::Invalid {
+        location: Location::from_offset(file, text, root.at),
+        message: format!("missing \"{key}\"; expected {what}"),
+    };
     // options
     let mut options: Vec<OptionSpec> = Vec::new();
     match root.get("options") {
@@ -76,7 +81,12 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                     if let Some(opt) = option(&src, o, i, &mut errors) {
                         options.push(opt);
                     } else {
-                        options.push(OptionSpec { id: format!("o{}", i + 1), name: String::new(), direction: Direction::Both, source: None });
+                        options.push(OptionSpec {
+                            id: format!("o{}", i + 1),
+                            name: String::new(),
+                            direction: Direction::Both,
+                            source: None,
+                        });
                     }
                 }
             }
@@ -115,12 +125,21 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
             J::Arr(items) => {
                 for d in items {
                     let Some(ms) = d.members() else {
-                        errors.push(src.at(d, format!("found {}; expected a decision maker: an object with \"name\", \"options\" and \"preferences\"", d.kind())));
+                        errors.push(src.at(
+                            d,
+                            format!(
+                                "found {}; expected a decision maker: an object with \"name\", \"options\" and \"preferences\"",
+                                d.kind()
+                            ),
+                        ));
                         continue;
                     };
                     for (key, v) in ms {
                         if !DM_KEYS.contains(&key.as_str()) {
-                            errors.push(src.at_key(v, format!("unknown key \"{key}\"; expected one of {}", DM_KEYS.map(|k| format!("\"{k}\"")).join(", "))));
+                            errors.push(src.at_key(
+                                v,
+                                format!("unknown key \"{key}\"; expected one of {}", DM_KEYS.map(|k| format!("\"{k}\"")).join(", ")),
+                            ));
                         }
                     }
                     let name = match d.get("name") {
@@ -146,7 +165,9 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                             }
                         }
                         Some(other) => errors.push(src.at(other, format!("found {}; expected an array of option indices", other.kind()))),
-                        None => errors.push(src.at(d, "missing \"options\"; expected the indices of the options this decision maker controls")),
+                        None => {
+                            errors.push(src.at(d, "missing \"options\"; expected the indices of the options this decision maker controls"))
+                        }
                     }
                     let mut statements = Vec::new();
                     match d.get("preferences") {
@@ -157,8 +178,11 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                                 }
                             }
                         }
-                        Some(other) => errors.push(src.at(other, format!("found {}; expected an array of preference statements", other.kind()))),
-                        None => errors.push(src.at(d, "missing \"preferences\"; expected the decision maker's preference statements (may be empty)")),
+                        Some(other) => {
+                            errors.push(src.at(other, format!("found {}; expected an array of preference statements", other.kind())))
+                        }
+                        None => errors
+                            .push(src.at(d, "missing \"preferences\"; expected the decision maker's preference statements (may be empty)")),
                     }
                     if let Some(m) = d.get("misperceptions") {
                         match &m.v {
@@ -171,7 +195,10 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                     let ranking = match (d.get("preferenceRanking"), d.get("preferenceVector")) {
                         (Some(r), _) | (None, Some(r)) if manual => ranking(&src, r, &mut errors).map(|x| (x, r.at)),
                         (None, None) if manual => {
-                            errors.push(src.at(d, "missing \"preferenceRanking\"; expected the manual ranking (the file sets useManualPreferenceRanking)"));
+                            errors.push(src.at(
+                                d,
+                                "missing \"preferenceRanking\"; expected the manual ranking (the file sets useManualPreferenceRanking)",
+                            ));
                             None
                         }
                         _ => None,
@@ -204,7 +231,10 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
     for (i, o) in options.iter().enumerate() {
         let owners: Vec<&str> = dms.iter().filter(|d| d.options.contains(&i)).map(|d| d.name.as_str()).collect();
         if owners.len() > 1 && errors.is_empty() {
-            errors.push(src.at(root.get("decisionMakers").unwrap_or(&root), format!("option {i} (\"{}\") is controlled by {}; expected exactly one decision maker", o.name, owners.join(" and "))));
+            errors.push(src.at(
+                root.get("decisionMakers").unwrap_or(&root),
+                format!("option {i} (\"{}\") is controlled by {}; expected exactly one decision maker", o.name, owners.join(" and ")),
+            ));
         }
     }
     if let Some(e) = FormatError::from_many(errors) {
@@ -233,13 +263,7 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
     };
     let remap = |e: &Expr| remap(e, &new_index);
     let options: Vec<OptionSpec> = order.iter().map(|&o| options[o].clone()).collect();
-    let mut spec = Spec {
-        title: None,
-        options,
-        dms: Vec::new(),
-        infeasible: infeasible.iter().map(remap).collect(),
-        status_quo: None,
-    };
+    let mut spec = Spec { title: None, options, dms: Vec::new(), infeasible: infeasible.iter().map(remap).collect(), status_quo: None };
     let states = spec.feasible_states().ok_or_else(|| FormatError::Invalid {
         location: Location::from_offset(file, text, root.get("options").map_or(root.at, |n| n.at)),
         message: format!("{k} options; expected at most {}", super::spec::MAX_OPTIONS),
@@ -258,8 +282,18 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                                 seen[n - 1] = true;
                                 exprs.push(Expr::And(states[n - 1].iter().enumerate().map(|(o, &y)| Expr::Lit(o, y)).collect()));
                             }
-                            Some(n) => errors.push(FormatError::Invalid { location: Location::from_offset(file, text, at), message: format!("decision maker \"{}\" ranks state {n} twice; expected each state once", d.name) }),
-                            None => errors.push(FormatError::Invalid { location: Location::from_offset(file, text, at), message: format!("decision maker \"{}\" ranks state {n}; expected a state number from 1 to {}", d.name, states.len()) }),
+                            Some(n) => errors.push(FormatError::Invalid {
+                                location: Location::from_offset(file, text, at),
+                                message: format!("decision maker \"{}\" ranks state {n} twice; expected each state once", d.name),
+                            }),
+                            None => errors.push(FormatError::Invalid {
+                                location: Location::from_offset(file, text, at),
+                                message: format!(
+                                    "decision maker \"{}\" ranks state {n}; expected a state number from 1 to {}",
+                                    d.name,
+                                    states.len()
+                                ),
+                            }),
                         }
                     }
                     if !exprs.is_empty() {
@@ -269,15 +303,25 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
                 if let Some(missing) = seen.iter().position(|s| !s) {
                     errors.push(FormatError::Invalid {
                         location: Location::from_offset(file, text, at),
-                        message: format!("decision maker \"{}\" does not rank state {}; expected all {} feasible states", d.name, missing + 1, states.len()),
+                        message: format!(
+                            "decision maker \"{}\" does not rank state {}; expected all {} feasible states",
+                            d.name,
+                            missing + 1,
+                            states.len()
+                        ),
                     });
                 }
                 PrefSpec::Ranking(out)
             }
-            None => PrefSpec::Statements(d.statements.iter().map(|(_, e)| {
-                let e = remap(e);
-                (render(&e, k), e)
-            }).collect()),
+            None => PrefSpec::Statements(
+                d.statements
+                    .iter()
+                    .map(|(_, e)| {
+                        let e = remap(e);
+                        (render(&e, k), e)
+                    })
+                    .collect(),
+            ),
         };
         let mut opts: Vec<usize> = d.options.iter().map(|&o| new_index[o]).collect();
         opts.sort_unstable();
@@ -416,7 +460,12 @@ fn statement(src: &Src, s: &Node, k: usize, errors: &mut Vec<FormatError>) -> Op
             match s.get("compound") {
                 Some(Node { v: J::Bool(true), .. }) => {}
                 Some(n) => errors.push(src.at(n, "expected \"compound\": true")),
-                None => errors.push(src.at(s, "missing \"compound\": true; expected a compound statement {\"compound\": true, \"members\": [condition, …]}")),
+                None => {
+                    errors.push(src.at(
+                        s,
+                        "missing \"compound\": true; expected a compound statement {\"compound\": true, \"members\": [condition, …]}",
+                    ))
+                }
             }
             for (key, v) in s.members().unwrap_or_default() {
                 if key != "compound" && key != "members" {
@@ -450,9 +499,15 @@ fn ranking(src: &Src, r: &Node, errors: &mut Vec<FormatError>) -> Option<Vec<Vec
     let mut out = Vec::new();
     let mut ok = true;
     let num = |n: &Node, errors: &mut Vec<FormatError>| match n.v {
-        J::Num(x) if x.fract() == 0.0 && x >= 1.0 && x < 1e15 => Some(x as u64),
+        J::Num(x) if x.fract() == 0.0 && (1.0..1e15).contains(&x) => Some(x as u64),
         _ => {
-            errors.push(src.at(n, format!("found {}; expected a state number (1-based)", if let J::Num(x) = n.v { x.to_string() } else { n.kind().to_string() })));
+            errors.push(src.at(
+                n,
+                format!(
+                    "found {}; expected a state number (1-based)",
+                    if let J::Num(x) = n.v { x.to_string() } else { n.kind().to_string() }
+                ),
+            ));
             None
         }
     };

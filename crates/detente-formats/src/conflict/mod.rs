@@ -11,7 +11,9 @@ mod native;
 pub(crate) mod spec;
 
 use crate::{FormatError, Location};
-use detente_conflict::{Conflict, ConflictSpec, DecisionMaker, Literal, OptionDef, Pattern, Preference, Reversibility, StateRef, Statement};
+use detente_conflict::{
+    Conflict, ConflictSpec, DecisionMaker, Literal, OptionDef, Pattern, Preference, Reversibility, StateRef, Statement,
+};
 use spec::{Direction, Expr, PrefSpec, Spec};
 use std::path::Path;
 
@@ -28,6 +30,33 @@ pub fn load_path(path: &Path) -> Result<Conflict, FormatError> {
             path: path.to_path_buf(),
             reason: "expected a gmcr-py project (.gmcr) or a detente .toml or .json file with a `[conflict]` part".into(),
         }),
+    }
+}
+
+/// The `[conflict]` part of a detente scenario file (`*.toml`, `*.json`), or `None` when the
+/// file has none or is in another format (a scenario that is not a detente file has no
+/// conflict part): how `detente study` finds the conflict beside a scenario.
+pub fn load_part(path: &Path) -> Result<Option<Conflict>, FormatError> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let file = path.display().to_string();
+    match ext.as_deref() {
+        Some("toml") => {
+            let text = crate::input::read_text(path, "TOML")?;
+            if toml_has_conflict(&text) {
+                from_toml_str(&text, &file).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+        Some("json") if path.is_file() => {
+            let text = crate::input::read_text(path, "JSON")?;
+            if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("conflict").is_some()) {
+                from_json_str(&text, &file).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+        _ => Ok(None),
     }
 }
 
@@ -82,7 +111,8 @@ fn build(s: Spec, file: &str) -> Result<Conflict, FormatError> {
             def
         })
         .collect();
-    let constraints = s.infeasible.iter().map(|e| detente_conflict::Constraint::Require(detente_conflict::Expr::Not(Box::new(expr(e))))).collect();
+    let constraints =
+        s.infeasible.iter().map(|e| detente_conflict::Constraint::Require(detente_conflict::Expr::Not(Box::new(expr(e))))).collect();
     let preferences = s
         .dms
         .iter()
@@ -129,7 +159,8 @@ fn build(s: Spec, file: &str) -> Result<Conflict, FormatError> {
     };
     spec.validate().map_err(|errors| {
         let all = errors.into_iter().map(|e| FormatError::Invalid { location: Location::file(file), message: e.to_string() }).collect();
-        FormatError::from_many(all).unwrap_or_else(|| FormatError::Invalid { location: Location::file(file), message: "invalid conflict".into() })
+        FormatError::from_many(all)
+            .unwrap_or_else(|| FormatError::Invalid { location: Location::file(file), message: "invalid conflict".into() })
     })
 }
 
@@ -162,6 +193,10 @@ mod tests {
         assert!(matches!(&s.dms[0].preferences, PrefSpec::Statements(v) if v.len() == 6));
         // and the scenario reader reads the same file as before
         crate::native::from_toml_str(text, "seed.toml").unwrap();
+        let c = from_toml_str(text, "seed.toml").unwrap();
+        assert_eq!(c.graph().n_states(), 60);
+        assert_eq!(c.state_label(c.status_quo().unwrap()), "YNNYYNNNY");
+        assert!(toml_has_conflict(text));
     }
 
     #[test]

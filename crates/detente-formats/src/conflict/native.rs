@@ -1,6 +1,6 @@
 //! The `[conflict]` part of a detente TOML/JSON file (documented in `docs/scenario-format.md`).
 
-use super::spec::{self, DmSpec, Direction, Expr, OptionSpec, PrefSpec, Spec};
+use super::spec::{self, Direction, DmSpec, Expr, OptionSpec, PrefSpec, Spec};
 use crate::native::read::PathError;
 use crate::native::spans::Path;
 use crate::native::{self as nat, Syntax};
@@ -127,21 +127,34 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
     for (i, d) in c.dms.iter().enumerate() {
         let dp = at.key("dms").index(i);
         if !valid_id(&d.id) {
-            errors.push(PathError { path: dp.key("id"), message: format!("id \"{}\"; expected letters, digits and _ (starting with a letter)", d.id) });
+            errors.push(PathError {
+                path: dp.key("id"),
+                message: format!("id \"{}\"; expected letters, digits and _ (starting with a letter)", d.id),
+            });
         }
         if c.dms[..i].iter().any(|e| e.id == d.id) {
-            errors.push(PathError { path: dp.key("id"), message: format!("decision maker \"{}\" appears twice; expected unique ids", d.id) });
+            errors
+                .push(PathError { path: dp.key("id"), message: format!("decision maker \"{}\" appears twice; expected unique ids", d.id) });
         }
         if d.options.is_empty() {
-            errors.push(PathError { path: dp.key("options"), message: format!("decision maker \"{}\" has no options; expected at least one", d.id) });
+            errors.push(PathError {
+                path: dp.key("options"),
+                message: format!("decision maker \"{}\" has no options; expected at least one", d.id),
+            });
         }
         let mut own = Vec::new();
         for (j, o) in d.options.iter().enumerate() {
             if !valid_id(&o.id) {
-                errors.push(PathError { path: dp.key("options").index(j).key("id"), message: format!("id \"{}\"; expected letters, digits and _ (starting with a letter)", o.id) });
+                errors.push(PathError {
+                    path: dp.key("options").index(j).key("id"),
+                    message: format!("id \"{}\"; expected letters, digits and _ (starting with a letter)", o.id),
+                });
             }
             if d.options[..j].iter().any(|p| p.id == o.id) {
-                errors.push(PathError { path: dp.key("options").index(j).key("id"), message: format!("option \"{}.{}\" appears twice; expected unique ids", d.id, o.id) });
+                errors.push(PathError {
+                    path: dp.key("options").index(j).key("id"),
+                    message: format!("option \"{}.{}\" appears twice; expected unique ids", d.id, o.id),
+                });
             }
             own.push(options.len());
             options.push(OptionSpec {
@@ -155,15 +168,23 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
                 source: o.source.clone(),
             });
         }
-        dms.push(DmSpec { id: d.id.clone(), name: d.name.clone().unwrap_or_else(|| d.id.clone()), options: own, preferences: PrefSpec::Statements(Vec::new()), source: d.source.clone() });
+        dms.push(DmSpec {
+            id: d.id.clone(),
+            name: d.name.clone().unwrap_or_else(|| d.id.clone()),
+            options: own,
+            preferences: PrefSpec::Statements(Vec::new()),
+            source: d.source.clone(),
+        });
     }
     if options.len() > spec::MAX_OPTIONS {
-        errors.push(PathError { path: at.key("dms"), message: format!("{} options; expected at most {}", options.len(), spec::MAX_OPTIONS) });
+        errors
+            .push(PathError { path: at.key("dms"), message: format!("{} options; expected at most {}", options.len(), spec::MAX_OPTIONS) });
     }
     let ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
     let lookup = |id: &str| -> Result<usize, String> {
         ids.iter().position(|k| k == id).ok_or_else(|| {
-            let hint = if id.contains('.') { String::new() } else { " (option ids are written dm.option, e.g. `russia.fight`)".to_string() };
+            let hint =
+                if id.contains('.') { String::new() } else { " (option ids are written dm.option, e.g. `russia.fight`)".to_string() };
             format!("unknown option `{id}`{hint}; expected one of {}", ids.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
         })
     };
@@ -174,7 +195,13 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
     };
     let mut infeasible = Vec::new();
     for (g, group) in c.mutually_exclusive.iter().enumerate() {
-        let lits: Vec<Option<usize>> = group.iter().enumerate().map(|(j, id)| lookup(id).map_err(|m| errors.push(PathError { path: at.key("mutually_exclusive").index(g).index(j), message: m })).ok()).collect();
+        let lits: Vec<Option<usize>> = group
+            .iter()
+            .enumerate()
+            .map(|(j, id)| {
+                lookup(id).map_err(|m| errors.push(PathError { path: at.key("mutually_exclusive").index(g).index(j), message: m })).ok()
+            })
+            .collect();
         if let Some(lits) = lits.into_iter().collect::<Option<Vec<_>>>() {
             for (a, &x) in lits.iter().enumerate() {
                 for &y in &lits[a + 1..] {
@@ -184,7 +211,13 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
         }
     }
     for (g, group) in c.at_least_one.iter().enumerate() {
-        let lits: Vec<Option<usize>> = group.iter().enumerate().map(|(j, id)| lookup(id).map_err(|m| errors.push(PathError { path: at.key("at_least_one").index(g).index(j), message: m })).ok()).collect();
+        let lits: Vec<Option<usize>> = group
+            .iter()
+            .enumerate()
+            .map(|(j, id)| {
+                lookup(id).map_err(|m| errors.push(PathError { path: at.key("at_least_one").index(g).index(j), message: m })).ok()
+            })
+            .collect();
         if let Some(lits) = lits.into_iter().collect::<Option<Vec<_>>>() {
             infeasible.push(Expr::And(lits.into_iter().map(|x| Expr::Lit(x, false)).collect()));
         }
@@ -206,22 +239,36 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
         let dp = at.key("dms").index(i);
         dms[i].preferences = match (&d.priorities, &d.ranking) {
             (Some(_), Some(_)) => {
-                errors.push(PathError { path: dp.key("ranking").the_key(), message: format!("decision maker \"{}\" has both `priorities` and `ranking`; expected one", d.id) });
+                errors.push(PathError {
+                    path: dp.key("ranking").the_key(),
+                    message: format!("decision maker \"{}\" has both `priorities` and `ranking`; expected one", d.id),
+                });
                 continue;
             }
             (None, None) => {
-                errors.push(PathError { path: dp.clone(), message: format!("decision maker \"{}\" has no preferences; expected `priorities` (statements, most important first) or `ranking`", d.id) });
+                errors.push(PathError {
+                    path: dp.clone(),
+                    message: format!(
+                        "decision maker \"{}\" has no preferences; expected `priorities` (statements, most important first) or `ranking`",
+                        d.id
+                    ),
+                });
                 continue;
             }
             (Some(ps), None) => PrefSpec::Statements(
-                ps.iter().enumerate().filter_map(|(j, t)| expr(t, dp.key("priorities").index(j), &mut errors).map(|e| (t.clone(), e))).collect(),
+                ps.iter()
+                    .enumerate()
+                    .filter_map(|(j, t)| expr(t, dp.key("priorities").index(j), &mut errors).map(|e| (t.clone(), e)))
+                    .collect(),
             ),
             (None, Some(rs)) => PrefSpec::Ranking(
                 rs.iter()
                     .enumerate()
                     .map(|(j, r)| match r {
                         RankDto::One(t) => expr(t, dp.key("ranking").index(j), &mut errors).into_iter().collect(),
-                        RankDto::Tie(ts) => ts.iter().enumerate().filter_map(|(l, t)| expr(t, dp.key("ranking").index(j).index(l), &mut errors)).collect(),
+                        RankDto::Tie(ts) => {
+                            ts.iter().enumerate().filter_map(|(l, t)| expr(t, dp.key("ranking").index(j).index(l), &mut errors)).collect()
+                        }
                     })
                     .collect(),
             ),
@@ -241,11 +288,20 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
     if errors.is_empty() {
         if let Some(sq) = &spec.status_quo {
             if spec.infeasible.iter().any(|e| e.holds(sq)) {
-                errors.push(PathError { path: at.key("status_quo"), message: format!("the status quo {} is infeasible by the conflict's own rules; expected a feasible state", spec::yn(sq)) });
+                errors.push(PathError {
+                    path: at.key("status_quo"),
+                    message: format!(
+                        "the status quo {} is infeasible by the conflict's own rules; expected a feasible state",
+                        spec::yn(sq)
+                    ),
+                });
             }
         }
         if spec.feasible_states().is_some_and(|s| s.is_empty()) {
-            errors.push(PathError { path: at.key("infeasible").the_key(), message: "no state is feasible; expected the rules to leave at least one".into() });
+            errors.push(PathError {
+                path: at.key("infeasible").the_key(),
+                message: "no state is feasible; expected the rules to leave at least one".into(),
+            });
         }
     }
     if errors.is_empty() {

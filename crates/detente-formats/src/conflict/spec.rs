@@ -110,7 +110,10 @@ pub(crate) fn yn(state: &[bool]) -> String {
 pub(crate) fn pattern(p: &str, k: usize) -> Result<Expr, String> {
     let chars: Vec<char> = p.trim().chars().collect();
     if chars.len() != k {
-        return Err(format!("pattern \"{p}\" has {} characters; expected one Y, N or - for each of the {k} options, in order", chars.len()));
+        return Err(format!(
+            "pattern \"{p}\" has {} characters; expected one Y, N or - for each of the {k} options, in order",
+            chars.len()
+        ));
     }
     let mut lits = Vec::new();
     for (i, c) in chars.iter().enumerate() {
