@@ -97,3 +97,20 @@ fn a_conflict_only_file_and_a_gmcr_project() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("pd.gmcr:1:13: found a number; expected an array of options"), "{}", stderr(&o));
 }
+
+#[test]
+fn study_shows_the_stability_lens_in_text_json_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let o = detente(&["study", "--runs", "0", "--seeds", "0", "--html", s(&page)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("id=\"stability\"") && html.contains("What deters each side from leaving"), "no stability section");
+    let o = detente(&["study", "--runs", "0", "--seeds", "0", "--json"]);
+    let v = json(&o);
+    assert_eq!(v["stability"]["states"].as_array().unwrap().len(), 60);
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["evidence"] == "stability"));
+    // a scenario without a conflict part: nothing in the briefing, a line in --full, no JSON key
+    let o = detente(&["study", "scenarios/textbook-bilateral.toml", "--runs", "0", "--seeds", "0", "--json"]);
+    assert!(json(&o).get("stability").is_none());
+}

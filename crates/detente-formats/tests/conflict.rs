@@ -152,3 +152,11 @@ fn bad_conflict_parts_are_located() {
     let e = bad("format = 2\n[conflict]\ninfeasible = [\"a.x | -a.x\"]\n[[conflict.dms]]\nid = \"a\"\noptions = [{ id = \"x\" }]\npriorities = []\n[[conflict.dms]]\nid = \"b\"\noptions = [{ id = \"y\" }]\npriorities = []\n", "c.toml");
     assert!(e.contains("no state is feasible"), "{e}");
 }
+
+#[test]
+fn the_documented_conflict_example_reads() {
+    let doc = std::fs::read_to_string(detente_testkit::repo_root().join("docs/scenario-format.md")).unwrap();
+    let block = doc.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap()).find(|b| b.contains("[conflict]")).expect("the [conflict] example");
+    let c = conflict::from_toml_str(block, "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.dms().len(), 2);
+}
