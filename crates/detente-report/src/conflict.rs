@@ -26,7 +26,7 @@ pub fn option_form(conflict: &Conflict, states: &[usize]) -> String {
         for (d, dm) in conflict.dms().iter().enumerate() {
             for (o, opt) in conflict.options().iter().enumerate().filter(|(_, o)| o.dm == d) {
                 let _ = dm;
-                let label = short(&opt.name, 36);
+                let label = short(&opt.name, 38);
                 let mut row = vec![label];
                 row.extend(block.iter().map(|&s| if g.option_taken(s, o) { "Y" } else { "N" }.to_string()));
                 rows.push(row);
