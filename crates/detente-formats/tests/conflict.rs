@@ -156,7 +156,12 @@ fn bad_conflict_parts_are_located() {
 #[test]
 fn the_documented_conflict_example_reads() {
     let doc = std::fs::read_to_string(detente_testkit::repo_root().join("docs/scenario-format.md")).unwrap();
-    let block = doc.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap()).find(|b| b.contains("[conflict]")).expect("the [conflict] example");
+    let block = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .find(|b| b.contains("[conflict]"))
+        .expect("the [conflict] example");
     let c = conflict::from_toml_str(block, "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.dms().len(), 2);
 }
