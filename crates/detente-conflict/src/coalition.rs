@@ -90,7 +90,7 @@ pub fn partition_movers<'a>(conflict: &'a Conflict, blocks: &[Vec<DmIndex>]) -> 
     let option_form = g.n_options() > 0;
     let joint: Vec<Adjacency> = if option_form {
         let remapped: Vec<OptionDef> = conflict.options().iter().map(|o| OptionDef { dm: owner[o.dm], ..o.clone() }).collect();
-        option_moves(&remapped, blocks.len(), g.words, &g.bits, g.n_states())
+        option_moves(&remapped, blocks.len(), g.words, &g.bits, g.n_states())?
     } else {
         Vec::new()
     };
@@ -116,5 +116,5 @@ pub fn partition_movers<'a>(conflict: &'a Conflict, blocks: &[Vec<DmIndex>]) -> 
             }
         })
         .collect();
-    Ok(Movers::new(conflict, movers))
+    Movers::new(conflict, movers)
 }

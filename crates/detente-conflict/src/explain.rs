@@ -55,7 +55,7 @@ pub(crate) fn steps(conflict: &Conflict, movers: &Movers<'_>, raw: &[RawStep]) -
 }
 
 /// The explanation for mover `i` at state `s` (0-based) under `c`; `None` for SIM in graph
-/// form.
+/// form, or when there is no such mover or state.
 pub fn explain(conflict: &Conflict, movers: &Movers<'_>, i: usize, s: usize, c: Concept) -> Option<Explanation> {
     let verdicts = movers.verdicts(i, s, c)?;
     let improvements: Vec<ImprovementVerdict> = verdicts
@@ -83,16 +83,25 @@ impl Explanation {
     }
 }
 
+/// `3 (Modify + Accept)`, or just `3` when the state's name is its number.
+fn named(n: usize, name: &str) -> String {
+    if name == n.to_string() || name.is_empty() {
+        n.to_string()
+    } else {
+        format!("{n} ({name})")
+    }
+}
+
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let verdict = if self.stable { "stable" } else { "unstable" };
-        write!(f, "State {} ({}) is {} {} for {}", self.state, self.state_name, self.concept, verdict, self.dm)?;
+        write!(f, "State {} is {} {} for {}", named(self.state, &self.state_name), self.concept, verdict, self.dm)?;
         if self.improvements.is_empty() {
             return write!(f, ": {} has no unilateral improvement from it.", self.dm);
         }
         write!(f, ".")?;
         for u in &self.improvements {
-            write!(f, " {} could improve to {} ({})", self.dm, u.to, u.to_name)?;
+            write!(f, " {} could improve to {}", self.dm, named(u.to, &u.to_name))?;
             match &u.sanction {
                 None if self.concept == Concept::Nash => write!(f, ".")?,
                 None => write!(f, ", and nothing the others can do deters it.")?,
@@ -100,13 +109,12 @@ impl fmt::Display for Explanation {
                     let simultaneous = matches!(self.concept, Concept::Sim) && path.len() > 1;
                     let moves: Vec<String> = if simultaneous {
                         vec![format!(
-                            "{} moving at the same time to {} ({})",
+                            "{} moving at the same time to {}",
                             path.iter().map(|s| s.mover.as_str()).collect::<Vec<_>>().join(" and "),
-                            path[0].to,
-                            path[0].to_name
+                            named(path[0].to, &path[0].to_name)
                         )]
                     } else {
-                        path.iter().map(|s| format!("{} moves to {} ({})", s.mover, s.to, s.to_name)).collect()
+                        path.iter().map(|s| format!("{} moves to {}", s.mover, named(s.to, &s.to_name))).collect()
                     };
                     write!(f, ", but is deterred: then {}, which {} likes no better than {}.", moves.join(", then "), self.dm, self.state)?;
                 }

@@ -283,7 +283,10 @@ impl Statement {
 
     /// gmcr-py's stored form: a disjunction of conditions, each a conjunction of literals.
     pub fn from_conditions(conditions: Vec<Vec<Literal>>) -> Statement {
-        let mut ors: Vec<Expr> = conditions.into_iter().map(|c| Expr::And(c.into_iter().map(Expr::Lit).collect())).collect();
+        let mut ors: Vec<Expr> = conditions
+            .into_iter()
+            .map(|mut c| if c.len() == 1 { Expr::Lit(c.remove(0)) } else { Expr::And(c.into_iter().map(Expr::Lit).collect()) })
+            .collect();
         let expr = if ors.len() == 1 { ors.remove(0) } else { Expr::Or(ors) };
         Statement::from_expr(expr)
     }
@@ -324,6 +327,7 @@ fn parse_err(text: &str, reason: &str) -> ConflictError {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(usize),
+    Pat(Pattern),
     Not,
     And,
     Or,
@@ -337,6 +341,7 @@ impl Tok {
     fn show(&self) -> String {
         match self {
             Tok::Num(n) => n.to_string(),
+            Tok::Pat(p) => p.to_string(),
             Tok::Not => "-".into(),
             Tok::And => "&".into(),
             Tok::Or => "|".into(),
@@ -400,7 +405,15 @@ fn lex(text: &str) -> Result<Vec<Tok>, ConflictError> {
                     "and" => out.push(Tok::And),
                     "or" => out.push(Tok::Or),
                     "not" => out.push(Tok::Not),
-                    _ => return Err(parse_err(text, &format!("unknown word `{w}` (expected a number, &, |, if, iff)"))),
+                    _ if cs[start..i].iter().all(|c| matches!(c, 'Y' | 'y' | 'N' | 'n')) => {
+                        // A Y/N/- pattern: letters and dashes.
+                        while i < cs.len() && matches!(cs[i], 'Y' | 'y' | 'N' | 'n' | '-') {
+                            i += 1;
+                        }
+                        let p: String = cs[start..i].iter().collect();
+                        out.push(Tok::Pat(Pattern::parse(&p)?));
+                    }
+                    _ => return Err(parse_err(text, &format!("unknown word `{w}` (expected a number, a Y/N/- pattern, &, |, if, iff)"))),
                 }
             }
             c => return Err(parse_err(text, &format!("unexpected character `{c}`"))),
@@ -473,6 +486,10 @@ impl Parser<'_> {
             Some(Tok::Num(n)) => {
                 self.pos += 1;
                 Ok(Expr::Lit(Literal::yes(n - 1)))
+            }
+            Some(Tok::Pat(p)) => {
+                self.pos += 1;
+                Ok(Expr::Pattern(p))
             }
             Some(Tok::Open) => {
                 self.pos += 1;

@@ -29,6 +29,8 @@ pub type OptIdx = usize;
 /// The most feasible states a conflict may have (memory guard: the prepared graph holds per
 /// state a pattern, and per DM a rank and a move list).
 pub const MAX_STATES: usize = 4_000_000;
+/// The most moves (arcs over all DMs) a conflict may have.
+pub const MAX_ARCS: usize = 400_000_000;
 /// The most options an option-form conflict may have.
 pub const MAX_OPTIONS: usize = 4096;
 
@@ -489,7 +491,10 @@ impl ConflictSpec {
                 if n == 0 {
                     return Err(vec![ConflictError::new("constraints", ErrorKind::Invalid("no feasible state".into()))]);
                 }
-                let moves = option_moves(&options, n_dms, words, &bits, n);
+                let moves = match option_moves(&options, n_dms, words, &bits, n) {
+                    Ok(m) => m,
+                    Err(e) => return Err(vec![e]),
+                };
                 (options, constraints, Vec::new(), Prepared { words, bits, n, moves })
             }
             Structure::Graph { states, moves_by_dm } => {
@@ -731,7 +736,13 @@ fn enumerate_states(k: usize, constraints: &[Constraint]) -> Result<Vec<u64>, Co
 /// Per DM moves in option form: t ∈ R_i(s) iff t ≠ s agree outside i's options and every
 /// changed option changes in a permitted direction. States are bucketed by their bits outside
 /// O_i, so the cost is the sum of squared bucket sizes (at most 2^|O_i| per state).
-pub(crate) fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bits: &[u64], n: usize) -> Vec<Adjacency> {
+pub(crate) fn option_moves(
+    options: &[OptionDef],
+    n_dms: usize,
+    words: usize,
+    bits: &[u64],
+    n: usize,
+) -> Result<Vec<Adjacency>, ConflictError> {
     let mut out = Vec::with_capacity(n_dms);
     let mut only_on = vec![0u64; words];
     let mut only_off = vec![0u64; words];
@@ -742,6 +753,7 @@ pub(crate) fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bi
             Reversibility::OnlyOff => only_off[o / 64] |= 1 << (o % 64),
         }
     }
+    let mut total_pairs = 0usize;
     for d in 0..n_dms {
         let mut mask = vec![0u64; words];
         for (o, def) in options.iter().enumerate() {
@@ -753,6 +765,14 @@ pub(crate) fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bi
         for s in 0..n {
             let key: Vec<u64> = bits[s * words..(s + 1) * words].iter().zip(&mask).map(|(b, m)| b & !m).collect();
             buckets.entry(key).or_default().push(s as u32);
+        }
+        let pairs: usize = buckets.values().map(|b| b.len() * (b.len() - 1)).sum();
+        total_pairs += pairs;
+        if total_pairs > MAX_ARCS {
+            return Err(ConflictError::new(
+                "options",
+                ErrorKind::TooLarge { what: "candidate moves", count: total_pairs, limit: MAX_ARCS },
+            ));
         }
         let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
         for members in buckets.values() {
@@ -777,7 +797,7 @@ pub(crate) fn option_moves(options: &[OptionDef], n_dms: usize, words: usize, bi
         }
         out.push(Adjacency::from_lists(lists));
     }
-    out
+    Ok(out)
 }
 
 struct Resolver<'a> {

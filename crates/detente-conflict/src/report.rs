@@ -43,6 +43,9 @@ pub struct AnalysisOptions {
     pub coalition_improvements: bool,
     /// The most states for which coalition improvements are computed (their cost is quadratic).
     pub coalition_limit: usize,
+    /// The most states for which SIM and SEQ+SIM are computed (each UI is tried against every
+    /// combination of the others' simultaneous UIs).
+    pub sim_limit: usize,
 }
 
 impl Default for AnalysisOptions {
@@ -53,6 +56,7 @@ impl Default for AnalysisOptions {
             coalitions: None,
             coalition_improvements: true,
             coalition_limit: 2000,
+            sim_limit: 20_000,
         }
     }
 }
@@ -67,6 +71,7 @@ impl AnalysisOptions {
             coalitions: None,
             coalition_improvements: false,
             coalition_limit: 0,
+            sim_limit: 0,
         }
     }
 }
@@ -267,12 +272,29 @@ fn direct_stability(movers: &Movers<'_>, conflict: &Conflict, concepts: &[Concep
 pub fn analyze(conflict: &Conflict, options: &AnalysisOptions) -> Result<StabilityReport, ConflictError> {
     let g = conflict.graph();
     let n = g.n_states();
+    if n.saturating_mul(g.n_dms() + 1) >= u32::MAX as usize {
+        return Err(ConflictError::new(
+            "",
+            crate::error::ErrorKind::TooLarge {
+                what: "states × decision makers",
+                count: n.saturating_mul(g.n_dms() + 1),
+                limit: u32::MAX as usize,
+            },
+        ));
+    }
     let mut notes = Vec::new();
     let mut concepts: Vec<Concept> = Concept::ALL.iter().copied().filter(|c| options.concepts.contains(c)).collect();
     let option_form = g.n_options() > 0;
     if !option_form && concepts.iter().any(|c| matches!(c, Concept::Sim | Concept::SeqSim)) {
         concepts.retain(|c| !matches!(c, Concept::Sim | Concept::SeqSim));
         notes.push("SIM and SEQ+SIM need option form (simultaneous moves combine option changes); not computed".into());
+    }
+    if n > options.sim_limit && concepts.iter().any(|c| matches!(c, Concept::Sim | Concept::SeqSim)) {
+        concepts.retain(|c| !matches!(c, Concept::Sim | Concept::SeqSim));
+        notes.push(format!(
+            "SIM and SEQ+SIM not computed: {n} states exceed the limit of {} (AnalysisOptions::sim_limit)",
+            options.sim_limit
+        ));
     }
     let fast = individual_stability(g);
     let individuals = Movers::individuals(conflict);

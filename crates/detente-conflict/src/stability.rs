@@ -5,10 +5,10 @@
 //! - [`individual_stability`], for the DMs themselves, in time and memory linear in
 //!   states × DMs × moves. For each focal DM i it builds, implicitly, the graph of pairs
 //!   (state, last mover) over the opponents N−i — a legal sequence never lets the same DM move
-//!   twice in a row, but any opponent may move again later (spec §1.3) — and finds its strongly
-//!   connected components (iterative Tarjan). Components come out sinks first, so the least
-//!   value (i's rank, or for SMR the worst i can escape to) reachable from each pair is one
-//!   pass. Then s1 is sanctioned iff that least value over `R_{N−i}(s1)` is ≤ rank_i(s).
+//!   twice in a row, but any opponent may move again later (spec §1.3) — and gives each pair
+//!   the least value (i's rank, or for SMR the best i can escape to) reachable from it, by
+//!   backward searches from the states in increasing order of value (each pair assigned
+//!   once). Then s1 is sanctioned iff that least value over `R_{N−i}(s1)` is ≤ rank_i(s).
 //!   SEQ uses the same with only the opponents' unilateral improvements as arcs (`R⁺_{N−i}`).
 //! - [`Movers`], direct per-state search with witnesses (the sanction path), for coalitions
 //!   as movers (an improvement must improve every member; anything else sanctions it) and for
@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::error::{ConflictError, ErrorKind};
 use crate::model::{Adjacency, Conflict, DmIndex, Graph};
 
 /// A stability concept.
@@ -84,178 +85,172 @@ impl Stabilities {
 
 const INF: u32 = u32::MAX;
 
-/// Nash, GMR, SMR and SEQ for every DM and state of a graph (fast engine, module docs).
+/// Nash, GMR, SMR and SEQ for every DM and state of a graph (fast engine, module docs). The
+/// focal DMs are independent and run on up to [`std::thread::available_parallelism`] threads;
+/// the result does not depend on the thread count.
 pub fn individual_stability(g: &Graph) -> Stabilities {
     let n = g.n_states();
     let dms = g.n_dms();
-    let mut flags = Vec::with_capacity(dms);
-    for i in 0..dms {
-        let opp: Vec<DmIndex> = (0..dms).filter(|&j| j != i).collect();
-        let rank = g.ranks(i);
-        // SMR value: the best i can reach from u in one move, or u itself.
-        let smr_val: Vec<u32> = (0..n).map(|u| g.moves(i, u).iter().map(|&t| rank[t as usize]).fold(rank[u], u32::max)).collect();
-        let all = closure_min(g, &opp, false, &[rank, &smr_val]);
-        let seq = closure_min(g, &opp, true, &[rank]);
-        let mut f: [Vec<bool>; 4] = [vec![true; n], vec![true; n], vec![true; n], vec![true; n]];
-        let m = opp.len();
-        let start_min = |mins: &[u32], s1: usize| -> u32 {
-            let mut best = INF;
-            for (jj, &j) in opp.iter().enumerate() {
-                for &t in g.moves(j, s1) {
-                    best = best.min(mins[t as usize * m + jj]);
-                }
-            }
-            best
-        };
-        let start_min_seq = |mins: &[u32], s1: usize| -> u32 {
-            let mut best = INF;
-            for (jj, &j) in opp.iter().enumerate() {
-                let rj = g.ranks(j);
-                for &t in g.moves(j, s1) {
-                    if rj[t as usize] > rj[s1] {
-                        best = best.min(mins[t as usize * m + jj]);
+    let empty = Adjacency::default();
+    let rev: Vec<Adjacency> = (0..dms).map(|d| reversed(g.adjacency(d).unwrap_or(&empty), n)).collect();
+    let threads = std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).min(dms).max(1);
+    let mut flags: Vec<Option<[Vec<bool>; 4]>> = vec![None; dms];
+    if threads <= 1 || n < 2048 {
+        for (i, f) in flags.iter_mut().enumerate() {
+            *f = Some(focal(g, &rev, i));
+        }
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results = std::sync::Mutex::new(&mut flags);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= dms {
+                        break;
                     }
-                }
+                    let f = focal(g, &rev, i);
+                    if let Ok(mut r) = results.lock() {
+                        r[i] = Some(f);
+                    }
+                });
             }
-            best
-        };
-        for s in 0..n {
-            let r = rank[s];
-            for &s1 in g.moves(i, s) {
-                let s1 = s1 as usize;
-                if rank[s1] <= r {
-                    continue;
-                }
-                f[0][s] = false;
-                if f[1][s] && start_min(&all[0], s1) > r {
-                    f[1][s] = false;
-                }
-                if f[2][s] && start_min(&all[1], s1) > r {
-                    f[2][s] = false;
-                }
-                if f[3][s] && start_min_seq(&seq[0], s1) > r {
-                    f[3][s] = false;
-                }
+        });
+        // A poisoned lock or a lost result (cannot happen without a panic) is recomputed here.
+        for (i, f) in flags.iter_mut().enumerate() {
+            if f.is_none() {
+                *f = Some(focal(g, &rev, i));
             }
         }
-        flags.push(f);
     }
-    Stabilities { flags }
+    Stabilities { flags: flags.into_iter().map(|f| f.unwrap_or_default()).collect() }
+}
+
+/// The four flags of every state for focal DM i.
+fn focal(g: &Graph, rev: &[Adjacency], i: DmIndex) -> [Vec<bool>; 4] {
+    let n = g.n_states();
+    let dms = g.n_dms();
+    let opp: Vec<DmIndex> = (0..dms).filter(|&j| j != i).collect();
+    let rank = g.ranks(i);
+    // SMR value: the best i can reach from u in one move, or u itself.
+    let smr_val: Vec<u32> = (0..n).map(|u| g.moves(i, u).iter().map(|&t| rank[t as usize]).fold(rank[u], u32::max)).collect();
+    let m = opp.len();
+    // Least value over R_{N-i}(s1) (or R+ for SEQ), per s1, from the closures of the pairs.
+    let start = |mins: Vec<u32>, ui_only: bool| -> Vec<u32> {
+        (0..n)
+            .map(|s1| {
+                let mut best = INF;
+                for (jj, &j) in opp.iter().enumerate() {
+                    let rj = g.ranks(j);
+                    for &t in g.moves(j, s1) {
+                        if !ui_only || rj[t as usize] > rj[s1] {
+                            best = best.min(mins[t as usize * m + jj]);
+                        }
+                    }
+                }
+                best
+            })
+            .collect()
+    };
+    let gmr = start(closure_min(g, rev, &opp, false, rank), false);
+    let smr = start(closure_min(g, rev, &opp, false, &smr_val), false);
+    let seq = start(closure_min(g, rev, &opp, true, rank), true);
+    let mut f: [Vec<bool>; 4] = [vec![true; n], vec![true; n], vec![true; n], vec![true; n]];
+    for s in 0..n {
+        let r = rank[s];
+        for &s1 in g.moves(i, s) {
+            let s1 = s1 as usize;
+            if rank[s1] <= r {
+                continue;
+            }
+            f[0][s] = false;
+            f[1][s] &= gmr[s1] <= r;
+            f[2][s] &= smr[s1] <= r;
+            f[3][s] &= seq[s1] <= r;
+        }
+    }
+    f
 }
 
 /// For every pair (u, jj) — at state u, opponent `opp[jj]` moved last — the least value of
-/// each `values` vector over the states reachable from it by legal sequences (u included).
-/// Pairs are numbered `u * opp.len() + jj`. With `ui_only`, arcs are the movers' UIs.
-fn closure_min(g: &Graph, opp: &[DmIndex], ui_only: bool, values: &[&[u32]]) -> Vec<Vec<u32>> {
+/// `values` over the states reachable from it by legal sequences (u included). Pairs are
+/// numbered `u * opp.len() + jj`. With `ui_only`, arcs are the movers' UIs.
+///
+/// Backward search in increasing value order: the states of least value seed a breadth-first
+/// search along reversed arcs (`rev[d]` = DM d's arcs reversed), which gives that value to
+/// every pair that can reach them; then the next value, over the pairs still unassigned. Each
+/// pair is assigned once and each reversed arc looked at once per pair it can lead to.
+fn closure_min(g: &Graph, rev: &[Adjacency], opp: &[DmIndex], ui_only: bool, values: &[u32]) -> Vec<u32> {
     let m = opp.len();
-    let nodes = g.n_states() * m;
-    let k = values.len();
-    let mut out: Vec<Vec<u32>> = vec![vec![INF; nodes]; k];
+    let n = g.n_states();
+    let mut out = vec![INF; n * m];
     if m == 0 {
         return out;
     }
-    // Successors of (u, jj): (t, kk) for kk != jj, t in moves of opp[kk] from u.
-    let succ = |node: usize, idx: usize| -> Option<(usize, usize)> {
-        // Enumerate successors lazily: idx runs over the concatenated move lists of the other movers.
-        let (u, jj) = (node / m, node % m);
-        let mut idx = idx;
-        for (kk, &kd) in opp.iter().enumerate() {
-            if kk == jj {
-                continue;
+    // States by value (counting sort: values are ranks, at most n + 1 distinct small numbers).
+    let maxv = values.iter().copied().max().unwrap_or(0) as usize;
+    let mut count = vec![0u32; maxv + 2];
+    for &v in values {
+        count[v as usize + 1] += 1;
+    }
+    for k in 1..count.len() {
+        count[k] += count[k - 1];
+    }
+    let mut order = vec![0u32; n];
+    for (u, &v) in values.iter().enumerate() {
+        order[count[v as usize] as usize] = u as u32;
+        count[v as usize] += 1;
+    }
+    let ranks: Vec<&[u32]> = opp.iter().map(|&d| g.ranks(d)).collect();
+    let revs: Vec<&Adjacency> = opp.iter().map(|&d| &rev[d]).collect();
+    let mut queue: Vec<u32> = Vec::new();
+    for &u in &order {
+        let u = u as usize;
+        let v = values[u];
+        for jj in 0..m {
+            let node = u * m + jj;
+            if out[node] == INF {
+                out[node] = v;
+                queue.push(node as u32);
             }
-            let mv = g.moves(kd, u);
-            if idx < mv.len() {
-                return Some((idx, mv[idx] as usize * m + kk));
-            }
-            idx -= mv.len();
         }
-        None
-    };
-    let allowed = |node: usize, target: usize| -> bool {
-        if !ui_only {
-            return true;
-        }
-        let (u, t, kk) = (node / m, target / m, target % m);
-        let r = g.ranks(opp[kk]);
-        r[t] > r[u]
-    };
-    const UNSEEN: u32 = u32::MAX;
-    let mut index = vec![UNSEEN; nodes];
-    let mut low = vec![0u32; nodes];
-    let mut on_stack = vec![false; nodes];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut call: Vec<(u32, u32)> = Vec::new(); // (node, next successor idx)
-    let mut next_index = 0u32;
-    let mut comp_min = vec![INF; k];
-    for root in 0..nodes {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        call.push((root as u32, 0));
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root as u32);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut ei)) = call.last_mut() {
-            let v = v as usize;
-            match succ(v, *ei as usize) {
-                Some((_, w)) => {
-                    *ei += 1;
-                    if !allowed(v, w) {
+        let mut head = 0;
+        while head < queue.len() {
+            let node = queue[head] as usize;
+            head += 1;
+            let (t, kk) = (node / m, node % m);
+            // Predecessors: (p, jj) with jj != kk and t reached from p by opp[kk].
+            for &p in revs[kk].of(t) {
+                let p = p as usize;
+                if ui_only && ranks[kk][t] <= ranks[kk][p] {
+                    continue;
+                }
+                for jj in 0..m {
+                    if jj == kk {
                         continue;
                     }
-                    if index[w] == UNSEEN {
-                        index[w] = next_index;
-                        low[w] = next_index;
-                        next_index += 1;
-                        stack.push(w as u32);
-                        on_stack[w] = true;
-                        call.push((w as u32, 0));
-                    } else if on_stack[w] {
-                        low[v] = low[v].min(index[w]);
-                    }
-                }
-                None => {
-                    call.pop();
-                    if let Some(&(p, _)) = call.last() {
-                        let p = p as usize;
-                        low[p] = low[p].min(low[v]);
-                    }
-                    if low[v] == index[v] {
-                        // Pop the component; its successors outside are final already.
-                        let start = stack.iter().rposition(|&x| x as usize == v).unwrap_or(0);
-                        comp_min.iter_mut().for_each(|c| *c = INF);
-                        for &x in &stack[start..] {
-                            let x = x as usize;
-                            let u = x / m;
-                            for (c, vals) in values.iter().enumerate() {
-                                comp_min[c] = comp_min[c].min(vals[u]);
-                            }
-                            let mut e = 0;
-                            while let Some((_, w)) = succ(x, e) {
-                                e += 1;
-                                if allowed(x, w) && !on_stack[w] {
-                                    for (c, o) in out.iter().enumerate() {
-                                        comp_min[c] = comp_min[c].min(o[w]);
-                                    }
-                                }
-                            }
-                        }
-                        for &x in &stack[start..] {
-                            let x = x as usize;
-                            on_stack[x] = false;
-                            for (c, o) in out.iter_mut().enumerate() {
-                                o[x] = comp_min[c];
-                            }
-                        }
-                        stack.truncate(start);
+                    let pn = p * m + jj;
+                    if out[pn] == INF {
+                        out[pn] = v;
+                        queue.push(pn as u32);
                     }
                 }
             }
         }
+        queue.clear();
     }
     out
+}
+
+/// DM d's arcs reversed: `rev.of(t)` = the states from which d moves to t.
+fn reversed(a: &Adjacency, n: usize) -> Adjacency {
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for s in 0..n {
+        for &t in a.of(s) {
+            lists[t as usize].push(s as u32);
+        }
+    }
+    Adjacency::from_lists(lists)
 }
 
 /// A mover: one DM or a coalition acting as one.
@@ -302,9 +297,24 @@ impl<'a> Movers<'a> {
         Movers { graph: g, bits: Some(conflict), movers }
     }
 
-    /// Explicit movers over a conflict's graph.
-    pub fn new(conflict: &'a Conflict, movers: Vec<Mover>) -> Self {
-        Movers { graph: conflict.graph(), bits: Some(conflict), movers }
+    /// Explicit movers over a conflict's graph. Errors when a member is not a DM or a move
+    /// leaves the states.
+    pub fn new(conflict: &'a Conflict, movers: Vec<Mover>) -> Result<Self, ConflictError> {
+        let g = conflict.graph();
+        for (k, m) in movers.iter().enumerate() {
+            if let Some(&d) = m.members.iter().find(|&&d| d >= g.n_dms()) {
+                return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::NoSuchDm(d)));
+            }
+            if m.members.is_empty() {
+                return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::Analysis("a mover needs a member".into())));
+            }
+            for s in 0..g.n_states() {
+                if let Some(&t) = m.moves.of(s).iter().find(|&&t| t as usize >= g.n_states()) {
+                    return Err(ConflictError::new(format!("movers[{k}]"), ErrorKind::BadMove { from: s + 1, to: t as usize + 1 }));
+                }
+            }
+        }
+        Ok(Movers { graph: g, bits: Some(conflict), movers })
     }
 
     /// The graph.
@@ -314,12 +324,13 @@ impl<'a> Movers<'a> {
 
     /// Whether `to` improves on `from` for every member of mover `m`.
     pub fn improves(&self, m: usize, from: usize, to: usize) -> bool {
-        self.movers[m].members.iter().all(|&k| self.graph.rank(k, to) > self.graph.rank(k, from))
+        self.movers.get(m).is_some_and(|mv| mv.members.iter().all(|&k| self.graph.rank(k, to) > self.graph.rank(k, from)))
     }
 
     /// Mover `m`'s unilateral improvements from `s`.
     pub fn uis(&self, m: usize, s: usize) -> Vec<usize> {
-        self.movers[m].moves.of(s).iter().map(|&t| t as usize).filter(|&t| self.improves(m, s, t)).collect()
+        let Some(mv) = self.movers.get(m) else { return Vec::new() };
+        mv.moves.of(s).iter().map(|&t| t as usize).filter(|&t| self.improves(m, s, t)).collect()
     }
 
     /// BFS over (state, last mover) from `start` by the movers in `who`; returns the first
@@ -374,6 +385,9 @@ impl<'a> Movers<'a> {
     /// Every UI of mover `i` at `s` with its sanction under concept `c` (Nash: none).
     /// `None` for SIM/SEQ+SIM where they cannot be computed (graph form).
     pub(crate) fn verdicts(&self, i: usize, s: usize, c: Concept) -> Option<Vec<RawUi>> {
+        if i >= self.movers.len() || s >= self.graph.n_states() {
+            return None;
+        }
         let others: Vec<usize> = (0..self.movers.len()).filter(|&j| j != i).collect();
         let mut out = Vec::new();
         for s1 in self.uis(i, s) {
@@ -396,7 +410,8 @@ impl<'a> Movers<'a> {
         Some(out)
     }
 
-    /// Whether `s` is stable for mover `i` under `c` (`None`: SIM not computable).
+    /// Whether `s` is stable for mover `i` under `c` (`None`: SIM not computable, or no such
+    /// mover or state).
     pub fn is_stable(&self, i: usize, s: usize, c: Concept) -> Option<bool> {
         Some(self.verdicts(i, s, c)?.iter().all(|u| u.sanction.is_some()))
     }

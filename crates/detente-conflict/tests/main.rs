@@ -1,4 +1,6 @@
 //! Integration tests of detente-conflict (one binary).
 
 mod model;
+mod properties;
+mod stability;
 mod vectors;

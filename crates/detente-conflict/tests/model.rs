@@ -81,3 +81,67 @@ fn validation_collects_every_error() {
     assert!(paths.contains(&"options[1].dm"), "{paths:?}");
     assert!(paths.contains(&"constraints[0]"), "{paths:?}");
 }
+
+/// More than 64 options: states are multi-word bit vectors, numbered by decimal value.
+#[test]
+fn beyond_64_options() {
+    let k = 70;
+    let spec = ConflictSpec {
+        name: "wide".into(),
+        dms: vec![DecisionMaker::new("a"), DecisionMaker::new("b")],
+        structure: Structure::Options {
+            options: (0..k).map(|o| OptionDef::new(format!("o{o}"), usize::from(o >= 35))).collect(),
+            constraints: vec![Constraint::ExactlyOne((0..k).collect())],
+        },
+        preferences: vec![
+            Preference::Cardinal((1..=k).map(|s| (StateRef::Number(s), s as f64)).collect()),
+            Preference::Cardinal((1..=k).map(|s| (StateRef::Number(s), -(s as f64))).collect()),
+        ],
+        status_quo: Some(StateRef::Number(1)),
+    };
+    let c = spec.validate().expect("valid");
+    let g = c.graph();
+    assert_eq!(g.n_states(), k);
+    for s in 0..k {
+        assert!(g.option_taken(s, s), "state {} takes option {}", s + 1, s + 1);
+        assert_eq!(g.find_state(g.state_bits(s)), Some(s));
+    }
+    assert_eq!(g.decimal(63), Some(1 << 63));
+    assert_eq!(g.decimal(64), None);
+    // a switches among its own options only when one of them is taken.
+    assert_eq!(g.moves(0, 0).len(), 34);
+    assert!(g.moves(0, 40).is_empty());
+    let r = analyze(&c, &AnalysisOptions::default()).expect("analysis");
+    assert_eq!(r.states[69].label.len(), 70);
+}
+
+proptest::proptest! {
+    /// The parsers never panic, whatever the text.
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,40}", picked in "[-0-9&|,()! ifIFYN]{0,30}") {
+        let _ = Statement::parse(&text);
+        let _ = Statement::parse(&picked);
+        let _ = Pattern::parse(&text);
+        let _ = Pattern::parse(&picked);
+    }
+}
+
+/// A statement's text parses back to its formula (patterns inside compounds included).
+#[test]
+fn statement_text_round_trips() {
+    let stmts = [
+        Statement::from_conditions(vec![vec![Literal::yes(0), Literal::no(2)], vec![Literal::no(1)]]),
+        Statement::from_expr(Expr::Or(vec![Expr::Pattern(Pattern::parse("N-Y").unwrap()), Expr::Pattern(Pattern::parse("Y--").unwrap())])),
+        Statement::from_expr(Expr::Implies(Box::new(Expr::Lit(Literal::yes(2))), Box::new(Expr::Lit(Literal::no(1))))),
+        Statement::parse("(1 | 2) & -3 iff 4").unwrap(),
+    ];
+    for s in stmts {
+        let back = Statement::parse(s.text()).unwrap_or_else(|e| panic!("{}: {e}", s.text()));
+        assert_eq!(back.expr(), s.expr(), "{}", s.text());
+        let json = serde_json::to_string(&s).unwrap();
+        let again: Statement = serde_json::from_str(&json).unwrap();
+        assert_eq!(again.expr(), s.expr());
+    }
+    assert!(Statement::parse("N-Y | YN-").is_ok());
+    assert!(Statement::parse("maybe").is_err());
+}

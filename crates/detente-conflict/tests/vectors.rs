@@ -185,6 +185,16 @@ fn elmira_classic_9state() {
     let ra = analyze(&ca, &AnalysisOptions::default()).expect("analysis");
     check(&ra, &movers, &v["expected"]["stable_states_by_dm"], &v["expected"]["equilibria"], "elmira alt UR");
 
+    // Explanations: LG's improvement 1 -> 5 is deterred under GMR (by UR) but not under SEQ.
+    let ex = |c: Concept| r.explanations.iter().find(|e| e.dm == "LG" && e.state == 1 && e.concept == c).expect("explanation");
+    let gmr = ex(Concept::Gmr);
+    assert!(gmr.stable && gmr.improvements[0].to == 5 && gmr.improvements[0].sanction.is_some());
+    assert!(gmr.describe().contains("LG could improve to 5"), "{}", gmr.describe());
+    let seq = ex(Concept::Seq);
+    assert!(!seq.stable && seq.improvements[0].sanction.is_none());
+    assert!(seq.describe().contains("nothing the others can do deters it"), "{}", seq.describe());
+    println!("{}\n{}", gmr.describe(), seq.describe());
+
     // Status quo: UI-only legal paths and any-move distances from state 1.
     let sq = r.status_quo.as_ref().expect("status quo");
     assert_eq!(sq.state, 1);
@@ -298,6 +308,61 @@ fn gmcrpy(id: &str) -> (Conflict, Conflict, Json, Vec<String>) {
     (gc, oc, v, movers)
 }
 
+/// The option-form conflict of a gmcr-py vector with a status quo.
+fn with_status_quo(v: &Json, movers: &[String], sq: usize) -> Conflict {
+    let rankings: BTreeMap<String, Json> = v["dms"]
+        .as_array()
+        .expect("dms")
+        .iter()
+        .map(|d| (d["name"].as_str().expect("n").to_string(), d["ranking_most_to_least"].clone()))
+        .collect();
+    let mut owner = BTreeMap::new();
+    for (d, dm) in v["dms"].as_array().expect("dms").iter().enumerate() {
+        for o in nums(&dm["options"]) {
+            owner.insert(o, d);
+        }
+    }
+    let k = v["options"].as_array().expect("options").len();
+    ConflictSpec {
+        name: "with status quo".into(),
+        dms: movers.iter().map(|m| DecisionMaker::new(m.as_str())).collect(),
+        structure: Structure::Options {
+            options: v["options"]
+                .as_array()
+                .expect("options")
+                .iter()
+                .enumerate()
+                .map(|(o, opt)| OptionDef {
+                    id: format!("o{o}"),
+                    name: opt["name"].as_str().expect("name").into(),
+                    dm: owner[&o],
+                    reversibility: match opt["permittedDirection"].as_str() {
+                        Some("fwd") => Reversibility::OnlyOn,
+                        Some("back") => Reversibility::OnlyOff,
+                        _ => Reversibility::Both,
+                    },
+                })
+                .collect(),
+            constraints: v["raw_project_file"]["infeasibles"]
+                .as_array()
+                .expect("infeasibles")
+                .iter()
+                .map(|cond| {
+                    let mut p = vec![None; k];
+                    for lit in cond.as_array().expect("cond") {
+                        p[lit[0].as_u64().expect("o") as usize] = Some(lit[1] == "Y");
+                    }
+                    Constraint::Infeasible(Pattern(p))
+                })
+                .collect(),
+        },
+        preferences: movers.iter().map(|m| ranking(&rankings[m])).collect(),
+        status_quo: Some(StateRef::Number(sq)),
+    }
+    .validate()
+    .expect("valid")
+}
+
 /// gmcr-py's stored statements (`[[opt, "Y"|"N"], ...]` or a compound) as a [`Statement`].
 fn statement(j: &Json) -> Statement {
     let cond = |c: &Json| -> Vec<Literal> {
@@ -327,6 +392,27 @@ fn gmcrpy_elmira() {
         }
         check(&r, &movers, &by, &eq, "gmcrpy_Elmira");
     }
+    // Handout claims (GMCR+ handout §5.2-5.3, in the option form with gmcr-py's coalition
+    // semantics: joint changes of the members' options): 7 is an equilibrium; with coalitions
+    // [MoE, Uniroyal], [LG] it no longer is; from SQ 1 LG's UI goes to 7, then the coalition's to 10.
+    let opts = AnalysisOptions { coalitions: Some(vec![vec![0, 1], vec![2]]), ..AnalysisOptions::default() };
+    let mut spec_sq = oc.clone();
+    let r = analyze(&spec_sq, &opts).expect("analysis");
+    assert!(r.equilibria(Concept::Nash).contains(&7));
+    let part = r.coalitions.as_ref().and_then(|c| c.partition.as_ref()).expect("partition");
+    assert!(!part.equilibria[&Concept::Nash].contains(&7));
+    spec_sq = with_status_quo(&v, &movers, 1);
+    let r = analyze(&spec_sq, &opts).expect("analysis");
+    let sq = r.status_quo.as_ref().expect("status quo");
+    let path = |ps: &[detente_conflict::report::PathReport], to: usize| -> Vec<(String, usize)> {
+        ps.iter().find(|p| p.state == to).map(|p| p.steps.iter().map(|s| (s.mover.clone(), s.to)).collect()).unwrap_or_default()
+    };
+    assert_eq!(path(&sq.by_improvements, 7), [("Local Government".to_string(), 7)]);
+    assert_eq!(
+        path(sq.by_coalition_improvements.as_deref().expect("coalition paths"), 10),
+        [("Local Government".to_string(), 7), ("MoE+Uniroyal".to_string(), 10)]
+    );
+
     // Prioritization check: statement scores per state, and the ranking they give.
     let pc = &v["prioritization_check"];
     let raw = &v["raw_project_file"]["preference_statements"];
