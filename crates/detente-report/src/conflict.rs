@@ -25,8 +25,9 @@ pub fn option_form(conflict: &Conflict, states: &[usize]) -> String {
         let mut rows = Vec::new();
         for (d, dm) in conflict.dms().iter().enumerate() {
             for (o, opt) in conflict.options().iter().enumerate().filter(|(_, o)| o.dm == d) {
-                let _ = dm;
-                let label = short(&opt.name, 38);
+                // the option's name, with its decision maker's where two options share a name
+                let shared = conflict.options().iter().filter(|p| p.name == opt.name).count() > 1;
+                let label = if shared { short(&format!("{}: {}", dm.name, opt.name), 38) } else { short(&opt.name, 38) };
                 let mut row = vec![label];
                 row.extend(block.iter().map(|&s| if g.option_taken(s, o) { "Y" } else { "N" }.to_string()));
                 rows.push(row);
@@ -177,7 +178,8 @@ pub fn text(conflict: &Conflict, r: &StabilityReport, shown: &Shown) -> String {
     out.push_str(&results(r, shown, full));
     if full && (2..=4).contains(&shown.dms.len()) {
         let _ = write!(out, "\n## Tableau (SEQ)\n\n");
-        out.push_str(&tableau(conflict, r, shown));
+        out.push_str(tableau(conflict, r, shown).trim_end());
+        out.push('\n');
     }
     // Paths and explanations for the strong equilibria (Nash, SEQ) when shown; GMR and SMR
     // equilibria are often most states, listed in the table above.
