@@ -104,6 +104,26 @@ enum Command {
         #[command(flatten)]
         page: HtmlPage,
     },
+    /// The stability lens (Graph Model for Conflict Resolution): which states are stable for
+    /// each side and why, the equilibria, and where the status quo can lead.
+    Conflict {
+        /// A detente file with a `[conflict]` part (.toml, .json) or a gmcr-py / GMCR+ project
+        /// (.gmcr) (default: the built-in reference scenario's conflict).
+        file: Option<PathBuf>,
+        /// Show these stability concepts only (repeatable; default: all).
+        #[arg(long = "concept", value_name = "nash|gmr|smr|seq|sim|seqsim", value_parser = ["nash", "gmr", "smr", "seq", "sim", "seqsim"])]
+        concepts: Vec<String>,
+        /// Show these decision makers only (repeatable, by id; default: all).
+        #[arg(long = "dm", value_name = "ID")]
+        dms: Vec<String>,
+        /// Write the state-transition graph and the status-quo tree as Graphviz DOT to FILE.
+        #[arg(long, value_name = "FILE")]
+        dot: Option<PathBuf>,
+        /// Replace the --dot file if it exists (otherwise an existing file is never
+        /// overwritten; the input file never is).
+        #[arg(long, requires = "dot")]
+        force: bool,
+    },
     /// Read, check and convert scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -272,6 +292,10 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 force: page.force,
             };
             commands::study::run(file.as_deref(), &req, &opts)
+        }
+        Command::Conflict { file, concepts, dms, dot, force } => {
+            let req = commands::conflict::Request { concepts, dms, dot: dot.as_deref(), force: *force };
+            commands::conflict::run(file.as_deref(), &req, &opts)
         }
         Command::Scenario(ScenarioCommand::Show { file }) => commands::scenario::show(file.as_deref(), &opts),
         Command::Scenario(ScenarioCommand::Validate { files }) => commands::scenario::validate(files, &opts),

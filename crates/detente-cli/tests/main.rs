@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod conflict;
 mod forecast;
 mod html_report;
 mod limits;

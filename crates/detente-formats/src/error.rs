@@ -128,6 +128,13 @@ pub enum FormatError {
     /// [`FormatError::from_many`].
     #[error("{} errors:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Many(Vec<FormatError>),
+    /// A detente file whose only part is a `[conflict]` (the stability lens's model): it has no
+    /// negotiation scenario to read. [`crate::conflict::load_path`] reads it.
+    #[error("{file}: holds only a `[conflict]` part (no issues or actors), not a negotiation scenario; expected a scenario here. `detente conflict {file}` analyses it")]
+    ConflictOnly {
+        /// The file, as shown in locations.
+        file: String,
+    },
     /// The model cannot be written in the requested format.
     #[error("cannot export to {format}: {reason}")]
     Unsupported {
@@ -193,7 +200,7 @@ impl FormatError {
     /// The file an error without a position is about, when it names one.
     fn file_name(&self) -> Option<String> {
         match self {
-            FormatError::Model { file, .. } => Some(file.clone()),
+            FormatError::Model { file, .. } | FormatError::ConflictOnly { file } => Some(file.clone()),
             FormatError::Io { path, .. }
             | FormatError::UnknownFormat { path, .. }
             | FormatError::NotAFile { path, .. }

@@ -12,7 +12,7 @@ use detente_core::{NegotiatorSpec, Scenario};
 pub type Body = fn(&[u8]);
 
 /// Every fuzz target, by the name of its file in `fuzz/fuzz_targets/` and of its corpus folder.
-pub const TARGETS: [(&str, Body); 7] = [
+pub const TARGETS: [(&str, Body); 9] = [
     ("native_toml", native_toml),
     ("native_json", native_json),
     ("genius_xml", genius_xml),
@@ -20,6 +20,8 @@ pub const TARGETS: [(&str, Body); 7] = [
     ("variants", variants),
     ("negotiator_spec", negotiator_spec),
     ("ktab_csv", ktab_csv),
+    ("gmcr_project", gmcr_project),
+    ("conflict_toml", conflict_toml),
 ];
 
 /// The error is rendered as the CLI would print its message (every located error of a list).
@@ -110,5 +112,21 @@ pub fn negotiator_spec(data: &[u8]) {
     if let Ok(spec) = NegotiatorSpec::parse(text) {
         let canonical = spec.to_string();
         assert_eq!(NegotiatorSpec::parse(&canonical).as_ref(), Ok(&spec), "{text:?} prints as {canonical:?}");
+    }
+}
+
+/// A gmcr-py / GMCR+ project (`.gmcr`): a conflict, or an error that renders.
+pub fn gmcr_project(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Err(e) = crate::conflict::from_gmcr_str(text, "project.gmcr") {
+        render(&e);
+    }
+}
+
+/// A detente TOML file's `[conflict]` part: a conflict, or an error that renders.
+pub fn conflict_toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Err(e) = crate::conflict::from_toml_str(text, "conflict.toml") {
+        render(&e);
     }
 }

@@ -8,6 +8,7 @@
 //! [`load_path`] reads any of them from a file or folder, deciding by extension and content.
 #![deny(missing_docs)]
 
+pub mod conflict;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -2,6 +2,7 @@
 //! each module is one former test file, so a test is named `<file>::<test>`.
 
 mod actor_table;
+mod conflict;
 mod fuzz_corpus;
 mod genius;
 mod geniusweb;

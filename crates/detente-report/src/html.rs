@@ -165,6 +165,7 @@ pub fn render(r: &StudyReport, source: &str) -> String {
                     (opening_section(r))
                     (forecast_section(r, &figures))
                     (robustness_section(r, &figures))
+                    (stability_section(r))
     };
     page("study", s, source, &format!("{whatifs} what-ifs · report schema {}", r.schema), body)
 }
@@ -220,6 +221,7 @@ fn contents(r: &StudyReport, f: &Figures) -> Markup {
         (!r.simulation.opening_tests.is_empty()).then(|| ("opening", "Opening-concession test".to_string())),
         Some(("forecast", "Forecasts".to_string())),
         Some(("robustness", "How robust are the findings?".to_string())),
+        r.stability.as_ref().map(|_| ("stability", "Stability: which arrangements hold".to_string())),
     ]
     .into_iter()
     .flatten()
@@ -1114,4 +1116,52 @@ pub fn forecast(p: &ForecastPage, source: &str) -> String {
         }
     };
     page("forecast", &p.scenario, source, f.cases.first().map_or("", |c| c.case.as_str()), body)
+}
+
+/// The stability lens on the scenario's conflict: the equilibria with their options, the
+/// results per state for the equilibria, the status-quo paths and why each equilibrium holds.
+fn stability_section(r: &StudyReport) -> Markup {
+    use detente_conflict::Concept;
+    let Some(st) = &r.stability else { return html! {} };
+    let shown = crate::conflict::Shown::all(st);
+    let eq = crate::conflict::equilibrium_states(st, &st.concepts);
+    let main = crate::conflict::equilibrium_states(st, &[Concept::Nash, Concept::Seq]);
+    html! {
+        section #stability {
+            h2 { "Stability: which arrangements hold" }
+            p { "The scenario's conflict as a graph model: each side holds yes/no options, a state says which are taken, and a side leaves a state only for one it prefers. A state is stable for a side when it cannot gain by leaving (Nash) or every gain can be answered by the others (GMR, SMR, SEQ; SIM for simultaneous answers); an equilibrium is stable for every side. "
+                (st.states.len()) " feasible states of " (st.options.len()) " options." }
+            table {
+                tr {
+                    th.num { "state" } th { "Y/N" } th { "options taken" }
+                    @for c in &shown.concepts { th { (c.name()) } }
+                }
+                @for &s in &eq {
+                    tr {
+                        td.num { (s) }
+                        td { code { (st.states[s - 1].label) } }
+                        td.small { (st.states[s - 1].name) }
+                        @for &c in &shown.concepts {
+                            td {
+                                (shown.dms.iter().map(|&d| if st.stable_states(d, c).binary_search(&s).is_ok() { '+' } else { '·' }).collect::<String>())
+                                @if st.equilibria(c).binary_search(&s).is_ok() { " E" }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note { "Rows: the states that are an equilibrium under some concept. Marks per decision maker in order (" (st.dms.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")) "): + stable, · not; E: an equilibrium. Options in Y/N order: " (st.options.join(", ")) "." }
+            @if let Some(q) = &st.status_quo {
+                h3 { "From the status quo" }
+                @for line in crate::conflict::status_quo(st, q, &[Concept::Nash, Concept::Seq]).lines() {
+                    p.small { (line.trim()) }
+                }
+            }
+            h3 { "What deters each side from leaving" }
+            @for line in crate::conflict::explanations(st, &shown, &main).split("\n- ") {
+                @let line = line.trim().trim_start_matches("- ");
+                @if !line.is_empty() { p.small { (line.split_whitespace().collect::<Vec<_>>().join(" ")) } }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Printers over [`detente_study::StudyReport`]: the text briefing and the self-contained HTML
 //! report. Printers only: every number and sentence they show is in the report already.
 
+pub mod conflict;
 pub mod html;
 pub mod plot;
 pub mod table;

@@ -93,6 +93,7 @@ pub fn render(r: &StudyReport, source: &str, opts: TextOptions) -> String {
         presets(&mut out, &r.forecast);
     }
     robustness(&mut out, r, opts);
+    stability(&mut out, r, opts);
     if !opts.full {
         out.push_str("\n(--full prints every table; --html FILE writes the report with its plots; --json the data)\n");
     }
@@ -884,4 +885,34 @@ fn robustness(out: &mut String, r: &StudyReport, opts: TextOptions) {
             out.push_str(&wrap(&format!("{input} ({range}): {changes}"), "", "    "));
         }
     }
+}
+
+/// The stability lens on the scenario's conflict (with `--full`; the briefing has its finding):
+/// the equilibria, the paths from the status quo, the results table and what deters each side
+/// from leaving each equilibrium.
+fn stability(out: &mut String, r: &StudyReport, opts: TextOptions) {
+    use detente_conflict::Concept;
+    if !opts.full {
+        return;
+    }
+    heading(out, "Stability: which arrangements hold, and what deters each side from leaving");
+    let Some(st) = &r.stability else {
+        out.push_str("The scenario has no `[conflict]` part (docs/scenario-format.md), so no stability analysis.\n");
+        return;
+    };
+    let strong = [Concept::Nash, Concept::Seq];
+    let shown = crate::conflict::Shown::all(st);
+    out.push_str(&wrap(&format!("Options, in the order of the Y/N patterns: {}.", st.options.join(", ")), "", "  "));
+    out.push('\n');
+    out.push_str(&crate::conflict::results(st, &shown, st.states.len() <= crate::conflict::FULL_STATES));
+    if let Some(q) = &st.status_quo {
+        out.push('\n');
+        out.push_str(&crate::conflict::status_quo(st, q, &strong));
+    }
+    out.push('\n');
+    out.push_str(&crate::conflict::explanations(
+        st,
+        &crate::conflict::Shown { dms: shown.dms.clone(), concepts: strong.to_vec() },
+        &crate::conflict::equilibrium_states(st, &strong),
+    ));
 }

@@ -32,6 +32,8 @@ pub enum Topic {
     Forecast,
     /// How robust the findings are.
     Robustness,
+    /// The stability lens on the scenario's conflict part.
+    Stability,
 }
 
 /// One finding.
@@ -530,7 +532,25 @@ pub fn findings(report: &StudyReport) -> Vec<Finding> {
     for s in robustness_sentences(report) {
         out.push(Finding { topic: Topic::Robustness, text: s, evidence: "robustness".into() });
     }
+    if let Some(s) = report.stability.as_ref().map(stability_sentence) {
+        out.push(Finding { topic: Topic::Stability, text: s, evidence: "stability".into() });
+    }
     out
+}
+
+/// The stability lens in one sentence: whether the status quo is an equilibrium and how many
+/// states are (the briefing's section and `detente conflict` give the rest).
+fn stability_sentence(st: &detente_conflict::StabilityReport) -> String {
+    use detente_conflict::Concept;
+    let (nash, seq) = (st.equilibria(Concept::Nash), st.equilibria(Concept::Seq));
+    // One line in the briefing (it is at its length limit): the full section is in --full.
+    let sq = match &st.status_quo {
+        Some(q) if nash.contains(&q.state) => format!("Status quo {} is a Nash equilibrium; ", q.state),
+        Some(q) if seq.contains(&q.state) => format!("Status quo {} is a SEQ equilibrium; ", q.state),
+        Some(q) => format!("Status quo {} is no equilibrium; ", q.state),
+        None => String::new(),
+    };
+    format!("{sq}{} Nash and {} SEQ equilibria of {} states.", nash.len(), seq.len(), st.states.len())
 }
 
 /// `22% [12-38%]`: a share of runs with its 95 % interval, in whole percent.

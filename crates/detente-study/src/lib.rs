@@ -88,6 +88,9 @@ pub enum StudyError {
     /// The pair asked for is not two different actors of the scenario.
     #[error("pair: {0}")]
     Pair(String),
+    /// The conflict part could not be analysed.
+    #[error("conflict: {0}")]
+    Conflict(String),
 }
 
 /// A section that ran, or why it did not.
@@ -158,6 +161,10 @@ pub struct StudyReport {
     pub forecast: ForecastSection,
     /// Robustness to the stated input spreads (when runs were asked for).
     pub robustness: Section<Robustness>,
+    /// The stability lens on the scenario's conflict part, when it has one (see
+    /// [`study_with_conflict`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<detente_conflict::StabilityReport>,
 }
 
 impl StudyReport {
@@ -174,6 +181,17 @@ type Analysed = Result<(CaseDeal, detente_analysis::Analysis), detente_analysis:
 
 /// Studies `scenario` (which is valid: it exists).
 pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, StudyError> {
+    study_with_conflict(scenario, None, config)
+}
+
+/// [`study`], with the stability lens on `conflict` (the scenario file's `[conflict]` part):
+/// its equilibria, status-quo paths and explanations go in [`StudyReport::stability`]. The
+/// conflict has no variants; it is the same for every case.
+pub fn study_with_conflict(
+    scenario: &Scenario,
+    conflict: Option<&detente_conflict::Conflict>,
+    config: &StudyConfig,
+) -> Result<StudyReport, StudyError> {
     if config.runs > MAX_RUNS {
         return Err(StudyError::TooManyRuns(config.runs));
     }
@@ -298,7 +316,13 @@ pub fn study(scenario: &Scenario, config: &StudyConfig) -> Result<StudyReport, S
         simulation: SimulationSection { seed: config.seed, protocols: StudyProtocol::ALL.to_vec(), cases: runs, opening_tests, comparison },
         forecast,
         robustness,
+        stability: None,
     };
+    if let Some(c) = conflict {
+        let stability =
+            detente_conflict::analyze(c, &detente_conflict::AnalysisOptions::default()).map_err(|e| StudyError::Conflict(e.to_string()))?;
+        report.stability = Some(stability);
+    }
     report.findings = findings::findings(&report);
     Ok(report)
 }

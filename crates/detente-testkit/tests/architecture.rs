@@ -36,15 +36,16 @@ fn dependencies() -> BTreeMap<String, Vec<String>> {
 /// Which detente crates each crate may depend on (ARCHITECTURE.md, "Boundaries").
 const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-core", &[]),
-    ("detente-formats", &["detente-core"]),
+    ("detente-conflict", &[]),
+    ("detente-formats", &["detente-core", "detente-conflict"]),
     ("detente-analysis", &["detente-core"]),
     ("detente-protocol", &["detente-core"]),
     ("detente-agents", &["detente-core", "detente-protocol"]),
     ("detente-forecast", &["detente-core"]),
     ("detente-conflict", &[]),
     ("detente-testkit", &["detente-core", "detente-formats"]),
-    ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast"]),
-    ("detente-report", &["detente-study"]),
+    ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast", "detente-conflict"]),
+    ("detente-report", &["detente-study", "detente-conflict"]),
     (
         "detente-cli",
         &[
@@ -56,6 +57,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "detente-forecast",
             "detente-study",
             "detente-report",
+            "detente-conflict",
         ],
     ),
 ];

@@ -2,6 +2,7 @@
 //! lens, and renders text or JSON; `study` prints the `detente-study` report.
 
 pub(crate) mod analyze;
+pub(crate) mod conflict;
 pub(crate) mod forecast;
 pub(crate) mod negotiate;
 pub(crate) mod scenario;

@@ -44,8 +44,14 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         },
     };
     let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, seeds: req.seeds, pair };
-    let report = detente_study::study(&loaded.scenario, &config).map_err(|e| match e {
+    // The file's `[conflict]` part, for the stability section (the built-in scenario has one).
+    let conflict = match file {
+        None => Some(detente_formats::conflict::from_toml_str(crate::load::BUILTIN_TOML, crate::load::BUILTIN_NAME)?),
+        Some(p) => detente_formats::conflict::load_part(p)?,
+    };
+    let report = detente_study::study_with_conflict(&loaded.scenario, conflict.as_ref(), &config).map_err(|e| match e {
         detente_study::StudyError::Variant(error) => Failure::Model { file: loaded.source.clone(), error },
+        detente_study::StudyError::Conflict(e) => Failure::Input(format!("{}: {e}", loaded.source)),
         // the library checks the options it is given (`runs: …`, `seeds: …`, `pair: …`): say which flag
         other => Failure::Input(format!("--{other}")),
     })?;

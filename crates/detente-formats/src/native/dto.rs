@@ -316,6 +316,18 @@ pub(crate) struct FileDto {
     pub(crate) openings: Vec<OpeningDto>,
     #[serde(default)]
     pub(crate) variants: Vec<VariantDto>,
+    /// The stability lens's conflict (read by `crate::conflict`, not here).
+    #[allow(dead_code)]
+    pub(crate) conflict: Option<de::IgnoredAny>,
+}
+
+/// Which parts a file has: a file with a `[conflict]` and no issues or actors is a conflict only.
+#[derive(DeriveDeserialize)]
+pub(crate) struct Parts {
+    pub(crate) conflict: Option<de::IgnoredAny>,
+    pub(crate) issues: Option<de::IgnoredAny>,
+    pub(crate) actors: Option<de::IgnoredAny>,
+    pub(crate) actor_table: Option<de::IgnoredAny>,
 }
 
 #[derive(Debug, DeriveDeserialize)]

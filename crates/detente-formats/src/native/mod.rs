@@ -38,8 +38,8 @@
 
 mod dto;
 mod legacy;
-mod read;
-mod spans;
+pub(crate) mod read;
+pub(crate) mod spans;
 mod spreads;
 mod table;
 mod write;
@@ -57,7 +57,7 @@ pub const FORMAT_VERSION: i64 = 2;
 pub const FORMAT_VERSIONS: [i64; 2] = [1, 2];
 
 #[derive(Clone, Copy)]
-enum Syntax {
+pub(crate) enum Syntax {
     Toml,
     Json,
 }
@@ -70,7 +70,7 @@ fn located(file: &str, text: &str, syntax: Syntax, e: read::PathError) -> Format
 
 /// Turns path errors into one error (several: [`FormatError::Many`], in file order), building
 /// the span tree once.
-fn located_all(file: &str, text: &str, syntax: Syntax, errors: Vec<read::PathError>) -> FormatError {
+pub(crate) fn located_all(file: &str, text: &str, syntax: Syntax, errors: Vec<read::PathError>) -> FormatError {
     let tree = match syntax {
         Syntax::Toml => Node::from_toml(text),
         Syntax::Json => Node::from_json(text),
@@ -126,12 +126,12 @@ fn humanize(message: &str) -> String {
     m
 }
 
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FormatError {
+pub(crate) fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> FormatError {
     let location = e.span().map_or_else(|| Location::file(file), |s| Location::from_offset(file, text, s.start));
     FormatError::Syntax { location, message: humanize(e.message()) }
 }
 
-fn json_error(file: &str, text: &str, e: &serde_json::Error) -> FormatError {
+pub(crate) fn json_error(file: &str, text: &str, e: &serde_json::Error) -> FormatError {
     let (location, message) = crate::json_spans::serde_json_error(file, text, 0, e);
     FormatError::Syntax { location, message: humanize(&message) }
 }
@@ -170,6 +170,14 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::
             })
         }
     };
+    // A file with only a `[conflict]` part is a conflict, not a broken scenario.
+    let parts: dto::Parts = match syntax {
+        Syntax::Toml => toml::from_str(text).map_err(|e| toml_error(file, text, &e))?,
+        Syntax::Json => serde_json::from_str(text).map_err(|e| json_error(file, text, &e))?,
+    };
+    if parts.conflict.is_some() && parts.issues.is_none() && parts.actors.is_none() && parts.actor_table.is_none() {
+        return Err(FormatError::ConflictOnly { file: file.to_string() });
+    }
     let mut dto: dto::FileDto = match syntax {
         Syntax::Toml => toml::from_str(text).map_err(|e| shape_errors(text, file, syntax, toml_error(file, text, &e)))?,
         Syntax::Json => serde_json::from_str(text).map_err(|e| shape_errors(text, file, syntax, json_error(file, text, &e)))?,
@@ -239,7 +247,7 @@ fn read(text: &str, file: &str, syntax: Syntax) -> Result<(Scenario, Vec<crate::
 
 /// The errors of `e` sorted by line and column (a stable sort: errors at one place keep their
 /// order).
-fn in_file_order(e: FormatError) -> FormatError {
+pub(crate) fn in_file_order(e: FormatError) -> FormatError {
     match e {
         FormatError::Many(mut all) => {
             all.sort_by_key(|e| e.location().map(|l| (l.line, l.column)));
@@ -306,7 +314,7 @@ fn shape_errors(text: &str, file: &str, syntax: Syntax, first: FormatError) -> F
 /// the key it is at set aside (an unknown key, or a key with a wrong value), and the piece read
 /// again, until it reads or an error cannot be set aside (a missing key, a wrong element of an
 /// array); a key reported missing because its wrong value was set aside is not reported twice.
-fn shape_of<T: serde::de::DeserializeOwned>(mut value: serde_json::Value, at: &spans::Path, errors: &mut Vec<read::PathError>) {
+pub(crate) fn shape_of<T: serde::de::DeserializeOwned>(mut value: serde_json::Value, at: &spans::Path, errors: &mut Vec<read::PathError>) {
     let mut set_aside: Vec<(Vec<spans::Seg>, String)> = Vec::new();
     // (a bound, not a loop guard in practice: each pass sets one key aside)
     for _ in 0..10_000 {
