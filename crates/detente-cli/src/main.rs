@@ -113,7 +113,8 @@ enum Command {
         /// Show these stability concepts only (repeatable; default: all).
         #[arg(long = "concept", value_name = "nash|gmr|smr|seq|sim|seqsim", value_parser = ["nash", "gmr", "smr", "seq", "sim", "seqsim"])]
         concepts: Vec<String>,
-        /// Show these decision makers only (repeatable, by id; default: all).
+        /// Show these decision makers only in the text (repeatable, by id; default: all); --json
+        /// and --dot always hold every decision maker.
         #[arg(long = "dm", value_name = "ID")]
         dms: Vec<String>,
         /// Write the state-transition graph and the status-quo tree as Graphviz DOT to FILE.

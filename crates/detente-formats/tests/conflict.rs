@@ -165,3 +165,27 @@ fn the_documented_conflict_example_reads() {
     let c = conflict::from_toml_str(block, "docs/scenario-format.md").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.dms().len(), 2);
 }
+
+/// Three DMs with one option each, everything feasible (our own fixture).
+fn three_sides(coalitions: &str) -> String {
+    format!(
+        r#"{{"options": [{{"name": "a acts", "permittedDirection": "both"}}, {{"name": "b acts", "permittedDirection": "both"}}, {{"name": "c acts", "permittedDirection": "both"}}],
+ "decisionMakers": [{{"name": "A", "options": [0], "preferences": [[[0, "Y"]]]}}, {{"name": "B", "options": [1], "preferences": [[[1, "N"]]]}}, {{"name": "C", "options": [2], "preferences": [[[2, "Y"]]]}}],
+ "infeasibles": [], "useManualPreferenceRanking": false{coalitions}}}"#
+    )
+}
+
+#[test]
+fn a_gmcr_projects_coalitions_are_read_for_the_analysis_not_dropped() {
+    let p = conflict::project_from_gmcr_str(&three_sides(r#", "coalitions": [[0, 2], 1]"#), "c.gmcr").unwrap();
+    assert_eq!(p.coalitions, Some(vec![vec![0, 2], vec![1]]));
+    // DMs the partition leaves out act alone; all singletons is no coalition at all
+    let p = conflict::project_from_gmcr_str(&three_sides(r#", "coalitions": [[1, 0]]"#), "c.gmcr").unwrap();
+    assert_eq!(p.coalitions, Some(vec![vec![1, 0], vec![2]]));
+    let p = conflict::project_from_gmcr_str(&three_sides(r#", "coalitions": [0, 1, 2]"#), "c.gmcr").unwrap();
+    assert_eq!(p.coalitions, None);
+    // a DM twice or out of range is a located error
+    let e = conflict::project_from_gmcr_str(&three_sides(r#", "coalitions": [[0, 1], [1, 7]]"#), "c.gmcr").unwrap_err().to_string();
+    assert!(e.contains("decision maker 1 is in two coalitions") && e.contains("index from 0 to 2"), "{e}");
+    assert!(e.contains("c.gmcr:3:"), "{e}");
+}

@@ -42,7 +42,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-protocol", &["detente-core"]),
     ("detente-agents", &["detente-core", "detente-protocol"]),
     ("detente-forecast", &["detente-core"]),
-    ("detente-conflict", &[]),
     ("detente-testkit", &["detente-core", "detente-formats"]),
     ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast", "detente-conflict"]),
     ("detente-report", &["detente-study", "detente-conflict"]),

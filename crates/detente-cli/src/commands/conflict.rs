@@ -24,10 +24,13 @@ pub(crate) struct Request<'a> {
 
 /// The conflict of `file` (a `.gmcr` project or a detente file with a `[conflict]` part), or the
 /// built-in scenario's, and the name to show for it.
-pub(crate) fn load_conflict(file: Option<&Path>) -> Result<(detente_conflict::Conflict, String), Failure> {
+pub(crate) fn load_conflict(file: Option<&Path>) -> Result<(detente_formats::conflict::Project, String), Failure> {
     match file {
-        None => Ok((detente_formats::conflict::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?, BUILTIN_NAME.to_string())),
-        Some(p) => Ok((detente_formats::conflict::load_path(p)?, p.display().to_string())),
+        None => {
+            let conflict = detente_formats::conflict::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?;
+            Ok((detente_formats::conflict::Project { conflict, coalitions: None }, BUILTIN_NAME.to_string()))
+        }
+        Some(p) => Ok((detente_formats::conflict::load_project(p)?, p.display().to_string())),
     }
 }
 
@@ -50,7 +53,8 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     if let Some(path) = req.dot {
         crate::output::check_file(path, req.force, file)?;
     }
-    let (conflict, source) = load_conflict(file)?;
+    let (project, source) = load_conflict(file)?;
+    let conflict = project.conflict;
     let mut concepts: Vec<Concept> = Vec::new();
     for c in req.concepts {
         let c = concept(c)
@@ -73,7 +77,8 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         }
     }
     dms.sort_unstable();
-    let options = AnalysisOptions { concepts, ..AnalysisOptions::default() };
+    // a gmcr-py project's coalitions move as one, as gmcr-py analyses them
+    let options = AnalysisOptions { concepts, coalitions: project.coalitions, ..AnalysisOptions::default() };
     let report = detente_conflict::analyze(&conflict, &options).map_err(|e| Failure::Input(format!("{source}: {e}")))?;
     if let Some(path) = req.dot {
         let eq: Vec<usize> = conflict_report::equilibrium_states(&report, &report.concepts).iter().map(|s| s - 1).collect();

@@ -10,7 +10,9 @@
 //!   otherwise its statements are (scored 2^(q−j));
 //! - a condition is `[[option index, "Y" | "N"], …]` (all must hold), a statement a condition or
 //!   `{"compound": true, "members": [condition, …]}` (any member holds);
-//! - `coalitions`, `coalitionsFull`, `program`, `version` are accepted and not used.
+//! - `coalitions`: an optional partition of the DMs (`[[0, 1], 2]`: indices, an integer a DM
+//!   alone), which the analysis takes as its movers ([`crate::conflict::Project::coalitions`]);
+//!   `coalitionsFull` (an export of the same), `program` and `version` are accepted and not used.
 //!
 //! Option indices refer to the file's `options`. After reading, the options are reordered as
 //! gmcr-py's `reorderOptionsByDM` does (each DM's options moved together, in DM order: the
@@ -222,9 +224,44 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
         }
         Some(n) => errors.push(src.at(n, format!("found {}; expected an array of conditions", n.kind()))),
     }
+    let mut coalitions: Option<Vec<Vec<usize>>> = None;
     if let Some(c) = root.get("coalitions") {
-        if !matches!(c.v, J::Arr(_)) {
-            errors.push(src.at(c, format!("found {}; expected an array of decision-maker indices and lists of them", c.kind())));
+        match &c.v {
+            J::Arr(items) => {
+                let n = dms.len();
+                let mut seen = vec![false; n];
+                let mut groups = Vec::new();
+                for item in items {
+                    let members: Vec<&Node> = match &item.v {
+                        J::Arr(xs) => xs.iter().collect(),
+                        _ => vec![item],
+                    };
+                    let mut group = Vec::new();
+                    for m in members {
+                        match m.v {
+                            J::Num(x) if x.fract() == 0.0 && x >= 0.0 && (x as usize) < n && !seen[x as usize] => {
+                                seen[x as usize] = true;
+                                group.push(x as usize);
+                            }
+                            J::Num(x) if x.fract() == 0.0 && x >= 0.0 && (x as usize) < n => {
+                                errors.push(src.at(m, format!("decision maker {x} is in two coalitions; expected a partition")));
+                            }
+                            _ => errors.push(
+                                src.at(m, format!("found {}; expected a decision-maker index from 0 to {}", m.kind(), n.saturating_sub(1))),
+                            ),
+                        }
+                    }
+                    if !group.is_empty() {
+                        groups.push(group);
+                    }
+                }
+                // DMs the file leaves out act alone, as in gmcr-py
+                groups.extend((0..n).filter(|&d| !seen[d]).map(|d| vec![d]));
+                if groups.iter().any(|g| g.len() > 1) {
+                    coalitions = Some(groups);
+                }
+            }
+            _ => errors.push(src.at(c, format!("found {}; expected an array of decision-maker indices and lists of them", c.kind()))),
         }
     }
     // every option needs exactly one owner
@@ -263,7 +300,8 @@ pub(crate) fn read(text: &str, file: &str) -> Result<Spec, FormatError> {
     };
     let remap = |e: &Expr| remap(e, &new_index);
     let options: Vec<OptionSpec> = order.iter().map(|&o| options[o].clone()).collect();
-    let mut spec = Spec { title: None, options, dms: Vec::new(), infeasible: infeasible.iter().map(remap).collect(), status_quo: None };
+    let mut spec =
+        Spec { title: None, options, dms: Vec::new(), infeasible: infeasible.iter().map(remap).collect(), status_quo: None, coalitions };
     let states = spec.feasible_states().ok_or_else(|| FormatError::Invalid {
         location: Location::from_offset(file, text, root.get("options").map_or(root.at, |n| n.at)),
         message: format!("{k} options; expected at most {}", super::spec::MAX_OPTIONS),

@@ -17,8 +17,37 @@ use detente_conflict::{
 use spec::{Direction, Expr, PrefSpec, Spec};
 use std::path::Path;
 
+/// A conflict as a file states it: the model, and the coalitions a gmcr-py project asks the
+/// analysis to treat as single movers (`detente_conflict::AnalysisOptions::coalitions`).
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The model.
+    pub conflict: Conflict,
+    /// A partition of the DMs (indices) with at least one coalition of two or more; `None`:
+    /// every DM moves alone.
+    pub coalitions: Option<Vec<Vec<usize>>>,
+}
+
+/// [`load_path`] with the file's coalitions (only gmcr-py projects state them).
+pub fn load_project(path: &Path) -> Result<Project, FormatError> {
+    let is_gmcr = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gmcr"));
+    if is_gmcr {
+        let file = path.display().to_string();
+        return project_from_gmcr_str(&crate::input::read_text(path, "JSON")?, &file);
+    }
+    load_path(path).map(|conflict| Project { conflict, coalitions: None })
+}
+
+/// A gmcr-py / GMCR+ project's text, with its coalitions.
+pub fn project_from_gmcr_str(text: &str, file: &str) -> Result<Project, FormatError> {
+    let mut spec = gmcr::read(text, file)?;
+    let coalitions = spec.coalitions.take();
+    Ok(Project { conflict: build(spec, file)?, coalitions })
+}
+
 /// Reads a conflict from a path: a gmcr-py / GMCR+ project (`*.gmcr`), or a detente `*.toml` /
-/// `*.json` file with a `[conflict]` part (alone or beside a scenario).
+/// `*.json` file with a `[conflict]` part (alone or beside a scenario). A project's coalitions
+/// are not part of the model: [`load_project`] returns them too.
 pub fn load_path(path: &Path) -> Result<Conflict, FormatError> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let file = path.display().to_string();

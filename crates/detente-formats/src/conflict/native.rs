@@ -284,7 +284,7 @@ fn to_spec(c: &ConflictDto, at: &Path) -> Result<Spec, Vec<PathError>> {
         }
         s
     });
-    let spec = Spec { title: c.title.clone(), options, dms, infeasible, status_quo };
+    let spec = Spec { title: c.title.clone(), options, dms, infeasible, status_quo, coalitions: None };
     if errors.is_empty() {
         if let Some(sq) = &spec.status_quo {
             if spec.infeasible.iter().any(|e| e.holds(sq)) {

@@ -76,6 +76,9 @@ pub(crate) struct Spec {
     pub(crate) infeasible: Vec<Expr>,
     /// The options taken at the status quo.
     pub(crate) status_quo: Option<Vec<bool>>,
+    /// A partition of the DMs (by index) into coalitions that move as one (gmcr-py's
+    /// `coalitions`); `None`: every DM alone.
+    pub(crate) coalitions: Option<Vec<Vec<usize>>>,
 }
 
 impl Spec {
