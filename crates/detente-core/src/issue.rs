@@ -573,6 +573,12 @@ impl Units {
         format!("{x:.*}", self.decimals())
     }
 
+    /// A forecast in units, for tables: one decimal more than [`Units::format`] (a tenth of a
+    /// point of the scale: `{:.1}` on the scale itself, `{:.3}` on an issue from 10 to 15).
+    pub fn format_forecast(&self, x: f64) -> String {
+        format!("{x:.*}", self.decimals() + 1)
+    }
+
     /// The map the other way, from the scale into units (ranges and spreads stated on the scale).
     pub fn inverse(&self) -> Units {
         match self.linear {

@@ -135,10 +135,10 @@ pub struct ExchangeRun {
     pub final_mean: Vec<f64>,
     /// Rounds at which several exchanges had the highest gain and the seed chose.
     pub ties: usize,
-    /// Decimals to show each issue's positions with ([`detente_core::Units::decimals`] + 1;
-    /// set when the run is moved into the issues' units).
+    /// Each issue's units, for showing its positions ([`detente_core::Units::format_forecast`];
+    /// set when the run is moved into the issues' units, the scale itself before).
     #[serde(skip)]
-    decimals: Vec<usize>,
+    units: Vec<detente_core::Units>,
 }
 
 impl ExchangeRun {
@@ -150,8 +150,9 @@ impl ExchangeRun {
             for e in &r.exchanges {
                 let [a, b] = &e.moves;
                 let m = |m: &Move| {
-                    let d = self.issues.iter().position(|i| *i == m.issue).and_then(|k| self.decimals.get(k)).copied().unwrap_or(1);
-                    format!("{} moves on {} toward {} ({:.*} → {:.*})", m.actor, m.issue, m.toward, d, m.from, d, m.to)
+                    let u = self.issues.iter().position(|i| *i == m.issue).and_then(|k| self.units.get(k)).copied();
+                    let x = |v: f64| u.unwrap_or(detente_core::Units::IDENTITY).format_forecast(v);
+                    format!("{} moves on {} toward {} ({} → {})", m.actor, m.issue, m.toward, x(m.from), x(m.to))
                 };
                 out.push(format!("round {}: {}; {}", t + 1, m(a), m(b)));
             }
@@ -394,7 +395,7 @@ pub fn run_exchange(table: &ForecastTable, dims: &[usize], params: &ExchangePara
         rounds.push(ExchangeRound { exchanges, positions: by_issue(&voting), mean });
     }
     let final_mean = rounds.last().map_or_else(|| initial_mean.clone(), |r: &ExchangeRound| r.mean.clone());
-    Ok(ExchangeRun { issues, actors, initial: by_issue(&x0), initial_mean, rounds, final_mean, ties, decimals: Vec::new() })
+    Ok(ExchangeRun { issues, actors, initial: by_issue(&x0), initial_mean, rounds, final_mean, ties, units: Vec::new() })
 }
 
 impl ExchangeRun {
@@ -433,6 +434,6 @@ impl ExchangeRun {
                 }
             }
         }
-        self.decimals = units.iter().map(|u| u.decimals() + 1).collect();
+        self.units = units.to_vec();
     }
 }

@@ -56,8 +56,7 @@ impl IssueSummary {
 
     /// A forecast in the issue's units, for tables (to a tenth of a point of the scale).
     pub fn format_forecast(&self, x: f64) -> String {
-        let d = self.units.unwrap_or(detente_core::Units::IDENTITY).decimals() + 1;
-        format!("{x:.d$}")
+        self.units.unwrap_or(detente_core::Units::IDENTITY).format_forecast(x)
     }
 
     /// A position or forecast in the issue's units, for people (to about a point of the scale).

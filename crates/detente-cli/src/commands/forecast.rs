@@ -123,7 +123,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
 /// scale itself, `{:.3}` on an issue from 10 to 15).
 fn at(s: &Scenario, issue: &str, x: f64) -> String {
     let units = s.space.issue_index(issue).and_then(|k| s.space.issues()[k].units()).unwrap_or(detente_core::Units::IDENTITY);
-    format!("{x:.*}", units.decimals() + 1)
+    units.format_forecast(x)
 }
 
 /// The report for people.

@@ -55,7 +55,8 @@ pub(crate) fn scale_to_units(draft: &mut ScenarioDraft) -> Result<Vec<String>, V
                 continue;
             }
             let back = units.inverse();
-            p.ideal = back.to_scale(p.ideal).clamp(issues[k].position_range().0, issues[k].position_range().1);
+            let (lo, hi) = issues[k].position_range();
+            p.ideal = back.to_scale(p.ideal).clamp(lo, hi);
             p.ideal_spread = p.ideal_spread.map(|s| s.on_scale(&back));
             mapped[k] = true;
         }
