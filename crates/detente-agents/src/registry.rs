@@ -80,7 +80,7 @@ pub fn build_spec(spec: &NegotiatorSpec, seed: u64) -> Box<dyn Negotiator> {
         K::GeniusLinear | K::TimeDependent => Box::new(time_dependent(spec, TimeDependent::LINEAR)),
         K::GeniusConceder => Box::new(time_dependent(spec, TimeDependent::CONCEDER)),
         K::Hardliner => Box::new(time_dependent(spec, TimeDependent::HARDLINER)),
-        K::Tft => Box::new(NaiveTitForTat { kindness: num("kindness", 0.0), punish: spec.choice("punish") == Some("true") }),
+        K::Tft => Box::new(NaiveTitForTat::new(num("kindness", 0.0), spec.choice("punish") == Some("true"))),
         K::NiceTft => Box::new(NiceTitForTat::new()),
         K::HardHeaded => Box::new(HardHeaded::new(rng)),
         K::Micro => Box::new(Micro::new(rng)),

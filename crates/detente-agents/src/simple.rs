@@ -1,7 +1,8 @@
 //! Naive tit-for-tat, MiCRO and the random negotiator.
 
-use crate::util::{denormalize, kth_best, normalized, worst_at_least};
-use detente_protocol::{Action, Negotiator, OutcomeId, View};
+use crate::time_based::negmas_nearest_above;
+use crate::util::kth_best;
+use detente_protocol::{Action, Negotiator, OutcomeId, PartyUtility, View};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
@@ -10,49 +11,86 @@ use std::collections::HashSet;
 /// `gb/negotiators/titfortat.py` with `KindConcessionRecommender`, `ZeroSumModel`,
 /// `TFTOfferingPolicy`/`TFTAcceptancePolicy`): it mirrors the opponent in its own utility,
 /// assuming a zero-sum game. With `ũ` its utility normalised over `[max(min, reservation), max]`
-/// and `x = ũ(standing offer)` (the opponent's concession so far; 0 with no offer):
+/// (NegMAS `eval_normalized(above_reserve=True)`: `(u − lo)·(1/(max − lo))`, 1 when the range
+/// is under 1e-5) and `x = ũ(offer)` (the opponent's concession; 0 with no offer):
 ///
 /// ```text
-/// concession(round) = 0                              round ≤ no_concession_step (0)
-///                   = max(x, 0 unless punish) + kindness      round ≥ kindness_start_step (3)
-///                   = (u(best) − u(2nd best) + 1e-12)/(max − min)   otherwise (must_concede)
+/// concession(round) = 0                                 round ≤ no_concession_step (0)
+///                   = max(x, 0 unless punish) + kindness    round ≥ kindness_start_step (3)
+///                   = (u(o₁) − u(o₂) + 1e-12)/(max − min)   otherwise (must_concede)
 /// accept  iff ũ(offer) ≥ 1 − concession
-/// offer   the worst outcome with ũ ≥ 1 − concession
+/// offer   the worst outcome with u ≥ min + (1 − concession)·(max − min), or one up to 1e-6
+///         below it if strictly nearer (NegMAS `worst_in`, normalised over [min, max]:
+///         the reservation does not enter)
 /// ```
 ///
 /// Defaults `kindness = 0`, `punish = false`, `must_concede = true`. A concession outside
-/// [−1e-6, 1 + 1e-7] is replaced by 0, as NegMAS does. Difference: NegMAS's forced minimal
-/// concession reads a stateful inverter (`next_worse()` twice per call, so successive calls walk
-/// further down); here it is always the gap between the two best outcomes.
+/// [−1e-6, 1 + 1e-7] or not finite is replaced by 0, as NegMAS does.
+///
+/// **The forced minimal concession walks.** NegMAS computes it from the ufun's cached
+/// inverter: `o₁ = next_worse()`, `o₂ = next_worse()`, and `next_worse` is stateful (the first
+/// call returns the best outcome, each later one the next outcome down the stable ascending
+/// order). The recommender is consulted once to answer an offer (whenever there is one) and
+/// once to make an offer, so in rounds 1 and 2 successive consultations use the gaps between
+/// the 1st and 2nd best outcomes, then the 3rd and 4th, the 5th and 6th, … This reproduces
+/// that walk exactly, consultation by consultation; past the worst outcome `next_worse`
+/// returns nothing, whose utility NegMAS takes as the reserved value (−∞ when none is stated).
+///
+/// Reproduces NegMAS 0.16 offer by offer on `tests/negmas_pins.rs` (stable ties).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NaiveTitForTat {
     /// Added to the mirrored concession from `kindness_start_step` on.
     pub kindness: f64,
     /// Mirror negative concessions too (punish).
     pub punish: bool,
+    /// NegMAS's inverter `_last_returned_from_next`: the rank (ascending) of the outcome
+    /// `next_worse` returned last, `None` before the first call.
+    walked: Option<usize>,
 }
 
 impl NaiveTitForTat {
     /// NegMAS defaults.
-    pub const DEFAULT: NaiveTitForTat = NaiveTitForTat { kindness: 0.0, punish: false };
+    pub const DEFAULT: NaiveTitForTat = NaiveTitForTat::new(0.0, false);
 
-    /// The concession (normalised) at `round` given the opponent's offer.
-    pub fn concession(&self, v: &View<'_>, offer: Option<OutcomeId>) -> f64 {
+    /// With these parameters (a fresh negotiator).
+    pub const fn new(kindness: f64, punish: bool) -> Self {
+        NaiveTitForTat { kindness, punish, walked: None }
+    }
+
+    /// NegMAS `PresortingInverseUtilityFunction.next_worse`.
+    fn next_worse(&mut self, u: &PartyUtility) -> Option<OutcomeId> {
+        let n = u.n_acceptable();
+        match self.walked {
+            _ if n == 0 => None,
+            None => {
+                self.walked = Some(n - 1);
+                Some(u.at_rank(n - 1))
+            }
+            Some(k) if k > 0 => {
+                self.walked = Some(k - 1);
+                Some(u.at_rank(k - 1))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The concession (normalised) at `round` given the opponent's offer: one consultation of
+    /// NegMAS's recommender (in rounds 1 and 2 it advances the inverter walk, see the type's
+    /// docs).
+    pub fn concession(&mut self, v: &View<'_>, offer: Option<OutcomeId>) -> f64 {
         let u = v.utility;
-        let pc = offer.map_or(0.0, |o| normalized(u, o));
+        // ZeroSumModel: the partner's utility is 1 − ũ; its concession 1 − that
+        let pc = offer.map_or(0.0, |o| 1.0 - (-negmas_normalized(u, u.utility(o)) + 1.0));
         let concession = if pc < 0.0 && !self.punish { 0.0 } else { pc };
         let c = if v.round == 0 {
             0.0
         } else if v.round >= 3 {
             concession + self.kindness
         } else {
-            let d = u.max() - u.min();
-            let n = u.n_acceptable();
-            if n < 2 || d <= 0.0 {
-                concession
-            } else {
-                (u.sorted()[n - 1] - u.sorted()[n - 2] + 1e-12) / d
-            }
+            let value = |o: Option<OutcomeId>| o.map_or(u.reservation().unwrap_or(f64::NEG_INFINITY), |o| u.utility(o));
+            let best = self.next_worse(u);
+            let next = self.next_worse(u);
+            (value(best) - value(next) + 1e-12) / (u.max() - u.min())
         };
         if c.is_finite() && (-1e-6..=1.0000001).contains(&c) {
             c
@@ -62,16 +100,43 @@ impl NaiveTitForTat {
     }
 }
 
+/// NegMAS `eval_normalized(u, above_reserve=True)` of a utility value, operation for operation.
+fn negmas_normalized(u: &PartyUtility, x: f64) -> f64 {
+    let r = u.reservation().unwrap_or(f64::NEG_INFINITY);
+    let (mut mn, mut mx) = (u.min(), u.max());
+    if mx < r {
+        (mn, mx) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    } else if mn < r {
+        mn = r;
+    }
+    let d = mx - mn;
+    if d < 1e-5 {
+        return if mx.is_finite() { 1.0 } else { 0.0 };
+    }
+    (x - mn) * (1.0 / d)
+}
+
+/// NegMAS `worst_in((target, 1), normalized=True)` on the presorting inverter: normalised over
+/// `[min, max]`, a target above 1 (by at most 0.1) swapped with 1.
+fn negmas_worst_in(u: &PartyUtility, target: f64) -> OutcomeId {
+    let (mn, mx) = (u.min(), u.max());
+    let d = mx - mn;
+    let th = if d < 1e-6 { 0.0 } else { target.min(1.0) * d + mn };
+    negmas_nearest_above(u, th)
+}
+
 impl Negotiator for NaiveTitForTat {
     fn act(&mut self, v: &View<'_>) -> Action {
+        let u = v.utility;
         let offer = v.offer.map(|s| s.outcome);
-        let target = 1.0 - self.concession(v, offer);
-        if let Some(s) = v.acceptable_offer() {
-            if normalized(v.utility, s.outcome) >= target {
+        if let Some(o) = offer {
+            let target = 1.0 - self.concession(v, Some(o));
+            if v.acceptable_offer().is_some() && negmas_normalized(u, u.utility(o)) >= target {
                 return Action::Accept;
             }
         }
-        Action::Offer(worst_at_least(v.utility, denormalize(v.utility, target)))
+        let target = 1.0 - self.concession(v, offer);
+        Action::Offer(negmas_worst_in(u, target))
     }
 }
 
@@ -79,13 +144,21 @@ impl Negotiator for NaiveTitForTat {
 /// Benchmark Strategy", IJCAI 2022; negmas 0.16 `MiCRONegotiator`): monotonic concession with
 /// rational offers, one new outcome per new outcome received.
 ///
-/// - Its outcomes in descending utility (ties by lowest index), rational ones only
-///   (`u ≥ reservation`); `next` starts at 0.
+/// - Its outcomes walked down from the best ([`kth_best`]: among equal utilities the highest
+///   index first, NegMAS's `outcome_at(k)` on its stably sorted inverter), rational ones only
+///   (`u ≥ reservation`, −∞ when none is stated); `next` starts at 0.
 /// - **Propose**: if the next outcome exists, is rational, and it has sent no more distinct
 ///   offers than it received ("ready to concede"), offer it and move on; otherwise repeat one
-///   of its earlier offers chosen uniformly at random (seeded).
+///   of its earlier offers chosen uniformly at random (seeded); with none to repeat it ends the
+///   negotiation (NegMAS proposes nothing).
 /// - **Accept** iff `u(offer) ≥ u(mine)`, `mine` = the next outcome if ready to concede, else
-///   the lowest it has offered; the reservation value if that is better (`accept_same`).
+///   the lowest it has offered; the reservation value if that is better or there is no such
+///   outcome (`accept_same`).
+///
+/// Reproduces NegMAS 0.16 offer by offer (`tests/negmas_pins.rs`, stable ties) up to its first
+/// random repeat among two or more earlier offers: NegMAS draws it with Python's `random.choice`
+/// over a set (hash order), detente with its own seeded generator, so seeded runs are not
+/// expected to match from there on.
 #[derive(Debug, Clone)]
 pub struct Micro {
     next: usize,
@@ -110,7 +183,8 @@ impl Micro {
 impl Negotiator for Micro {
     fn act(&mut self, v: &View<'_>) -> Action {
         let u = v.utility;
-        let rv = u.reservation_value();
+        // NegMAS's reserved value: −∞ when the party states none
+        let rv = u.reservation().unwrap_or(f64::NEG_INFINITY);
         self.seen = crate::util::new_offers(v, self.seen, |_, o| {
             self.received.insert(o);
         });
@@ -199,19 +273,29 @@ mod tests {
             space: &space,
             history: &[],
         };
-        let tft = NaiveTitForTat::DEFAULT;
+        let mut tft = NaiveTitForTat::DEFAULT;
         // round 0: no concession, whatever is on the table
         assert_eq!(tft.concession(&view(0, Some(2)), Some(2)), 0.0);
-        // rounds 1-2: the forced minimal concession, the gap between the two best outcomes
+        // rounds 1-2: the forced minimal concession walks down the inverter, two outcomes a
+        // consultation: the gap between the 1st and 2nd best, then the 3rd and 4th, then the
+        // 5th and nothing (−∞ without a reservation: not finite, so no concession)
         assert_eq!(tft.concession(&view(1, Some(2)), Some(2)), (1.0 - 0.9 + 1e-12) / 1.0);
+        assert_eq!(tft.concession(&view(1, None), None), (0.5 - 0.2 + 1e-12) / 1.0);
+        assert_eq!(tft.concession(&view(2, Some(2)), Some(2)), 0.0);
         // from round 3: the mirror of the opponent's offer, ũ(offer) (+ kindness)
         assert_eq!(tft.concession(&view(3, Some(2)), Some(2)), 0.5);
-        assert_eq!(NaiveTitForTat { kindness: 0.1, punish: false }.concession(&view(3, Some(1)), Some(1)), 0.2 + 0.1);
+        assert_eq!(NaiveTitForTat::new(0.1, false).concession(&view(3, Some(1)), Some(1)), (1.0 - (-0.2 + 1.0)) + 0.1);
         // acting: accept iff ũ(offer) ≥ 1 − concession; else offer the worst outcome above it
-        let mut t = tft;
+        let mut t = NaiveTitForTat::DEFAULT;
         assert_eq!(t.act(&view(3, Some(2))), Action::Accept, "0.5 ≥ 1 − 0.5");
         assert_eq!(t.act(&view(3, Some(1))), Action::Offer(3), "0.2 < 0.8: worst outcome with ũ ≥ 0.8 is 0.9");
         assert_eq!(t.act(&view(0, None)), Action::Offer(4));
+        // a reservation bounds ũ from below but not the offer's normalisation ([min, max])
+        let r = PartyUtility::from_utilities(vec![0.0, 0.2, 0.5, 0.9, 1.0], Some(0.5), "a").unwrap();
+        assert_eq!(negmas_normalized(&r, 0.9), (0.9 - 0.5) * (1.0 / 0.5));
+        assert_eq!(negmas_worst_in(&r, 0.45), 2, "th = 0.45: 0.5 is the worst above");
+        assert_eq!(negmas_worst_in(&r, 0.4999995), 2, "0.5 is 5e-7 above: the worst above");
+        assert_eq!(negmas_worst_in(&r, 0.5000005), 2, "0.5 is 5e-7 below and nearer than 0.9");
     }
 
     #[test]

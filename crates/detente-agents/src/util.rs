@@ -42,21 +42,19 @@ pub fn worst_at_least(u: &PartyUtility, x: f64) -> OutcomeId {
     }
 }
 
-/// The `k`-th best acceptable outcome (0 = best) in descending utility, ties by lowest outcome
-/// index; `None` past the end. O(log n).
+/// The `k`-th best acceptable outcome (0 = best, [`PartyUtility::best`]), `None` past the end:
+/// the sorted order read from the top. O(1).
+///
+/// **The tie rule** (one rule for every negotiator, NegMAS's under a stable sort): outcomes are
+/// ordered by ascending utility, equal utilities by lowest outcome index
+/// ([`PartyUtility::order`]). A search *up* from a utility level ("the worst outcome at least
+/// this good", [`worst_at_least`]) therefore meets the lowest index among equals first, and a
+/// walk *down* from the best (this function; NegMAS `outcome_at(k)`, `next_worse()`) meets
+/// the highest index first.
 #[inline]
 pub fn kth_best(u: &PartyUtility, k: usize) -> Option<OutcomeId> {
     let n = u.n_acceptable();
-    if k >= n {
-        return None;
-    }
-    let pos = n - 1 - k;
-    let x = u.sorted()[pos];
-    let start = u.rank_at_least(x);
-    let end = u.sorted()[start..].partition_point(|&y| y <= x) + start;
-    // position `pos` counted from the top of its tie group, read from the group's bottom
-    let offset = (end - 1) - pos;
-    Some(u.at_rank(start + offset))
+    (k < n).then(|| u.at_rank(n - 1 - k))
 }
 
 /// Outcomes `o` (ascending utility rank order) with `lo ≤ u(o) ≤ hi`.
@@ -105,10 +103,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kth_best_breaks_ties_by_lowest_index() {
+    fn one_tie_rule_walking_down_highest_index_first_searching_up_lowest_first() {
         let u = PartyUtility::from_utilities(vec![0.5, 1.0, 0.5, 1.0, 0.0], None, "a").unwrap();
+        assert_eq!(u.order(), &[4, 0, 2, 1, 3]);
         let all: Vec<_> = (0..6).map(|k| kth_best(&u, k)).collect();
-        assert_eq!(all, vec![Some(1), Some(3), Some(0), Some(2), Some(4), None]);
+        assert_eq!(all, vec![Some(3), Some(1), Some(2), Some(0), Some(4), None]);
+        assert_eq!(kth_best(&u, 0), Some(u.best()));
+        assert_eq!(worst_at_least(&u, 0.5), 0);
+        assert_eq!(worst_at_least(&u, 0.7), 1);
+        assert_eq!(worst_at_least(&u, 2.0), 3, "nothing reaches: the best");
     }
 
     #[test]

@@ -41,9 +41,14 @@ pub enum PrepareError {
 
 /// One party's utilities over the whole space, with the sorted order negotiators search.
 ///
-/// Ties in utility are ordered by **lowest outcome index first** (the `stable_ties` convention
-/// of the NegMAS reference vectors; NegMAS itself uses numpy's unstable `argsort`, whose tie
-/// order depends on the CPU's SIMD level).
+/// **The tie rule.** The order is ascending in utility with equal utilities by **lowest outcome
+/// index first** — NegMAS's inverter order under a stable `argsort` (the `stable_ties`
+/// convention of the NegMAS reference vectors; NegMAS itself uses numpy's unstable `argsort`,
+/// whose tie order depends on the CPU's SIMD level). Every negotiator reads ties from this one
+/// order: searching *up* from a utility level ("the worst outcome at least this good",
+/// [`Self::rank_at_least`]) meets the lowest index among equals first; walking *down* from the
+/// best ([`Self::best`] is the last of the order, then the one before, …) meets the highest
+/// index first.
 ///
 /// **Red lines.** An outcome that crosses one of the party's red lines is not *acceptable*
 /// ([`Self::acceptable`]): it never appears in [`Self::order`] / [`Self::sorted`], and
@@ -493,7 +498,12 @@ mod tests {
     fn ties_sort_by_lowest_index_and_best_is_last() {
         let u = PartyUtility::from_utilities(vec![1.0, 0.5, 1.0, 0.5, 0.0], None, "a").unwrap();
         assert_eq!(u.order(), &[4, 1, 3, 0, 2]);
+        // one tie rule: walking down from the best meets the highest index first, searching up
+        // from a level the lowest
         assert_eq!(u.best(), 2);
+        assert_eq!(u.at_rank(u.n_acceptable() - 2), 0);
+        assert_eq!(u.at_rank(u.rank_at_least(1.0)), 0);
+        assert_eq!(u.at_rank(u.rank_at_least(0.5)), 1);
         assert_eq!(u.rank_at_least(0.5), 1);
         assert_eq!(u.rank_at_least(0.6), 3);
         assert_eq!(u.rank_at_least(2.0), 5);
