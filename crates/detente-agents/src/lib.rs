@@ -5,8 +5,14 @@
 //!   (exact: all 96 NegMAS reference negotiations reproduced).
 //! - [`TimeDependent`]: GENIUS/Faratin time-dependent agents (Boulware e = 0.2, Linear,
 //!   Conceder e = 2, Hardliner e = 0) with `AC_next`.
-//! - [`NaiveTitForTat`] (NegMAS), [`NiceTitForTat`] and [`HardHeaded`] (ANAC 2011) over the
-//!   HardHeaded [`FrequencyModel`], [`Micro`], [`RandomNegotiator`].
+//! - [`NaiveTitForTat`] (NegMAS; exact on the pinned NegMAS runs), [`NiceTitForTat`] and
+//!   [`HardHeaded`] (ANAC 2011) over the HardHeaded [`FrequencyModel`], [`Micro`] (NegMAS; exact
+//!   up to its first random repeat), [`RandomNegotiator`] (NegMAS's probabilities, our
+//!   generator).
+//!
+//! Ties: one rule, [`kth_best`]'s (NegMAS's stable order: walking down from the best meets the
+//! highest index among equals first, searching up from a level the lowest). NegMAS-native
+//! negotiators are checked run by run against NegMAS 0.16 in `tests/negmas_pins.rs`.
 //! - [`Boa`]: bidding × [`Acceptance`] (`AC_next`, `AC_const`, `AC_time`, `AC_combi`,
 //!   `AC_combi_MAX_W`) × [`OpponentModel`] composition.
 //! - [`ReferenceDependent`]: our own test of "early concessions invite larger demands";

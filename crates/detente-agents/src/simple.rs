@@ -216,6 +216,9 @@ impl Negotiator for Micro {
 /// (`p_end` = 0.1); with nothing on the table it offers a random outcome. Seeded. With red
 /// lines its outcomes are drawn uniformly from the acceptable ones, and a draw to accept an
 /// offer across a red line counters instead.
+///
+/// The same probabilities as NegMAS, not the same runs: NegMAS draws from Python's `random`,
+/// detente from its own seeded generator, so no run is pinned against NegMAS.
 #[derive(Debug, Clone)]
 pub struct RandomNegotiator {
     /// Probability of accepting.
