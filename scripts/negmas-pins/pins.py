@@ -9,7 +9,7 @@ JSON fixture that `crates/detente-agents/tests/negmas_pins.rs` replays without P
 - per scenario: the utility of every outcome for every party (outcome index order: the
   cartesian product of the issues, first issue slowest) as NegMAS computed it, and the
   reserved values (null when the party states none: NegMAS's -inf);
-- per run: the negotiator classes (in mechanism order), n_steps, NegMAS's full offer trace as
+- per run: the negotiator classes (in mechanism order; `Class(key=value)` with parameters), n_steps, NegMAS's full offer trace as
   [step, proposer index, outcome index], and the result (agreement index and step, timed out,
   broken).
 
@@ -74,6 +74,8 @@ BILATERAL = [
     ("ConcederTBNegotiator", TOUGH),
     (TOUGH, MICRO),
     (TFT, TOUGH),
+    (TFT + "(kindness=0.05)", "AspirationNegotiator"),
+    ("BoulwareTBNegotiator", TFT + "(punish=True)"),
     (TOUGH, "BoulwareTBNegotiator"),
     ("BoulwareTBNegotiator", "ConcederTBNegotiator"),
     ("LinearTBNegotiator", "AspirationNegotiator"),
@@ -162,7 +164,10 @@ def run(os_, outcomes, make_ufuns, classes, n_steps):
     try:
         m = SAOMechanism(outcome_space=os_, n_steps=n_steps)
         for c, u in zip(classes, make_ufuns()):
-            m.add(getattr(sao, c)(), ufun=u)
+            name, _, params = c.partition("(")
+            kwargs = dict(kv.split("=") for kv in params.rstrip(")").split(",") if kv)
+            kwargs = {k: (v == "True") if v in ("True", "False") else float(v) for k, v in kwargs.items()}
+            m.add(getattr(sao, name)(**kwargs), ufun=u)
         m.run()
     finally:
         pres.np = old_np

@@ -33,6 +33,8 @@ fn negotiator(class: &str) -> Box<dyn Negotiator> {
         "LinearTBNegotiator" => Box::new(TimeBased::LINEAR),
         "ConcederTBNegotiator" => Box::new(TimeBased::CONCEDER),
         "NaiveTitForTatNegotiator" => Box::new(NaiveTitForTat::DEFAULT),
+        "NaiveTitForTatNegotiator(kindness=0.05)" => Box::new(NaiveTitForTat::new(0.05, false)),
+        "NaiveTitForTatNegotiator(punish=True)" => Box::new(NaiveTitForTat::new(0.0, true)),
         "MiCRONegotiator" => Box::new(Micro::new(rand_chacha::ChaCha8Rng::seed_from_u64(0))),
         "ToughNegotiator" => Box::new(TimeDependent::HARDLINER),
         other => panic!("no negotiator for {other}"),
