@@ -311,8 +311,12 @@ pub struct Simulation {
     /// The deadline.
     pub deadline: u32,
     /// Every scenario actor's utility (scenario order): of the agreement, or its reservation
-    /// value.
+    /// value — discounted at the moment the negotiation ended for an actor with a discount.
     pub utilities: Vec<f64>,
+    /// The same before any discount: where the deal lies in the utility space (what distances
+    /// to the frontier and the bargaining solutions are measured on, as GENIUS's and NegMAS's
+    /// analyses measure them). Equal to `utilities` for actors without a discount.
+    pub undiscounted: Vec<f64>,
     /// Mediated: texts proposed and accepted.
     pub texts: Option<(u32, u32)>,
     /// Mediated: the first text and where it came from.
@@ -484,7 +488,8 @@ pub fn simulate_with_clock(
                 None => s.run(&mut ()),
             };
             let agreement = r.status.agreement();
-            let utilities = all_utilities(prepared, agreement);
+            let round = s.history().last().map_or(0, |e| e.round);
+            let utilities = all_utilities(prepared, agreement, s.time(), round);
             let final_offers = last_offers(s.history(), party_ids.len());
             let history = s.history().to_vec();
             Ok(Simulation {
@@ -499,6 +504,7 @@ pub fn simulate_with_clock(
                 rounds: r.rounds,
                 deadline,
                 utilities,
+                undiscounted: undiscounted_utilities(prepared, agreement),
                 texts: None,
                 start: None,
                 text: None,
@@ -576,6 +582,7 @@ pub fn simulate_with_clock(
                 rounds: r.rounds,
                 deadline,
                 utilities: r.utilities,
+                undiscounted: undiscounted_utilities(prepared, agreement),
                 texts: Some((r.proposed, r.accepted)),
                 start: Some(FirstText { outcome: r.start, from: r.start_source }),
                 text: r.text,
@@ -677,8 +684,14 @@ fn last_offers(history: &[detente_protocol::Event], n: usize) -> Vec<Option<Outc
     out
 }
 
-fn all_utilities(prepared: &PreparedScenario, agreement: Option<OutcomeId>) -> Vec<f64> {
+/// Every actor's utility of the result (observers too) before any discount.
+fn undiscounted_utilities(prepared: &PreparedScenario, agreement: Option<OutcomeId>) -> Vec<f64> {
     prepared.utilities().iter().map(|u| agreement.map_or(u.reservation_value(), |o| u.utility(o))).collect()
+}
+
+/// Every actor's final utility (observers too), discounted at the moment the session ended.
+fn all_utilities(prepared: &PreparedScenario, agreement: Option<OutcomeId>, time: f64, round: u32) -> Vec<f64> {
+    prepared.utilities().iter().map(|u| u.final_utility(agreement, time, round)).collect()
 }
 
 fn finish_trace(t: JsonlTrace<Vec<u8>>) -> String {

@@ -17,7 +17,7 @@ pub const NEGMAS_INVERTER_EPS: f64 = 1e-6;
 /// ```text
 /// a(t)         = max_aspiration · (1 − t^exponent)
 /// threshold(t) = clip(lo + a(t)·(hi − lo) − eps, lo, hi)
-/// accept  o    iff threshold(t) ≤ u(o) ≤ hi + eps
+/// accept  o    iff threshold(t) ≤ u_now(o) ≤ hi + eps
 /// propose      the worst outcome with u ≥ threshold(t) — or one up to 1e-6 below it if that
 ///              is strictly nearer — from the outcomes presorted by utility
 /// ```
@@ -27,6 +27,13 @@ pub const NEGMAS_INVERTER_EPS: f64 = 1e-6;
 /// "boulware" curve) with `tolerance = 1e-3`; `max_aspiration = 1`; `stochastic = False`.
 /// Ties in utility resolve to the lowest outcome index (NegMAS: numpy's unstable `argsort`,
 /// CPU-dependent). Cost: one `powf` and an O(log n) binary search per proposal.
+///
+/// **Discounting.** `u_now(o)` is the offer's utility discounted at this moment
+/// ([`View::utility_now`]: `d^round` for a NegMAS reading, `d^t` for a GENIUS one), while `lo`,
+/// `hi`, the threshold and the outcomes it proposes stay on the undiscounted scale — as in
+/// NegMAS, whose `ufun(offer)` is the discounted ufun at the current step but whose inverter and
+/// `minmax` were evaluated once at step 0. A discount thus makes it harder to please, not
+/// quicker to concede (NegMAS's behaviour, checked on its own runs in `tests/negmas_discount.rs`).
 ///
 /// Answering a mediator's text (shuttle mediation), it counters with the acceptable outcome
 /// nearest to that text ([`nearest_acceptable`]) rather than its own next offer.
@@ -94,7 +101,12 @@ impl TimeBased {
     /// Whether the party accepts `o` at threshold `th`.
     #[inline]
     pub fn accepts_at(&self, u: &PartyUtility, o: OutcomeId, th: f64) -> bool {
-        let x = u.utility(o);
+        self.accepts_value(u, u.utility(o), th)
+    }
+
+    /// Whether the party accepts an offer worth `x` to it at threshold `th`.
+    #[inline]
+    pub fn accepts_value(&self, u: &PartyUtility, x: f64, th: f64) -> bool {
         th <= x && x <= u.max().min(u.max() + self.eps)
     }
 
@@ -105,6 +117,38 @@ impl TimeBased {
         self.hint = rank;
         o
     }
+
+    /// The offer at threshold `th` when every utility is worth `factor` times as much now (a
+    /// discount): NegMAS re-sorts a discounted ufun's outcomes at every call and searches the
+    /// discounted values against the undiscounted threshold — so once the threshold is above
+    /// every discounted utility it offers its best outcome.
+    #[inline]
+    pub fn propose_discounted(&mut self, u: &PartyUtility, th: f64, factor: f64) -> OutcomeId {
+        if factor == 1.0 {
+            return self.propose_at(u, th);
+        }
+        negmas_nearest_above_scaled(u, th, factor)
+    }
+}
+
+/// [`negmas_nearest_above`] on the utilities scaled by `factor > 0` (`u·factor` compared with
+/// `th`, as NegMAS compares its discounted values: the same floating-point products). Scaling
+/// keeps the order, so the sorted order is searched with a monotone predicate. O(log n).
+fn negmas_nearest_above_scaled(u: &PartyUtility, th: f64, factor: f64) -> OutcomeId {
+    let sorted = u.sorted();
+    let p = sorted.partition_point(|&x| x * factor < th);
+    if p == sorted.len() {
+        return u.best();
+    }
+    let above = sorted[p] * factor;
+    if p > 0 {
+        let below = sorted[p - 1] * factor;
+        if below >= th - NEGMAS_INVERTER_EPS && (below - th).abs() < (above - th).abs() {
+            // lowest index among the outcomes worth exactly that much
+            return u.at_rank(sorted.partition_point(|&x| x * factor < below));
+        }
+    }
+    u.at_rank(p)
 }
 
 /// NegMAS's presorting inverter at `th`: the worst outcome with `u ≥ th` (lowest index among
@@ -184,13 +228,16 @@ impl Negotiator for TimeBased {
     #[inline]
     fn act(&mut self, v: &View<'_>) -> Action {
         let th = self.threshold(v.utility, v.time);
-        if v.acceptable_offer().is_some_and(|s| self.accepts_at(v.utility, s.outcome, th)) {
+        // NegMAS: the offer's *discounted* utility (`ufun(offer)` at the current step) against
+        // a threshold on the undiscounted scale (its inverter and `minmax` are built once, at
+        // step 0, where the discount is 1)
+        if v.acceptable_offer().is_some_and(|s| self.accepts_value(v.utility, v.utility_now(s.outcome), th)) {
             return Action::Accept;
         }
         if let Some(s) = v.offer.filter(|_| v.from_mediator()) {
             return Action::Offer(nearest_acceptable(v, s.outcome, th));
         }
-        Action::Offer(self.propose_at(v.utility, th))
+        Action::Offer(self.propose_discounted(v.utility, th, v.utility.discounted(1.0, v.time, v.round)))
     }
 
     /// The time-dependent voter of `mediation-protocols.md` §2: yes iff the proposal is at

@@ -5,6 +5,7 @@ mod golden;
 mod mediated_deadlines;
 mod mediated_replay;
 mod mediator_rules;
+mod negmas_discount;
 mod negmas_pins;
 mod negmas_vectors;
 mod negotiators;

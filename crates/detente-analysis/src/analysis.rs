@@ -12,28 +12,18 @@ use detente_core::select::argmax;
 use detente_core::{Actor, Cardinality, Scenario, Utility};
 use serde::Serialize;
 
-/// Whose definitions the numbers follow (see `docs/analysis.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Semantics {
-    /// NegMAS 0.16.0 `calc_scenario_stats`: solutions on the frontier of the outcomes every
-    /// party rates at least its reservation; opposition `min √Σ(1 − u_i/max_i)²` over those
-    /// outcomes; rational fraction with strict `>`.
-    #[default]
-    Negmas,
-    /// GENIUS 10.4 `MultilateralAnalysis`: solutions on the full frontier; opposition
-    /// `min √Σ(1 − u_i)²` over all outcomes; GENIUS's Nash and KS definitions.
-    Genius,
-}
+/// Whose definitions the numbers follow (see `docs/analysis.md`): the one
+/// [`detente_core::Semantics`] choice. [`Semantics::Negmas`] is NegMAS 0.16.0
+/// `calc_scenario_stats`: solutions on the frontier of the outcomes every party rates at least
+/// its reservation; opposition `min √Σ(1 − u_i/max_i)²` over those outcomes; rational fraction
+/// with strict `>`. [`Semantics::Genius`] is GENIUS 10.4 `MultilateralAnalysis`: solutions on
+/// the full frontier; opposition `min √Σ(1 − u_i)²` over all outcomes; GENIUS's Nash and KS
+/// definitions. The analysis defaults to NegMAS's.
+pub use detente_core::Semantics;
 
-impl Semantics {
-    /// The name used in options and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Semantics::Negmas => "negmas",
-            Semantics::Genius => "genius",
-        }
-    }
+/// Serialises a [`Semantics`] as its name (`negmas`, `genius`).
+pub(crate) fn semantics_name<S: serde::Serializer>(s: &Semantics, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.as_str())
 }
 
 /// How the analysis went over the space.
@@ -127,6 +117,7 @@ pub struct Closest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     /// Definitions followed.
+    #[serde(serialize_with = "semantics_name")]
     pub semantics: Semantics,
     /// How the space was covered.
     pub method: Method,
@@ -468,6 +459,9 @@ impl Analysis {
 pub struct AnalysisReport<'a> {
     /// Scenario id.
     pub scenario: &'a str,
+    /// How the scenario's file was read (`genius`, `negmas`) when its format has two readings
+    /// (a GENIUS folder), else `null`; `semantics` names the solutions' definitions.
+    pub read_with: Option<&'static str>,
     /// The analysis.
     #[serde(flatten)]
     pub analysis: &'a Analysis,
@@ -486,6 +480,7 @@ pub struct AnalysisReport<'a> {
 pub fn analysis_report<'a>(analysis: &'a Analysis, scenario: &'a Scenario, with_frontier: bool) -> AnalysisReport<'a> {
     AnalysisReport {
         scenario: &scenario.meta.id,
+        read_with: scenario.meta.read_with.map(Semantics::as_str),
         analysis,
         frontier_size: analysis.frontier.len(),
         frontier_outcomes: analysis.frontier.outcome_count(),

@@ -49,7 +49,9 @@ fn solution_line(out: &mut String, a: &Analysis, s: &Scenario, name: &str, sol: 
 pub fn render_text(a: &Analysis, s: &Scenario) -> String {
     let mut out = String::new();
     let title = if s.meta.title.is_empty() { &s.meta.id } else { &s.meta.title };
-    let _ = writeln!(out, "Analysis of {title} ({} semantics)", a.semantics.as_str());
+    // A GENIUS folder has two readings: say which one gave these utilities.
+    let read = s.meta.read_with.map_or(String::new(), |r| format!("; read as {} reads GENIUS files", r.platform()));
+    let _ = writeln!(out, "Analysis of {title} ({} semantics{read})", a.semantics.as_str());
     let method = match a.method {
         Method::Enumerated => "every outcome evaluated",
         Method::PerIssueDp => "too many to enumerate: frontier by per-issue dynamic programming",

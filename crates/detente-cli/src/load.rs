@@ -40,11 +40,14 @@ pub(crate) struct Loaded {
     pub(crate) base: Option<Scenario>,
 }
 
-/// Loads `file` (or the built-in scenario) and applies `variant` if given.
-pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded, Failure> {
+/// Loads `file` (or the built-in scenario) and applies `variant` if given. `semantics` is
+/// `--semantics`: the reading of a GENIUS folder (default GENIUS's own); for an input with one
+/// reading it changes nothing here, and a note says so.
+pub(crate) fn load(file: Option<&Path>, variant: Option<&str>, semantics: Option<detente_core::Semantics>) -> Result<Loaded, Failure> {
+    let options = detente_formats::LoadOptions { semantics };
     let (scenario, source) = match file {
         None => (detente_formats::native::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?, BUILTIN_NAME.to_string()),
-        Some(p) => match detente_formats::load_path_noting(p) {
+        Some(p) => match detente_formats::load_path_with(p, &options) {
             Ok((s, notices)) => {
                 for n in notices {
                     eprintln!("note: {n}");
@@ -61,6 +64,12 @@ pub(crate) fn load(file: Option<&Path>, variant: Option<&str>) -> Result<Loaded,
             Err(e) => return Err(e.into()),
         },
     };
+    if let (Some(sem), None) = (semantics, scenario.meta.read_with) {
+        eprintln!(
+            "note: --semantics {sem}: {source} has one reading (only GENIUS folders are read differently by GENIUS and NegMAS); \
+             it is read as written"
+        );
+    }
     let (scenario, base) = match variant {
         None => (scenario, None),
         Some(v) => (scenario.with_variant(v).map_err(|error| Failure::Model { file: source.clone(), error })?, Some(scenario)),

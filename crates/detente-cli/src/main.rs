@@ -39,6 +39,11 @@ pub(crate) struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Whose rules to follow where GENIUS and NegMAS differ: how a GENIUS folder is read
+    /// (evaluations, weights, discount, reservation) and whose definitions the solutions
+    /// follow (default: a GENIUS folder is read as GENIUS reads it; solutions follow NegMAS).
+    #[arg(long, global = true, value_name = "genius|negmas", value_parser = parse_semantics)]
+    semantics: Option<detente_core::Semantics>,
     #[command(subcommand)]
     command: Command,
 }
@@ -136,9 +141,6 @@ enum Command {
         /// Also list every point of the Pareto frontier.
         #[arg(long)]
         frontier: bool,
-        /// Whose definitions to follow.
-        #[arg(long, value_enum, default_value = "negmas")]
-        semantics: commands::analyze::SemanticsArg,
         #[command(flatten)]
         page: HtmlPage,
     },
@@ -246,6 +248,10 @@ fn parse_protocol(s: &str) -> Result<detente_agents::Protocol, String> {
     detente_agents::Protocol::parse(s).ok_or_else(|| format!("unknown protocol `{s}`; known: {}", detente_agents::Protocol::names()))
 }
 
+fn parse_semantics(s: &str) -> Result<detente_core::Semantics, String> {
+    detente_core::Semantics::parse(s).ok_or_else(|| format!("unknown semantics `{s}`; known: genius, negmas"))
+}
+
 fn parse_rule(s: &str) -> Result<detente_core::MediatorRule, String> {
     detente_core::MediatorRule::parse(s)
         .ok_or_else(|| format!("unknown mediator rule `{s}`; known: {}", detente_core::MediatorRule::names()))
@@ -280,7 +286,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), load::Failure> {
-    let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json };
+    let opts = commands::Options { variant: cli.variant.as_deref(), json: cli.json, semantics: cli.semantics };
     match &cli.command {
         Command::Study { file, full, runs, seeds, seed, pair, page } => {
             let req = commands::study::Request {
@@ -303,8 +309,8 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
         Command::Scenario(ScenarioCommand::Convert { input, to, output, force }) => {
             commands::scenario::convert(input, *to, output, *force, &opts)
         }
-        Command::Analyze { file, frontier, semantics, page } => {
-            commands::analyze::run(file.as_deref(), *frontier, *semantics, page.html.as_deref(), page.force, &opts)
+        Command::Analyze { file, frontier, page } => {
+            commands::analyze::run(file.as_deref(), *frontier, page.html.as_deref(), page.force, &opts)
         }
         Command::Forecast { file, model, preset, runs, seed, rounds, page } => {
             let req = commands::forecast::Request {

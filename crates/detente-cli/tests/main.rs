@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod conflict;
+mod corpus;
 mod forecast;
 mod html_report;
 mod limits;

@@ -27,6 +27,7 @@ mod red_line;
 mod scenario;
 pub mod seating;
 pub mod select;
+mod semantics;
 mod spread;
 
 #[cfg(any(test, feature = "proptest"))]
@@ -46,4 +47,5 @@ pub use scenario::{
     Input, MediatorRule, Metadata, Opening, Patch, ProtocolDefaults, ProtocolName, SalienceConvention, Scenario, ScenarioDraft, Source,
     Variant,
 };
+pub use semantics::Semantics;
 pub use spread::Spread;

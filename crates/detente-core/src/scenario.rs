@@ -36,6 +36,10 @@ pub struct Metadata {
     pub assumptions: Option<String>,
     /// Sources.
     pub sources: Vec<Source>,
+    /// The rules a file with more than one reading was read by (a GENIUS folder: see
+    /// [`crate::Semantics`]); `None` for formats with one reading (detente TOML/JSON,
+    /// GeniusWeb, KTAB). Reports state it, so a result never hides which reading produced it.
+    pub read_with: Option<crate::Semantics>,
 }
 
 /// How a mediator chooses among texts.

@@ -15,6 +15,9 @@ use crate::uncertainty::{monte_carlo, MonteCarlo, Uncertainty};
 /// What `detente forecast` computes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastReport {
+    /// How the scenario's file was read (`genius`, `negmas`) when its format has two readings
+    /// (a GENIUS folder: the positions come from its utilities); `null` for formats with one.
+    pub read_with: Option<&'static str>,
     /// The model run.
     pub model: Model,
     /// What the model implements and which reference it reproduces.
@@ -111,6 +114,7 @@ pub fn forecast_scenario(scenario: &Scenario, model: &Model, runs: Option<usize>
     let table = ForecastTable::from_scenario(scenario)?;
     let uncertainty = Uncertainty::from_scenario(&table, scenario);
     Ok(ForecastReport {
+        read_with: scenario.meta.read_with.map(detente_core::Semantics::as_str),
         model: model.clone(),
         model_source: model.source().to_string(),
         forecast: forecast_table(&table, model)?,

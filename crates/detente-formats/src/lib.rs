@@ -59,9 +59,19 @@ use std::path::Path;
 /// - a folder — a GENIUS folder (one domain XML plus profiles; checked first) or a GeniusWeb
 ///   folder (profile JSONs sharing one domain).
 ///
-/// GENIUS files are read with GENIUS semantics ([`genius::Semantics::Genius`]).
+/// GENIUS files are read with GENIUS semantics ([`genius::Semantics::Genius`]); see
+/// [`load_path_with`] for the other reading.
 pub fn load_path(path: &Path) -> Result<Scenario, FormatError> {
     load_path_noting(path).map(|(s, _)| s)
+}
+
+/// How to read a file whose format has more than one reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The reading of a GENIUS domain and its profiles ([`genius::Semantics`]); `None` reads
+    /// them as GENIUS does. Other formats have one reading each and are not affected: the
+    /// loaded scenario's `meta.read_with` says whether this was used.
+    pub semantics: Option<detente_core::Semantics>,
 }
 
 /// A scenario read with nothing to tell.
@@ -71,11 +81,17 @@ fn quiet(s: Scenario) -> (Scenario, Vec<Notice>) {
 
 /// [`load_path`], with what a reader should be told about the file ([`Notice`]).
 pub fn load_path_noting(path: &Path) -> Result<(Scenario, Vec<Notice>), FormatError> {
+    load_path_with(path, &LoadOptions::default())
+}
+
+/// [`load_path_noting`] with a choice of reading ([`LoadOptions`]).
+pub fn load_path_with(path: &Path, options: &LoadOptions) -> Result<(Scenario, Vec<Notice>), FormatError> {
+    let semantics = options.semantics.unwrap_or(genius::Semantics::Genius);
     let io = |source| FormatError::Io { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         if genius::is_genius_folder(path) {
-            return genius::load_folder(path, genius::Semantics::Genius).map(quiet);
+            return genius::load_folder(path, semantics).map(quiet);
         }
         if geniusweb::is_geniusweb_folder(path) {
             return geniusweb::load_folder(path).map(quiet);
@@ -105,7 +121,7 @@ pub fn load_path_noting(path: &Path) -> Result<(Scenario, Vec<Notice>), FormatEr
                 native::from_json_str_noting(&text, &file)
             }
         }
-        Some("xml") => genius::load_file(path, genius::Semantics::Genius).map(quiet),
+        Some("xml") => genius::load_file(path, semantics).map(quiet),
         Some("csv") => ktab::load_file(path).map(quiet),
         _ => Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),

@@ -50,6 +50,16 @@ impl View<'_> {
         self.offer.is_some_and(|s| s.by >= self.n_parties)
     }
 
+    /// The viewer's utility of `o` now: [`PartyUtility::utility`] with its discount applied at
+    /// this moment ([`PartyUtility::discounted`] at [`View::time`] and [`View::round`]); the
+    /// plain utility when the party has no discount. NegMAS's negotiators decide on this value
+    /// (their `ufun(offer)` is the discounted one) while their aspiration thresholds stay on the
+    /// undiscounted scale.
+    #[inline]
+    pub fn utility_now(&self, o: OutcomeId) -> f64 {
+        self.utility.discounted(self.utility.utility(o), self.time, self.round)
+    }
+
     /// The standing offer if the viewer may accept it — it crosses none of the viewer's red
     /// lines ([`PartyUtility::acceptable`]) — else `None`. Negotiators decide whether to accept
     /// from this rather than from [`View::offer`], so they never accept across a red line.

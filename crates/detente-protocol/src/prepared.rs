@@ -11,7 +11,9 @@
 //! never cross its own red line.
 
 use crate::action::OutcomeId;
-use detente_core::{ErrorKind, ModelError, OutcomeSpace, Preferences, RedLine, RedLines, Reservation, Scenario, Step, UtilityFunction};
+use detente_core::{
+    Discount, ErrorKind, ModelError, OutcomeSpace, Preferences, RedLine, RedLines, Reservation, Scenario, Step, UtilityFunction,
+};
 use std::sync::Arc;
 
 /// The largest space [`PartyUtility::new`] enumerates (20 bytes per outcome per party).
@@ -71,6 +73,9 @@ pub struct PartyUtility {
     /// One bit per outcome, set when acceptable; `None` when every outcome is.
     acceptable: Option<Box<[u64]>>,
     red_lines: Vec<RedLine>,
+    /// The party's discount: the utilities above are undiscounted; [`Self::discounted`]
+    /// applies it at a moment of the negotiation.
+    discount: Discount,
 }
 
 impl PartyUtility {
@@ -107,7 +112,39 @@ impl PartyUtility {
             }
         }
         let mask = acceptable_mask(space, red_lines, actor)?;
-        Self::build(utils, reservation_of(space, prefs), actor, mask, red_lines.to_vec())
+        Self::build(utils, reservation_of(space, prefs), actor, mask, red_lines.to_vec()).map(|u| u.with_discount(prefs.discount))
+    }
+
+    /// The same utilities with this discount ([`Self::discounted`]); [`Self::new`] takes the
+    /// preferences' own, [`Self::from_utilities`] starts with none.
+    pub fn with_discount(mut self, discount: Discount) -> Self {
+        self.discount = discount;
+        self
+    }
+
+    /// The party's discount over time.
+    #[inline]
+    pub fn discount(&self) -> Discount {
+        self.discount
+    }
+
+    /// A utility `x` discounted at relative time `time` and 0-based round `round` — what the
+    /// party gets from it at that moment: `x·d^t` for a GENIUS discount (`t` the normalised
+    /// time: round-based `(round + 1)/(n_rounds + 1)`, GENIUS's discrete timeline, or the
+    /// fraction of the time limit spent), `x·d^round` for a NegMAS per-round discount (its
+    /// `ExpDiscountedUFun(factor="step")`: the exponent is the mechanism step), `x` without.
+    #[inline]
+    pub fn discounted(&self, x: f64, time: f64, round: u32) -> f64 {
+        self.discount.apply(x, time, u64::from(round))
+    }
+
+    /// What the party ends with at relative time `time` and round `round`: the discounted
+    /// utility of `agreement`, or without one its discounted [`Self::reservation_value`] (GENIUS
+    /// discounts the reservation value with the end time; a NegMAS-read discounted profile has
+    /// no reservation, worth 0).
+    #[inline]
+    pub fn final_utility(&self, agreement: Option<OutcomeId>, time: f64, round: u32) -> f64 {
+        self.discounted(agreement.map_or(self.reservation_value, |o| self.utility(o)), time, round)
     }
 
     /// From a ready utility vector (outcome index order). `reservation` is `None` when the
@@ -128,7 +165,8 @@ impl PartyUtility {
             ));
         }
         let mask = acceptable_mask(space, &lines, actor)?;
-        Self::build(self.utils, self.reservation, actor, mask, lines)
+        let discount = self.discount;
+        Self::build(self.utils, self.reservation, actor, mask, lines).map(|u| u.with_discount(discount))
     }
 
     fn build(
@@ -181,6 +219,7 @@ impl PartyUtility {
             reservation_value: reservation.unwrap_or(0.0),
             acceptable,
             red_lines,
+            discount: Discount::None,
         })
     }
 

@@ -67,16 +67,18 @@ impl Rules {
         })
     }
 
-    /// The relative time agents see in round `round` (0-based) of `n_rounds`, given the
-    /// elapsed fraction of a wall-clock limit if one is set: NegMAS
-    /// `min(1, max((round+1)/(n_rounds+1), elapsed))`; GENIUS SAOP `(round+1)/(n_rounds+1)`
-    /// (GENIUS's discrete timeline `r/(R+1)` with 1-based `r`).
+    /// The relative time agents see (and a GENIUS discount `d^t` is taken at) in round
+    /// `round` (0-based) of `n_rounds`, given the elapsed fraction of a wall-clock limit if one
+    /// is set. Both rule sets: `(round+1)/(n_rounds+1)` — NegMAS's step time, and GENIUS's
+    /// discrete timeline `r/(R+1)` with 1-based `r` — or, with a time limit, whichever deadline
+    /// is nearer: `min(1, max(that, elapsed))` (NegMAS's rule; GENIUS's continuous timeline
+    /// for a deadline in seconds is `elapsed`, which this is whenever the clock binds first).
     #[inline]
     pub fn relative_time(self, round: u32, n_rounds: u32, elapsed_fraction: Option<f64>) -> f64 {
         let t = f64::from(round + 1) / (f64::from(n_rounds) + 1.0);
-        match (self, elapsed_fraction) {
-            (Rules::Negmas, Some(e)) => t.max(e).min(1.0),
-            _ => t,
+        match elapsed_fraction {
+            Some(e) => t.max(e).min(1.0),
+            None => t,
         }
     }
 }
@@ -385,6 +387,7 @@ mod tests {
         assert_eq!(Rules::Negmas.relative_time(8, 9, None), 0.9);
         assert_eq!(Rules::Negmas.relative_time(0, 9, Some(0.5)), 0.5);
         assert_eq!(Rules::Negmas.relative_time(0, 9, Some(1.5)), 1.0);
-        assert_eq!(Rules::GeniusSaop.relative_time(0, 9, Some(0.5)), 0.1);
+        assert_eq!(Rules::GeniusSaop.relative_time(0, 9, None), 0.1);
+        assert_eq!(Rules::GeniusSaop.relative_time(0, 9, Some(0.5)), 0.5);
     }
 }

@@ -156,7 +156,9 @@ pub struct SessionResult {
     pub status: Status,
     /// Rounds run (agreement round + 1 on agreement; the deadline on a rounds timeout).
     pub rounds: u32,
-    /// Each participant's utility: of the agreement, or its reservation value without one.
+    /// Each participant's utility: of the agreement, or its reservation value without one —
+    /// discounted at the moment the negotiation ended ([`PartyUtility::final_utility`] at the
+    /// time and round of the last action) for a party with a discount.
     pub utilities: Vec<f64>,
 }
 
@@ -374,11 +376,10 @@ impl<'c> Session<'c> {
     }
 
     fn result_parts(&self) -> (u32, Vec<f64>) {
-        let utilities = match self.state.status.agreement() {
-            Some(o) => self.utils.iter().map(|u| u.utility(o)).collect(),
-            None => self.utils.iter().map(|u| u.reservation_value()).collect(),
-        };
-        (self.state.rounds_run(), utilities)
+        // the moment of the last action: an agreement's acceptance, a walk-away, the deadline
+        let round = self.history.last().map_or(0, |e| e.round);
+        let agreement = self.state.status.agreement();
+        (self.state.rounds_run(), self.utils.iter().map(|u| u.final_utility(agreement, self.time, round)).collect())
     }
 
     /// Runs to the end.

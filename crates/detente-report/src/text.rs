@@ -378,6 +378,14 @@ fn runs_legend(c: &CaseRuns) -> Option<String> {
     Some(s)
 }
 
+/// Which actors' utilities in the runs tables are discounted, and that the distances are not.
+fn discount_legend(r: &StudyReport) -> Option<String> {
+    let d: Vec<String> = r.scenario.actors.iter().filter_map(|a| a.discount.as_ref().map(|d| format!("{} ({d})", a.id))).collect();
+    (!d.is_empty()).then(|| {
+        format!("discounted at the round the negotiation ended: {}; the distances are measured on undiscounted utilities", d.join(", "))
+    })
+}
+
 fn short(run: &Run) -> String {
     if let Some(w) = &run.not_run {
         return format!("not run: {w}");
@@ -457,6 +465,9 @@ fn simulation(out: &mut String, r: &StudyReport, opts: TextOptions) {
         }
         out.push_str(&runs_table(c, &actors));
         if let Some(l) = runs_legend(c) {
+            out.push_str(&wrap(&format!("({l})"), "", "  "));
+        }
+        if let Some(l) = discount_legend(r) {
             out.push_str(&wrap(&format!("({l})"), "", "  "));
         }
         let deals: Vec<(String, &[Term])> =

@@ -294,7 +294,7 @@ pub(crate) fn compare(case: &str, s: &Scenario, analysis: Option<&Analysis>, see
                 ..SimulationSpec::default()
             };
             let sim = simulate(s, &prepared, &spec).map_err(|e| e.to_string())?;
-            let q = measure.quality(&sim.utilities);
+            let q = measure.quality(&sim.undiscounted);
             let mine = sim.mediator.as_deref().and_then(|m| q.outside.iter().find(|o| o.actor == m));
             let deal = sim.agreement;
             Ok(Sample {

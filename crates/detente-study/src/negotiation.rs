@@ -23,8 +23,11 @@ pub struct Seat {
 pub struct ActorResult {
     /// Actor id.
     pub actor: String,
-    /// Utility of the deal, or its walk-away value without one.
+    /// Utility of the deal, or its walk-away value without one — discounted at the moment
+    /// the negotiation ended when the actor has a discount.
     pub utility: f64,
+    /// The same before the discount, when the actor has one (`null` otherwise).
+    pub undiscounted: Option<f64>,
     /// Walk-away value.
     pub reservation: f64,
     /// `utility − reservation`.
@@ -82,6 +85,9 @@ pub struct Grasp {
 pub struct NegotiationReport {
     /// Scenario id.
     pub scenario: String,
+    /// How the scenario's file was read (`genius`, `negmas`: what its utilities and discounts
+    /// mean) when its format has two readings (a GENIUS folder); `null` for formats with one.
+    pub read_with: Option<&'static str>,
     /// Seed.
     pub seed: u64,
     /// Protocol name.
@@ -139,7 +145,7 @@ pub struct NegotiationReport {
 pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed: u64) -> NegotiationReport {
     let analysis = detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() });
     let (quality, quality_error) = match &analysis {
-        Ok(a) => (Some(Quality { measures: Measure::new(s, a).quality(&sim.utilities), semantics: a.semantics.as_str() }), None),
+        Ok(a) => (Some(Quality { measures: Measure::new(s, a).quality(&sim.undiscounted), semantics: a.semantics.as_str() }), None),
         Err(e) => (None, Some(e.to_string())),
     };
     let final_demands = sim
@@ -157,6 +163,7 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
         .collect();
     NegotiationReport {
         scenario: s.meta.id.clone(),
+        read_with: s.meta.read_with.map(detente_core::Semantics::as_str),
         seed,
         protocol: sim.protocol.as_str(),
         mediator_rule: sim.mediator_rule.map(|r| r.as_str()),
@@ -186,10 +193,19 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
         utilities: s
             .actors
             .iter()
-            .zip(&sim.utilities)
-            .map(|(a, &u)| {
+            .zip(sim.utilities.iter().zip(&sim.undiscounted))
+            .map(|(a, (&u, &plain))| {
                 let r = a.preferences.reservation_value(&s.space);
-                ActorResult { actor: a.id.clone(), utility: u, reservation: r, margin: u - r, required: a.required, role: a.role.as_str() }
+                let undiscounted = (a.preferences.discount != detente_core::Discount::None).then_some(plain);
+                ActorResult {
+                    actor: a.id.clone(),
+                    utility: u,
+                    undiscounted,
+                    reservation: r,
+                    margin: u - r,
+                    required: a.required,
+                    role: a.role.as_str(),
+                }
             })
             .collect(),
         final_demands,

@@ -122,6 +122,9 @@ pub struct ActorSummary {
     pub capability_spread: Option<SpreadSummary>,
     /// Walk-away value.
     pub reservation: f64,
+    /// Its discount in words (`0.98 per round`, `0.9 per unit of normalised time`), when it
+    /// has one: negotiated utilities are discounted at the moment the negotiation ends.
+    pub discount: Option<String>,
     /// Default negotiation strategy.
     pub strategy: Option<String>,
     /// `spatial`, `linear_additive` or `table`.
@@ -141,6 +144,9 @@ pub struct ScenarioSummary {
     pub title: String,
     /// Description.
     pub description: Option<String>,
+    /// How the file was read (`genius`, `negmas`) when its format has two readings (a GENIUS
+    /// folder); `null` for formats with one.
+    pub read_with: Option<&'static str>,
     /// What is assumed.
     pub assumptions: Option<String>,
     /// Sources.
@@ -366,6 +372,11 @@ fn actor_summary(s: &Scenario, a: &Actor) -> ActorSummary {
         capability: a.capability,
         capability_spread: a.capability_spread.map(|sp| SpreadSummary::of(sp, a.capability, 0.0, f64::INFINITY)),
         reservation: a.preferences.reservation_value(&s.space),
+        discount: match a.preferences.discount {
+            detente_core::Discount::None => None,
+            detente_core::Discount::PerRound { factor } => Some(format!("{factor} per round")),
+            detente_core::Discount::Time { factor } => Some(format!("{factor} per unit of normalised time")),
+        },
         strategy: a.strategy.as_ref().map(ToString::to_string),
         preferences: preferences_kind(a),
         positions,
@@ -384,6 +395,7 @@ pub fn summarise(s: &Scenario) -> ScenarioSummary {
         id: s.meta.id.clone(),
         title: s.meta.title.clone(),
         description: s.meta.description.clone(),
+        read_with: s.meta.read_with.map(detente_core::Semantics::as_str),
         assumptions: s.meta.assumptions.clone(),
         sources: s
             .meta

@@ -289,7 +289,7 @@ pub(crate) fn run_protocol(
     match simulate(s, prepared, &spec) {
         Err(e) => not_run(e.to_string()),
         Ok(sim) => {
-            let quality = measure.map(|m| m.quality(&sim.utilities));
+            let quality = measure.map(|m| m.quality(&sim.undiscounted));
             Run {
                 protocol,
                 not_run: None,

@@ -8,46 +8,21 @@ use detente_analysis::{analysis_report, analyze, render_frontier, render_text, A
 use detente_core::Scenario;
 use std::path::Path;
 
-/// `--semantics`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum SemanticsArg {
-    /// NegMAS 0.16.0 `calc_scenario_stats` definitions.
-    Negmas,
-    /// GENIUS 10.4 `MultilateralAnalysis` definitions.
-    Genius,
-}
-
-impl From<SemanticsArg> for Semantics {
-    fn from(s: SemanticsArg) -> Self {
-        match s {
-            SemanticsArg::Negmas => Semantics::Negmas,
-            SemanticsArg::Genius => Semantics::Genius,
-        }
-    }
-}
-
 /// Runs the analysis of one scenario, or a failure naming the source.
 pub(crate) fn analysis(s: &Scenario, semantics: Semantics, source: &str) -> Result<Analysis, Failure> {
     analyze(s, &detente_analysis::Options { semantics, ..Default::default() }).map_err(|e| Failure::Input(format!("{source}: {e}")))
 }
 
-pub(crate) fn run(
-    file: Option<&Path>,
-    frontier: bool,
-    semantics: SemanticsArg,
-    html: Option<&Path>,
-    force: bool,
-    opts: &Options<'_>,
-) -> Result<(), Failure> {
+pub(crate) fn run(file: Option<&Path>, frontier: bool, html: Option<&Path>, force: bool, opts: &Options<'_>) -> Result<(), Failure> {
     if let Some(path) = html {
-        if frontier || semantics != SemanticsArg::Negmas {
+        if frontier || opts.semantics == Some(Semantics::Genius) {
             // Nothing given is ignored: the page shows the NegMAS analysis and the utility space.
             return Err(Failure::Usage(
                 "--html shows the zone, the Nash and Kalai-Smorodinsky deals (NegMAS definitions) and the utility space; --frontier and --semantics apply to the text and --json output".into(),
             ));
         }
         crate::render::check_page(path, force, opts.json, file)?;
-        let loaded = load(file, opts.variant)?;
+        let loaded = load(file, opts.variant, opts.semantics)?;
         loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
         let page = detente_study::deal::page(&loaded.scenario, opts.variant.unwrap_or("base"))
             .map_err(|e| Failure::Input(format!("{}: {e}", loaded.source)))?;
@@ -56,10 +31,10 @@ pub(crate) fn run(
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }
-    let loaded = load(file, opts.variant)?;
+    let loaded = load(file, opts.variant, opts.semantics)?;
     loaded.note_unread(opts.variant, "the analysis", |p, _| detente_analysis::reads(p.input()));
     let s = &loaded.scenario;
-    let a = analysis(s, semantics.into(), &loaded.source)?;
+    let a = analysis(s, opts.semantics.unwrap_or(Semantics::Negmas), &loaded.source)?;
     if opts.json {
         print_serialized(&analysis_report(&a, s, frontier));
         return Ok(());

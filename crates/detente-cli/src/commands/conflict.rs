@@ -50,6 +50,11 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     if opts.variant.is_some() {
         return Err(Failure::Usage("--variant applies to a scenario's variants; a conflict has none".into()));
     }
+    if opts.semantics.is_some() {
+        return Err(Failure::Usage(
+            "--semantics chooses how GENIUS folders are read and whose solution definitions apply; the stability lens reads neither".into(),
+        ));
+    }
     if let Some(path) = req.dot {
         crate::output::check_file(path, req.force, file)?;
     }

@@ -74,7 +74,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
             ));
         }
         crate::render::check_page(path, req.force, opts.json, file)?;
-        let loaded = load(file, opts.variant)?;
+        let loaded = load(file, opts.variant, opts.semantics)?;
         loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
         let page = detente_study::forecast::page(&loaded.scenario, opts.variant.unwrap_or("base"));
         let html = detente_report::html::forecast(&page, &loaded.source);
@@ -82,7 +82,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
         outln!("Wrote {} ({} KB): open it in any browser; it needs no network.", path.display(), html.len().div_ceil(1024));
         return Ok(());
     }
-    let loaded = load(file, opts.variant)?;
+    let loaded = load(file, opts.variant, opts.semantics)?;
     loaded.note_unread(opts.variant, "the forecast", |p, _| detente_forecast::reads(p.input()));
     if req.runs == Some(0) {
         return Err(Failure::Usage("--runs: expected at least 1".into()));

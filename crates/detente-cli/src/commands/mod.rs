@@ -16,4 +16,6 @@ pub(crate) struct Options<'a> {
     pub(crate) variant: Option<&'a str>,
     /// `--json`.
     pub(crate) json: bool,
+    /// `--semantics`: how GENIUS files are read and whose definitions solutions follow.
+    pub(crate) semantics: Option<detente_core::Semantics>,
 }

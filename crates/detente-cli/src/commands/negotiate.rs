@@ -200,7 +200,7 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     if let (Some(html), Some(trace)) = (args.html, args.trace) {
         crate::output::distinct(("--html", html), ("--trace", trace))?;
     }
-    let loaded = load(file, opts.variant)?;
+    let loaded = load(file, opts.variant, opts.semantics)?;
     let s = &loaded.scenario;
     let mut spec = spec_from(args)?;
     let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
@@ -243,6 +243,9 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let r = &report;
     let who: Vec<String> = r.parties.iter().map(|p| format!("{} ({})", p.actor, p.negotiator)).collect();
     outln!("Scenario: {}", r.scenario);
+    if let Some(how) = r.read_with.and_then(detente_core::Semantics::parse) {
+        outln!("Read as:  {} reads GENIUS files (utilities and discounts)", how.platform());
+    }
     outln!(
         "Protocol: {}{}{}; deadline {} rounds; seed {}",
         r.protocol,
@@ -290,6 +293,14 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
         })
         .collect();
     out!("{}", table(&["actor", "role", "utility", "reservation", "margin", "required"].map(String::from), &rows));
+    let discounted: Vec<String> = r
+        .utilities
+        .iter()
+        .filter_map(|a| a.undiscounted.map(|u| format!("{} {} (undiscounted {})", a.actor, util(a.utility), util(u))))
+        .collect();
+    if !discounted.is_empty() {
+        outln!("Discounted at the end of the negotiation: {}; the margin is against walking away at the start.", discounted.join(", "));
+    }
     match (&r.quality, &r.quality_error) {
         (Some(q), _) => {
             let m = &q.measures;

@@ -50,7 +50,7 @@ pub(crate) enum Target {
 }
 
 pub(crate) fn show(file: Option<&Path>, opts: &Options<'_>) -> Result<(), Failure> {
-    let loaded = load(file, opts.variant)?;
+    let loaded = load(file, opts.variant, opts.semantics)?;
     let s = &loaded.scenario;
     if opts.json {
         print_serialized(&describe::scenario_json(s, &loaded.source));
@@ -76,7 +76,7 @@ pub(crate) fn validate(files: &[PathBuf], opts: &Options<'_>) -> Result<(), Fail
     let mut failed = 0usize;
     let mut results = Vec::new();
     for f in files {
-        let loaded = load(Some(f), opts.variant);
+        let loaded = load(Some(f), opts.variant, opts.semantics);
         match loaded {
             Ok(l) => {
                 let s = &l.scenario;
@@ -148,7 +148,7 @@ pub(crate) fn convert(input: &Path, to: Target, output: &Path, force: bool, opts
         Target::Toml | Target::Json => crate::output::check_file(output, force, Some(input))?,
         Target::Genius => crate::output::check_folder(output, force, Some(input))?,
     }
-    let loaded = load(Some(input), opts.variant)?;
+    let loaded = load(Some(input), opts.variant, opts.semantics)?;
     let s = &loaded.scenario;
     let written: Vec<PathBuf> = match to {
         Target::Toml => {

@@ -33,7 +33,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     if req.full && (opts.json || req.html.is_some()) {
         return Err(Failure::Usage("--full applies to the text briefing; the JSON and the HTML report always hold every table".into()));
     }
-    let loaded = load(file, None)?;
+    let loaded = load(file, None, opts.semantics)?;
     let pair = match req.pair {
         None => None,
         Some(p) => match p.split_once(',') {

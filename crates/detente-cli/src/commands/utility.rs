@@ -9,6 +9,8 @@ use std::path::Path;
 #[derive(serde::Serialize)]
 struct OutcomeUtilities<'a> {
     scenario: &'a str,
+    /// How a GENIUS folder was read (`genius`, `negmas`); `null` for formats with one reading.
+    read_with: Option<&'static str>,
     outcome: String,
     index: Option<u64>,
     utilities: Vec<ActorUtility<'a>>,
@@ -24,7 +26,7 @@ struct ActorUtility<'a> {
 }
 
 pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Result<(), Failure> {
-    let loaded = load(file, opts.variant)?;
+    let loaded = load(file, opts.variant, opts.semantics)?;
     let s = &loaded.scenario;
     let outcome = s.space.parse(outcome).map_err(|e| Failure::Input(format!("--outcome: {e}")))?;
     let rows: Vec<(String, f64, f64, bool)> = s
@@ -39,6 +41,7 @@ pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Res
     if opts.json {
         print_serialized(&OutcomeUtilities {
             scenario: &s.meta.id,
+            read_with: s.meta.read_with.map(detente_core::Semantics::as_str),
             outcome: s.space.format(&outcome),
             index: s.space.index_of(&outcome),
             utilities: rows
@@ -48,7 +51,11 @@ pub(crate) fn run(file: Option<&Path>, outcome: &str, opts: &Options<'_>) -> Res
         });
         return Ok(());
     }
-    outln!("Outcome: {}\n", s.space.format(&outcome));
+    outln!("Outcome: {}", s.space.format(&outcome));
+    if let Some(how) = s.meta.read_with {
+        outln!("Read as {} reads GENIUS files.", how.platform());
+    }
+    outln!();
     let text_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|(id, u, r, req)| {

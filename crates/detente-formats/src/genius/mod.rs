@@ -124,15 +124,9 @@ use detente_core::Scenario;
 use std::path::{Path, PathBuf};
 use xml::Doc;
 
-/// Which reading of a GENIUS file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Semantics {
-    /// GENIUS 10.4: discrete evaluations divided by the issue maximum, total clamped at 1,
-    /// discount `d^t` on normalised time.
-    Genius,
-    /// NegMAS `Scenario.load` defaults: raw evaluations, no clamp, discount per round.
-    Negmas,
-}
+/// Which reading of a GENIUS file: the one [`detente_core::Semantics`] choice (see the module
+/// docs for what each reads how). The scenario records it in `meta.read_with`.
+pub use detente_core::Semantics;
 
 /// Parses a domain and its profiles from bytes. Each pair is `(file name, contents)`; file
 /// names appear in error locations, the domain's stem becomes the scenario id and each

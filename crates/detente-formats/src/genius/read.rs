@@ -811,6 +811,7 @@ pub(crate) fn build(domain_doc: &Doc, domain: &Domain, profiles: &[(Doc, Profile
             description: Some(format!("GENIUS domain `{}` ({}), read with {sem}.", domain.objective, dstem)),
             assumptions: None,
             sources,
+            read_with: Some(semantics),
         },
         space,
         actors,

@@ -684,6 +684,7 @@ fn build(domain_src: Option<Result<Src, FormatError>>, files: Vec<Result<Src, Fo
             description: Some(format!("GeniusWeb domain `{}`.", domain.name)),
             assumptions: None,
             sources,
+            read_with: None,
         },
         space: OutcomeSpace::new(domain.issues),
         actors,

@@ -747,6 +747,7 @@ pub(crate) fn scenario_from(f: &FileDto) -> Result<ScenarioDraft, Vec<PathError>
                 .iter()
                 .map(|s| Source { id: s.id.clone(), title: s.title.clone(), location: s.location.clone(), note: s.note.clone() })
                 .collect(),
+            read_with: None,
         },
         space,
         actors,

@@ -551,10 +551,10 @@ impl MediatedSession {
     fn finish<O: Observer + ?Sized>(&mut self, obs: &mut O) -> MediatedResult {
         let status = self.state.status.clone();
         let prepared = self.setup.prepared();
-        let utilities: Vec<f64> = match status.agreement() {
-            Some(o) => prepared.utilities().iter().map(|u| u.utility(o)).collect(),
-            None => prepared.utilities().iter().map(|u| u.reservation_value()).collect(),
-        };
+        // discounted at the round the mediation ended in (its relative time as the parties saw it)
+        let round = self.state.round.min(self.cfg.n_rounds.saturating_sub(1));
+        let time = f64::from(round + 1) / (f64::from(self.cfg.n_rounds) + 1.0);
+        let utilities: Vec<f64> = prepared.utilities().iter().map(|u| u.final_utility(status.agreement(), time, round)).collect();
         let rounds = self.state.rounds_run();
         let parts: Vec<f64> = self.setup.parties.iter().map(|&a| utilities[a]).collect();
         obs.on_end(&status, rounds, &parts);
