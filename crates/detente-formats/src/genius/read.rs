@@ -546,10 +546,20 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         }
         if let Some(name) = is.get("name") {
             if name != dom.name {
+                // Matched by index (as GENIUS): a name that is another domain issue's means the
+                // profile swaps issues, which NegMAS would read with weights and evaluations of
+                // different issues (it matches evaluations by name but weights by index).
+                let other = match domain.issues.iter().find(|d| d.name == name) {
+                    Some(d) => format!(" (`{name}` is issue {} in the domain: the profile swaps issue names)", d.index),
+                    None => String::new(),
+                };
                 errors.push(doc.invalid_attr(
                     is,
                     "name",
-                    format!("issue {index} is named `{name}` here but `{}` in the domain; the profile does not match the domain", dom.name),
+                    format!(
+                        "issue {index} is named `{name}` here but `{}` in the domain{other}; the profile does not match the domain",
+                        dom.name
+                    ),
                 ));
                 continue; // its evaluations are for another issue: not checked against this one
             }
