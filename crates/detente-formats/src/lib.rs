@@ -34,6 +34,45 @@ pub enum Notice {
         /// The issues concerned, in issue order.
         issues: Vec<String>,
     },
+    /// A GENIUS profile evaluates a discrete value twice (AMPOvsCity): the last evaluation is
+    /// used, as GENIUS and NegMAS both do.
+    GeniusEvaluatedTwice {
+        /// Where the evaluation that is used stands (`file:line:column`).
+        location: Location,
+        /// The issue.
+        issue: String,
+        /// The value evaluated twice.
+        value: String,
+        /// The evaluation used (the last one), as written.
+        kept: String,
+        /// The evaluation passed over (the earlier one), as written.
+        dropped: String,
+    },
+    /// NegMAS semantics: the domain's issue indices have gaps, which NegMAS fills with one-value
+    /// placeholder issues; in a profile with discrete issues each adds `weight × 1` (weight 1
+    /// unless a `<weight>` names its index) to every utility. detente adds the same constant.
+    NegmasPlaceholderConstant {
+        /// The profile file.
+        file: String,
+        /// The missing indices NegMAS fills.
+        indices: Vec<i64>,
+        /// The constant added to every utility (shortest round-trip decimal).
+        constant: String,
+    },
+    /// NegMAS semantics: the profile has a discount factor in (0, 1), so NegMAS wraps it in
+    /// `ExpDiscountedUFun`, whose reserved value is −∞: the profile's `<reservation>` (or
+    /// NegMAS's default 0) is dropped. detente cannot state −∞ yet and gives no reservation.
+    NegmasReservationDropped {
+        /// The profile file.
+        file: String,
+        /// The actor read from it.
+        actor: String,
+        /// The reservation written in the file, as written (`None`: none written, NegMAS's
+        /// default 0).
+        written: Option<String>,
+        /// The discount factor, as written.
+        discount: String,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -45,6 +84,28 @@ impl std::fmt::Display for Notice {
                  Format 2 writes them in the issue's own units: `detente scenario convert {file} --to toml NEW.toml` writes it so",
                 issues.join("`, `")
             ),
+            Notice::GeniusEvaluatedTwice { location, issue, value, kept, dropped } => write!(
+                f,
+                "{location}: value `{value}` of issue `{issue}` is evaluated twice; the last evaluation ({kept}) is used and \
+                 the earlier one ({dropped}) ignored, as GENIUS and NegMAS do"
+            ),
+            Notice::NegmasPlaceholderConstant { file, indices, constant } => write!(
+                f,
+                "{file}: the domain has no issue with index {}; NegMAS fills each gap with a one-value placeholder issue, \
+                 which adds {constant} to every utility of this profile (read so, as a constant term: NegMAS semantics)",
+                indices.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Notice::NegmasReservationDropped { file, actor, written, discount } => {
+                let what = match written {
+                    Some(r) => format!("its reservation {r}"),
+                    None => "NegMAS's default reservation 0".to_string(),
+                };
+                write!(
+                    f,
+                    "{file}: actor `{actor}` has discount factor {discount}, so NegMAS's discounted utility function reports a \
+                     reserved value of −∞ and drops {what}; read with no reservation (NegMAS semantics)"
+                )
+            }
         }
     }
 }

@@ -999,3 +999,182 @@ fn the_reference_genius_folders_still_load_whole() {
         assert_eq!(s.actors.len(), xml - 1, "{}: one domain, every other file a profile", folder.display());
     }
 }
+
+// ---------------------------------------------------------------- forms found in the field (#14)
+//
+// The fixtures under `tests/genius/forms/` are this project's own small files, one per form.
+// Every NegMAS vector below was printed by NegMAS 0.16 (`Scenario.load(folder)`, defaults,
+// `float(ufun(outcome))` over `enumerate_or_sample()`, whose order is detente's outcome order).
+
+fn forms(name: &str, semantics: Semantics) -> (Scenario, Vec<detente_formats::Notice>) {
+    genius::load_noting(&fixture_dir(&format!("forms/{name}")), semantics).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Per actor, its utility of every outcome in outcome order.
+fn by_actor(s: &Scenario) -> Vec<Vec<f64>> {
+    let rows = all_utilities(s);
+    (0..s.actors.len()).map(|a| rows.iter().map(|r| r[a]).collect()).collect()
+}
+
+fn assert_vectors(s: &Scenario, want: &[&[f64]], what: &str) {
+    let got = by_actor(s);
+    assert_eq!(got.len(), want.len(), "{what}: actors");
+    for (a, (g, w)) in got.iter().zip(want).enumerate() {
+        assert_eq!(g.len(), w.len(), "{what}: outcomes of actor {a}");
+        for (k, (x, y)) in g.iter().zip(w.iter()).enumerate() {
+            assert!((x - y).abs() < 1e-12, "{what}: actor {a} outcome {k}: {x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn an_objective_weight_with_issues_from_two_is_a_negmas_constant_and_ignored_by_genius() {
+    // ANAC 2012 Fitness form: <weight index="1"> on the root objective (index 1), issues 2 and 3.
+    let (s, notices) = forms("objective_weight", Semantics::Negmas);
+    // NegMAS: a placeholder issue at index 1 takes weight 0.25 (picnic_a) or its default 1
+    // (picnic_b, which has no <weight index="1">) times its one value 1.
+    assert_vectors(&s, &[&[1.85, 1.65, 1.45, 3.05, 2.85, 2.65], &[1.44, 2.0, 1.72, 1.29, 1.85, 1.57]], "negmas");
+    let texts: Vec<String> = notices.iter().map(ToString::to_string).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].contains("picnic_a.xml") && texts[0].contains("no issue with index 1") && texts[0].contains("adds 0.25"),
+        "{}",
+        texts[0]
+    );
+    assert!(texts[1].contains("picnic_b.xml") && texts[1].contains("adds 1 to every utility"), "{}", texts[1]);
+    assert!(
+        matches!(&notices[0], detente_formats::Notice::NegmasPlaceholderConstant { indices, constant, .. } if indices == &[1] && constant == "0.25")
+    );
+
+    // GENIUS 10.4: the objective's weight is never used; evaluations ÷ max, issues by index.
+    let (s, notices) = forms("objective_weight", Semantics::Genius);
+    assert_vectors(&s, &[&[0.7, 0.5, 0.3, 1.0, 0.8, 0.6], &[0.44, 1.0, 0.72, 0.29, 0.85, 0.57]], "genius");
+    assert!(notices.is_empty(), "{notices:?}");
+}
+
+#[test]
+fn several_index_gaps_share_the_last_weight_naming_one_under_negmas() {
+    // Issues 2 and 4: NegMAS adds two placeholders, both named DUMMY_ISSUE, so the last weight
+    // naming a gap (index 3: 0.125) serves both; without such a weight each adds 1.
+    let (s, notices) = forms("gaps", Semantics::Negmas);
+    assert_vectors(&s, &[&[0.875, 1.25, 0.625, 1.0], &[2.25, 2.125, 3.0, 2.875]], "negmas");
+    assert!(notices.iter().all(|n| n.to_string().contains("no issue with index 1, 3")), "{notices:?}");
+    // GENIUS semantics: a weight naming neither an issue nor an objective stays an error.
+    let e = genius::load_folder(&fixture_dir("forms/gaps"), Semantics::Genius).unwrap_err().to_string();
+    assert!(e.contains("gaps_one.xml:11:13: <weight index=\"1\"> names no <issue> or <objective> beside it"), "{e}");
+}
+
+#[test]
+fn integer_bounds_in_a_range_child_load_in_domain_and_profiles() {
+    // web_service form: <range lowerbound upperbound> under an integer <issue>, in the domain and
+    // in both profiles; the tenant's evaluator uses the older parameter0/parameter1 names.
+    let (s, notices) = forms("integer_range", Semantics::Negmas);
+    assert!(notices.is_empty(), "{notices:?}");
+    match &s.space.issues()[0].kind {
+        detente_core::IssueKind::Integer { min, max, .. } => assert_eq!((*min, *max), (2, 6)),
+        k => panic!("{k:?}"),
+    }
+    // NegMAS: offset + slope·x on the absolute value, unclamped.
+    assert_vectors(
+        &s,
+        &[
+            &[0.75, 0.5, 0.875, 0.625, 1.0, 0.75, 1.125, 0.875, 1.25, 1.0],
+            &[0.5625, 1.0625, 0.46875, 0.96875, 0.375, 0.875, 0.28125, 0.78125, 0.1875, 0.6875],
+        ],
+        "negmas",
+    );
+    // GENIUS: clamp01(offset + slope·(x − L)), L the profile's <range lowerbound="2">.
+    let (s, _) = forms("integer_range", Semantics::Genius);
+    assert_vectors(
+        &s,
+        &[
+            &[0.5, 0.25, 0.625, 0.375, 0.75, 0.5, 0.875, 0.625, 1.0, 0.75],
+            &[0.75, 1.0, 0.65625, 0.90625, 0.5625, 0.8125, 0.46875, 0.71875, 0.375, 0.625],
+        ],
+        "genius",
+    );
+}
+
+#[test]
+fn a_value_evaluated_twice_keeps_the_last_evaluation_under_both_semantics() {
+    // AMPOvsCity form: <item value="0"> twice (evaluations 10, then 2).
+    for (semantics, want) in [
+        (Semantics::Negmas, [&[5.0, 3.0, 2.0][..], &[3.0, 7.0, 9.0][..]]),
+        // GENIUS divides by the maximum of the evaluations it kept (8, not 10).
+        (Semantics::Genius, [&[1.0, 0.5, 0.25][..], &[0.25, 0.75, 1.0][..]]),
+    ] {
+        let (s, notices) = forms("evaluated_twice", semantics);
+        assert_vectors(&s, &want, &format!("{semantics:?}"));
+        let twice: Vec<String> =
+            notices.iter().filter(|n| matches!(n, detente_formats::Notice::GeniusEvaluatedTwice { .. })).map(ToString::to_string).collect();
+        assert_eq!(
+            twice,
+            ["evaluated_twice/salary_union.xml:6:33: value `0` of issue `raise` is evaluated twice; the last evaluation (2) is used \
+              and the earlier one (10) ignored, as GENIUS and NegMAS do"
+                .to_string()]
+            .map(|t| t.replace("evaluated_twice/", &format!("{}/", fixture_dir("forms/evaluated_twice").display()))),
+            "{semantics:?}"
+        );
+    }
+}
+
+#[test]
+fn negmas_drops_the_reservation_of_a_discounted_profile_and_genius_keeps_it() {
+    let (s, notices) = forms("discount_reservation", Semantics::Negmas);
+    let rv: Vec<&Reservation> = s.actors.iter().map(|a| &a.preferences.reservation).collect();
+    // NegMAS: ExpDiscountedUFun reports −∞ (detente: no reservation, with a notice); an
+    // undiscounted profile keeps its reservation, and one with none gets NegMAS's 0.0.
+    assert_eq!(rv, [&Reservation::None, &Reservation::None, &Reservation::Value(0.3), &Reservation::Value(0.0)]);
+    assert_eq!(s.actors[0].preferences.discount, Discount::PerRound { factor: 0.9 });
+    assert_eq!(
+        notices,
+        [
+            detente_formats::Notice::NegmasReservationDropped {
+                file: fixture_dir("forms/discount_reservation/deal_a_discounted.xml").display().to_string(),
+                actor: "deal_a_discounted".into(),
+                written: Some("0.4".into()),
+                discount: "0.9".into(),
+            },
+            detente_formats::Notice::NegmasReservationDropped {
+                file: fixture_dir("forms/discount_reservation/deal_b_discounted_no_rv.xml").display().to_string(),
+                actor: "deal_b_discounted_no_rv".into(),
+                written: None,
+                discount: "0.5".into(),
+            },
+        ]
+    );
+    assert!(
+        notices[0].to_string().contains("actor `deal_a_discounted` has discount factor 0.9")
+            && notices[0].to_string().contains("drops its reservation 0.4")
+    );
+
+    let (s, notices) = forms("discount_reservation", Semantics::Genius);
+    let rv: Vec<&Reservation> = s.actors.iter().map(|a| &a.preferences.reservation).collect();
+    assert_eq!(rv, [&Reservation::Value(0.4), &Reservation::None, &Reservation::Value(0.3), &Reservation::None]);
+    assert_eq!(s.actors[0].preferences.discount, Discount::Time { factor: 0.9 });
+    assert!(notices.is_empty(), "{notices:?}");
+}
+
+#[test]
+fn a_profile_that_swaps_issue_names_is_refused_with_both_issues_named() {
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="d">
+<issue index="1" name="a" type="discrete"><item value="x"/></issue>
+<issue index="2" name="b" type="discrete"><item value="x"/></issue>
+</objective></utility_space></negotiation_template>"#;
+    let profile = r#"<utility_space><objective index="0" name="d">
+<issue index="1" name="b" type="discrete"><item value="x" evaluation="1"/></issue>
+<issue index="2" name="a" type="discrete"><item value="x" evaluation="1"/></issue>
+<weight index="1" value="0.5"/><weight index="2" value="0.5"/>
+</objective></utility_space>"#;
+    for semantics in [Semantics::Genius, Semantics::Negmas] {
+        let e = all_errors(genius::from_strs("d.xml", domain, &[("p.xml", profile)], semantics));
+        assert_eq!(
+            e,
+            [
+                "p.xml:2:18: issue 1 is named `b` here but `a` in the domain (`b` is issue 2 in the domain: the profile swaps issue names); the profile does not match the domain",
+                "p.xml:3:18: issue 2 is named `a` here but `b` in the domain (`a` is issue 1 in the domain: the profile swaps issue names); the profile does not match the domain",
+            ],
+            "{semantics:?}"
+        );
+    }
+}

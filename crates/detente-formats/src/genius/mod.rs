@@ -10,6 +10,9 @@
 //! # Entry points
 //! - [`load`] (folder or file), [`load_folder`], [`load_file`]: files on disk
 //!   ([`crate::load_path`] uses GENIUS semantics).
+//! - [`load_noting`] (and [`load_folder_noting`], [`load_file_noting`], [`from_bytes_noting`]):
+//!   the same, with the [`Notice`]s a reader should see — a value evaluated twice, and under
+//!   NegMAS semantics each NegMAS quirk that changed what was read (below).
 //! - [`from_strs`] / [`from_bytes`]: the same from memory (no files needed).
 //! - [`export`] / [`to_strings`]: write a scenario back as a domain plus one profile per actor.
 //!
@@ -27,8 +30,9 @@
 //!   parties. **Scenario** id and title: the domain file stem.
 //! - **Issues.** The `type` attribute decides (a conflicting `vtype` or `etype` loses, as in
 //!   GENIUS); missing or unrecognised → discrete; matched case-insensitively. Integer issues
-//!   carry `lowerbound`/`upperbound` on `<issue>`; real issues in a `<range>` child. Discrete
-//!   values keep their document order.
+//!   carry `lowerbound`/`upperbound` on `<issue>` or (some older files, e.g. `web_service`) in a
+//!   `<range>` child, as real issues do; an attribute on `<issue>` wins. Discrete values keep
+//!   their document order.
 //! - **Issue ids** are the GENIUS names; a name containing `=` or `,` (which detente's outcome
 //!   syntax reserves) or surrounding spaces gets an id with `=`→`-`, `,`→`;`, trimmed, and keeps
 //!   the original as its display name. Option ids are the `value` strings exactly.
@@ -37,14 +41,22 @@
 //!   express. Lenses that enumerate outcomes refuse such a scenario with a clear error; give the
 //!   issue a `grid` in the TOML to enumerate it.
 //! - **Matching a profile to its domain** is by issue `index` (as GENIUS); the profile's issue
-//!   `name` and type must agree with the domain's, every domain issue needs an `<issue>` in the
-//!   profile, every discrete value an `evaluation`. Anything else is an error with file, line
-//!   and column — never a partial load.
+//!   `name` and type must agree with the domain's (a profile that swaps two issues' names
+//!   relative to the domain is refused: NegMAS would match evaluations by name but weights by
+//!   index, GENIUS both by index), every domain issue needs an `<issue>` in the profile, every
+//!   discrete value an `evaluation`. Anything else is an error with file, line and column —
+//!   never a partial load.
+//! - **A value evaluated twice** (two `<item value="0">` in one profile issue, as in
+//!   AMPOvsCity): the last evaluation is used — GENIUS (`EvaluatorDiscrete`'s `HashMap.put`) and
+//!   NegMAS (a dict assignment) both keep the last — with a [`Notice::GeniusEvaluatedTwice`].
 //! - **Weights** are siblings of their issue (`<weight index=k>` beside `<issue index=k>`), taken
 //!   as written (not renormalised). With GENIUS semantics an issue without a weight contributes 0
 //!   (weight 0, its evaluations are not read — GENIUS loads no evaluator for it and would refuse to
-//!   evaluate the profile); with NegMAS semantics see below. Weights of sub-objectives are ignored,
-//!   as GENIUS ignores them; a weight naming nothing beside it is an error.
+//!   evaluate the profile); with NegMAS semantics see below. Weights of objectives are ignored,
+//!   as GENIUS ignores them — a sub-objective's beside it, and (GENIUS semantics) a weight
+//!   naming an enclosing objective, as ANAC 2012's Fitness profiles weigh their root objective
+//!   `<weight index="1">` beside issues 2–6. Any other weight naming nothing beside it is an
+//!   error (GENIUS would ignore it too, but in practice it is a typo).
 //! - `<reservation>` and `<discount_factor>` are found at any depth; two of either is an error.
 //!
 //! # Every error, not the first
@@ -70,6 +82,9 @@
 //!   `parameter0`; `triangular` = 0 outside `[parameter0, parameter1]`, 1 at `parameter2`.
 //!   (detente's triangle is 1 at `x = top = upper`, where GENIUS gives 0: a degenerate case.)
 //! - **Total**: `min(1, Σ wᵢ·eᵢ)` — clamped from above only (`clamp: Some((−∞, 1))`).
+//! - **Integer**, continued: `L` is the profile's `lowerbound` attribute, or its `<range>`
+//!   child's (GENIUS 10.4 reads only the attribute and cannot load such a profile: detente reads
+//!   the bound it plainly means); `slope`/`offset`, or the older names `parameter1`/`parameter0`.
 //! - **Discount**: [`detente_core::Discount::genius`]: a factor outside (0, 1) means none; else `u·d^t` on
 //!   normalised time. **Reservation**: as written; absent stays [`detente_core::Reservation::None`] (worth 0,
 //!   GENIUS's default, but reported as "none").
@@ -80,12 +95,30 @@
 //!   `offset + slope·x` on the absolute value, unclamped (`offset`/`parameter0`, default 0;
 //!   `slope`/`parameter1`, default 1). `constant` is rejected (NegMAS cannot read it).
 //! - **Total**: unclamped. An issue without a weight gets weight **1** (NegMAS's default); a
-//!   weight whose index is outside `1..=n` becomes a constant term (as NegMAS does).
+//!   weight whose index is outside `1..=max` (`max` the largest issue index) becomes a constant
+//!   term (as NegMAS does).
+//! - **NegMAS quirk — placeholder issues.** NegMAS's lenient default (`safe_parsing=False`)
+//!   fills every gap in the issue indices `1..=max` with a one-value placeholder issue (value 1),
+//!   e.g. index 1 when the root objective has index 1 and the issues are numbered from 2 (ANAC
+//!   2012 Fitness, AMPOvsCity, laptopdomain). In a profile with a discrete issue, a placeholder
+//!   gets the identity as value function and the weight a `<weight>` gives its index (the
+//!   Fitness profiles' `<weight index="1" value="1.0">` on the objective), else NegMAS's default
+//!   1: it adds `weight × 1` to **every** utility. (All placeholders share one name, so the last
+//!   such weight serves all of them; in a profile with only integer and real issues NegMAS
+//!   gives them weight 0.) detente has no placeholder issues: the same constant goes into the
+//!   additive utility's `bias`, which gives NegMAS's utilities exactly, with a
+//!   [`Notice::NegmasPlaceholderConstant`].
 //! - **Discount**: `d ∈ (0, 1)` → [`detente_core::Discount::PerRound`] (NegMAS `discount_per_round`: the
 //!   exponent is the round, not GENIUS's normalised time); 0, 1 or absent → none; above 1 or
-//!   negative → an error (NegMAS would let utilities grow per round). **Reservation**: as
-//!   written. NegMAS's lenient default (`safe_parsing=False`) pads gaps in the issue indices with
-//!   a one-value dummy issue; detente has no dummy issues (utilities are unaffected).
+//!   negative → an error (NegMAS would let utilities grow per round).
+//! - **Reservation**: as written; absent → `Reservation::Value(0.0)` (NegMAS sets
+//!   `reserved_value = 0.0` when a profile has none).
+//! - **NegMAS quirk — discounted profiles lose their reservation.** A profile with `d ∈ (0, 1)`
+//!   is wrapped in `ExpDiscountedUFun`, whose `reserved_value` is −∞ whatever `<reservation>`
+//!   says (`ExpDiscountedUFun(reserved_value=-inf)`; the inner function keeps it, but NegMAS's
+//!   rational outcomes and frontier use the wrapper's). detente cannot state a reservation of −∞
+//!   yet: such a profile gets [`detente_core::Reservation::None`] (which analysis counts as 0,
+//!   not −∞) and a [`Notice::NegmasReservationDropped`] naming the actor and the dropped value.
 //!
 //! # Lenient XML
 //! Before parsing (with `quick-xml`), each file is decoded and pre-sanitised, repairing exactly
@@ -119,7 +152,7 @@ pub(crate) mod xml;
 
 pub use write::{to_strings, GeniusFiles};
 
-use crate::{near_miss, FormatError, Location};
+use crate::{near_miss, FormatError, Location, Notice};
 use detente_core::Scenario;
 use std::path::{Path, PathBuf};
 use xml::Doc;
@@ -133,6 +166,16 @@ pub use detente_core::Semantics;
 /// profile's stem its actor id. Profiles become actors in the order given. Every error found
 /// is reported (see the module docs): several come as [`FormatError::Many`].
 pub fn from_bytes(domain: (&str, &[u8]), profiles: &[(&str, &[u8])], semantics: Semantics) -> Result<Scenario, FormatError> {
+    from_bytes_noting(domain, profiles, semantics).map(|(s, _)| s)
+}
+
+/// [`from_bytes`], with what a reader should be told about the files ([`Notice`]: a value
+/// evaluated twice; under NegMAS semantics, placeholder constants and dropped reservations).
+pub fn from_bytes_noting(
+    domain: (&str, &[u8]),
+    profiles: &[(&str, &[u8])],
+    semantics: Semantics,
+) -> Result<(Scenario, Vec<Notice>), FormatError> {
     let ddoc = Doc::parse(domain.0, domain.1);
     let files: Vec<Result<Doc, FormatError>> = profiles.iter().map(|(name, bytes)| Doc::parse(name, bytes)).collect();
     match ddoc {
@@ -153,7 +196,7 @@ pub fn from_strs(domain_file: &str, domain_xml: &str, profiles: &[(&str, &str)],
 /// every error found. `files` are the profile files in order, each parsed or the error that
 /// stopped it (a syntax error, a misspelt root): the errors come in that order, after the
 /// domain's.
-fn from_docs(ddoc: Doc, files: Vec<Result<Doc, FormatError>>, semantics: Semantics) -> Result<Scenario, FormatError> {
+fn from_docs(ddoc: Doc, files: Vec<Result<Doc, FormatError>>, semantics: Semantics) -> Result<(Scenario, Vec<Notice>), FormatError> {
     let mut errors = Vec::new();
     let domain = read::parse_domain(&ddoc, semantics, &mut errors);
     if files.is_empty() {
@@ -177,7 +220,8 @@ fn from_docs(ddoc: Doc, files: Vec<Result<Doc, FormatError>>, semantics: Semanti
     if let Some(e) = FormatError::from_many(errors) {
         return Err(e);
     }
-    read::build(&ddoc, &domain.expect("invariant: a domain that was not read is an error"), &profiles, semantics)
+    let notices = profiles.iter().flat_map(|(_, p)| p.notices.iter().cloned()).collect();
+    read::build(&ddoc, &domain.expect("invariant: a domain that was not read is an error"), &profiles, semantics).map(|s| (s, notices))
 }
 
 /// The two root elements of GENIUS files.
@@ -275,10 +319,17 @@ pub fn is_genius_folder(path: &Path) -> bool {
 /// what a `--semantics genius|negmas` option of the CLI would call ([`crate::load_path`] always
 /// uses GENIUS semantics).
 pub fn load(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    load_noting(path, semantics).map(|(s, _)| s)
+}
+
+/// [`load`], with what a reader should be told about the files ([`Notice`]): a value evaluated
+/// twice (both semantics); under NegMAS semantics the constant NegMAS's placeholder issues add
+/// and each reservation NegMAS drops because of a discount. Notices come in file order.
+pub fn load_noting(path: &Path, semantics: Semantics) -> Result<(Scenario, Vec<Notice>), FormatError> {
     if path.is_dir() {
-        load_folder(path, semantics)
+        load_folder_noting(path, semantics)
     } else {
-        load_file(path, semantics)
+        load_file_noting(path, semantics)
     }
 }
 
@@ -287,6 +338,11 @@ pub fn load(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> 
 /// is a misspelt `<utility_space>` or `<negotiation_template>` is one of them (other XML files
 /// are skipped: see the module docs).
 pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    load_folder_noting(path, semantics).map(|(s, _)| s)
+}
+
+/// [`load_folder`], with notices (see [`load_noting`]).
+pub fn load_folder_noting(path: &Path, semantics: Semantics) -> Result<(Scenario, Vec<Notice>), FormatError> {
     let mut f = read_folder(path)?;
     if f.domains.len() > 1 {
         let names: Vec<&str> = f.domains.iter().map(|d| d.file.as_str()).collect();
@@ -313,6 +369,11 @@ pub fn load_folder(path: &Path, semantics: Semantics) -> Result<Scenario, Format
 /// Loads a GENIUS domain file (with every profile beside it) or a profile file (with the domain
 /// beside it; the scenario then has that one actor).
 pub fn load_file(path: &Path, semantics: Semantics) -> Result<Scenario, FormatError> {
+    load_file_noting(path, semantics).map(|(s, _)| s)
+}
+
+/// [`load_file`], with notices (see [`load_noting`]).
+pub fn load_file_noting(path: &Path, semantics: Semantics) -> Result<(Scenario, Vec<Notice>), FormatError> {
     let bytes = crate::input::read_bytes(path)?;
     let doc = Doc::parse(&path.display().to_string(), &bytes)?;
     let dir = match path.parent() {

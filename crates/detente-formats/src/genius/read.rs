@@ -2,7 +2,7 @@
 
 use super::xml::{Doc, Element};
 use super::Semantics;
-use crate::{note, FormatError, Location};
+use crate::{note, FormatError, Location, Notice};
 use detente_core::{
     Actor, Discount, Issue, IssueKind, IssueOption, LinearAdditive, Metadata, OutcomeSpace, Preferences, ProtocolDefaults, Reservation,
     Scenario, ScenarioDraft, Source, Utility, ValueFunction,
@@ -49,6 +49,8 @@ pub(crate) struct Domain {
     pub(crate) issues: Vec<DomIssue>,
     /// Indices of the (non-root) objectives.
     pub(crate) objectives: Vec<i64>,
+    /// Index of the root objective, if it has a readable one.
+    pub(crate) root_index: Option<i64>,
     /// Some `<issue>` had no usable index (reported): a profile issue whose index the domain
     /// does not know may be that one, so it is not reported again.
     pub(crate) lost_indices: bool,
@@ -106,12 +108,18 @@ pub(crate) fn parse_domain(doc: &Doc, semantics: Semantics, errors: &mut Vec<For
         errors.push(doc.invalid_at(us, "<utility_space> has no <objective> child; expected the root objective holding the issues"));
         return None;
     };
-    let mut domain =
-        Domain { objective: obj.get("name").unwrap_or("root").to_string(), issues: vec![], objectives: vec![], lost_indices: false };
+    let mut domain = Domain {
+        objective: obj.get("name").unwrap_or("root").to_string(),
+        issues: vec![],
+        objectives: vec![],
+        root_index: None,
+        lost_indices: false,
+    };
     let mut seen: Vec<(i64, usize)> = Vec::new();
     if let Some(i) = obj.get("index") {
         if let Ok(i) = i.trim().parse::<i64>() {
             seen.push((i, obj.offset));
+            domain.root_index = Some(i);
         }
     }
     let before = errors.len();
@@ -278,6 +286,8 @@ pub(crate) struct Profile {
     pub(crate) bias: f64,
     pub(crate) discount: Discount,
     pub(crate) reservation: Option<f64>,
+    /// What a reader should be told about this profile (see [`Notice`]).
+    pub(crate) notices: Vec<Notice>,
 }
 
 fn single<'a>(doc: &Doc, root: &'a Element, name: &str) -> Result<Option<&'a Element>, FormatError> {
@@ -331,18 +341,48 @@ pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics, er
             return None;
         }
     }
-    let reservation = match note(errors, single(doc, root, "reservation")).flatten() {
+    let reservation_el = note(errors, single(doc, root, "reservation")).flatten();
+    let reservation = match reservation_el {
         Some(el) => note(errors, parse_f64(doc, el, "value", "a number")),
         None => None,
     };
-    let discount = match note(errors, single(doc, root, "discount_factor")).flatten() {
+    let discount_el = note(errors, single(doc, root, "discount_factor")).flatten();
+    let discount = match discount_el {
         Some(el) => note(errors, parse_f64(doc, el, "value", "a number").and_then(|d| discount_of(doc, el, d, semantics))),
         None => Some(Discount::None),
     };
     let n = domain.issues.len();
-    let mut state =
-        ProfileState { stray: vec![], weights: vec![None; n], values: vec![None; n], bias: 0.0, seen_at: vec![None; n], lost_issue: false };
+    let mut state = ProfileState {
+        stray: vec![],
+        weights: vec![None; n],
+        values: vec![None; n],
+        bias: 0.0,
+        seen_at: vec![None; n],
+        lost_issue: false,
+        gap_weight: None,
+        notices: vec![],
+    };
     walk_profile(doc, root, domain, semantics, &mut state, errors);
+    if semantics == Semantics::Negmas {
+        negmas_placeholders(doc, domain, &mut state);
+    }
+    // NegMAS: no `<reservation>` is a reserved value of 0, but a discount factor in (0, 1) wraps
+    // the profile in `ExpDiscountedUFun`, whose reserved value is −∞ whatever the file says.
+    let reservation = match (semantics, discount) {
+        (Semantics::Genius, _) => reservation,
+        (Semantics::Negmas, Some(Discount::PerRound { factor })) => {
+            let written = reservation_el.and_then(|el| el.get("value")).map(|v| v.trim().to_string());
+            let discount = discount_el.and_then(|el| el.get("value")).map_or_else(|| factor.to_string(), |v| v.trim().to_string());
+            state.notices.push(Notice::NegmasReservationDropped {
+                file: doc.file.clone(),
+                actor: id_from_name(&stem(&doc.file)),
+                written,
+                discount,
+            });
+            None
+        }
+        (Semantics::Negmas, _) => Some(reservation.unwrap_or(0.0)),
+    };
     // A profile issue the domain does not know takes its weight and its domain issue with it:
     // report that issue only, not the consequences.
     let cascade = state.lost_issue || domain.lost_indices;
@@ -384,7 +424,7 @@ pub(crate) fn parse_profile(doc: &Doc, domain: &Domain, semantics: Semantics, er
         values.push(state.values[k].take().unwrap_or_else(|| zero_function(&issue.kind)));
     }
     let discount = discount?;
-    (errors.len() == before).then_some(Profile { weights, values, bias: state.bias, discount, reservation })
+    (errors.len() == before).then_some(Profile { weights, values, bias: state.bias, discount, reservation, notices: state.notices })
 }
 
 fn zero_function(kind: &DomKind) -> ValueFunction {
@@ -403,6 +443,34 @@ struct ProfileState {
     seen_at: Vec<Option<usize>>,
     /// Some `<issue>` had no index or one the domain does not have (reported).
     lost_issue: bool,
+    /// NegMAS semantics: the last weight naming a gap in the domain's issue indices (NegMAS
+    /// gives it to its placeholder issues, which all share one name).
+    gap_weight: Option<f64>,
+    notices: Vec<Notice>,
+}
+
+/// NegMAS `issues_from_xml_str` fills every gap in the issue indices `1..=max` with a one-value
+/// placeholder issue (value 1). In a profile with discrete issues (NegMAS's "not all numeric"
+/// case) each placeholder gets an identity value function and the weight some `<weight>` gave
+/// its index, else NegMAS's default 1: it adds `weight × 1` to every utility. (With only
+/// integer and real issues NegMAS gives placeholders weight 0.) detente has no placeholder
+/// issues: the same constant goes into the bias, with a notice.
+fn negmas_placeholders(doc: &Doc, domain: &Domain, st: &mut ProfileState) {
+    if !domain.issues.iter().any(|d| matches!(d.kind, DomKind::Discrete(_))) {
+        return;
+    }
+    let max = domain.issues.iter().map(|d| d.index).max().unwrap_or(0);
+    let within = domain.issues.iter().filter(|d| (1..=max).contains(&d.index)).count() as i64;
+    let count = max.max(0) - within;
+    if count <= 0 {
+        return;
+    }
+    let constant = count as f64 * st.gap_weight.unwrap_or(1.0);
+    st.bias += constant;
+    if constant != 0.0 {
+        let indices: Vec<i64> = (1..=max).filter(|g| !domain.issues.iter().any(|d| d.index == *g)).take(20).collect();
+        st.notices.push(Notice::NegmasPlaceholderConstant { file: doc.file.clone(), indices, constant: constant.to_string() });
+    }
 }
 
 /// One `<weight>` of a level: its index, its value (`None` when that was an error, reported),
@@ -478,10 +546,20 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         }
         if let Some(name) = is.get("name") {
             if name != dom.name {
+                // Matched by index (as GENIUS): a name that is another domain issue's means the
+                // profile swaps issues, which NegMAS would read with weights and evaluations of
+                // different issues (it matches evaluations by name but weights by index).
+                let other = match domain.issues.iter().find(|d| d.name == name) {
+                    Some(d) => format!(" (`{name}` is issue {} in the domain: the profile swaps issue names)", d.index),
+                    None => String::new(),
+                };
                 errors.push(doc.invalid_attr(
                     is,
                     "name",
-                    format!("issue {index} is named `{name}` here but `{}` in the domain; the profile does not match the domain", dom.name),
+                    format!(
+                        "issue {index} is named `{name}` here but `{}` in the domain{other}; the profile does not match the domain",
+                        dom.name
+                    ),
                 ));
                 continue; // its evaluations are for another issue: not checked against this one
             }
@@ -503,14 +581,14 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         match (weight, semantics) {
             (Some(weight), _) => {
                 st.weights[k] = weight;
-                st.values[k] = evaluator(doc, is, dom, semantics, errors);
+                st.values[k] = evaluator(doc, is, dom, semantics, &mut st.notices, errors);
             }
             // No weight beside it: GENIUS loads no evaluator, so the issue contributes 0 …
             (None, Semantics::Genius) => {}
             // … while NegMAS reads the evaluator and gives it the default weight 1.
             (None, Semantics::Negmas) => {
                 st.weights[k] = Some(1.0);
-                st.values[k] = evaluator(doc, is, dom, semantics, errors);
+                st.values[k] = evaluator(doc, is, dom, semantics, &mut st.notices, errors);
             }
         }
     }
@@ -518,11 +596,25 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         if *used {
             continue;
         }
-        let n = domain.issues.len() as i64;
-        if semantics == Semantics::Negmas && !(1..=n).contains(index) {
-            // NegMAS adds a weight whose index is outside 1..=n to a constant term.
-            st.bias += value.unwrap_or(0.0);
-            continue;
+        match semantics {
+            Semantics::Negmas => {
+                let max = domain.issues.iter().map(|d| d.index).max().unwrap_or(0);
+                if !(1..=max).contains(index) {
+                    // NegMAS adds a weight whose index is outside its issue list to a constant term.
+                    st.bias += value.unwrap_or(0.0);
+                    continue;
+                }
+                if !domain.issues.iter().any(|d| d.index == *index) {
+                    // A gap: NegMAS's placeholder issue takes it (see `negmas_placeholders`).
+                    st.gap_weight = Some(value.unwrap_or(0.0));
+                    continue;
+                }
+            }
+            // GENIUS ignores a weight that names no issue or objective beside it; the one case
+            // in real files is a weight naming an (enclosing) objective, as ANAC 2012's Fitness
+            // profiles weigh their root objective: ignored. Any other is an error (a typo).
+            Semantics::Genius if domain.root_index == Some(*index) || domain.objectives.contains(index) => continue,
+            Semantics::Genius => {}
         }
         st.stray.push((*index, w.attr("index").map_or(w.offset, |a| a.offset)));
     }
@@ -532,13 +624,22 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
 }
 
 /// The value function of a profile `<issue>`, every error in it reported (`None` if any).
-fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, errors: &mut Vec<FormatError>) -> Option<ValueFunction> {
+fn evaluator(
+    doc: &Doc,
+    is: &Element,
+    dom: &DomIssue,
+    semantics: Semantics,
+    notices: &mut Vec<Notice>,
+    errors: &mut Vec<FormatError>,
+) -> Option<ValueFunction> {
     let name = &dom.name;
     let before = errors.len();
     let f = match &dom.kind {
         DomKind::Discrete(values) => {
             let mut evals: Vec<Option<f64>> = vec![None; values.len()];
             let mut given = vec![false; values.len()];
+            // The evaluation text each value has so far (a later <item> replaces it).
+            let mut written: Vec<Option<&str>> = vec![None; values.len()];
             // An item naming no domain value may be the one a missing value was meant to have.
             let mut lost_item = false;
             let lookup: std::collections::HashMap<&str, usize> = values.iter().enumerate().map(|(k, v)| (v.as_str(), k)).collect();
@@ -557,14 +658,7 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, erro
                     lost_item = true;
                     continue;
                 };
-                if given[k] {
-                    errors.push(doc.invalid_attr(
-                        item,
-                        "value",
-                        format!("value `{v}` of issue `{name}` is evaluated twice; expected once"),
-                    ));
-                    continue;
-                }
+                let twice = given[k];
                 given[k] = true;
                 let Some(text) = item.get("evaluation").filter(|t| t.trim() != "null") else {
                     errors.push(
@@ -578,7 +672,21 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, erro
                         "evaluation",
                         format!("evaluation {e} of value `{v}` (issue `{name}`) is negative; GENIUS requires evaluations ≥ 0"),
                     )),
-                    Ok(e) if e.is_finite() => evals[k] = Some(e),
+                    Ok(e) if e.is_finite() => {
+                        // Evaluated twice (AMPOvsCity): the last one counts, as in GENIUS
+                        // (`HashMap.put`) and NegMAS (a dict assignment).
+                        if let (true, Some(dropped)) = (twice, written[k]) {
+                            notices.push(Notice::GeniusEvaluatedTwice {
+                                location: doc.loc(item.attr("evaluation").map_or(item.offset, |a| a.offset)),
+                                issue: name.clone(),
+                                value: v.to_string(),
+                                kept: text.trim().to_string(),
+                                dropped: dropped.trim().to_string(),
+                            });
+                        }
+                        written[k] = Some(text);
+                        evals[k] = Some(e);
+                    }
                     _ => errors.push(doc.invalid_attr(item, "evaluation", format!("evaluation \"{text}\" of value `{v}` is not a number"))),
                 }
             }
@@ -621,17 +729,27 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, erro
             };
             match semantics {
                 Semantics::Genius => {
-                    let l = note(errors, parse_i64(doc, is, "lowerbound", "the integer lower bound the evaluator is measured from"));
-                    let slope = note(errors, parse_f64(doc, ev, "slope", "a number"));
-                    let offset = note(errors, parse_f64(doc, ev, "offset", "a number"));
+                    // The bound the evaluator is measured from: the profile's `lowerbound`, or
+                    // its `<range lowerbound=…>` (which GENIUS 10.4 itself cannot read).
+                    let what = "the integer lower bound the evaluator is measured from";
+                    let l = match (is.get("lowerbound"), is.children_named("range").next()) {
+                        (None, Some(r)) if r.get("lowerbound").is_some() => note(errors, parse_i64(doc, r, "lowerbound", what)),
+                        _ => note(errors, parse_i64(doc, is, "lowerbound", what)),
+                    };
+                    // `slope`/`offset`; older GENIUS profiles name them `parameter1`/`parameter0`.
+                    let slope = note(errors, genius_param(doc, ev, "slope", "parameter1"));
+                    let offset = note(errors, genius_param(doc, ev, "offset", "parameter0"));
                     Some(ValueFunction::Affine { slope: slope?, offset: offset?, origin: l? as f64, clamp01: true })
                 }
                 Semantics::Negmas => {
+                    // NegMAS reads the bounds from `<issue>`, a `<range>` child overriding them.
+                    let range = is.children_named("range").next();
                     for (attr, bound, below) in [("lowerbound", lo, true), ("upperbound", hi, false)] {
-                        if let Some(b) = note(errors, opt_f64(doc, is, attr, "an integer bound")).flatten() {
+                        let el = range.filter(|r| r.get(attr).is_some()).unwrap_or(is);
+                        if let Some(b) = note(errors, opt_f64(doc, el, attr, "an integer bound")).flatten() {
                             if (below && b < *bound as f64) || (!below && b > *bound as f64) {
                                 errors.push(doc.invalid_attr(
-                                    is,
+                                    el,
                                     attr,
                                     format!("{attr} {b} of issue `{name}` is outside the domain's bounds [{lo}, {hi}]"),
                                 ));
@@ -688,6 +806,15 @@ fn evaluator(doc: &Doc, is: &Element, dom: &DomIssue, semantics: Semantics, erro
         }
     };
     f.filter(|_| errors.len() == before)
+}
+
+/// An integer evaluator's parameter under GENIUS semantics: `name`, else the older `fallback`.
+fn genius_param(doc: &Doc, ev: &Element, name: &str, fallback: &str) -> Result<f64, FormatError> {
+    if ev.get(name).is_none() && ev.get(fallback).is_some() {
+        parse_f64(doc, ev, fallback, "a number")
+    } else {
+        parse_f64(doc, ev, name, "a number")
+    }
 }
 
 /// NegMAS `make_fun_from_xml` for `ftype="linear"`: `offset + slope·x` on the absolute value,
