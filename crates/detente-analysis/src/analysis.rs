@@ -169,6 +169,18 @@ struct Parties<'a> {
     required: Vec<bool>,
 }
 
+/// A party's walk-away value `r_i`: its reservation value (0 when none is stated, GENIUS's
+/// default) — except for a profile read as NegMAS reads GENIUS files and left without a
+/// reservation, which walks away with −∞ as in NegMAS (its reader drops the reservation of a
+/// discounted profile: the discount wrapper reports −∞). Everything is then rational for it,
+/// and its disagreement point is its minimum utility.
+pub fn walk_away(scenario: &Scenario, a: &Actor) -> f64 {
+    match (&a.preferences.reservation, scenario.meta.read_with) {
+        (detente_core::Reservation::None, Some(detente_core::Semantics::Negmas)) => f64::NEG_INFINITY,
+        _ => a.preferences.reservation_value(&scenario.space),
+    }
+}
+
 fn parties_of(scenario: &Scenario) -> Result<Parties<'_>, AnalysisError> {
     let actors = analysed_parties(scenario);
     if actors.is_empty() {
@@ -176,8 +188,8 @@ fn parties_of(scenario: &Scenario) -> Result<Parties<'_>, AnalysisError> {
     }
     let utils: Vec<&Utility> = actors.iter().map(|a| &a.preferences.utility).collect();
     let names: Vec<&str> = actors.iter().map(|a| a.id.as_str()).collect();
-    let rs: Vec<f64> = actors.iter().map(|a| a.preferences.reservation_value(&scenario.space)).collect();
-    if let Some(k) = rs.iter().position(|r| !r.is_finite()) {
+    let rs: Vec<f64> = actors.iter().map(|a| walk_away(scenario, a)).collect();
+    if let Some(k) = rs.iter().position(|r| r.is_nan() || *r == f64::INFINITY) {
         return Err(AnalysisError::NonFinite { actor: names[k].to_string() });
     }
     let required = must_agree(&actors.iter().map(|a| a.required).collect::<Vec<_>>());

@@ -31,8 +31,8 @@ mod scan;
 mod solutions;
 
 pub use analysis::{
-    analysed_parties, analysis_report, analyze, pareto_frontier, zone_and_nash, Analysis, AnalysisReport, Closest, Method, Options,
-    PartyReport, Semantics, ZoneAndNash, Zopa,
+    analysed_parties, analysis_report, analyze, pareto_frontier, walk_away, zone_and_nash, Analysis, AnalysisReport, Closest, Method,
+    Options, PartyReport, Semantics, ZoneAndNash, Zopa,
 };
 pub use eval::Evaluator;
 pub use frontier::{Frontier, FrontierPoint};

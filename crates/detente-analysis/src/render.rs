@@ -15,7 +15,10 @@ pub fn describe_outcome(scenario: &Scenario, outcome: u64) -> String {
 }
 
 fn num(x: f64) -> String {
-    if x == 0.0 {
+    if x == f64::NEG_INFINITY {
+        // a NegMAS-read discounted profile's walk-away value (see `walk_away`)
+        "−∞".into()
+    } else if x == 0.0 {
         "0".into()
     } else if x.abs() >= 1000.0 || x.abs() < 0.001 {
         format!("{x:.4e}")

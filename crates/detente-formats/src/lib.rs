@@ -152,7 +152,7 @@ pub fn load_path_with(path: &Path, options: &LoadOptions) -> Result<(Scenario, V
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         if genius::is_genius_folder(path) {
-            return genius::load_folder(path, semantics).map(quiet);
+            return genius::load_folder_noting(path, semantics);
         }
         if geniusweb::is_geniusweb_folder(path) {
             return geniusweb::load_folder(path).map(quiet);
@@ -182,7 +182,7 @@ pub fn load_path_with(path: &Path, options: &LoadOptions) -> Result<(Scenario, V
                 native::from_json_str_noting(&text, &file)
             }
         }
-        Some("xml") => genius::load_file(path, semantics).map(quiet),
+        Some("xml") => genius::load_file_noting(path, semantics),
         Some("csv") => ktab::load_file(path).map(quiet),
         _ => Err(FormatError::UnknownFormat {
             path: path.to_path_buf(),
