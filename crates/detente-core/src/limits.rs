@@ -15,6 +15,8 @@
 //! | [`MAX_ANALYSED_OUTCOMES`] | 10⁹ | the analysis's enumeration (default) |
 //! | [`MAX_NEGOTIATED_OUTCOMES`] | 2·10⁷ | negotiations (each party's outcomes are sorted once) |
 //! | [`MAX_RENDERED_LINE`] | 1,000 characters | the CLI's error snippets (longer lines are clipped around the error) |
+//! | [`MAX_ROUNDS`] | 10⁶ rounds | a negotiation's deadline (`detente negotiate --rounds`, the `detente` crate's batch specs) |
+//! | [`MAX_REPETITIONS`] | 10⁶ | repetitions of each negotiation of a batch (the `detente` crate's `Tournament`) |
 
 /// The largest scenario file (or GENIUS/GeniusWeb file of a folder) read, in bytes: 64 MiB.
 /// Real scenarios are kilobytes; the largest GENIUS domains of the reference data are under
@@ -54,3 +56,13 @@ pub const MAX_NEGOTIATED_OUTCOMES: u64 = 20_000_000;
 /// JSON file is one line) is shown as a window of this many characters around the error, marked
 /// `…` where clipped; the message keeps the true line and column.
 pub const MAX_RENDERED_LINE: usize = 1_000;
+
+/// The longest deadline a negotiation may be given, in rounds. The trace is kept in memory and
+/// mediated rounds cost ~0.5 ms each: beyond this a negotiation would run for hours or exhaust
+/// memory instead of answering.
+pub const MAX_ROUNDS: u32 = 1_000_000;
+
+/// The most repetitions of each negotiation a batch runs (each with its own seed). With every
+/// negotiator in every seat on every scenario, a batch is already the product of those counts;
+/// a million repetitions of each is far beyond any tournament's statistics.
+pub const MAX_REPETITIONS: u32 = 1_000_000;

@@ -38,7 +38,7 @@ pub use negotiation::NegotiationReport;
 pub use opening::{Direction, FinalDemand, OpeningTest};
 pub use robustness::{Probability, Robustness, Sensitivity, UncertainInput};
 pub use scenario::{ActorSummary, CaseSummary, IssueSummary, PositionSummary, ScenarioSummary};
-pub use simulation::{CaseRuns, Concessions, Curve, Run, StudyProtocol};
+pub use simulation::{CaseRuns, Concessions, Curve, Measure, Run, StudyProtocol};
 
 /// The version of the report's JSON schema (`docs/study.md`). Bumped on any change that is not
 /// a pure addition.

@@ -141,11 +141,34 @@ pub struct NegotiationReport {
     pub concessions: Concessions,
 }
 
+/// The analysis every negotiation report measures quality in ([`Measure`]): NegMAS's
+/// definitions, over the required parties. A caller that reports many negotiations of one
+/// scenario builds it once and passes it to [`report_measured`].
+pub fn measure(s: &Scenario) -> Result<Measure, detente_analysis::AnalysisError> {
+    let analysis = detente_analysis::analyze(s, &detente_analysis::Options { semantics: MEASURED_WITH, ..Default::default() })?;
+    Ok(Measure::new(s, &analysis))
+}
+
+/// The semantics of the quality measures ([`measure`]).
+pub const MEASURED_WITH: Semantics = Semantics::Negmas;
+
 /// The report of `sim`, a negotiation of `s` (prepared as `prepared`) run with `seed`.
 pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed: u64) -> NegotiationReport {
-    let analysis = detente_analysis::analyze(s, &detente_analysis::Options { semantics: Semantics::Negmas, ..Default::default() });
-    let (quality, quality_error) = match &analysis {
-        Ok(a) => (Some(Quality { measures: Measure::new(s, a).quality(&sim.undiscounted), semantics: a.semantics.as_str() }), None),
+    let measure = measure(s).map_err(|e| e.to_string());
+    report_measured(s, prepared, sim, seed, measure.as_ref().map_err(String::as_str))
+}
+
+/// [`report`] with the quality measure built once by the caller ([`measure`]), or why it could
+/// not be.
+pub fn report_measured(
+    s: &Scenario,
+    prepared: &PreparedScenario,
+    sim: &Simulation,
+    seed: u64,
+    measure: Result<&Measure, &str>,
+) -> NegotiationReport {
+    let (quality, quality_error) = match measure {
+        Ok(m) => (Some(Quality { measures: m.quality(&sim.undiscounted), semantics: MEASURED_WITH.as_str() }), None),
         Err(e) => (None, Some(e.to_string())),
     };
     let final_demands = sim
@@ -173,46 +196,66 @@ pub fn report(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation, seed:
             .as_ref()
             .map(|l| sim.parties.iter().zip(l).map(|(p, &rank_correlation)| Grasp { party: p.clone(), rank_correlation }).collect()),
         left_out: detente_agents::left_out(s, sim.protocol),
-        parties: sim.parties.iter().zip(&sim.negotiators).map(|(a, n)| Seat { actor: a.clone(), negotiator: n.clone() }).collect(),
+        parties: seats(sim),
         status: sim.status.name(),
         summary: status_text(sim),
         why: sim.why.clone(),
         agreement: sim.agreement.is_some(),
-        reason: match &sim.status {
-            Status::Errored { reason, .. } => Some(reason.clone()),
-            _ => None,
-        },
-        round: match sim.status {
-            Status::Agreed { round, .. } => Some(round + 1),
-            _ => None,
-        },
+        reason: failure(&sim.status),
+        round: agreed_round(&sim.status),
         rounds: sim.rounds,
         deadline: sim.deadline,
         outcome_index: sim.agreement,
         deal: sim.agreement.map(|o| terms(s, o)),
-        utilities: s
-            .actors
-            .iter()
-            .zip(sim.utilities.iter().zip(&sim.undiscounted))
-            .map(|(a, (&u, &plain))| {
-                let r = a.preferences.reservation_value(&s.space);
-                let undiscounted = (a.preferences.discount != detente_core::Discount::None).then_some(plain);
-                ActorResult {
-                    actor: a.id.clone(),
-                    utility: u,
-                    undiscounted,
-                    reservation: r,
-                    margin: u - r,
-                    required: a.required,
-                    role: a.role.as_str(),
-                }
-            })
-            .collect(),
+        utilities: actor_results(s, sim),
         final_demands,
         texts: sim.texts.map(|(proposed, accepted)| Texts { proposed, accepted }),
         mediator: mediator_utility(quality.as_ref().map(|q| &q.measures), sim),
         quality,
         quality_error,
         concessions: concessions(s, prepared, sim),
+    }
+}
+
+/// What each scenario actor gets from `sim` (scenario order): its utility, reservation value
+/// and margin over it.
+pub fn actor_results(s: &Scenario, sim: &Simulation) -> Vec<ActorResult> {
+    s.actors
+        .iter()
+        .zip(sim.utilities.iter().zip(&sim.undiscounted))
+        .map(|(a, (&u, &plain))| {
+            let r = a.preferences.reservation_value(&s.space);
+            let undiscounted = (a.preferences.discount != detente_core::Discount::None).then_some(plain);
+            ActorResult {
+                actor: a.id.clone(),
+                utility: u,
+                undiscounted,
+                reservation: r,
+                margin: u - r,
+                required: a.required,
+                role: a.role.as_str(),
+            }
+        })
+        .collect()
+}
+
+/// Who negotiated, with which negotiator, in speaking order.
+pub fn seats(sim: &Simulation) -> Vec<Seat> {
+    sim.parties.iter().zip(&sim.negotiators).map(|(a, n)| Seat { actor: a.clone(), negotiator: n.clone() }).collect()
+}
+
+/// Why a negotiator failed (status `errored`).
+pub fn failure(status: &Status) -> Option<String> {
+    match status {
+        Status::Errored { reason, .. } => Some(reason.clone()),
+        _ => None,
+    }
+}
+
+/// The round of agreement, 1-based.
+pub fn agreed_round(status: &Status) -> Option<u32> {
+    match status {
+        Status::Agreed { round, .. } => Some(round + 1),
+        _ => None,
     }
 }

@@ -196,20 +196,23 @@ pub fn status_text(sim: &Simulation) -> String {
 }
 
 /// Where results are measured: the required parties' space of one case's analysis, and which
-/// scenario actor each analysed party is.
-pub(crate) struct Measure {
+/// scenario actor each analysed party is. Built once per analysis, it measures any number of
+/// results ([`crate::negotiation::report`] builds one per report; a batch builds one per
+/// scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
     space: QualitySpace,
     actors: Vec<Option<usize>>,
 }
 
 impl Measure {
     /// The required parties' space of `a`, an analysis of `s`.
-    pub(crate) fn new(s: &Scenario, a: &Analysis) -> Self {
+    pub fn new(s: &Scenario, a: &Analysis) -> Self {
         Measure { space: QualitySpace::required(a), actors: a.parties.iter().map(|p| s.actor_index(&p.id)).collect() }
     }
 
     /// The quality of a result: `utilities` has one entry per scenario actor.
-    pub(crate) fn quality(&self, utilities: &[f64]) -> AgreementQuality {
+    pub fn quality(&self, utilities: &[f64]) -> AgreementQuality {
         let u: Vec<f64> = self.actors.iter().map(|k| k.map_or(0.0, |k| utilities[k])).collect();
         self.space.measure(&u)
     }

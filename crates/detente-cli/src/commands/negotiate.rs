@@ -54,8 +54,8 @@ pub(crate) fn split_specs(s: &str) -> Vec<String> {
     out
 }
 
-/// The longest deadline `--rounds` accepts.
-pub(crate) const MAX_ROUNDS: u32 = 1_000_000;
+/// The longest deadline `--rounds` accepts (the library's limit).
+pub(crate) const MAX_ROUNDS: u32 = detente_core::limits::MAX_ROUNDS;
 
 fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
     let (protocol, mediator_rule) = (args.protocol, args.mediator_rule);
@@ -72,8 +72,6 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         return Err(Failure::Usage("--rounds: the deadline must be at least 1 round".into()));
     }
     if let Some(r) = args.rounds.filter(|&r| r > MAX_ROUNDS) {
-        // The trace is kept in memory and mediated rounds cost ~0.5 ms each: beyond this the
-        // command would run for hours or exhaust memory instead of answering.
         return Err(Failure::Usage(format!("--rounds: expected at most {MAX_ROUNDS} rounds, got {r}")));
     }
     // Every spec is read here, before the count is checked, so that a typo is a usage error.
