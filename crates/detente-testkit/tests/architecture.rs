@@ -46,6 +46,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast", "detente-conflict"]),
     ("detente-report", &["detente-study", "detente-conflict"]),
     (
+        "detente",
+        &[
+            "detente-core",
+            "detente-formats",
+            "detente-analysis",
+            "detente-protocol",
+            "detente-agents",
+            "detente-forecast",
+            "detente-study",
+            "detente-conflict",
+        ],
+    ),
+    (
         "detente-cli",
         &[
             "detente-core",

@@ -1,0 +1,406 @@
+//! Batches of negotiations: every negotiator in every seat of every scenario, repeated, on all
+//! cores, streamed in a fixed order.
+
+use crate::{negotiation_seed, BatchError, Prepared};
+use detente_agents::{Protocol, Simulation, SimulationSpec};
+use detente_core::limits::{MAX_REPETITIONS, MAX_ROUNDS};
+use detente_core::NegotiatorSpec;
+use detente_study::negotiation::{ActorResult, Seat};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::convert::Infallible;
+use std::ops::Range;
+
+/// Negotiations run in parallel before their rows are handed on, in order ([`Tournament::chunk`]).
+pub const DEFAULT_CHUNK: usize = 4096;
+
+/// Parses negotiator specs in the CLI's grammar (`boulware`, `boa(e=0.2,ac=next)`), each once:
+/// the first that does not parse is the error, with its position.
+pub fn parse_negotiators<I, S>(texts: I) -> Result<Vec<NegotiatorSpec>, BatchError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(index, t)| {
+            NegotiatorSpec::parse(t.as_ref()).map_err(|source| BatchError::Negotiator {
+                index,
+                text: t.as_ref().to_string(),
+                source: Box::new(source),
+            })
+        })
+        .collect()
+}
+
+/// A tournament: every negotiator × every scenario × every seating × `repetitions`.
+///
+/// **Seatings** follow NegMAS's `cartesian_tournament` (`partners_list = product(competitors,
+/// repeat=n)`): every ordered assignment of the negotiators to the scenario's participating
+/// parties ([`detente_agents::participants`], in the scenario's order), with repetition, so
+/// each negotiator plays every role against every opponent, itself included (`self_play`, on
+/// by default as in NegMAS; off, the seatings where every party plays the same negotiator are
+/// left out, as NegMAS's `self_play=False` does). For negotiators `a, b` on a bilateral
+/// scenario the seatings are, in order, `(a,a) (a,b) (b,a) (b,b)`: the product in
+/// lexicographic order, the last party varying fastest. NegMAS's `rotate_ufuns=True`
+/// additionally rotates the utility functions over the speaking positions (who opens); detente
+/// keeps the scenario's speaking order (the first participating party opens, as in
+/// `detente negotiate`), so each seating is run once per repetition.
+///
+/// **Order**: negotiations are numbered scenario by scenario, then seating by seating, then
+/// repetition by repetition ([`Coordinates`]); rows are delivered in that order whatever the
+/// number of threads. **Seeds**: [`negotiation_seed`] of the tournament seed and the
+/// coordinates. **Threads**: the current rayon pool (the global one, or one entered with
+/// `ThreadPool::install`).
+#[derive(Debug, Clone)]
+pub struct Tournament {
+    /// The negotiators, as typed specs ([`parse_negotiators`]).
+    pub negotiators: Vec<NegotiatorSpec>,
+    /// The scenarios.
+    pub scenarios: Vec<Prepared>,
+    /// The protocol (default: each scenario's, else the joint table).
+    pub protocol: Option<Protocol>,
+    /// The deadline in rounds, 1 to [`MAX_ROUNDS`] (default: each scenario's, else 100).
+    pub rounds: Option<u32>,
+    /// Runs of each seating, each with its own seed: 1 to [`MAX_REPETITIONS`].
+    pub repetitions: u32,
+    /// The tournament seed.
+    pub seed: u64,
+    /// Seat a negotiator against itself.
+    pub self_play: bool,
+    /// Negotiations run in parallel before their rows are delivered: the most rows held in
+    /// memory at once (at least 1; [`DEFAULT_CHUNK`]).
+    pub chunk: usize,
+}
+
+impl Tournament {
+    /// One repetition of every seating, seed 0, self-play, each scenario's protocol and deadline.
+    pub fn new(negotiators: Vec<NegotiatorSpec>, scenarios: Vec<Prepared>) -> Self {
+        Tournament { negotiators, scenarios, protocol: None, rounds: None, repetitions: 1, seed: 0, self_play: true, chunk: DEFAULT_CHUNK }
+    }
+
+    /// Checks the tournament and numbers its negotiations: the limits, each scenario's deadline,
+    /// and whether the protocol can run on each scenario at all (its first seating is set up
+    /// and run for one round), so that a refusal is one typed error before any work rather
+    /// than a `refused` row per negotiation.
+    pub fn plan(&self) -> Result<Plan<'_>, BatchError> {
+        if self.negotiators.is_empty() {
+            return Err(BatchError::NoNegotiators);
+        }
+        if self.scenarios.is_empty() {
+            return Err(BatchError::NoScenarios);
+        }
+        if let Some(r) = self.rounds.filter(|&r| r == 0 || r > MAX_ROUNDS) {
+            return Err(BatchError::Rounds(r));
+        }
+        if self.repetitions == 0 || self.repetitions > MAX_REPETITIONS {
+            return Err(BatchError::Repetitions(self.repetitions));
+        }
+        if self.chunk == 0 {
+            return Err(BatchError::Chunk);
+        }
+        let m = self.negotiators.len() as u64;
+        let mut scenarios = Vec::with_capacity(self.scenarios.len());
+        let mut total: u64 = 0;
+        for p in &self.scenarios {
+            let s = p.scenario();
+            let scenario = || p.id().to_string();
+            if let Some(rounds) = s.protocol.rounds.filter(|&r| self.rounds.is_none() && r > MAX_ROUNDS) {
+                return Err(BatchError::ScenarioRounds { scenario: scenario(), rounds });
+            }
+            let protocol = self.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+            detente_agents::check_applicable(&self.base_spec(protocol), protocol)
+                .map_err(|source| BatchError::Simulate { scenario: scenario(), source: Box::new(source) })?;
+            let parties = detente_agents::participants(s, protocol).len();
+            if parties == 0 {
+                return Err(BatchError::NoParties { scenario: scenario(), protocol: protocol.as_str() });
+            }
+            // the scenario's refusals (a mediator rule the protocol cannot follow, an opening
+            // concession across a red line) do not depend on who is seated: one round of the
+            // first seating finds them, so they are one error here rather than one row each
+            let probe = SimulationSpec {
+                negotiators: Some(vec![self.negotiators[0].to_string(); parties]),
+                rounds: Some(1),
+                ..self.base_spec(protocol)
+            };
+            p.simulate(&probe).map_err(|source| BatchError::Simulate { scenario: scenario(), source: Box::new(source) })?;
+            let product = u32::try_from(parties).ok().and_then(|k| m.checked_pow(k)).ok_or(BatchError::TooMany)?;
+            // without self-play, the m seatings of one negotiator in every seat are left out
+            let seatings = if self.self_play { product } else { product - m };
+            let first = total;
+            total = seatings.checked_mul(u64::from(self.repetitions)).and_then(|n| total.checked_add(n)).ok_or(BatchError::TooMany)?;
+            scenarios.push(ScenarioPlan { protocol, parties, product, first });
+        }
+        Ok(Plan { tournament: self, names: self.negotiators.iter().map(NegotiatorSpec::to_string).collect(), scenarios, total })
+    }
+
+    /// Runs every negotiation and hands each row to `sink`, in order ([`Plan::try_run`]);
+    /// returns how many ran.
+    pub fn run(&self, mut sink: impl FnMut(Row)) -> Result<u64, BatchError> {
+        let plan = self.plan()?;
+        let n = plan.len();
+        let Ok(()) = plan.try_run(0..n, |row| {
+            sink(row);
+            Ok::<(), Infallible>(())
+        });
+        Ok(n)
+    }
+
+    /// Every row, in order (memory grows with the tournament: prefer [`Tournament::run`] for
+    /// large ones).
+    pub fn collect(&self) -> Result<Vec<Row>, BatchError> {
+        let mut rows = Vec::new();
+        self.run(|r| rows.push(r))?;
+        Ok(rows)
+    }
+
+    fn base_spec(&self, protocol: Protocol) -> SimulationSpec {
+        SimulationSpec { protocol: Some(protocol), rounds: self.rounds, ..SimulationSpec::default() }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ScenarioPlan {
+    protocol: Protocol,
+    /// Participating parties.
+    parties: usize,
+    /// Negotiators to the power of parties: the seatings with self-play.
+    product: u64,
+    /// Number of the scenario's first negotiation.
+    first: u64,
+}
+
+/// A checked tournament with its negotiations numbered `0..len()`: what to run for any range
+/// of them (a resumed run, one shard of several).
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    tournament: &'a Tournament,
+    /// Canonical spec texts, as `detente negotiate --negotiators` reads them.
+    names: Vec<String>,
+    scenarios: Vec<ScenarioPlan>,
+    total: u64,
+}
+
+/// Where a negotiation lies in a tournament.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Coordinates {
+    /// Its number, `0..Plan::len()`, in delivery order.
+    pub index: u64,
+    /// Index of the scenario in [`Tournament::scenarios`].
+    pub scenario: usize,
+    /// Index of the seating in the full product of negotiators over parties (self-play
+    /// included even when left out, so a seating keeps its number and its seeds): in base
+    /// `negotiators.len()`, digit `i` from the left is the negotiator of party `i`.
+    pub seating: u64,
+    /// 0-based repetition.
+    pub repetition: u32,
+}
+
+impl Plan<'_> {
+    /// Number of negotiations.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    /// No negotiations (only without self-play, when each scenario has one party or there is
+    /// one negotiator).
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The coordinates of negotiation `index`.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    pub fn coordinates(&self, index: u64) -> Coordinates {
+        assert!(index < self.total, "negotiation {index} of {}", self.total);
+        let scenario = self.scenarios.partition_point(|p| p.first <= index) - 1;
+        let p = &self.scenarios[scenario];
+        let reps = u64::from(self.tournament.repetitions);
+        let local = index - p.first;
+        let (position, repetition) = (local / reps, (local % reps) as u32);
+        let seating = if self.tournament.self_play { position } else { skip_self_play(position, p.product, self.names.len() as u64) };
+        Coordinates { index, scenario, seating, repetition }
+    }
+
+    /// The negotiator of each participating party (indices into [`Tournament::negotiators`]).
+    pub fn seats(&self, at: &Coordinates) -> Vec<usize> {
+        let m = self.names.len() as u64;
+        let mut seats = vec![0; self.scenarios[at.scenario].parties];
+        let mut rest = at.seating;
+        for seat in seats.iter_mut().rev() {
+            *seat = (rest % m) as usize;
+            rest /= m;
+        }
+        seats
+    }
+
+    /// The spec of one negotiation: what `detente negotiate --protocol P --negotiators … --seed
+    /// S [--rounds R]` runs on the same scenario.
+    pub fn spec(&self, at: &Coordinates) -> SimulationSpec {
+        let t = self.tournament;
+        SimulationSpec {
+            negotiators: Some(self.seats(at).into_iter().map(|k| self.names[k].clone()).collect()),
+            seed: negotiation_seed(t.seed, at.scenario, at.seating, at.repetition),
+            ..t.base_spec(self.scenarios[at.scenario].protocol)
+        }
+    }
+
+    /// Runs negotiation `index` alone.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    pub fn run_one(&self, index: u64) -> Row {
+        let at = self.coordinates(index);
+        let p = &self.tournament.scenarios[at.scenario];
+        let spec = self.spec(&at);
+        match p.simulate(&spec) {
+            Ok(sim) => Row::new(p, at, &spec, &sim),
+            Err(e) => Row::placed(p, at, &spec, Some(e.to_string())),
+        }
+    }
+
+    /// Runs the negotiations numbered `range` (clipped to `0..len()`) and hands each row to
+    /// `sink` in order of number; the first error of `sink` stops the run and is returned.
+    /// Negotiations run in parallel [`Tournament::chunk`] at a time, so at most that many rows
+    /// are held at once.
+    pub fn try_run<E>(&self, range: Range<u64>, mut sink: impl FnMut(Row) -> Result<(), E>) -> Result<(), E> {
+        let end = range.end.min(self.total);
+        let chunk = self.tournament.chunk as u64;
+        let mut start = range.start;
+        while start < end {
+            let stop = end.min(start.saturating_add(chunk));
+            let rows: Vec<Row> = (0..(stop - start) as usize).into_par_iter().map(|k| self.run_one(start + k as u64)).collect();
+            rows.into_iter().try_for_each(&mut sink)?;
+            start = stop;
+        }
+        Ok(())
+    }
+}
+
+/// The product index of the `position`-th seating that is not self-play. The self-play seatings
+/// of `m` negotiators over `k` parties are at multiples of `r = (m^k − 1)/(m − 1)` (`0`,
+/// `11…1`, `22…2` in base `m`), so `position` skips one before it and one per `r − 1` others.
+fn skip_self_play(position: u64, product: u64, m: u64) -> u64 {
+    let r = (product - 1) / (m - 1);
+    position + 1 + position / (r - 1)
+}
+
+/// One negotiation of a batch, as a row: coordinates, seats, seed, how it ended, what each
+/// actor got, and the quality of the result (the scenario's analysis, computed once:
+/// [`Prepared::measure`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Number in the tournament ([`Coordinates::index`]).
+    pub index: u64,
+    /// Scenario id.
+    pub scenario: String,
+    /// Index of the scenario in the tournament.
+    pub scenario_index: usize,
+    /// Seating ([`Coordinates::seating`]).
+    pub seating: u64,
+    /// Repetition, 0-based.
+    pub repetition: u32,
+    /// The negotiation's seed ([`negotiation_seed`]).
+    pub seed: u64,
+    /// Protocol name.
+    pub protocol: &'static str,
+    /// Each participating party (speaking order) and its negotiator's spec text.
+    pub seats: Vec<Seat>,
+    /// `agreed`, `timed_out`, `broken`, `errored` (a negotiator failed), or `refused` (the
+    /// negotiation could not be set up: `reason` says why).
+    pub status: &'static str,
+    /// Why it errored or was refused.
+    pub reason: Option<String>,
+    /// Was there a deal?
+    pub agreement: bool,
+    /// Round of agreement, 1-based.
+    pub round: Option<u32>,
+    /// Rounds run.
+    pub rounds: u32,
+    /// The deadline.
+    pub deadline: u32,
+    /// Outcome index of the deal.
+    pub outcome_index: Option<u64>,
+    /// The deal as `issue=value, …`.
+    pub deal: Option<String>,
+    /// Every scenario actor's utility, reservation value and advantage over it (`margin`).
+    pub utilities: Vec<ActorResult>,
+    /// Sum of the required parties' utilities (before discounts); `None` without an analysis.
+    pub welfare: Option<f64>,
+    /// Distance to their Pareto frontier (NegMAS: the rational frontier).
+    pub pareto_distance: Option<f64>,
+    /// Distance to their Nash point.
+    pub nash_distance: Option<f64>,
+    /// Distance to their Kalai–Smorodinsky point.
+    pub ks_distance: Option<f64>,
+}
+
+impl Row {
+    /// A row at `at` with nothing run yet: what a refused negotiation shows.
+    fn placed(p: &Prepared, at: Coordinates, spec: &SimulationSpec, reason: Option<String>) -> Row {
+        let s = p.scenario();
+        let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+        let parties = detente_agents::participants(s, protocol);
+        let seats = parties
+            .iter()
+            .zip(spec.negotiators.iter().flatten())
+            .map(|(&a, n)| Seat { actor: s.actors[a].id.clone(), negotiator: n.clone() })
+            .collect();
+        Row {
+            index: at.index,
+            scenario: p.id().to_string(),
+            scenario_index: at.scenario,
+            seating: at.seating,
+            repetition: at.repetition,
+            seed: spec.seed,
+            protocol: protocol.as_str(),
+            seats,
+            status: "refused",
+            reason,
+            agreement: false,
+            round: None,
+            rounds: 0,
+            deadline: spec.rounds.or(s.protocol.rounds).unwrap_or(100),
+            outcome_index: None,
+            deal: None,
+            utilities: Vec::new(),
+            welfare: None,
+            pareto_distance: None,
+            nash_distance: None,
+            ks_distance: None,
+        }
+    }
+
+    /// The row of `sim`, run at `at` with `spec` (its pieces are those of `detente negotiate`'s
+    /// report: [`detente_study::negotiation`]).
+    fn new(p: &Prepared, at: Coordinates, spec: &SimulationSpec, sim: &Simulation) -> Row {
+        use detente_study::negotiation::{actor_results, agreed_round, failure, seats};
+        let s = p.scenario();
+        let quality = p.measure().ok().map(|m| m.quality(&sim.undiscounted));
+        Row {
+            protocol: sim.protocol.as_str(),
+            seats: seats(sim),
+            status: sim.status.name(),
+            reason: failure(&sim.status),
+            agreement: sim.agreement.is_some(),
+            round: agreed_round(&sim.status),
+            rounds: sim.rounds,
+            deadline: sim.deadline,
+            outcome_index: sim.agreement,
+            deal: sim.outcome.as_ref().map(|o| s.space.format(o)),
+            utilities: actor_results(s, sim),
+            welfare: quality.as_ref().map(|q| q.welfare),
+            pareto_distance: quality.as_ref().and_then(|q| q.pareto_distance),
+            nash_distance: quality.as_ref().and_then(|q| q.nash_distance),
+            ks_distance: quality.as_ref().and_then(|q| q.ks_distance),
+            ..Row::placed(p, at, spec, None)
+        }
+    }
+
+    /// Where the row lies in its tournament.
+    pub fn coordinates(&self) -> Coordinates {
+        Coordinates { index: self.index, scenario: self.scenario_index, seating: self.seating, repetition: self.repetition }
+    }
+}
