@@ -85,7 +85,7 @@ impl OutcomeSpace {
         })
     }
 
-    /// A space over these issues (validated by [`crate::Scenario::validate`], not here).
+    /// A space over these issues (validated by [`crate::ScenarioDraft::validate`], not here).
     pub fn new(issues: Vec<Issue>) -> Self {
         OutcomeSpace { issues }
     }

@@ -80,7 +80,7 @@ pub struct PartyUtility {
 
 impl PartyUtility {
     /// Evaluates `prefs` (undiscounted) on every outcome of `space`, marks the outcomes that
-    /// cross one of `red_lines` (validated against `space`, as [`Scenario::validate`] does) as
+    /// cross one of `red_lines` (validated against `space`, as [`ScenarioDraft::validate`](detente_core::ScenarioDraft::validate) does) as
     /// not acceptable, and sorts the acceptable ones.
     ///
     /// Additive utilities are evaluated from per-issue tables with an odometer over value

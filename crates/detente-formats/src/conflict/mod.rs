@@ -2,7 +2,7 @@
 //!
 //! - the `[conflict]` part of a detente TOML/JSON file (alone with `format = 2`, or beside a
 //!   scenario so one file drives every lens; `docs/scenario-format.md`);
-//! - gmcr-py / GMCR+ project files (`*.gmcr`, JSON), imported as gmcr-py reads them ([`gmcr`]).
+//! - gmcr-py / GMCR+ project files (`*.gmcr`, JSON), imported as gmcr-py reads them (`gmcr.rs`).
 //!
 //! Both are read into one intermediate form and built into a `detente_conflict::Conflict`.
 

@@ -121,7 +121,7 @@ impl MoveRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MediationRules {
     /// `mediation-protocols.md` §2: the mediator's objective chooses the starting text (and
-    /// steepest moves); parties vote with their negotiators' [`Negotiator::vote`]; only required
+    /// steepest moves); parties vote with their negotiators' [`Negotiator::vote`](crate::Negotiator::vote); only required
     /// parties' votes count.
     #[default]
     Detente,
