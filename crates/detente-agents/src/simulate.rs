@@ -106,6 +106,17 @@ pub struct SimulationSpec {
     pub time_limit: Option<f64>,
 }
 
+/// The deadline in rounds when neither the spec nor the scenario states one.
+pub const DEFAULT_ROUNDS: u32 = 100;
+
+impl SimulationSpec {
+    /// The deadline this spec runs `scenario` with: its own `rounds`, else the scenario's,
+    /// else [`DEFAULT_ROUNDS`].
+    pub fn deadline(&self, scenario: &Scenario) -> u32 {
+        self.rounds.or(scenario.protocol.rounds).unwrap_or(DEFAULT_ROUNDS)
+    }
+}
+
 impl Default for SimulationSpec {
     fn default() -> Self {
         SimulationSpec {
@@ -464,7 +475,7 @@ pub fn simulate_with_clock(
             Box::new(opening)
         });
     }
-    let deadline = spec.rounds.or(scenario.protocol.rounds).unwrap_or(100);
+    let deadline = spec.deadline(scenario);
     let party_ids: Vec<String> = parties.iter().map(|&i| scenario.actors[i].id.clone()).collect();
     let specs: Vec<String> = specs.iter().map(NegotiatorSpec::to_string).collect();
     let mut trace_parties: Vec<TraceParty> =

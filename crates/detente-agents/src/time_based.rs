@@ -237,7 +237,7 @@ impl Negotiator for TimeBased {
         if let Some(s) = v.offer.filter(|_| v.from_mediator()) {
             return Action::Offer(nearest_acceptable(v, s.outcome, th));
         }
-        Action::Offer(self.propose_discounted(v.utility, th, v.utility.discounted(1.0, v.time, v.round)))
+        Action::Offer(self.propose_discounted(v.utility, th, v.utility.discount_factor(v.time, v.round)))
     }
 
     /// The time-dependent voter of `mediation-protocols.md` §2: yes iff the proposal is at

@@ -138,6 +138,13 @@ impl PartyUtility {
         self.discount.apply(x, time, u64::from(round))
     }
 
+    /// What one unit of utility is worth at that moment ([`Self::discounted`] of 1): 1 without
+    /// a discount.
+    #[inline]
+    pub fn discount_factor(&self, time: f64, round: u32) -> f64 {
+        self.discounted(1.0, time, round)
+    }
+
     /// What the party ends with at relative time `time` and round `round`: the discounted
     /// utility of `agreement`, or without one its discounted [`Self::reservation_value`] (GENIUS
     /// discounts the reservation value with the end time; a NegMAS-read discounted profile has

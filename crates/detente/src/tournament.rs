@@ -362,7 +362,7 @@ impl Row {
             agreement: false,
             round: None,
             rounds: 0,
-            deadline: spec.rounds.or(s.protocol.rounds).unwrap_or(100),
+            deadline: spec.deadline(s),
             outcome_index: None,
             deal: None,
             utilities: Vec::new(),

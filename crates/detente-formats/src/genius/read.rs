@@ -56,6 +56,14 @@ pub(crate) struct Domain {
     pub(crate) lost_indices: bool,
 }
 
+impl Domain {
+    /// The largest issue index (0 without issues): NegMAS lists issues `1..=max_index`, a
+    /// placeholder in every gap.
+    fn max_index(&self) -> i64 {
+        self.issues.iter().map(|d| d.index).max().unwrap_or(0)
+    }
+}
+
 fn parse_f64(doc: &Doc, el: &Element, attr: &str, what: &str) -> Result<f64, FormatError> {
     let text = el.get(attr).ok_or_else(|| doc.invalid_at(el, format!("<{}> has no `{attr}` attribute; expected {what}", el.name)))?;
     match text.trim().parse::<f64>() {
@@ -459,7 +467,7 @@ fn negmas_placeholders(doc: &Doc, domain: &Domain, st: &mut ProfileState) {
     if !domain.issues.iter().any(|d| matches!(d.kind, DomKind::Discrete(_))) {
         return;
     }
-    let max = domain.issues.iter().map(|d| d.index).max().unwrap_or(0);
+    let max = domain.max_index();
     let within = domain.issues.iter().filter(|d| (1..=max).contains(&d.index)).count() as i64;
     let count = max.max(0) - within;
     if count <= 0 {
@@ -598,7 +606,7 @@ fn walk_profile(doc: &Doc, el: &Element, domain: &Domain, semantics: Semantics, 
         }
         match semantics {
             Semantics::Negmas => {
-                let max = domain.issues.iter().map(|d| d.index).max().unwrap_or(0);
+                let max = domain.max_index();
                 if !(1..=max).contains(index) {
                     // NegMAS adds a weight whose index is outside its issue list to a constant term.
                     st.bias += value.unwrap_or(0.0);
