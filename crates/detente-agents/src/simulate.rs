@@ -104,6 +104,12 @@ pub struct SimulationSpec {
     /// Wall-clock limit in seconds for the joint table (needs a clock: see
     /// [`simulate_with_clock`]); results then depend on machine speed.
     pub time_limit: Option<f64>,
+    /// Who opens at the joint table: the position, among the participating parties in the
+    /// scenario's order, of the party that speaks first; the others follow in the scenario's
+    /// order, cyclically (0, the default: the scenario's own order). `negotiators` stay one
+    /// per party in the scenario's order. NegMAS's `cartesian_tournament(rotate_ufuns=True)`
+    /// runs every such rotation.
+    pub opener: usize,
 }
 
 /// The deadline in rounds when neither the spec nor the scenario states one.
@@ -132,6 +138,7 @@ impl Default for SimulationSpec {
             knowledge: None,
             trace: false,
             time_limit: None,
+            opener: 0,
         }
     }
 }
@@ -162,6 +169,14 @@ pub enum SimulateError {
         names: String,
         /// Negotiators given.
         given: usize,
+    },
+    /// `opener` is not the position of a participating party.
+    #[error("the opener is party {opener} (0-based), but {parties} parties take part")]
+    Opener {
+        /// The position given.
+        opener: usize,
+        /// Participating parties.
+        parties: usize,
     },
     /// An opening concession names something that does not exist, or crosses the actor's own
     /// red lines.
@@ -207,6 +222,8 @@ pub enum Setting {
     SaoRules(Rules),
     /// `time_limit`.
     TimeLimit,
+    /// `opener` other than 0.
+    Opener,
 }
 
 impl std::fmt::Display for Setting {
@@ -221,6 +238,7 @@ impl std::fmt::Display for Setting {
             Setting::MediationRules(r) => write!(f, "the {} single-text rules", r.as_str()),
             Setting::SaoRules(r) => write!(f, "the {} alternating-offers rules", r.as_str()),
             Setting::TimeLimit => f.write_str("a wall-clock time limit"),
+            Setting::Opener => f.write_str("who opens"),
         }
     }
 }
@@ -461,8 +479,16 @@ pub fn simulate_with_clock(
             given: specs.len(),
         });
     }
+    if spec.opener >= parties.len().max(1) {
+        return Err(SimulateError::Opener { opener: spec.opener, parties: parties.len() });
+    }
+    // who opens: the parties (and their negotiators) in speaking order, rotated; each keeps
+    // the seed of its place in the scenario's order
+    let order: Vec<usize> = (0..parties.len()).map(|i| (i + spec.opener) % parties.len()).collect();
+    let parties: Vec<usize> = order.iter().map(|&k| parties[k]).collect();
+    let specs: Vec<NegotiatorSpec> = order.iter().map(|&k| specs[k].clone()).collect();
     let mut negotiators: Vec<Box<dyn Negotiator>> = Vec::new();
-    for (k, (&a, s)) in parties.iter().zip(&specs).enumerate() {
+    for (&k, (&a, s)) in order.iter().zip(parties.iter().zip(&specs)) {
         let n = build_spec(s, party_seed(spec.seed, k));
         let actor = &scenario.actors[a];
         let fixes: Vec<_> = scenario.openings.iter().filter(|o| o.actor == actor.id).map(|o| (o.issue.clone(), o.value.clone())).collect();
@@ -673,6 +699,9 @@ pub fn check_applicable(spec: &SimulationSpec, protocol: Protocol) -> Result<(),
             }
             if spec.time_limit.is_some() {
                 return elsewhere(Setting::TimeLimit, Scope::JointTable);
+            }
+            if spec.opener != 0 {
+                return elsewhere(Setting::Opener, Scope::JointTable);
             }
             if spec.least_satisfied_first && protocol != Protocol::Shuttle {
                 return elsewhere(Setting::LeastSatisfiedFirst, Scope::Shuttle);

@@ -192,6 +192,10 @@ enum Command {
         /// on the machine's speed; off by default).
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// Who speaks first at the joint table, by actor id (default: the first participating
+        /// party; the others follow in the scenario's order, cyclically).
+        #[arg(long, value_name = "ACTOR")]
+        opener: Option<String>,
         /// List the negotiators and their parameters, and exit.
         #[arg(long)]
         list_negotiators: bool,
@@ -338,6 +342,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             least_satisfied_first,
             knowledge,
             time_limit,
+            opener,
             list_negotiators,
             html,
             force,
@@ -354,6 +359,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 least_satisfied_first: *least_satisfied_first,
                 knowledge: *knowledge,
                 time_limit: *time_limit,
+                opener: opener.as_deref(),
                 list_negotiators: *list_negotiators,
                 html: html.as_deref(),
                 force: *force,

@@ -23,6 +23,8 @@ pub(crate) struct Args<'a> {
     pub(crate) least_satisfied_first: bool,
     pub(crate) knowledge: Option<Knowledge>,
     pub(crate) time_limit: Option<f64>,
+    /// `--opener ACTOR`: who speaks first at the joint table.
+    pub(crate) opener: Option<&'a str>,
     pub(crate) list_negotiators: bool,
     /// `--html FILE`.
     pub(crate) html: Option<&'a Path>,
@@ -97,6 +99,7 @@ fn spec_from(args: &Args<'_>) -> Result<SimulationSpec, Failure> {
         knowledge: args.knowledge,
         trace: args.trace.is_some(),
         time_limit: args.time_limit,
+        opener: 0,
     })
 }
 
@@ -113,6 +116,7 @@ fn refusal(e: SimulateError) -> Failure {
         Setting::MediationRules(_) => "--rules negmas".into(),
         Setting::SaoRules(r) => format!("--rules {}", r.as_str()),
         Setting::TimeLimit => "--time-limit".into(),
+        Setting::Opener => "--opener".into(),
         other => other.to_string(),
     };
     match e {
@@ -202,6 +206,13 @@ pub(crate) fn run(file: Option<&Path>, args: &Args<'_>, opts: &Options<'_>) -> R
     let s = &loaded.scenario;
     let mut spec = spec_from(args)?;
     let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+    if let Some(id) = args.opener {
+        let parties = detente_agents::participants(s, protocol);
+        spec.opener = parties.iter().position(|&a| s.actors[a].id == id).ok_or_else(|| {
+            let names: Vec<&str> = parties.iter().map(|&a| s.actors[a].id.as_str()).collect();
+            Failure::Usage(format!("--opener: `{id}` is not a participating party here; expected one of {}", names.join(", ")))
+        })?;
+    }
     // `--rules negmas` at a mediated table asks for NegMAS's single-text rules
     if protocol != Protocol::JointTable && args.rules == Some(Rules::Negmas) {
         spec.mediation_rules = MediationRules::Negmas;
