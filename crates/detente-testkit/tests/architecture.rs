@@ -44,7 +44,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-forecast", &["detente-core"]),
     ("detente-testkit", &["detente-core", "detente-formats"]),
     ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast", "detente-conflict"]),
-    ("detente-report", &["detente-study", "detente-conflict"]),
+    ("detente-report", &["detente-study", "detente-conflict", "detente-tournament"]),
+    ("detente-tournament", &["detente-core", "detente-protocol", "detente-agents", "detente-study"]),
     (
         "detente",
         &[
@@ -56,6 +57,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "detente-forecast",
             "detente-study",
             "detente-conflict",
+            "detente-tournament",
         ],
     ),
     (
@@ -70,6 +72,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "detente-study",
             "detente-report",
             "detente-conflict",
+            "detente-tournament",
         ],
     ),
 ];

@@ -2,7 +2,7 @@
 //!
 //! - The lenses, re-exported as modules: [`core`] (the model), [`formats`] (reading scenario
 //!   files), [`analysis`], [`protocol`], [`agents`] (negotiators and one simulated
-//!   negotiation), [`forecast`], [`conflict`] and [`study`].
+//!   negotiation), [`forecast`], [`conflict`], [`study`] and [`tournament`].
 //! - [`Prepared`]: a scenario made ready for negotiation that owns the scenario, so the two
 //!   cannot be paired wrongly; it measures results against the scenario's analysis, computed
 //!   once.
@@ -30,15 +30,11 @@ pub use detente_formats as formats;
 pub use detente_protocol as protocol;
 pub use detente_study as study;
 
-mod error;
-mod prepared;
-mod seed;
-mod tournament;
+pub use detente_tournament as tournament;
 
-pub use error::BatchError;
-pub use prepared::Prepared;
-pub use seed::{negotiation_seed, splitmix64};
-pub use tournament::{parse_negotiators, Coordinates, Plan, Row, Tournament, DEFAULT_CHUNK};
+pub use detente_tournament::{
+    negotiation_seed, parse_negotiators, splitmix64, BatchError, Coordinates, Plan, Prepared, Row, Tournament, DEFAULT_CHUNK,
+};
 
 /// The names a batch needs: `use detente::prelude::*;`.
 pub mod prelude {

@@ -4,6 +4,7 @@
 use crate::{shipped, tournament};
 use detente::agents::SimulationSpec;
 use detente::protocol::PreparedScenario;
+use detente::tournament::Status;
 use detente::Tournament;
 use std::sync::Arc;
 
@@ -44,12 +45,16 @@ fn rows_do_not_depend_on_threads_or_chunks() {
 
 /// What `detente negotiate FILE --negotiators … --seed S [--rounds R]` computes for one row:
 /// its own preparation, `simulate`, and the report with the analysis it runs itself.
+/// The row's seats are in speaking order; `negotiate` takes the negotiators in the scenario's
+/// order and who opens (`--opener`).
 fn alone(scenario: &detente::core::Scenario, row: &detente::Row, rounds: Option<u32>) -> detente::study::NegotiationReport {
     let prepared = Arc::new(PreparedScenario::new(scenario).expect("prepares"));
+    let n = row.seats.len();
     let spec = SimulationSpec {
-        negotiators: Some(row.seats.iter().map(|s| s.negotiator.clone()).collect()),
+        negotiators: Some((0..n).map(|j| row.seats[(j + n - row.opener) % n].negotiator.clone()).collect()),
         rounds,
         seed: row.seed,
+        opener: row.opener,
         ..SimulationSpec::default()
     };
     let sim = detente::agents::simulate(scenario, &prepared, &spec).expect("simulates");
@@ -59,14 +64,14 @@ fn alone(scenario: &detente::core::Scenario, row: &detente::Row, rounds: Option<
 fn check_against_alone(t: &Tournament) {
     let rows = t.collect().expect("runs");
     assert!(rows.iter().any(|r| r.agreement), "some negotiations agree");
-    assert!(rows.iter().all(|r| r.status != "refused"), "the plan refuses up front what the protocol would");
+    assert!(rows.iter().all(|r| r.status != Status::Refused), "the plan refuses up front what the protocol would");
     for row in &rows {
         let scenario = t.scenarios[row.scenario_index].scenario();
         let r = alone(scenario, row, t.rounds);
         let at = format!("row {} ({:?})", row.index, row.seats);
         assert_eq!(row.seats, r.parties, "{at}");
         assert_eq!(row.protocol, r.protocol, "{at}");
-        assert_eq!(row.status, r.status, "{at}");
+        assert_eq!(row.status.as_str(), r.status, "{at}");
         assert_eq!(row.reason, r.reason, "{at}");
         assert_eq!(row.round, r.round, "{at}");
         assert_eq!(row.rounds, r.rounds, "{at}");
@@ -96,11 +101,36 @@ fn each_row_is_the_negotiation_run_alone() {
 }
 
 #[test]
+fn rotated_rows_are_the_negotiation_run_alone_with_that_opener() {
+    let t = Tournament { rotate: true, ..tournament(&["boulware", "conceder", "tft"], vec![shipped("textbook-bilateral.toml")], 2) };
+    let rows = t.collect().expect("runs");
+    assert_eq!(rows.len(), 9 * 2 * 2, "seatings × openers × repetitions");
+    // numbered seating, then opener, then repetition; the seed is shared by the two openers
+    assert_eq!(
+        rows.iter().map(|r| (r.seating, r.opener, r.repetition)).take(4).collect::<Vec<_>>(),
+        [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]
+    );
+    assert_eq!(rows[0].seed, rows[2].seed);
+    // the second party opens: the seats come in speaking order
+    let second = &t.scenarios[0].scenario().actors[1].id;
+    assert!(rows.iter().filter(|r| r.opener == 1).all(|r| &r.seats[0].actor == second));
+    check_against_alone(&t);
+}
+
+#[test]
+fn rotating_a_mediated_protocol_is_refused() {
+    let t = Tournament { rotate: true, ..tournament(&["boulware"], vec![shipped("ukraine-ceasefire-2025.toml")], 1) };
+    let e = t.plan().expect_err("the mediator speaks first");
+    assert!(matches!(e, detente::BatchError::Rotate { .. }), "{e}");
+}
+
+#[test]
 #[ignore = "needs ../shared"]
 fn each_row_is_the_negotiation_run_alone_on_a_genius_domain() {
     let laptop = detente::formats::load_path(&detente_testkit::shared_data("genius/Laptop")).expect("reads");
     let t = Tournament {
         rounds: Some(50),
+        rotate: true,
         ..tournament(&["boulware", "linear", "micro", "hardheaded", "tft"], vec![detente::Prepared::new(laptop).expect("prepares")], 2)
     };
     check_against_alone(&t);

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::convert::Infallible;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// Negotiations run in parallel before their rows are handed on, in order ([`Tournament::chunk`]).
 pub const DEFAULT_CHUNK: usize = 4096;
@@ -43,13 +44,16 @@ where
 /// by default as in NegMAS; off, the seatings where every party plays the same negotiator are
 /// left out, as NegMAS's `self_play=False` does). For negotiators `a, b` on a bilateral
 /// scenario the seatings are, in order, `(a,a) (a,b) (b,a) (b,b)`: the product in
-/// lexicographic order, the last party varying fastest. NegMAS's `rotate_ufuns=True`
-/// additionally rotates the utility functions over the speaking positions (who opens); detente
-/// keeps the scenario's speaking order (the first participating party opens, as in
-/// `detente negotiate`), so each seating is run once per repetition.
+/// lexicographic order, the last party varying fastest.
+///
+/// **Who opens**: by default the scenario's speaking order (the first participating party
+/// opens, as in `detente negotiate`). With `rotate`, each seating is also run with each other
+/// party opening (the others following cyclically: `detente negotiate --opener`), as NegMAS's
+/// `rotate_ufuns=True` rotates the utility functions over the speaking positions; the joint
+/// table only.
 ///
 /// **Order**: negotiations are numbered scenario by scenario, then seating by seating, then
-/// repetition by repetition ([`Coordinates`]); rows are delivered in that order whatever the
+/// opener by opener, then repetition by repetition ([`Coordinates`]); rows are delivered in that order whatever the
 /// number of threads. **Seeds**: [`negotiation_seed`] of the tournament seed and the
 /// coordinates. **Threads**: the current rayon pool (the global one, or one entered with
 /// `ThreadPool::install`).
@@ -69,6 +73,12 @@ pub struct Tournament {
     pub seed: u64,
     /// Seat a negotiator against itself.
     pub self_play: bool,
+    /// Run each seating once per opener: every participating party speaks first in turn.
+    pub rotate: bool,
+    /// A wall-clock limit on each negotiation, in seconds (the joint table only, as
+    /// `detente negotiate --time-limit`): a negotiation still running when it passes ends
+    /// without a deal. Off by default: with it, results depend on the machine's speed.
+    pub time_limit: Option<f64>,
     /// Negotiations run in parallel before their rows are delivered: the most rows held in
     /// memory at once (at least 1; [`DEFAULT_CHUNK`]).
     pub chunk: usize,
@@ -77,7 +87,18 @@ pub struct Tournament {
 impl Tournament {
     /// One repetition of every seating, seed 0, self-play, each scenario's protocol and deadline.
     pub fn new(negotiators: Vec<NegotiatorSpec>, scenarios: Vec<Prepared>) -> Self {
-        Tournament { negotiators, scenarios, protocol: None, rounds: None, repetitions: 1, seed: 0, self_play: true, chunk: DEFAULT_CHUNK }
+        Tournament {
+            negotiators,
+            scenarios,
+            protocol: None,
+            rounds: None,
+            repetitions: 1,
+            seed: 0,
+            self_play: true,
+            rotate: false,
+            time_limit: None,
+            chunk: DEFAULT_CHUNK,
+        }
     }
 
     /// Checks the tournament and numbers its negotiations: the limits, each scenario's deadline,
@@ -100,6 +121,9 @@ impl Tournament {
         if self.chunk == 0 {
             return Err(BatchError::Chunk);
         }
+        if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
+            return Err(BatchError::TimeLimit(t));
+        }
         let m = self.negotiators.len() as u64;
         let mut scenarios = Vec::with_capacity(self.scenarios.len());
         let mut total: u64 = 0;
@@ -116,6 +140,9 @@ impl Tournament {
             if parties == 0 {
                 return Err(BatchError::NoParties { scenario: scenario(), protocol: protocol.as_str() });
             }
+            if self.rotate && protocol != Protocol::JointTable {
+                return Err(BatchError::Rotate { scenario: scenario(), protocol: protocol.as_str() });
+            }
             // the scenario's refusals (a mediator rule the protocol cannot follow, an opening
             // concession across a red line) do not depend on who is seated: one round of the
             // first seating finds them, so they are one error here rather than one row each
@@ -128,9 +155,13 @@ impl Tournament {
             let product = u32::try_from(parties).ok().and_then(|k| m.checked_pow(k)).ok_or(BatchError::TooMany)?;
             // without self-play, the m seatings of one negotiator in every seat are left out
             let seatings = if self.self_play { product } else { product - m };
+            let openers = if self.rotate { parties as u64 } else { 1 };
             let first = total;
-            total = seatings.checked_mul(u64::from(self.repetitions)).and_then(|n| total.checked_add(n)).ok_or(BatchError::TooMany)?;
-            scenarios.push(ScenarioPlan { protocol, parties, product, first });
+            total = seatings
+                .checked_mul(openers * u64::from(self.repetitions))
+                .and_then(|n| total.checked_add(n))
+                .ok_or(BatchError::TooMany)?;
+            scenarios.push(ScenarioPlan { protocol, parties, product, openers, first });
         }
         Ok(Plan { tournament: self, names: self.negotiators.iter().map(NegotiatorSpec::to_string).collect(), scenarios, total })
     }
@@ -156,7 +187,7 @@ impl Tournament {
     }
 
     fn base_spec(&self, protocol: Protocol) -> SimulationSpec {
-        SimulationSpec { protocol: Some(protocol), rounds: self.rounds, ..SimulationSpec::default() }
+        SimulationSpec { protocol: Some(protocol), rounds: self.rounds, time_limit: self.time_limit, ..SimulationSpec::default() }
     }
 }
 
@@ -167,6 +198,8 @@ struct ScenarioPlan {
     parties: usize,
     /// Negotiators to the power of parties: the seatings with self-play.
     product: u64,
+    /// Openers per seating: the parties with `rotate`, else 1.
+    openers: u64,
     /// Number of the scenario's first negotiation.
     first: u64,
 }
@@ -193,6 +226,9 @@ pub struct Coordinates {
     /// included even when left out, so a seating keeps its number and its seeds): in base
     /// `negotiators.len()`, digit `i` from the left is the negotiator of party `i`.
     pub seating: u64,
+    /// Who opens: the position of the opening party among the participating parties in the
+    /// scenario's order (0 unless the tournament rotates).
+    pub opener: usize,
     /// 0-based repetition.
     pub repetition: u32,
 }
@@ -219,9 +255,10 @@ impl Plan<'_> {
         let p = &self.scenarios[scenario];
         let reps = u64::from(self.tournament.repetitions);
         let local = index - p.first;
-        let (position, repetition) = (local / reps, (local % reps) as u32);
+        let (position, rest) = (local / (p.openers * reps), local % (p.openers * reps));
+        let (opener, repetition) = ((rest / reps) as usize, (rest % reps) as u32);
         let seating = if self.tournament.self_play { position } else { skip_self_play(position, p.product, self.names.len() as u64) };
-        Coordinates { index, scenario, seating, repetition }
+        Coordinates { index, scenario, seating, opener, repetition }
     }
 
     /// The negotiator of each participating party (indices into [`Tournament::negotiators`]).
@@ -237,14 +274,28 @@ impl Plan<'_> {
     }
 
     /// The spec of one negotiation: what `detente negotiate --protocol P --negotiators … --seed
-    /// S [--rounds R]` runs on the same scenario.
+    /// S [--rounds R] [--opener A]` runs on the same scenario. The seed does not depend on who
+    /// opens: the rotations of a seating and repetition are a paired comparison, the same
+    /// draws with another party first.
     pub fn spec(&self, at: &Coordinates) -> SimulationSpec {
         let t = self.tournament;
         SimulationSpec {
             negotiators: Some(self.seats(at).into_iter().map(|k| self.names[k].clone()).collect()),
             seed: negotiation_seed(t.seed, at.scenario, at.seating, at.repetition),
+            opener: at.opener,
             ..t.base_spec(self.scenarios[at.scenario].protocol)
         }
+    }
+
+    /// Runs negotiation `index` alone and says how long it took (wall clock, on the thread that
+    /// ran it).
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    pub fn run_one_timed(&self, index: u64) -> (Row, Duration) {
+        let start = Instant::now();
+        let row = self.run_one(index);
+        (row, start.elapsed())
     }
 
     /// Runs negotiation `index` alone.
@@ -257,25 +308,58 @@ impl Plan<'_> {
         let spec = self.spec(&at);
         match p.simulate(&spec) {
             Ok(sim) => Row::new(p, at, &spec, &sim),
-            Err(e) => Row::placed(p, at, &spec, Some(e.to_string())),
+            Err(e) => Row::placed(p, at, &spec, planned_seats(p, &spec), Some(e.to_string())),
         }
     }
 
     /// Runs the negotiations numbered `range` (clipped to `0..len()`) and hands each row to
     /// `sink` in order of number; the first error of `sink` stops the run and is returned.
-    /// Negotiations run in parallel [`Tournament::chunk`] at a time, so at most that many rows
-    /// are held at once.
+    /// Negotiations run in parallel [`Tournament::chunk`] at a time, and the sink takes one
+    /// chunk's rows while the next chunk runs, so at most two chunks of rows are held at once
+    /// and a slow sink (writing files) overlaps the negotiations instead of idling the cores.
     pub fn try_run<E>(&self, range: Range<u64>, mut sink: impl FnMut(Row) -> Result<(), E>) -> Result<(), E> {
+        self.try_run_timed(range, |row, _| sink(row))
+    }
+
+    /// [`Plan::try_run`], handing each row on with the wall time its negotiation took (the one
+    /// part of a result that is not a function of the tournament and its seed).
+    pub fn try_run_timed<E>(&self, range: Range<u64>, mut sink: impl FnMut(Row, Duration) -> Result<(), E>) -> Result<(), E> {
         let end = range.end.min(self.total);
         let chunk = self.tournament.chunk as u64;
+        let run = |start: u64, stop: u64| -> Vec<(Row, Duration)> {
+            (0..(stop - start) as usize).into_par_iter().map(|k| self.run_one_timed(start + k as u64)).collect()
+        };
+        // rows run, not yet handed to the sink
+        let mut pending: Vec<(Row, Duration)> = Vec::new();
         let mut start = range.start;
         while start < end {
             let stop = end.min(start.saturating_add(chunk));
-            let rows: Vec<Row> = (0..(stop - start) as usize).into_par_iter().map(|k| self.run_one(start + k as u64)).collect();
-            rows.into_iter().try_for_each(&mut sink)?;
+            // the next chunk runs on the pool while this thread hands the last one to the sink
+            // (which need not be Send: it stays on the calling thread)
+            let mut rows = Vec::new();
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| rows = run(start, stop));
+                std::mem::take(&mut pending).into_iter().try_for_each(|(row, time)| sink(row, time))
+            })?;
+            pending = rows;
             start = stop;
         }
-        Ok(())
+        pending.into_iter().try_for_each(|(row, time)| sink(row, time))
+    }
+
+    /// The canonical spec text of each negotiator, as rows name them.
+    pub fn negotiator_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The most parties any scenario seats: the number of seat columns of a table of rows.
+    pub fn max_parties(&self) -> usize {
+        self.scenarios.iter().map(|p| p.parties).max().unwrap_or(0)
+    }
+
+    /// The tournament planned.
+    pub fn tournament(&self) -> &Tournament {
+        self.tournament
     }
 }
 
@@ -300,6 +384,8 @@ pub struct Row {
     pub scenario_index: usize,
     /// Seating ([`Coordinates::seating`]).
     pub seating: u64,
+    /// Who opens ([`Coordinates::opener`]).
+    pub opener: usize,
     /// Repetition, 0-based.
     pub repetition: u32,
     /// The negotiation's seed ([`negotiation_seed`]).
@@ -308,9 +394,8 @@ pub struct Row {
     pub protocol: &'static str,
     /// Each participating party (speaking order) and its negotiator's spec text.
     pub seats: Vec<Seat>,
-    /// `agreed`, `timed_out`, `broken`, `errored` (a negotiator failed), or `refused` (the
-    /// negotiation could not be set up: `reason` says why).
-    pub status: &'static str,
+    /// How it ended (`reason` says why it errored or was refused).
+    pub status: Status,
     /// Why it errored or was refused.
     pub reason: Option<String>,
     /// Was there a deal?
@@ -327,6 +412,10 @@ pub struct Row {
     pub deal: Option<String>,
     /// Every scenario actor's utility, reservation value and advantage over it (`margin`).
     pub utilities: Vec<ActorResult>,
+    /// Each seat's lowest and highest utility over the outcomes it may accept (before
+    /// discounts), in seat order: what NegMAS's tournament score normalises the advantage by
+    /// ([`crate::SeatRecord::score`]).
+    pub ranges: Vec<(f64, f64)>,
     /// Sum of the required parties' utilities (before discounts); `None` without an analysis.
     pub welfare: Option<f64>,
     /// Distance to their Pareto frontier (NegMAS: the rational frontier).
@@ -339,25 +428,21 @@ pub struct Row {
 
 impl Row {
     /// A row at `at` with nothing run yet: what a refused negotiation shows.
-    fn placed(p: &Prepared, at: Coordinates, spec: &SimulationSpec, reason: Option<String>) -> Row {
+    fn placed(p: &Prepared, at: Coordinates, spec: &SimulationSpec, seats: Vec<Seat>, reason: Option<String>) -> Row {
         let s = p.scenario();
         let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
-        let parties = detente_agents::participants(s, protocol);
-        let seats = parties
-            .iter()
-            .zip(spec.negotiators.iter().flatten())
-            .map(|(&a, n)| Seat { actor: s.actors[a].id.clone(), negotiator: n.clone() })
-            .collect();
+        let ranges = ranges(p, &seats);
         Row {
             index: at.index,
             scenario: p.id().to_string(),
             scenario_index: at.scenario,
             seating: at.seating,
+            opener: at.opener,
             repetition: at.repetition,
             seed: spec.seed,
             protocol: protocol.as_str(),
             seats,
-            status: "refused",
+            status: Status::Refused,
             reason,
             agreement: false,
             round: None,
@@ -366,6 +451,7 @@ impl Row {
             outcome_index: None,
             deal: None,
             utilities: Vec::new(),
+            ranges,
             welfare: None,
             pareto_distance: None,
             nash_distance: None,
@@ -381,8 +467,7 @@ impl Row {
         let quality = p.measure().ok().map(|m| m.quality(&sim.undiscounted));
         Row {
             protocol: sim.protocol.as_str(),
-            seats: seats(sim),
-            status: sim.status.name(),
+            status: Status::of(&sim.status),
             reason: failure(&sim.status),
             agreement: sim.agreement.is_some(),
             round: agreed_round(&sim.status),
@@ -395,12 +480,104 @@ impl Row {
             pareto_distance: quality.as_ref().and_then(|q| q.pareto_distance),
             nash_distance: quality.as_ref().and_then(|q| q.nash_distance),
             ks_distance: quality.as_ref().and_then(|q| q.ks_distance),
-            ..Row::placed(p, at, spec, None)
+            ..Row::placed(p, at, spec, seats(sim), None)
         }
     }
 
     /// Where the row lies in its tournament.
     pub fn coordinates(&self) -> Coordinates {
-        Coordinates { index: self.index, scenario: self.scenario_index, seating: self.seating, repetition: self.repetition }
+        Coordinates {
+            index: self.index,
+            scenario: self.scenario_index,
+            seating: self.seating,
+            opener: self.opener,
+            repetition: self.repetition,
+        }
+    }
+}
+
+/// The seats of `spec` before it runs, in speaking order: each participating party with its
+/// negotiator, rotated so that the opener comes first (what the simulation's seats would be).
+fn planned_seats(p: &Prepared, spec: &SimulationSpec) -> Vec<Seat> {
+    let s = p.scenario();
+    let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+    let mut seats: Vec<Seat> = detente_agents::participants(s, protocol)
+        .iter()
+        .zip(spec.negotiators.iter().flatten())
+        .map(|(&a, n)| Seat { actor: s.actors[a].id.clone(), negotiator: n.clone() })
+        .collect();
+    if !seats.is_empty() {
+        let opener = spec.opener % seats.len();
+        seats.rotate_left(opener);
+    }
+    seats
+}
+
+/// Each seat's party's lowest and highest utility ([`detente_protocol::PartyUtility::min`],
+/// `max`), in seat order.
+fn ranges(p: &Prepared, seats: &[Seat]) -> Vec<(f64, f64)> {
+    let actors = p.prepared().actor_ids();
+    seats
+        .iter()
+        .filter_map(|seat| actors.iter().position(|a| *a == seat.actor))
+        .map(|k| {
+            let u = p.prepared().utility(k);
+            (u.min(), u.max())
+        })
+        .collect()
+}
+
+/// How a negotiation of a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A deal.
+    Agreed,
+    /// The deadline passed without one.
+    TimedOut,
+    /// A party walked away.
+    Broken,
+    /// A negotiator failed: it panicked or broke the protocol's rules (the row's `reason`).
+    Errored,
+    /// The negotiation could not be set up (the row's `reason`).
+    Refused,
+}
+
+impl Status {
+    /// Every status, in order.
+    pub const ALL: [Status; 5] = [Status::Agreed, Status::TimedOut, Status::Broken, Status::Errored, Status::Refused];
+
+    /// The status of a finished negotiation (a session still running, which a simulation never
+    /// returns, would count as errored).
+    pub fn of(status: &detente_protocol::Status) -> Status {
+        use detente_protocol::Status as S;
+        match status {
+            S::Agreed { .. } => Status::Agreed,
+            S::TimedOut => Status::TimedOut,
+            S::Broken { .. } => Status::Broken,
+            S::Errored { .. } | S::Running => Status::Errored,
+        }
+    }
+
+    /// Its name in rows and tables: `agreed`, `timed_out`, `broken`, `errored`, `refused`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Agreed => "agreed",
+            Status::TimedOut => "timed_out",
+            Status::Broken => "broken",
+            Status::Errored => "errored",
+            Status::Refused => "refused",
+        }
+    }
+
+    /// The status named `name` ([`Status::as_str`]).
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -49,12 +49,23 @@ pub enum BatchError {
     /// Repetitions outside 1..=[`MAX_REPETITIONS`].
     #[error("repetitions: expected 1 to {MAX_REPETITIONS}, got {0}")]
     Repetitions(u32),
+    /// A time limit that is not a positive number of seconds.
+    #[error("time limit: expected a positive number of seconds, got {0}")]
+    TimeLimit(f64),
     /// A chunk of no negotiations.
     #[error("chunk: expected at least 1 negotiation per chunk")]
     Chunk,
     /// Fewer than one party takes part in a scenario under the protocol.
     #[error("{scenario}: no party takes part in {protocol}")]
     NoParties {
+        /// Scenario id.
+        scenario: String,
+        /// Protocol name.
+        protocol: &'static str,
+    },
+    /// Rotating who opens on a mediated protocol (the mediator speaks first).
+    #[error("{scenario}: who opens rotates at the joint table only, and the protocol here is {protocol}")]
+    Rotate {
         /// Scenario id.
         scenario: String,
         /// Protocol name.

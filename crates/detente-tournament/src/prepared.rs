@@ -52,9 +52,18 @@ impl Prepared {
         m.as_ref().map_err(String::as_str)
     }
 
-    /// One negotiation: [`detente_agents::simulate`], what `detente negotiate` runs.
+    /// One negotiation: [`detente_agents::simulate`], what `detente negotiate` runs; with a
+    /// `time_limit` in the spec, against a wall clock started here (as `detente negotiate
+    /// --time-limit` does).
     pub fn simulate(&self, spec: &SimulationSpec) -> Result<Simulation, SimulateError> {
-        detente_agents::simulate(&self.0.scenario, &self.0.prepared, spec)
+        match spec.time_limit {
+            None => detente_agents::simulate(&self.0.scenario, &self.0.prepared, spec),
+            Some(_) => {
+                let start = std::time::Instant::now();
+                let clock = move || start.elapsed().as_secs_f64();
+                detente_agents::simulate_with_clock(&self.0.scenario, &self.0.prepared, spec, Some(&clock))
+            }
+        }
     }
 
     /// The report of one negotiation, what `detente negotiate --json` prints
