@@ -207,6 +207,10 @@ enum Command {
         #[arg(long, requires = "outputs")]
         force: bool,
     },
+    /// Every negotiator against every other, in every seat, on many scenarios: a tournament
+    /// (ANAC style), on every core, resumable, written as Parquet and CSV; `report` and
+    /// `merge` read finished ones.
+    Tournament(TournamentArgs),
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
         /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
@@ -214,6 +218,96 @@ enum Command {
         /// The outcome, as `issue=option,issue=value,...` (every issue needs a value).
         #[arg(long, value_name = "ISSUE=VALUE,...")]
         outcome: String,
+    },
+}
+
+/// `detente tournament [OPTIONS]`, or one of its subcommands.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct TournamentArgs {
+    #[command(subcommand)]
+    command: Option<TournamentCommand>,
+    #[command(flatten)]
+    run: TournamentRun,
+}
+
+/// The options of a tournament run.
+#[derive(Debug, clap::Args)]
+struct TournamentRun {
+    /// The negotiators, comma-separated, any spec `negotiate --list-negotiators` shows, with
+    /// parameters: `boulware,conceder,boa(e=0.2,ac=next)`.
+    #[arg(long, required = true, value_name = "A,B,...")]
+    negotiators: Option<String>,
+    /// Scenario files (.toml, .json, KTAB .csv) and GENIUS/GeniusWeb folders; quoted glob
+    /// patterns (`'domains/*'`) are expanded, sorted.
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    scenarios: Vec<String>,
+    /// Protocol of every negotiation (default: each scenario's).
+    #[arg(long, value_parser = parse_protocol)]
+    protocol: Option<detente_agents::Protocol>,
+    /// Deadline in rounds (default: each scenario's, else 100).
+    #[arg(long)]
+    rounds: Option<u32>,
+    /// Runs of each seating, each with its own seed.
+    #[arg(long, default_value_t = 1, value_name = "R")]
+    repetitions: u32,
+    /// The tournament's seed: each negotiation's seed derives from it and the negotiation's
+    /// place in the tournament (same seed, same results, whatever --jobs or --shard).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Leave out the seatings where one negotiator plays every party.
+    #[arg(long)]
+    no_self_play: bool,
+    /// Run each seating once per opener, every party speaking first in turn (NegMAS's
+    /// `rotate_ufuns`; the joint table only).
+    #[arg(long)]
+    rotate: bool,
+    /// End each negotiation at the joint table after this many seconds of wall time (results
+    /// then depend on the machine's speed; off by default).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "J")]
+    jobs: Option<usize>,
+    /// Write the results to this folder (results.parquet, results.csv, timings.csv,
+    /// summary.json, tournament.json); run again, the same command resumes an interrupted run.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Run only shard K of N (a deterministic 1/N of the negotiations), for a cluster; combine
+    /// the shards' folders with `tournament merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<detente_tournament::store::Shard>,
+    /// Negotiations per checkpoint written to --out (default 10000): at most this many are
+    /// lost when the run is killed.
+    #[arg(long, value_name = "N")]
+    checkpoint: Option<u64>,
+    /// Replace a different tournament already in --out (otherwise refused; a folder that holds
+    /// anything but a tournament is never touched).
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum TournamentCommand {
+    /// The summary of a finished tournament folder: standings, significance, scenarios.
+    Report {
+        /// A folder written by `tournament --out` or `tournament merge`.
+        dir: PathBuf,
+        #[command(flatten)]
+        page: HtmlPage,
+    },
+    /// Combine the folders of every shard (`--shard k/N`) into the folder an unsharded run
+    /// writes, byte for byte.
+    Merge {
+        /// The shards' folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// The folder to write.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace a tournament already in --out.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -250,6 +344,10 @@ enum ScenarioCommand {
 // clap reports a bad value as a usage error (exit 2).
 fn parse_protocol(s: &str) -> Result<detente_agents::Protocol, String> {
     detente_agents::Protocol::parse(s).ok_or_else(|| format!("unknown protocol `{s}`; known: {}", detente_agents::Protocol::names()))
+}
+
+fn parse_shard(s: &str) -> Result<detente_tournament::store::Shard, String> {
+    s.parse::<detente_tournament::store::Shard>().map_err(|e| e.to_string())
 }
 
 fn parse_semantics(s: &str) -> Result<detente_core::Semantics, String> {
@@ -327,6 +425,31 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
                 force: page.force,
             };
             commands::forecast::run(file.as_deref(), &req, &opts)
+        }
+        Command::Tournament(TournamentArgs { command: Some(TournamentCommand::Report { dir, page }), .. }) => {
+            commands::tournament::report(dir, page.html.as_deref(), page.force, &opts)
+        }
+        Command::Tournament(TournamentArgs { command: Some(TournamentCommand::Merge { shards, out, force }), .. }) => {
+            commands::tournament::merge(shards, out, *force, &opts)
+        }
+        Command::Tournament(TournamentArgs { command: None, run: r }) => {
+            let req = commands::tournament::Request {
+                negotiators: r.negotiators.as_deref().unwrap_or_default(),
+                scenarios: &r.scenarios,
+                protocol: r.protocol,
+                rounds: r.rounds,
+                repetitions: r.repetitions,
+                seed: r.seed,
+                no_self_play: r.no_self_play,
+                rotate: r.rotate,
+                time_limit: r.time_limit,
+                jobs: r.jobs,
+                out: r.out.as_deref(),
+                shard: r.shard,
+                checkpoint: r.checkpoint,
+                force: r.force,
+            };
+            commands::tournament::run(&req, &opts)
         }
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
         Command::Negotiate {

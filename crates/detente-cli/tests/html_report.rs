@@ -107,6 +107,38 @@ fn check_page(chromium: &std::path::Path, html: &std::path::Path, min_plots: &st
     assert!(check.status.success(), "the browser check of {} failed:\n{}\n{}", html.display(), stdout(&check), stderr(&check));
 }
 
+/// The tournament page: its plots drawn offline, in Chromium, as a person opens it.
+#[test]
+#[ignore = "needs Chromium and tests/browser/node_modules"]
+fn the_tournament_page_renders_offline_with_its_plots() {
+    let chromium = browser_prerequisites();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = detente(&[
+        "tournament",
+        "--negotiators",
+        "boulware,conceder,tft",
+        "--scenarios",
+        "scenarios/textbook-bilateral.toml",
+        "--repetitions",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = dir.path().join("tournament.html");
+    let o = detente(&["tournament", "report", out.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    for name in ["boulware", "conceder", "tft", "Significant differences", "textbook-bilateral"] {
+        assert!(page.contains(name), "the page names {name}");
+    }
+    check_page(&chromium, &html, "2", "plot-scores,plot-agreements");
+    // --html and --json are two printers of one summary: choose one
+    let o = detente(&["tournament", "report", out.to_str().unwrap(), "--html", html.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
 #[test]
 #[ignore = "needs Chromium and tests/browser/node_modules"]
 fn the_lens_pages_render_offline_with_their_plots() {

@@ -10,3 +10,4 @@ mod html_report;
 mod limits;
 mod outputs;
 mod study;
+mod tournament;

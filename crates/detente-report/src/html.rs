@@ -1165,3 +1165,144 @@ fn stability_section(r: &StudyReport) -> Markup {
         }
     }
 }
+
+/// `detente tournament report DIR --html FILE`: a tournament's summary as one page — the
+/// standings in words, the scores with their intervals and the agreement rates as plots, and
+/// the standings, significant differences and scenarios as tables.
+pub fn tournament(s: &detente_tournament::Summary, source: &str) -> String {
+    use crate::tournament::{estimate as est, lead, num as opt, rate};
+    let standings = s.standings();
+    // a bar spans 0–1: the score is a share of the possible gain (clipped, and said so)
+    let clip = |x: f64| x.clamp(0.0, 1.0);
+    let clipped = standings.iter().any(|n| n.scores.mean.is_some_and(|m| !(0.0..=1.0).contains(&m)));
+    let score_bars = plot::Bars {
+        title: "Score: share of the possible gain over walking away".into(),
+        groups: vec![plot::BarGroup {
+            heading: None,
+            bars: standings
+                .iter()
+                .filter_map(|n| {
+                    let m = n.scores.mean?;
+                    let interval = n.scores.ci.map(|ci| (clip(m - ci), clip(m + ci)));
+                    Some(plot::Bar { label: n.negotiator.clone(), value: clip(m), interval })
+                })
+                .collect(),
+        }],
+    };
+    let agreement_bars = plot::Bars {
+        title: "Agreement rate".into(),
+        groups: vec![plot::BarGroup {
+            heading: None,
+            bars: standings
+                .iter()
+                .filter_map(|n| Some(plot::Bar { label: n.negotiator.clone(), value: n.agreement_rate?, interval: None }))
+                .collect(),
+        }],
+    };
+    let scores = Figure::new(
+        "plot-scores",
+        "Scores with 95% intervals",
+        format!(
+            "Each negotiator's score — NegMAS's tournament score, the mean over every seat it played of (utility − walk-away)/(best − walk-away) — with its 95% interval (Student t){}.",
+            if clipped { "; bars are clipped to 0–100%" } else { "" }
+        ),
+        plot::bars(&score_bars),
+    );
+    let agreements = Figure::new(
+        "plot-agreements",
+        "Agreement rates",
+        "Share of each negotiator's seats whose negotiation ended in a deal (refused negotiations aside).",
+        plot::bars(&agreement_bars),
+    );
+    let plots = [&scores, &agreements];
+    let significant: Vec<_> = s.pairs.iter().filter(|p| p.test.as_ref().is_some_and(|t| t.significant)).collect();
+    let body = html! {
+        (contents_box(&[("standings", "Standings".to_string()), ("pairs", "Significant differences".to_string()), ("scenarios", "Scenarios".to_string())], &plots))
+        section #standings {
+            h2 { "Standings" }
+            p { (lead(s)) }
+            (scores.markup())
+            table {
+                thead { tr { th { "rank" } th { "negotiator" } th { "score ± 95% CI" } th { "utility" } th { "advantage" } th { "agreed" } th { "seats" } th { "errored" } } }
+                tbody {
+                    @for n in &standings {
+                        tr {
+                            td { (n.rank.map_or_else(|| "-".to_string(), |r| r.to_string())) }
+                            td { (n.negotiator) }
+                            td { (est(&n.scores)) }
+                            td { (est(&n.utility)) }
+                            td { (est(&n.advantage)) }
+                            td { (rate(n.agreement_rate)) }
+                            td { (thousands(n.seats)) }
+                            td { (thousands(n.statuses.errored)) }
+                        }
+                    }
+                }
+            }
+            p.note { "Advantage: utility − walk-away value. Errored negotiations count at the walk-away value, refused ones in no mean." }
+            (agreements.markup())
+        }
+        section #pairs {
+            h2 { "Significant differences" }
+            @if significant.is_empty() {
+                p { "No difference of scores is significant at 0.05 (Welch's t, Holm-adjusted over the pairs tested)." }
+            } @else {
+                table {
+                    thead { tr { th { "a" } th { "b" } th { "score a − b" } th { "t" } th { "df" } th { "p (Holm)" } } }
+                    tbody {
+                        @for p in &significant {
+                            @if let Some(t) = &p.test {
+                                tr { td { (p.a) } td { (p.b) } td { (opt(p.difference)) } td { (format!("{:.2}", t.t)) } td { (format!("{:.1}", t.df)) } td { (format!("{:.3}", t.p_holm)) } }
+                            }
+                        }
+                    }
+                }
+                p.note { "Welch's t-test of the scores, p-values adjusted by Holm–Bonferroni over the pairs tested. The two negotiators' seats are treated as independent samples; they share negotiations, so read p as a guide." }
+            }
+        }
+        section #scenarios {
+            h2 { "Scenarios" }
+            table {
+                thead { tr { th { "scenario" } th { "negotiations" } th { "agreed" } th { "round" } th { "welfare" } th { "Pareto" } th { "Nash" } th { "KS" } } }
+                tbody {
+                    @for c in &s.scenarios {
+                        tr {
+                            td { (c.scenario) } td { (thousands(c.negotiations)) } td { (rate(c.agreement_rate)) }
+                            td { (opt(c.rounds.mean)) } td { (opt(c.welfare.mean)) } td { (opt(c.pareto_distance.mean)) }
+                            td { (opt(c.nash_distance.mean)) } td { (opt(c.ks_distance.mean)) }
+                        }
+                    }
+                }
+            }
+            p.note { "round: mean round of agreement; welfare and the distances to the Pareto frontier and the Nash and Kalai–Smorodinsky points: means over the negotiations not refused." }
+        }
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(format!("detente {}", env!("CARGO_PKG_VERSION")));
+                title { "detente tournament: " (source) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    header {
+                        h1 { "Tournament" }
+                        p.meta {
+                            (source) " · " (thousands(s.negotiations)) " negotiations · " (s.negotiators.len()) " negotiators · "
+                            (s.scenarios.len()) " scenarios · agreement rate " (rate(s.agreement_rate))
+                        }
+                    }
+                    (body)
+                    footer {
+                        "Made by detente " (env!("CARGO_PKG_VERSION")) " (tournament) from " (source) ". The same tournament and seed give the same page."
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}

@@ -1,11 +1,13 @@
 //! Printers over [`detente_study::StudyReport`]: the text briefing and the self-contained HTML
-//! report. Printers only: every number and sentence they show is in the report already.
+//! report; and over a tournament's [`detente_tournament::Summary`] ([`tournament`]).
+//! Printers only: every number and sentence they show is in the report or summary already.
 
 pub mod conflict;
 pub mod html;
 pub mod plot;
 pub mod table;
 pub mod text;
+pub mod tournament;
 
 pub use table::table;
 

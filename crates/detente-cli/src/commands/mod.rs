@@ -7,6 +7,7 @@ pub(crate) mod forecast;
 pub(crate) mod negotiate;
 pub(crate) mod scenario;
 pub(crate) mod study;
+pub(crate) mod tournament;
 pub(crate) mod utility;
 
 /// Options every command takes.
