@@ -17,16 +17,20 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 # (an explicit --target keeps the flags off build scripts and proc macros, as cargo fuzz does)
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 cargo build --release --quiet --manifest-path "$ROOT/fuzz/Cargo.toml" --bins --target "$HOST"
-for t in $(ls "$ROOT/fuzz/fuzz_targets" | sed 's/\.rs$//'); do
+for src in "$ROOT"/fuzz/fuzz_targets/*.rs; do
+  t="$(basename "$src" .rs)"
   mkdir -p "$OUT/$t/corpus"
   cp "$ROOT/fuzz/corpus/$t/"* "$OUT/$t/corpus/"
   [ -d "$ROOT/fuzz/regressions/$t" ] && cp "$ROOT/fuzz/regressions/$t/"* "$OUT/$t/corpus/"
   echo "-- $t (${SECS}s)"
   "$CARGO_TARGET_DIR/$HOST/release/$t" "$OUT/$t/corpus" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -artifact_prefix="$OUT/$t/" -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==[0-9]+== ERROR|SUMMARY)|panicked" || true
-  if ls "$OUT/$t/" | grep -qE '^(crash|timeout|oom|leak)-'; then
-    echo "error: $t found a failing input: $(ls "$OUT/$t/" | grep -E '^(crash|timeout|oom|leak)-')" >&2
-    exit 1
-  fi
+  failing=("$OUT/$t"/crash-* "$OUT/$t"/timeout-* "$OUT/$t"/oom-* "$OUT/$t"/leak-*)
+  for f in "${failing[@]}"; do
+    if [ -e "$f" ]; then
+      echo "error: $t found a failing input: $f" >&2
+      exit 1
+    fi
+  done
 done
 echo "fuzz smoke run: every target clean (${SECS}s each)"
