@@ -324,13 +324,32 @@ impl Plan<'_> {
     /// [`Plan::try_run`], handing each row on with the wall time its negotiation took (the one
     /// part of a result that is not a function of the tournament and its seed).
     pub fn try_run_timed<E>(&self, range: Range<u64>, mut sink: impl FnMut(Row, Duration) -> Result<(), E>) -> Result<(), E> {
+        self.try_run_map(range, |row, time| (row, time), |(row, time)| sink(row, time))
+    }
+
+    /// [`Plan::try_run_timed`] with a `map` of each row and its time that runs on the pool,
+    /// beside the negotiation, before the sink takes the result in order: the place for the
+    /// per-row work of a sink that would otherwise run on one thread (turning rows into
+    /// records, say).
+    pub fn try_run_map<T: Send, E>(
+        &self,
+        range: Range<u64>,
+        map: impl Fn(Row, Duration) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
         let end = range.end.min(self.total);
         let chunk = self.tournament.chunk as u64;
-        let run = |start: u64, stop: u64| -> Vec<(Row, Duration)> {
-            (0..(stop - start) as usize).into_par_iter().map(|k| self.run_one_timed(start + k as u64)).collect()
+        let run = |start: u64, stop: u64| -> Vec<T> {
+            (0..(stop - start) as usize)
+                .into_par_iter()
+                .map(|k| {
+                    let (row, time) = self.run_one_timed(start + k as u64);
+                    map(row, time)
+                })
+                .collect()
         };
         // rows run, not yet handed to the sink
-        let mut pending: Vec<(Row, Duration)> = Vec::new();
+        let mut pending: Vec<T> = Vec::new();
         let mut start = range.start;
         while start < end {
             let stop = end.min(start.saturating_add(chunk));
@@ -339,12 +358,12 @@ impl Plan<'_> {
             let mut rows = Vec::new();
             rayon::in_place_scope(|scope| {
                 scope.spawn(|_| rows = run(start, stop));
-                std::mem::take(&mut pending).into_iter().try_for_each(|(row, time)| sink(row, time))
+                std::mem::take(&mut pending).into_iter().try_for_each(&mut sink)
             })?;
             pending = rows;
             start = stop;
         }
-        pending.into_iter().try_for_each(|(row, time)| sink(row, time))
+        pending.into_iter().try_for_each(sink)
     }
 
     /// The canonical spec text of each negotiator, as rows name them.

@@ -38,7 +38,7 @@
 //! seats as independent samples; in a tournament they share negotiations (they face each other),
 //! so the p-values are a guide, not an exact error rate.
 
-use crate::{Record, SeatRecord, Status};
+use crate::{Plan, Record, SeatRecord, Status};
 
 /// The version of a tournament summary's JSON schema (`docs/tournaments.md`). Bumped on any
 /// change that is not a pure addition.
@@ -378,6 +378,26 @@ pub struct SummaryBuilder {
     /// Scratch: negotiators seen in the record being pushed.
     seen: Vec<bool>,
     touched: Vec<usize>,
+}
+
+impl Plan<'_> {
+    /// Runs the negotiations `range` and summarises them in memory, without keeping a row:
+    /// rows become records on the pool, the summary takes them in order of number (so it is
+    /// the one a stored run writes). `progress` is called after each negotiation is counted.
+    pub fn summarize(&self, range: std::ops::Range<u64>, progress: &mut dyn FnMut()) -> Summary {
+        let scenarios: Vec<String> = self.tournament().scenarios.iter().map(|p| p.id().to_string()).collect();
+        let mut summary = SummaryBuilder::new(self.negotiator_names(), &scenarios);
+        let Ok(()) = self.try_run_map(
+            range,
+            |row, _| Record::from(&row),
+            |record| {
+                summary.push(&record);
+                progress();
+                Ok::<(), std::convert::Infallible>(())
+            },
+        );
+        summary.finish()
+    }
 }
 
 impl SummaryBuilder {

@@ -8,7 +8,7 @@ use super::Options;
 use crate::load::{load, Failure};
 use detente_agents::Protocol;
 use detente_tournament::store::{self, RunOptions, ScenarioSource, Shard};
-use detente_tournament::{parse_negotiators, BatchError, Prepared, Summary, SummaryBuilder, Tournament};
+use detente_tournament::{parse_negotiators, BatchError, Prepared, Summary, Tournament};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -78,19 +78,13 @@ pub(crate) fn run(req: &Request<'_>, opts: &Options<'_>) -> Result<(), Failure> 
         .num_threads(req.jobs.unwrap_or(0))
         .build()
         .map_err(|e| Failure::Input(format!("cannot start {} threads: {e}", req.jobs.unwrap_or(0))))?;
-    let scenario_ids: Vec<String> = tournament.scenarios.iter().map(|p| p.id().to_string()).collect();
     let summary = pool.install(|| -> Result<Summary, Failure> {
         match req.out {
             None => {
                 let bar = progress(plan.len());
-                let mut summary = SummaryBuilder::new(plan.negotiator_names(), &scenario_ids);
-                let Ok(()) = plan.try_run(0..plan.len(), |row| {
-                    summary.push(&detente_tournament::Record::from(&row));
-                    bar.inc(1);
-                    Ok::<(), std::convert::Infallible>(())
-                });
+                let summary = plan.summarize(0..plan.len(), &mut || bar.inc(1));
                 bar.finish_and_clear();
-                Ok(summary.finish())
+                Ok(summary)
             }
             Some(dir) => {
                 let definition = store::Definition::new(&plan, sources).map_err(stored)?;

@@ -172,9 +172,9 @@ impl StoreError {
         move |source| StoreError::Arrow { path, source }
     }
 
-    pub(crate) fn parquet(path: impl Into<PathBuf>) -> impl FnOnce(parquet::errors::ParquetError) -> StoreError {
+    pub(crate) fn parquet(path: impl Into<PathBuf>) -> impl Fn(parquet::errors::ParquetError) -> StoreError {
         let path = path.into();
-        move |source| StoreError::Parquet { path, source }
+        move |source| StoreError::Parquet { path: path.clone(), source }
     }
 
     pub(crate) fn corrupt(path: impl Into<PathBuf>, reason: impl Into<String>) -> StoreError {

@@ -594,23 +594,27 @@ fn run_range(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<(), StoreError> {
     let mut part: Option<Part> = None;
-    plan.try_run_timed(range, |row, time| {
-        let record = Record::from(&row);
-        let p = match &mut part {
-            Some(p) => p,
-            None => part.insert(Part::create(parts, record.index, max_parties)?),
-        };
-        p.push(&record, time.as_secs_f64())?;
-        if p.rows >= checkpoint {
-            if let Some(p) = part.take() {
-                let rows = p.rows;
-                p.commit(parts)?;
-                *count += rows;
-                progress(*count, total);
+    // rows become records on the pool; this thread only appends them to the part
+    plan.try_run_map(
+        range,
+        |row, time| (Record::from(&row), time.as_secs_f64()),
+        |(record, time)| {
+            let p = match &mut part {
+                Some(p) => p,
+                None => part.insert(Part::create(parts, record.index, max_parties)?),
+            };
+            p.push(&record, time)?;
+            if p.rows >= checkpoint {
+                if let Some(p) = part.take() {
+                    let rows = p.rows;
+                    p.commit(parts)?;
+                    *count += rows;
+                    progress(*count, total);
+                }
             }
-        }
-        Ok::<(), StoreError>(())
-    })?;
+            Ok::<(), StoreError>(())
+        },
+    )?;
     if let Some(p) = part.take() {
         let rows = p.rows;
         p.commit(parts)?;
@@ -635,13 +639,15 @@ fn finalize(dir: &Path, definition: &Definition, shard: Option<Shard>, share: &[
         let mut next = range.start;
         for batch in reader {
             let batch = batch.map_err(StoreError::arrow(&path))?;
-            for (record, time) in columns::records(&batch, max_parties, true, &path)? {
-                if record.index != next {
-                    return Err(StoreError::corrupt(&path, format!("negotiation {} where {next} was due", record.index)));
-                }
-                finalizer.push(&record, time)?;
-                next += 1;
+            let index = batch
+                .column(0)
+                .as_primitive_opt::<UInt64Type>()
+                .ok_or_else(|| StoreError::corrupt(&path, "an index column that is not u64"))?;
+            if let Some(i) = index.values().iter().zip(next..).find_map(|(&i, due)| (i != due).then_some(i)) {
+                return Err(StoreError::corrupt(&path, format!("negotiation {i} out of order (from {next})")));
             }
+            next += batch.num_rows() as u64;
+            finalizer.push_batch(batch)?;
         }
         if next != range.end {
             return Err(StoreError::corrupt(&path, format!("ends at {next}, not {}", range.end)));
