@@ -280,8 +280,8 @@ struct TournamentRun {
     /// the shards' folders with `tournament merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<detente_tournament::store::Shard>,
-    /// Negotiations per checkpoint written to --out (default 10000): at most this many are
-    /// lost when the run is killed.
+    /// Negotiations per checkpoint written to --out (default 65536, eight of the final files'
+    /// batches of 8192): at most this many are lost when the run is killed.
     #[arg(long, value_name = "N")]
     checkpoint: Option<u64>,
     /// Replace a different tournament already in --out (otherwise refused; a folder that holds

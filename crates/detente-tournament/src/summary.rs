@@ -38,7 +38,7 @@
 //! seats as independent samples; in a tournament they share negotiations (they face each other),
 //! so the p-values are a guide, not an exact error rate.
 
-use crate::{Plan, Record, SeatRecord, Status};
+use crate::{Plan, Record, Status};
 
 /// The version of a tournament summary's JSON schema (`docs/tournaments.md`). Bumped on any
 /// change that is not a pure addition.
@@ -338,12 +338,34 @@ struct Quality {
 }
 
 impl Quality {
-    fn push(&mut self, r: &Record) {
+    fn push(&mut self, r: &SummaryRow<'_>) {
         self.welfare.push_some(r.welfare);
         self.pareto.push_some(r.pareto_distance);
         self.nash.push_some(r.nash_distance);
         self.ks.push_some(r.ks_distance);
     }
+}
+
+/// What a summary reads of one negotiation, borrowed: from a [`Record`], or straight from a
+/// row of a results table (the store summarises its batches without building records).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SummaryRow<'a> {
+    pub(crate) scenario: &'a str,
+    pub(crate) status: Status,
+    pub(crate) round: Option<u32>,
+    pub(crate) welfare: Option<f64>,
+    pub(crate) pareto_distance: Option<f64>,
+    pub(crate) nash_distance: Option<f64>,
+    pub(crate) ks_distance: Option<f64>,
+}
+
+/// What a summary reads of one seat.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SummarySeat<'a> {
+    pub(crate) negotiator: &'a str,
+    pub(crate) utility: Option<f64>,
+    pub(crate) advantage: Option<f64>,
+    pub(crate) score: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -460,9 +482,25 @@ impl SummaryBuilder {
 
     /// Adds one negotiation.
     pub fn push(&mut self, r: &Record) {
+        let row = SummaryRow {
+            scenario: &r.scenario,
+            status: r.status,
+            round: r.round,
+            welfare: r.welfare,
+            pareto_distance: r.pareto_distance,
+            nash_distance: r.nash_distance,
+            ks_distance: r.ks_distance,
+        };
+        let seats =
+            r.seats.iter().map(|s| SummarySeat { negotiator: &s.negotiator, utility: s.utility, advantage: s.advantage, score: s.score });
+        self.push_row(&row, seats);
+    }
+
+    /// Adds one negotiation, its seats in order.
+    pub(crate) fn push_row<'a>(&mut self, r: &SummaryRow<'_>, seats: impl IntoIterator<Item = SummarySeat<'a>>) {
         let refused = r.status == Status::Refused;
         self.statuses.add(r.status);
-        let s = self.scenario(&r.scenario);
+        let s = self.scenario(r.scenario);
         let scenario = &mut self.scenarios[s];
         scenario.statuses.add(r.status);
         if !refused {
@@ -471,13 +509,15 @@ impl SummaryBuilder {
             }
             scenario.quality.push(r);
         }
-        for seat in &r.seats {
-            let k = self.negotiator(&seat.negotiator);
+        for seat in seats {
+            let k = self.negotiator(seat.negotiator);
             let n = &mut self.negotiators[k];
             n.seats += 1;
             n.statuses.add(r.status);
             if !refused {
-                push_seat(n, seat);
+                n.utility.push_some(seat.utility);
+                n.advantage.push_some(seat.advantage);
+                n.score.push_some(seat.score);
             }
             if !self.seen[k] {
                 self.seen[k] = true;
@@ -558,12 +598,6 @@ impl SummaryBuilder {
             scenarios,
         }
     }
-}
-
-fn push_seat(n: &mut NegotiatorAcc, seat: &SeatRecord) {
-    n.utility.push_some(seat.utility);
-    n.advantage.push_some(seat.advantage);
-    n.score.push_some(seat.score);
 }
 
 /// Competition ranks (1, 2, 2, 4) by descending score; `None` scores get no rank.

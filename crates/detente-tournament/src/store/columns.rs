@@ -296,3 +296,51 @@ pub(crate) fn records(batch: &RecordBatch, max_parties: usize, timed: bool, path
     }
     Ok(out)
 }
+
+/// Adds the rows of `batch` (the results table's columns, with or without `time_s`) to
+/// `summary`, in order, reading the columns in place: what [`records`] followed by
+/// [`crate::SummaryBuilder::push`] gives, without building a record.
+pub(crate) fn summarize(
+    batch: &RecordBatch,
+    max_parties: usize,
+    summary: &mut crate::SummaryBuilder,
+    path: &Path,
+) -> Result<(), StoreError> {
+    let bad = || StoreError::corrupt(path, "a column of an unexpected type");
+    let c = |i: usize| batch.column(i);
+    let f64s = |i: usize| c(i).as_primitive_opt::<Float64Type>().ok_or_else(bad);
+    let strs = |i: usize| c(i).as_string_opt::<i32>().ok_or_else(bad);
+    let (scenario, status) = (strs(1)?, strs(8)?);
+    let round = c(11).as_primitive_opt::<UInt32Type>().ok_or_else(bad)?;
+    let (welfare, pareto, nash, ks) = (f64s(16)?, f64s(17)?, f64s(18)?, f64s(19)?);
+    let seats = (0..max_parties)
+        .map(|s| {
+            let b = FIXED + PER_SEAT * s;
+            Ok((strs(b)?, strs(b + 1)?, f64s(b + 2)?, f64s(b + 4)?, f64s(b + 5)?))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let get = |a: &arrow_array::Float64Array, i: usize| a.is_valid(i).then(|| a.value(i));
+    for i in 0..batch.num_rows() {
+        let status =
+            Status::parse(status.value(i)).ok_or_else(|| StoreError::corrupt(path, format!("unknown status `{}`", status.value(i))))?;
+        let row = crate::summary::SummaryRow {
+            scenario: scenario.value(i),
+            status,
+            round: round.is_valid(i).then(|| round.value(i)),
+            welfare: get(welfare, i),
+            pareto_distance: get(pareto, i),
+            nash_distance: get(nash, i),
+            ks_distance: get(ks, i),
+        };
+        let seated = seats.iter().take_while(|(actor, ..)| actor.is_valid(i)).map(|(_, negotiator, utility, advantage, score)| {
+            crate::summary::SummarySeat {
+                negotiator: negotiator.value(i),
+                utility: get(utility, i),
+                advantage: get(advantage, i),
+                score: get(score, i),
+            }
+        });
+        summary.push_row(&row, seated);
+    }
+    Ok(())
+}

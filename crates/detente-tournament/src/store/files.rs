@@ -13,6 +13,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -98,10 +99,11 @@ const WINDOW: usize = 4;
 /// Writes `results.parquet`, `results.csv`, `timings.csv` and `summary.json` of one directory
 /// from its rows in order, in batches of [`BATCH`] rows counted from the first.
 ///
-/// The work is spread over the rayon pool [`WINDOW`] batches at a time: each batch's CSV text,
-/// timings and records (for the summary) on one side, the Parquet columns (one encoder per
+/// The work is spread over the rayon pool [`WINDOW`] batches at a time: each batch's CSV text
+/// and timings on one side, the Parquet columns (one encoder per
 /// column, as parquet's `ArrowColumnWriter` allows) on the other, while the previous window's
-/// text is appended to the CSV files and its records to the summary, in order. The bytes are those a single `ArrowWriter` and CSV writer fed
+/// text is appended to the CSV files and its rows to the summary (read from the columns in
+/// place), in order. The bytes are those a single `ArrowWriter` and CSV writer fed
 /// the same batches would write, whatever the number of threads.
 pub(crate) struct Finalizer {
     dir: PathBuf,
@@ -111,13 +113,15 @@ pub(crate) struct Finalizer {
     /// Rows handed over one at a time ([`Finalizer::push`]), until a batch is full.
     columns: Columns,
     /// Batches (with the `time_s` column) not yet written, in order, and their rows.
-    pending: Vec<RecordBatch>,
+    pending: VecDeque<RecordBatch>,
     pending_rows: usize,
     parquet: ParquetFile,
     csv: (AtomicFile, BufWriter<File>),
     timings: (AtomicFile, BufWriter<File>),
-    /// The last window's text and records, encoded but not yet appended.
+    /// The last window's text and batches, encoded but not yet appended.
     unwritten: Vec<Encoded>,
+    /// Text buffers appended and emptied, for the next windows (not allocated afresh each time).
+    spare: Vec<Buffers>,
     rows: u64,
 }
 
@@ -197,11 +201,12 @@ impl ParquetFile {
     }
 }
 
-/// One batch's share of the final files, encoded on the pool.
+/// One batch's share of the final files, encoded on the pool, with the batch itself (for the
+/// summary, read in order when the text is appended).
 struct Encoded {
     csv: Vec<u8>,
     timings: Vec<u8>,
-    records: Vec<(Record, f64)>,
+    batch: RecordBatch,
 }
 
 impl Finalizer {
@@ -217,12 +222,13 @@ impl Finalizer {
             timed_schema: columns::schema(max_parties, true),
             summary,
             columns: Columns::new(max_parties, true),
-            pending: Vec::new(),
+            pending: VecDeque::new(),
             pending_rows: 0,
             parquet,
             csv,
             timings,
             unwritten: Vec::new(),
+            spare: Vec::new(),
             rows: 0,
         })
     }
@@ -246,49 +252,78 @@ impl Finalizer {
             return Err(StoreError::corrupt(&self.dir, "rows and batches mixed"));
         }
         self.pending_rows += batch.num_rows();
-        self.pending.push(batch);
+        self.pending.push_back(batch);
         while self.pending_rows >= WINDOW * BATCH {
             self.write_window(WINDOW * BATCH)?;
         }
         Ok(())
     }
 
+    /// The next `rows` pending rows as one batch: a slice of the first pending batch when it
+    /// holds them (no copy: the parts' batches end where these do), else the pieces joined.
+    fn take(&mut self, rows: usize) -> Result<RecordBatch, StoreError> {
+        self.pending_rows -= rows;
+        let Some(front) = self.pending.front() else { return Ok(RecordBatch::new_empty(self.timed_schema.clone())) };
+        if front.num_rows() >= rows {
+            let batch = front.slice(0, rows);
+            if front.num_rows() == rows {
+                self.pending.pop_front();
+            } else if let Some(f) = self.pending.front_mut() {
+                *f = f.slice(rows, f.num_rows() - rows);
+            }
+            return Ok(batch);
+        }
+        let mut pieces = Vec::new();
+        let mut need = rows;
+        while need > 0 {
+            let Some(f) = self.pending.pop_front() else { break };
+            if f.num_rows() > need {
+                pieces.push(f.slice(0, need));
+                self.pending.push_front(f.slice(need, f.num_rows() - need));
+                need = 0;
+            } else {
+                need -= f.num_rows();
+                pieces.push(f);
+            }
+        }
+        concat_batches(&self.timed_schema, &pieces).map_err(StoreError::arrow(&self.dir))
+    }
+
     /// Writes the first `rows` pending rows, in batches of [`BATCH`] (the last one shorter
     /// only at the end).
     fn write_window(&mut self, rows: usize) -> Result<(), StoreError> {
-        let all = concat_batches(&self.timed_schema, &self.pending).map_err(StoreError::arrow(&self.dir))?;
-        let rest = all.slice(rows, all.num_rows() - rows);
-        self.pending_rows = rest.num_rows();
-        self.pending = if rest.num_rows() > 0 { vec![rest] } else { Vec::new() };
-        let timed: Vec<RecordBatch> = (0..rows.div_ceil(BATCH).max(1)).map(|k| all.slice(k * BATCH, BATCH.min(rows - k * BATCH))).collect();
+        let timed: Vec<RecordBatch> =
+            (0..rows.div_ceil(BATCH).max(1)).map(|k| self.take(BATCH.min(rows - k * BATCH))).collect::<Result<_, _>>()?;
         let last = self.timed_schema.fields().len() - 1;
         let untimed: Vec<RecordBatch> = timed
             .iter()
             .map(|b| b.project(&(0..last).collect::<Vec<_>>()))
             .collect::<Result<_, _>>()
             .map_err(StoreError::arrow(&self.dir))?;
+        let buffers: Vec<Buffers> = timed.iter().map(|_| self.spare.pop().unwrap_or_default()).collect();
         let first = self.rows == 0;
         let Finalizer { dir, max_parties, summary, parquet, csv, timings, unwritten, .. } = self;
         let (max_parties, dir) = (*max_parties, &*dir);
         // the last window's text goes to the files while this one is encoded
         let last = std::mem::take(unwritten);
         let (appended, (encoded, written)) = rayon::join(
-            || append(last, csv, timings, summary),
+            || append(last, csv, timings, summary, max_parties, dir),
             || {
                 rayon::join(
                     || {
                         timed
                             .par_iter()
                             .zip(&untimed)
+                            .zip(buffers)
                             .enumerate()
-                            .map(|(k, (t, u))| encode(t, u, first && k == 0, max_parties, dir))
+                            .map(|(k, ((t, u), b))| encode(t, u, first && k == 0, dir, b))
                             .collect::<Result<Vec<Encoded>, StoreError>>()
                     },
                     || parquet.write(&untimed),
                 )
             },
         );
-        appended?;
+        self.spare.extend(appended?);
         written?;
         *unwritten = encoded?;
         self.rows += rows as u64;
@@ -301,13 +336,14 @@ impl Finalizer {
         if self.columns.len() > 0 {
             let batch = self.columns.finish().map_err(StoreError::arrow(&self.dir))?;
             self.pending_rows += batch.num_rows();
-            self.pending.push(batch);
+            self.pending.push_back(batch);
         }
         if self.pending_rows > 0 || self.rows == 0 {
             // with no rows at all: one empty batch, for the headers
             self.write_window(self.pending_rows)?;
         }
-        append(std::mem::take(&mut self.unwritten), &mut self.csv, &mut self.timings, &mut self.summary)?;
+        let _ =
+            append(std::mem::take(&mut self.unwritten), &mut self.csv, &mut self.timings, &mut self.summary, self.max_parties, &self.dir)?;
         self.parquet.finish()?;
         let (cf, csv) = self.csv;
         cf.commit(csv)?;
@@ -322,34 +358,46 @@ impl Finalizer {
     }
 }
 
-/// Appends encoded batches to the CSV files and their records to the summary, in order.
+/// A batch's CSV text and timings text.
+type Buffers = (Vec<u8>, Vec<u8>);
+
+/// Appends encoded batches to the CSV files and their rows to the summary, in order; gives
+/// back the emptied buffers.
 fn append(
     encoded: Vec<Encoded>,
     csv: &mut (AtomicFile, BufWriter<File>),
     timings: &mut (AtomicFile, BufWriter<File>),
     summary: &mut SummaryBuilder,
-) -> Result<(), StoreError> {
-    for e in encoded {
+    max_parties: usize,
+    dir: &Path,
+) -> Result<Vec<Buffers>, StoreError> {
+    let mut spare = Vec::with_capacity(encoded.len());
+    for mut e in encoded {
         csv.1.write_all(&e.csv).map_err(StoreError::io(csv.0.tmp()))?;
         timings.1.write_all(&e.timings).map_err(StoreError::io(timings.0.tmp()))?;
-        for (record, _) in &e.records {
-            summary.push(record);
-        }
+        columns::summarize(&e.batch, max_parties, summary, dir)?;
+        e.csv.clear();
+        e.timings.clear();
+        spare.push((e.csv, e.timings));
     }
-    Ok(())
+    Ok(spare)
 }
 
-/// One batch's CSV text (with the header when `header`), its timings and its records.
-fn encode(timed: &RecordBatch, untimed: &RecordBatch, header: bool, max_parties: usize, dir: &Path) -> Result<Encoded, StoreError> {
-    let mut csv = arrow_csv::WriterBuilder::new().with_header(header).build(Vec::new());
+/// One batch's CSV text (with the header when `header`) and its timings, written into
+/// `buffers`.
+fn encode(timed: &RecordBatch, untimed: &RecordBatch, header: bool, dir: &Path, buffers: Buffers) -> Result<Encoded, StoreError> {
+    let (mut text, mut times) = buffers;
+    // about 470 bytes a row: sized once, not grown by doubling
+    text.reserve(512 * untimed.num_rows() + 1024);
+    times.reserve(32 * untimed.num_rows() + 64);
+    let mut csv = arrow_csv::WriterBuilder::new().with_header(header).build(text);
     csv.write(untimed).map_err(StoreError::arrow(dir.join(CSV)))?;
     let last = timed.num_columns() - 1;
-    let times = RecordBatch::try_new(columns::timings_schema(), vec![timed.column(0).clone(), timed.column(last).clone()])
+    let index_time = RecordBatch::try_new(columns::timings_schema(), vec![timed.column(0).clone(), timed.column(last).clone()])
         .map_err(StoreError::arrow(dir.join(TIMINGS)))?;
-    let mut timings = arrow_csv::WriterBuilder::new().with_header(header).build(Vec::new());
-    timings.write(&times).map_err(StoreError::arrow(dir.join(TIMINGS)))?;
-    let records = columns::records(timed, max_parties, true, dir)?;
-    Ok(Encoded { csv: csv.into_inner(), timings: timings.into_inner(), records })
+    let mut timings = arrow_csv::WriterBuilder::new().with_header(header).build(times);
+    timings.write(&index_time).map_err(StoreError::arrow(dir.join(TIMINGS)))?;
+    Ok(Encoded { csv: csv.into_inner(), timings: timings.into_inner(), batch: timed.clone() })
 }
 
 #[cfg(test)]

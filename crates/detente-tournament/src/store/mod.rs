@@ -76,7 +76,7 @@ use std::path::{Path, PathBuf};
 /// Negotiations in a block of the sharding ([`shard_ranges`]).
 pub const SHARD_BLOCK: u64 = 1024;
 /// Rows per checkpoint part ([`RunOptions::checkpoint`]).
-pub const DEFAULT_CHECKPOINT: u64 = 10_000;
+pub const DEFAULT_CHECKPOINT: u64 = 8 * BATCH as u64;
 /// The manifest's file name.
 pub const MANIFEST_FILE: &str = "tournament.json";
 /// The checkpoint directory's name.
@@ -555,7 +555,9 @@ impl Part {
         }
         self.columns.push(record, time_s).map_err(|reason| StoreError::corrupt(&self.tmp, reason))?;
         self.rows += 1;
-        if self.columns.len() == BATCH {
+        // batches end where the final files' batches end (in an unsharded run), so that those
+        // are written from the parts' batches as they are, without copying
+        if (self.start + self.rows).is_multiple_of(BATCH as u64) {
             self.flush()?;
         }
         Ok(())
