@@ -5,13 +5,13 @@
 //! # The score
 //!
 //! A negotiator's **score** is its mean **NegMAS advantage** over every seat it played
-//! ([`SeatRecord::score`]): NegMAS's `cartesian_tournament` scores with
+//! ([`crate::SeatRecord::score`]): NegMAS's `cartesian_tournament` scores with
 //! `final_score=("advantage", "mean")`, the mean over a strategy's score rows of
 //! `(u − r) / (max − r)` — the gain over walking away as a share of the most the party could
 //! gain, `max` from the utility function's `minmax()` over the outcome space; 0 when
 //! `max == r`; `u − min` when `r` is −∞ or not a number (`make_scores` in
 //! `negmas/tournaments/neg/simple/cartesian.py`, NegMAS 0.16). The unnormalised advantage
-//! `u − r` ([`SeatRecord::advantage`]) is summarised beside it.
+//! `u − r` ([`crate::SeatRecord::advantage`]) is summarised beside it.
 //!
 //! # What counts
 //!
@@ -259,7 +259,7 @@ pub struct NegotiatorSummary {
     pub utility: Estimate,
     /// Advantage `utility − reservation` per seat.
     pub advantage: Estimate,
-    /// NegMAS's advantage per seat ([`SeatRecord::score`]): the score's sample.
+    /// NegMAS's advantage per seat ([`crate::SeatRecord::score`]): the score's sample.
     pub scores: Estimate,
     /// The score: the mean of `scores` (NegMAS's default final score; see the
     /// [module documentation](self)).
