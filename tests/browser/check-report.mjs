@@ -11,7 +11,7 @@
 // Exit status: 0 when every check passes, 1 when any fails (each failure is printed), 2 on bad usage.
 // The browser is Debian's Chromium ($CHROMIUM or /usr/bin/chromium); none is ever downloaded.
 
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import { PNG } from 'pngjs';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -136,13 +136,7 @@ async function main() {
   const consoleErrors = [];
   const pageErrors = [];
 
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    timeout: TIMEOUT_MS,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(TIMEOUT_MS, executablePath);
   let summary;
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, serviceWorkers: 'block' });

@@ -5,9 +5,9 @@ use detente_formats::FormatError;
 use std::path::{Path, PathBuf};
 
 /// The built-in reference scenario (the ceasefire talks), embedded at compile time.
-pub(crate) const BUILTIN_TOML: &str = include_str!("../../../scenarios/ukraine-ceasefire-2025.toml");
+pub(crate) const BUILTIN_TOML: &str = detente_formats::reference::TOML;
 /// How the built-in scenario is named in messages.
-pub(crate) const BUILTIN_NAME: &str = "<built-in>/ukraine-ceasefire-2025.toml";
+pub(crate) const BUILTIN_NAME: &str = detente_formats::reference::NAME;
 
 /// Why a command failed on its input. Carries enough to render a located report.
 #[derive(Debug)]

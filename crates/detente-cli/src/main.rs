@@ -214,6 +214,20 @@ enum Command {
     /// (ANAC style), on every core, resumable, written as Parquet and CSV; `report` and
     /// `merge` read finished ones.
     Tournament(TournamentArgs),
+    /// The web app on a local port: explore a scenario and change its assumptions live, run
+    /// and watch negotiations; its JSON API is documented at /api/openapi.json.
+    Serve {
+        /// A scenario file, or a folder whose scenario files (and GENIUS/GeniusWeb folders)
+        /// the app offers by name beside the built-in scenario.
+        path: Option<PathBuf>,
+        /// Address to listen on: loopback by default; any other address lets other machines in
+        /// (a warning says so).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Port (0: any free port; the URL printed says which).
+        #[arg(long, default_value_t = 8180)]
+        port: u16,
+    },
     /// Each party's utility of one complete outcome, and whether it beats walking away.
     Utility {
         /// Scenario file (.toml, .json, KTAB .csv) or GENIUS/GeniusWeb folder (default: built-in).
@@ -455,6 +469,7 @@ fn run(cli: &Cli) -> Result<(), load::Failure> {
             commands::tournament::run(&req, &opts)
         }
         Command::Utility { file, outcome } => commands::utility::run(file.as_deref(), outcome, &opts),
+        Command::Serve { path, host, port } => commands::serve::run(path.as_deref(), *host, *port),
         Command::Negotiate {
             file,
             protocol,

@@ -13,7 +13,7 @@ use std::process::Command;
 /// # Panics
 /// When something is missing: a test that is run must check what it says, never pass by
 /// skipping.
-fn browser_prerequisites() -> PathBuf {
+pub(crate) fn browser_prerequisites() -> PathBuf {
     let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let playwright = repo().join("tests/browser/node_modules/playwright-core");
     let mut missing = Vec::new();

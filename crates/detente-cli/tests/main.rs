@@ -9,5 +9,6 @@ mod forecast;
 mod html_report;
 mod limits;
 mod outputs;
+mod serve;
 mod study;
 mod tournament;

@@ -18,6 +18,7 @@ mod input;
 mod json_spans;
 pub mod ktab;
 pub mod native;
+pub mod reference;
 
 pub(crate) use error::{near_miss, note};
 pub use error::{FormatError, Location};

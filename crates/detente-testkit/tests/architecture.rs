@@ -46,6 +46,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detente-study", &["detente-core", "detente-analysis", "detente-protocol", "detente-agents", "detente-forecast", "detente-conflict"]),
     ("detente-report", &["detente-study", "detente-conflict", "detente-tournament"]),
     ("detente-tournament", &["detente-core", "detente-protocol", "detente-agents", "detente-study"]),
+    ("detente-server", &["detente-core", "detente-formats", "detente-protocol", "detente-agents", "detente-study", "detente-report"]),
     (
         "detente",
         &[
@@ -73,6 +74,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "detente-report",
             "detente-conflict",
             "detente-tournament",
+            "detente-server",
         ],
     ),
 ];

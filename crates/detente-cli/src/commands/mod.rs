@@ -6,6 +6,7 @@ pub(crate) mod conflict;
 pub(crate) mod forecast;
 pub(crate) mod negotiate;
 pub(crate) mod scenario;
+pub(crate) mod serve;
 pub(crate) mod study;
 pub(crate) mod tournament;
 pub(crate) mod utility;

@@ -1,0 +1,341 @@
+// detente serve: the web app. It calls only the JSON API (/api/openapi.json documents it) and
+// shows the pages the server renders (the same as `detente analyze|forecast|study --html`).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c);
+  return e;
+};
+
+const state = {
+  scenario: null,   // name
+  view: null,       // ScenarioView
+  variant: "",
+  edits: new Map(), // key -> Edit
+  pending: null,    // timer of the next exploration
+  seq: 0,           // the latest exploration asked for
+  pinned: null,
+  negotiation: null,
+  source: null,     // EventSource
+};
+
+function showError(body) {
+  const m = $("message");
+  if (!body) { m.textContent = ""; m.className = ""; return; }
+  const lines = [body.error || String(body)];
+  for (const p of body.problems || []) {
+    const at = p.line ? `${p.file}:${p.line}:${p.column}: ` : (p.file ? `${p.file}: ` : "");
+    lines.push(`  ${at}${p.message}`);
+  }
+  m.textContent = lines.join("\n");
+  m.className = "error";
+}
+
+async function api(method, path, body, type = "application/json") {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = type;
+    init.body = type === "application/json" ? JSON.stringify(body) : body;
+  }
+  const r = await fetch(path, init);
+  const ct = r.headers.get("Content-Type") || "";
+  const data = ct.startsWith("application/json") ? await r.json() : await r.text();
+  if (!r.ok) throw (typeof data === "object" ? data : { error: `${r.status}: ${data}` });
+  return data;
+}
+
+function target() {
+  return { scenario: state.scenario, variant: state.variant || null, edits: [...state.edits.values()] };
+}
+
+// ---- scenarios -------------------------------------------------------------------------------
+
+async function loadList(select) {
+  const entries = await api("GET", "/api/scenarios");
+  const s = $("scenario");
+  s.replaceChildren();
+  for (const e of entries) {
+    const o = el("option", { value: e.name }, e.title ? `${e.title} (${e.name})` : `${e.name}: does not load`);
+    if (e.error) o.disabled = true;
+    s.append(o);
+  }
+  await choose(select || entries.find((e) => !e.error)?.name);
+}
+
+async function choose(name) {
+  state.scenario = name;
+  $("scenario").value = name;
+  state.view = await api("GET", `/api/scenarios/${encodeURIComponent(name)}`);
+  state.variant = "";
+  state.edits.clear();
+  state.base = null;
+  const v = $("variant");
+  v.replaceChildren(el("option", { value: "" }, "base"));
+  for (const x of state.view.variants) v.append(el("option", { value: x.id, title: x.changes.join("; ") }, x.title || x.id));
+  buildControls();
+  explore();
+}
+
+// ---- controls --------------------------------------------------------------------------------
+
+function slider(label, min, max, step, value, onInput, name) {
+  const input = el("input", { type: "range", min, max, step, value, name });
+  const out = el("output", {}, fmt(value));
+  input.addEventListener("input", () => { out.textContent = fmt(+input.value); onInput(+input.value); });
+  return el("div", { class: "row" }, el("label", {}, label), input, out);
+}
+
+function fmt(x) { return Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(2); }
+
+function buildControls() {
+  const box = $("actors");
+  box.replaceChildren();
+  const s = state.view.summary;
+  for (const a of s.actors) {
+    const d = el("details", { class: "actor", "data-actor": a.id });
+    d.append(el("summary", {}, `${a.name} (${a.role}${a.required ? ", must agree" : ""})`));
+    d.append(slider("capability", 0, Math.max(100, Math.ceil(a.capability * 2)), 1, a.capability,
+      (x) => edit(`cap:${a.id}`, { kind: "capability", actor: a.id, capability: x }), `capability-${a.id}`));
+    d.append(slider("walk-away", 0, 1, 0.01, a.reservation,
+      (x) => edit(`res:${a.id}`, { kind: "reservation", actor: a.id, reservation: x }), `reservation-${a.id}`));
+    const lines = state.view.red_lines.find(([who]) => who === a.id);
+    if (lines) {
+      const box2 = el("input", { type: "checkbox", name: `drop-red-lines-${a.id}` });
+      box2.addEventListener("change", () => box2.checked
+        ? edit(`red:${a.id}`, { kind: "drop_red_lines", actor: a.id })
+        : edit(`red:${a.id}`, null));
+      d.append(el("label", { class: "check", title: lines[1].join("; ") }, box2, `gives up its red lines (never ${lines[1].join("; never ")})`));
+    }
+    for (const p of a.positions) {
+      const issue = s.issues.find((i) => i.id === p.issue);
+      const key = `pos:${a.id}:${p.issue}`;
+      const cur = { kind: "position", actor: a.id, issue: p.issue, ideal: null, salience: null };
+      const box3 = el("div", { class: "issue" }, el("div", { class: "name" }, issue ? issue.name : p.issue));
+      box3.append(slider("ideal (0–100)", 0, 100, 1, p.ideal_scale, (x) => { cur.ideal = x; edit(key, { ...cur }); }, `ideal-${a.id}-${p.issue}`));
+      box3.append(slider("salience", 0, 1, 0.01, p.salience, (x) => { cur.salience = x; edit(key, { ...cur }); }, `salience-${a.id}-${p.issue}`));
+      d.append(box3);
+    }
+    box.append(d);
+  }
+}
+
+function edit(key, e) {
+  if (e) state.edits.set(key, e); else state.edits.delete(key);
+  clearTimeout(state.pending);
+  state.pending = setTimeout(explore, 40);
+}
+
+// ---- exploring -------------------------------------------------------------------------------
+
+// `x`'s deals, each term marked where it differs from the same deal in `ref` (the scenario as
+// written), so that what an edit moved stands out.
+function dealBlock(x, ref) {
+  const box = el("div");
+  if (!x.deal) { box.append(el("p", { class: "no" }, `No analysis: ${x.deal_error}`)); return box; }
+  const d = x.deal.deal;
+  box.append(el("p", {}, d.zone_exists
+    ? el("span", { class: "yes" }, `A deal beats walking away for ${d.must_agree.join(", ")}`)
+    : el("span", { class: "no" }, `No deal beats walking away for every party (${d.no_deal_for.join(", ") || "the red lines"})`)));
+  for (const [label, deal] of [["Nash deal", d.nash], ["Kalai-Smorodinsky deal", d.kalai_smorodinsky]]) {
+    if (!deal) { box.append(el("p", { class: "note" }, `${label}: none`)); continue; }
+    const t = el("table", { class: "deal", "data-deal": label });
+    t.append(el("caption", {}, label));
+    const before = ref && ref.deal ? (label === "Nash deal" ? ref.deal.deal.nash : ref.deal.deal.kalai_smorodinsky) : null;
+    for (const term of deal.terms) {
+      const was = before ? before.terms.find((b) => b.issue === term.issue) : null;
+      const td = el("td", {}, term.value);
+      if (was && was.value !== term.value) { td.className = "changed"; td.append(el("span", { class: "was" }, `was ${was.value}`)); }
+      t.append(el("tr", {}, el("th", {}, term.issue), td));
+    }
+    box.append(t);
+  }
+  const f = x.forecast.forecast.cases[0];
+  if (f && f.comparison) box.append(el("p", { class: "note" }, `Forecasts: ${x.forecast.forecast.cases.length} case(s); see below.`));
+  return box;
+}
+
+async function explore() {
+  const seq = ++state.seq;
+  const started = performance.now();
+  let x;
+  try {
+    x = await api("POST", "/api/explore", target());
+  } catch (e) { if (seq === state.seq) showError(e); return; }
+  if (seq !== state.seq) return; // a newer one is on its way
+  showError(null);
+  state.last = x;
+  if (!state.edits.size && !state.variant) state.base = x;
+  $("timing").textContent = `${Math.round(performance.now() - started)} ms (server ${Math.round(x.elapsed_ms)} ms)`;
+  $("changes").replaceChildren(...(x.changes.length ? x.changes : ["the scenario as written"]).map((c) => el("li", {}, c)));
+  $("deal").replaceChildren(dealBlock(x, state.base));
+  $("analysis-page").srcdoc = x.html.analysis || "<p>No analysis.</p>";
+  $("forecast-page").srcdoc = x.html.forecast;
+  const body = target();
+  $("download").href = "#";
+  $("download").dataset.body = JSON.stringify(body);
+  document.body.dataset.explored = String(seq);
+}
+
+async function download(ev) {
+  ev.preventDefault();
+  const r = await fetch("/api/export", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(target()) });
+  if (!r.ok) { showError(await r.json()); return; }
+  const blob = await r.blob();
+  const name = (r.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/)?.[1] || "scenario.toml";
+  const a = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a); a.click(); a.remove();
+}
+
+function pin() {
+  if (!state.last) return;
+  state.pinned = state.last;
+  $("pinned").hidden = false;
+  $("pinned-changes").replaceChildren(...(state.pinned.changes.length ? state.pinned.changes : ["the scenario as written"]).map((c) => el("li", {}, c)));
+  $("pinned-deal").replaceChildren(dealBlock(state.pinned, state.base));
+}
+
+async function runStudy() {
+  const b = $("study");
+  b.disabled = true; b.textContent = "Running the study…";
+  try {
+    const r = await api("POST", "/api/study", target());
+    $("study-page").srcdoc = r.html;
+    $("study-page").hidden = false;
+    b.textContent = `Run the study again (took ${(r.elapsed_ms / 1000).toFixed(1)} s)`;
+  } catch (e) { showError(e); b.textContent = "Run the study"; }
+  b.disabled = false;
+}
+
+// ---- watching --------------------------------------------------------------------------------
+
+const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
+const SVG = "http://www.w3.org/2000/svg";
+const svg = (tag, attrs = {}) => {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+
+function drawCurves(report, upTo) {
+  const box = $("curves");
+  box.replaceChildren();
+  const W = 640, H = 300, L = 44, B = 30, T = 12, R = 120;
+  const deadline = Math.max(1, report.concessions.deadline);
+  const x = (r) => L + (W - L - R) * (r - 1) / Math.max(1, deadline - 1);
+  const y = (u) => H - B - (H - B - T) * Math.max(0, Math.min(1, u));
+  box.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#999" }));
+  box.append(svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#999" }));
+  for (const u of [0, 0.5, 1]) {
+    const t = svg("text", { x: L - 6, y: y(u) + 4, "text-anchor": "end", "font-size": 11 }); t.textContent = u.toFixed(1); box.append(t);
+  }
+  const xl = svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", "font-size": 11 });
+  xl.textContent = `round (deadline ${deadline})`; box.append(xl);
+  report.concessions.curves.forEach((c, k) => {
+    const pts = c.points.filter(([r]) => r <= upTo);
+    const color = COLORS[k % COLORS.length];
+    if (pts.length) box.append(svg("polyline", { points: pts.map(([r, u]) => `${x(r)},${y(u)}`).join(" "), fill: "none", stroke: color, "stroke-width": 2, "data-party": c.party }));
+    const t = svg("text", { x: W - R + 8, y: T + 14 * (k + 1), fill: color, "font-size": 12 }); t.textContent = c.party; box.append(t);
+  });
+}
+
+function stop() {
+  if (state.source) { state.source.close(); state.source = null; }
+  $("stop").disabled = true;
+  $("replay").disabled = !state.negotiation;
+}
+
+function watch() {
+  stop();
+  const n = state.negotiation;
+  const body = $("offers").tBodies[0];
+  body.replaceChildren();
+  $("negotiation-page").hidden = true;
+  let parties = [];
+  let round = 0;
+  drawCurves(n.report, 0);
+  const pace = +$("pace").value;
+  const es = new EventSource(`/api/negotiations/${n.id}/events?pace_ms=${pace}`);
+  state.source = es;
+  $("stop").disabled = false;
+  $("status").textContent = "Negotiating…";
+  es.addEventListener("header", (ev) => { parties = JSON.parse(ev.data).parties.map((p) => `${p.actor} (${p.negotiator})`); });
+  es.addEventListener("action", (ev) => {
+    const a = JSON.parse(ev.data);
+    round = a.round;
+    const who = a.actor === undefined || a.actor === null ? "mediator" : (parties[a.actor] || String(a.actor));
+    body.append(el("tr", {}, el("td", {}, String(a.round)), el("td", {}, who), el("td", {}, a.action), el("td", {}, (a.values || []).join(", "))));
+    body.parentElement.parentElement.scrollTop = 1e9;
+    drawCurves(n.report, round);
+  });
+  es.addEventListener("end", (ev) => {
+    const e = JSON.parse(ev.data);
+    $("status").textContent = `${e.end} after ${e.rounds} round(s)${e.values ? `: ${e.values.join(", ")}` : ""}. ${n.report.summary}`;
+    $("status").dataset.end = e.end;
+  });
+  es.addEventListener("done", () => {
+    stop();
+    drawCurves(n.report, Infinity);
+    $("negotiation-page").srcdoc = n.html;
+    $("negotiation-page").hidden = false;
+  });
+  es.onerror = () => { if (state.source === es) { stop(); $("status").textContent += " (the stream stopped)"; } };
+}
+
+async function run(ev) {
+  ev.preventDefault();
+  const negotiators = $("negotiators").value.trim();
+  const req = {
+    target: target(),
+    protocol: $("protocol").value || null,
+    negotiators: negotiators ? negotiators.split(",").map((s) => s.trim()) : null,
+    rounds: $("rounds").value ? +$("rounds").value : null,
+    seed: +$("seed").value || 0,
+  };
+  try {
+    state.negotiation = await api("POST", "/api/negotiations", req);
+  } catch (e) { showError(e); return; }
+  showError(null);
+  $("trace").href = `/api/negotiations/${state.negotiation.id}/trace`;
+  $("trace").hidden = false;
+  delete $("status").dataset.end;
+  watch();
+}
+
+// ---- wiring ----------------------------------------------------------------------------------
+
+function tabs() {
+  for (const b of document.querySelectorAll("#tabs button")) {
+    b.addEventListener("click", () => {
+      for (const o of document.querySelectorAll("#tabs button")) o.classList.toggle("active", o === b);
+      for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== b.dataset.tab;
+    });
+  }
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  tabs();
+  $("scenario").addEventListener("change", () => choose($("scenario").value).catch(showError));
+  $("variant").addEventListener("change", () => { state.variant = $("variant").value; explore(); });
+  $("reset").addEventListener("click", () => choose(state.scenario).catch(showError));
+  $("pin").addEventListener("click", pin);
+  $("download").addEventListener("click", (ev) => download(ev).catch(showError));
+  $("study").addEventListener("click", runStudy);
+  $("run").addEventListener("submit", run);
+  $("stop").addEventListener("click", stop);
+  $("replay").addEventListener("click", watch);
+  $("pace").addEventListener("input", () => { $("pace-ms").textContent = `${$("pace").value} ms`; });
+  $("upload").addEventListener("change", async () => {
+    const f = $("upload").files[0];
+    if (!f) return;
+    try {
+      const r = await api("POST", `/api/scenarios?file=${encodeURIComponent(f.name)}`, await f.text(), "text/plain");
+      showError(null);
+      await loadList(r.name);
+    } catch (e) { showError(e); }
+    $("upload").value = "";
+  });
+  loadList().catch(showError);
+});

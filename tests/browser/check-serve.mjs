@@ -1,0 +1,91 @@
+// Uses `detente serve` in headless Chromium as a person would: opens the app, moves two
+// saliences and waits for the Nash deal to change, then runs a negotiation and watches it to
+// its end. Fails on any page error, console error or blocked resource (the content security
+// policy allows no inline script). Prints one JSON line with what it saw.
+//
+//   node tests/browser/check-serve.mjs --url http://127.0.0.1:PORT/ [--screenshots DIR]
+//
+// The browser is Debian's Chromium ($CHROMIUM or /usr/bin/chromium); none is ever downloaded.
+import { launch } from './launch.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const TIMEOUT_MS = 60_000;
+const args = process.argv.slice(2);
+const opt = (name) => { const k = args.indexOf(name); return k >= 0 ? args[k + 1] : undefined; };
+const url = opt('--url');
+const shots = opt('--screenshots');
+if (!url) { console.error('usage: check-serve.mjs --url URL [--screenshots DIR]'); process.exit(2); }
+
+const problems = [];
+const fail = (what) => { throw new Error(what); };
+
+const browser = await launch(TIMEOUT_MS);
+let code = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(TIMEOUT_MS);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`); });
+  page.on('requestfailed', (r) => {
+    // the app closes a negotiation's event stream itself once `done` arrives (an EventSource
+    // would reconnect otherwise): that request may end as aborted, by design
+    if (r.url().includes('/events') && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
+
+  // ---- explore: the Nash deal follows the saliences
+  await page.goto(url);
+  const nash = page.locator('#deal table[data-deal="Nash deal"]');
+  await nash.waitFor();
+  const before = await nash.textContent();
+  await page.locator('details.actor[data-actor="ukraine"] > summary').click();
+  await page.locator('details.actor[data-actor="russia"] > summary').click();
+  const set = async (name, value) => page.locator(`input[name="${name}"]`).evaluate((el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, String(value));
+  const t0 = Date.now();
+  await set('salience-ukraine-territory', 1);
+  await set('salience-russia-territory', 0.05);
+  await page.waitForFunction((prev) => {
+    const t = document.querySelector('#deal table[data-deal="Nash deal"]');
+    return t && t.textContent !== prev && document.querySelectorAll('#changes li').length === 2;
+  }, before);
+  const updateMs = Date.now() - t0;
+  const after = await nash.textContent();
+  const changes = await page.locator('#changes li').allTextContents();
+  // the analysis page in its frame shows the utility space
+  await page.frameLocator('#analysis-page').locator('figure.plot svg').first().waitFor();
+  if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'explore.png'), fullPage: false }); }
+
+  // ---- watch: a negotiation to its end
+  await page.locator('#tabs button[data-tab="watch"]').click();
+  await page.locator('#protocol').selectOption('sao');
+  await page.locator('#negotiators').fill('boulware,conceder');
+  await page.locator('#rounds').fill('30');
+  await page.locator('#pace').evaluate((el) => { el.value = '20'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.locator('#start').click();
+  await page.waitForSelector('#status[data-end]');
+  await page.locator('#negotiation-page').waitFor({ state: 'visible' });
+  const end = await page.locator('#status').getAttribute('data-end');
+  const offers = await page.locator('#offers tbody tr').count();
+  const curves = await page.locator('#curves polyline').count();
+  const traceHref = await page.locator('#trace').getAttribute('href');
+  if (offers < 2) fail(`only ${offers} actions shown`);
+  if (curves < 2) fail(`only ${curves} concession curves drawn`);
+  await page.frameLocator('#negotiation-page').locator('figure.plot svg').first().waitFor();
+  if (shots) await page.screenshot({ path: join(shots, 'watch.png'), fullPage: false });
+
+  if (before === after) fail('the Nash deal did not change');
+  if (problems.length) fail(problems.join('\n'));
+  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, trace: traceHref }));
+} catch (e) {
+  console.error(`check-serve: ${e.message}`);
+  if (problems.length) console.error(problems.join('\n'));
+  code = 1;
+} finally {
+  await browser.close();
+}
+process.exit(code);
