@@ -1,6 +1,7 @@
 // Uses `detente serve` in headless Chromium as a person would: opens the app, moves two
-// saliences and waits for the Nash deal to change, then runs a negotiation and watches it to
-// its end. Fails on any page error, console error or blocked resource (the content security
+// saliences and waits for the Nash deal to change, runs a negotiation and watches it to its
+// end, then plays Ukraine's seat against conceding negotiators to an agreement. Fails on any
+// page error, console error or blocked resource (the content security
 // policy allows no inline script). Prints one JSON line with what it saw.
 //
 //   node tests/browser/check-serve.mjs --url http://127.0.0.1:PORT/ [--screenshots DIR]
@@ -78,9 +79,42 @@ try {
   await page.frameLocator('#negotiation-page').locator('figure.plot svg').first().waitFor();
   if (shots) await page.screenshot({ path: join(shots, 'watch.png'), fullPage: false });
 
+  // ---- play: Ukraine's seat against conceding negotiators, to an agreement
+  await page.locator('#tabs button[data-tab="play"]').click();
+  await page.locator('#seat').selectOption('ukraine');
+  await page.locator('#opponents').fill('conceder');
+  await page.locator('#game-rounds').fill('30');
+  await page.locator('#start-game').click();
+  const status = page.locator('#game-status');
+  await page.waitForSelector('#game-status[data-status]');
+  let played = 0;
+  for (; played < 40; played++) {
+    const st = await status.getAttribute('data-status');
+    if (st !== 'waiting') break;
+    const moves = await status.getAttribute('data-moves');
+    if ((await status.getAttribute('data-can-accept')) === 'true') {
+      await page.locator('#accept').click();
+    } else {
+      const seen = await page.evaluate(() => document.body.dataset.evaluated);
+      await page.locator('#best').click();
+      await page.waitForFunction((s) => document.body.dataset.evaluated !== s, seen);
+      await page.locator('#offer').click();
+    }
+    await page.waitForFunction((m) => {
+      const e = document.querySelector('#game-status');
+      return e.dataset.moves !== m || e.dataset.status !== 'waiting';
+    }, moves);
+  }
+  const gameEnd = await status.getAttribute('data-status');
+  if (gameEnd !== 'agreed') fail(`the game ended ${gameEnd} after ${played} moves`);
+  const yours = await page.locator('#your-utility').textContent();
+  const agents = await page.locator('#agent-utility').textContent();
+  await page.frameLocator('#game-page').locator('figure.plot svg').first().waitFor();
+  if (shots) await page.screenshot({ path: join(shots, 'play.png'), fullPage: false });
+
   if (before === after) fail('the Nash deal did not change');
   if (problems.length) fail(problems.join('\n'));
-  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, trace: traceHref }));
+  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, trace: traceHref, game: gameEnd, moves: played, yours, agents }));
 } catch (e) {
   console.error(`check-serve: ${e.message}`);
   if (problems.length) console.error(problems.join('\n'));

@@ -146,6 +146,9 @@ impl Default for SimulationSpec {
 /// Why a simulation cannot run.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulateError {
+    /// A seat played from outside ([`simulate_with_moves`]) that cannot be.
+    #[error("{0}")]
+    Seat(String),
     /// Preparing the scenario failed.
     #[error(transparent)]
     Prepare(#[from] PrepareError),
@@ -463,6 +466,90 @@ pub fn simulate_with_clock(
     spec: &SimulationSpec,
     clock: Option<&dyn Clock>,
 ) -> Result<Simulation, SimulateError> {
+    match run(scenario, prepared, spec, clock, None)? {
+        Replayed::Finished(sim) => Ok(*sim),
+        // without a seat played from outside, the session runs to its end: neither can happen
+        Replayed::Waiting(_) | Replayed::Refused { .. } => {
+            Err(SimulateError::Seat("a negotiation without an outside seat stopped for one".into()))
+        }
+    }
+}
+
+/// A joint-table negotiation in which the party `actor` (a scenario actor id) is played from
+/// outside — a person at a UI — by `moves`, its actions in order; every other seat is played
+/// by its negotiator as in [`simulate`] (the spec's `negotiators` name one per party; the outside
+/// party's is not asked). The negotiation is replayed from the start on every call, so a game
+/// is its spec and its moves: the same ones give the same negotiation.
+///
+/// Gives the negotiation waiting for the outside party's next move, finished, or the first of
+/// `moves` that breaks a rule (an offer across its own red line, an acceptance with nothing on
+/// the table) with why: that move is not part of the game.
+pub fn simulate_with_moves(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    actor: &str,
+    moves: &[detente_protocol::Action],
+) -> Result<Replayed, SimulateError> {
+    let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
+    if protocol != Protocol::JointTable {
+        return Err(SimulateError::Seat(format!("a seat is played from outside only at the joint table, not under {}", protocol.as_str())));
+    }
+    if spec.time_limit.is_some() {
+        return Err(SimulateError::Seat("a seat played from outside has no wall-clock limit: the deadline is in rounds".into()));
+    }
+    let parties = participants(scenario, protocol);
+    let Some(k) = parties.iter().position(|&a| scenario.actors[a].id == actor) else {
+        let names: Vec<&str> = parties.iter().map(|&a| scenario.actors[a].id.as_str()).collect();
+        return Err(SimulateError::Seat(format!("`{actor}` does not take part here; the parties are {}", names.join(", "))));
+    };
+    run(scenario, prepared, spec, None, Some((k, moves)))
+}
+
+/// A negotiation with a seat played from outside, where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replayed {
+    /// Waiting for the outside party's next move.
+    Waiting(Waiting),
+    /// It ended.
+    Finished(Box<Simulation>),
+    /// Move `index` of the outside party broke a rule.
+    Refused {
+        /// Its place among the moves.
+        index: usize,
+        /// The rule it broke.
+        reason: String,
+    },
+}
+
+/// A joint-table negotiation waiting for the party played from outside.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waiting {
+    /// The participating parties, in speaking order.
+    pub parties: Vec<String>,
+    /// Their negotiators' spec texts (the outside party's is the one that was not asked).
+    pub negotiators: Vec<String>,
+    /// The outside party's place in `parties`.
+    pub you: u32,
+    /// The round, 0-based.
+    pub round: u32,
+    /// The deadline in rounds.
+    pub deadline: u32,
+    /// The offer on the table and who made it (a place in `parties`).
+    pub standing: Option<(OutcomeId, u32)>,
+    /// Every action so far.
+    pub history: Vec<detente_protocol::Event>,
+}
+
+/// [`simulate_with_clock`], with one joint-table seat (a place among the participating parties,
+/// scenario order) played by `external` moves.
+fn run(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    clock: Option<&dyn Clock>,
+    external: Option<(usize, &[detente_protocol::Action])>,
+) -> Result<Replayed, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
     check_applicable(spec, protocol)?;
     let parties = participants(scenario, protocol);
@@ -520,16 +607,47 @@ pub fn simulate_with_clock(
             let cfg = SessionConfig { n_rounds: deadline, time_limit: spec.time_limit, rules: spec.rules };
             let mut s = Session::with_clock(Arc::clone(prepared), parties.clone(), negotiators, cfg, clock)?;
             let mut tracer = spec.trace.then(|| JsonlTrace::new(Vec::new(), &header, Arc::clone(prepared.space())));
-            let r = match tracer.as_mut() {
-                Some(t) => s.run(t),
-                None => s.run(&mut ()),
+            let mut quiet = ();
+            let obs: &mut dyn Observer = match tracer.as_mut() {
+                Some(t) => t,
+                None => &mut quiet,
+            };
+            let r = match external {
+                None => s.run(obs),
+                Some((k, moves)) => {
+                    // the outside party's place in speaking order, after the opener's rotation
+                    let me = order.iter().position(|&o| o == k).unwrap_or(0) as u32;
+                    let mut next = 0;
+                    while s.state().is_running() {
+                        if s.state().turn != me {
+                            s.step(obs);
+                            continue;
+                        }
+                        let Some(&m) = moves.get(next) else {
+                            return Ok(Replayed::Waiting(Waiting {
+                                parties: party_ids,
+                                negotiators: specs,
+                                you: me,
+                                round: s.state().round,
+                                deadline,
+                                standing: s.state().offer.map(|o| (o, s.state().proposer)),
+                                history: s.history().to_vec(),
+                            }));
+                        };
+                        if let Err(v) = s.submit(me, m, obs) {
+                            return Ok(Replayed::Refused { index: next, reason: v.to_string() });
+                        }
+                        next += 1;
+                    }
+                    s.result()
+                }
             };
             let agreement = r.status.agreement();
             let round = s.history().last().map_or(0, |e| e.round);
             let utilities = all_utilities(prepared, agreement, s.time(), round);
             let final_offers = last_offers(s.history(), party_ids.len());
             let history = s.history().to_vec();
-            Ok(Simulation {
+            Ok(Replayed::Finished(Box::new(Simulation {
                 protocol,
                 mediator_rule: None,
                 mediator: None,
@@ -552,7 +670,7 @@ pub fn simulate_with_clock(
                 final_offers,
                 history,
                 trace: tracer.map(finish_trace),
-            })
+            })))
         }
         Protocol::SingleText(_) | Protocol::Shuttle => {
             let setup = MediationSetup::new(scenario, Arc::clone(prepared))?;
@@ -607,7 +725,7 @@ pub fn simulate_with_clock(
             let agreement = r.status.agreement();
             let final_offers = last_offers(s.history(), party_ids.len());
             let history = s.history().to_vec();
-            Ok(Simulation {
+            Ok(Replayed::Finished(Box::new(Simulation {
                 protocol,
                 mediator_rule: rule,
                 mediator: mediator_actor,
@@ -630,7 +748,7 @@ pub fn simulate_with_clock(
                 final_offers,
                 history,
                 trace: tracer.map(finish_trace),
-            })
+            })))
         }
     }
 }

@@ -10,6 +10,7 @@ mod negmas_pins;
 mod negmas_vectors;
 mod negotiators;
 mod oracle;
+mod play;
 mod red_lines;
 mod reference_scenario;
 mod specs;

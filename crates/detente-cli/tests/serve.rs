@@ -1,7 +1,7 @@
 //! `detente serve` as a person uses it: the binary started on a free port, the app opened in
 //! headless Chromium (`tests/browser/check-serve.mjs`): move two saliences and see the Nash deal
-//! change, run a negotiation and watch it to its end. And the warning when it listens beyond
-//! loopback.
+//! change, run a negotiation and watch it to its end, play Ukraine to an agreement. And the
+//! warning when it listens beyond loopback, and a bounded load test.
 
 use crate::common::*;
 use crate::html_report::browser_prerequisites;
@@ -47,7 +47,7 @@ impl Drop for Server {
 
 #[test]
 #[ignore = "needs Chromium and tests/browser/node_modules"]
-fn the_app_follows_a_salience_and_shows_a_negotiation_to_its_end() {
+fn the_app_follows_a_salience_shows_a_negotiation_and_is_played_to_an_agreement() {
     let chromium = browser_prerequisites();
     let (server, _) = Server::start(&["--port", "0"]);
     assert!(server.url.starts_with("http://127.0.0.1:"), "{}", server.url);
@@ -67,7 +67,8 @@ fn the_app_follows_a_salience_and_shows_a_negotiation_to_its_end() {
     assert_eq!(seen["changes"].as_array().unwrap().len(), 2);
     assert_eq!(seen["end"], "agreed", "{seen}");
     assert!(seen["offers"].as_u64().unwrap() >= 2);
-    for shot in ["explore.png", "watch.png"] {
+    assert_eq!(seen["game"], "agreed", "{seen}");
+    for shot in ["explore.png", "watch.png", "play.png"] {
         assert!(std::fs::metadata(shots.path().join(shot)).unwrap().len() > 10_000, "{shot} is empty");
     }
 }

@@ -76,6 +76,7 @@ async function choose(name) {
   v.replaceChildren(el("option", { value: "" }, "base"));
   for (const x of state.view.variants) v.append(el("option", { value: x.id, title: x.changes.join("; ") }, x.title || x.id));
   buildControls();
+  seats();
   explore();
 }
 
@@ -304,6 +305,120 @@ async function run(ev) {
   watch();
 }
 
+// ---- playing ---------------------------------------------------------------------------------
+
+const u3 = (x) => (x === null || x === undefined ? "" : x.toFixed(3));
+
+function seats() {
+  const s = $("seat");
+  s.replaceChildren();
+  const actors = state.view.summary.actors;
+  let parties = actors.filter((a) => a.required);
+  if (parties.length < 2) parties = actors.filter((a) => a.role === "party");
+  for (const a of parties) s.append(el("option", { value: a.id }, a.name));
+}
+
+async function startGame(ev) {
+  ev.preventDefault();
+  const req = {
+    target: target(),
+    seat: $("seat").value,
+    opponents: $("opponents").value.trim() || null,
+    rounds: $("game-rounds").value ? +$("game-rounds").value : null,
+    seed: +$("game-seed").value || 0,
+  };
+  try {
+    const g = await api("POST", "/api/games", req);
+    showError(null);
+    state.draft = null;
+    showGame(g);
+  } catch (e) { showError(e); }
+}
+
+async function move(m) {
+  try {
+    const g = await api("POST", `/api/games/${state.game.id}/moves`, m);
+    showError(null);
+    showGame(g);
+  } catch (e) { showError(e); }
+}
+
+function showGame(g) {
+  state.game = g;
+  $("game").hidden = false;
+  const waiting = g.status === "waiting";
+  const s = g.standing;
+  const canAccept = waiting && !!s && s.acceptable;
+  const st = $("game-status");
+  st.dataset.status = g.status;
+  st.dataset.moves = String(g.history.length);
+  st.dataset.canAccept = String(canAccept && s.your_utility >= g.reservation);
+  st.textContent = waiting
+    ? `Round ${g.round} of ${g.deadline}: your move, ${g.you}. Walking away is worth ${u3(g.reservation)} to you.`
+    : `The talks are over: ${g.result.report.summary}.`;
+  $("standing").replaceChildren(s
+    ? el("table", {}, ...s.values.map((v, k) => el("tr", {}, el("th", {}, g.issues[k].name), el("td", {}, v))),
+        el("tr", {}, el("th", {}, `from ${s.by}: your utility`), el("td", { class: s.your_utility >= g.reservation ? "yes" : "no" },
+          `${u3(s.your_utility)}${s.acceptable ? "" : " (crosses one of your red lines)"}`)))
+    : el("p", { class: "note" }, "Nothing yet."));
+  $("accept").disabled = !canAccept;
+  $("walk-away").disabled = !waiting;
+  $("offer").disabled = !waiting;
+  $("best").disabled = !waiting;
+  $("from-theirs").disabled = !waiting || !s;
+  $("moves").tBodies[0].replaceChildren(...g.history.map((h) => el("tr", {}, el("td", {}, String(h.round)),
+    el("td", {}, h.actor === g.you ? `${h.actor} (you)` : h.actor), el("td", {}, h.values ? `${h.action}: ${h.values.join(", ")}` : h.action),
+    el("td", {}, u3(h.your_utility)))));
+  if (!state.draft || state.draft.length !== g.issues.length) state.draft = s ? [...s.options] : g.issues.map(() => 0);
+  buildOffer();
+  const result = $("game-result");
+  result.replaceChildren();
+  $("game-page").hidden = true;
+  if (g.result) {
+    const mine = g.result.report.utilities.find((a) => a.actor === g.you);
+    const agent = g.result.agent.utilities.find((a) => a.actor === g.you);
+    const q = g.result.report.quality;
+    result.append(el("h3", {}, "How you did"),
+      el("table", {},
+        el("tr", {}, el("th", {}, "your utility"), el("td", { id: "your-utility" }, u3(mine.utility))),
+        el("tr", {}, el("th", {}, "the agent in your seat (same opponents, seed, deadline)"), el("td", { id: "agent-utility" }, `${u3(agent.utility)}: ${g.result.agent.summary}`)),
+        el("tr", {}, el("th", {}, "distance to the Pareto frontier"), el("td", {}, q ? u3(q.pareto_distance) : "")),
+        el("tr", {}, el("th", {}, "distance to the Nash point"), el("td", {}, q ? u3(q.nash_distance) : ""))));
+    $("game-page").srcdoc = g.result.html;
+    $("game-page").hidden = false;
+  }
+}
+
+async function buildOffer() {
+  const g = state.game;
+  let e;
+  try {
+    e = await api("POST", `/api/games/${g.id}/evaluate`, { options: state.draft });
+  } catch (err) { showError(err); return; }
+  state.evaluated = e;
+  $("draft-utility").textContent = `gives you ${u3(e.utility)}${e.acceptable ? "" : ", crosses one of your red lines"}`;
+  $("offer").disabled = g.status !== "waiting" || !e.acceptable;
+  const box = $("builder");
+  box.replaceChildren(...g.issues.map((issue, k) => {
+    const sel = el("select", { name: `option-${issue.issue}` });
+    issue.options.forEach((label, v) => {
+      const o = el("option", { value: String(v) }, `${label} → ${u3(e.options[k][v])}`);
+      if (v === state.draft[k]) o.selected = true;
+      sel.append(o);
+    });
+    sel.addEventListener("change", () => { state.draft[k] = +sel.value; buildOffer(); });
+    return el("div", { class: "row" }, el("label", {}, issue.name), sel);
+  }));
+  document.body.dataset.evaluated = String((+document.body.dataset.evaluated || 0) + 1);
+}
+
+function best() {
+  const e = state.evaluated;
+  if (!e) return;
+  state.draft = e.options.map((opts) => opts.indexOf(Math.max(...opts)));
+  buildOffer();
+}
+
 // ---- wiring ----------------------------------------------------------------------------------
 
 function tabs() {
@@ -326,6 +441,12 @@ window.addEventListener("DOMContentLoaded", () => {
   $("run").addEventListener("submit", run);
   $("stop").addEventListener("click", stop);
   $("replay").addEventListener("click", watch);
+  $("new-game").addEventListener("submit", startGame);
+  $("accept").addEventListener("click", () => move({ kind: "accept" }));
+  $("walk-away").addEventListener("click", () => move({ kind: "walk_away" }));
+  $("offer").addEventListener("click", () => move({ kind: "offer", options: state.draft }));
+  $("best").addEventListener("click", best);
+  $("from-theirs").addEventListener("click", () => { if (state.game.standing) { state.draft = [...state.game.standing.options]; buildOffer(); } });
   $("pace").addEventListener("input", () => { $("pace-ms").textContent = `${$("pace").value} ms`; });
   $("upload").addEventListener("change", async () => {
     const f = $("upload").files[0];

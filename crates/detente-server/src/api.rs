@@ -37,6 +37,10 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         .route("/negotiations", post(negotiate))
         .route("/negotiations/{id}/events", get(events))
         .route("/negotiations/{id}/trace", get(trace))
+        .route("/games", post(crate::games::create))
+        .route("/games/{id}", get(crate::games::show))
+        .route("/games/{id}/moves", post(crate::games::play))
+        .route("/games/{id}/evaluate", post(crate::games::evaluate))
 }
 
 /// The OpenAPI document of the API.
@@ -44,9 +48,25 @@ pub(crate) fn routes() -> Router<Arc<State>> {
 #[openapi(
     info(
         title = "detente",
-        description = "The lenses of detente over HTTP: scenarios, live analysis and forecasts under edited assumptions, whole studies, and negotiations to watch. Result objects are detente's report types (detente-study schema); errors are an ErrorBody with every problem found."
+        description = "The lenses of detente over HTTP: scenarios, live analysis and forecasts under edited assumptions, whole studies, negotiations to watch, and games in which you play a party. Result objects are detente's report types (detente-study schema); errors are an ErrorBody with every problem found."
     ),
-    paths(health, openapi, list, upload, show, explore, export, study, negotiate, events, trace),
+    paths(
+        health,
+        openapi,
+        list,
+        upload,
+        show,
+        explore,
+        export,
+        study,
+        negotiate,
+        events,
+        trace,
+        crate::games::create,
+        crate::games::show,
+        crate::games::play,
+        crate::games::evaluate
+    ),
     components(schemas(
         Health,
         Entry,
@@ -59,7 +79,12 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         Pages,
         Studied,
         NegotiateRequest,
-        Negotiated
+        Negotiated,
+        crate::games::GameRequest,
+        crate::games::Move,
+        crate::games::Draft,
+        crate::games::Evaluated,
+        crate::games::GameView
     ))
 )]
 pub struct ApiDoc;
@@ -252,7 +277,7 @@ const EDITED: &str = "edited";
 
 /// The scenario `t` names, its variant applied, then its edits; with the sentences saying
 /// what the edits change.
-fn resolve(state: &State, t: &Target) -> Result<(Arc<Scenario>, Vec<String>), ApiError> {
+pub(crate) fn resolve(state: &State, t: &Target) -> Result<(Arc<Scenario>, Vec<String>), ApiError> {
     let base = state.catalog.load(&t.scenario)?;
     let s = match &t.variant {
         None => base,
@@ -277,7 +302,7 @@ fn resolve(state: &State, t: &Target) -> Result<(Arc<Scenario>, Vec<String>), Ap
 
 /// Runs `f` on the blocking pool once a place among the computations is free, answering 503
 /// if that and the computation take longer than `limit`, and 500 if it panics.
-async fn compute<T: Send + 'static>(
+pub(crate) async fn compute<T: Send + 'static>(
     state: &State,
     limit: Duration,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -532,10 +557,10 @@ fn negotiation_id(id: &str) -> Result<u64, ApiError> {
 /// are measured against), kept for the next negotiations on it: preparing the reference
 /// scenario's 163,296 outcomes costs far more than negotiating on them.
 pub(crate) struct Prepared {
-    scenario: Arc<Scenario>,
-    prepared: Arc<detente_protocol::PreparedScenario>,
-    measure: Result<detente_study::simulation::Measure, String>,
-    summary: detente_study::ScenarioSummary,
+    pub(crate) scenario: Arc<Scenario>,
+    pub(crate) prepared: Arc<detente_protocol::PreparedScenario>,
+    pub(crate) measure: Result<detente_study::simulation::Measure, String>,
+    pub(crate) summary: detente_study::ScenarioSummary,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -558,7 +583,7 @@ impl PreparedCache {
         PreparedCache { keep: keep.max(1), kept: Mutex::new(VecDeque::new()) }
     }
 
-    fn get_or_build(&self, key: &str, s: &Arc<Scenario>) -> Result<Arc<Prepared>, ApiError> {
+    pub(crate) fn get_or_build(&self, key: &str, s: &Arc<Scenario>) -> Result<Arc<Prepared>, ApiError> {
         {
             let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((_, p)) = kept.iter().find(|(k, p)| k == key && *p.scenario == **s) {

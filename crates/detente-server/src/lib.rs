@@ -15,6 +15,7 @@
 pub mod api;
 mod catalog;
 mod error;
+pub mod games;
 mod ui;
 
 pub use catalog::{Catalog, CatalogError, Entry, Origin, BUILTIN};
@@ -45,6 +46,8 @@ pub struct Limits {
     pub computations: usize,
     /// Uploaded scenarios kept (the oldest is dropped first).
     pub uploads: usize,
+    /// Games kept (the oldest is dropped first); each is its request and its moves.
+    pub games: usize,
     /// Bytes of negotiation traces kept for watching and download (the oldest negotiation is
     /// dropped first).
     pub negotiation_bytes: usize,
@@ -59,6 +62,7 @@ impl Default for Limits {
             computations: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             uploads: 64,
             negotiation_bytes: 64 * 1024 * 1024,
+            games: 4096,
         }
     }
 }
@@ -71,6 +75,7 @@ pub struct State {
     pub(crate) permits: Arc<Semaphore>,
     pub(crate) negotiations: api::Negotiations,
     pub(crate) prepared: api::PreparedCache,
+    pub(crate) games: games::Games,
 }
 
 impl State {
@@ -78,7 +83,8 @@ impl State {
     pub fn new(catalog: Catalog, limits: Limits) -> Arc<State> {
         let permits = Arc::new(Semaphore::new(limits.computations.max(1)));
         let negotiations = api::Negotiations::new(limits.negotiation_bytes);
-        Arc::new(State { catalog, limits, permits, negotiations, prepared: api::PreparedCache::new(8) })
+        let games = limits.games;
+        Arc::new(State { catalog, limits, permits, negotiations, prepared: api::PreparedCache::new(8), games: games::Games::new(games) })
     }
 }
 

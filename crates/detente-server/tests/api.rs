@@ -1,44 +1,12 @@
 //! Every endpoint, with good and bad input: a bad request is a 4xx with a message (and every
 //! located problem, for a scenario), and the server answers the next request as before.
 
+use crate::common::{app, app_with, raw, send};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use detente_server::{router, Catalog, Limits, State};
+use detente_server::Limits;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-fn app_with(served: Option<&std::path::Path>, limits: Limits) -> Router {
-    router(State::new(Catalog::new(served, limits.uploads).unwrap(), limits))
-}
-
-fn app() -> Router {
-    app_with(None, Limits::default())
-}
-
-/// Sends a request; the status, the headers and the body (as JSON when it is JSON, else a
-/// string).
-async fn send(app: &Router, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    raw(app, req.body(body).unwrap()).await
-}
-
-async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    let text = String::from_utf8_lossy(&bytes).to_string();
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, headers, value)
-}
 
 async fn healthy(app: &Router) {
     let (status, _, body) = send(app, "GET", "/api/health", None).await;
@@ -84,7 +52,7 @@ async fn the_app_and_its_api_document_are_served_with_security_headers() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is not documented");
     }
-    for schema in ["Target", "Edit", "Explored", "ErrorBody", "NegotiateRequest"] {
+    for schema in ["Target", "Edit", "Explored", "ErrorBody", "NegotiateRequest", "GameRequest", "Move", "GameView"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} is not documented");
     }
     // the page loads its script from the server only: no inline script

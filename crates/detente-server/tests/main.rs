@@ -2,3 +2,5 @@
 //! in a browser is tested from the CLI's tests (`crates/detente-cli/tests/serve.rs`).
 
 mod api;
+mod common;
+mod games;
