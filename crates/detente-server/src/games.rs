@@ -166,6 +166,8 @@ struct Game {
     seat: String,
     source: String,
     moves: Vec<Action>,
+    /// Held while a move is made: two moves on one game (two tabs) take turns, none is lost.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The games in play, the oldest dropped first beyond the limit.
@@ -374,7 +376,15 @@ pub(crate) async fn create(AxState(state): AxState<Arc<State>>, JsonBody(r): Jso
     let spec =
         SimulationSpec { protocol: Some(protocol), negotiators: Some(negotiators), rounds: r.rounds, seed: r.seed, ..Default::default() };
     let source = r.target.scenario.clone();
-    let game = Game { key: format!("{:?}", r.target), scenario: s, spec, seat: r.seat.clone(), source, moves: Vec::new() };
+    let game = Game {
+        key: format!("{:?}", r.target),
+        scenario: s,
+        spec,
+        seat: r.seat.clone(),
+        source,
+        moves: Vec::new(),
+        turn: Arc::new(tokio::sync::Mutex::new(())),
+    };
     let id = state.games.add(game.clone());
     let v = answer(&state, id, game).await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -396,6 +406,9 @@ pub(crate) async fn play(
     JsonBody(m): JsonBody<Move>,
 ) -> Result<Json<GameView>, ApiError> {
     let id = game_id(&id)?;
+    // one move at a time on a game, each on the moves the last one left
+    let turn = state.games.get(id)?.turn;
+    let _turn = turn.lock().await;
     let mut game = state.games.get(id)?;
     let action = match m {
         Move::Offer { options } => Action::Offer(outcome(&game.scenario, &options)?),

@@ -137,3 +137,29 @@ async fn walking_away_ends_the_game_without_a_deal() {
     assert_eq!(g["status"], "broken", "{g}");
     assert!(g["result"]["report"]["agreement"] == false);
 }
+
+#[tokio::test]
+async fn two_moves_at_once_on_one_game_are_both_played() {
+    let app = app();
+    let g = new_game(&app, "ukraine", "boulware").await;
+    let id = g["id"].as_u64().unwrap();
+    // Ukraine's best offer on every issue, sent twice at the same moment (two tabs)
+    let n = g["issues"].as_array().unwrap().len();
+    let (_, e) = send(&app, "POST", &format!("/api/games/{id}/evaluate"), Some(json!({"options": vec![0; n]}))).await;
+    let best: Vec<usize> = e["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let o: Vec<f64> = o.as_array().unwrap().iter().map(|u| u.as_f64().unwrap()).collect();
+            (0..o.len()).max_by(|&a, &b| o[a].total_cmp(&o[b])).unwrap()
+        })
+        .collect();
+    let offer = json!({"kind": "offer", "options": best});
+    let uri = format!("/api/games/{id}/moves");
+    let (a, b) = tokio::join!(send(&app, "POST", &uri, Some(offer.clone())), send(&app, "POST", &uri, Some(offer)));
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{} {}", a.1, b.1);
+    let (_, now) = send(&app, "GET", &format!("/api/games/{id}"), None).await;
+    let mine = now["history"].as_array().unwrap().iter().filter(|h| h["actor"] == "ukraine").count();
+    assert_eq!(mine, 2, "both moves are in the game");
+}
