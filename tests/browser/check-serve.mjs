@@ -73,6 +73,9 @@ try {
   const end = await page.locator('#status').getAttribute('data-end');
   const offers = await page.locator('#offers tbody tr').count();
   const curves = await page.locator('#curves polyline').count();
+  const dots = await page.locator('#space circle.offer').count();
+  if (dots < 2) fail(`only ${dots} offers drawn in the utility space`);
+  if ((await page.locator('#space #frontier').count()) !== 1) fail('no Pareto frontier in the utility space');
   const traceHref = await page.locator('#trace').getAttribute('href');
   if (offers < 2) fail(`only ${offers} actions shown`);
   if (curves < 2) fail(`only ${curves} concession curves drawn`);
@@ -114,7 +117,7 @@ try {
 
   if (before === after) fail('the Nash deal did not change');
   if (problems.length) fail(problems.join('\n'));
-  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, trace: traceHref, game: gameEnd, moves: played, yours, agents }));
+  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, dots, trace: traceHref, game: gameEnd, moves: played, yours, agents }));
 } catch (e) {
   console.error(`check-serve: ${e.message}`);
   if (problems.length) console.error(problems.join('\n'));

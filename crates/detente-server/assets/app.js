@@ -242,6 +242,50 @@ function drawCurves(report, upTo) {
   });
 }
 
+// The offers so far in the utility space of the first two parties that must agree (the space
+// and its Pareto frontier as the analysis gives them), each party's offers in its colour.
+function drawSpace(space, report, upTo) {
+  const box = $("space");
+  box.replaceChildren();
+  if (!space || space.status !== "ran") {
+    const t = svg("text", { x: 20, y: 30, "font-size": 13 });
+    t.textContent = `No utility space: ${space ? space.reason : "no analysis"}`;
+    box.append(t);
+    return;
+  }
+  const W = 640, H = 420, L = 50, B = 40, T = 14, R = 130;
+  const x = (u) => L + (W - L - R) * Math.max(0, Math.min(1, u));
+  const y = (u) => H - B - (H - B - T) * Math.max(0, Math.min(1, u));
+  box.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#999" }), svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#999" }));
+  const lx = svg("text", { x: (L + W - R) / 2, y: H - 8, "text-anchor": "middle", "font-size": 12 }); lx.textContent = `${space.x_party}'s utility`;
+  const ly = svg("text", { x: 14, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": 12, transform: `rotate(270, 14, ${(T + H - B) / 2})` }); ly.textContent = `${space.y_party}'s utility`;
+  box.append(lx, ly);
+  for (const u of [0, 0.5, 1]) {
+    const tx = svg("text", { x: x(u), y: H - B + 14, "text-anchor": "middle", "font-size": 11 }); tx.textContent = u.toFixed(1);
+    const ty = svg("text", { x: L - 6, y: y(u) + 4, "text-anchor": "end", "font-size": 11 }); ty.textContent = u.toFixed(1);
+    box.append(tx, ty);
+  }
+  box.append(svg("line", { x1: x(space.x_reservation), y1: T, x2: x(space.x_reservation), y2: H - B, stroke: "#999", "stroke-dasharray": "3 3" }));
+  box.append(svg("line", { x1: L, y1: y(space.y_reservation), x2: W - R, y2: y(space.y_reservation), stroke: "#999", "stroke-dasharray": "3 3" }));
+  const frontier = [...space.frontier].sort((a, b) => a[0] - b[0]);
+  box.append(svg("polyline", { points: frontier.map(([a, b]) => `${x(a)},${y(b)}`).join(" "), fill: "none", stroke: "#444", "stroke-width": 1.5, id: "frontier" }));
+  const ix = report.parties.findIndex((p) => p.actor === space.x_party);
+  const iy = report.parties.findIndex((p) => p.actor === space.y_party);
+  if (ix < 0 || iy < 0) return;
+  const who = report.parties.map((p) => p.actor);
+  for (const o of report.offers.filter((o) => o.round <= upTo)) {
+    const k = who.indexOf(o.by);
+    box.append(svg("circle", { cx: x(o.utilities[ix]), cy: y(o.utilities[iy]), r: 4, fill: k < 0 ? "#555" : COLORS[k % COLORS.length], opacity: 0.8, class: "offer" }));
+  }
+  [...who, "mediator"].forEach((p, k) => {
+    if (!report.offers.some((o) => o.by === p)) return;
+    const t = svg("text", { x: W - R + 8, y: T + 14 * (k + 1), fill: p === "mediator" ? "#555" : COLORS[k % COLORS.length], "font-size": 12 });
+    t.textContent = `${p}'s offers`;
+    box.append(t);
+  });
+  const f = svg("text", { x: W - R + 8, y: H - B, "font-size": 11, fill: "#444" }); f.textContent = "— Pareto frontier"; box.append(f);
+}
+
 function stop() {
   if (state.source) { state.source.close(); state.source = null; }
   $("stop").disabled = true;
@@ -257,6 +301,7 @@ function watch() {
   let parties = [];
   let round = 0;
   drawCurves(n.report, 0);
+  drawSpace(state.space, n.report, 0);
   const pace = +$("pace").value;
   const es = new EventSource(`/api/negotiations/${n.id}/events?pace_ms=${pace}`);
   state.source = es;
@@ -270,6 +315,7 @@ function watch() {
     body.append(el("tr", {}, el("td", {}, String(a.round)), el("td", {}, who), el("td", {}, a.action), el("td", {}, (a.values || []).join(", "))));
     body.parentElement.parentElement.scrollTop = 1e9;
     drawCurves(n.report, round);
+    drawSpace(state.space, n.report, round);
   });
   es.addEventListener("end", (ev) => {
     const e = JSON.parse(ev.data);
@@ -279,6 +325,7 @@ function watch() {
   es.addEventListener("done", () => {
     stop();
     drawCurves(n.report, Infinity);
+    drawSpace(state.space, n.report, Infinity);
     $("negotiation-page").srcdoc = n.html;
     $("negotiation-page").hidden = false;
   });
@@ -297,6 +344,9 @@ async function run(ev) {
   };
   try {
     state.negotiation = await api("POST", "/api/negotiations", req);
+    // the utility space the offers move in: the analysis of the same scenario and edits
+    const x = await api("POST", "/api/explore", req.target);
+    state.space = x.deal ? x.deal.utility_space : null;
   } catch (e) { showError(e); return; }
   showError(null);
   $("trace").href = `/api/negotiations/${state.negotiation.id}/trace`;

@@ -34,7 +34,7 @@ pub use deal::{CaseDeal, Deal, DealPage, Mark, NashScope, PartyShare, Term, Util
 pub use detente_forecast::{ComparisonRow, ModelComparison};
 pub use findings::{Finding, Topic};
 pub use forecast::{CaseForecast, Disagreement, ForecastPage, ForecastSection, IssueTrajectory};
-pub use negotiation::NegotiationReport;
+pub use negotiation::{NegotiationReport, OfferPoint};
 pub use opening::{Direction, FinalDemand, OpeningTest};
 pub use robustness::{Probability, Robustness, Sensitivity, UncertainInput};
 pub use scenario::{ActorSummary, CaseSummary, IssueSummary, PositionSummary, ScenarioSummary};

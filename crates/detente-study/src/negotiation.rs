@@ -139,6 +139,23 @@ pub struct NegotiationReport {
     pub quality_error: Option<String>,
     /// Each party's concessions over the rounds.
     pub concessions: Concessions,
+    /// Every offer in order (at the joint table each party's; mediated, the mediator's texts),
+    /// with every participating party's utility of it: where the talks moved in the utility
+    /// space, offer by offer.
+    pub offers: Vec<OfferPoint>,
+}
+
+/// One offer of a negotiation, placed in the parties' utility space.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferPoint {
+    /// Round, 1-based.
+    pub round: u32,
+    /// Who made it: a party's actor id, or `mediator`.
+    pub by: String,
+    /// The outcome's index.
+    pub outcome: u64,
+    /// Each participating party's utility of it (before discounts), in `parties` order.
+    pub utilities: Vec<f64>,
 }
 
 /// The analysis every negotiation report measures quality in ([`Measure`]): NegMAS's
@@ -214,7 +231,26 @@ pub fn report_measured(
         quality,
         quality_error,
         concessions: concessions(s, prepared, sim),
+        offers: offers(s, prepared, sim),
     }
+}
+
+/// Every offer of `sim` with each participating party's utility of it.
+fn offers(s: &Scenario, prepared: &PreparedScenario, sim: &Simulation) -> Vec<OfferPoint> {
+    let idx: Vec<usize> = sim.parties.iter().filter_map(|p| s.actor_index(p)).collect();
+    let utils = prepared.utilities();
+    sim.history
+        .iter()
+        .filter_map(|e| match e.action {
+            detente_protocol::Action::Offer(o) => Some(OfferPoint {
+                round: e.round + 1,
+                by: sim.parties.get(e.actor as usize).cloned().unwrap_or_else(|| "mediator".into()),
+                outcome: o,
+                utilities: idx.iter().map(|&k| utils[k].utility(o)).collect(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What each scenario actor gets from `sim` (scenario order): its utility, reservation value
