@@ -57,6 +57,12 @@ try {
   const updateMs = Date.now() - t0;
   const after = await nash.textContent();
   const changes = await page.locator('#changes li').allTextContents();
+  // the scenario's tables follow the edits: Ukraine's territory salience now reads 1.00
+  await page.locator('#scenario-tables > summary').click();
+  const actorsRows = await page.locator('#actors-table tr').count();
+  if (actorsRows < 3) fail(`the actor table has ${actorsRows} rows`);
+  const ukraineRow = await page.locator('#actors-table tr', { hasText: 'Ukraine' }).first().textContent();
+  if (!ukraineRow.includes('(1.00)')) fail(`the actor table does not show the edited salience: ${ukraineRow}`);
   // the analysis page in its frame shows the utility space
   await page.frameLocator('#analysis-page').locator('figure.plot svg').first().waitFor();
   if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'explore.png'), fullPage: false }); }

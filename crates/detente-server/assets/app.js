@@ -172,12 +172,31 @@ async function explore() {
   $("timing").textContent = `${Math.round(performance.now() - started)} ms (server ${Math.round(x.elapsed_ms)} ms)`;
   $("changes").replaceChildren(...(x.changes.length ? x.changes : ["the scenario as written"]).map((c) => el("li", {}, c)));
   $("deal").replaceChildren(dealBlock(x, state.base));
+  scenarioTables(x.scenario);
   $("analysis-page").srcdoc = x.html.analysis || "<p>No analysis.</p>";
   $("forecast-page").srcdoc = x.html.forecast;
   const body = target();
   $("download").href = "#";
   $("download").dataset.body = JSON.stringify(body);
   document.body.dataset.explored = String(seq);
+}
+
+// The scenario as analysed (its summary, edits applied): who, with what power and walk-away
+// value, and each actor's ideal point and salience per issue; and the issues' options.
+function scenarioTables(summary) {
+  const issues = summary.issues;
+  const head = el("tr", {}, el("th", {}, "actor"), el("th", {}, "role"), el("th", { class: "num" }, "capability"), el("th", { class: "num" }, "walk-away"),
+    ...issues.map((i) => el("th", { title: i.name }, i.id)));
+  const rows = summary.actors.map((a) => el("tr", {}, el("td", {}, a.name), el("td", {}, `${a.role}${a.required ? ", must agree" : ""}`),
+    el("td", { class: "num" }, fmt(a.capability)), el("td", { class: "num" }, fmt(a.reservation)),
+    ...issues.map((i) => {
+      const p = a.positions.find((q) => q.issue === i.id);
+      return el("td", { class: "num" }, p ? `${fmt(p.ideal_scale)} (${p.salience.toFixed(2)})` : "");
+    })));
+  $("actors-table").replaceChildren(el("caption", {}, "Ideal point on each issue's 0–100 axis (salience)"), head, ...rows);
+  $("issues-table").replaceChildren(el("tr", {}, el("th", {}, "issue"), el("th", {}, "kind"), el("th", {}, "options (place on the axis)")),
+    ...issues.map((i) => el("tr", {}, el("td", {}, i.name), el("td", {}, i.kind),
+      el("td", {}, i.values.map((v) => (v.scale === null || v.scale === undefined ? v.label : `${v.label} (${fmt(v.scale)})`)).join(", ")))));
 }
 
 async function download(ev) {
