@@ -318,7 +318,7 @@ pub(crate) async fn compute<T: Send + 'static>(
         .map_err(|e| {
             let what = if e.is_panic() {
                 let p = e.into_panic();
-                p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+                crate::error::panic_message(&*p).to_string()
             } else {
                 "cancelled".into()
             };
@@ -511,11 +511,7 @@ async fn negotiate(AxState(state): AxState<Arc<State>>, JsonBody(r): JsonBody<Ne
                 .ok_or_else(|| ApiError::BadRequest(format!("unknown protocol `{p}`; known: {}", detente_agents::Protocol::names())))?,
         ),
     };
-    if let Some(n) = r.rounds {
-        if n == 0 || n > detente_core::limits::MAX_ROUNDS {
-            return Err(ApiError::BadRequest(format!("rounds: {n}; expected 1 to {}", detente_core::limits::MAX_ROUNDS)));
-        }
-    }
+    check_rounds(r.rounds, &s)?;
     let spec = detente_agents::SimulationSpec {
         protocol,
         negotiators: r.negotiators.clone(),
@@ -547,6 +543,20 @@ async fn negotiate(AxState(state): AxState<Arc<State>>, JsonBody(r): JsonBody<Ne
     let n = lines.len();
     let id = state.negotiations.add(lines);
     Ok((StatusCode::CREATED, Json(Negotiated { id, lines: n, report, html })))
+}
+
+/// The deadline a negotiation would run to (the one asked for, else the scenario's), refused
+/// beyond [`detente_core::limits::MAX_ROUNDS`]: one rule for every negotiation the server runs,
+/// an uploaded scenario's own deadline included.
+pub(crate) fn check_rounds(asked: Option<u32>, s: &Scenario) -> Result<(), ApiError> {
+    let max = detente_core::limits::MAX_ROUNDS;
+    match (asked, s.protocol.rounds) {
+        (Some(n), _) if n == 0 || n > max => Err(ApiError::BadRequest(format!("rounds: {n}; expected 1 to {max}"))),
+        (None, Some(n)) if n > max => Err(ApiError::BadRequest(format!(
+            "the scenario's deadline is {n} rounds, more than the {max} a negotiation may last; ask for fewer rounds"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn negotiation_id(id: &str) -> Result<u64, ApiError> {

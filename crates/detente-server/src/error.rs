@@ -111,7 +111,7 @@ impl IntoResponse for ApiError {
 
 /// The answer when a handler panics: a 500 with a message, the connection kept.
 pub(crate) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let what = panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("a defect");
+    let what = panic_message(&*panic);
     ApiError::Internal(format!("the server failed on this request ({what}); please report it")).into_response()
 }
 
@@ -164,4 +164,9 @@ fn rejected(status: StatusCode, text: String) -> ApiError {
     } else {
         ApiError::BadRequest(text)
     }
+}
+
+/// What a panic said (its message when it is text), for the 500 it becomes.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("a defect")
 }

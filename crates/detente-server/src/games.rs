@@ -346,11 +346,7 @@ async fn answer(state: &Arc<State>, id: u64, game: Game) -> Result<GameView, Api
     responses((status = 201, description = "The game, waiting for your move (or already over if the others ended it)", body = GameView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn create(AxState(state): AxState<Arc<State>>, JsonBody(r): JsonBody<GameRequest>) -> Result<impl IntoResponse, ApiError> {
     let (s, _) = resolve(&state, &r.target)?;
-    if let Some(n) = r.rounds {
-        if n == 0 || n > detente_core::limits::MAX_ROUNDS {
-            return Err(ApiError::BadRequest(format!("rounds: {n}; expected 1 to {}", detente_core::limits::MAX_ROUNDS)));
-        }
-    }
+    crate::api::check_rounds(r.rounds, &s)?;
     let protocol = detente_agents::Protocol::JointTable;
     let parties = detente_agents::participants(&s, protocol);
     if !parties.iter().any(|&a| s.actors[a].id == r.seat) {

@@ -288,3 +288,27 @@ async fn a_slow_computation_is_answered_503_and_the_server_goes_on() {
     assert!(e["error"].as_str().unwrap().contains("longer than"));
     healthy(&app).await;
 }
+
+#[tokio::test]
+async fn a_scenario_deadline_beyond_the_limit_is_refused_not_run() {
+    let app = app();
+    let long = detente_formats::reference::TOML.replacen("rounds = 30 ", "rounds = 2000000 ", 1);
+    assert_ne!(long, detente_formats::reference::TOML);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/scenarios?file=long.toml")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(long))
+        .unwrap();
+    let (status, _, up) = raw(&app, req).await;
+    assert_eq!(status, StatusCode::CREATED, "{up}");
+    let target = json!({"scenario": up["name"]});
+    let (status, _, e) = send(&app, "POST", "/api/negotiations", Some(json!({"target": target, "protocol": "sao"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("2000000"), "{e}");
+    let (status, _, e) = send(&app, "POST", "/api/games", Some(json!({"target": target, "seat": "ukraine"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    // asking for a deadline of one's own is fine
+    let (status, _, e) = send(&app, "POST", "/api/negotiations", Some(json!({"target": target, "protocol": "sao", "rounds": 20}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+}
