@@ -7,7 +7,7 @@ use detente_core::{Actor, MediatorRule, NegotiatorKind, NegotiatorSpec, Outcome,
 use detente_protocol::{
     Clock, JsonlTrace, Knowledge, MediatedProtocol, MediatedSession, MediationConfig, MediationError, MediationRules, MediationSetup,
     MoveRule, Negotiator, Objective, Observer, OutcomeId, PrepareError, PreparedScenario, Rules, Session, SessionConfig, SessionError,
-    StartSource, Status, TraceHeader, TraceParty,
+    Stage, StartSource, Status, TraceHeader, TraceParty,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -475,15 +475,21 @@ pub fn simulate_with_clock(
     }
 }
 
-/// A joint-table negotiation in which the party `actor` (a scenario actor id) is played from
-/// outside — a person at a UI — by `moves`, its actions in order; every other seat is played
-/// by its negotiator as in [`simulate`] (the spec's `negotiators` name one per party; the outside
+/// A negotiation in which the party `actor` (a scenario actor id) is played from outside — a
+/// person at a UI — by `moves`, its actions in order; every other seat is played by its
+/// negotiator as in [`simulate`] (the spec's `negotiators` name one per party; the outside
 /// party's is not asked). The negotiation is replayed from the start on every call, so a game
 /// is its spec and its moves: the same ones give the same negotiation.
 ///
+/// Every protocol has a seat: at the joint table a move is an offer, an acceptance or walking
+/// away; in single text a vote on the mediator's candidate or final text (`Accept` yes,
+/// `Reject` no); in shuttle an answer to the mediator's visit (accept, counter-offer, reject,
+/// walk away). [`Waiting::asked`] says which is due. Not under NegMAS's single-text rules,
+/// where no negotiator votes.
+///
 /// Gives the negotiation waiting for the outside party's next move, finished, or the first of
 /// `moves` that breaks a rule (an offer across its own red line, an acceptance with nothing on
-/// the table) with why: that move is not part of the game.
+/// the table, an offer where a vote is due) with why: that move is not part of the game.
 pub fn simulate_with_moves(
     scenario: &Scenario,
     prepared: &Arc<PreparedScenario>,
@@ -492,8 +498,10 @@ pub fn simulate_with_moves(
     moves: &[detente_protocol::Action],
 ) -> Result<Replayed, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
-    if protocol != Protocol::JointTable {
-        return Err(SimulateError::Seat(format!("a seat is played from outside only at the joint table, not under {}", protocol.as_str())));
+    if protocol != Protocol::JointTable && spec.mediation_rules == MediationRules::Negmas {
+        return Err(SimulateError::Seat(
+            "under NegMAS's single-text rules the parties' votes are their utilities compared, so no seat can be played from outside: use detente's rules".into(),
+        ));
     }
     if spec.time_limit.is_some() {
         return Err(SimulateError::Seat("a seat played from outside has no wall-clock limit: the deadline is in rounds".into()));
@@ -522,27 +530,61 @@ pub enum Replayed {
     },
 }
 
-/// A joint-table negotiation waiting for the party played from outside.
+/// A negotiation waiting for the party played from outside.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Waiting {
-    /// The participating parties, in speaking order.
+    /// The participating parties: at the joint table in speaking order, in mediation in the
+    /// scenario's order (the mediator's events name participant `parties.len()`).
     pub parties: Vec<String>,
     /// Their negotiators' spec texts (the outside party's is the one that was not asked).
     pub negotiators: Vec<String>,
+    /// In mediation, who mediates: the mediator actor's id, else `mediator`.
+    pub mediator: Option<String>,
     /// The outside party's place in `parties`.
     pub you: u32,
     /// The round, 0-based.
     pub round: u32,
     /// The deadline in rounds.
     pub deadline: u32,
-    /// The offer on the table and who made it (a place in `parties`).
-    pub standing: Option<(OutcomeId, u32)>,
+    /// What the outside party is asked.
+    pub asked: Asked,
     /// Every action so far.
     pub history: Vec<detente_protocol::Event>,
 }
 
-/// [`simulate_with_clock`], with one joint-table seat (a place among the participating parties,
-/// scenario order) played by `external` moves.
+/// What a party played from outside is asked, by protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Asked {
+    /// The joint table: offer, accept the offer on the table (if any), or walk away.
+    Table {
+        /// The offer on the table and who made it (a place in `parties`).
+        standing: Option<(OutcomeId, u32)>,
+    },
+    /// Single text: vote for the mediator's candidate in place of the text (accept) or against
+    /// it (reject).
+    Candidate {
+        /// The candidate.
+        candidate: OutcomeId,
+        /// The current text (none before any candidate was accepted).
+        text: Option<OutcomeId>,
+    },
+    /// The text is put as final (single text: at the deadline, after a stall or at a local
+    /// optimum; shuttle: once every required party accepted it in a round): yes (accept) makes
+    /// it the agreement if every required party says yes.
+    Final {
+        /// The text.
+        text: OutcomeId,
+    },
+    /// Shuttle: the mediator shows the text; accept, counter-offer, reject, or walk away.
+    Visit {
+        /// The text shown.
+        text: OutcomeId,
+    },
+}
+
+/// [`simulate_with_clock`], with one seat (a place among the participating parties, scenario
+/// order) played by `external` moves.
 fn run(
     scenario: &Scenario,
     prepared: &Arc<PreparedScenario>,
@@ -627,10 +669,11 @@ fn run(
                             return Ok(Replayed::Waiting(Waiting {
                                 parties: party_ids,
                                 negotiators: specs,
+                                mediator: None,
                                 you: me,
                                 round: s.state().round,
                                 deadline,
-                                standing: s.state().offer.map(|o| (o, s.state().proposer)),
+                                asked: Asked::Table { standing: s.state().offer.map(|o| (o, s.state().proposer)) },
                                 history: s.history().to_vec(),
                             }));
                         };
@@ -721,7 +764,45 @@ fn run(
                 Some(t) => t,
                 None => &mut (),
             };
-            let r = s.run(obs);
+            let r = match external {
+                None => s.run(obs),
+                Some((k, moves)) => {
+                    // mediation keeps the scenario's order: the outside party's place is `k`
+                    let me = k as u32;
+                    let mut next = 0;
+                    loop {
+                        if s.party_to_move() != Some(me) {
+                            if s.step(obs) {
+                                continue;
+                            }
+                            break;
+                        }
+                        let Some(&m) = moves.get(next) else {
+                            let text = s.state().text;
+                            let asked = match s.state().stage {
+                                Stage::Vote { candidate, .. } => Asked::Candidate { candidate, text },
+                                Stage::Ratify { .. } => Asked::Final { text: text.expect("invariant: a final text exists") },
+                                _ => Asked::Visit { text: text.expect("invariant: shuttle mediation always has a text") },
+                            };
+                            return Ok(Replayed::Waiting(Waiting {
+                                parties: party_ids,
+                                negotiators: specs,
+                                mediator: Some(mediator_actor.clone().unwrap_or_else(|| "mediator".to_string())),
+                                you: me,
+                                round: s.round(),
+                                deadline,
+                                asked,
+                                history: s.history().to_vec(),
+                            }));
+                        };
+                        if let Err(v) = s.submit(me, m, obs) {
+                            return Ok(Replayed::Refused { index: next, reason: v.to_string() });
+                        }
+                        next += 1;
+                    }
+                    s.result().cloned().expect("invariant: a finished session has a result")
+                }
+            };
             let agreement = r.status.agreement();
             let final_offers = last_offers(s.history(), party_ids.len());
             let history = s.history().to_vec();

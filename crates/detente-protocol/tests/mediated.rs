@@ -1027,3 +1027,52 @@ fn a_votes_only_shuttle_mediator_meets_an_unknown_party_halfway_and_then_follows
     let w = votes_weights(&model, 0);
     assert!(w[0] > w[2] && w[0] > 0.9, "{w:?}");
 }
+
+/// A party played from outside: `submit` takes its vote where its negotiator's would go, and
+/// refuses (erroring the session, as `Session::submit` does) a move out of turn or of the wrong
+/// kind.
+#[test]
+fn a_vote_submitted_from_outside_counts_as_a_negotiators_and_a_wrong_move_errors_the_session() {
+    let s = scenario();
+    let run = |outside: bool| {
+        let cfg = MediationConfig::new(30, Objective::Welfare);
+        let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(5)).unwrap();
+        let p = sess.setup().prepared().clone();
+        while sess.state().is_running() {
+            match sess.party_to_move() {
+                // party 0 from outside, voting as the climber does (yes to what is at least as
+                // good as the text, or as walking away without one)
+                Some(0) if outside => {
+                    let u = p.utility(0);
+                    let (proposal, floor) = match sess.state().stage {
+                        Stage::Vote { candidate, .. } => (candidate, sess.state().text.map_or(u.reservation_value(), |t| u.utility(t))),
+                        _ => (sess.state().text.unwrap(), u.reservation_value()),
+                    };
+                    let yes = u.acceptable(proposal) && u.utility(proposal) >= floor;
+                    sess.submit(0, if yes { Action::Accept } else { Action::Reject }, &mut ()).unwrap();
+                }
+                _ => {
+                    sess.step(&mut ());
+                }
+            }
+        }
+        (sess.result().cloned().unwrap(), sess.history().to_vec())
+    };
+    assert_eq!(run(true), run(false));
+
+    // out of turn: the mediator moves first
+    let cfg = MediationConfig::new(30, Objective::Welfare);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(5)).unwrap();
+    assert_eq!(sess.party_to_move(), None);
+    assert!(matches!(sess.submit(0, Action::Accept, &mut ()), Err(Violation::OutOfTurn { .. })));
+    assert!(matches!(sess.result().unwrap().status, Status::Errored { .. }));
+    assert!(matches!(sess.submit(0, Action::Accept, &mut ()), Err(Violation::Finished)));
+    // an offer is no vote
+    let cfg = MediationConfig::new(30, Objective::Welfare);
+    let mut sess = MediatedSession::new(setup(&s), negs(&["climber", "climber", "no"]), cfg, ChaCha8Rng::seed_from_u64(5)).unwrap();
+    sess.step(&mut ());
+    assert_eq!(sess.party_to_move(), Some(0));
+    let v = sess.submit(0, Action::Offer(0), &mut ()).unwrap_err();
+    assert!(v.to_string().contains("vote"), "{v}");
+    assert!(matches!(sess.result().unwrap().status, Status::Errored { by: 0, .. }));
+}

@@ -245,6 +245,57 @@ impl MediatedSession {
             Some(p) => self.party_move(p as usize, obs),
             None => {}
         }
+        self.after_move(round, obs)
+    }
+
+    /// The party whose vote or answer is due now (a place in the setup's parties), if it is a
+    /// party's move at all: what a caller playing a party from outside waits for before
+    /// [`Self::submit`].
+    pub fn party_to_move(&self) -> Option<u32> {
+        self.state.next_actor(&self.rules).filter(|&a| a < self.mediator_index())
+    }
+
+    /// Party `p`'s move, made from outside (a person at a UI, a replayed trace) in place of its
+    /// negotiator's: in single text a vote on the candidate or the final text (`Accept` is yes,
+    /// `Reject` no); in shuttle an answer to the visit (`Accept`, a counter-`Offer`, `Reject`,
+    /// `End`). The same rules hold as for a negotiator's move: an illegal one (out of turn, not
+    /// a move of this stage, across the party's own red line) errors the session, as
+    /// [`crate::Session::submit`] does, and is returned. Returns whether the session is still
+    /// running.
+    pub fn submit<O: Observer + ?Sized>(&mut self, p: u32, action: Action, obs: &mut O) -> Result<bool, Violation> {
+        if self.result.is_some() || !self.state.is_running() {
+            return Err(Violation::Finished);
+        }
+        let mv = match (&self.state.stage, action) {
+            (Stage::Vote { .. } | Stage::Ratify { .. }, Action::Accept) => Move::Vote(true),
+            (Stage::Vote { .. } | Stage::Ratify { .. }, Action::Reject) => Move::Vote(false),
+            (Stage::Vote { .. } | Stage::Ratify { .. }, a) => {
+                return self.refuse(
+                    p,
+                    Violation::NotAllowed { action: a.name(), rules: "a vote, where a party says yes (accept) or no (reject)" },
+                    obs,
+                )
+            }
+            (_, a) => Move::Answer(a),
+        };
+        let round = self.state.round;
+        if let Err(v) = self.party_plays(p as usize, mv, obs) {
+            return self.refuse(p, v, obs);
+        }
+        Ok(self.after_move(round, obs))
+    }
+
+    /// An illegal move from outside: the session errors, by `p` when it is a party.
+    fn refuse<O: Observer + ?Sized>(&mut self, p: u32, v: Violation, obs: &mut O) -> Result<bool, Violation> {
+        let round = self.state.round;
+        self.state = self.state.errored(p.min(self.mediator_index()), v.to_string());
+        self.after_move(round, obs);
+        Err(v)
+    }
+
+    /// After a move begun in `round`: the words a shuttle time-out needs, and the result once
+    /// the session is over. Returns whether it is still running.
+    fn after_move<O: Observer + ?Sized>(&mut self, round: u32, obs: &mut O) -> bool {
         if self.rules.protocol == MediatedProtocol::Shuttle && self.state.status == Status::TimedOut {
             // whatever the last round's final text came to, the deadline says why
             self.why = Some(self.shuttle_deadline_why(round));
@@ -347,45 +398,48 @@ impl MediatedSession {
         }
     }
 
+    /// Party `p`'s move, asked of its negotiator; a move it may not make errors the session.
     fn party_move<O: Observer + ?Sized>(&mut self, p: usize, obs: &mut O) {
         let before = self.state.clone();
-        let (mv, verb, outcome) = match before.stage {
-            Stage::Vote { candidate, .. } => match self.vote(p, candidate, before.text, false) {
-                Ok(yes) => (Move::Vote(yes), yes.then_some("voted for"), candidate),
-                Err(reason) => return self.error(p, reason),
-            },
+        let decided = match before.stage {
+            Stage::Vote { candidate, .. } => self.vote(p, candidate, before.text, false).map(Move::Vote),
             Stage::Ratify { .. } => {
                 let text = before.text.expect("invariant: a final text exists");
-                match self.vote(p, text, None, true) {
-                    Ok(yes) => (Move::Vote(yes), yes.then_some("voted for"), text),
-                    Err(reason) => return self.error(p, reason),
-                }
+                self.vote(p, text, None, true).map(Move::Vote)
             }
             Stage::Answer { .. } => {
                 let text = before.text.expect("invariant: shuttle mediation always has a text");
-                match self.act(p, text) {
-                    Ok(a @ Action::Accept) => (Move::Answer(a), Some("accepted"), text),
-                    Ok(a @ Action::Offer(c)) => (Move::Answer(a), Some("offered"), c),
-                    Ok(a) => (Move::Answer(a), None, text),
-                    Err(reason) => return self.error(p, reason),
-                }
+                self.act(p, text).map(Move::Answer)
             }
             _ => unreachable!("invariant: a party moves only when it votes or answers"),
         };
-        if let Err(v) = self.state.check(&self.rules, p as u32, mv) {
-            return self.error(p, v.to_string());
+        match decided.and_then(|mv| self.party_plays(p, mv, obs).map_err(|v| v.to_string())) {
+            Ok(()) => {}
+            Err(reason) => self.error(p, reason),
         }
-        if let Some(reason) = verb.and_then(|verb| self.crossing(p, verb, outcome)) {
-            return self.error(p, reason);
+    }
+
+    /// Party `p` makes `mv`, however it was chosen: checked against the state machine and the
+    /// party's own red lines (a violation leaves everything as it was), then recorded, applied,
+    /// and what it settled put in words.
+    fn party_plays<O: Observer + ?Sized>(&mut self, p: usize, mv: Move, obs: &mut O) -> Result<(), Violation> {
+        self.state.check(&self.rules, p as u32, mv)?;
+        let before = self.state.clone();
+        let (verb, outcome) = match (&before.stage, mv) {
+            (Stage::Vote { candidate, .. }, Move::Vote(yes)) => (yes.then_some("voted for"), Some(*candidate)),
+            (Stage::Ratify { .. }, Move::Vote(yes)) => (yes.then_some("voted for"), before.text),
+            (Stage::Answer { .. }, Move::Answer(Action::Accept)) => (Some("accepted"), before.text),
+            (Stage::Answer { .. }, Move::Answer(Action::Offer(c))) => (Some("offered"), Some(c)),
+            _ => (None, None),
+        };
+        if let (Some(verb), Some(o)) = (verb, outcome) {
+            if let Some(v) = self.crossing(p, verb, o) {
+                return Err(v);
+            }
         }
         let action = match mv {
-            Move::Vote(yes) => {
-                if yes {
-                    Action::Accept
-                } else {
-                    Action::Reject
-                }
-            }
+            Move::Vote(true) => Action::Accept,
+            Move::Vote(false) => Action::Reject,
             Move::Answer(a) => a,
             _ => unreachable!("invariant: a party votes or answers"),
         };
@@ -409,6 +463,7 @@ impl MediatedSession {
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// The words for a vote on a final text that did not end in agreement.
@@ -515,12 +570,12 @@ impl MediatedSession {
 
     /// Why party `p` may not do `verb` (`voted for`, `accepted`, `offered`) with `o`: it crosses
     /// the party's own red line.
-    fn crossing(&self, p: usize, verb: &'static str, o: OutcomeId) -> Option<String> {
+    fn crossing(&self, p: usize, verb: &'static str, o: OutcomeId) -> Option<Violation> {
         let u = self.setup.u(self.setup.parties[p]);
         if u.acceptable(o) {
             return None;
         }
-        Violation::red_line(u, self.setup.prepared().space(), &self.party_name(p), verb, o).map(|v| v.to_string())
+        Violation::red_line(u, self.setup.prepared().space(), &self.party_name(p), verb, o)
     }
 
     fn error(&mut self, p: usize, reason: String) {
