@@ -1,8 +1,9 @@
 // Uses `detente serve` in headless Chromium as a person would: opens the app, moves two
-// saliences and waits for the Nash deal to change, runs a negotiation and watches it to its
-// end, then plays Ukraine's seat against conceding negotiators to an agreement. Fails on any
-// page error, console error or blocked resource (the content security
-// policy allows no inline script). Prints one JSON line with what it saw.
+// saliences and waits for the Nash deal to change, compares the what-ifs side by side, runs a
+// negotiation and watches it to its end, then plays Ukraine's seat against conceding
+// negotiators to an agreement, and votes Ukraine's way through a single-text mediation. Fails
+// on any page error, console error or blocked resource (the content security policy allows no
+// inline script). Prints one JSON line with what it saw.
 //
 //   node tests/browser/check-serve.mjs --url http://127.0.0.1:PORT/ [--screenshots DIR]
 //
@@ -66,6 +67,17 @@ try {
   // the analysis page in its frame shows the utility space
   await page.frameLocator('#analysis-page').locator('figure.plot svg').first().waitFor();
   if (shots) { mkdirSync(shots, { recursive: true }); await page.screenshot({ path: join(shots, 'explore.png'), fullPage: false }); }
+  // every what-if side by side, with the edits as one more column; what differs is marked
+  const variants = await page.locator('#variant option').count() - 1;
+  await page.locator('#compare-all').click();
+  await page.waitForSelector('#compare[data-cases]');
+  const compared = +(await page.locator('#compare').getAttribute('data-cases'));
+  if (compared !== variants + 2) fail(`${compared} cases compared, not the ${variants} what-ifs, the base and the edits`);
+  const columns = await page.locator('#compare-table tr').first().locator('th').count();
+  if (columns !== compared + 1) fail(`the comparison has ${columns} columns for ${compared} cases`);
+  const marked = await page.locator('#compare-table td.changed').count();
+  if (marked < 1) fail('no term of any what-if is marked as differing from the scenario as written');
+  if (shots) { await page.locator('#compare').scrollIntoViewIfNeeded(); await page.screenshot({ path: join(shots, 'compare.png'), fullPage: false }); }
 
   // ---- watch: a negotiation to its end
   await page.locator('#tabs button[data-tab="watch"]').click();
@@ -121,9 +133,45 @@ try {
   await page.frameLocator('#game-page').locator('figure.plot svg').first().waitFor();
   if (shots) await page.screenshot({ path: join(shots, 'play.png'), fullPage: false });
 
+  // ---- play single text: Ukraine votes on the mediator's candidates as GENIUS's HillClimber
+  // voter would (yes to what beats the text, or walking away, and crosses no red line), so it
+  // ends where the agent in its seat ends
+  await page.locator('#game-protocol').selectOption('single_text');
+  await page.locator('#seat').selectOption('ukraine');
+  await page.locator('#game-rounds').fill('12');
+  const lastGame = await status.getAttribute('data-moves');
+  await page.locator('#start-game').click();
+  await page.waitForFunction(() => document.querySelector('#game-status').dataset.asked !== '');
+  let votes = 0;
+  let shot = false;
+  for (; votes < 200; votes++) {
+    const d = await status.evaluate((e) => ({ ...e.dataset }));
+    if (d.status !== 'waiting') break;
+    if (d.asked !== 'candidate' && d.asked !== 'final') fail(`single text asked ${d.asked}`);
+    if (!(await page.locator('#offering').isHidden())) fail('an offer builder is shown where a vote is due');
+    // the screenshot: a candidate beside the text it would replace
+    if (shots && d.textUtility !== '' && !shot) { shot = true; await page.screenshot({ path: join(shots, 'play-single-text.png'), fullPage: false }); }
+    const floor = d.asked === 'candidate' && d.textUtility !== '' ? +d.textUtility : +d.reservation;
+    const yes = d.acceptable === 'true' && +d.utility >= floor;
+    await page.locator(yes ? '#accept' : '#reject').click();
+    await page.waitForFunction((m) => {
+      const e = document.querySelector('#game-status');
+      return e.dataset.moves !== m || e.dataset.status !== 'waiting';
+    }, d.moves);
+  }
+  const textEnd = await status.getAttribute('data-status');
+  if (textEnd === 'waiting') fail(`single text still waiting after ${votes} votes`);
+  const textYours = await page.locator('#your-utility').textContent();
+  const textAgent = (await page.locator('#agent-utility').textContent()).split(':')[0];
+  if (textYours !== textAgent) fail(`voting as the agent would gave ${textYours}, the agent ${textAgent}`);
+  const mediatorRows = await page.locator('#moves tbody tr', { hasText: 'proposes' }).count();
+  if (mediatorRows < 1) fail('no mediator proposal in the talks');
+  if (shots && !shot) fail('no candidate was put beside a text');
+  if (lastGame === null) fail('no first game');
+
   if (before === after) fail('the Nash deal did not change');
   if (problems.length) fail(problems.join('\n'));
-  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, end, offers, curves, dots, trace: traceHref, game: gameEnd, moves: played, yours, agents }));
+  console.log(JSON.stringify({ before, after, changes, update_ms: updateMs, compared, marked, end, offers, curves, dots, trace: traceHref, game: gameEnd, moves: played, yours, agents, single_text: textEnd, votes, single_text_yours: textYours }));
 } catch (e) {
   console.error(`check-serve: ${e.message}`);
   if (problems.length) console.error(problems.join('\n'));

@@ -1,7 +1,8 @@
 //! `detente serve` as a person uses it: the binary started on a free port, the app opened in
 //! headless Chromium (`tests/browser/check-serve.mjs`): move two saliences and see the Nash deal
-//! change, run a negotiation and watch it to its end, play Ukraine to an agreement. And the
-//! warning when it listens beyond loopback, and a bounded load test.
+//! change, compare the what-ifs side by side, run a negotiation and watch it to its end, play
+//! Ukraine to an agreement, and vote Ukraine's way through single text. And the warning when it
+//! listens beyond loopback, and a bounded load test.
 
 use crate::common::*;
 use crate::html_report::browser_prerequisites;
@@ -68,7 +69,10 @@ fn the_app_follows_a_salience_shows_a_negotiation_and_is_played_to_an_agreement(
     assert_eq!(seen["end"], "agreed", "{seen}");
     assert!(seen["offers"].as_u64().unwrap() >= 2);
     assert_eq!(seen["game"], "agreed", "{seen}");
-    for shot in ["explore.png", "watch.png", "play.png"] {
+    assert_ne!(seen["single_text"], "errored", "{seen}");
+    assert!(seen["votes"].as_u64().unwrap() >= 2, "{seen}");
+    assert!(seen["marked"].as_u64().unwrap() >= 1, "{seen}");
+    for shot in ["explore.png", "compare.png", "watch.png", "play.png", "play-single-text.png"] {
         assert!(std::fs::metadata(shots.path().join(shot)).unwrap().len() > 10_000, "{shot} is empty");
     }
 }

@@ -76,7 +76,6 @@ async function choose(name) {
   v.replaceChildren(el("option", { value: "" }, "base"));
   for (const x of state.view.variants) v.append(el("option", { value: x.id, title: x.changes.join("; ") }, x.title || x.id));
   buildControls();
-  seats();
   explore();
 }
 
@@ -168,6 +167,7 @@ async function explore() {
   if (seq !== state.seq) return; // a newer one is on its way
   showError(null);
   state.last = x;
+  seats();
   if (!state.edits.size && !state.variant) state.base = x;
   $("timing").textContent = `${Math.round(performance.now() - started)} ms (server ${Math.round(x.elapsed_ms)} ms)`;
   $("changes").replaceChildren(...(x.changes.length ? x.changes : ["the scenario as written"]).map((c) => el("li", {}, c)));
@@ -215,6 +215,49 @@ function pin() {
   $("pinned").hidden = false;
   $("pinned-changes").replaceChildren(...(state.pinned.changes.length ? state.pinned.changes : ["the scenario as written"]).map((c) => el("li", {}, c)));
   $("pinned-deal").replaceChildren(dealBlock(state.pinned, state.base));
+}
+
+// Every case of the scenario side by side: whether a deal beats walking away, what the Nash deal
+// gives the parties that must agree and its terms, and the forecast (KTAB's SMP, the nearest
+// option) per issue; each cell marked where it differs from the scenario as written.
+async function compareAll() {
+  const b = $("compare-all");
+  b.disabled = true;
+  const cases = [{ title: "as written", target: { scenario: state.scenario, variant: null, edits: [] } },
+    ...state.view.variants.map((v) => ({ title: v.title || v.id, target: { scenario: state.scenario, variant: v.id, edits: [] } }))];
+  if (state.edits.size) cases.push({ title: "now (your edits)", target: target() });
+  try {
+    const xs = await Promise.all(cases.map((c) => api("POST", "/api/explore", c.target)));
+    showError(null);
+    compareTable(cases, xs);
+  } catch (e) { showError(e); }
+  b.disabled = false;
+}
+
+function compareTable(cases, xs) {
+  const base = xs[0];
+  const issues = base.scenario.issues;
+  const nash = (x) => (x.deal && x.deal.deal.nash ? x.deal.deal.nash : null);
+  const smp = (x) => new Map(((x.forecast.forecast.cases[0] || {}).comparison || { rows: [] }).rows.map((r) => [r.issue, r.options ? r.options[3] : r.smp.toFixed(0)]));
+  const cell = (text, baseText) => el("td", text !== baseText ? { class: "changed", title: `as written: ${baseText}` } : {}, text);
+  const zone = (x) => !x.deal ? "no analysis"
+    : x.deal.deal.zone_exists ? `yes (${x.deal.deal.zone_size} outcomes)` : `no (${x.deal.deal.no_deal_for.join(", ") || "red lines"})`;
+  const gives = (x) => { const n = nash(x); return n ? n.parties.filter((p) => x.deal.deal.must_agree.includes(p.party)).map((p) => `${p.party} ${u3(p.utility)}`).join(", ") : "none"; };
+  const term = (x, issue) => { const n = nash(x); const t = n ? n.terms.find((t) => t.issue === issue) : null; return t ? t.value : "—"; };
+  const section = (label) => el("tr", { class: "section" }, el("th", { colspan: String(cases.length + 1) }, label));
+  const row = (label, f) => el("tr", {}, el("th", {}, label), ...xs.map((x) => cell(f(x), f(base))));
+  const rows = [
+    el("tr", {}, el("th", {}, ""), ...cases.map((c) => el("th", {}, c.title))),
+    row("a deal beats walking away", zone),
+    row("the Nash deal gives", gives),
+    section("The Nash deal"),
+    ...issues.map((i) => row(i.name, (x) => term(x, i.id))),
+    section("The forecast (KTAB's SMP, nearest option)"),
+    ...issues.map((i) => row(i.name, (x) => smp(x).get(i.id) || "—")),
+  ];
+  $("compare-table").replaceChildren(...rows);
+  $("compare").hidden = false;
+  $("compare").dataset.cases = String(cases.length);
 }
 
 async function runStudy() {
@@ -378,13 +421,16 @@ async function run(ev) {
 
 const u3 = (x) => (x === null || x === undefined ? "" : x.toFixed(3));
 
+// who can take a seat: the server says, by protocol (the explore answer's `seats`)
 function seats() {
   const s = $("seat");
-  s.replaceChildren();
-  const actors = state.view.summary.actors;
-  let parties = actors.filter((a) => a.required);
-  if (parties.length < 2) parties = actors.filter((a) => a.role === "party");
-  for (const a of parties) s.append(el("option", { value: a.id }, a.name));
+  const was = s.value;
+  if (!state.last) return;
+  const mediated = $("game-protocol").value !== "sao";
+  const ids = mediated ? state.last.seats.mediated : state.last.seats.joint_table;
+  const names = new Map(state.last.scenario.actors.map((a) => [a.id, a.name]));
+  s.replaceChildren(...ids.map((id) => el("option", { value: id }, names.get(id) || id)));
+  if (ids.includes(was)) s.value = was;
 }
 
 async function startGame(ev) {
@@ -392,6 +438,7 @@ async function startGame(ev) {
   const req = {
     target: target(),
     seat: $("seat").value,
+    protocol: $("game-protocol").value,
     opponents: $("opponents").value.trim() || null,
     rounds: $("game-rounds").value ? +$("game-rounds").value : null,
     seed: +$("game-seed").value || 0,
@@ -412,31 +459,76 @@ async function move(m) {
   } catch (e) { showError(e); }
 }
 
+// what each question asks, in words, and what its buttons say
+const ASKED = {
+  offer: { title: "On the table", accept: "Accept it", reject: "", offer: "Your offer", make: "Make this offer" },
+  candidate: { title: "The mediator's candidate", accept: "Vote yes", reject: "Vote no" },
+  final: { title: "The text, put to you as final", accept: "Agree to it", reject: "Refuse it" },
+  visit: { title: "The mediator shows you the text", accept: "Accept it", reject: "Reject it", offer: "Your counter-proposal", make: "Counter with this" },
+};
+
+function outcomeTable(g, s, other, otherLabel) {
+  const rows = s.values.map((v, k) => {
+    const changed = other && other.options[k] !== s.options[k];
+    return el("tr", {}, el("th", {}, g.issues[k].name), el("td", { class: changed ? "changed" : "" }, v),
+      ...(other ? [el("td", {}, other.values[k])] : []));
+  });
+  const head = other ? [el("tr", {}, el("th", {}, ""), el("th", {}, "proposed"), el("th", {}, otherLabel))] : [];
+  const util = (x) => el("td", { class: x.your_utility >= g.reservation ? "yes" : "no" },
+    `${u3(x.your_utility)}${x.acceptable ? "" : " (crosses one of your red lines)"}`);
+  return el("table", {}, ...head, ...rows,
+    el("tr", {}, el("th", {}, `from ${s.by}: your utility`), util(s), ...(other ? [util(other)] : [])));
+}
+
 function showGame(g) {
   state.game = g;
   $("game").hidden = false;
   const waiting = g.status === "waiting";
   const s = g.standing;
-  const canAccept = waiting && !!s && s.acceptable;
+  const may = (k) => waiting && g.allowed.includes(k);
+  const words = ASKED[g.asked || "offer"];
+  const canAccept = may("accept") && !!s && s.acceptable;
   const st = $("game-status");
   st.dataset.status = g.status;
+  st.dataset.asked = g.asked || "";
   st.dataset.moves = String(g.history.length);
   st.dataset.canAccept = String(canAccept && s.your_utility >= g.reservation);
+  // what is before you, as numbers (the browser test votes on them)
+  st.dataset.utility = s ? String(s.your_utility) : "";
+  st.dataset.acceptable = String(!!s && s.acceptable);
+  st.dataset.textUtility = g.text ? String(g.text.your_utility) : "";
+  st.dataset.reservation = String(g.reservation);
+  const by = g.mediator ? ` ${g.mediator} mediates.` : "";
   st.textContent = waiting
-    ? `Round ${g.round} of ${g.deadline}: your move, ${g.you}. Walking away is worth ${u3(g.reservation)} to you.`
+    ? `Round ${g.round} of ${g.deadline}: your move, ${g.you}. Walking away is worth ${u3(g.reservation)} to you.${by}`
     : `The talks are over: ${g.result.report.summary}.`;
-  $("standing").replaceChildren(s
-    ? el("table", {}, ...s.values.map((v, k) => el("tr", {}, el("th", {}, g.issues[k].name), el("td", {}, v))),
-        el("tr", {}, el("th", {}, `from ${s.by}: your utility`), el("td", { class: s.your_utility >= g.reservation ? "yes" : "no" },
-          `${u3(s.your_utility)}${s.acceptable ? "" : " (crosses one of your red lines)"}`)))
-    : el("p", { class: "note" }, "Nothing yet."));
+  $("standing-title").textContent = words.title;
+  $("asked").textContent = !waiting ? ""
+    : g.asked === "candidate" ? (g.text
+      ? "Vote yes to make the candidate the text in place of the current one (changed issues are marked); every party whose yes counts must vote yes."
+      : "No text yet: vote yes to make the candidate the first text.")
+    : g.asked === "final" ? "Yes from every party whose vote counts makes this text the agreement."
+    : g.asked === "visit" ? "Accept the text, counter it with a proposal of your own, reject it, or walk away." : "";
+  $("standing").replaceChildren(s ? outcomeTable(g, s, g.text, "current text")
+    : el("p", { class: "note" }, waiting ? "Nothing yet." : "The talks are over: how you did is on the right, the whole negotiation below."));
+  $("accept").textContent = words.accept;
   $("accept").disabled = !canAccept;
+  $("reject").hidden = !may("reject");
+  $("reject").textContent = words.reject || "Reject";
+  $("walk-away").hidden = waiting && !may("walk_away");
   $("walk-away").disabled = !waiting;
-  $("offer").disabled = !waiting;
+  $("offering").hidden = !may("offer");
+  $("offer-title").textContent = words.offer || "Your offer";
+  $("offer").textContent = words.make || "Make this offer";
+  $("offer").disabled = !may("offer");
   $("best").disabled = !waiting;
   $("from-theirs").disabled = !waiting || !s;
+  // in mediation the mediator proposes texts and the parties answer them
+  const verb = (h) => !g.mediator ? h.action
+    : h.actor === g.mediator ? (h.action === "end" ? "withdraws" : "proposes")
+    : ({ accept: "yes", reject: "no", offer: "counters", end: "walks away" })[h.action] || h.action;
   $("moves").tBodies[0].replaceChildren(...g.history.map((h) => el("tr", {}, el("td", {}, String(h.round)),
-    el("td", {}, h.actor === g.you ? `${h.actor} (you)` : h.actor), el("td", {}, h.values ? `${h.action}: ${h.values.join(", ")}` : h.action),
+    el("td", {}, h.actor === g.you ? `${h.actor} (you)` : h.actor), el("td", {}, h.values ? `${verb(h)}: ${h.values.join(", ")}` : verb(h)),
     el("td", {}, u3(h.your_utility)))));
   if (!state.draft || state.draft.length !== g.issues.length) state.draft = s ? [...s.options] : g.issues.map(() => 0);
   buildOffer();
@@ -466,7 +558,7 @@ async function buildOffer() {
   } catch (err) { showError(err); return; }
   state.evaluated = e;
   $("draft-utility").textContent = `gives you ${u3(e.utility)}${e.acceptable ? "" : ", crosses one of your red lines"}`;
-  $("offer").disabled = g.status !== "waiting" || !e.acceptable;
+  $("offer").disabled = g.status !== "waiting" || !g.allowed.includes("offer") || !e.acceptable;
   const box = $("builder");
   box.replaceChildren(...g.issues.map((issue, k) => {
     const sel = el("select", { name: `option-${issue.issue}` });
@@ -505,6 +597,7 @@ window.addEventListener("DOMContentLoaded", () => {
   $("variant").addEventListener("change", () => { state.variant = $("variant").value; explore(); });
   $("reset").addEventListener("click", () => choose(state.scenario).catch(showError));
   $("pin").addEventListener("click", pin);
+  $("compare-all").addEventListener("click", compareAll);
   $("download").addEventListener("click", (ev) => download(ev).catch(showError));
   $("study").addEventListener("click", runStudy);
   $("run").addEventListener("submit", run);
@@ -512,7 +605,9 @@ window.addEventListener("DOMContentLoaded", () => {
   $("replay").addEventListener("click", watch);
   $("new-game").addEventListener("submit", startGame);
   $("accept").addEventListener("click", () => move({ kind: "accept" }));
+  $("reject").addEventListener("click", () => move({ kind: "reject" }));
   $("walk-away").addEventListener("click", () => move({ kind: "walk_away" }));
+  $("game-protocol").addEventListener("change", seats);
   $("offer").addEventListener("click", () => move({ kind: "offer", options: state.draft }));
   $("best").addEventListener("click", best);
   $("from-theirs").addEventListener("click", () => { if (state.game.standing) { state.draft = [...state.game.standing.options]; buildOffer(); } });

@@ -77,6 +77,7 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         Edit,
         Explored,
         Pages,
+        Seats,
         Studied,
         NegotiateRequest,
         Negotiated,
@@ -351,8 +352,27 @@ pub struct Explored {
     pub forecast: detente_study::ForecastPage,
     /// The same as pages (`detente analyze --html`, `detente forecast --html`).
     pub html: Pages,
+    /// Who can take a seat in Play, by protocol.
+    pub seats: Seats,
     /// Server time spent, in milliseconds.
     pub elapsed_ms: f64,
+}
+
+/// The parties a person can play (actor ids): those seated at the joint table, and those in a
+/// mediated negotiation (single text and shuttle: every party, the mediator aside).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Seats {
+    /// At the joint table.
+    pub joint_table: Vec<String>,
+    /// In single text and shuttle.
+    pub mediated: Vec<String>,
+}
+
+impl Seats {
+    fn of(s: &Scenario) -> Seats {
+        let ids = |p: detente_agents::Protocol| detente_agents::participants(s, p).into_iter().map(|a| s.actors[a].id.clone()).collect();
+        Seats { joint_table: ids(detente_agents::Protocol::JointTable), mediated: ids(detente_agents::Protocol::Shuttle) }
+    }
 }
 
 /// Rendered pages.
@@ -382,7 +402,18 @@ async fn explore(AxState(state): AxState<Arc<State>>, JsonBody(t): JsonBody<Targ
             analysis: deal.as_ref().map(|p| detente_report::html::analysis(p, &source)),
             forecast: detente_report::html::forecast(&forecast, &source),
         };
-        Ok(Explored { case, changes, scenario: detente_study::scenario::summarise(&s), deal, deal_error, forecast, html, elapsed_ms: 0.0 })
+        let seats = Seats::of(&s);
+        Ok(Explored {
+            case,
+            changes,
+            scenario: detente_study::scenario::summarise(&s),
+            deal,
+            deal_error,
+            forecast,
+            html,
+            seats,
+            elapsed_ms: 0.0,
+        })
     })
     .await?;
     Ok(Json(Explored { elapsed_ms: start.elapsed().as_secs_f64() * 1e3, ..explored }))

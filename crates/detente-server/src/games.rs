@@ -1,4 +1,6 @@
-//! Play: a person takes one party's seat at the joint table against negotiators.
+//! Play: a person takes one party's seat against negotiators, under any protocol: at the joint
+//! table they offer, accept or walk away; in single text they vote on the mediator's candidates
+//! and final text; in shuttle they answer the mediator's visits.
 //!
 //! A game is its request and the person's moves so far; every answer replays it from the start
 //! (`detente_agents::simulate_with_moves`: the agents are seeded, so the same moves give the same
@@ -12,7 +14,7 @@ use axum::extract::{Path, State as AxState};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use detente_agents::{Replayed, SimulationSpec};
+use detente_agents::{Asked, Replayed, SimulationSpec};
 use detente_core::Scenario;
 use detente_protocol::{Action, OutcomeId, PreparedScenario};
 use serde::{Deserialize, Serialize};
@@ -26,8 +28,13 @@ use utoipa::ToSchema;
 pub struct GameRequest {
     /// The scenario.
     pub target: Target,
-    /// The party you play (an actor id that takes part at the joint table).
+    /// The party you play (an actor id that takes part under the protocol).
     pub seat: String,
+    /// The protocol: `sao` (the joint table, the default), `single_text`, `single_text_veto`,
+    /// `single_text_steepest` or `shuttle` (detente's mediation rules, the scenario's mediator
+    /// rule).
+    #[serde(default)]
+    pub protocol: Option<String>,
     /// The negotiator of every other party (default: each actor's own strategy).
     #[serde(default)]
     pub opponents: Option<String>,
@@ -43,15 +50,20 @@ pub struct GameRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Move {
-    /// Put an offer on the table: one option per issue, by its place in the issue's options
+    /// Put an offer on the table (joint table), or a counter-proposal to the text the mediator
+    /// shows you (shuttle): one option per issue, by its place in the issue's options
     /// (`GameView::issues`).
     Offer {
         /// One option index per issue, in the scenario's issue order.
         options: Vec<u32>,
     },
-    /// Accept the offer on the table.
+    /// Accept the offer on the table (joint table), vote yes (single text, and a final text in
+    /// shuttle), or accept the text shown (shuttle).
     Accept,
-    /// Walk away: the negotiation ends without a deal.
+    /// Vote no (single text, and a final text in shuttle), or reject the text shown without a
+    /// counter-proposal (shuttle).
+    Reject,
+    /// Walk away: the negotiation ends without a deal (joint table and shuttle).
     WalkAway,
 }
 
@@ -100,10 +112,10 @@ pub struct Played {
     pub your_utility: Option<f64>,
 }
 
-/// An offer on the table.
+/// An outcome before you: an offer on the table, the mediator's candidate or text.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Standing {
-    /// Who made it.
+    /// Who made it (the mediator's texts: the mediator).
     pub by: String,
     /// Its options, one label per issue.
     pub values: Vec<String>,
@@ -137,7 +149,12 @@ pub struct GameView {
     pub id: u64,
     /// You (actor id).
     pub you: String,
-    /// The parties in speaking order, each with its negotiator (yours: `you`).
+    /// The protocol (`sao`, `single_text`, …).
+    pub protocol: String,
+    /// In single text and shuttle, who mediates.
+    pub mediator: Option<String>,
+    /// The parties (at the joint table in speaking order), each with its negotiator (yours:
+    /// `you`).
     pub parties: Vec<(String, String)>,
     /// The round, 1-based.
     pub round: u32,
@@ -147,8 +164,19 @@ pub struct GameView {
     pub status: String,
     /// Your walk-away value.
     pub reservation: f64,
-    /// The offer on the table.
+    /// What you are asked while the game waits for you: `offer` (the joint table: offer,
+    /// accept the offer on the table, or walk away), `candidate` (single text: vote on the
+    /// mediator's candidate in place of the text), `final` (vote on the text as final) or
+    /// `visit` (shuttle: accept the text shown, counter it, reject it, or walk away).
+    pub asked: Option<&'static str>,
+    /// The moves you may make now (`Move` kinds).
+    pub allowed: Vec<&'static str>,
+    /// What is before you: the offer on the table, the mediator's candidate, the text put as
+    /// final, or the text the mediator shows you.
     pub standing: Option<Standing>,
+    /// While you vote on a candidate: the current text it would replace (none before any
+    /// candidate was accepted).
+    pub text: Option<Standing>,
     /// Every action so far.
     pub history: Vec<Played>,
     /// The issues and their options, to build an offer.
@@ -224,7 +252,8 @@ fn view(state: &State, id: u64, game: &Game) -> Result<GameView, ApiError> {
     let u = p.prepared.utility(me);
     let issues = choices(s);
     let labels = |o: OutcomeId| detente_study::deal::terms(s, o).into_iter().map(|t| t.value).collect::<Vec<_>>();
-    let played = |history: &[detente_protocol::Event], parties: &[String]| -> Vec<Played> {
+    let protocol = game.spec.protocol.map_or("sao", detente_agents::Protocol::as_str);
+    let played = |history: &[detente_protocol::Event], parties: &[String], mediator: Option<&str>| -> Vec<Played> {
         history
             .iter()
             .map(|e| {
@@ -236,7 +265,7 @@ fn view(state: &State, id: u64, game: &Game) -> Result<GameView, ApiError> {
                 };
                 Played {
                     round: e.round + 1,
-                    actor: parties.get(e.actor as usize).cloned().unwrap_or_default(),
+                    actor: parties.get(e.actor as usize).cloned().or_else(|| mediator.map(String::from)).unwrap_or_default(),
                     action,
                     values: offer.map(labels),
                     your_utility: offer.map(|o| u.utility(o)),
@@ -247,13 +276,30 @@ fn view(state: &State, id: u64, game: &Game) -> Result<GameView, ApiError> {
     match replayed {
         Replayed::Refused { reason, .. } => Err(ApiError::BadRequest(format!("that move is not allowed: {reason}"))),
         Replayed::Waiting(w) => {
-            let standing = w.standing.map(|(o, by)| Standing {
-                by: w.parties.get(by as usize).cloned().unwrap_or_default(),
+            let mediator = w.mediator.clone().unwrap_or_default();
+            let before = |o: OutcomeId, by: String| Standing {
+                by,
                 values: labels(o),
                 options: indices(s, o),
                 your_utility: u.utility(o),
                 acceptable: u.acceptable(o),
-            });
+            };
+            let (asked, allowed, standing, text): (_, &[&str], _, _) = match w.asked {
+                Asked::Table { standing } => (
+                    "offer",
+                    if standing.is_some() { &["offer", "accept", "walk_away"] } else { &["offer", "walk_away"] },
+                    standing.map(|(o, by)| before(o, w.parties.get(by as usize).cloned().unwrap_or_default())),
+                    None,
+                ),
+                Asked::Candidate { candidate, text } => (
+                    "candidate",
+                    &["accept", "reject"],
+                    Some(before(candidate, mediator.clone())),
+                    text.map(|t| before(t, mediator.clone())),
+                ),
+                Asked::Final { text } => ("final", &["accept", "reject"], Some(before(text, mediator.clone())), None),
+                Asked::Visit { text } => ("visit", &["offer", "accept", "reject", "walk_away"], Some(before(text, mediator.clone())), None),
+            };
             let parties = w
                 .parties
                 .iter()
@@ -264,13 +310,18 @@ fn view(state: &State, id: u64, game: &Game) -> Result<GameView, ApiError> {
             Ok(GameView {
                 id,
                 you: game.seat.clone(),
+                protocol: protocol.into(),
+                mediator: w.mediator.clone(),
                 parties,
                 round: w.round + 1,
                 deadline: w.deadline,
                 status: "waiting".into(),
                 reservation: u.reservation_value(),
+                asked: Some(asked),
+                allowed: allowed.to_vec(),
                 standing,
-                history: played(&w.history, &w.parties),
+                text,
+                history: played(&w.history, &w.parties, w.mediator.as_deref()),
                 issues,
                 result: None,
             })
@@ -289,16 +340,22 @@ fn view(state: &State, id: u64, game: &Game) -> Result<GameView, ApiError> {
                 .enumerate()
                 .map(|(k, (a, n))| (a.clone(), if k == you { "you".to_string() } else { n.clone() }))
                 .collect();
+            let mediator = sim.texts.is_some().then(|| sim.mediator.clone().unwrap_or_else(|| "mediator".into()));
             Ok(GameView {
                 id,
                 you: game.seat.clone(),
+                protocol: protocol.into(),
                 parties,
                 round: sim.rounds,
                 deadline: sim.deadline,
                 status: report.status.to_string(),
                 reservation: u.reservation_value(),
+                asked: None,
+                allowed: Vec::new(),
                 standing: None,
-                history: played(&sim.history, &sim.parties),
+                text: None,
+                history: played(&sim.history, &sim.parties, mediator.as_deref()),
+                mediator,
                 issues,
                 result: Some(GameResult { report, html, agent }),
             })
@@ -347,13 +404,18 @@ async fn answer(state: &Arc<State>, id: u64, game: Game) -> Result<GameView, Api
 pub(crate) async fn create(AxState(state): AxState<Arc<State>>, JsonBody(r): JsonBody<GameRequest>) -> Result<impl IntoResponse, ApiError> {
     let (s, _) = resolve(&state, &r.target)?;
     crate::api::check_rounds(r.rounds, &s)?;
-    let protocol = detente_agents::Protocol::JointTable;
+    let protocol = match r.protocol.as_deref() {
+        None => detente_agents::Protocol::JointTable,
+        Some(p) => detente_agents::Protocol::parse(p)
+            .ok_or_else(|| ApiError::BadRequest(format!("unknown protocol `{p}`; known: {}", detente_agents::Protocol::names())))?,
+    };
     let parties = detente_agents::participants(&s, protocol);
     if !parties.iter().any(|&a| s.actors[a].id == r.seat) {
         let names: Vec<&str> = parties.iter().map(|&a| s.actors[a].id.as_str()).collect();
         return Err(ApiError::BadRequest(format!(
-            "`{}` does not take part at the joint table; the parties are {}",
+            "`{}` does not take part under {}; the parties are {}",
             r.seat,
+            protocol.as_str(),
             names.join(", ")
         )));
     }
@@ -409,6 +471,7 @@ pub(crate) async fn play(
     let action = match m {
         Move::Offer { options } => Action::Offer(outcome(&game.scenario, &options)?),
         Move::Accept => Action::Accept,
+        Move::Reject => Action::Reject,
         Move::WalkAway => Action::End,
     };
     // a move on a finished game is refused by the replay (it waits for no move)

@@ -1,4 +1,4 @@
-//! Play: a person's seat at the joint table, move by move, through the API.
+//! Play: a person's seat under each protocol, move by move, through the API.
 
 use crate::common::app;
 use axum::http::StatusCode;
@@ -162,4 +162,126 @@ async fn two_moves_at_once_on_one_game_are_both_played() {
     let (_, now) = send(&app, "GET", &format!("/api/games/{id}"), None).await;
     let mine = now["history"].as_array().unwrap().iter().filter(|h| h["actor"] == "ukraine").count();
     assert_eq!(mine, 2, "both moves are in the game");
+}
+
+/// A mediated game: plays the seat by `answer` (given the view, the move) to the end, checking
+/// at every step that what is asked and allowed is the protocol's.
+async fn play_mediated(app: &Router, protocol: &str, seat: &str, answer: impl Fn(&Value) -> Value) -> Value {
+    let req = json!({"target": {"scenario": "builtin"}, "seat": seat, "protocol": protocol, "rounds": 12, "seed": 3});
+    let (status, mut g) = send(app, "POST", "/api/games", Some(req)).await;
+    assert_eq!(status, StatusCode::CREATED, "{g}");
+    let id = g["id"].as_u64().unwrap();
+    assert_eq!(g["protocol"], protocol);
+    assert!(g["mediator"].is_string(), "{g}");
+    let mut moves = 0;
+    while g["status"] == "waiting" {
+        let asked = g["asked"].as_str().unwrap();
+        let allowed: Vec<&str> = g["allowed"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        match asked {
+            "candidate" | "final" => assert_eq!(allowed, ["accept", "reject"], "{protocol}"),
+            "visit" => assert_eq!(allowed, ["offer", "accept", "reject", "walk_away"], "{protocol}"),
+            other => panic!("{protocol}: asked {other}"),
+        }
+        // what is before you comes from the mediator
+        assert_eq!(g["standing"]["by"], g["mediator"], "{g}");
+        let (status, next) = send(app, "POST", &format!("/api/games/{id}/moves"), Some(answer(&g))).await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        // your move is in the history, and nothing before it changed
+        let before = g["history"].as_array().unwrap();
+        assert_eq!(next["history"].as_array().unwrap()[..before.len()], before[..]);
+        g = next;
+        moves += 1;
+        assert!(moves < 200, "no end after {moves} moves");
+    }
+    assert!(g["result"]["report"]["status"].is_string(), "{g}");
+    assert!(g["result"]["agent"]["utilities"].is_array(), "the agent in the same seat");
+    g
+}
+
+/// Yes to what beats the current text (or walking away) and crosses none of your red lines.
+fn hill_climber(g: &Value) -> Value {
+    let s = &g["standing"];
+    let floor = match g["text"]["your_utility"].as_f64() {
+        Some(t) if g["asked"] == "candidate" => t,
+        _ => g["reservation"].as_f64().unwrap(),
+    };
+    let yes = s["acceptable"] == true && s["your_utility"].as_f64().unwrap() >= floor;
+    json!({"kind": if yes { "accept" } else { "reject" }})
+}
+
+#[tokio::test]
+async fn a_person_votes_through_single_text_as_the_default_voter_would_and_gets_its_result() {
+    let app = app();
+    for protocol in ["single_text", "single_text_veto", "single_text_steepest"] {
+        let g = play_mediated(&app, protocol, "ukraine", hill_climber).await;
+        // the mediator proposed, the parties voted, the seat among them
+        let history = g["history"].as_array().unwrap();
+        assert!(history.iter().any(|h| h["actor"] == g["mediator"] && h["action"] == "offer"));
+        assert!(history.iter().any(|h| h["actor"] == "ukraine" && (h["action"] == "accept" || h["action"] == "reject")));
+        // voting as GENIUS's HillClimber voter does, the default every negotiator keeps, the
+        // person gets what the agent in the seat gets
+        let r = &g["result"];
+        assert_eq!(r["report"]["utilities"], r["agent"]["utilities"], "{protocol}");
+        assert_eq!(r["report"]["status"], r["agent"]["status"], "{protocol}");
+    }
+}
+
+#[tokio::test]
+async fn a_person_answers_the_shuttle_mediator_and_a_vote_is_no_answer_where_an_offer_is_due() {
+    let app = app();
+    // accept what beats walking away, else reject
+    let g = play_mediated(&app, "shuttle", "russia", |g| {
+        let s = &g["standing"];
+        if g["asked"] != "visit" {
+            return hill_climber(g);
+        }
+        if s["acceptable"] == true && s["your_utility"].as_f64().unwrap() >= g["reservation"].as_f64().unwrap() {
+            json!({"kind": "accept"})
+        } else {
+            json!({"kind": "reject"})
+        }
+    })
+    .await;
+    assert!(g["history"].as_array().unwrap().iter().any(|h| h["actor"] == "russia"));
+    // a counter-proposal: the seat's best option on every issue; the mediator revises the text
+    let req = json!({"target": {"scenario": "builtin"}, "seat": "russia", "protocol": "shuttle", "rounds": 12});
+    let (_, g) = send(&app, "POST", "/api/games", Some(req)).await;
+    let id = g["id"].as_u64().unwrap();
+    assert_eq!(g["asked"], "visit");
+    let text: Vec<u64> = g["standing"]["options"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (_, e) = send(&app, "POST", &format!("/api/games/{id}/evaluate"), Some(json!({"options": text}))).await;
+    let best: Vec<usize> = e["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let u: Vec<f64> = o.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+            (0..u.len()).max_by(|&a, &b| u[a].total_cmp(&u[b])).unwrap()
+        })
+        .collect();
+    let (status, next) = send(&app, "POST", &format!("/api/games/{id}/moves"), Some(json!({"kind": "offer", "options": best}))).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    let history = next["history"].as_array().unwrap();
+    let at = history.iter().position(|h| h["actor"] == "russia" && h["action"] == "offer").expect("the counter-proposal is played");
+    assert_eq!(history[at + 1]["actor"], next["mediator"], "the mediator revises the text next: {}", history[at + 1]);
+    // in single text an offer or walking away is not a vote: refused, the game unchanged
+    let req = json!({"target": {"scenario": "builtin"}, "seat": "russia", "protocol": "single_text", "rounds": 12});
+    let (_, g) = send(&app, "POST", "/api/games", Some(req)).await;
+    let id = g["id"].as_u64().unwrap();
+    for bad in [json!({"kind": "offer", "options": vec![0; 10]}), json!({"kind": "walk_away"})] {
+        let (status, e) = send(&app, "POST", &format!("/api/games/{id}/moves"), Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e["error"].as_str().unwrap().contains("vote"), "{e}");
+    }
+    let (_, same) = send(&app, "GET", &format!("/api/games/{id}"), None).await;
+    assert_eq!(same["history"], g["history"]);
+    // the mediator has no seat; an unknown protocol is named with the known ones
+    let req = json!({"target": {"scenario": "builtin"}, "seat": "usa", "protocol": "shuttle"});
+    let (status, e) = send(&app, "POST", "/api/games", Some(req)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("shuttle"), "{e}");
+    let req = json!({"target": {"scenario": "builtin"}, "seat": "russia", "protocol": "auction"});
+    let (status, e) = send(&app, "POST", "/api/games", Some(req)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("single_text"), "{e}");
 }
