@@ -49,8 +49,8 @@ pub use registry::{build, build_spec, AgentError, NAMES};
 pub use simple::{Micro, NaiveTitForTat, RandomNegotiator};
 pub use simulate::{
     actor_negotiator, check_applicable, default_mediator_rule, left_out, participants, scenario_protocol, simulate, simulate_with_clock,
-    simulate_with_moves, Asked, FirstText, Protocol, Replayed, Scope, Setting, SimulateError, Simulation, SimulationSpec, Unread, Waiting,
-    DEFAULT_KNOWLEDGE, DEFAULT_ROUNDS, NEGMAS_VOTER,
+    simulate_with_moves, simulate_with_own, Asked, FirstText, OwnSeat, Protocol, Replayed, Scope, Setting, SimulateError, Simulation,
+    SimulationSpec, Unread, Waiting, DEFAULT_KNOWLEDGE, DEFAULT_ROUNDS, NEGMAS_VOTER,
 };
 pub use time_based::{nearest_acceptable, nearest_utility, negmas_nearest_above, TimeBased, TimeDependent, NEGMAS_INVERTER_EPS};
 pub use util::{kth_best, normalized, worst_at_least};

@@ -475,6 +475,41 @@ pub fn simulate_with_clock(
     }
 }
 
+/// A negotiator of the caller's own for one seat of [`simulate_with_own`]: a Python class, a
+/// test double, anything implementing [`Negotiator`].
+pub struct OwnSeat {
+    /// The name reports and traces give it (in place of a spec text).
+    pub name: String,
+    /// The negotiator.
+    pub negotiator: Box<dyn Negotiator>,
+}
+
+impl std::fmt::Debug for OwnSeat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnSeat").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// [`simulate`] with some seats played by the caller's own negotiators: `own[k]`, when given,
+/// plays the `k`-th participating party (scenario order, as the spec's `negotiators`), and that
+/// party's entry in `negotiators` is not read (give the seat's name). Everything else — the
+/// rules, red lines, openings, a panicking negotiator erroring its session — is as for a
+/// built-in negotiator. `own` may be shorter than the parties; more entries than parties are
+/// refused.
+pub fn simulate_with_own(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    own: Vec<Option<OwnSeat>>,
+) -> Result<Simulation, SimulateError> {
+    match run_seated(scenario, prepared, spec, None, None, own)? {
+        Replayed::Finished(sim) => Ok(*sim),
+        Replayed::Waiting(_) | Replayed::Refused { .. } => {
+            Err(SimulateError::Seat("a negotiation without an outside seat stopped for one".into()))
+        }
+    }
+}
+
 /// A negotiation in which the party `actor` (a scenario actor id) is played from outside — a
 /// person at a UI — by `moves`, its actions in order; every other seat is played by its
 /// negotiator as in [`simulate`] (the spec's `negotiators` name one per party; the outside
@@ -592,13 +627,59 @@ fn run(
     clock: Option<&dyn Clock>,
     external: Option<(usize, &[detente_protocol::Action])>,
 ) -> Result<Replayed, SimulateError> {
+    run_seated(scenario, prepared, spec, clock, external, Vec::new())
+}
+
+/// A seat's negotiator before it is built: a spec of the registry, or the caller's own.
+enum Seated {
+    Spec(NegotiatorSpec),
+    Own(OwnSeat),
+}
+
+impl Seated {
+    fn name(&self) -> String {
+        match self {
+            Seated::Spec(s) => s.to_string(),
+            Seated::Own(o) => o.name.clone(),
+        }
+    }
+}
+
+/// [`run`], with the caller's own negotiators in some seats ([`simulate_with_own`]).
+fn run_seated(
+    scenario: &Scenario,
+    prepared: &Arc<PreparedScenario>,
+    spec: &SimulationSpec,
+    clock: Option<&dyn Clock>,
+    external: Option<(usize, &[detente_protocol::Action])>,
+    mut own: Vec<Option<OwnSeat>>,
+) -> Result<Replayed, SimulateError> {
     let protocol = spec.protocol.unwrap_or_else(|| scenario_protocol(scenario));
     check_applicable(spec, protocol)?;
     let parties = participants(scenario, protocol);
-    // Every spec is read before the count is checked, so that a typo is reported as such.
-    let specs: Vec<NegotiatorSpec> = match &spec.negotiators {
-        Some(n) => n.iter().map(|text| NegotiatorSpec::parse(text)).collect::<Result<_, _>>()?,
-        None => parties.iter().map(|&i| actor_negotiator(&scenario.actors[i])).collect(),
+    if own.len() > parties.len() {
+        return Err(SimulateError::Seat(format!("{} negotiators of your own for {} parties", own.len(), parties.len())));
+    }
+    own.resize_with(parties.len(), || None);
+    // Every spec is read before the count is checked, so that a typo is reported as such; a
+    // seat of the caller's own is not read.
+    let specs: Vec<Seated> = match &spec.negotiators {
+        Some(n) => n
+            .iter()
+            .enumerate()
+            .map(|(k, text)| match own.get_mut(k).and_then(Option::take) {
+                Some(o) => Ok(Seated::Own(o)),
+                None => NegotiatorSpec::parse(text).map(Seated::Spec),
+            })
+            .collect::<Result<_, _>>()?,
+        None => parties
+            .iter()
+            .zip(own.iter_mut())
+            .map(|(&i, o)| match o.take() {
+                Some(o) => Seated::Own(o),
+                None => Seated::Spec(actor_negotiator(&scenario.actors[i])),
+            })
+            .collect(),
     };
     if specs.len() != parties.len() {
         return Err(SimulateError::NegotiatorCount {
@@ -615,10 +696,15 @@ fn run(
     // the seed of its place in the scenario's order
     let order: Vec<usize> = (0..parties.len()).map(|i| (i + spec.opener) % parties.len()).collect();
     let parties: Vec<usize> = order.iter().map(|&k| parties[k]).collect();
-    let specs: Vec<NegotiatorSpec> = order.iter().map(|&k| specs[k].clone()).collect();
+    let mut specs: Vec<Option<Seated>> = specs.into_iter().map(Some).collect();
+    let specs: Vec<Seated> = order.iter().filter_map(|&k| specs[k].take()).collect();
+    let names: Vec<String> = specs.iter().map(Seated::name).collect();
     let mut negotiators: Vec<Box<dyn Negotiator>> = Vec::new();
-    for (&k, (&a, s)) in order.iter().zip(parties.iter().zip(&specs)) {
-        let n = build_spec(s, party_seed(spec.seed, k));
+    for (&k, (&a, s)) in order.iter().zip(parties.iter().zip(specs)) {
+        let n = match s {
+            Seated::Spec(s) => build_spec(&s, party_seed(spec.seed, k)),
+            Seated::Own(o) => o.negotiator,
+        };
         let actor = &scenario.actors[a];
         let fixes: Vec<_> = scenario.openings.iter().filter(|o| o.actor == actor.id).map(|o| (o.issue.clone(), o.value.clone())).collect();
         negotiators.push(if fixes.is_empty() {
@@ -632,7 +718,7 @@ fn run(
     }
     let deadline = spec.deadline(scenario);
     let party_ids: Vec<String> = parties.iter().map(|&i| scenario.actors[i].id.clone()).collect();
-    let specs: Vec<String> = specs.iter().map(NegotiatorSpec::to_string).collect();
+    let specs: Vec<String> = names;
     let mut trace_parties: Vec<TraceParty> =
         party_ids.iter().zip(&specs).map(|(a, n)| TraceParty { actor: a.clone(), negotiator: n.clone() }).collect();
     match protocol {

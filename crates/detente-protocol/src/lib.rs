@@ -63,7 +63,7 @@ pub use mediated::{
     TextConfig, LEARNT_SAMPLE,
 };
 pub use mediator_model::{rank_correlation, Knowledge, MediatorModel, ModelConfig, ModelObjective};
-pub use negotiator::{Negotiator, Standing, View};
+pub use negotiator::{failure_reason, hill_climber_vote, Failed, Negotiator, Standing, View};
 pub use prepared::{PartyUtility, PrepareError, PreparedScenario, MAX_OUTCOMES};
 pub use sao::{Rules, SaoConfig, SaoState, Violation};
 pub use session::{Clock, Observer, Session, SessionConfig, SessionError, SessionResult, Status};

@@ -94,14 +94,21 @@ pub trait Negotiator: Send {
     /// current text, at least as good as walking away — and never for a proposal across one of
     /// its red lines.
     fn vote(&mut self, view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
-        if !view.utility.acceptable(proposal) {
-            return false;
-        }
-        let u = view.utility.utility(proposal);
-        match current {
-            Some(c) => u >= view.utility.utility(c),
-            None => u >= view.utility.reservation_value(),
-        }
+        hill_climber_vote(view, proposal, current)
+    }
+}
+
+/// GENIUS's `HillClimber` voter, [`Negotiator::vote`]'s default: yes iff `proposal` crosses none
+/// of the voter's red lines and is at least as good as `current` (with none, as walking away).
+/// For negotiators that vote this way in some cases and otherwise in others.
+pub fn hill_climber_vote(view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
+    if !view.utility.acceptable(proposal) {
+        return false;
+    }
+    let u = view.utility.utility(proposal);
+    match current {
+        Some(c) => u >= view.utility.utility(c),
+        None => u >= view.utility.reservation_value(),
     }
 }
 
@@ -112,4 +119,25 @@ impl<N: Negotiator + ?Sized> Negotiator for Box<N> {
     fn vote(&mut self, view: &View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
         (**self).vote(view, proposal, current)
     }
+}
+
+/// The payload a negotiator unwinds with (`std::panic::resume_unwind(Box::new(Failed(…)))`)
+/// when it cannot act for a reason that is not a defect of its own code — an adapter over code
+/// in another language that raised, or that took too long. The session errors the negotiation
+/// with the reason as written; any other panic is reported as one (`panicked: …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed(pub String);
+
+/// The reason a negotiation errors with when a negotiator's call unwound with `payload`: a
+/// [`Failed`]'s reason, or `panicked: ` and the panic's message.
+pub fn failure_reason(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(Failed(reason)) = payload.downcast_ref::<Failed>() {
+        return reason.clone();
+    }
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(non-string panic payload)".to_string());
+    format!("panicked: {message}")
 }

@@ -310,7 +310,7 @@ impl<'c> Session<'c> {
         let action = match catch_unwind(AssertUnwindSafe(|| neg.act(&view))) {
             Ok(a) => a,
             Err(payload) => {
-                self.state.status = Status::Errored { by: me, reason: format!("panicked: {}", panic_message(&*payload)) };
+                self.state.status = Status::Errored { by: me, reason: crate::negotiator::failure_reason(&*payload) };
                 self.finish(obs);
                 return false;
             }
@@ -392,15 +392,5 @@ impl<'c> Session<'c> {
     pub fn result(&self) -> SessionResult {
         let (rounds, utilities) = self.result_parts();
         SessionResult { status: self.state.status.clone(), rounds, utilities }
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(non-string panic payload)".to_string()
     }
 }

@@ -62,6 +62,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "detente-py",
+        &[
+            "detente-core",
+            "detente-formats",
+            "detente-analysis",
+            "detente-protocol",
+            "detente-agents",
+            "detente-forecast",
+            "detente-study",
+            "detente-report",
+            "detente-tournament",
+        ],
+    ),
+    (
         "detente-cli",
         &[
             "detente-core",

@@ -321,3 +321,37 @@ proptest! {
         prop_assert_eq!(at, total);
     }
 }
+
+/// In memory, a tournament is the table and summary its folder holds: the same rows as
+/// `results.parquet` (read back with the parquet crate), the same `summary.json`; and its
+/// shards, concatenated in order, are the whole.
+#[test]
+fn in_memory_rows_and_summary_are_the_folders() {
+    use arrow_array::RecordBatch;
+    let t = tournament(2, 11);
+    let plan = t.plan().expect("plan");
+    let dir = tempfile::tempdir().expect("tempdir");
+    run(&plan, dir.path(), &RunOptions::default()).expect("run");
+    let file = std::fs::File::open(dir.path().join("results.parquet")).expect("parquet");
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).expect("reader").build().expect("build");
+    let stored: Vec<RecordBatch> = reader.collect::<Result<_, _>>().expect("batches");
+    let concat = |schema, batches: &[RecordBatch]| arrow_select::concat::concat_batches(schema, batches).expect("concat");
+    let memory = store::run_in_memory(&plan, None).expect("in memory");
+    assert_eq!(concat(&memory.schema, &memory.batches), concat(&memory.schema, &stored));
+    assert_eq!(memory.summary, store::read_summary(dir.path()).expect("summary"));
+    // the shards' rows, in shard order, are the whole run's
+    let shards: Vec<RecordBatch> =
+        (1..=3).flat_map(|k| store::run_in_memory(&plan, Some(Shard::new(k, 3).expect("shard"))).expect("shard run").batches).collect();
+    let mut rows = concat(&memory.schema, &shards);
+    let index = arrow_array::cast::AsArray::as_primitive::<arrow_array::types::UInt64Type>(rows.column(0)).clone();
+    let order = arrow_ord_free_sort(&index);
+    rows = arrow_select::take::take_record_batch(&rows, &order).expect("take");
+    assert_eq!(rows, concat(&memory.schema, &memory.batches));
+}
+
+/// The permutation that sorts `index` (no arrow-ord in the tree: the indices are distinct).
+fn arrow_ord_free_sort(index: &arrow_array::UInt64Array) -> arrow_array::UInt32Array {
+    let mut order: Vec<u32> = (0..index.len() as u32).collect();
+    order.sort_by_key(|&k| index.value(k as usize));
+    arrow_array::UInt32Array::from(order)
+}

@@ -547,7 +547,7 @@ impl MediatedSession {
                 }
                 let view = view(&self.setup, &self.seen[p], self.state.round, self.cfg.n_rounds, p, proposal);
                 let neg = &mut self.negotiators[p];
-                catch_unwind(AssertUnwindSafe(|| neg.vote(&view, proposal, current))).map_err(panic_reason)
+                catch_unwind(AssertUnwindSafe(|| neg.vote(&view, proposal, current))).map_err(|p| crate::negotiator::failure_reason(&*p))
             }
             MediationRules::Negmas => {
                 let u = self.setup.u(self.setup.parties[p]);
@@ -565,7 +565,7 @@ impl MediatedSession {
         }
         let view = view(&self.setup, &self.seen[p], self.state.round, self.cfg.n_rounds, p, text);
         let neg = &mut self.negotiators[p];
-        catch_unwind(AssertUnwindSafe(|| neg.act(&view))).map_err(panic_reason)
+        catch_unwind(AssertUnwindSafe(|| neg.act(&view))).map_err(|p| crate::negotiator::failure_reason(&*p))
     }
 
     /// Why party `p` may not do `verb` (`voted for`, `accepted`, `offered`) with `o`: it crosses
@@ -740,11 +740,6 @@ enum Audience {
     Final,
     /// No party: a shuttle mediator's revision.
     Revision,
-}
-
-fn panic_reason(payload: Box<dyn std::any::Any + Send>) -> String {
-    let msg = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
-    format!("panicked: {}", msg.unwrap_or_else(|| "(non-string panic payload)".into()))
 }
 
 /// The view party `p` acts on in round `round` of `n_rounds`, with `proposal` standing and

@@ -205,6 +205,48 @@ pub fn run(
     Ok(RunOutcome { total, already_done, ran, complete: true })
 }
 
+/// A tournament's share of negotiations run in memory ([`run_in_memory`]).
+#[derive(Debug, Clone)]
+pub struct InMemory {
+    /// The results table's schema: `results.parquet`'s, the same columns in the same order.
+    pub schema: arrow_schema::SchemaRef,
+    /// The rows in index order, in batches of up to 8192.
+    pub batches: Vec<arrow_array::RecordBatch>,
+    /// Their summary, as `summary.json` holds it.
+    pub summary: crate::Summary,
+}
+
+/// Runs `plan`'s share of negotiations (all of them without a `shard`) in memory: the rows
+/// `results.parquet` would hold, as Arrow record batches, and their summary; nothing is written.
+/// For callers that hold the rows themselves (Python, a notebook); a run too large for memory
+/// belongs in [`run`].
+pub fn run_in_memory(plan: &Plan, shard: Option<Shard>) -> Result<InMemory, StoreError> {
+    let max_parties = plan.max_parties();
+    let scenarios: Vec<String> = plan.tournament().scenarios.iter().map(|p| p.id().to_string()).collect();
+    let mut summary = crate::SummaryBuilder::new(plan.negotiator_names(), &scenarios);
+    let mut columns = columns::Columns::new(max_parties, false);
+    let memory = Path::new("(memory)");
+    let mut batches = Vec::new();
+    for range in shard_ranges(plan.len(), shard) {
+        plan.try_run_map(
+            range,
+            |row, _| Record::from(&row),
+            |record| -> Result<(), StoreError> {
+                summary.push(&record);
+                columns.push(&record, 0.0).map_err(|e| StoreError::corrupt(memory, e))?;
+                if columns.len() == BATCH {
+                    batches.push(columns.finish().map_err(StoreError::arrow(memory))?);
+                }
+                Ok(())
+            },
+        )?;
+    }
+    if columns.len() > 0 || batches.is_empty() {
+        batches.push(columns.finish().map_err(StoreError::arrow(memory))?);
+    }
+    Ok(InMemory { schema: columns::schema(max_parties, false), batches, summary: summary.finish() })
+}
+
 /// Merges the `N` complete shard directories of one tournament into `out`, which gets exactly
 /// the files (the same bytes) an unsharded [`run`] writes, with the shards' wall times. Rows
 /// are streamed (a k-way merge by index of the shards' `results.parquet`).

@@ -1,0 +1,424 @@
+//! `detente._detente`: the extension module under the `detente` Python package
+//! (`python/detente/__init__.py` wraps it; `_detente.pyi` types it).
+//!
+//! A printer like the CLI and the web app: every result is a report type of the library crates,
+//! handed to Python as its JSON (one schema with the CLI's `--json`), and every table — a
+//! negotiation's events, a tournament's rows — an Arrow table handed to pyarrow through the C
+//! data interface, without a copy. The GIL is released while Rust runs; a negotiator written in
+//! Python (`negotiator::PyNegotiator`) takes it back only for its own calls.
+
+mod negotiator;
+mod tables;
+
+use detente_agents::{OwnSeat, Protocol, SimulationSpec};
+use detente_core::Scenario as CoreScenario;
+use detente_tournament::{parse_negotiators, Prepared, Tournament};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+use std::path::PathBuf;
+
+create_exception!(_detente, DetenteError, PyException, "Something detente was asked cannot be done; the message says why.");
+create_exception!(
+    _detente,
+    ScenarioError,
+    DetenteError,
+    "A scenario file that does not read, or edits that leave it invalid; `problems` lists each (file, line, column, message)."
+);
+
+/// One problem of a scenario, as Python gets it: file, line, column (1-based, when known), message.
+type Problem = (Option<String>, Option<usize>, Option<usize>, String);
+
+fn error(e: impl std::fmt::Display) -> PyErr {
+    DetenteError::new_err(e.to_string())
+}
+
+/// A scenario file's problems as a `ScenarioError`: `file:line:column: message` per problem,
+/// and the same as tuples in `problems`.
+fn format_error(py: Python<'_>, file: &str, e: &detente_formats::FormatError) -> PyErr {
+    let problems: Vec<Problem> = e
+        .errors()
+        .iter()
+        .map(|p| match p {
+            detente_formats::FormatError::Syntax { location: l, message }
+            | detente_formats::FormatError::Invalid { location: l, message } => {
+                (Some(l.file.clone()), Some(l.line).filter(|&n| n > 0), Some(l.column).filter(|&n| n > 0), message.clone())
+            }
+            other => (Some(file.to_string()), None, None, other.to_string()),
+        })
+        .collect();
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|(f, l, c, m)| (f.as_deref().unwrap_or(file), l, c, m))
+        .map(|(f, l, c, m)| match (l, c) {
+            (Some(l), Some(c)) => format!("{f}:{l}:{c}: {m}"),
+            (Some(l), None) => format!("{f}:{l}: {m}"),
+            _ if m.starts_with(f) => m.clone(),
+            _ => format!("{f}: {m}"),
+        })
+        .collect();
+    let n = problems.len();
+    let err = ScenarioError::new_err(format!(
+        "{file} is not a valid scenario ({n} problem{}):\n{}",
+        if n == 1 { "" } else { "s" },
+        lines.join("\n")
+    ));
+    let _ = err.value(py).setattr("problems", problems);
+    err
+}
+
+fn model_error(py: Python<'_>, what: &str, errors: &detente_core::ModelErrors) -> PyErr {
+    let problems: Vec<Problem> = errors.iter().map(|e| (None, None, None, e.to_string())).collect();
+    let lines: Vec<String> = problems.iter().map(|p| p.3.clone()).collect();
+    let err = ScenarioError::new_err(format!("{what}:\n{}", lines.join("\n")));
+    let _ = err.value(py).setattr("problems", problems);
+    err
+}
+
+/// A scenario, valid by construction, made ready for negotiation once.
+#[pyclass(frozen, module = "detente._detente")]
+pub struct Scenario {
+    inner: Prepared,
+    /// Where it came from: a path, `builtin`, or `<toml>`.
+    source: String,
+}
+
+impl Scenario {
+    fn new(py: Python<'_>, scenario: CoreScenario, source: String) -> PyResult<Scenario> {
+        let inner = py.detach(|| Prepared::new(scenario)).map_err(error)?;
+        Ok(Scenario { inner, source })
+    }
+
+    fn scenario(&self) -> &CoreScenario {
+        self.inner.scenario()
+    }
+}
+
+/// Reads a scenario file: detente TOML or JSON, a GENIUS domain folder or XML, a GeniusWeb
+/// folder or JSON, a KTAB CSV (as the CLI reads them). `reading` picks a GENIUS folder's
+/// reading: `genius` (the default) or `negmas`.
+#[pyfunction]
+#[pyo3(signature = (path, reading = None))]
+fn load(py: Python<'_>, path: PathBuf, reading: Option<&str>) -> PyResult<Scenario> {
+    let semantics = match reading {
+        None => None,
+        Some("genius") => Some(detente_core::Semantics::Genius),
+        Some("negmas") => Some(detente_core::Semantics::Negmas),
+        Some(other) => return Err(PyValueError::new_err(format!("reading: expected `genius` or `negmas`, got `{other}`"))),
+    };
+    let options = detente_formats::LoadOptions { semantics };
+    let name = path.display().to_string();
+    let loaded = py.detach(|| detente_formats::load_path_with(&path, &options));
+    match loaded {
+        Ok((s, _)) => Scenario::new(py, s, name),
+        Err(e) => Err(format_error(py, &name, &e)),
+    }
+}
+
+/// The reference scenario: the US-mediated Russia–Ukraine ceasefire talks of February 2025.
+#[pyfunction]
+fn builtin(py: Python<'_>) -> PyResult<Scenario> {
+    let s = detente_formats::reference::scenario().map_err(|e| format_error(py, detente_formats::reference::NAME, &e))?;
+    Scenario::new(py, s, "builtin".into())
+}
+
+/// A scenario from detente TOML text; `name` is the file name errors give.
+#[pyfunction]
+#[pyo3(signature = (text, name = "<toml>"))]
+fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Scenario> {
+    match detente_formats::native::from_toml_str(text, name) {
+        Ok(s) => Scenario::new(py, s, name.to_string()),
+        Err(e) => Err(format_error(py, name, &e)),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(error)
+}
+
+/// One entry of `negotiators`: a spec text, or a Python negotiator.
+enum Entry {
+    Spec(String),
+    Own(Py<PyAny>, String),
+}
+
+fn entries(negotiators: Option<&Bound<'_, PyList>>) -> PyResult<Option<Vec<Entry>>> {
+    let Some(list) = negotiators else { return Ok(None) };
+    list.iter()
+        .map(|item| {
+            if item.is_instance_of::<PyString>() {
+                return Ok(Entry::Spec(item.extract::<String>()?));
+            }
+            if !item.hasattr("propose")? {
+                return Err(PyValueError::new_err(format!(
+                    "a negotiator is a spec text (`boulware`, `timebased(e=2)`) or an object with `propose(view)` (and `respond(view, offer)`), not {}",
+                    item.repr()?
+                )));
+            }
+            Ok(Entry::Own(item.clone().unbind(), negotiator::name_of(&item)?))
+        })
+        .collect::<PyResult<Vec<_>>>()
+        .map(Some)
+}
+
+#[pymethods]
+impl Scenario {
+    /// The scenario's id.
+    #[getter]
+    fn id(&self) -> String {
+        self.scenario().meta.id.clone()
+    }
+
+    /// Its title.
+    #[getter]
+    fn title(&self) -> String {
+        self.scenario().meta.title.clone()
+    }
+
+    /// Where it was read from: a path, `builtin` or the TOML text's name.
+    #[getter]
+    fn source(&self) -> String {
+        self.source.clone()
+    }
+
+    /// The actor ids, in the scenario's order.
+    #[getter]
+    fn actors(&self) -> Vec<String> {
+        self.scenario().actors.iter().map(|a| a.id.clone()).collect()
+    }
+
+    /// Each issue's id and its options' labels.
+    #[getter]
+    fn issues(&self) -> Vec<(String, Vec<String>)> {
+        self.scenario()
+            .space
+            .issues()
+            .iter()
+            .map(|i| {
+                let options = (0..i.cardinality().unwrap_or(0) as u32).filter_map(|v| i.value_at(v)).map(|v| i.format_value(&v)).collect();
+                (i.id.clone(), options)
+            })
+            .collect()
+    }
+
+    /// The number of outcomes.
+    #[getter]
+    fn n_outcomes(&self) -> u64 {
+        self.inner.prepared().n_outcomes()
+    }
+
+    /// The ids of its what-if variants.
+    #[getter]
+    fn variants(&self) -> Vec<String> {
+        self.scenario().variants.iter().map(|v| v.id.clone()).collect()
+    }
+
+    /// The scenario with what-if `id` applied.
+    fn variant(&self, py: Python<'_>, id: &str) -> PyResult<Scenario> {
+        let s = self.scenario().with_variant(id).map_err(|e| model_error(py, &format!("variant `{id}`"), &e))?;
+        Scenario::new(py, s, format!("{}#{id}", self.source))
+    }
+
+    /// The parties that take part under `protocol` (`sao`, `single_text`, …), in scenario order.
+    #[pyo3(signature = (protocol = None))]
+    fn parties(&self, protocol: Option<&str>) -> PyResult<Vec<String>> {
+        let p = protocol_of(self.scenario(), protocol)?;
+        Ok(detente_agents::participants(self.scenario(), p).into_iter().map(|a| self.scenario().actors[a].id.clone()).collect())
+    }
+
+    /// The scenario as detente TOML.
+    fn to_toml(&self) -> PyResult<String> {
+        detente_formats::native::to_toml_string(self.scenario()).map_err(error)
+    }
+
+    /// `detente scenario --json`'s summary: actors, issues, positions (JSON).
+    fn _summary(&self) -> PyResult<String> {
+        to_json(&detente_study::scenario::summarise(self.scenario()))
+    }
+
+    /// `detente analyze --json` (JSON): the Pareto frontier's size, every bargaining solution,
+    /// the zone of agreement; `semantics`: `negmas` (the default) or `genius`.
+    #[pyo3(signature = (semantics = None, frontier = false))]
+    fn _analyze(&self, py: Python<'_>, semantics: Option<&str>, frontier: bool) -> PyResult<String> {
+        let semantics = match semantics {
+            None | Some("negmas") => detente_analysis::Semantics::Negmas,
+            Some("genius") => detente_analysis::Semantics::Genius,
+            Some(other) => return Err(PyValueError::new_err(format!("semantics: expected `negmas` or `genius`, got `{other}`"))),
+        };
+        let s = self.scenario();
+        py.detach(|| {
+            let a = detente_analysis::analyze(s, &detente_analysis::Options { semantics, ..Default::default() }).map_err(error)?;
+            to_json(&detente_analysis::analysis_report(&a, s, frontier))
+        })
+    }
+
+    /// `detente forecast --json`'s report (JSON).
+    #[pyo3(signature = (model = "eu", preset = None, runs = None, seed = 0))]
+    fn _forecast(&self, py: Python<'_>, model: &str, preset: Option<&str>, runs: Option<usize>, seed: u64) -> PyResult<String> {
+        let model = match detente_forecast::Model::parse(model, preset).map_err(|e| PyValueError::new_err(e.to_string()))? {
+            detente_forecast::Model::Exchange(p) => {
+                detente_forecast::Model::Exchange(detente_forecast::exchange::ExchangeParams { seed, ..p })
+            }
+            m => m,
+        };
+        let s = self.scenario();
+        py.detach(|| to_json(&detente_forecast::forecast_scenario(s, &model, runs, seed).map_err(error)?))
+    }
+
+    /// `detente study --json` (JSON) and the HTML report.
+    #[pyo3(signature = (variant = None, runs = None, seeds = None, seed = 0))]
+    fn _study(
+        &self,
+        py: Python<'_>,
+        variant: Option<String>,
+        runs: Option<usize>,
+        seeds: Option<usize>,
+        seed: u64,
+    ) -> PyResult<(String, String)> {
+        let d = detente_study::StudyConfig::default();
+        let config =
+            detente_study::StudyConfig { variant, seed, runs: runs.unwrap_or(d.runs), seeds: seeds.unwrap_or(d.seeds), pair: None };
+        let s = self.scenario();
+        let conflict = if self.source == "builtin" {
+            Some(
+                detente_formats::conflict::from_toml_str(detente_formats::reference::TOML, detente_formats::reference::NAME)
+                    .map_err(|e| format_error(py, "builtin", &e))?,
+            )
+        } else {
+            let path = std::path::Path::new(&self.source);
+            if path.is_file() {
+                detente_formats::conflict::load_part(path).map_err(|e| format_error(py, &self.source, &e))?
+            } else {
+                None
+            }
+        };
+        let source = self.source.clone();
+        py.detach(|| {
+            let report = detente_study::study_with_conflict(s, conflict.as_ref(), &config).map_err(error)?;
+            Ok((to_json(&report)?, detente_report::html::render(&report, &source)))
+        })
+    }
+
+    /// One negotiation: the report (JSON, detente-study `NegotiationReport`), the events as an
+    /// Arrow table, and the HTML page.
+    #[pyo3(signature = (protocol = None, negotiators = None, rounds = None, seed = 0, opener = 0, timeout = 10.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn _negotiate<'py>(
+        &self,
+        py: Python<'py>,
+        protocol: Option<&str>,
+        negotiators: Option<&Bound<'py, PyList>>,
+        rounds: Option<u32>,
+        seed: u64,
+        opener: usize,
+        timeout: Option<f64>,
+    ) -> PyResult<(String, Bound<'py, PyAny>, String)> {
+        let s = self.scenario();
+        let protocol = protocol_of(s, protocol)?;
+        let parties = detente_agents::participants(s, protocol);
+        let entries = entries(negotiators)?;
+        let mut own: Vec<Option<OwnSeat>> = Vec::new();
+        let texts = entries.map(|es| {
+            es.into_iter()
+                .enumerate()
+                .map(|(k, e)| match e {
+                    Entry::Spec(t) => {
+                        own.push(None);
+                        t
+                    }
+                    Entry::Own(obj, name) => {
+                        let actor = parties.get(k).copied().unwrap_or(0);
+                        let utility = std::sync::Arc::clone(self.inner.prepared().utility(actor));
+                        let space = std::sync::Arc::clone(self.inner.prepared().space());
+                        own.push(Some(OwnSeat {
+                            name: name.clone(),
+                            negotiator: Box::new(negotiator::PyNegotiator::new(obj, utility, space, timeout)),
+                        }));
+                        name
+                    }
+                })
+                .collect::<Vec<String>>()
+        });
+        let spec = SimulationSpec { protocol: Some(protocol), negotiators: texts, rounds, seed, opener, ..Default::default() };
+        let p = &self.inner;
+        let sim = py.detach(|| detente_agents::simulate_with_own(p.scenario(), p.prepared(), &spec, own)).map_err(error)?;
+        let report = p.report(&sim, seed);
+        let html = detente_report::html::negotiation(&report, &detente_study::scenario::summarise(s), &self.source);
+        let events = tables::events(py, s, p.prepared(), &sim)?;
+        Ok((to_json(&report)?, events, html))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<detente.Scenario {} ({} actors, {} issues, {} outcomes) from {}>",
+            self.id(),
+            self.scenario().actors.len(),
+            self.scenario().space.issues().len(),
+            self.n_outcomes(),
+            self.source
+        )
+    }
+}
+
+fn protocol_of(s: &CoreScenario, protocol: Option<&str>) -> PyResult<Protocol> {
+    match protocol {
+        None => Ok(detente_agents::scenario_protocol(s)),
+        Some(p) => Protocol::parse(p).ok_or_else(|| PyValueError::new_err(format!("unknown protocol `{p}`; known: {}", Protocol::names()))),
+    }
+}
+
+/// A tournament in memory: its rows as an Arrow table (`results.parquet`'s columns) and its
+/// summary (JSON). `shard = (k, n)` runs the k-th of n shares (1-based), as `--shard k/N`.
+#[pyfunction]
+#[pyo3(signature = (negotiators, scenarios, repetitions = 1, rounds = None, seed = 0, protocol = None, rotate = false, self_play = true, shard = None))]
+#[allow(clippy::too_many_arguments)]
+fn _tournament<'py>(
+    py: Python<'py>,
+    negotiators: Vec<String>,
+    scenarios: Vec<PyRef<'py, Scenario>>,
+    repetitions: u32,
+    rounds: Option<u32>,
+    seed: u64,
+    protocol: Option<&str>,
+    rotate: bool,
+    self_play: bool,
+    shard: Option<(u32, u32)>,
+) -> PyResult<(Bound<'py, PyAny>, String)> {
+    let specs = parse_negotiators(&negotiators).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let protocol = protocol
+        .map(|p| Protocol::parse(p).ok_or_else(|| PyValueError::new_err(format!("unknown protocol `{p}`; known: {}", Protocol::names()))))
+        .transpose()?;
+    let shard =
+        shard.map(|(k, n)| detente_tournament::store::Shard::new(k, n)).transpose().map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let prepared: Vec<Prepared> = scenarios.iter().map(|s| s.inner.clone()).collect();
+    let t = Tournament { repetitions, rounds, seed, protocol, rotate, self_play, ..Tournament::new(specs, prepared) };
+    let memory = py.detach(|| -> Result<_, String> {
+        let plan = t.plan().map_err(|e| e.to_string())?;
+        detente_tournament::store::run_in_memory(&plan, shard).map_err(|e| e.to_string())
+    });
+    let memory = memory.map_err(DetenteError::new_err)?;
+    let table = tables::to_pyarrow(py, memory.batches, memory.schema)?;
+    Ok((table, to_json(&memory.summary)?))
+}
+
+/// The negotiators the registry knows: each name with what it is.
+#[pyfunction]
+fn negotiator_names() -> Vec<(&'static str, &'static str)> {
+    detente_agents::NAMES.to_vec()
+}
+
+#[pymodule]
+fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DetenteError", m.py().get_type::<DetenteError>())?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add_class::<Scenario>()?;
+    m.add_class::<negotiator::View>()?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(builtin, m)?)?;
+    m.add_function(wrap_pyfunction!(from_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(_tournament, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiator_names, m)?)?;
+    Ok(())
+}
