@@ -80,6 +80,12 @@ pub enum BatchError {
         #[source]
         source: Box<SimulateError>,
     },
+    /// A negotiator of the caller's own named like another, or like a built-in spec.
+    #[error("a negotiator of your own is named `{0}`, as another negotiator is (or a built-in spec reads): give it a name of its own")]
+    OwnName(String),
+    /// A wall-clock limit with negotiators of the caller's own.
+    #[error("a time limit applies to built-in negotiators only: a tournament with negotiators of your own runs to its deadline in rounds")]
+    OwnTimeLimit,
     /// More negotiations than a `u64` counts.
     #[error("the tournament has more than 2^64 negotiations")]
     TooMany,

@@ -26,7 +26,7 @@ pub mod store;
 pub mod summary;
 
 pub use error::BatchError;
-pub use plan::{parse_negotiators, Coordinates, Plan, Row, Status, Tournament, DEFAULT_CHUNK};
+pub use plan::{parse_negotiators, Coordinates, Entrant, MakeNegotiator, Plan, Row, SeatFor, Status, Tournament, DEFAULT_CHUNK};
 pub use prepared::Prepared;
 pub use record::{negmas_advantage, Record, SeatRecord};
 pub use seed::{negotiation_seed, splitmix64};

@@ -12,6 +12,37 @@ use std::convert::Infallible;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+/// The seat an [`Entrant`] of the caller's own is made for.
+#[derive(Debug, Clone, Copy)]
+pub struct SeatFor<'a> {
+    /// The scenario.
+    pub scenario: &'a Prepared,
+    /// The party it plays (an index into the scenario's actors).
+    pub actor: usize,
+    /// Its seed, derived from the negotiation's seed and the seat.
+    pub seed: u64,
+}
+
+/// How an [`Entrant`] is made for a seat.
+pub type MakeNegotiator = dyn Fn(SeatFor<'_>) -> Box<dyn detente_protocol::Negotiator> + Send + Sync;
+
+/// A negotiator of the caller's own in a tournament (one written in Python, say): the name rows
+/// give it, and how to make a fresh one for each negotiation's seat. Entrants are numbered after
+/// [`Tournament::negotiators`]; they play every seat those do.
+#[derive(Clone)]
+pub struct Entrant {
+    /// Its name in rows and summaries (unique among the tournament's negotiators).
+    pub name: String,
+    /// A fresh negotiator for a seat.
+    pub make: std::sync::Arc<MakeNegotiator>,
+}
+
+impl std::fmt::Debug for Entrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entrant").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
 /// Negotiations run in parallel before their rows are handed on, in order ([`Tournament::chunk`]).
 pub const DEFAULT_CHUNK: usize = 4096;
 
@@ -61,6 +92,8 @@ where
 pub struct Tournament {
     /// The negotiators, as typed specs ([`parse_negotiators`]).
     pub negotiators: Vec<NegotiatorSpec>,
+    /// Negotiators of the caller's own, numbered after `negotiators` (none by default).
+    pub own: Vec<Entrant>,
     /// The scenarios.
     pub scenarios: Vec<Prepared>,
     /// The protocol (default: each scenario's, else the joint table).
@@ -89,6 +122,7 @@ impl Tournament {
     pub fn new(negotiators: Vec<NegotiatorSpec>, scenarios: Vec<Prepared>) -> Self {
         Tournament {
             negotiators,
+            own: Vec::new(),
             scenarios,
             protocol: None,
             rounds: None,
@@ -106,8 +140,18 @@ impl Tournament {
     /// and run for one round), so that a refusal is one typed error before any work rather
     /// than a `refused` row per negotiation.
     pub fn plan(&self) -> Result<Plan<'_>, BatchError> {
-        if self.negotiators.is_empty() {
+        if self.negotiators.is_empty() && self.own.is_empty() {
             return Err(BatchError::NoNegotiators);
+        }
+        let names: Vec<String> =
+            self.negotiators.iter().map(NegotiatorSpec::to_string).chain(self.own.iter().map(|e| e.name.clone())).collect();
+        if let Some(e) =
+            self.own.iter().find(|e| names.iter().filter(|n| **n == e.name).count() > 1 || NegotiatorSpec::parse(&e.name).is_ok())
+        {
+            return Err(BatchError::OwnName(e.name.clone()));
+        }
+        if !self.own.is_empty() && self.time_limit.is_some() {
+            return Err(BatchError::OwnTimeLimit);
         }
         if self.scenarios.is_empty() {
             return Err(BatchError::NoScenarios);
@@ -124,7 +168,7 @@ impl Tournament {
         if let Some(t) = self.time_limit.filter(|t| !(t.is_finite() && *t > 0.0)) {
             return Err(BatchError::TimeLimit(t));
         }
-        let m = self.negotiators.len() as u64;
+        let m = names.len() as u64;
         let mut scenarios = Vec::with_capacity(self.scenarios.len());
         let mut total: u64 = 0;
         for p in &self.scenarios {
@@ -146,12 +190,13 @@ impl Tournament {
             // the scenario's refusals (a mediator rule the protocol cannot follow, an opening
             // concession across a red line) do not depend on who is seated: one round of the
             // first seating finds them, so they are one error here rather than one row each
-            let probe = SimulationSpec {
-                negotiators: Some(vec![self.negotiators[0].to_string(); parties]),
-                rounds: Some(1),
-                ..self.base_spec(protocol)
+            // (with the first negotiator in every seat: a spec, else the first of the caller's own)
+            let probe = SimulationSpec { negotiators: Some(vec![names[0].clone(); parties]), rounds: Some(1), ..self.base_spec(protocol) };
+            let probed = match self.negotiators.is_empty() {
+                false => p.simulate(&probe),
+                true => p.simulate_with_own(&probe, own_seats(p, &probe, &vec![0; parties], 0, &self.own)),
             };
-            p.simulate(&probe).map_err(|source| BatchError::Simulate { scenario: scenario(), source: Box::new(source) })?;
+            probed.map_err(|source| BatchError::Simulate { scenario: scenario(), source: Box::new(source) })?;
             let product = u32::try_from(parties).ok().and_then(|k| m.checked_pow(k)).ok_or(BatchError::TooMany)?;
             // without self-play, the m seatings of one negotiator in every seat are left out
             let seatings = if self.self_play { product } else { product - m };
@@ -163,7 +208,7 @@ impl Tournament {
                 .ok_or(BatchError::TooMany)?;
             scenarios.push(ScenarioPlan { protocol, parties, product, openers, first });
         }
-        Ok(Plan { tournament: self, names: self.negotiators.iter().map(NegotiatorSpec::to_string).collect(), scenarios, total })
+        Ok(Plan { tournament: self, names, scenarios, total })
     }
 
     /// Runs every negotiation and hands each row to `sink`, in order ([`Plan::try_run`]);
@@ -306,7 +351,14 @@ impl Plan<'_> {
         let at = self.coordinates(index);
         let p = &self.tournament.scenarios[at.scenario];
         let spec = self.spec(&at);
-        match p.simulate(&spec) {
+        let specs = self.tournament.negotiators.len();
+        let seats = self.seats(&at);
+        let simulated = if seats.iter().all(|&k| k < specs) {
+            p.simulate(&spec)
+        } else {
+            p.simulate_with_own(&spec, own_seats(p, &spec, &seats, specs, &self.tournament.own))
+        };
+        match simulated {
             Ok(sim) => Row::new(p, at, &spec, &sim),
             Err(e) => Row::placed(p, at, &spec, planned_seats(p, &spec), Some(e.to_string())),
         }
@@ -513,6 +565,24 @@ impl Row {
             repetition: self.repetition,
         }
     }
+}
+
+/// The caller's own negotiators for `seats` (negotiator indices, scenario order; those from
+/// `first` on are [`Tournament::own`]'s), each made for its party with a seed of its own.
+fn own_seats(p: &Prepared, spec: &SimulationSpec, seats: &[usize], first: usize, own: &[Entrant]) -> Vec<Option<detente_agents::OwnSeat>> {
+    let s = p.scenario();
+    let protocol = spec.protocol.unwrap_or_else(|| detente_agents::scenario_protocol(s));
+    let parties = detente_agents::participants(s, protocol);
+    seats
+        .iter()
+        .zip(&parties)
+        .enumerate()
+        .map(|(place, (&k, &actor))| {
+            let e = own.get(k.checked_sub(first)?)?;
+            let seed = crate::splitmix64(spec.seed ^ (place as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            Some(detente_agents::OwnSeat { name: e.name.clone(), negotiator: (e.make)(SeatFor { scenario: p, actor, seed }) })
+        })
+        .collect()
 }
 
 /// The seats of `spec` before it runs, in speaking order: each participating party with its

@@ -66,6 +66,12 @@ impl Prepared {
         }
     }
 
+    /// One negotiation with some seats played by the caller's own negotiators
+    /// ([`detente_agents::simulate_with_own`]; no wall clock).
+    pub fn simulate_with_own(&self, spec: &SimulationSpec, own: Vec<Option<detente_agents::OwnSeat>>) -> Result<Simulation, SimulateError> {
+        detente_agents::simulate_with_own(&self.0.scenario, &self.0.prepared, spec, own)
+    }
+
     /// The report of one negotiation, what `detente negotiate --json` prints
     /// ([`detente_study::negotiation::report`], with the measure computed once).
     pub fn report(&self, sim: &Simulation, seed: u64) -> NegotiationReport {

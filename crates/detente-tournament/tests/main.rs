@@ -1,2 +1,3 @@
+mod own;
 mod store;
 mod summary;

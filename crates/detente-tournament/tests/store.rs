@@ -347,6 +347,12 @@ fn in_memory_rows_and_summary_are_the_folders() {
     let order = arrow_ord_free_sort(&index);
     rows = arrow_select::take::take_record_batch(&rows, &order).expect("take");
     assert_eq!(rows, concat(&memory.schema, &memory.batches));
+    // and their summary is the whole run's
+    assert_eq!(store::summarize_batches(&plan, std::slice::from_ref(&rows)).expect("summary"), memory.summary);
+    // a row missing, or out of order, is refused
+    assert!(store::summarize_batches(&plan, &[rows.slice(1, rows.num_rows() - 1)]).is_err());
+    let reversed = arrow_array::UInt32Array::from((0..rows.num_rows() as u32).rev().collect::<Vec<_>>());
+    assert!(store::summarize_batches(&plan, &[arrow_select::take::take_record_batch(&rows, &reversed).expect("take")]).is_err());
 }
 
 /// The permutation that sorts `index` (no arrow-ord in the tree: the indices are distinct).

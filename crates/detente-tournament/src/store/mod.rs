@@ -247,6 +247,32 @@ pub fn run_in_memory(plan: &Plan, shard: Option<Shard>) -> Result<InMemory, Stor
     Ok(InMemory { schema: columns::schema(max_parties, false), batches, summary: summary.finish() })
 }
 
+/// The summary of a plan's rows given as record batches of the results table (rows from
+/// [`run_in_memory`]'s shards, gathered from several machines, say), in index order; the same
+/// `summary.json` a single run of the plan gives. Every row of the plan must be there once.
+pub fn summarize_batches(plan: &Plan, batches: &[arrow_array::RecordBatch]) -> Result<crate::Summary, StoreError> {
+    let memory = Path::new("(rows)");
+    let scenarios: Vec<String> = plan.tournament().scenarios.iter().map(|p| p.id().to_string()).collect();
+    let mut summary = crate::SummaryBuilder::new(plan.negotiator_names(), &scenarios);
+    let mut next = 0u64;
+    for batch in batches {
+        for (record, _) in columns::records(batch, plan.max_parties(), false, memory)? {
+            if record.index != next {
+                return Err(StoreError::corrupt(
+                    memory,
+                    format!("row {} where row {next} was expected: give every row once, in order", record.index),
+                ));
+            }
+            next += 1;
+            summary.push(&record);
+        }
+    }
+    if next != plan.len() {
+        return Err(StoreError::corrupt(memory, format!("{next} rows of the plan's {}", plan.len())));
+    }
+    Ok(summary.finish())
+}
+
 /// Merges the `N` complete shard directories of one tournament into `out`, which gets exactly
 /// the files (the same bytes) an unsharded [`run`] writes, with the shards' wall times. Rows
 /// are streamed (a k-way merge by index of the shards' `results.parquet`).
