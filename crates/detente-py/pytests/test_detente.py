@@ -147,6 +147,36 @@ def test_a_tournament_gives_its_rows_as_arrow_and_its_shards_make_the_whole(s):
     assert sum(n.negotiations for n in t.summary.negotiators) >= rows.num_rows
 
 
+def test_a_python_negotiator_class_plays_a_tournament_beside_the_builtins(s):
+    names = ["boulware", "conceder", Conceder]
+    t = detente.tournament(names, [s], repetitions=2, rotate=True, protocol="sao", seed=4)
+    rows = t.rows
+    seats = set(rows.column("seat1_negotiator").to_pylist()) | set(rows.column("seat2_negotiator").to_pylist())
+    assert seats == {"boulware", "conceder", "py-linear"}
+    assert rows.num_rows == 3 * 3 * 2 * 2  # seatings × openers × repetitions
+    assert "errored" not in rows.column("status").to_pylist()
+    assert "py-linear" in [n.negotiator for n in t.summary.negotiators]
+    # deterministic negotiators, the same rows again (whatever the threads did)
+    assert detente.tournament(names, [s], repetitions=2, rotate=True, protocol="sao", seed=4).rows.equals(rows)
+
+    class Broken(detente.Negotiator):
+        name = "broken"
+
+        def __init__(self):
+            raise RuntimeError("cannot start")
+
+    t = detente.tournament(["boulware", Broken], [s], protocol="sao")
+    rows = t.rows.to_pylist()
+    for r in rows:
+        with_broken = "broken" in (r["seat1_negotiator"], r["seat2_negotiator"])
+        # a class that cannot be made errors the negotiations it sits in, and only those
+        assert (r["status"] == "errored") == with_broken, r
+        if with_broken:
+            assert "cannot start" in r["reason"], r["reason"]
+    with pytest.raises(ValueError):
+        detente.tournament(["boulware", Conceder()], [s], protocol="sao")  # an instance, not a class
+
+
 def test_the_gil_is_released_while_rust_negotiates(s):
     # a Python thread keeps running while a long tournament runs in Rust
     import threading
@@ -170,3 +200,14 @@ def test_the_gil_is_released_while_rust_negotiates(s):
     during = [t for t in ticks if t0 < t < t1]
     # with the GIL held the thread could not tick at all until the tournament ended
     assert len(during) >= 3, f"{len(during)} ticks in {t1 - t0:.3f} s"
+
+
+def test_a_scenario_pickles_as_how_to_read_it_again(s, tmp_path):
+    import pickle
+
+    v = s.variant("europe_at_the_table")
+    again = pickle.loads(pickle.dumps(v))
+    assert again.parties("sao") == v.parties("sao") and again.n_outcomes == v.n_outcomes
+    assert again.analyze() == v.analyze()
+    t = detente.from_toml(s.to_toml(), "copy.toml")
+    assert pickle.loads(pickle.dumps(t)).to_toml() == t.to_toml()

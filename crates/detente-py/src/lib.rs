@@ -27,6 +27,9 @@ create_exception!(
     "A scenario file that does not read, or edits that leave it invalid; `problems` lists each (file, line, column, message)."
 );
 
+/// A file's name and its text.
+type NamedText = (String, String);
+
 /// One problem of a scenario, as Python gets it: file, line, column (1-based, when known), message.
 type Problem = (Option<String>, Option<usize>, Option<usize>, String);
 
@@ -85,6 +88,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// A scenario already prepared (a seat's view of it).
+    pub(crate) fn shared(inner: Prepared, source: String) -> Scenario {
+        Scenario { inner, source }
+    }
+
     fn new(py: Python<'_>, scenario: CoreScenario, source: String) -> PyResult<Scenario> {
         let inner = py.detach(|| Prepared::new(scenario)).map_err(error)?;
         Ok(Scenario { inner, source })
@@ -130,6 +138,23 @@ fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Scenario> {
     match detente_formats::native::from_toml_str(text, name) {
         Ok(s) => Scenario::new(py, s, name.to_string()),
         Err(e) => Err(format_error(py, name, &e)),
+    }
+}
+
+/// A scenario from GENIUS XML texts: the domain's (file name, text) and the profiles'; `reading`
+/// as for `load`.
+#[pyfunction]
+#[pyo3(signature = (domain, profiles, reading = None))]
+fn from_genius(py: Python<'_>, domain: NamedText, profiles: Vec<NamedText>, reading: Option<&str>) -> PyResult<Scenario> {
+    let semantics = match reading {
+        None | Some("genius") => detente_core::Semantics::Genius,
+        Some("negmas") => detente_core::Semantics::Negmas,
+        Some(other) => return Err(PyValueError::new_err(format!("reading: expected `genius` or `negmas`, got `{other}`"))),
+    };
+    let refs: Vec<(&str, &str)> = profiles.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    match detente_formats::genius::from_strs(&domain.0, &domain.1, &refs, semantics) {
+        Ok(s) => Scenario::new(py, s, domain.0.clone()),
+        Err(e) => Err(format_error(py, &domain.0, &e)),
     }
 }
 
@@ -227,6 +252,19 @@ impl Scenario {
         Ok(detente_agents::participants(self.scenario(), p).into_iter().map(|a| self.scenario().actors[a].id.clone()).collect())
     }
 
+    /// The scenario as GENIUS XML texts: the domain's (file name, text) and each actor's profile
+    /// (file name `<actor id>.xml`, text), as `detente scenario export --genius` writes them.
+    fn to_genius(&self) -> PyResult<(NamedText, Vec<NamedText>)> {
+        let files = detente_formats::genius::to_strings(self.scenario()).map_err(error)?;
+        Ok((files.domain, files.profiles))
+    }
+
+    /// Every outcome's utility to every actor, as an Arrow table: `outcome_index`, then one
+    /// column per actor (its id; its utility of the outcome, the red lines aside).
+    fn _utilities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        tables::utilities(py, self.scenario(), self.inner.prepared())
+    }
+
     /// The scenario as detente TOML.
     fn to_toml(&self) -> PyResult<String> {
         detente_formats::native::to_toml_string(self.scenario()).map_err(error)
@@ -301,7 +339,7 @@ impl Scenario {
     }
 
     /// One negotiation: the report (JSON, detente-study `NegotiationReport`), the events as an
-    /// Arrow table, and the HTML page.
+    /// Arrow table, and the HTML page (rendered when asked for).
     #[pyo3(signature = (protocol = None, negotiators = None, rounds = None, seed = 0, opener = 0, timeout = 10.0))]
     #[allow(clippy::too_many_arguments)]
     fn _negotiate<'py>(
@@ -313,7 +351,7 @@ impl Scenario {
         seed: u64,
         opener: usize,
         timeout: Option<f64>,
-    ) -> PyResult<(String, Bound<'py, PyAny>, String)> {
+    ) -> PyResult<(String, Bound<'py, PyAny>, Page)> {
         let s = self.scenario();
         let protocol = protocol_of(s, protocol)?;
         let parties = detente_agents::participants(s, protocol);
@@ -329,12 +367,8 @@ impl Scenario {
                     }
                     Entry::Own(obj, name) => {
                         let actor = parties.get(k).copied().unwrap_or(0);
-                        let utility = std::sync::Arc::clone(self.inner.prepared().utility(actor));
-                        let space = std::sync::Arc::clone(self.inner.prepared().space());
-                        own.push(Some(OwnSeat {
-                            name: name.clone(),
-                            negotiator: Box::new(negotiator::PyNegotiator::new(obj, utility, space, timeout)),
-                        }));
+                        let seat = negotiator::PyNegotiator::new(obj, self.inner.clone(), self.source.clone(), actor, timeout);
+                        own.push(Some(OwnSeat { name: name.clone(), negotiator: Box::new(seat) }));
                         name
                     }
                 })
@@ -344,9 +378,10 @@ impl Scenario {
         let p = &self.inner;
         let sim = py.detach(|| detente_agents::simulate_with_own(p.scenario(), p.prepared(), &spec, own)).map_err(error)?;
         let report = p.report(&sim, seed);
-        let html = detente_report::html::negotiation(&report, &detente_study::scenario::summarise(s), &self.source);
         let events = tables::events(py, s, p.prepared(), &sim)?;
-        Ok((to_json(&report)?, events, html))
+        let json = to_json(&report)?;
+        let page = Page { report, scenario: detente_study::scenario::summarise(s), source: self.source.clone() };
+        Ok((json, events, page))
     }
 
     fn __repr__(&self) -> String {
@@ -361,6 +396,22 @@ impl Scenario {
     }
 }
 
+/// A negotiation's page (`detente negotiate --html`), rendered when asked for.
+#[pyclass(frozen, module = "detente._detente")]
+pub struct Page {
+    report: detente_study::NegotiationReport,
+    scenario: detente_study::ScenarioSummary,
+    source: String,
+}
+
+#[pymethods]
+impl Page {
+    /// The page as HTML.
+    fn html(&self) -> String {
+        detente_report::html::negotiation(&self.report, &self.scenario, &self.source)
+    }
+}
+
 fn protocol_of(s: &CoreScenario, protocol: Option<&str>) -> PyResult<Protocol> {
     match protocol {
         None => Ok(detente_agents::scenario_protocol(s)),
@@ -368,14 +419,50 @@ fn protocol_of(s: &CoreScenario, protocol: Option<&str>) -> PyResult<Protocol> {
     }
 }
 
+/// The tournament the Python arguments describe: spec texts, then Python classes (each made
+/// afresh for every seat it plays).
+#[allow(clippy::too_many_arguments)]
+fn build_tournament(
+    negotiators: &Bound<'_, PyList>,
+    scenarios: &[PyRef<'_, Scenario>],
+    repetitions: u32,
+    rounds: Option<u32>,
+    seed: u64,
+    protocol: Option<&str>,
+    rotate: bool,
+    self_play: bool,
+    timeout: Option<f64>,
+) -> PyResult<Tournament> {
+    let mut texts = Vec::new();
+    let mut own = Vec::new();
+    for item in negotiators.iter() {
+        if item.is_instance_of::<PyString>() {
+            texts.push(item.extract::<String>()?);
+        } else if item.is_instance_of::<pyo3::types::PyType>() || (item.is_callable() && !item.hasattr("propose")?) {
+            own.push(negotiator::entrant(&item, timeout)?);
+        } else {
+            return Err(PyValueError::new_err(format!(
+                "a tournament negotiator is a spec text or a class (a new instance plays each negotiation), not {}",
+                item.repr()?
+            )));
+        }
+    }
+    let specs = parse_negotiators(&texts).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let protocol = protocol
+        .map(|p| Protocol::parse(p).ok_or_else(|| PyValueError::new_err(format!("unknown protocol `{p}`; known: {}", Protocol::names()))))
+        .transpose()?;
+    let prepared: Vec<Prepared> = scenarios.iter().map(|s| s.inner.clone()).collect();
+    Ok(Tournament { repetitions, rounds, seed, protocol, rotate, self_play, own, ..Tournament::new(specs, prepared) })
+}
+
 /// A tournament in memory: its rows as an Arrow table (`results.parquet`'s columns) and its
 /// summary (JSON). `shard = (k, n)` runs the k-th of n shares (1-based), as `--shard k/N`.
 #[pyfunction]
-#[pyo3(signature = (negotiators, scenarios, repetitions = 1, rounds = None, seed = 0, protocol = None, rotate = false, self_play = true, shard = None))]
+#[pyo3(signature = (negotiators, scenarios, repetitions = 1, rounds = None, seed = 0, protocol = None, rotate = false, self_play = true, shard = None, timeout = 10.0))]
 #[allow(clippy::too_many_arguments)]
 fn _tournament<'py>(
     py: Python<'py>,
-    negotiators: Vec<String>,
+    negotiators: &Bound<'py, PyList>,
     scenarios: Vec<PyRef<'py, Scenario>>,
     repetitions: u32,
     rounds: Option<u32>,
@@ -384,15 +471,11 @@ fn _tournament<'py>(
     rotate: bool,
     self_play: bool,
     shard: Option<(u32, u32)>,
+    timeout: Option<f64>,
 ) -> PyResult<(Bound<'py, PyAny>, String)> {
-    let specs = parse_negotiators(&negotiators).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let protocol = protocol
-        .map(|p| Protocol::parse(p).ok_or_else(|| PyValueError::new_err(format!("unknown protocol `{p}`; known: {}", Protocol::names()))))
-        .transpose()?;
+    let t = build_tournament(negotiators, &scenarios, repetitions, rounds, seed, protocol, rotate, self_play, timeout)?;
     let shard =
         shard.map(|(k, n)| detente_tournament::store::Shard::new(k, n)).transpose().map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let prepared: Vec<Prepared> = scenarios.iter().map(|s| s.inner.clone()).collect();
-    let t = Tournament { repetitions, rounds, seed, protocol, rotate, self_play, ..Tournament::new(specs, prepared) };
     let memory = py.detach(|| -> Result<_, String> {
         let plan = t.plan().map_err(|e| e.to_string())?;
         detente_tournament::store::run_in_memory(&plan, shard).map_err(|e| e.to_string())
@@ -400,6 +483,33 @@ fn _tournament<'py>(
     let memory = memory.map_err(DetenteError::new_err)?;
     let table = tables::to_pyarrow(py, memory.batches, memory.schema)?;
     Ok((table, to_json(&memory.summary)?))
+}
+
+/// The summary (JSON) of a tournament's rows gathered from its shards (`rows`: every row once,
+/// in index order), the tournament given as to `_tournament`: what the whole run's summary is.
+#[pyfunction]
+#[pyo3(signature = (rows, negotiators, scenarios, repetitions = 1, rounds = None, seed = 0, protocol = None, rotate = false, self_play = true))]
+#[allow(clippy::too_many_arguments)]
+fn _summarize<'py>(
+    py: Python<'py>,
+    rows: &Bound<'py, PyAny>,
+    negotiators: &Bound<'py, PyList>,
+    scenarios: Vec<PyRef<'py, Scenario>>,
+    repetitions: u32,
+    rounds: Option<u32>,
+    seed: u64,
+    protocol: Option<&str>,
+    rotate: bool,
+    self_play: bool,
+) -> PyResult<String> {
+    use arrow_pyarrow::FromPyArrow;
+    let t = build_tournament(negotiators, &scenarios, repetitions, rounds, seed, protocol, rotate, self_play, None)?;
+    let (batches, _) = arrow_pyarrow::Table::from_pyarrow_bound(rows)?.into_inner();
+    let summary = py.detach(|| -> Result<_, String> {
+        let plan = t.plan().map_err(|e| e.to_string())?;
+        detente_tournament::store::summarize_batches(&plan, &batches).map_err(|e| e.to_string())
+    });
+    to_json(&summary.map_err(DetenteError::new_err)?)
 }
 
 /// The negotiators the registry knows: each name with what it is.
@@ -415,10 +525,13 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add_class::<Scenario>()?;
     m.add_class::<negotiator::View>()?;
+    m.add_class::<Page>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(builtin, m)?)?;
     m.add_function(wrap_pyfunction!(from_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(from_genius, m)?)?;
     m.add_function(wrap_pyfunction!(_tournament, m)?)?;
+    m.add_function(wrap_pyfunction!(_summarize, m)?)?;
     m.add_function(wrap_pyfunction!(negotiator_names, m)?)?;
     Ok(())
 }

@@ -26,6 +26,9 @@ use std::time::Instant;
 /// table, its own utility (never the others'), the outcome space and what it has seen so far.
 #[pyclass(frozen, module = "detente._detente")]
 pub struct View {
+    actor: String,
+    scenario: detente_tournament::Prepared,
+    source: String,
     me: u32,
     n_parties: u32,
     round: u32,
@@ -39,6 +42,17 @@ pub struct View {
 
 #[pymethods]
 impl View {
+    /// The party you play (its actor id).
+    #[getter]
+    fn actor(&self) -> String {
+        self.actor.clone()
+    }
+    /// The scenario (for an adapter that needs the whole of it, such as `detente.negmas.seat`;
+    /// a negotiator reads only its own utility through the view).
+    #[getter]
+    fn scenario(&self) -> crate::Scenario {
+        crate::Scenario::shared(self.scenario.clone(), self.source.clone())
+    }
     /// Your place among the participants.
     #[getter]
     fn me(&self) -> u32 {
@@ -173,18 +187,27 @@ pub(crate) fn name_of(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// A Python object in a seat.
 pub(crate) struct PyNegotiator {
     obj: Py<PyAny>,
+    scenario: detente_tournament::Prepared,
+    source: String,
+    actor: usize,
     utility: Arc<PartyUtility>,
     space: Arc<OutcomeSpace>,
     timeout: Option<f64>,
 }
 
 impl PyNegotiator {
-    pub(crate) fn new(obj: Py<PyAny>, utility: Arc<PartyUtility>, space: Arc<OutcomeSpace>, timeout: Option<f64>) -> Self {
-        PyNegotiator { obj, utility, space, timeout }
+    /// `obj` plays `actor` (an index into the scenario's actors) of `scenario`.
+    pub(crate) fn new(obj: Py<PyAny>, scenario: detente_tournament::Prepared, source: String, actor: usize, timeout: Option<f64>) -> Self {
+        let utility = Arc::clone(scenario.prepared().utility(actor));
+        let space = Arc::clone(scenario.prepared().space());
+        PyNegotiator { obj, scenario, source, actor, utility, space, timeout }
     }
 
     fn view(&self, v: &detente_protocol::View<'_>) -> View {
         View {
+            actor: self.scenario.scenario().actors[self.actor].id.clone(),
+            scenario: self.scenario.clone(),
+            source: self.source.clone(),
             me: v.me,
             n_parties: v.n_parties,
             round: v.round,
@@ -270,4 +293,32 @@ impl Negotiator for PyNegotiator {
             obj.call_method1("vote", (v, proposal, current))?.is_truthy()
         })
     }
+}
+
+/// A seat whose Python negotiator could not be made (its class raised): it errors the
+/// negotiation at its first move, with why.
+pub(crate) struct Unmade(pub(crate) String);
+
+impl Negotiator for Unmade {
+    fn act(&mut self, _view: &detente_protocol::View<'_>) -> Action {
+        std::panic::resume_unwind(Box::new(Failed(self.0.clone())))
+    }
+    fn vote(&mut self, _view: &detente_protocol::View<'_>, _proposal: OutcomeId, _current: Option<OutcomeId>) -> bool {
+        std::panic::resume_unwind(Box::new(Failed(self.0.clone())))
+    }
+}
+
+/// A tournament entrant from a Python class (or any callable without arguments that returns a
+/// negotiator): a fresh instance for every negotiation's seat.
+pub(crate) fn entrant(class: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResult<detente_tournament::Entrant> {
+    let name = name_of(class).or_else(|_| class.getattr("__name__")?.extract::<String>())?;
+    let class: Py<PyAny> = class.clone().unbind();
+    let make = move |seat: detente_tournament::SeatFor<'_>| -> Box<dyn Negotiator> {
+        let (scenario, source) = (seat.scenario.clone(), seat.scenario.id().to_string());
+        Python::attach(|py| match class.bind(py).call0() {
+            Ok(obj) => Box::new(PyNegotiator::new(obj.unbind(), scenario, source, seat.actor, timeout)) as Box<dyn Negotiator>,
+            Err(e) => Box::new(Unmade(format!("making the negotiator raised {e}"))),
+        })
+    };
+    Ok(detente_tournament::Entrant { name, make: Arc::new(make) })
 }

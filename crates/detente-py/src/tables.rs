@@ -73,3 +73,17 @@ pub(crate) fn events<'py>(py: Python<'py>, s: &Scenario, prepared: &PreparedScen
     let batch = RecordBatch::try_new(Arc::clone(&schema), columns).map_err(|e| crate::DetenteError::new_err(e.to_string()))?;
     to_pyarrow(py, vec![batch], schema)
 }
+
+/// Every outcome's utility to every actor: `outcome_index`, then a column per actor.
+pub(crate) fn utilities<'py>(py: Python<'py>, s: &Scenario, prepared: &PreparedScenario) -> PyResult<Bound<'py, PyAny>> {
+    let n = prepared.n_outcomes();
+    let mut fields = vec![Field::new("outcome_index", DataType::UInt64, false)];
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(arrow_array::UInt64Array::from_iter_values(0..n))];
+    for (a, u) in s.actors.iter().zip(prepared.utilities()) {
+        fields.push(Field::new(a.id.clone(), DataType::Float64, false));
+        columns.push(Arc::new(arrow_array::Float64Array::from(u.utilities().to_vec())));
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(Arc::clone(&schema), columns).map_err(|e| crate::DetenteError::new_err(e.to_string()))?;
+    to_pyarrow(py, vec![batch], schema)
+}

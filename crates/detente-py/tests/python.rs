@@ -1,5 +1,6 @@
 //! The Python package as a user gets it: the abi3 wheel built with maturin, installed with pip
-//! into a fresh venv, and its pytest suite (`pytests/`) run there.
+//! into a fresh venv (with dask.distributed and NegMAS for the cluster and interop tests), and
+//! its pytest suite (`pytests/`) run there.
 //!
 //! Needs an interpreter with maturin (`DETENTE_PYTHON`, as `.ci/run` sets up); ignored by a
 //! plain `cargo test`, and failing — not passing — when run without one.
@@ -44,7 +45,13 @@ fn the_wheel_installs_in_a_fresh_venv_and_its_tests_pass() {
     let vpy = venv.join("bin/python");
     run(
         "pip install",
-        Command::new(&vpy).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).arg(&wheel).arg("pytest"),
+        // pytest; dask.distributed for detente.dask's LocalCluster test; NegMAS (the version the
+        // peer scripts measure) for detente.negmas's conversion test
+        Command::new(&vpy).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).arg(&wheel).args([
+            "pytest",
+            "dask[distributed]",
+            "negmas==0.16.0",
+        ]),
     );
     // run from outside the repository, so that only the installed package can be imported
     let out = run(

@@ -25,6 +25,7 @@ import json
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from ._detente import (  # noqa: F401  (re-exported)
+    _summarize,
     DetenteError,
     Scenario as _Scenario,
     ScenarioError,
@@ -32,6 +33,7 @@ from ._detente import (  # noqa: F401  (re-exported)
     __version__,
     builtin as _builtin,
     from_toml as _from_toml,
+    from_genius as _from_genius,
     load as _load,
     negotiator_names,
     _tournament,
@@ -47,6 +49,7 @@ __all__ = [
     "Tournament",
     "View",
     "builtin",
+    "from_genius",
     "from_toml",
     "load",
     "negotiator_names",
@@ -138,11 +141,16 @@ class Negotiation:
     """One negotiation: its report (``detente negotiate --json``), its events as an Arrow table, and
     its page (``detente negotiate --html``)."""
 
-    def __init__(self, report: Report, events: Any, html: str):
+    def __init__(self, report: Report, events: Any, page: Any):
         self.report = report
         #: pyarrow.Table: round, actor, action, outcome_index, one column per issue, u_<party>.
         self.events = events
-        self.html = html
+        self._page = page
+
+    @property
+    def html(self) -> str:
+        """The negotiation's page (``detente negotiate --html``), rendered on first use."""
+        return self._page.html()
 
     @property
     def status(self) -> str:
@@ -162,8 +170,14 @@ class Scenario:
     """A scenario, valid by construction. Read one with :func:`load`, :func:`builtin` or
     :func:`from_toml`."""
 
-    def __init__(self, inner: _Scenario):
+    def __init__(self, inner: _Scenario, origin: tuple):
         self._inner = inner
+        # how to read it again elsewhere (a Dask worker): ("path", path, reading, variants…),
+        # ("builtin", variants…) or ("toml", text, name, variants…)
+        self._origin = origin
+
+    def __reduce__(self):
+        return (_restore, (self._origin,))
 
     id = property(lambda self: self._inner.id, doc="The scenario's id.")
     title = property(lambda self: self._inner.title, doc="Its title.")
@@ -175,7 +189,7 @@ class Scenario:
 
     def variant(self, id: str) -> "Scenario":
         """The scenario with what-if ``id`` applied."""
-        return Scenario(self._inner.variant(id))
+        return Scenario(self._inner.variant(id), self._origin + (id,))
 
     def parties(self, protocol: Optional[str] = None) -> list:
         """Who takes part under ``protocol`` (the scenario's own by default), in order."""
@@ -183,6 +197,16 @@ class Scenario:
 
     def to_toml(self) -> str:
         return self._inner.to_toml()
+
+    def to_genius(self) -> tuple:
+        """The scenario as GENIUS XML: ``((domain file, text), [(profile file, text), …])``, a
+        profile ``<actor id>.xml`` per actor (what ``detente scenario export --genius`` writes)."""
+        return self._inner.to_genius()
+
+    def utilities(self) -> Any:
+        """Every outcome's utility to every actor: a pyarrow.Table with ``outcome_index`` and one
+        column per actor (red lines aside: an outcome across one is still valued)."""
+        return self._inner._utilities()
 
     def summary(self) -> Report:
         """The actors, issues and positions (``detente scenario --json``'s summary)."""
@@ -216,10 +240,10 @@ class Scenario:
         """One negotiation (``detente negotiate``). ``negotiators``: one per party (see
         :meth:`parties`), each a spec text (``"boulware"``, ``"timebased(e=2)"``) or a Python
         negotiator; ``timeout``: seconds each call of a Python negotiator may take."""
-        text, events, html = self._inner._negotiate(
+        text, events, page = self._inner._negotiate(
             protocol, None if negotiators is None else list(negotiators), rounds, seed, opener, timeout
         )
-        return Negotiation(Report(json.loads(text)), events, html)
+        return Negotiation(Report(json.loads(text)), events, page)
 
     def __repr__(self) -> str:
         return repr(self._inner)
@@ -228,18 +252,42 @@ class Scenario:
 def load(path, reading: Optional[str] = None) -> Scenario:
     """Reads a scenario: detente TOML/JSON, a GENIUS domain (folder or XML), GeniusWeb, KTAB CSV.
     ``reading`` (GENIUS only): ``genius`` (default) or ``negmas``. A file that does not read raises
-    :class:`ScenarioError` with every problem located (``err.problems``)."""
-    return Scenario(_load(str(path), reading))
+    :class:`ScenarioError` with every problem located (``err.problems``). Pickled (to a Dask
+    worker), it is read again from the same path."""
+    path = str(path)
+    return Scenario(_load(path, reading), ("path", path, reading))
 
 
 def builtin() -> Scenario:
     """The reference scenario: the US-mediated Russia–Ukraine ceasefire talks, February 2025."""
-    return Scenario(_builtin())
+    return Scenario(_builtin(), ("builtin",))
 
 
 def from_toml(text: str, name: str = "<toml>") -> Scenario:
     """A scenario from detente TOML text."""
-    return Scenario(_from_toml(text, name))
+    return Scenario(_from_toml(text, name), ("toml", text, name))
+
+
+def from_genius(domain: tuple, profiles: Sequence[tuple], reading: Optional[str] = None) -> Scenario:
+    """A scenario from GENIUS XML texts: ``domain`` and each profile as ``(file name, text)``;
+    ``reading`` as for :func:`load`."""
+    profiles = [tuple(p) for p in profiles]
+    return Scenario(_from_genius(tuple(domain), profiles, reading), ("genius", tuple(domain), tuple(profiles), reading))
+
+
+def _restore(origin: tuple) -> Scenario:
+    kind = origin[0]
+    if kind == "path":
+        s, rest = load(origin[1], origin[2]), origin[3:]
+    elif kind == "genius":
+        s, rest = from_genius(origin[1], origin[2], origin[3]), origin[4:]
+    elif kind == "builtin":
+        s, rest = builtin(), origin[1:]
+    else:
+        s, rest = from_toml(origin[1], origin[2]), origin[3:]
+    for variant in rest:
+        s = s.variant(variant)
+    return s
 
 
 class Tournament:
@@ -254,7 +302,7 @@ class Tournament:
 
 
 def tournament(
-    negotiators: Sequence[str],
+    negotiators: Sequence[Union[str, type]],
     scenarios: Sequence[Scenario],
     repetitions: int = 1,
     rounds: Optional[int] = None,
@@ -263,12 +311,18 @@ def tournament(
     rotate: bool = False,
     self_play: bool = True,
     shard: Optional[tuple] = None,
+    timeout: Optional[float] = 10.0,
 ) -> Tournament:
     """Every seating of ``negotiators`` on every scenario, ``repetitions`` times, on all cores
     (``detente tournament``). Rows come in a fixed order with seeds from their coordinates, so the
     result does not depend on threads; ``shard=(k, n)`` runs the k-th of n shares (1-based), whose
-    rows, concatenated in order, are the whole run's."""
+    rows, concatenated in order, are the whole run's.
+
+    ``negotiators``: spec texts (``"boulware"``) and Python negotiator classes (or factories
+    without arguments): a new instance plays each seat of each negotiation, named by its ``name``
+    attribute or class name; the classes are numbered after the spec texts. Rust negotiators run
+    in parallel with the GIL released; Python ones take it for their calls."""
     rows, summary = _tournament(
-        list(negotiators), [s._inner for s in scenarios], repetitions, rounds, seed, protocol, rotate, self_play, shard
+        list(negotiators), [s._inner for s in scenarios], repetitions, rounds, seed, protocol, rotate, self_play, shard, timeout
     )
     return Tournament(rows, Report(json.loads(summary)))
