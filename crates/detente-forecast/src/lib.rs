@@ -51,4 +51,4 @@ pub use model::{forecast_table, IssueForecast, Model, RoundStats, SpatialModel, 
 pub use report::{
     compare_models, forecast_scenario, levers, reads, spread_use, ComparisonRow, ForecastReport, IssueLevers, ModelComparison, SpreadUse,
 };
-pub use uncertainty::{monte_carlo, MonteCarlo, Uncertainty};
+pub use uncertainty::{monte_carlo, monte_carlo_runs, monte_carlo_summary, MonteCarlo, RunForecasts, Uncertainty};

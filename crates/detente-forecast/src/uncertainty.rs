@@ -270,7 +270,9 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Per table issue: the run's `(value, option index)`, `None` where the issue was skipped.
-type RunForecasts = Vec<Option<(f64, Option<usize>)>>;
+/// One Monte Carlo run's forecast of each issue, in the table's issue order: the value in the
+/// issue's units and its nearest option, or `None` where the run forecasts nothing.
+pub type RunForecasts = Vec<Option<(f64, Option<usize>)>>;
 
 /// The forecast of every issue for run `k`.
 ///
@@ -325,7 +327,8 @@ fn one_run(table: &ForecastTable, model: &Model, uncertainty: &Uncertainty, seed
     Ok(out)
 }
 
-/// Runs `runs` seeded Monte Carlo forecasts in parallel and summarises them per issue.
+/// Runs `runs` seeded Monte Carlo forecasts in parallel and summarises them per issue:
+/// [`monte_carlo_runs`] of every run, then [`monte_carlo_summary`].
 pub fn monte_carlo(
     table: &ForecastTable,
     model: &Model,
@@ -336,6 +339,21 @@ pub fn monte_carlo(
     if runs == 0 {
         return Err(ForecastError::BadParameter { name: "runs", value: "0".into(), expected: "at least 1".into() });
     }
+    let results = monte_carlo_runs(table, model, uncertainty, seed, 0..runs)?;
+    monte_carlo_summary(table, model, seed, &results)
+}
+
+/// Runs `range` of a Monte Carlo's runs, in parallel, each seeded from `seed` and its own
+/// number (so a run gives the same forecast whichever share it is run in): a share of the
+/// runs, for splitting them across machines; [`monte_carlo_summary`] of every share's results,
+/// concatenated in run order, is [`monte_carlo`].
+pub fn monte_carlo_runs(
+    table: &ForecastTable,
+    model: &Model,
+    uncertainty: &Uncertainty,
+    seed: u64,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<RunForecasts>, ForecastError> {
     if uncertainty.positions.len() != table.actors.len() || uncertainty.capabilities.len() != table.actors.len() {
         return Err(ForecastError::BadParameter {
             name: "uncertainty",
@@ -343,9 +361,23 @@ pub fn monte_carlo(
             expected: format!("{} actors, as in the table", table.actors.len()),
         });
     }
+    range.into_par_iter().map(|k| one_run(table, model, uncertainty, seed, k)).collect()
+}
+
+/// The summary per issue of a Monte Carlo's runs (`results`: every run, in run order).
+pub fn monte_carlo_summary(table: &ForecastTable, model: &Model, seed: u64, results: &[RunForecasts]) -> Result<MonteCarlo, ForecastError> {
+    let runs = results.len();
+    if runs == 0 {
+        return Err(ForecastError::BadParameter { name: "runs", value: "0".into(), expected: "at least 1".into() });
+    }
+    if let Some(r) = results.iter().find(|r| r.len() != table.issues.len()) {
+        return Err(ForecastError::BadParameter {
+            name: "results",
+            value: format!("a run of {} issues", r.len()),
+            expected: format!("{} issues, as in the table", table.issues.len()),
+        });
+    }
     let base = forecast_table(table, model)?;
-    let results: Vec<RunForecasts> =
-        (0..runs).into_par_iter().map(|k| one_run(table, model, uncertainty, seed, k)).collect::<Result<_, _>>()?;
     let mut issues = Vec::new();
     for f in &base.issues {
         let k = table.issue_index(&f.issue).expect("invariant: forecast issues come from the table");
@@ -357,7 +389,7 @@ pub fn monte_carlo(
             None => Vec::new(),
             Some(opts) => {
                 let mut counts = vec![0usize; opts.len()];
-                for r in &results {
+                for r in results {
                     if let Some((_, Some(o))) = r[k] {
                         counts[o] += 1;
                     }

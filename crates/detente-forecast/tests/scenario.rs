@@ -160,6 +160,24 @@ fn monte_carlo_is_reproducible_for_a_seed_whatever_the_thread_count() {
 }
 
 #[test]
+fn a_monte_carlo_split_into_shares_of_runs_is_the_whole_one() {
+    use detente_forecast::{monte_carlo_runs, monte_carlo_summary};
+    let t = table();
+    let u = uncertain(&t);
+    for m in [Model::Eu(EuPreset::ScholzCode.params()), Model::Median] {
+        let whole = monte_carlo(&t, &m, &u, 250, 7).unwrap();
+        // shares of uneven sizes, in run order
+        let mut runs = Vec::new();
+        for range in [0..1, 1..100, 100..101, 101..250] {
+            runs.extend(monte_carlo_runs(&t, &m, &u, 7, range).unwrap());
+        }
+        let merged = monte_carlo_summary(&t, &m, 7, &runs).unwrap();
+        assert_eq!(serde_json::to_string(&merged).unwrap(), serde_json::to_string(&whole).unwrap());
+        assert!(monte_carlo_summary(&t, &m, 7, &[]).is_err());
+    }
+}
+
+#[test]
 fn monte_carlo_reports_spread_and_option_probabilities() {
     let t = table();
     let u = uncertain(&t);
