@@ -32,8 +32,20 @@ def test_a_tournament_on_the_cluster_is_the_single_machine_run(client):
     names = ["boulware", "conceder", Stubborn]
     options = dict(repetitions=3, rounds=60, protocol="sao", rotate=True, seed=9)
     local = detente.tournament(names, [s], **options)
-    for shards in (1, 3, 7):
+    for shards in (1, 3, 7, 3):
         remote = detente.dask.tournament(client, names, [s], shards=shards, **options)
         assert remote.rows.equals(local.rows), shards
         assert remote.summary == local.summary, shards
+    # a second tournament with the same shards on the same client is its own
+    other = dict(options, repetitions=1)
+    assert detente.dask.tournament(client, names, [s], shards=3, **other).rows.equals(detente.tournament(names, [s], **other).rows)
     assert "py-stubborn" in set(local.rows.column("seat1_negotiator").to_pylist())
+
+
+def test_a_monte_carlo_on_the_cluster_is_the_single_machine_one(client):
+    s = detente.builtin()
+    for model in ("eu", "smp"):
+        local = s.forecast(model=model, runs=200, seed=5).monte_carlo
+        for shards in (1, 4, 9):
+            remote = detente.dask.monte_carlo(client, s, model=model, runs=200, seed=5, shards=shards)
+            assert remote == local, (model, shards)

@@ -294,14 +294,48 @@ impl Scenario {
     /// `detente forecast --json`'s report (JSON).
     #[pyo3(signature = (model = "eu", preset = None, runs = None, seed = 0))]
     fn _forecast(&self, py: Python<'_>, model: &str, preset: Option<&str>, runs: Option<usize>, seed: u64) -> PyResult<String> {
-        let model = match detente_forecast::Model::parse(model, preset).map_err(|e| PyValueError::new_err(e.to_string()))? {
-            detente_forecast::Model::Exchange(p) => {
-                detente_forecast::Model::Exchange(detente_forecast::exchange::ExchangeParams { seed, ..p })
-            }
-            m => m,
-        };
+        let model = model_of(model, preset, seed)?;
         let s = self.scenario();
         py.detach(|| to_json(&detente_forecast::forecast_scenario(s, &model, runs, seed).map_err(error)?))
+    }
+
+    /// Runs `start..end` of a forecast's Monte Carlo (each run seeded from `seed` and its
+    /// number): each run's forecast per issue, as JSON, for `_monte_carlo_summary`.
+    #[pyo3(signature = (model, preset, seed, start, end))]
+    fn _monte_carlo_runs(
+        &self,
+        py: Python<'_>,
+        model: &str,
+        preset: Option<&str>,
+        seed: u64,
+        start: usize,
+        end: usize,
+    ) -> PyResult<String> {
+        let model = model_of(model, preset, seed)?;
+        let s = self.scenario();
+        py.detach(|| {
+            let table = detente_forecast::ForecastTable::from_scenario(s).map_err(error)?;
+            let uncertainty = detente_forecast::Uncertainty::from_scenario(&table, s);
+            to_json(&detente_forecast::monte_carlo_runs(&table, &model, &uncertainty, seed, start..end).map_err(error)?)
+        })
+    }
+
+    /// The Monte Carlo summary (JSON, the forecast report's `monte_carlo`) of every run's
+    /// forecasts, given as the JSON of consecutive shares in run order.
+    #[pyo3(signature = (model, preset, seed, shares))]
+    fn _monte_carlo_summary(&self, py: Python<'_>, model: &str, preset: Option<&str>, seed: u64, shares: Vec<String>) -> PyResult<String> {
+        let model = model_of(model, preset, seed)?;
+        let mut runs: Vec<detente_forecast::RunForecasts> = Vec::new();
+        for share in &shares {
+            let share: Vec<detente_forecast::RunForecasts> =
+                serde_json::from_str(share).map_err(|e| PyValueError::new_err(format!("not a share of runs: {e}")))?;
+            runs.extend(share);
+        }
+        let s = self.scenario();
+        py.detach(|| {
+            let table = detente_forecast::ForecastTable::from_scenario(s).map_err(error)?;
+            to_json(&detente_forecast::monte_carlo_summary(&table, &model, seed, &runs).map_err(error)?)
+        })
     }
 
     /// `detente study --json` (JSON) and the HTML report.
@@ -410,6 +444,15 @@ impl Page {
     fn html(&self) -> String {
         detente_report::html::negotiation(&self.report, &self.scenario, &self.source)
     }
+}
+
+/// A forecast model by name (`mean`, `median`, `eu` with an optional preset, `smp`,
+/// `exchange` seeded with `seed`), as `detente forecast --model` reads it.
+fn model_of(model: &str, preset: Option<&str>, seed: u64) -> PyResult<detente_forecast::Model> {
+    Ok(match detente_forecast::Model::parse(model, preset).map_err(|e| PyValueError::new_err(e.to_string()))? {
+        detente_forecast::Model::Exchange(p) => detente_forecast::Model::Exchange(detente_forecast::exchange::ExchangeParams { seed, ..p }),
+        m => m,
+    })
 }
 
 fn protocol_of(s: &CoreScenario, protocol: Option<&str>) -> PyResult<Protocol> {
