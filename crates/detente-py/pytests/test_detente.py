@@ -76,6 +76,13 @@ def test_a_python_negotiator_takes_a_seat_in_every_protocol(s):
         def propose(self, view):
             return view.outcome(super().propose(view))
     assert s.negotiate(protocol="sao", negotiators=[Dict(), "conceder"], rounds=60, seed=2).events.equals(n.events)
+    # a class plays as a fresh instance; respond may answer True / False
+    class Bools(Conceder):
+        def respond(self, view, offer):
+            return super().respond(view, offer) == "accept"
+
+    assert s.negotiate(protocol="sao", negotiators=[Conceder, "conceder"], rounds=60, seed=2).events.equals(n.events)
+    assert s.negotiate(protocol="sao", negotiators=[Bools(), "conceder"], rounds=60, seed=2).events.equals(n.events)
     # single text: it votes (the default HillClimber voter, or its own vote)
     st = s.negotiate(protocol="single_text", negotiators=[Conceder(), "conceder", "boulware"], rounds=20)
     assert st.status != "errored", st.report.reason
@@ -211,3 +218,17 @@ def test_a_scenario_pickles_as_how_to_read_it_again(s, tmp_path):
     assert again.analyze() == v.analyze()
     t = detente.from_toml(s.to_toml(), "copy.toml")
     assert pickle.loads(pickle.dumps(t)).to_toml() == t.to_toml()
+
+
+def test_the_type_stubs_name_what_the_package_has():
+    import ast
+    from pathlib import Path
+
+    stub = ast.parse((Path(detente.__file__).parent / "__init__.pyi").read_text())
+    top = {n.name for n in stub.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert set(detente.__all__) <= top, set(detente.__all__) - top
+    for cls in ("Scenario", "View", "Negotiation", "Tournament"):
+        body = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == cls).body
+        typed = {n.name for n in body if isinstance(n, ast.FunctionDef)} | {n.target.id for n in body if isinstance(n, ast.AnnAssign)}
+        public = {a for a in dir(getattr(detente, cls)) if not a.startswith("_")}
+        assert public <= typed, f"{cls}: {sorted(public - typed)} not in the stubs"

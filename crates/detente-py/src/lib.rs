@@ -181,6 +181,8 @@ fn entries(negotiators: Option<&Bound<'_, PyList>>) -> PyResult<Option<Vec<Entry
                     item.repr()?
                 )));
             }
+            // a class plays as a fresh instance of it, as in a tournament
+            let item = if item.is_instance_of::<pyo3::types::PyType>() { item.call0()? } else { item };
             Ok(Entry::Own(item.clone().unbind(), negotiator::name_of(&item)?))
         })
         .collect::<PyResult<Vec<_>>>()
@@ -372,8 +374,8 @@ impl Scenario {
         })
     }
 
-    /// One negotiation: the report (JSON, detente-study `NegotiationReport`), the events as an
-    /// Arrow table, and the HTML page (rendered when asked for).
+    /// One negotiation: its events as an Arrow table, and its report (detente-study
+    /// `NegotiationReport`), whose JSON and page are made when asked for.
     #[pyo3(signature = (protocol = None, negotiators = None, rounds = None, seed = 0, opener = 0, timeout = 10.0))]
     #[allow(clippy::too_many_arguments)]
     fn _negotiate<'py>(
@@ -385,7 +387,7 @@ impl Scenario {
         seed: u64,
         opener: usize,
         timeout: Option<f64>,
-    ) -> PyResult<(String, Bound<'py, PyAny>, Page)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Page)> {
         let s = self.scenario();
         let protocol = protocol_of(s, protocol)?;
         let parties = detente_agents::participants(s, protocol);
@@ -413,9 +415,8 @@ impl Scenario {
         let sim = py.detach(|| detente_agents::simulate_with_own(p.scenario(), p.prepared(), &spec, own)).map_err(error)?;
         let report = p.report(&sim, seed);
         let events = tables::events(py, s, p.prepared(), &sim)?;
-        let json = to_json(&report)?;
         let page = Page { report, scenario: detente_study::scenario::summarise(s), source: self.source.clone() };
-        Ok((json, events, page))
+        Ok((events, page))
     }
 
     fn __repr__(&self) -> String {
@@ -430,7 +431,8 @@ impl Scenario {
     }
 }
 
-/// A negotiation's page (`detente negotiate --html`), rendered when asked for.
+/// A negotiation's report, kept in Rust: its JSON and its page (`detente negotiate --html`)
+/// made when asked for, its status and deal read without either.
 #[pyclass(frozen, module = "detente._detente")]
 pub struct Page {
     report: detente_study::NegotiationReport,
@@ -440,6 +442,23 @@ pub struct Page {
 
 #[pymethods]
 impl Page {
+    /// How it ended (`agreed`, `timed_out`, `broken`, `errored`).
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.report.status
+    }
+
+    /// The deal's terms as (issue, option) pairs, or `None`.
+    #[getter]
+    fn deal(&self) -> Option<Vec<(String, String)>> {
+        self.report.deal.as_ref().map(|terms| terms.iter().map(|t| (t.issue.clone(), t.value.clone())).collect())
+    }
+
+    /// The report as JSON (`detente negotiate --json`).
+    fn json(&self) -> PyResult<String> {
+        to_json(&self.report)
+    }
+
     /// The page as HTML.
     fn html(&self) -> String {
         detente_report::html::negotiation(&self.report, &self.scenario, &self.source)

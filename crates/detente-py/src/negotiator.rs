@@ -1,8 +1,8 @@
 //! A negotiator written in Python, in any seat of any protocol.
 //!
 //! The Python object has `propose(view)` (an outcome: its index, or a dict of issue → option
-//! label), optionally `respond(view, offer)` (`"accept"`, `"reject"` — then `propose` is asked
-//! for the counter-offer —, or `"end"`; without it, every offer is answered with a counter-offer)
+//! label), optionally `respond(view, offer)` (`"accept"` or `True`, `"reject"` or `False` — then
+//! `propose` is asked for the counter-offer —, or `"end"`; without it, every offer is answered with a counter-offer)
 //! and optionally `vote(view, proposal, current)` (a bool; without it, GENIUS's HillClimber
 //! voter). `view` is a [`View`]: the same read-only facts a Rust negotiator gets, owned.
 //!
@@ -262,7 +262,11 @@ impl Negotiator for PyNegotiator {
             let v = Py::new(py, snapshot)?;
             if let (Some(o), true) = (offer, obj.hasattr("respond")?) {
                 let answer = obj.call_method1("respond", (v.clone_ref(py), o))?;
-                let answer: String = answer.str()?.extract()?;
+                // True / False read as accept / reject
+                let answer: String = match answer.extract::<bool>() {
+                    Ok(yes) if answer.is_instance_of::<pyo3::types::PyBool>() => (if yes { "accept" } else { "reject" }).to_string(),
+                    _ => answer.str()?.extract()?,
+                };
                 match answer.to_ascii_lowercase().as_str() {
                     "accept" | "accept_offer" | "responsetype.accept_offer" => return Ok(Action::Accept),
                     "end" | "end_negotiation" | "responsetype.end_negotiation" => return Ok(Action::End),

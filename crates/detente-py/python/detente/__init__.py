@@ -116,8 +116,9 @@ class Negotiator:
 
     - ``propose(view)`` → the outcome to offer: its index (``view.best()``, ``view.ranked(k)``) or a
       dict of issue id → option label; ``None`` walks away.
-    - ``respond(view, offer)`` → ``"accept"``, ``"reject"`` (then ``propose`` is asked for the
-      counter-offer) or ``"end"``. The default rejects every offer: override it to ever accept.
+    - ``respond(view, offer)`` → ``"accept"`` (or ``True``), ``"reject"`` (or ``False``; then
+      ``propose`` is asked for the counter-offer) or ``"end"``. The default rejects every offer:
+      override it to ever accept.
     - ``vote(view, proposal, current)`` → bool, in single-text mediation; without it, GENIUS's
       HillClimber voter (yes to what beats the current text and crosses no red line of yours).
 
@@ -139,28 +140,37 @@ class Negotiator:
 
 class Negotiation:
     """One negotiation: its report (``detente negotiate --json``), its events as an Arrow table, and
-    its page (``detente negotiate --html``)."""
+    its page (``detente negotiate --html``). The report and the page are made on first use; the
+    status and the deal are at hand without them."""
 
-    def __init__(self, report: Report, events: Any, page: Any):
-        self.report = report
+    def __init__(self, events: Any, page: Any):
         #: pyarrow.Table: round, actor, action, outcome_index, one column per issue, u_<party>.
         self.events = events
         self._page = page
+        self._report: Optional[Report] = None
+
+    @property
+    def report(self) -> Report:
+        """The report (detente-study's NegotiationReport, as ``detente negotiate --json``)."""
+        if self._report is None:
+            self._report = Report(json.loads(self._page.json()))
+        return self._report
 
     @property
     def html(self) -> str:
-        """The negotiation's page (``detente negotiate --html``), rendered on first use."""
+        """The negotiation's page (``detente negotiate --html``)."""
         return self._page.html()
 
     @property
     def status(self) -> str:
-        return self.report.status
+        """``agreed``, ``timed_out``, ``broken`` or ``errored``."""
+        return self._page.status
 
     @property
     def agreement(self) -> Optional[dict]:
         """The deal as issue id → option label, or None."""
-        deal = self.report.deal
-        return None if deal is None else {t.issue: t.value for t in deal}
+        deal = self._page.deal
+        return None if deal is None else dict(deal)
 
     def __repr__(self) -> str:
         return f"<detente.Negotiation {self.report.summary}>"
@@ -239,11 +249,10 @@ class Scenario:
     ) -> Negotiation:
         """One negotiation (``detente negotiate``). ``negotiators``: one per party (see
         :meth:`parties`), each a spec text (``"boulware"``, ``"timebased(e=2)"``) or a Python
-        negotiator; ``timeout``: seconds each call of a Python negotiator may take."""
-        text, events, page = self._inner._negotiate(
-            protocol, None if negotiators is None else list(negotiators), rounds, seed, opener, timeout
-        )
-        return Negotiation(Report(json.loads(text)), events, page)
+        negotiator (an instance, or a class: a fresh instance plays); ``timeout``: seconds each
+        call of a Python negotiator may take."""
+        events, page = self._inner._negotiate(protocol, None if negotiators is None else list(negotiators), rounds, seed, opener, timeout)
+        return Negotiation(events, page)
 
     def __repr__(self) -> str:
         return repr(self._inner)

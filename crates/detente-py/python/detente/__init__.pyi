@@ -17,6 +17,8 @@ Outcome = Union[int, dict[str, str]]
 
 class View:
     """What a Python negotiator sees: its own utility only, the clock, the offer on the table."""
+    actor: str
+    scenario: Any
     me: int
     n_parties: int
     round: int
@@ -47,12 +49,14 @@ class Report:
 class Negotiator:
     name: Optional[str]
     def propose(self, view: View) -> Optional[Outcome]: ...
-    def respond(self, view: View, offer: int) -> str: ...
+    def respond(self, view: View, offer: int) -> Union[str, bool]: ...
 
 class Negotiation:
-    report: Report
     events: pyarrow.Table
-    html: str
+    @property
+    def report(self) -> Report: ...
+    @property
+    def html(self) -> str: ...
     @property
     def status(self) -> str: ...
     @property
@@ -78,7 +82,7 @@ class Scenario:
     def negotiate(
         self,
         protocol: Optional[str] = ...,
-        negotiators: Optional[Sequence[Union[str, Negotiator, Any]]] = ...,
+        negotiators: Optional[Sequence[Union[str, Negotiator, type, Any]]] = ...,
         rounds: Optional[int] = ...,
         seed: int = ...,
         opener: int = ...,
