@@ -183,6 +183,13 @@ def test_a_python_negotiator_class_plays_a_tournament_beside_the_builtins(s):
     with pytest.raises(ValueError):
         detente.tournament(["boulware", Conceder()], [s], protocol="sao")  # an instance, not a class
 
+    class Unnamed(Conceder):
+        name = None  # then its class name names it
+
+    t = detente.tournament(["boulware", Unnamed], [s], protocol="sao")
+    assert [n.negotiator for n in t.summary.negotiators] == ["boulware", "Unnamed"]
+    assert s.negotiate(protocol="sao", negotiators=[Unnamed(), "boulware"]).report.parties[0].negotiator == "Unnamed"
+
 
 def test_the_gil_is_released_while_rust_negotiates(s):
     # a Python thread keeps running while a long tournament runs in Rust

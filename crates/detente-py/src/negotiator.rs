@@ -174,12 +174,16 @@ fn index_of(space: &OutcomeSpace, values: &Bound<'_, PyDict>) -> PyResult<Outcom
     space.outcome_from_indices(&idx).and_then(|o| space.index_of(&o)).ok_or_else(|| PyValueError::new_err("not an outcome of the space"))
 }
 
-/// The name a Python negotiator goes by: its `name` attribute, else its class name.
+/// The name a Python negotiator (an instance or a class) goes by: its `name` attribute, else its
+/// class name.
 pub(crate) fn name_of(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(n) = obj.getattr("name") {
         if n.is_instance_of::<PyString>() {
             return n.extract();
         }
+    }
+    if let Ok(class) = obj.cast::<pyo3::types::PyType>() {
+        return class.name()?.extract();
     }
     obj.get_type().name()?.extract()
 }
@@ -315,7 +319,7 @@ impl Negotiator for Unmade {
 /// A tournament entrant from a Python class (or any callable without arguments that returns a
 /// negotiator): a fresh instance for every negotiation's seat.
 pub(crate) fn entrant(class: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResult<detente_tournament::Entrant> {
-    let name = name_of(class).or_else(|_| class.getattr("__name__")?.extract::<String>())?;
+    let name = name_of(class)?;
     let class: Py<PyAny> = class.clone().unbind();
     let make = move |seat: detente_tournament::SeatFor<'_>| -> Box<dyn Negotiator> {
         let (scenario, source) = (seat.scenario.clone(), seat.scenario.id().to_string());
