@@ -217,6 +217,15 @@ impl FormatError {
         }
     }
 
+    /// What is wrong, without the location when the error has one ([`FormatError::location`]):
+    /// the message a front end prints beside a location it shows its own way.
+    pub fn detail(&self) -> String {
+        match self {
+            FormatError::Syntax { message, .. } | FormatError::Invalid { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The location, when the error has one.
     pub fn location(&self) -> Option<&Location> {
         match self {

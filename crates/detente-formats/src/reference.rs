@@ -15,3 +15,8 @@ pub const NAME: &str = "<built-in>/ukraine-ceasefire-2025.toml";
 pub fn scenario() -> Result<Scenario, FormatError> {
     crate::native::from_toml_str(TOML, NAME)
 }
+
+/// The reference scenario's `[conflict]` part (the stability lens's model), read from [`TOML`].
+pub fn conflict() -> Result<detente_conflict::Conflict, FormatError> {
+    crate::conflict::from_toml_str(TOML, NAME)
+}

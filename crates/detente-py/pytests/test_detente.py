@@ -239,3 +239,13 @@ def test_the_type_stubs_name_what_the_package_has():
         typed = {n.name for n in body if isinstance(n, ast.FunctionDef)} | {n.target.id for n in body if isinstance(n, ast.AnnAssign)}
         public = {a for a in dir(getattr(detente, cls)) if not a.startswith("_")}
         assert public <= typed, f"{cls}: {sorted(public - typed)} not in the stubs"
+
+
+def test_a_study_reads_the_conflict_part_wherever_the_scenario_came_from(tmp_path):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "scenarios/ukraine-ceasefire-2025.toml").read_text()
+    (tmp_path / "talks.toml").write_text(text)
+    # the built-in scenario, the same file, and the same TOML text each carry the [conflict] part
+    for s in (detente.builtin(), detente.load(tmp_path / "talks.toml"), detente.from_toml(text, "talks.toml")):
+        assert s.study(runs=0, seeds=0).stability is not None, s.source

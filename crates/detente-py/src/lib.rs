@@ -18,6 +18,7 @@ use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 create_exception!(_detente, DetenteError, PyException, "Something detente was asked cannot be done; the message says why.");
 create_exception!(
@@ -43,22 +44,23 @@ fn format_error(py: Python<'_>, file: &str, e: &detente_formats::FormatError) ->
     let problems: Vec<Problem> = e
         .errors()
         .iter()
-        .map(|p| match p {
-            detente_formats::FormatError::Syntax { location: l, message }
-            | detente_formats::FormatError::Invalid { location: l, message } => {
-                (Some(l.file.clone()), Some(l.line).filter(|&n| n > 0), Some(l.column).filter(|&n| n > 0), message.clone())
-            }
-            other => (Some(file.to_string()), None, None, other.to_string()),
+        .map(|p| {
+            let at = p.location();
+            let file = at.map_or_else(|| file.to_string(), |l| l.file.clone());
+            (Some(file), at.map(|l| l.line).filter(|&n| n > 0), at.map(|l| l.column).filter(|&n| n > 0), p.detail())
         })
         .collect();
-    let lines: Vec<String> = problems
+    // each problem as the formats crate prints it (`file:line:column: message`), named by file
+    let lines: Vec<String> = e
+        .errors()
         .iter()
-        .map(|(f, l, c, m)| (f.as_deref().unwrap_or(file), l, c, m))
-        .map(|(f, l, c, m)| match (l, c) {
-            (Some(l), Some(c)) => format!("{f}:{l}:{c}: {m}"),
-            (Some(l), None) => format!("{f}:{l}: {m}"),
-            _ if m.starts_with(f) => m.clone(),
-            _ => format!("{f}: {m}"),
+        .map(|p| {
+            let line = p.to_string();
+            if p.location().is_some() || line.starts_with(file) {
+                line
+            } else {
+                format!("{file}: {line}")
+            }
         })
         .collect();
     let n = problems.len();
@@ -85,22 +87,65 @@ pub struct Scenario {
     inner: Prepared,
     /// Where it came from: a path, `builtin`, or `<toml>`.
     source: String,
+    /// Where its `[conflict]` part (the stability lens's model) is read from, when asked for.
+    conflict: ConflictPart,
+}
+
+/// Where a scenario's `[conflict]` part comes from: the study reads it when it runs, as
+/// `detente study` does.
+#[derive(Debug, Clone)]
+enum ConflictPart {
+    /// None: a GENIUS or GeniusWeb scenario, a seat's view.
+    Absent,
+    /// The built-in scenario's.
+    Builtin,
+    /// The scenario file's, if it has one (`detente_formats::conflict::load_part`).
+    File(PathBuf),
+    /// Detente TOML text that has one, and its name.
+    Toml(Arc<str>, String),
+}
+
+impl ConflictPart {
+    fn read(&self, py: Python<'_>) -> PyResult<Option<detente_conflict::Conflict>> {
+        match self {
+            ConflictPart::Absent => Ok(None),
+            ConflictPart::Builtin => {
+                detente_formats::reference::conflict().map(Some).map_err(|e| format_error(py, detente_formats::reference::NAME, &e))
+            }
+            ConflictPart::File(path) => {
+                detente_formats::conflict::load_part(path).map_err(|e| format_error(py, &path.display().to_string(), &e))
+            }
+            ConflictPart::Toml(text, name) => {
+                detente_formats::conflict::from_toml_str(text, name).map(Some).map_err(|e| format_error(py, name, &e))
+            }
+        }
+    }
 }
 
 impl Scenario {
     /// A scenario already prepared (a seat's view of it).
     pub(crate) fn shared(inner: Prepared, source: String) -> Scenario {
-        Scenario { inner, source }
+        Scenario { inner, source, conflict: ConflictPart::Absent }
     }
 
-    fn new(py: Python<'_>, scenario: CoreScenario, source: String) -> PyResult<Scenario> {
+    fn new(py: Python<'_>, scenario: CoreScenario, source: String, conflict: ConflictPart) -> PyResult<Scenario> {
         let inner = py.detach(|| Prepared::new(scenario)).map_err(error)?;
-        Ok(Scenario { inner, source })
+        Ok(Scenario { inner, source, conflict })
     }
 
     fn scenario(&self) -> &CoreScenario {
         self.inner.scenario()
     }
+}
+
+/// A `reading` or `semantics` argument: `genius` or `negmas` (`detente_core::Semantics::parse`).
+fn semantics(what: &str, given: Option<&str>) -> PyResult<Option<detente_core::Semantics>> {
+    given
+        .map(|s| {
+            detente_core::Semantics::parse(s)
+                .ok_or_else(|| PyValueError::new_err(format!("{what}: expected `genius` or `negmas`, got `{s}`")))
+        })
+        .transpose()
 }
 
 /// Reads a scenario file: detente TOML or JSON, a GENIUS domain folder or XML, a GeniusWeb
@@ -109,17 +154,11 @@ impl Scenario {
 #[pyfunction]
 #[pyo3(signature = (path, reading = None))]
 fn load(py: Python<'_>, path: PathBuf, reading: Option<&str>) -> PyResult<Scenario> {
-    let semantics = match reading {
-        None => None,
-        Some("genius") => Some(detente_core::Semantics::Genius),
-        Some("negmas") => Some(detente_core::Semantics::Negmas),
-        Some(other) => return Err(PyValueError::new_err(format!("reading: expected `genius` or `negmas`, got `{other}`"))),
-    };
-    let options = detente_formats::LoadOptions { semantics };
+    let options = detente_formats::LoadOptions { semantics: semantics("reading", reading)? };
     let name = path.display().to_string();
     let loaded = py.detach(|| detente_formats::load_path_with(&path, &options));
     match loaded {
-        Ok((s, _)) => Scenario::new(py, s, name),
+        Ok((s, _)) => Scenario::new(py, s, name, ConflictPart::File(path)),
         Err(e) => Err(format_error(py, &name, &e)),
     }
 }
@@ -128,7 +167,7 @@ fn load(py: Python<'_>, path: PathBuf, reading: Option<&str>) -> PyResult<Scenar
 #[pyfunction]
 fn builtin(py: Python<'_>) -> PyResult<Scenario> {
     let s = detente_formats::reference::scenario().map_err(|e| format_error(py, detente_formats::reference::NAME, &e))?;
-    Scenario::new(py, s, "builtin".into())
+    Scenario::new(py, s, "builtin".into(), ConflictPart::Builtin)
 }
 
 /// A scenario from detente TOML text; `name` is the file name errors give.
@@ -136,7 +175,13 @@ fn builtin(py: Python<'_>) -> PyResult<Scenario> {
 #[pyo3(signature = (text, name = "<toml>"))]
 fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Scenario> {
     match detente_formats::native::from_toml_str(text, name) {
-        Ok(s) => Scenario::new(py, s, name.to_string()),
+        Ok(s) => {
+            let conflict = match detente_formats::conflict::toml_has_conflict(text) {
+                true => ConflictPart::Toml(text.into(), name.to_string()),
+                false => ConflictPart::Absent,
+            };
+            Scenario::new(py, s, name.to_string(), conflict)
+        }
         Err(e) => Err(format_error(py, name, &e)),
     }
 }
@@ -146,14 +191,10 @@ fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Scenario> {
 #[pyfunction]
 #[pyo3(signature = (domain, profiles, reading = None))]
 fn from_genius(py: Python<'_>, domain: NamedText, profiles: Vec<NamedText>, reading: Option<&str>) -> PyResult<Scenario> {
-    let semantics = match reading {
-        None | Some("genius") => detente_core::Semantics::Genius,
-        Some("negmas") => detente_core::Semantics::Negmas,
-        Some(other) => return Err(PyValueError::new_err(format!("reading: expected `genius` or `negmas`, got `{other}`"))),
-    };
+    let semantics = semantics("reading", reading)?.unwrap_or(detente_core::Semantics::Genius);
     let refs: Vec<(&str, &str)> = profiles.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     match detente_formats::genius::from_strs(&domain.0, &domain.1, &refs, semantics) {
-        Ok(s) => Scenario::new(py, s, domain.0.clone()),
+        Ok(s) => Scenario::new(py, s, domain.0.clone(), ConflictPart::Absent),
         Err(e) => Err(format_error(py, &domain.0, &e)),
     }
 }
@@ -163,12 +204,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
 }
 
 /// One entry of `negotiators`: a spec text, or a Python negotiator.
-enum Entry {
+enum Entry<'py> {
     Spec(String),
-    Own(Py<PyAny>, String),
+    Own(Bound<'py, PyAny>, String),
 }
 
-fn entries(negotiators: Option<&Bound<'_, PyList>>) -> PyResult<Option<Vec<Entry>>> {
+fn entries<'py>(negotiators: Option<&Bound<'py, PyList>>) -> PyResult<Option<Vec<Entry<'py>>>> {
     let Some(list) = negotiators else { return Ok(None) };
     list.iter()
         .map(|item| {
@@ -183,7 +224,8 @@ fn entries(negotiators: Option<&Bound<'_, PyList>>) -> PyResult<Option<Vec<Entry
             }
             // a class plays as a fresh instance of it, as in a tournament
             let item = if item.is_instance_of::<pyo3::types::PyType>() { item.call0()? } else { item };
-            Ok(Entry::Own(item.clone().unbind(), negotiator::name_of(&item)?))
+            let name = negotiator::name_of(&item)?;
+            Ok(Entry::Own(item, name))
         })
         .collect::<PyResult<Vec<_>>>()
         .map(Some)
@@ -244,7 +286,7 @@ impl Scenario {
     /// The scenario with what-if `id` applied.
     fn variant(&self, py: Python<'_>, id: &str) -> PyResult<Scenario> {
         let s = self.scenario().with_variant(id).map_err(|e| model_error(py, &format!("variant `{id}`"), &e))?;
-        Scenario::new(py, s, format!("{}#{id}", self.source))
+        Scenario::new(py, s, format!("{}#{id}", self.source), self.conflict.clone())
     }
 
     /// The parties that take part under `protocol` (`sao`, `single_text`, …), in scenario order.
@@ -281,11 +323,7 @@ impl Scenario {
     /// the zone of agreement; `semantics`: `negmas` (the default) or `genius`.
     #[pyo3(signature = (semantics = None, frontier = false))]
     fn _analyze(&self, py: Python<'_>, semantics: Option<&str>, frontier: bool) -> PyResult<String> {
-        let semantics = match semantics {
-            None | Some("negmas") => detente_analysis::Semantics::Negmas,
-            Some("genius") => detente_analysis::Semantics::Genius,
-            Some(other) => return Err(PyValueError::new_err(format!("semantics: expected `negmas` or `genius`, got `{other}`"))),
-        };
+        let semantics = crate::semantics("semantics", semantics)?.unwrap_or(detente_analysis::Semantics::Negmas);
         let s = self.scenario();
         py.detach(|| {
             let a = detente_analysis::analyze(s, &detente_analysis::Options { semantics, ..Default::default() }).map_err(error)?;
@@ -354,19 +392,7 @@ impl Scenario {
         let config =
             detente_study::StudyConfig { variant, seed, runs: runs.unwrap_or(d.runs), seeds: seeds.unwrap_or(d.seeds), pair: None };
         let s = self.scenario();
-        let conflict = if self.source == "builtin" {
-            Some(
-                detente_formats::conflict::from_toml_str(detente_formats::reference::TOML, detente_formats::reference::NAME)
-                    .map_err(|e| format_error(py, "builtin", &e))?,
-            )
-        } else {
-            let path = std::path::Path::new(&self.source);
-            if path.is_file() {
-                detente_formats::conflict::load_part(path).map_err(|e| format_error(py, &self.source, &e))?
-            } else {
-                None
-            }
-        };
+        let conflict = self.conflict.read(py)?;
         let source = self.source.clone();
         py.detach(|| {
             let report = detente_study::study_with_conflict(s, conflict.as_ref(), &config).map_err(error)?;
@@ -393,23 +419,27 @@ impl Scenario {
         let parties = detente_agents::participants(s, protocol);
         let entries = entries(negotiators)?;
         let mut own: Vec<Option<OwnSeat>> = Vec::new();
-        let texts = entries.map(|es| {
-            es.into_iter()
-                .enumerate()
-                .map(|(k, e)| match e {
-                    Entry::Spec(t) => {
-                        own.push(None);
-                        t
+        let texts = match entries {
+            None => None,
+            Some(es) => {
+                let mut texts = Vec::with_capacity(es.len());
+                for (k, e) in es.into_iter().enumerate() {
+                    match e {
+                        Entry::Spec(t) => {
+                            own.push(None);
+                            texts.push(t);
+                        }
+                        Entry::Own(obj, name) => {
+                            let actor = parties.get(k).copied().unwrap_or(0);
+                            let seat = negotiator::PyNegotiator::new(obj, self.inner.clone(), self.source.clone(), actor, timeout)?;
+                            own.push(Some(OwnSeat { name: name.clone(), negotiator: Box::new(seat) }));
+                            texts.push(name);
+                        }
                     }
-                    Entry::Own(obj, name) => {
-                        let actor = parties.get(k).copied().unwrap_or(0);
-                        let seat = negotiator::PyNegotiator::new(obj, self.inner.clone(), self.source.clone(), actor, timeout);
-                        own.push(Some(OwnSeat { name: name.clone(), negotiator: Box::new(seat) }));
-                        name
-                    }
-                })
-                .collect::<Vec<String>>()
-        });
+                }
+                Some(texts)
+            }
+        };
         let spec = SimulationSpec { protocol: Some(protocol), negotiators: texts, rounds, seed, opener, ..Default::default() };
         let p = &self.inner;
         let sim = py.detach(|| detente_agents::simulate_with_own(p.scenario(), p.prepared(), &spec, own)).map_err(error)?;

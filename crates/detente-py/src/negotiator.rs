@@ -191,9 +191,14 @@ pub(crate) fn name_of(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// A Python object in a seat.
 pub(crate) struct PyNegotiator {
     obj: Py<PyAny>,
+    /// Whether it has `respond` and `vote` (else every offer is countered, and it votes as
+    /// GENIUS's HillClimber voter).
+    responds: bool,
+    votes: bool,
     scenario: detente_tournament::Prepared,
     source: String,
-    actor: usize,
+    /// The actor id it plays.
+    actor: String,
     utility: Arc<PartyUtility>,
     space: Arc<OutcomeSpace>,
     timeout: Option<f64>,
@@ -201,15 +206,23 @@ pub(crate) struct PyNegotiator {
 
 impl PyNegotiator {
     /// `obj` plays `actor` (an index into the scenario's actors) of `scenario`.
-    pub(crate) fn new(obj: Py<PyAny>, scenario: detente_tournament::Prepared, source: String, actor: usize, timeout: Option<f64>) -> Self {
+    pub(crate) fn new(
+        obj: Bound<'_, PyAny>,
+        scenario: detente_tournament::Prepared,
+        source: String,
+        actor: usize,
+        timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let (responds, votes) = (obj.hasattr("respond")?, obj.hasattr("vote")?);
         let utility = Arc::clone(scenario.prepared().utility(actor));
         let space = Arc::clone(scenario.prepared().space());
-        PyNegotiator { obj, scenario, source, actor, utility, space, timeout }
+        let actor = scenario.scenario().actors[actor].id.clone();
+        Ok(PyNegotiator { obj: obj.unbind(), responds, votes, scenario, source, actor, utility, space, timeout })
     }
 
     fn view(&self, v: &detente_protocol::View<'_>) -> View {
         View {
-            actor: self.scenario.scenario().actors[self.actor].id.clone(),
+            actor: self.actor.clone(),
             scenario: self.scenario.clone(),
             source: self.source.clone(),
             me: v.me,
@@ -264,7 +277,7 @@ impl Negotiator for PyNegotiator {
         let snapshot = self.view(view);
         self.call("the negotiator", |py, obj| {
             let v = Py::new(py, snapshot)?;
-            if let (Some(o), true) = (offer, obj.hasattr("respond")?) {
+            if let (Some(o), true) = (offer, self.responds) {
                 let answer = obj.call_method1("respond", (v.clone_ref(py), o))?;
                 // True / False read as accept / reject
                 let answer: String = match answer.extract::<bool>() {
@@ -291,8 +304,7 @@ impl Negotiator for PyNegotiator {
     }
 
     fn vote(&mut self, view: &detente_protocol::View<'_>, proposal: OutcomeId, current: Option<OutcomeId>) -> bool {
-        let has_vote = Python::attach(|py| self.obj.bind(py).hasattr("vote").unwrap_or(false));
-        if !has_vote {
+        if !self.votes {
             return detente_protocol::hill_climber_vote(view, proposal, current);
         }
         let snapshot = self.view(view);
@@ -323,8 +335,8 @@ pub(crate) fn entrant(class: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResul
     let class: Py<PyAny> = class.clone().unbind();
     let make = move |seat: detente_tournament::SeatFor<'_>| -> Box<dyn Negotiator> {
         let (scenario, source) = (seat.scenario.clone(), seat.scenario.id().to_string());
-        Python::attach(|py| match class.bind(py).call0() {
-            Ok(obj) => Box::new(PyNegotiator::new(obj.unbind(), scenario, source, seat.actor, timeout)) as Box<dyn Negotiator>,
+        Python::attach(|py| match class.bind(py).call0().and_then(|obj| PyNegotiator::new(obj, scenario, source, seat.actor, timeout)) {
+            Ok(seat) => Box::new(seat) as Box<dyn Negotiator>,
             Err(e) => Box::new(Unmade(format!("making the negotiator raised {e}"))),
         })
     };

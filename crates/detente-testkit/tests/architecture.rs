@@ -65,6 +65,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "detente-py",
         &[
             "detente-core",
+            "detente-conflict",
             "detente-formats",
             "detente-analysis",
             "detente-protocol",

@@ -4,7 +4,7 @@
 //! its JSON, and writes the Graphviz DOT of the graph and the status-quo tree.
 
 use super::Options;
-use crate::load::{Failure, BUILTIN_NAME, BUILTIN_TOML};
+use crate::load::{Failure, BUILTIN_NAME};
 use detente_conflict::{AnalysisOptions, Concept};
 use detente_report::conflict as conflict_report;
 use std::path::Path;
@@ -27,7 +27,7 @@ pub(crate) struct Request<'a> {
 pub(crate) fn load_conflict(file: Option<&Path>) -> Result<(detente_formats::conflict::Project, String), Failure> {
     match file {
         None => {
-            let conflict = detente_formats::conflict::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)?;
+            let conflict = detente_formats::reference::conflict()?;
             Ok((detente_formats::conflict::Project { conflict, coalitions: None }, BUILTIN_NAME.to_string()))
         }
         Some(p) => Ok((detente_formats::conflict::load_project(p)?, p.display().to_string())),

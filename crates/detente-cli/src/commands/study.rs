@@ -46,7 +46,7 @@ pub(crate) fn run(file: Option<&Path>, req: &Request<'_>, opts: &Options<'_>) ->
     let config = StudyConfig { variant: opts.variant.map(String::from), seed: req.seed, runs: req.runs, seeds: req.seeds, pair };
     // The file's `[conflict]` part, for the stability section (the built-in scenario has one).
     let conflict = match file {
-        None => Some(detente_formats::conflict::from_toml_str(crate::load::BUILTIN_TOML, crate::load::BUILTIN_NAME)?),
+        None => Some(detente_formats::reference::conflict()?),
         Some(p) => detente_formats::conflict::load_part(p)?,
     };
     let report = detente_study::study_with_conflict(&loaded.scenario, conflict.as_ref(), &config).map_err(|e| match e {

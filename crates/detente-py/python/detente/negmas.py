@@ -46,13 +46,18 @@ def _write(files: tuple, folder: Path) -> None:
 def to_negmas(scenario: Scenario):
     """The scenario as a ``negmas.inout.Scenario`` (outcome space and one linear additive
     utility function per actor, named ``<actor id>.xml``)."""
+    return _negmas_of(scenario.to_genius(), scenario.id)
+
+
+def _negmas_of(files: tuple, name: str):
+    """A ``negmas.inout.Scenario`` from a scenario's GENIUS files (``Scenario.to_genius()``)."""
     from negmas.inout import Scenario as NScenario
 
     with tempfile.TemporaryDirectory() as d:
-        _write(scenario.to_genius(), Path(d))
+        _write(files, Path(d))
         ns = NScenario.from_genius_folder(d, safe_parsing=False)
     if ns is None:
-        raise ValueError(f"NegMAS could not read {scenario.id} as GENIUS XML")
+        raise ValueError(f"NegMAS could not read {name} as GENIUS XML")
     return ns
 
 
@@ -82,7 +87,7 @@ class _Seat(Negotiator):
     def _setup(self, view) -> None:
         from negmas.sao import SAOMechanism
 
-        ns = to_negmas(Scenario(view.scenario, ("builtin",)))
+        ns = _negmas_of(view.scenario.to_genius(), view.scenario.id)
         ufun = {Path(u.name).stem: u for u in ns.ufuns}[view.actor]
         self._mechanism = SAOMechanism(outcome_space=ns.outcome_space, n_steps=view.n_rounds)
         self._neg = self.negmas_class(**self.negmas_kwargs)
